@@ -1,0 +1,202 @@
+//! Certificate credentials: a client assertion JWT signed with the certificate's private
+//! key (PS256 with `x5t#S256`, as current Entra ID documentation asks).
+
+use std::path::Path;
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{RSA_PSS_SHA256, RsaKeyPair};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::error::AuthError;
+use crate::secrets::Secret;
+use crate::token::b64url;
+
+/// How long an assertion is valid; Entra ID accepts up to 10 minutes.
+const ASSERTION_LIFETIME_SECS: i64 = 600;
+
+pub struct ClientCertificate {
+    key: RsaKeyPair,
+    thumbprint_s256: String,
+}
+
+fn cert_err(msg: String) -> AuthError {
+    AuthError::Certificate(msg)
+}
+
+impl ClientCertificate {
+    /// Loads a PEM certificate and its PEM private key (PKCS#8 or PKCS#1 RSA) and checks
+    /// that they belong together.
+    pub fn load(cert_path: &Path, key_path: &Path) -> Result<ClientCertificate, AuthError> {
+        let cert = CertificateDer::from_pem_file(cert_path).map_err(|e| {
+            cert_err(format!(
+                "cannot read the certificate {}: {e}",
+                cert_path.display()
+            ))
+        })?;
+        let key_der = PrivateKeyDer::from_pem_file(key_path).map_err(|e| {
+            cert_err(format!(
+                "cannot read the private key {}: {e}",
+                key_path.display()
+            ))
+        })?;
+        let key = match &key_der {
+            PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
+            PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der()),
+            _ => {
+                return Err(cert_err(format!(
+                    "the private key {} is not an RSA key; Entra ID certificate credentials use RSA",
+                    key_path.display()
+                )));
+            }
+        }
+        .map_err(|e| cert_err(format!("the private key {} is not usable: {e}", key_path.display())))?;
+
+        // They match when the certificate's public key verifies the key's signature.
+        let parsed = webpki::EndEntityCert::try_from(&cert).map_err(|e| {
+            cert_err(format!(
+                "the certificate {} cannot be parsed: {e:?}",
+                cert_path.display()
+            ))
+        })?;
+        let probe = b"cdf-signin certificate check";
+        let signature = sign(&key, probe)?;
+        parsed
+            .verify_signature(
+                webpki::aws_lc_rs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+                probe,
+                &signature,
+            )
+            .map_err(|_| {
+                cert_err(format!(
+                    "the private key {} does not belong to the certificate {}",
+                    key_path.display(),
+                    cert_path.display()
+                ))
+            })?;
+
+        Ok(ClientCertificate {
+            key,
+            thumbprint_s256: b64url(&Sha256::digest(cert.as_ref())),
+        })
+    }
+
+    /// A signed client assertion for one token request.
+    pub fn assertion(
+        &self,
+        client_id: &str,
+        token_url: &str,
+        now: i64,
+    ) -> Result<Secret, AuthError> {
+        let header = json!({"alg": "PS256", "typ": "JWT", "x5t#S256": self.thumbprint_s256});
+        let claims = json!({
+            "aud": token_url,
+            "iss": client_id,
+            "sub": client_id,
+            "jti": random_guid()?,
+            "nbf": now,
+            "iat": now,
+            "exp": now + ASSERTION_LIFETIME_SECS,
+        });
+        let signing_input = format!(
+            "{}.{}",
+            b64url(header.to_string().as_bytes()),
+            b64url(claims.to_string().as_bytes())
+        );
+        let signature = sign(&self.key, signing_input.as_bytes())?;
+        Ok(Secret::new(format!(
+            "{signing_input}.{}",
+            b64url(&signature)
+        )))
+    }
+}
+
+fn sign(key: &RsaKeyPair, message: &[u8]) -> Result<Vec<u8>, AuthError> {
+    let mut signature = vec![0u8; key.public_modulus_len()];
+    key.sign(
+        &RSA_PSS_SHA256,
+        &SystemRandom::new(),
+        message,
+        &mut signature,
+    )
+    .map_err(|_| cert_err("signing the client assertion failed".into()))?;
+    Ok(signature)
+}
+
+/// A random (version 4) GUID for `jti`.
+fn random_guid() -> Result<String, AuthError> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b)
+        .map_err(|e| AuthError::Internal(format!("no randomness available: {e}")))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::Jwt;
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    }
+
+    #[test]
+    fn assertion_has_entra_headers_and_claims() {
+        let cert =
+            ClientCertificate::load(&fixture("cert-client.pem"), &fixture("cert-client.key"))
+                .unwrap();
+        let jwt_text = cert
+            .assertion(
+                "my-client",
+                "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+                1_000,
+            )
+            .unwrap();
+        let jwt = Jwt::decode(jwt_text.expose()).unwrap();
+        assert_eq!(jwt.header["alg"], "PS256");
+        assert_eq!(jwt.header["x5t#S256"].as_str().unwrap().len(), 43);
+        assert_eq!(
+            jwt.claims["aud"],
+            "https://login.microsoftonline.com/t/oauth2/v2.0/token"
+        );
+        assert_eq!(jwt.claims["iss"], "my-client");
+        assert_eq!(jwt.claims["sub"], "my-client");
+        assert_eq!(jwt.claims["exp"], 1_600);
+        assert_eq!(jwt.claims["nbf"], 1_000);
+        let jti = jwt.claims["jti"].as_str().unwrap();
+        assert_eq!(jti.len(), 36);
+        let again = Jwt::decode(cert.assertion("my-client", "x", 1_000).unwrap().expose()).unwrap();
+        assert_ne!(again.claims["jti"], jwt.claims["jti"]);
+    }
+
+    #[test]
+    fn mismatched_key_is_refused() {
+        let Err(err) = ClientCertificate::load(&fixture("cert-client.pem"), &fixture("other.key"))
+        else {
+            panic!("a foreign key must be refused");
+        };
+        assert!(err.to_string().contains("does not belong"), "{err}");
+        let Err(err) = ClientCertificate::load(&fixture("missing.pem"), &fixture("other.key"))
+        else {
+            panic!("a missing file must be refused");
+        };
+        assert!(
+            err.to_string().contains("cannot read the certificate"),
+            "{err}"
+        );
+    }
+}

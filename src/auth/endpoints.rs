@@ -1,0 +1,242 @@
+//! From an authority to its endpoints: known Entra ID paths, or OpenID discovery cached
+//! on disk, so a token request costs one round trip.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::error::AuthError;
+use super::http::Http;
+use crate::fsutil;
+use crate::profile::Profile;
+
+/// Entra ID sign-in hosts, public and sovereign clouds. Their v2.0 endpoint paths are
+/// fixed, so no discovery request is needed.
+const ENTRA_HOSTS: &[&str] = &[
+    "login.microsoftonline.com",
+    "login.microsoft.com",
+    "login.windows.net",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
+    "login.partner.microsoftonline.cn",
+];
+
+/// How long discovered metadata is trusted before it is fetched again.
+const DISCOVERY_TTL_SECS: i64 = 7 * 24 * 3600;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Endpoints {
+    pub authorization: Option<Url>,
+    pub token: Url,
+    pub device_authorization: Option<Url>,
+}
+
+/// The parts of an OpenID configuration document that matter here.
+#[derive(Debug, Deserialize)]
+struct Metadata {
+    token_endpoint: Url,
+    #[serde(default)]
+    authorization_endpoint: Option<Url>,
+    #[serde(default)]
+    device_authorization_endpoint: Option<Url>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CachedEndpoints {
+    authority: String,
+    fetched_at: i64,
+    endpoints: Endpoints,
+}
+
+pub fn is_entra_host(url: &Url) -> bool {
+    url.host_str()
+        .is_some_and(|h| ENTRA_HOSTS.iter().any(|e| h.eq_ignore_ascii_case(e)))
+}
+
+/// Entra ID's v2.0 endpoints for an authority such as
+/// `https://login.microsoftonline.com/{tenant}`.
+pub fn entra_endpoints(authority: &str) -> Result<Endpoints, AuthError> {
+    let at = |path: &str| {
+        Url::parse(&format!("{authority}/oauth2/v2.0/{path}")).map_err(|e| AuthError::Discovery {
+            authority: authority.to_string(),
+            reason: e.to_string(),
+        })
+    };
+    Ok(Endpoints {
+        authorization: Some(at("authorize")?),
+        token: at("token")?,
+        device_authorization: Some(at("devicecode")?),
+    })
+}
+
+pub struct Resolver<'a> {
+    pub http: &'a Http,
+    pub cache_dir: PathBuf,
+}
+
+impl Resolver<'_> {
+    /// The endpoints for a profile: `token_url` wins for the token endpoint; Entra hosts
+    /// are known; anything else is discovered once and cached.
+    pub async fn resolve(&self, profile: &Profile) -> Result<Endpoints, AuthError> {
+        let authority = profile.authority();
+        let token_override = match &profile.token_url {
+            Some(t) => Some(Url::parse(t).map_err(|e| AuthError::Discovery {
+                authority: t.clone(),
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        // A client-credentials profile with a token URL needs nothing else.
+        if let (Some(token), false) = (&token_override, profile.flow.is_user_flow()) {
+            return Ok(Endpoints {
+                authorization: None,
+                token: token.clone(),
+                device_authorization: None,
+            });
+        }
+        let authority_url = Url::parse(&authority).map_err(|e| AuthError::Discovery {
+            authority: authority.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut endpoints = if is_entra_host(&authority_url) {
+            entra_endpoints(&authority)?
+        } else {
+            self.discover(&authority).await?
+        };
+        if let Some(token) = token_override {
+            endpoints.token = token;
+        }
+        Ok(endpoints)
+    }
+
+    fn cache_file(&self, authority: &str) -> PathBuf {
+        let digest = Sha256::digest(authority.as_bytes());
+        let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        self.cache_dir.join(format!("{name}.json"))
+    }
+
+    async fn discover(&self, authority: &str) -> Result<Endpoints, AuthError> {
+        let cache = self.cache_file(authority);
+        if let Some(e) = read_cache(&cache, authority) {
+            return Ok(e);
+        }
+        let endpoints = self.fetch_metadata(authority).await?;
+        let record = CachedEndpoints {
+            authority: authority.to_string(),
+            fetched_at: chrono::Utc::now().timestamp(),
+            endpoints: endpoints.clone(),
+        };
+        if let Ok(json) = serde_json::to_vec_pretty(&record) {
+            // A cache that cannot be written only costs a request next time.
+            if let Err(e) = fsutil::write_atomic(&cache, &json) {
+                tracing::warn!("cannot cache endpoints in {}: {e}", cache.display());
+            }
+        }
+        Ok(endpoints)
+    }
+
+    async fn fetch_metadata(&self, authority: &str) -> Result<Endpoints, AuthError> {
+        // Entra-style location first (as MSAL does for unknown hosts), then plain OIDC.
+        let candidates = [
+            format!("{authority}/v2.0/.well-known/openid-configuration"),
+            format!("{authority}/.well-known/openid-configuration"),
+        ];
+        for candidate in &candidates {
+            let url = Url::parse(candidate).map_err(|e| AuthError::Discovery {
+                authority: authority.to_string(),
+                reason: e.to_string(),
+            })?;
+            let answer = self.http.get_json::<Metadata>(&url).await;
+            match answer {
+                Ok(Some(m)) => {
+                    return Ok(Endpoints {
+                        authorization: m.authorization_endpoint,
+                        token: m.token_endpoint,
+                        device_authorization: m.device_authorization_endpoint,
+                    });
+                }
+                Ok(None) => continue,
+                // A 4xx other than 404 at the first location may just mean "not here".
+                Err(AuthError::Http { status, .. }) if status < 500 => continue,
+                Err(AuthError::Idp(_)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(AuthError::Discovery {
+            authority: authority.to_string(),
+            reason: "no OpenID configuration at /v2.0/.well-known/openid-configuration or /.well-known/openid-configuration".into(),
+        })
+    }
+}
+
+fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
+    let bytes = std::fs::read(path).ok()?;
+    let record: CachedEndpoints = serde_json::from_slice(&bytes).ok()?;
+    let fresh = chrono::Utc::now().timestamp() - record.fetched_at < DISCOVERY_TTL_SECS;
+    (record.authority == authority && fresh).then_some(record.endpoints)
+}
+
+/// Forgets cached metadata (after the provider rejected a cached endpoint, say).
+pub fn forget_cached(cache_dir: &Path) {
+    let _ = std::fs::remove_dir_all(cache_dir);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entra_paths_are_known() {
+        let e =
+            entra_endpoints("https://login.microsoftonline.com/contoso.onmicrosoft.com").unwrap();
+        assert_eq!(
+            e.token.as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
+        assert_eq!(
+            e.authorization.unwrap().as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize"
+        );
+        assert_eq!(
+            e.device_authorization.unwrap().as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode"
+        );
+    }
+
+    #[test]
+    fn sovereign_clouds_are_entra() {
+        for host in [
+            "https://login.microsoftonline.us/t",
+            "https://login.chinacloudapi.cn/t",
+            "https://LOGIN.microsoftonline.com/t",
+        ] {
+            assert!(is_entra_host(&Url::parse(host).unwrap()), "{host}");
+        }
+        assert!(!is_entra_host(
+            &Url::parse("https://example.auth0.com/").unwrap()
+        ));
+        assert!(!is_entra_host(
+            &Url::parse("http://127.0.0.1:3000").unwrap()
+        ));
+    }
+
+    #[test]
+    fn cache_is_tied_to_its_authority() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        let record = CachedEndpoints {
+            authority: "https://a".into(),
+            fetched_at: chrono::Utc::now().timestamp(),
+            endpoints: Endpoints {
+                authorization: None,
+                token: Url::parse("https://a/token").unwrap(),
+                device_authorization: None,
+            },
+        };
+        std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
+        assert!(read_cache(&path, "https://a").is_some());
+        assert!(read_cache(&path, "https://b").is_none());
+    }
+}

@@ -1,0 +1,398 @@
+//! Authorization code + PKCE with the browser redirected to a loopback listener.
+
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::error::{AuthError, IdpError};
+use super::{CancelToken, Endpoints, Http, SignInPrompt, browser, random_token, token_request};
+use crate::profile::Profile;
+use crate::token::{Jwt, TokenSet, b64url};
+
+const PAGE: &str = include_str!("../../assets/callback.html");
+const POLL: Duration = Duration::from_millis(50);
+
+/// One sign-in attempt's secrets: PKCE verifier, state and nonce.
+struct Attempt {
+    verifier: String,
+    state: String,
+    nonce: String,
+}
+
+impl Attempt {
+    fn new() -> Result<Attempt, AuthError> {
+        Ok(Attempt {
+            verifier: random_token(32)?,
+            state: random_token(16)?,
+            nonce: random_token(16)?,
+        })
+    }
+
+    fn challenge(&self) -> String {
+        b64url(&Sha256::digest(self.verifier.as_bytes()))
+    }
+}
+
+/// The exact redirect URI registered in Entra ID ("Mobile and desktop applications").
+pub fn redirect_uri(port: u16) -> String {
+    format!("http://localhost:{port}")
+}
+
+pub fn authorize_url(
+    endpoint: &Url,
+    profile: &Profile,
+    redirect: &str,
+    state: &str,
+    nonce: &str,
+    challenge: &str,
+) -> Url {
+    let mut url = endpoint.clone();
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("client_id", &profile.client_id)
+            .append_pair("response_type", "code")
+            .append_pair("redirect_uri", redirect)
+            .append_pair("response_mode", "query")
+            .append_pair("scope", &profile.sign_in_scopes().join(" "))
+            .append_pair("state", state)
+            .append_pair("nonce", nonce)
+            .append_pair("code_challenge", challenge)
+            .append_pair("code_challenge_method", "S256");
+        if let Some(hint) = &profile.login_hint {
+            q.append_pair("login_hint", hint);
+        }
+        if let Some(prompt) = profile.prompt {
+            q.append_pair("prompt", prompt.as_str());
+        }
+    }
+    url
+}
+
+/// Runs the interactive flow. The listener is bound before the browser opens, so a busy
+/// port is an immediate error rather than a hang.
+pub async fn sign_in(
+    http: &Http,
+    endpoints: &Endpoints,
+    profile: &Profile,
+    prompt: &(dyn Fn(SignInPrompt) + Send + Sync),
+    cancel: &CancelToken,
+    timeout: Duration,
+) -> Result<TokenSet, AuthError> {
+    let authorize = endpoints
+        .authorization
+        .as_ref()
+        .ok_or_else(|| AuthError::Discovery {
+            authority: profile.authority(),
+            reason: "the provider offers no authorization endpoint".into(),
+        })?;
+    let port = profile.port();
+    let listener = Listener::bind(port)?;
+    let attempt = Attempt::new()?;
+    let redirect = redirect_uri(port);
+    let url = authorize_url(
+        authorize,
+        profile,
+        &redirect,
+        &attempt.state,
+        &attempt.nonce,
+        &attempt.challenge(),
+    );
+
+    let opened = browser::open(url.as_str());
+    prompt(SignInPrompt::Browser {
+        url: url.to_string(),
+        opened,
+    });
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let waiter = {
+        let stop = stop.clone();
+        let state = attempt.state.clone();
+        tokio::task::spawn_blocking(move || listener.wait_for_code(&state, &stop))
+    };
+    let outcome = tokio::select! {
+        r = waiter => r.map_err(|e| AuthError::Internal(format!("the loopback listener failed: {e}")))?,
+        _ = tokio::time::sleep(timeout) => Err(AuthError::SignInTimeout(timeout.as_secs())),
+        _ = cancel.cancelled() => Err(AuthError::Cancelled),
+    };
+    // Ends the listener thread (and frees the port) on timeout or cancel.
+    stop.store(true, Ordering::SeqCst);
+    let code = outcome?;
+
+    let scope = profile.sign_in_scopes().join(" ");
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", profile.client_id.as_str()),
+        ("code", code.as_str()),
+        ("redirect_uri", redirect.as_str()),
+        ("code_verifier", attempt.verifier.as_str()),
+        ("scope", scope.as_str()),
+    ];
+    let set = token_request(http, endpoints, &form).await?;
+    if let Some(id) = &set.id_token {
+        let nonce = Jwt::decode(id.expose())
+            .ok()
+            .and_then(|j| j.str_claim("nonce").map(str::to_string));
+        if nonce.as_deref().is_some_and(|n| n != attempt.nonce) {
+            return Err(AuthError::Mismatch("the ID token's nonce differs"));
+        }
+    }
+    Ok(set)
+}
+
+/// The loopback HTTP listener: 127.0.0.1 always, and ::1 where the system has IPv6, since
+/// browsers may resolve `localhost` to either.
+struct Listener {
+    servers: Vec<tiny_http::Server>,
+}
+
+enum Callback {
+    /// Not ours or not for this attempt: answered, keep waiting.
+    Ignored,
+    Done(Result<String, AuthError>),
+}
+
+impl Listener {
+    fn bind(port: u16) -> Result<Listener, AuthError> {
+        let v4 = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let mut servers = vec![tiny_http::Server::http(v4).map_err(|e| bind_error(port, e))?];
+        match tiny_http::Server::http(SocketAddr::from((Ipv6Addr::LOCALHOST, port))) {
+            Ok(s) => servers.push(s),
+            Err(e) => {
+                if io_kind(&*e) == Some(io::ErrorKind::AddrInUse) {
+                    return Err(AuthError::PortInUse(port));
+                }
+                tracing::debug!("no IPv6 loopback listener: {e}");
+            }
+        }
+        Ok(Listener { servers })
+    }
+
+    fn wait_for_code(self, state: &str, stop: &AtomicBool) -> Result<String, AuthError> {
+        while !stop.load(Ordering::SeqCst) {
+            for server in &self.servers {
+                let request = match server.recv_timeout(POLL) {
+                    Ok(Some(r)) => r,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        return Err(AuthError::Listener {
+                            port: 0,
+                            reason: e.to_string(),
+                        });
+                    }
+                };
+                let (status, page, outcome) = handle(request.url(), state);
+                let response = tiny_http::Response::from_string(page)
+                    .with_status_code(status)
+                    .with_header(html_header());
+                if let Err(e) = request.respond(response) {
+                    tracing::debug!("could not answer the browser: {e}");
+                }
+                if let Callback::Done(result) = outcome {
+                    return result;
+                }
+            }
+        }
+        Err(AuthError::Cancelled)
+    }
+}
+
+fn html_header() -> tiny_http::Header {
+    tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..])
+        .unwrap_or_else(|_| unreachable!("static header is valid"))
+}
+
+fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<io::ErrorKind> {
+    e.downcast_ref::<io::Error>().map(io::Error::kind)
+}
+
+fn bind_error(port: u16, e: Box<dyn std::error::Error + Send + Sync>) -> AuthError {
+    if io_kind(&*e) == Some(io::ErrorKind::AddrInUse) {
+        AuthError::PortInUse(port)
+    } else {
+        AuthError::Listener {
+            port,
+            reason: e.to_string(),
+        }
+    }
+}
+
+fn page(title: &str, message: &str, ok: bool) -> String {
+    PAGE.replace("{title}", &escape(title))
+        .replace("{message}", &escape(message))
+        .replace("{color}", if ok { "#15803d" } else { "#b91c1c" })
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Decides what a request to the listener means. The redirect may come with or without a
+/// trailing `/`, so the path is `/` either way.
+fn handle(raw_url: &str, expected_state: &str) -> (u16, String, Callback) {
+    let Ok(url) = Url::parse(&format!("http://localhost{raw_url}")) else {
+        return (
+            400,
+            page(
+                "Not a sign-in response",
+                "This address only receives sign-in responses.",
+                false,
+            ),
+            Callback::Ignored,
+        );
+    };
+    if url.path() != "/" {
+        return (
+            404,
+            page(
+                "Not found",
+                "This address only receives sign-in responses.",
+                false,
+            ),
+            Callback::Ignored,
+        );
+    }
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let state_ok = param("state").as_deref() == Some(expected_state);
+    if !state_ok {
+        // A stale tab or a forged request: refuse it and keep waiting for the real one.
+        return (
+            400,
+            page(
+                "This sign-in link is not current",
+                "The response does not match the sign-in cdf-signin is waiting for. Finish the sign-in in the newest browser tab.",
+                false,
+            ),
+            Callback::Ignored,
+        );
+    }
+    if let Some(error) = param("error") {
+        let err = IdpError {
+            error,
+            error_description: param("error_description"),
+            error_codes: vec![],
+            trace_id: None,
+            correlation_id: None,
+            timestamp: None,
+        };
+        let text = format!("{err}. You can close this tab and try again from cdf-signin.");
+        return (
+            200,
+            page("Sign-in did not complete", &text, false),
+            Callback::Done(Err(AuthError::Idp(err))),
+        );
+    }
+    match param("code") {
+        Some(code) if !code.is_empty() => (
+            200,
+            page(
+                "Signed in",
+                "You are signed in to cdf-signin. You can close this tab.",
+                true,
+            ),
+            Callback::Done(Ok(code)),
+        ),
+        _ => (
+            400,
+            page(
+                "Not a sign-in response",
+                "The response carries no authorization code.",
+                false,
+            ),
+            Callback::Ignored,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_with_code_and_right_state_completes() {
+        for url in ["/?code=abc&state=s1", "?code=abc&state=s1"] {
+            let (status, body, outcome) = handle(url, "s1");
+            assert_eq!(status, 200);
+            assert!(body.contains("Signed in"));
+            assert!(
+                matches!(outcome, Callback::Done(Ok(ref c)) if c == "abc"),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_state_is_refused_and_ignored() {
+        let (status, _, outcome) = handle("/?code=abc&state=other", "s1");
+        assert_eq!(status, 400);
+        assert!(matches!(outcome, Callback::Ignored));
+        let (_, _, outcome) = handle("/?error=access_denied&state=other", "s1");
+        assert!(matches!(outcome, Callback::Ignored));
+    }
+
+    #[test]
+    fn error_callback_ends_with_its_code() {
+        let (_, body, outcome) = handle(
+            "/?error=access_denied&error_description=AADSTS65004%3A+User+declined+to+consent.&state=s1",
+            "s1",
+        );
+        assert!(body.contains("AADSTS65004"));
+        match outcome {
+            Callback::Done(Err(AuthError::Idp(e))) => assert_eq!(e.error, "access_denied"),
+            _ => panic!("expected an access_denied error"),
+        }
+    }
+
+    #[test]
+    fn other_paths_are_not_found() {
+        let (status, _, outcome) = handle("/favicon.ico", "s1");
+        assert_eq!(status, 404);
+        assert!(matches!(outcome, Callback::Ignored));
+    }
+
+    #[test]
+    fn page_escapes_text() {
+        assert!(page("<b>", "x&y", true).contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn authorize_url_carries_pkce_and_options() {
+        let mut p: Profile = toml::from_str("cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='interactive'\nlogin_hint='a@b.c'\nprompt='select_account'").unwrap();
+        p.port = Some(53123);
+        let endpoint =
+            Url::parse("https://login.microsoftonline.com/t/oauth2/v2.0/authorize").unwrap();
+        let url = authorize_url(&endpoint, &p, &redirect_uri(53123), "st", "no", "ch");
+        let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert_eq!(q["redirect_uri"], "http://localhost:53123");
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(
+            q["scope"],
+            "https://api.cognitedata.com/.default openid profile offline_access"
+        );
+        assert_eq!(q["login_hint"], "a@b.c");
+        assert_eq!(q["prompt"], "select_account");
+    }
+
+    #[test]
+    fn challenge_is_s256_of_verifier() {
+        let a = Attempt {
+            verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into(),
+            state: String::new(),
+            nonce: String::new(),
+        };
+        // RFC 7636 appendix B.
+        assert_eq!(a.challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    }
+}

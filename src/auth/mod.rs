@@ -1,0 +1,264 @@
+//! Talking to the identity provider: the three sign-in flows and refresh.
+//!
+//! Nothing here touches the keyring or the disk (but for the discovery cache): the
+//! session layer hands in credentials and stores what comes back.
+
+pub mod assertion;
+pub mod browser;
+pub mod device_code;
+pub mod endpoints;
+pub mod error;
+pub mod http;
+pub mod interactive;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Deserializer};
+
+pub use assertion::ClientCertificate;
+pub use endpoints::Endpoints;
+pub use error::{AuthError, IdpError};
+pub use http::Http;
+
+use crate::profile::{OIDC_SCOPES, Profile};
+use crate::secrets::Secret;
+use crate::token::{Jwt, TokenSet};
+
+/// How a confidential client proves who it is.
+pub enum ClientCredential {
+    Secret(Secret),
+    Certificate(ClientCertificate),
+}
+
+/// Something for the person at the screen to do during a sign-in.
+#[derive(Debug, Clone)]
+pub enum SignInPrompt {
+    /// The browser was asked to open `url` (`opened` says whether that worked).
+    Browser {
+        url: String,
+        opened: Result<(), String>,
+    },
+    /// Enter `user_code` at `verification_uri`.
+    DeviceCode(device_code::DeviceCodePrompt),
+}
+
+/// Cancels a running sign-in (Ctrl-C in the CLI, the Cancel button in the window).
+#[derive(Clone)]
+pub struct CancelToken {
+    tx: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for CancelToken {
+    fn default() -> Self {
+        CancelToken {
+            tx: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+}
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.tx.send_replace(true);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        *self.tx.borrow()
+    }
+
+    /// Resolves once `cancel` has been called.
+    pub async fn cancelled(&self) {
+        let mut rx = self.tx.subscribe();
+        let _ = rx.wait_for(|c| *c).await;
+    }
+}
+
+/// A token endpoint's success answer.
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: Secret,
+    #[serde(default)]
+    token_type: Option<String>,
+    // Entra's v1 endpoint sent numbers as strings; accept both.
+    #[serde(default, deserialize_with = "number_or_string")]
+    expires_in: Option<i64>,
+    #[serde(default)]
+    refresh_token: Option<Secret>,
+    #[serde(default)]
+    id_token: Option<Secret>,
+    #[serde(default)]
+    scope: Option<String>,
+}
+
+fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumOrStr {
+        Num(i64),
+        Str(String),
+    }
+    Ok(match Option::<NumOrStr>::deserialize(d)? {
+        Some(NumOrStr::Num(n)) => Some(n),
+        Some(NumOrStr::Str(s)) => s.trim().parse().ok(),
+        None => None,
+    })
+}
+
+fn number_or_string_required<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    number_or_string(d)?.ok_or_else(|| serde::de::Error::custom("expected a number"))
+}
+
+impl TokenResponse {
+    fn into_token_set(self, now: DateTime<Utc>) -> TokenSet {
+        // Prefer expires_in; else the JWT's exp; else assume an hour (Entra's default).
+        let expires_at = match self.expires_in {
+            Some(secs) => now + Duration::seconds(secs),
+            None => Jwt::decode(self.access_token.expose())
+                .ok()
+                .and_then(|j| j.time_claim("exp"))
+                .unwrap_or(now + Duration::hours(1)),
+        };
+        TokenSet {
+            access_token: self.access_token,
+            token_type: self.token_type.unwrap_or_else(|| "Bearer".into()),
+            expires_at,
+            refresh_token: self.refresh_token.filter(|r| !r.is_empty()),
+            id_token: self.id_token.filter(|r| !r.is_empty()),
+            scope: self.scope,
+        }
+    }
+}
+
+pub(crate) async fn token_request(
+    http: &Http,
+    endpoints: &Endpoints,
+    form: &[(&str, &str)],
+) -> Result<TokenSet, AuthError> {
+    let response: TokenResponse = http.post_form(&endpoints.token, form).await?;
+    Ok(response.into_token_set(Utc::now()))
+}
+
+/// The client credentials grant, with a secret or a certificate assertion.
+pub async fn client_credentials(
+    http: &Http,
+    endpoints: &Endpoints,
+    profile: &Profile,
+    credential: &ClientCredential,
+) -> Result<TokenSet, AuthError> {
+    let scope = profile.sign_in_scopes().join(" ");
+    let assertion;
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", profile.client_id.as_str()),
+        ("scope", scope.as_str()),
+    ];
+    match credential {
+        ClientCredential::Secret(s) => form.push(("client_secret", s.expose())),
+        ClientCredential::Certificate(c) => {
+            assertion = c.assertion(
+                &profile.client_id,
+                endpoints.token.as_str(),
+                Utc::now().timestamp(),
+            )?;
+            form.push((
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ));
+            form.push(("client_assertion", assertion.expose()));
+        }
+    }
+    token_request(http, endpoints, &form).await
+}
+
+/// Scopes to send when redeeming a refresh token: the resource scopes only (mixing in
+/// `openid`/`profile`/`offline_access` makes Entra ID answer `invalid_grant`).
+pub fn refresh_scopes(profile: &Profile) -> String {
+    profile
+        .resource_scopes()
+        .into_iter()
+        .filter(|s| !OIDC_SCOPES.contains(&s.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Redeems a refresh token. When the provider does not rotate it, the old one is kept.
+pub async fn refresh(
+    http: &Http,
+    endpoints: &Endpoints,
+    profile: &Profile,
+    refresh_token: &Secret,
+) -> Result<TokenSet, AuthError> {
+    let scope = refresh_scopes(profile);
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", profile.client_id.as_str()),
+        ("refresh_token", refresh_token.expose()),
+        ("scope", scope.as_str()),
+    ];
+    let mut set = token_request(http, endpoints, &form).await?;
+    if set.refresh_token.is_none() {
+        set.refresh_token = Some(refresh_token.clone());
+    }
+    Ok(set)
+}
+
+/// Random bytes as base64url: state, nonce, PKCE verifier.
+pub fn random_token(bytes: usize) -> Result<String, AuthError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf)
+        .map_err(|e| AuthError::Internal(format!("no randomness available: {e}")))?;
+    Ok(crate::token::b64url(&buf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Flow;
+
+    fn profile(flow: Flow) -> Profile {
+        toml::from_str(&format!(
+            "cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='{}'",
+            flow.as_str()
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn refresh_sends_resource_scopes_only() {
+        let mut p = profile(Flow::Interactive);
+        assert_eq!(refresh_scopes(&p), "https://api.cognitedata.com/.default");
+        p.scopes = vec![
+            "https://api.cognitedata.com/.default".into(),
+            "offline_access".into(),
+            "openid".into(),
+        ];
+        assert_eq!(refresh_scopes(&p), "https://api.cognitedata.com/.default");
+    }
+
+    /// A token answer as Entra ID v2 sends it for the device code flow.
+    #[test]
+    fn parses_entra_token_response() {
+        let body = r#"{"token_type":"Bearer","scope":"https://api.cognitedata.com/user_impersonation https://api.cognitedata.com/.default","expires_in":4887,"ext_expires_in":4887,"access_token":"eyJ0eXAi.x.y","refresh_token":"0.AQ-rt","id_token":"eyJ.id.tok"}"#;
+        let r: TokenResponse = serde_json::from_str(body).unwrap();
+        let now = Utc::now();
+        let set = r.into_token_set(now);
+        assert_eq!(set.seconds_left(now), 4887);
+        assert_eq!(set.refresh_token.unwrap().expose(), "0.AQ-rt");
+        assert_eq!(set.token_type, "Bearer");
+    }
+
+    #[test]
+    fn expires_in_as_string_is_accepted() {
+        let r: TokenResponse =
+            serde_json::from_str(r#"{"access_token":"a","expires_in":"3599"}"#).unwrap();
+        assert_eq!(r.expires_in, Some(3599));
+    }
+
+    #[tokio::test]
+    async fn cancel_token_wakes_waiters() {
+        let c = CancelToken::default();
+        let c2 = c.clone();
+        let waiter = tokio::spawn(async move { c2.cancelled().await });
+        c.cancel();
+        waiter.await.unwrap();
+        assert!(c.is_cancelled());
+    }
+}

@@ -1,0 +1,840 @@
+//! The command line: clap definitions, and each command as a call into the session with
+//! text or `--json` output. Tokens go to stdout alone; everything else to stderr.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Local, SecondsFormat, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+
+use crate::auth::{CancelToken, ClientCertificate, Http, SignInPrompt};
+use crate::paths::Paths;
+use crate::profile::{self, Flow, Profile, ProfileError, ProfileStore, Prompt};
+use crate::secrets::{KeyringStore, Secret, SecretKind};
+use crate::session::{Session, SessionError, TokenOptions};
+use crate::token::{Jwt, SystemClock};
+
+#[derive(Parser)]
+#[command(name = "cdf-signin", version, about = "Sign in to Cognite Data Fusion and get access tokens", long_about = None)]
+pub struct Cli {
+    /// Log what happens (tokens and secrets are never logged)
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Sign in with the profile's flow and keep the tokens
+    Login {
+        #[command(flatten)]
+        select: Select,
+        /// Give up when sign-in has not finished after this many seconds
+        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        timeout: u64,
+    },
+    /// Print an access token (cached, refreshed, or new) on stdout
+    Token {
+        #[command(flatten)]
+        select: Select,
+        /// Print JSON with the expiry and the profile's project
+        #[arg(long)]
+        json: bool,
+        /// Renew a cached token that is valid for less than this
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        min_valid: i64,
+        /// Renew even when the cached token is still valid
+        #[arg(long)]
+        force_refresh: bool,
+    },
+    /// Show the decoded header and claims of the current tokens
+    Claims {
+        #[command(flatten)]
+        select: Select,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the profile's tokens
+    Logout {
+        #[command(flatten)]
+        select: Select,
+    },
+    /// Manage profiles
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+}
+
+#[derive(Args)]
+pub struct Select {
+    /// The profile to use (default: the one set with `profile use`)
+    #[arg(long, short, env = "CDF_SIGNIN_PROFILE")]
+    pub profile: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FlowArg {
+    Interactive,
+    DeviceCode,
+    ClientCredentials,
+}
+
+impl From<FlowArg> for Flow {
+    fn from(f: FlowArg) -> Flow {
+        match f {
+            FlowArg::Interactive => Flow::Interactive,
+            FlowArg::DeviceCode => Flow::DeviceCode,
+            FlowArg::ClientCredentials => Flow::ClientCredentials,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PromptArg {
+    #[value(name = "select_account")]
+    SelectAccount,
+    Login,
+    Consent,
+}
+
+impl From<PromptArg> for Prompt {
+    fn from(p: PromptArg) -> Prompt {
+        match p {
+            PromptArg::SelectAccount => Prompt::SelectAccount,
+            PromptArg::Login => Prompt::Login,
+            PromptArg::Consent => Prompt::Consent,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ProfileCommand {
+    /// Add a profile
+    Add(AddArgs),
+    /// List profiles (* marks the default)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a profile's effective settings (never its secrets)
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a profile with its keyring entries and cached tokens
+    Remove { name: String },
+    /// Make a profile the default
+    Use { name: String },
+    /// Store a new client secret for a client-credentials profile
+    SetSecret {
+        name: String,
+        /// Read the secret from stdin instead of prompting
+        #[arg(long)]
+        stdin: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    pub name: String,
+    /// CDF cluster, e.g. westeurope-1, api, az-eastus-1
+    #[arg(long)]
+    pub cluster: String,
+    /// CDF project
+    #[arg(long)]
+    pub project: String,
+    /// Entra ID tenant id or domain
+    #[arg(long)]
+    pub tenant_id: String,
+    /// Application (client) id of the app registration
+    #[arg(long)]
+    pub client_id: String,
+    #[arg(long, value_enum)]
+    pub flow: FlowArg,
+    /// Default: https://login.microsoftonline.com/{tenant}
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    /// Default: https://{cluster}.cognitedata.com
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Token endpoint override (client credentials)
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Scope to request (repeatable). Default: {base_url}/.default
+    #[arg(long = "scope", value_name = "S")]
+    pub scopes: Vec<String>,
+    /// Loopback port for the interactive flow's redirect (default 53000)
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Read the client secret from stdin
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// PEM certificate for certificate credentials
+    #[arg(long, value_name = "PEM_PATH", requires = "private_key")]
+    pub certificate: Option<PathBuf>,
+    /// PEM private key of the certificate
+    #[arg(long, value_name = "PEM_PATH", requires = "certificate")]
+    pub private_key: Option<PathBuf>,
+    /// Account to preselect in the interactive flow
+    #[arg(long, value_name = "EMAIL")]
+    pub login_hint: Option<String>,
+    #[arg(long, value_enum)]
+    pub prompt: Option<PromptArg>,
+    /// Extra CA certificate(s) to trust for this profile (PEM)
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// A failure as the user sees it: one line, maybe a hint, and an exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: i32,
+}
+
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_SIGN_IN: i32 = 3;
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            hint: None,
+            code: EXIT_ERROR,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<SessionError> for Failure {
+    fn from(e: SessionError) -> Failure {
+        let code = match e {
+            SessionError::SignInRequired { .. } => EXIT_SIGN_IN,
+            _ => EXIT_ERROR,
+        };
+        Failure {
+            message: e.to_string(),
+            hint: e.hint(),
+            code,
+        }
+    }
+}
+
+impl From<ProfileError> for Failure {
+    fn from(e: ProfileError) -> Failure {
+        let code = match e {
+            ProfileError::InvalidName(_) | ProfileError::InvalidField { .. } => EXIT_USAGE,
+            _ => EXIT_ERROR,
+        };
+        Failure {
+            message: e.to_string(),
+            hint: e.hint(),
+            code,
+        }
+    }
+}
+
+impl From<crate::auth::AuthError> for Failure {
+    fn from(e: crate::auth::AuthError) -> Failure {
+        Failure::from(SessionError::from(e))
+    }
+}
+
+impl From<crate::secrets::SecretError> for Failure {
+    fn from(e: crate::secrets::SecretError) -> Failure {
+        Failure::from(SessionError::from(e))
+    }
+}
+
+type CmdResult = Result<(), Failure>;
+
+struct Ctx {
+    paths: Paths,
+    store: ProfileStore,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Ctx {
+    fn new() -> Result<Ctx, Failure> {
+        let paths = Paths::from_env().map_err(|e| Failure::new(e.to_string()))?;
+        let store = ProfileStore::new(&paths.config_dir);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))?;
+        Ok(Ctx { paths, store, rt })
+    }
+
+    fn session(&self) -> Session {
+        Session::new(
+            self.paths.clone(),
+            Box::new(KeyringStore::from_env()),
+            Box::new(SystemClock),
+            self.rt.handle().clone(),
+        )
+    }
+
+    fn resolve(&self, select: &Select) -> Result<(String, Profile), Failure> {
+        let file = self.store.load()?;
+        let (name, profile) = file.resolve(select.profile.as_deref())?;
+        Ok((name.to_string(), profile.clone()))
+    }
+}
+
+pub fn run(command: Command) -> CmdResult {
+    let ctx = Ctx::new()?;
+    match command {
+        Command::Login { select, timeout } => login(&ctx, &select, timeout),
+        Command::Token {
+            select,
+            json,
+            min_valid,
+            force_refresh,
+        } => token(
+            &ctx,
+            &select,
+            json,
+            TokenOptions {
+                min_valid_secs: min_valid,
+                force_refresh,
+            },
+        ),
+        Command::Claims { select, json } => claims(&ctx, &select, json),
+        Command::Logout { select } => {
+            let (name, _) = ctx.resolve(&select)?;
+            ctx.session().logout(&name)?;
+            eprintln!("Signed out of '{name}'.");
+            Ok(())
+        }
+        Command::Profile(p) => profile_command(&ctx, p),
+    }
+}
+
+fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
+    let (name, profile) = ctx.resolve(select)?;
+    let session = ctx.session();
+    let cancel = CancelToken::default();
+    {
+        let cancel = cancel.clone();
+        ctx.rt.spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        });
+    }
+    let set = session.login(
+        &name,
+        &profile,
+        &print_prompt,
+        &cancel,
+        Duration::from_secs(timeout.max(1)),
+    )?;
+    eprintln!(
+        "Signed in with profile '{name}'; the access token is valid until {}.",
+        local_time(set.expires_at)
+    );
+    Ok(())
+}
+
+fn print_prompt(prompt: SignInPrompt) {
+    let mut err = std::io::stderr().lock();
+    match prompt {
+        SignInPrompt::Browser { url, opened } => {
+            match opened {
+                Ok(()) => {
+                    let _ = writeln!(
+                        err,
+                        "Opened your browser to sign in. If nothing appeared, open this URL:"
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(
+                        err,
+                        "Could not open a browser ({e}). Open this URL to sign in:"
+                    );
+                }
+            }
+            let _ = writeln!(err, "  {url}");
+            let _ = writeln!(err, "Waiting for the sign-in to finish (Ctrl-C cancels)...");
+        }
+        SignInPrompt::DeviceCode(d) => {
+            match &d.message {
+                Some(m) => {
+                    let _ = writeln!(err, "{m}");
+                }
+                None => {
+                    let _ = writeln!(
+                        err,
+                        "To sign in, open {} and enter the code {}",
+                        d.verification_uri, d.user_code
+                    );
+                }
+            }
+            let _ = writeln!(err, "  URL:  {}", d.verification_uri);
+            let _ = writeln!(err, "  Code: {}", d.user_code);
+            let _ = writeln!(
+                err,
+                "The code expires at {} (Ctrl-C cancels).",
+                local_time(d.expires_at)
+            );
+        }
+    }
+}
+
+fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) -> CmdResult {
+    let (name, profile) = ctx.resolve(select)?;
+    let (set, source) = ctx.session().token(&name, &profile, opts)?;
+    tracing::debug!(?source, "token served");
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        let expires_at: DateTime<Local> = set.expires_at.into();
+        let value = json!({
+            "access_token": set.access_token.expose(),
+            "token_type": set.token_type,
+            "expires_at": expires_at.to_rfc3339_opts(SecondsFormat::Secs, false),
+            "expires_in": set.seconds_left(Utc::now()).max(0),
+            "profile": name,
+            "project": profile.project,
+            "base_url": profile.base_url(),
+        });
+        writeln!(out, "{value}")
+    } else {
+        writeln!(out, "{}", set.access_token.expose())
+    };
+    written.map_err(|e| Failure::new(format!("cannot write to stdout: {e}")))
+}
+
+fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
+    let (name, profile) = ctx.resolve(select)?;
+    let (set, _) = ctx.session().token(
+        &name,
+        &profile,
+        TokenOptions {
+            min_valid_secs: 0,
+            force_refresh: false,
+        },
+    )?;
+    let now = Utc::now();
+    let access = decode_for_display(&set.access_token, "access token")?;
+    let id = match &set.id_token {
+        Some(t) => Some(decode_for_display(t, "ID token")?),
+        None => None,
+    };
+    if json {
+        let view = |jwt: &Jwt| {
+            let exp = jwt.time_claim("exp");
+            json!({
+                "header": jwt.header,
+                "claims": jwt.claims,
+                "expires_at": exp.map(|t| DateTime::<Local>::from(t).to_rfc3339_opts(SecondsFormat::Secs, false)),
+                "expires_in": exp.map(|t| (t - now).num_seconds()),
+            })
+        };
+        let value = json!({
+            "profile": name,
+            "access_token": view(&access),
+            "id_token": id.as_ref().map(view),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let mut out = String::new();
+    print_jwt(
+        &mut out,
+        &format!("Access token of profile '{name}'"),
+        &access,
+        now,
+    );
+    if let Some(id) = &id {
+        out.push('\n');
+        print_jwt(&mut out, "ID token", id, now);
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn decode_for_display(token: &Secret, what: &str) -> Result<Jwt, Failure> {
+    Jwt::decode(token.expose()).map_err(|e| Failure::new(format!("cannot show the {what}: {e}")))
+}
+
+fn print_jwt(out: &mut String, title: &str, jwt: &Jwt, now: DateTime<Utc>) {
+    use std::fmt::Write as _;
+    let _ = writeln!(out, "{title}");
+    if let Some(exp) = jwt.time_claim("exp") {
+        let left = (exp - now).num_seconds();
+        let _ = writeln!(
+            out,
+            "  expires: {} ({})",
+            local_time(exp),
+            describe_left(left)
+        );
+    }
+    let _ = writeln!(out, "Header");
+    for (k, v) in &jwt.header {
+        let _ = writeln!(out, "  {k}: {}", show_value(v));
+    }
+    let _ = writeln!(out, "Claims");
+    for (k, v) in &jwt.claims {
+        let time = matches!(k.as_str(), "exp" | "iat" | "nbf" | "auth_time")
+            .then(|| jwt.time_claim(k))
+            .flatten()
+            .map(|t| format!(" ({})", local_time(t)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {k}: {}{time}", show_value(v));
+    }
+}
+
+fn show_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn describe_left(secs: i64) -> String {
+    if secs <= 0 {
+        return format!("expired {} ago", human_duration(-secs));
+    }
+    format!("in {}", human_duration(secs))
+}
+
+fn human_duration(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+fn local_time(t: DateTime<Utc>) -> String {
+    DateTime::<Local>::from(t)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
+}
+
+fn profile_command(ctx: &Ctx, command: ProfileCommand) -> CmdResult {
+    match command {
+        ProfileCommand::Add(args) => add_profile(ctx, args),
+        ProfileCommand::List { json } => list_profiles(ctx, json),
+        ProfileCommand::Show { name, json } => show_profile(ctx, &name, json),
+        ProfileCommand::Remove { name } => {
+            let file = ctx.store.load()?;
+            file.get(&name)?;
+            // Keyring first: if it is unreachable, nothing has changed yet.
+            ctx.session().forget_profile(&name)?;
+            ctx.store.update(|f| {
+                f.profiles.remove(&name);
+                if f.default.as_deref() == Some(name.as_str()) {
+                    f.default = None;
+                }
+                Ok(())
+            })?;
+            eprintln!("Removed profile '{name}' with its tokens and keyring entries.");
+            Ok(())
+        }
+        ProfileCommand::Use { name } => {
+            ctx.store.update(|f| {
+                f.get(&name)?;
+                f.default = Some(name.clone());
+                Ok(())
+            })?;
+            eprintln!("'{name}' is now the default profile.");
+            Ok(())
+        }
+        ProfileCommand::SetSecret { name, stdin } => {
+            let file = ctx.store.load()?;
+            let profile = file.get(&name)?;
+            if profile.flow != Flow::ClientCredentials || profile.uses_certificate() {
+                return Err(
+                    Failure::new(format!("profile '{name}' does not use a client secret"))
+                        .hint("only client-credentials profiles without a certificate have one"),
+                );
+            }
+            let secret = read_secret(stdin)?;
+            KeyringStore::from_env().set(&name, SecretKind::ClientSecret, &secret)?;
+            ctx.session().logout(&name)?;
+            eprintln!("Stored the new client secret of '{name}' in the keyring.");
+            Ok(())
+        }
+    }
+}
+
+use crate::secrets::SecretStore as _;
+
+/// Reads a secret from stdin (`from_stdin`) or, on a terminal, from a prompt without echo.
+fn read_secret(from_stdin: bool) -> Result<Secret, Failure> {
+    let value = if from_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::new(format!("cannot read the client secret from stdin: {e}")))?;
+        text.strip_suffix('\n')
+            .map(|t| t.strip_suffix('\r').unwrap_or(t))
+            .unwrap_or(&text)
+            .to_string()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Client secret (not shown): ")
+            .map_err(|e| Failure::new(format!("cannot read the client secret: {e}")))?
+    } else {
+        return Err(Failure {
+            message: "a client secret is needed and stdin is not a terminal".into(),
+            hint: None,
+            code: EXIT_USAGE,
+        }
+        .hint("pipe it in with --client-secret-stdin, or use --certificate and --private-key"));
+    };
+    if value.trim().is_empty() {
+        return Err(Failure {
+            message: "the client secret is empty".into(),
+            hint: None,
+            code: EXIT_USAGE,
+        });
+    }
+    Ok(Secret::new(value))
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, Failure> {
+    std::fs::canonicalize(path).map_err(|e| Failure {
+        message: format!("cannot find {}: {e}", path.display()),
+        hint: None,
+        code: EXIT_USAGE,
+    })
+}
+
+fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
+    profile::validate_name(&args.name)?;
+    let flow: Flow = args.flow.into();
+    let mut p = Profile {
+        cluster: args.cluster,
+        project: args.project,
+        tenant_id: args.tenant_id,
+        client_id: args.client_id,
+        flow,
+        authority: args.authority,
+        base_url: args.base_url,
+        token_url: args.token_url,
+        scopes: args.scopes,
+        port: args.port,
+        login_hint: args.login_hint,
+        prompt: args.prompt.map(Into::into),
+        ca_file: args.ca_file.as_deref().map(absolute).transpose()?,
+        certificate: args.certificate.as_deref().map(absolute).transpose()?,
+        private_key: args.private_key.as_deref().map(absolute).transpose()?,
+    };
+    if flow != Flow::Interactive && p.port.is_some() {
+        return Err(Failure {
+            message: "--port applies to the interactive flow only".into(),
+            hint: None,
+            code: EXIT_USAGE,
+        });
+    }
+    p.validate()?;
+    if let (Some(c), Some(k)) = (&p.certificate, &p.private_key) {
+        ClientCertificate::load(c, k).map_err(|e| Failure {
+            message: e.to_string(),
+            hint: None,
+            code: EXIT_USAGE,
+        })?;
+    }
+    if let Some(ca) = &p.ca_file {
+        Http::new(Some(ca))?;
+    }
+    if ctx.store.load()?.profiles.contains_key(&args.name) {
+        return Err(ProfileError::Exists(args.name).into());
+    }
+
+    let needs_secret = flow == Flow::ClientCredentials && !p.uses_certificate();
+    if args.client_secret_stdin && !needs_secret {
+        return Err(Failure {
+            message:
+                "--client-secret-stdin applies to client-credentials profiles without a certificate"
+                    .into(),
+            hint: None,
+            code: EXIT_USAGE,
+        });
+    }
+    let keyring = KeyringStore::from_env();
+    if needs_secret {
+        let secret = read_secret(args.client_secret_stdin)?;
+        keyring.set(&args.name, SecretKind::ClientSecret, &secret)?;
+    }
+    p.scopes.dedup();
+    let name = args.name.clone();
+    let written = ctx.store.update(|f| {
+        if f.profiles.contains_key(&name) {
+            return Err(ProfileError::Exists(name.clone()));
+        }
+        f.profiles.insert(name.clone(), p.clone());
+        if f.default.is_none() {
+            f.default = Some(name.clone());
+        }
+        Ok(f.default.as_deref() == Some(name.as_str()))
+    });
+    let is_default = match written {
+        Ok(d) => d,
+        Err(e) => {
+            if needs_secret {
+                let _ = keyring.delete(&name, SecretKind::ClientSecret);
+            }
+            return Err(e.into());
+        }
+    };
+    eprintln!(
+        "Added profile '{name}' ({}, project {} at {}){}.",
+        flow.as_str(),
+        p.project,
+        p.base_url(),
+        if is_default { ", the default" } else { "" }
+    );
+    Ok(())
+}
+
+fn profile_summary(name: &str, p: &Profile, is_default: bool) -> Value {
+    json!({
+        "name": name,
+        "default": is_default,
+        "flow": p.flow.as_str(),
+        "cluster": p.cluster,
+        "project": p.project,
+        "base_url": p.base_url(),
+        "tenant_id": p.tenant_id,
+        "client_id": p.client_id,
+    })
+}
+
+fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
+    let file = ctx.store.load()?;
+    let is_default = |n: &str| file.default.as_deref() == Some(n);
+    if json {
+        let list: Vec<Value> = file
+            .profiles
+            .iter()
+            .map(|(n, p)| profile_summary(n, p, is_default(n)))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    if file.profiles.is_empty() {
+        eprintln!(
+            "No profiles yet. Add one with `cdf-signin profile add NAME --cluster ... --project ... --tenant-id ... --client-id ... --flow ...`."
+        );
+        return Ok(());
+    }
+    let width = file
+        .profiles
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "  {:width$}  {:18}  {:20}  BASE URL",
+        "NAME", "FLOW", "PROJECT"
+    );
+    for (n, p) in &file.profiles {
+        let mark = if is_default(n) { '*' } else { ' ' };
+        println!(
+            "{mark} {n:width$}  {:18}  {:20}  {}",
+            p.flow.as_str(),
+            p.project,
+            p.base_url()
+        );
+    }
+    Ok(())
+}
+
+fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
+    let file = ctx.store.load()?;
+    let p = file.get(name)?;
+    let secret = if p.flow == Flow::ClientCredentials && !p.uses_certificate() {
+        Some(
+            match KeyringStore::from_env().get(name, SecretKind::ClientSecret) {
+                Ok(Some(_)) => "stored in the keyring",
+                Ok(None) => "missing",
+                Err(_) => "unknown (keyring unreachable)",
+            },
+        )
+    } else {
+        None
+    };
+    let path = |o: &Option<PathBuf>| o.as_ref().map(|p| p.display().to_string());
+    let mut v = profile_summary(name, p, file.default.as_deref() == Some(name));
+    let extra = json!({
+        "authority": p.authority(),
+        "token_url": p.token_url,
+        "scopes": p.sign_in_scopes(),
+        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.port())),
+        "login_hint": p.login_hint,
+        "prompt": p.prompt.map(Prompt::as_str),
+        "ca_file": path(&p.ca_file),
+        "certificate": path(&p.certificate),
+        "private_key": path(&p.private_key),
+        "client_secret": secret,
+    });
+    if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
+        base.extend(more);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    if let Value::Object(map) = &v {
+        for (k, val) in map {
+            let text = match val {
+                Value::Null => continue,
+                Value::Array(items) => items.iter().map(show_value).collect::<Vec<_>>().join(" "),
+                other => show_value(other),
+            };
+            println!("{:14} {text}", format!("{}:", k.replace('_', " ")));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::TokenSet;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(describe_left(90), "in 1 min 30 s");
+        assert_eq!(describe_left(-5), "expired 5 s ago");
+        assert_eq!(describe_left(7260), "in 2 h 1 min");
+    }
+
+    #[test]
+    fn token_set_serialisation_keeps_secrets_out_of_debug() {
+        let set = TokenSet {
+            access_token: Secret::new("tok-value"),
+            token_type: "Bearer".into(),
+            expires_at: Utc::now(),
+            refresh_token: Some(Secret::new("rt-value")),
+            id_token: None,
+            scope: None,
+        };
+        let dbg = format!("{set:?}");
+        assert!(!dbg.contains("tok-value") && !dbg.contains("rt-value"));
+    }
+}

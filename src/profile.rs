@@ -1,0 +1,550 @@
+//! Profiles: one tenant / client / cluster / project combination each, stored as TOML.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use url::Url;
+
+use crate::fsutil;
+
+/// How a profile signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flow {
+    /// Authorization code + PKCE in the browser, redirected to a loopback listener.
+    Interactive,
+    /// Device code: the user types a short code on another device.
+    DeviceCode,
+    /// A service principal with a client secret or a certificate.
+    ClientCredentials,
+}
+
+impl Flow {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Interactive => "interactive",
+            Flow::DeviceCode => "device-code",
+            Flow::ClientCredentials => "client-credentials",
+        }
+    }
+
+    /// Flows where a person signs in (and refresh tokens exist).
+    pub fn is_user_flow(self) -> bool {
+        !matches!(self, Flow::ClientCredentials)
+    }
+}
+
+/// The `prompt` parameter of the interactive flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prompt {
+    SelectAccount,
+    Login,
+    Consent,
+}
+
+impl Prompt {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Prompt::SelectAccount => "select_account",
+            Prompt::Login => "login",
+            Prompt::Consent => "consent",
+        }
+    }
+}
+
+pub const DEFAULT_PORT: u16 = 53000;
+pub const OIDC_SCOPES: [&str; 3] = ["openid", "profile", "offline_access"];
+
+/// A profile as stored. Optional fields left empty take their defaults (see the
+/// accessor methods), so changing a default later reaches every profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub cluster: String,
+    pub project: String,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub flow: Flow,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_hint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<Prompt>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Error)]
+pub enum ProfileError {
+    #[error("invalid profile name '{0}': use letters, digits, '-' and '_' (at most 64)")]
+    InvalidName(String),
+    #[error("invalid {field}: {reason}")]
+    InvalidField { field: &'static str, reason: String },
+    #[error("no profile named '{0}'")]
+    NotFound(String),
+    #[error("a profile named '{0}' exists already")]
+    Exists(String),
+    #[error("no profile selected and no default profile set")]
+    NoDefault,
+    #[error("cannot read {path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: PathBuf, reason: String },
+    #[error("{path} is not a valid profiles file: {reason}")]
+    Parse { path: PathBuf, reason: String },
+}
+
+impl ProfileError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ProfileError::NotFound(_) => Some("see `cdf-signin profile list`".into()),
+            ProfileError::Exists(name) => Some(format!(
+                "pick another name, or remove it first with `cdf-signin profile remove {name}`"
+            )),
+            ProfileError::NoDefault => Some(
+                "pass --profile NAME, or set a default with `cdf-signin profile use NAME`".into(),
+            ),
+            ProfileError::Parse { .. } => Some(
+                "fix the file by hand; cdf-signin does not rewrite a file it cannot read".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> ProfileError {
+    ProfileError::InvalidField {
+        field,
+        reason: reason.into(),
+    }
+}
+
+pub fn validate_name(name: &str) -> Result<(), ProfileError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ProfileError::InvalidName(name.to_string()))
+    }
+}
+
+/// Parses a URL and allows `http://` only for loopback hosts.
+pub fn parse_secure_url(field: &'static str, text: &str) -> Result<Url, ProfileError> {
+    let url =
+        Url::parse(text).map_err(|e| invalid(field, format!("'{text}' is not a URL ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback_host(&url) => {}
+        "http" => {
+            return Err(invalid(
+                field,
+                format!(
+                    "'{text}' uses http://, which is allowed only for loopback hosts; use https://"
+                ),
+            ));
+        }
+        other => {
+            return Err(invalid(
+                field,
+                format!("'{text}' has scheme '{other}'; use https://"),
+            ));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid(field, format!("'{text}' has no host")));
+    }
+    Ok(url)
+}
+
+fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+fn is_plain_token(text: &str, extra: &[char]) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || extra.contains(&c))
+}
+
+impl Profile {
+    /// Checks every field; the certificate pair is checked by the caller that loads it.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        if !is_plain_token(&self.cluster, &['.']) {
+            return Err(invalid(
+                "cluster",
+                format!(
+                    "'{}' is not a cluster name such as westeurope-1",
+                    self.cluster
+                ),
+            ));
+        }
+        if !is_plain_token(&self.project, &[]) {
+            return Err(invalid(
+                "project",
+                format!("'{}' is not a CDF project name", self.project),
+            ));
+        }
+        if !is_plain_token(&self.tenant_id, &['.']) {
+            return Err(invalid(
+                "tenant id",
+                format!("'{}' is not a tenant id or domain", self.tenant_id),
+            ));
+        }
+        if !is_plain_token(&self.client_id, &['.']) {
+            return Err(invalid(
+                "client id",
+                format!("'{}' is not a client id", self.client_id),
+            ));
+        }
+        if let Some(a) = &self.authority {
+            parse_secure_url("authority", a)?;
+        }
+        if let Some(b) = &self.base_url {
+            parse_secure_url("base URL", b)?;
+        }
+        if let Some(t) = &self.token_url {
+            parse_secure_url("token URL", t)?;
+        }
+        if self.port == Some(0) {
+            return Err(invalid("port", "0 is not a port; use 1-65535"));
+        }
+        for scope in &self.scopes {
+            if scope.is_empty() || scope.chars().any(char::is_whitespace) {
+                return Err(invalid(
+                    "scope",
+                    format!("'{scope}' must be one scope without spaces"),
+                ));
+            }
+        }
+        if self.flow != Flow::Interactive && (self.login_hint.is_some() || self.prompt.is_some()) {
+            return Err(invalid(
+                "flow",
+                "--login-hint and --prompt apply to the interactive flow only",
+            ));
+        }
+        match (&self.certificate, &self.private_key) {
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(invalid(
+                    "certificate",
+                    "give both --certificate and --private-key",
+                ));
+            }
+            (Some(_), Some(_)) if self.flow != Flow::ClientCredentials => {
+                return Err(invalid(
+                    "certificate",
+                    "a certificate applies to the client-credentials flow only",
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub fn authority(&self) -> String {
+        match &self.authority {
+            Some(a) => a.trim_end_matches('/').to_string(),
+            None => format!("https://login.microsoftonline.com/{}", self.tenant_id),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(b) => b.trim_end_matches('/').to_string(),
+            None => format!("https://{}.cognitedata.com", self.cluster),
+        }
+    }
+
+    /// The resource scopes (what the access token is for).
+    pub fn resource_scopes(&self) -> Vec<String> {
+        if self.scopes.is_empty() {
+            vec![format!("{}/.default", self.base_url())]
+        } else {
+            self.scopes
+                .iter()
+                .filter(|s| !OIDC_SCOPES.contains(&s.as_str()))
+                .cloned()
+                .collect()
+        }
+    }
+
+    /// The scopes to ask for when signing in: user flows add `openid profile
+    /// offline_access` (no `offline_access`, no refresh token).
+    pub fn sign_in_scopes(&self) -> Vec<String> {
+        let mut scopes = self.resource_scopes();
+        if self.flow.is_user_flow() {
+            for s in OIDC_SCOPES {
+                scopes.push(s.to_string());
+            }
+        }
+        scopes
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(DEFAULT_PORT)
+    }
+
+    pub fn uses_certificate(&self) -> bool {
+        self.certificate.is_some()
+    }
+}
+
+/// The profiles file: profiles by name plus the default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl ProfileFile {
+    pub fn get(&self, name: &str) -> Result<&Profile, ProfileError> {
+        self.profiles
+            .get(name)
+            .ok_or_else(|| ProfileError::NotFound(name.to_string()))
+    }
+
+    /// The profile named, or the default one.
+    pub fn resolve<'a>(
+        &'a self,
+        name: Option<&'a str>,
+    ) -> Result<(&'a str, &'a Profile), ProfileError> {
+        let name = match name {
+            Some(n) => n,
+            None => match (&self.default, self.profiles.len()) {
+                (Some(d), _) => d.as_str(),
+                // One profile and no default: there is nothing to choose between.
+                (None, 1) => self
+                    .profiles
+                    .keys()
+                    .next()
+                    .map(String::as_str)
+                    .ok_or(ProfileError::NoDefault)?,
+                (None, _) => return Err(ProfileError::NoDefault),
+            },
+        };
+        Ok((name, self.get(name)?))
+    }
+}
+
+/// Reads and writes `profiles.toml` (0600, atomic replace, locked against concurrent
+/// writers).
+pub struct ProfileStore {
+    path: PathBuf,
+    lock_path: PathBuf,
+}
+
+impl ProfileStore {
+    pub fn new(config_dir: &Path) -> Self {
+        ProfileStore {
+            path: config_dir.join("profiles.toml"),
+            lock_path: config_dir.join(".profiles.lock"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn load(&self) -> Result<ProfileFile, ProfileError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ProfileFile::default()),
+            Err(e) => {
+                return Err(ProfileError::Read {
+                    path: self.path.clone(),
+                    reason: e.to_string(),
+                });
+            }
+        };
+        let file: ProfileFile = toml::from_str(&text).map_err(|e| ProfileError::Parse {
+            path: self.path.clone(),
+            reason: e.message().to_string(),
+        })?;
+        Ok(file)
+    }
+
+    /// Loads, applies `change`, and writes back, all under the writers' lock. Nothing is
+    /// written when `change` fails.
+    pub fn update<T>(
+        &self,
+        change: impl FnOnce(&mut ProfileFile) -> Result<T, ProfileError>,
+    ) -> Result<T, ProfileError> {
+        let write_err = |e: std::io::Error| ProfileError::Write {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        };
+        let _lock = fsutil::FileLock::acquire(&self.lock_path).map_err(write_err)?;
+        let mut file = self.load()?;
+        let result = change(&mut file)?;
+        let text = toml::to_string_pretty(&file).map_err(|e| ProfileError::Write {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })?;
+        fsutil::write_atomic(&self.path, text.as_bytes()).map_err(write_err)?;
+        Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn sample(flow: Flow) -> Profile {
+        Profile {
+            cluster: "westeurope-1".into(),
+            project: "my-project".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            client_id: "11111111-2222-3333-4444-555555555555".into(),
+            flow,
+            authority: None,
+            base_url: None,
+            token_url: None,
+            scopes: vec![],
+            port: None,
+            login_hint: None,
+            prompt: None,
+            ca_file: None,
+            certificate: None,
+            private_key: None,
+        }
+    }
+
+    #[test]
+    fn defaults_follow_tenant_and_cluster() {
+        let p = sample(Flow::Interactive);
+        assert_eq!(
+            p.authority(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com"
+        );
+        assert_eq!(p.base_url(), "https://westeurope-1.cognitedata.com");
+        assert_eq!(
+            p.resource_scopes(),
+            vec!["https://westeurope-1.cognitedata.com/.default"]
+        );
+        assert_eq!(
+            p.sign_in_scopes(),
+            vec![
+                "https://westeurope-1.cognitedata.com/.default",
+                "openid",
+                "profile",
+                "offline_access"
+            ]
+        );
+        assert_eq!(p.port(), 53000);
+        let cc = sample(Flow::ClientCredentials);
+        assert_eq!(
+            cc.sign_in_scopes(),
+            vec!["https://westeurope-1.cognitedata.com/.default"]
+        );
+    }
+
+    #[test]
+    fn private_link_base_url_keeps_its_scope() {
+        let mut p = sample(Flow::ClientCredentials);
+        p.base_url = Some("https://p001.plink.az-x-1.cognitedata.com/".into());
+        assert_eq!(
+            p.resource_scopes(),
+            vec!["https://p001.plink.az-x-1.cognitedata.com/.default"]
+        );
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(validate_name("dev_tenant-1").is_ok());
+        for bad in ["", "a b", "a/b", "ä", &"x".repeat(65)] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn http_only_for_loopback() {
+        assert!(parse_secure_url("authority", "http://127.0.0.1:8080/x").is_ok());
+        assert!(parse_secure_url("authority", "http://localhost:1").is_ok());
+        assert!(parse_secure_url("authority", "http://[::1]:1").is_ok());
+        let err = parse_secure_url("authority", "http://login.example.com").unwrap_err();
+        assert!(err.to_string().contains("loopback"), "{err}");
+        assert!(parse_secure_url("authority", "not a url").is_err());
+        assert!(parse_secure_url("authority", "ftp://x").is_err());
+    }
+
+    #[test]
+    fn validation_rejects_bad_fields() {
+        let mut p = sample(Flow::DeviceCode);
+        p.login_hint = Some("a@b.c".into());
+        assert!(p.validate().is_err());
+        let mut p = sample(Flow::ClientCredentials);
+        p.certificate = Some("c.pem".into());
+        assert!(
+            p.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("--private-key")
+        );
+        let mut p = sample(Flow::Interactive);
+        p.port = Some(0);
+        assert!(p.validate().is_err());
+        let mut p = sample(Flow::Interactive);
+        p.project = "has space".into();
+        assert!(p.validate().is_err());
+        assert!(sample(Flow::Interactive).validate().is_ok());
+    }
+
+    #[test]
+    fn store_round_trip_and_unknown_fields_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path());
+        assert!(store.load().unwrap().profiles.is_empty());
+        store
+            .update(|f| {
+                f.profiles.insert("dev".into(), sample(Flow::Interactive));
+                f.default = Some("dev".into());
+                Ok(())
+            })
+            .unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.get("dev").unwrap(), &sample(Flow::Interactive));
+        assert_eq!(loaded.resolve(None).unwrap().0, "dev");
+
+        // A failing change writes nothing.
+        let before = std::fs::read(store.path()).unwrap();
+        let r: Result<(), _> = store.update(|f| {
+            f.profiles.clear();
+            Err(ProfileError::NoDefault)
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read(store.path()).unwrap(), before);
+
+        std::fs::write(store.path(), "[profiles.dev]\ncluster='x'\nsurprise=1\n").unwrap();
+        let err = store.load().unwrap_err();
+        assert!(matches!(err, ProfileError::Parse { .. }), "{err}");
+    }
+}
