@@ -64,7 +64,7 @@ pub enum Command {
     },
     /// Manage profiles
     #[command(subcommand)]
-    Profile(ProfileCommand),
+    Profile(Box<ProfileCommand>),
 }
 
 #[derive(Args)]
@@ -112,7 +112,7 @@ impl From<PromptArg> for Prompt {
 #[derive(Subcommand)]
 pub enum ProfileCommand {
     /// Add a profile
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List profiles (* marks the default)
     List {
         #[arg(long)]
@@ -267,7 +267,10 @@ impl Ctx {
     fn new() -> Result<Ctx, Failure> {
         let paths = Paths::from_env().map_err(|e| Failure::new(e.to_string()))?;
         let store = ProfileStore::new(&paths.config_dir);
-        let rt = tokio::runtime::Builder::new_current_thread()
+        // Multi-thread (with one worker) because the session drives futures through a
+        // `Handle`, which does not run a current-thread runtime's IO and timer drivers.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
             .enable_all()
             .build()
             .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))?;
@@ -315,7 +318,7 @@ pub fn run(command: Command) -> CmdResult {
             eprintln!("Signed out of '{name}'.");
             Ok(())
         }
-        Command::Profile(p) => profile_command(&ctx, p),
+        Command::Profile(p) => profile_command(&ctx, *p),
     }
 }
 
@@ -526,7 +529,7 @@ fn local_time(t: DateTime<Utc>) -> String {
 
 fn profile_command(ctx: &Ctx, command: ProfileCommand) -> CmdResult {
     match command {
-        ProfileCommand::Add(args) => add_profile(ctx, args),
+        ProfileCommand::Add(args) => add_profile(ctx, *args),
         ProfileCommand::List { json } => list_profiles(ctx, json),
         ProfileCommand::Show { name, json } => show_profile(ctx, &name, json),
         ProfileCommand::Remove { name } => {

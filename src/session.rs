@@ -2,7 +2,8 @@
 //! plus sign-in and sign-out. Front ends (CLI, window) talk to this and nothing below.
 //!
 //! Keyring calls block on a D-Bus runtime of their own, so this API is synchronous and
-//! runs network work on the runtime handle it was given. Call it from a plain thread.
+//! runs network work on the runtime handle it was given (a multi-thread runtime: a
+//! `Handle` does not drive a current-thread runtime). Call it from a plain thread.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -150,22 +151,22 @@ impl Session {
         opts: TokenOptions,
     ) -> Result<(TokenSet, TokenSource), SessionError> {
         let now = self.clock.now();
-        if !opts.force_refresh {
-            if let Some(set) = self.cache().load(name)? {
-                if set.is_valid_for(now, opts.min_valid_secs) {
-                    return Ok((set, TokenSource::Cache));
-                }
-            }
+        if !opts.force_refresh
+            && let Some(set) = self.cache().load(name)?
+            && set.is_valid_for(now, opts.min_valid_secs)
+        {
+            return Ok((set, TokenSource::Cache));
         }
 
         // Only one process renews a profile at a time, so a rotated refresh token is never
         // redeemed twice. Whoever waited re-reads the cache the winner wrote.
         let _lock = self.lock(name)?;
         let cached = self.cache().load(name)?;
-        if let Some(set) = &cached {
-            if !opts.force_refresh && set.is_valid_for(self.clock.now(), opts.min_valid_secs) {
-                return Ok((set.clone(), TokenSource::Cache));
-            }
+        if let Some(set) = &cached
+            && !opts.force_refresh
+            && set.is_valid_for(self.clock.now(), opts.min_valid_secs)
+        {
+            return Ok((set.clone(), TokenSource::Cache));
         }
 
         if let Some(refresh_token) = cached.as_ref().and_then(|s| s.refresh_token.clone()) {

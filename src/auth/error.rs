@@ -49,10 +49,8 @@ impl IdpError {
     }
 
     pub fn hint(&self) -> Option<String> {
-        if let Some(code) = self.aadsts() {
-            if let Some(h) = aadsts_hint(&code) {
-                return Some(h.to_string());
-            }
+        if let Some(h) = self.aadsts().and_then(|code| aadsts_hint(&code)) {
+            return Some(h.to_string());
         }
         let h = match self.error.as_str() {
             "invalid_client" => {
@@ -138,7 +136,7 @@ fn truncate(text: &str, max: usize) -> String {
 #[derive(Debug, Error)]
 pub enum AuthError {
     #[error("{0}")]
-    Idp(IdpError),
+    Idp(Box<IdpError>),
     #[error("{host} answered HTTP {status} instead of a token response{detail}")]
     Http {
         host: String,

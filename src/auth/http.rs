@@ -118,7 +118,7 @@ impl Http {
         }
         if !status.is_success() {
             if let Ok(err) = serde_json::from_slice::<IdpError>(&body) {
-                return Err(AuthError::Idp(err));
+                return Err(AuthError::Idp(Box::new(err)));
             }
             let detail = if content_type.contains("html") {
                 " (an HTML page)".to_string()

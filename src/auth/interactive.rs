@@ -291,7 +291,7 @@ fn handle(raw_url: &str, expected_state: &str) -> (u16, String, Callback) {
         return (
             200,
             page("Sign-in did not complete", &text, false),
-            Callback::Done(Err(AuthError::Idp(err))),
+            Callback::Done(Err(AuthError::Idp(Box::new(err)))),
         );
     }
     match param("code") {

@@ -1,0 +1,99 @@
+//! Misbehaving identity providers and broken environments: each is one clean error line,
+//! and the stored state survives.
+
+mod common;
+
+use common::{Env, Idp};
+use serde_json::json;
+
+/// A profile with a valid cached token, then `--force-refresh` against a broken provider.
+fn assert_fault_is_clean(spec: serde_json::Value, expect: &str) {
+    let idp = Idp::start();
+    let mut env = Env::new();
+    env.set("CDF_SIGNIN_HTTP_TIMEOUT", "2");
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let token = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    let profiles = std::fs::read(env.profiles_file()).unwrap();
+
+    let mut spec = spec;
+    spec["path"] = json!(idp.token_path());
+    idp.fault(spec);
+    let r = env.run(&["token", "--profile", "svc", "--force-refresh"]);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains(expect), "{line:?} should contain {expect:?}");
+
+    assert_eq!(std::fs::read(env.profiles_file()).unwrap(), profiles, "profiles unharmed");
+    assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token, "cached token unharmed");
+}
+
+#[test]
+fn server_error_with_html_page() {
+    assert_fault_is_clean(
+        json!({"status": 503, "content_type": "text/html", "body": "<html><body><h1>Service Unavailable</h1></body></html>", "times": 1}),
+        "HTTP 503",
+    );
+}
+
+#[test]
+fn malformed_json() {
+    assert_fault_is_clean(
+        json!({"status": 200, "content_type": "application/json", "body": "{\"access_token\": ", "times": 1}),
+        "malformed",
+    );
+}
+
+#[test]
+fn throttled_with_retry_after() {
+    assert_fault_is_clean(
+        json!({"status": 429, "content_type": "text/plain", "body": "slow down", "headers": {"Retry-After": "7"}, "times": 1}),
+        "retry after 7 s",
+    );
+}
+
+#[test]
+fn very_slow_server_times_out() {
+    assert_fault_is_clean(
+        json!({"status": 200, "content_type": "application/json", "body": "{}", "delay_ms": 6000, "times": 1}),
+        "did not answer within 2 s",
+    );
+}
+
+#[test]
+fn network_down() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let token = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    let issuer = idp.issuer.clone();
+    drop(idp);
+    let r = env.run(&["token", "--profile", "svc", "--force-refresh"]);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("cannot reach"), "{line}");
+    assert!(line.contains(issuer.trim_start_matches("http://")), "names the host: {line}");
+    assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token);
+}
+
+#[test]
+fn user_flow_without_tokens_says_sign_in_without_asking_the_idp() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[]).ok();
+    let before = idp.count("total");
+    let r = env.run(&["token", "--profile", "dev"]);
+    let line = r.fails_cleanly(3);
+    assert!(line.contains("not signed in"), "{line}");
+    assert_eq!(r.hint(), Some("run `cdf-signin login --profile dev`"));
+    assert_eq!(idp.count("total"), before, "no request to the IdP");
+}
+
+#[test]
+fn no_keyring_is_a_clear_error_never_a_plaintext_fallback() {
+    let idp = Idp::start();
+    let mut env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    let r = env.run(&["token", "--profile", "svc"]);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("keyring"), "{line}");
+    assert!(!env.data_dir().join("tokens/svc.tokens").exists());
+}

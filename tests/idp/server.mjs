@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+// The test OpenID provider for cdf-signin's integration tests: node-oidc-provider on
+// 127.0.0.1 (a free port unless --port N), configured like Entra ID where it matters:
+// `<resource>/.default` scopes give JWT access tokens for that resource, device flow,
+// client credentials (secret and private_key_jwt), refresh-token rotation, required PKCE.
+// Prints one JSON line {"issuer","port"} on stdout when ready; exits when stdin closes.
+// Test-control endpoints under /__test/: stats, revoke-refresh-tokens, fault.
+import http from 'node:http';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Provider from 'oidc-provider';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argPort = process.argv.indexOf('--port');
+const requestedPort = argPort > 0 ? Number(process.argv[argPort + 1]) : 0;
+const accessTtl = Number(process.env.IDP_ACCESS_TOKEN_TTL || 3600);
+
+// --- an in-memory adapter we can reach into (for revoking refresh tokens) ----------
+const stores = new Map();
+class MemoryAdapter {
+  constructor(name) {
+    this.name = name;
+    if (!stores.has(name)) stores.set(name, new Map());
+    this.store = stores.get(name);
+  }
+  key(id) { return id; }
+  async upsert(id, payload, expiresIn) {
+    this.store.set(id, { payload: structuredClone(payload), expires: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
+    if (payload.grantId) {
+      const grantKey = `grant:${payload.grantId}`;
+      const grants = stores.get('_grants') ?? new Map();
+      stores.set('_grants', grants);
+      const list = grants.get(grantKey) ?? [];
+      list.push([this.name, id]);
+      grants.set(grantKey, list);
+    }
+    if (payload.userCode) this.store.set(`userCode:${payload.userCode}`, { ref: id });
+    if (payload.uid) this.store.set(`uid:${payload.uid}`, { ref: id });
+  }
+  #get(id) {
+    const entry = this.store.get(id);
+    if (!entry) return undefined;
+    if (entry.ref) return this.#get(entry.ref);
+    if (entry.expires && entry.expires < Date.now()) { this.store.delete(id); return undefined; }
+    return structuredClone(entry.payload);
+  }
+  async find(id) { return this.#get(id); }
+  async findByUserCode(userCode) { return this.#get(`userCode:${userCode}`); }
+  async findByUid(uid) { return this.#get(`uid:${uid}`); }
+  async consume(id) {
+    const entry = this.store.get(id);
+    if (entry?.payload) entry.payload.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id) { this.store.delete(id); }
+  async revokeByGrantId(grantId) {
+    const grants = stores.get('_grants');
+    for (const [name, id] of grants?.get(`grant:${grantId}`) ?? []) stores.get(name)?.delete(id);
+    grants?.delete(`grant:${grantId}`);
+  }
+}
+
+// --- clients ------------------------------------------------------------------------
+const certPem = fs.readFileSync(path.join(here, '..', 'fixtures', 'cert-client.pem'), 'utf8');
+const certJwk = { ...crypto.createPublicKey(certPem).export({ format: 'jwk' }), use: 'sig' };
+
+const clients = [
+  {
+    client_id: 'interactive-client',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    // Native loopback redirects: any port is accepted for these.
+    redirect_uris: ['http://localhost', 'http://localhost/', 'http://127.0.0.1', 'http://127.0.0.1/'],
+  },
+  {
+    client_id: 'device-client',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+    response_types: [],
+    redirect_uris: [],
+  },
+  {
+    client_id: 'cc-client',
+    client_secret: 'cc-secret',
+    token_endpoint_auth_method: 'client_secret_post',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+  },
+  {
+    client_id: 'cert-client',
+    token_endpoint_auth_method: 'private_key_jwt',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    jwks: { keys: [certJwk] },
+  },
+];
+
+// `https://cluster.example/.default` -> resource `https://cluster.example`.
+function resourceFromScope(scope) {
+  for (const s of String(scope || '').split(' ')) {
+    if (s.endsWith('/.default') && /^https?:\/\//.test(s)) return s.slice(0, -'/.default'.length);
+  }
+  return undefined;
+}
+
+const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+
+const configuration = {
+  adapter: MemoryAdapter,
+  clients,
+  jwks: { keys: [{ ...signingKey, kid: 'test-key', use: 'sig', alg: 'RS256' }] },
+  scopes: ['openid', 'profile', 'offline_access'],
+  claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
+  findAccount: async (_ctx, sub) => ({
+    accountId: sub,
+    claims: async () => ({ sub, name: `Test User ${sub}`, preferred_username: `${sub}@example.com` }),
+  }),
+  features: {
+    devInteractions: { enabled: true },
+    deviceFlow: { enabled: true },
+    clientCredentials: { enabled: true },
+    revocation: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async (ctx, _client, oneOf) => {
+        if (oneOf) return oneOf[0];
+        const params = ctx.oidc.params ?? {};
+        let scope = params.scope;
+        // Refresh and code grants without a scope: use what was granted.
+        if (!scope && ctx.oidc.entities?.RefreshToken) scope = ctx.oidc.entities.RefreshToken.scope;
+        return resourceFromScope(scope);
+      },
+      getResourceServerInfo: async (_ctx, resourceIndicator) => ({
+        scope: `${resourceIndicator}/.default`,
+        audience: resourceIndicator,
+        accessTokenTTL: accessTtl,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'RS256' } },
+      }),
+      useGrantedResource: async () => true,
+    },
+  },
+  pkce: { required: () => true },
+  rotateRefreshToken: true,
+  issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+  // Consent grants every requested scope and resource (the devInteractions consent page).
+  loadExistingGrant: async (ctx) => {
+    const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+    if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+    return undefined;
+  },
+  ttl: {
+    AccessToken: accessTtl,
+    ClientCredentials: accessTtl,
+    DeviceCode: 600,
+    RefreshToken: 86400,
+  },
+  cookies: { keys: ['test-cookie-key'] },
+};
+
+let provider;
+let callback;
+
+// --- test control + counting + faults -------------------------------------------
+const stats = { total: 0 };
+const faults = new Map();
+const countKey = (p) => {
+  if (p === '/.well-known/openid-configuration') return 'discovery';
+  if (p === '/v2.0/.well-known/openid-configuration') return 'v2_discovery';
+  if (p === '/token') return 'token';
+  if (p === '/device/auth') return 'device_authorization';
+  if (p === '/auth') return 'authorization';
+  return null;
+};
+
+function readBody(req) {
+  return new Promise((resolve) => {
+    let data = '';
+    req.on('data', (c) => { data += c; });
+    req.on('end', () => resolve(data));
+  });
+}
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  const p = url.pathname;
+  if (p.startsWith('/__test/')) {
+    const json = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    if (p === '/__test/stats') return json(200, stats);
+    if (p === '/__test/revoke-refresh-tokens' && req.method === 'POST') {
+      await readBody(req);
+      const n = stores.get('RefreshToken')?.size ?? 0;
+      stores.get('RefreshToken')?.clear();
+      return json(200, { revoked: n });
+    }
+    if (p === '/__test/fault' && req.method === 'POST') {
+      const spec = JSON.parse((await readBody(req)) || '{}');
+      faults.set(spec.path, { ...spec, times: spec.times ?? 1 });
+      return json(200, { ok: true });
+    }
+    if (p === '/__test/fault' && req.method === 'DELETE') { faults.clear(); return json(200, { ok: true }); }
+    return json(404, { error: 'unknown test endpoint' });
+  }
+  stats.total += 1;
+  const key = countKey(p);
+  if (key) stats[key] = (stats[key] ?? 0) + 1;
+  const fault = faults.get(p);
+  if (fault && fault.times > 0) {
+    fault.times -= 1;
+    await readBody(req);
+    const send = () => {
+      res.writeHead(fault.status ?? 500, { 'content-type': fault.content_type ?? 'text/plain', ...(fault.headers ?? {}) });
+      res.end(fault.body ?? '');
+    };
+    if (fault.delay_ms) setTimeout(send, fault.delay_ms); else send();
+    return;
+  }
+  if (p === '/v2.0/.well-known/openid-configuration') {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end('{"error":"not_found"}');
+    return;
+  }
+  callback(req, res);
+});
+
+server.listen(requestedPort, '127.0.0.1', () => {
+  const { port } = server.address();
+  // The issuer must carry the real port, known only now.
+  provider = new Provider(`http://127.0.0.1:${port}`, configuration);
+  callback = provider.callback();
+  process.stdout.write(`${JSON.stringify({ issuer: `http://127.0.0.1:${port}`, port })}\n`);
+});
+
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();
+process.on('SIGTERM', () => process.exit(0));
