@@ -15,20 +15,36 @@ fn fresh_token_then_served_from_cache_in_a_new_process() {
     let first = env.run(&["token", "--profile", "svc"]);
     first.ok();
     let token = first.stdout.trim().to_string();
-    assert_eq!(first.stdout, format!("{token}\n"), "the token alone on stdout");
+    assert_eq!(
+        first.stdout,
+        format!("{token}\n"),
+        "the token alone on stdout"
+    );
     let claims = jwt_claims(&token);
     assert_eq!(claims["aud"], BASE_URL);
     let token_requests = idp.count("token");
     assert_eq!(token_requests, 1);
 
     let second = env.run(&["token", "--profile", "svc"]);
-    assert_eq!(second.ok().stdout.trim(), token, "same token from the cache");
-    assert_eq!(idp.count("token"), token_requests, "no request to the IdP for a cached token");
+    assert_eq!(
+        second.ok().stdout.trim(),
+        token,
+        "same token from the cache"
+    );
+    assert_eq!(
+        idp.count("token"),
+        token_requests,
+        "no request to the IdP for a cached token"
+    );
 
     // The cache on disk holds no plaintext token.
     for entry in walk(env.root.path()) {
         let bytes = std::fs::read(&entry).unwrap();
-        assert!(!String::from_utf8_lossy(&bytes).contains(&token), "{} holds the token in plaintext", entry.display());
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(&token),
+            "{} holds the token in plaintext",
+            entry.display()
+        );
     }
 
     let forced = env.run(&["token", "--profile", "svc", "--force-refresh"]);
@@ -40,7 +56,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
     }
     out
 }
@@ -54,15 +74,32 @@ fn json_output_has_exactly_the_documented_fields() {
     let v: Value = serde_json::from_str(r.ok().stdout.trim()).unwrap();
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["access_token", "base_url", "expires_at", "expires_in", "profile", "project", "token_type"]);
+    assert_eq!(
+        keys,
+        [
+            "access_token",
+            "base_url",
+            "expires_at",
+            "expires_in",
+            "profile",
+            "project",
+            "token_type"
+        ]
+    );
     assert_eq!(v["profile"], "svc");
     assert_eq!(v["project"], "test-project");
     assert_eq!(v["base_url"], BASE_URL);
     let expires_in = v["expires_in"].as_i64().unwrap();
     assert!(expires_in > 3000 && expires_in <= 3600, "{expires_in}");
-    let at = chrono::DateTime::parse_from_rfc3339(v["expires_at"].as_str().unwrap()).expect("RFC 3339 with offset");
-    let exp = jwt_claims(v["access_token"].as_str().unwrap())["exp"].as_i64().unwrap();
-    assert!((at.timestamp() - exp).abs() <= 5, "expires_at matches the token's exp");
+    let at = chrono::DateTime::parse_from_rfc3339(v["expires_at"].as_str().unwrap())
+        .expect("RFC 3339 with offset");
+    let exp = jwt_claims(v["access_token"].as_str().unwrap())["exp"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        (at.timestamp() - exp).abs() <= 5,
+        "expires_at matches the token's exp"
+    );
 }
 
 #[test]
@@ -73,7 +110,10 @@ fn wrong_secret_is_a_clean_error_with_the_idp_code() {
     let r = env.run(&["token", "--profile", "svc"]);
     let line = r.fails_cleanly(1);
     assert!(line.contains("invalid_client"), "{line}");
-    assert!(!r.stderr.contains("not-the-secret"), "the secret is never printed");
+    assert!(
+        !r.stderr.contains("not-the-secret"),
+        "the secret is never printed"
+    );
 }
 
 #[test]
@@ -82,7 +122,14 @@ fn certificate_credentials_get_a_token() {
     let env = Env::new();
     let cert = path_str(&fixture("cert-client.pem"));
     let key = path_str(&fixture("cert-client.key"));
-    env.add_profile(&idp, "cert", "client-credentials", "cert-client", &["--certificate", &cert, "--private-key", &key]).ok();
+    env.add_profile(
+        &idp,
+        "cert",
+        "client-credentials",
+        "cert-client",
+        &["--certificate", &cert, "--private-key", &key],
+    )
+    .ok();
     let r = env.run(&["token", "--profile", "cert"]);
     let claims = jwt_claims(r.ok().stdout.trim());
     assert_eq!(claims["aud"], BASE_URL);
@@ -99,7 +146,8 @@ fn discovery_happens_once_and_is_cached_across_processes() {
     let v2 = idp.count("v2_discovery");
     assert_eq!(discovery, 1, "plain OIDC discovery once");
     assert_eq!(v2, 1, "the Entra-style location is tried first");
-    env.run(&["token", "--profile", "a", "--force-refresh"]).ok();
+    env.run(&["token", "--profile", "a", "--force-refresh"])
+        .ok();
     assert_eq!(idp.count("discovery"), discovery, "discovery is cached");
     assert_eq!(idp.count("v2_discovery"), v2);
 }
@@ -111,15 +159,34 @@ fn token_url_override_needs_no_discovery() {
     let token_url = format!("{}{}", idp.issuer, idp.token_path());
     let before = idp.stats();
     let args = [
-        "profile", "add", "svc", "--cluster", common::CLUSTER, "--project", "p", "--tenant-id", "t", "--client-id", "cc-client",
-        "--flow", "client-credentials", "--authority", "https://login.example.invalid/t", "--token-url", &token_url, "--client-secret-stdin",
+        "profile",
+        "add",
+        "svc",
+        "--cluster",
+        common::CLUSTER,
+        "--project",
+        "p",
+        "--tenant-id",
+        "t",
+        "--client-id",
+        "cc-client",
+        "--flow",
+        "client-credentials",
+        "--authority",
+        "https://login.example.invalid/t",
+        "--token-url",
+        &token_url,
+        "--client-secret-stdin",
     ];
     env.run_stdin(&args, Some("cc-secret\n")).ok();
     env.run(&["token", "--profile", "svc"]).ok();
     let after = idp.stats();
     assert_eq!(after["discovery"], before["discovery"]);
     assert_eq!(after["v2_discovery"], before["v2_discovery"]);
-    assert_eq!(after["token"].as_u64().unwrap(), before["token"].as_u64().unwrap_or(0) + 1);
+    assert_eq!(
+        after["token"].as_u64().unwrap(),
+        before["token"].as_u64().unwrap_or(0) + 1
+    );
 }
 
 #[test]
@@ -132,7 +199,10 @@ fn logout_forgets_tokens_and_keyring_key() {
     env.run(&["logout", "--profile", "svc"]).ok();
     assert!(env.keyring_lookup("svc", "token-cache-key").is_none());
     assert!(!env.data_dir().join("tokens/svc.tokens").exists());
-    assert!(env.keyring_lookup("svc", "client-secret").is_some(), "logout keeps the client secret");
+    assert!(
+        env.keyring_lookup("svc", "client-secret").is_some(),
+        "logout keeps the client secret"
+    );
 }
 
 #[test]
@@ -142,7 +212,11 @@ fn verbose_logs_never_show_tokens_or_secrets() {
     env.add_cc_profile(&idp, "svc", "cc-secret");
     let r = env.run(&["--verbose", "token", "--profile", "svc"]);
     let token = r.ok().stdout.trim().to_string();
-    assert!(r.stderr.contains("POST"), "verbose logs something: {}", r.stderr);
+    assert!(
+        r.stderr.contains("POST"),
+        "verbose logs something: {}",
+        r.stderr
+    );
     assert!(!r.stderr.contains(&token[..40]), "token in the log");
     assert!(!r.stderr.contains("cc-secret"), "secret in the log");
 }

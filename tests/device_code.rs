@@ -19,12 +19,17 @@ fn start_login(env: &Env, name: &str) -> (Running, String, String) {
 
 fn signed_in_env(idp: &Idp) -> Env {
     let env = Env::new();
-    env.add_profile(idp, "dev", "device-code", "device-client", &[]).ok();
+    env.add_profile(idp, "dev", "device-code", "device-client", &[])
+        .ok();
     let (login, url, code) = start_login(&env, "dev");
     node_script("approve-device.mjs", &[&url, &code]).ok();
     let r = login.finish(SIGN_IN);
     r.ok();
-    assert!(r.stderr.contains("Signed in with profile 'dev'"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Signed in with profile 'dev'"),
+        "{}",
+        r.stderr
+    );
     env
 }
 
@@ -34,18 +39,37 @@ fn device_code_sign_in_then_cached_token_and_claims() {
     let env = signed_in_env(&idp);
 
     let token_requests = idp.count("token");
-    let token = env.run(&["token", "--profile", "dev"]).ok().stdout.trim().to_string();
+    let token = env
+        .run(&["token", "--profile", "dev"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
     assert_eq!(idp.count("token"), token_requests, "served from the cache");
     let claims = jwt_claims(&token);
     assert_eq!(claims["aud"], BASE_URL);
 
-    let shown: Value = serde_json::from_str(&env.run(&["claims", "--profile", "dev", "--json"]).ok().stdout).unwrap();
+    let shown: Value = serde_json::from_str(
+        &env.run(&["claims", "--profile", "dev", "--json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(shown["access_token"]["claims"]["aud"], BASE_URL);
-    assert_eq!(shown["access_token"]["header"]["alg"], jwt_header_alg(&token));
-    assert!(shown["id_token"]["claims"]["sub"].is_string(), "the ID token is shown too: {shown}");
+    assert_eq!(
+        shown["access_token"]["header"]["alg"],
+        jwt_header_alg(&token)
+    );
+    assert!(
+        shown["id_token"]["claims"]["sub"].is_string(),
+        "the ID token is shown too: {shown}"
+    );
     assert!(shown["access_token"]["expires_in"].as_i64().unwrap() > 0);
     let text = env.run(&["claims", "--profile", "dev"]).ok().stdout.clone();
-    assert!(text.contains("Claims") && text.contains("aud: https://testcluster.cognitedata.com"), "{text}");
+    assert!(
+        text.contains("Claims") && text.contains("aud: https://testcluster.cognitedata.com"),
+        "{text}"
+    );
 
     env.run(&["logout", "--profile", "dev"]).ok();
     let r = env.run(&["token", "--profile", "dev"]);
@@ -55,7 +79,12 @@ fn device_code_sign_in_then_cached_token_and_claims() {
 fn jwt_header_alg(token: &str) -> Value {
     use base64::Engine;
     let h = token.split('.').next().unwrap();
-    let v: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h).unwrap()).unwrap();
+    let v: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(h)
+            .unwrap(),
+    )
+    .unwrap();
     v["alg"].clone()
 }
 
@@ -66,20 +95,32 @@ fn refresh_rotates_and_concurrent_refreshes_both_succeed() {
     let first = env.run(&["token", "--profile", "dev"]).ok().stdout.clone();
 
     // A minimum validity longer than the token's life forces the refresh path.
-    let refreshed = env.run(&["token", "--profile", "dev", "--min-valid", "7200"]).ok().stdout.clone();
+    let refreshed = env
+        .run(&["token", "--profile", "dev", "--min-valid", "7200"])
+        .ok()
+        .stdout
+        .clone();
     assert_ne!(refreshed, first);
     // The rotated refresh token was stored: a second refresh works too.
-    let again = env.run(&["token", "--profile", "dev", "--min-valid", "7200"]).ok().stdout.clone();
+    let again = env
+        .run(&["token", "--profile", "dev", "--min-valid", "7200"])
+        .ok()
+        .stdout
+        .clone();
     assert_ne!(again, refreshed);
 
     // Two processes at once: without the lock, one would redeem a burnt refresh token.
     let a = env.spawn(&["token", "--profile", "dev", "--min-valid", "7200"]);
     let b = env.spawn(&["token", "--profile", "dev", "--min-valid", "7200"]);
-    let (ra, rb) = (a.finish(Duration::from_secs(30)), b.finish(Duration::from_secs(30)));
+    let (ra, rb) = (
+        a.finish(Duration::from_secs(30)),
+        b.finish(Duration::from_secs(30)),
+    );
     ra.ok();
     rb.ok();
     assert_ne!(ra.stdout, rb.stdout);
-    env.run(&["token", "--profile", "dev", "--min-valid", "7200"]).ok();
+    env.run(&["token", "--profile", "dev", "--min-valid", "7200"])
+        .ok();
 }
 
 #[test]
@@ -91,26 +132,35 @@ fn revoked_refresh_token_asks_to_sign_in_and_keeps_state() {
     let r = env.run(&["token", "--profile", "dev", "--min-valid", "7200"]);
     let line = r.fails_cleanly(3);
     assert!(line.contains("invalid_grant"), "{line}");
-    assert_eq!(env.run(&["token", "--profile", "dev"]).ok().stdout, token, "the cached token is still served");
+    assert_eq!(
+        env.run(&["token", "--profile", "dev"]).ok().stdout,
+        token,
+        "the cached token is still served"
+    );
 }
 
 #[test]
 fn declined_device_sign_in_is_a_clean_error() {
     let idp = Idp::start();
     let env = Env::new();
-    env.add_profile(&idp, "dev", "device-code", "device-client", &[]).ok();
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
+        .ok();
     let (login, url, code) = start_login(&env, "dev");
     node_script("approve-device.mjs", &[&url, &code, "--deny"]).ok();
     let r = login.finish(SIGN_IN);
     let line = r.fails_cleanly(1);
-    assert!(line.contains("access_denied") || line.contains("authorization_declined"), "{line}");
+    assert!(
+        line.contains("access_denied") || line.contains("authorization_declined"),
+        "{line}"
+    );
 }
 
 #[test]
 fn ctrl_c_cancels_a_waiting_device_sign_in() {
     let idp = Idp::start();
     let env = Env::new();
-    env.add_profile(&idp, "dev", "device-code", "device-client", &[]).ok();
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
+        .ok();
     let (login, _, _) = start_login(&env, "dev");
     login.interrupt();
     let r = login.finish(Duration::from_secs(10));

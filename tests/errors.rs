@@ -22,8 +22,16 @@ fn assert_fault_is_clean(spec: serde_json::Value, expect: &str) {
     let line = r.fails_cleanly(1);
     assert!(line.contains(expect), "{line:?} should contain {expect:?}");
 
-    assert_eq!(std::fs::read(env.profiles_file()).unwrap(), profiles, "profiles unharmed");
-    assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token, "cached token unharmed");
+    assert_eq!(
+        std::fs::read(env.profiles_file()).unwrap(),
+        profiles,
+        "profiles unharmed"
+    );
+    assert_eq!(
+        env.run(&["token", "--profile", "svc"]).ok().stdout,
+        token,
+        "cached token unharmed"
+    );
 }
 
 #[test]
@@ -69,7 +77,10 @@ fn network_down() {
     let r = env.run(&["token", "--profile", "svc", "--force-refresh"]);
     let line = r.fails_cleanly(1);
     assert!(line.contains("cannot reach"), "{line}");
-    assert!(line.contains(issuer.trim_start_matches("http://")), "names the host: {line}");
+    assert!(
+        line.contains(issuer.trim_start_matches("http://")),
+        "names the host: {line}"
+    );
     assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token);
 }
 
@@ -77,7 +88,8 @@ fn network_down() {
 fn user_flow_without_tokens_says_sign_in_without_asking_the_idp() {
     let idp = Idp::start();
     let env = Env::new();
-    env.add_profile(&idp, "dev", "device-code", "device-client", &[]).ok();
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
+        .ok();
     let before = idp.count("total");
     let r = env.run(&["token", "--profile", "dev"]);
     let line = r.fails_cleanly(3);

@@ -13,7 +13,14 @@ const SIGN_IN: Duration = Duration::from_secs(120);
 fn interactive_env(idp: &Idp, browser: &str) -> (Env, u16) {
     let mut env = Env::new();
     let port = free_port();
-    env.add_profile(idp, "dev", "interactive", "interactive-client", &["--port", &port.to_string()]).ok();
+    env.add_profile(
+        idp,
+        "dev",
+        "interactive",
+        "interactive-client",
+        &["--port", &port.to_string()],
+    )
+    .ok();
     env.set("BROWSER", browser);
     (env, port)
 }
@@ -29,14 +36,25 @@ fn browser_sign_in_then_token_from_cache() {
     let login = env.spawn(&["login", "--profile", "dev"]);
     let r = login.finish(SIGN_IN);
     r.ok();
-    assert!(r.stderr.contains(&format!("redirect_uri=http%3A%2F%2Flocalhost%3A{port}")), "URL printed: {}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("redirect_uri=http%3A%2F%2Flocalhost%3A{port}")),
+        "URL printed: {}",
+        r.stderr
+    );
     assert!(r.stderr.contains("code_challenge_method=S256"));
     let before = idp.count("token");
-    let token = env.run(&["token", "--profile", "dev"]).ok().stdout.trim().to_string();
+    let token = env
+        .run(&["token", "--profile", "dev"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
     assert_eq!(idp.count("token"), before);
     assert_eq!(jwt_claims(&token)["aud"], BASE_URL);
     // The refresh token from offline_access works.
-    env.run(&["token", "--profile", "dev", "--min-valid", "7200"]).ok();
+    env.run(&["token", "--profile", "dev", "--min-valid", "7200"])
+        .ok();
 }
 
 #[test]
@@ -56,8 +74,15 @@ fn busy_port_is_a_one_line_error_naming_it() {
     let _blocker = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
     let r = env.run(&["login", "--profile", "dev"]);
     let line = r.fails_cleanly(1);
-    assert!(line.contains(&format!("port {port}")) && line.contains("in use"), "{line}");
-    assert_eq!(idp.count("authorization"), 0, "the browser was never sent to the IdP");
+    assert!(
+        line.contains(&format!("port {port}")) && line.contains("in use"),
+        "{line}"
+    );
+    assert_eq!(
+        idp.count("authorization"),
+        0,
+        "the browser was never sent to the IdP"
+    );
 }
 
 #[test]
@@ -82,7 +107,9 @@ fn wrong_state_is_refused_and_the_real_callback_still_lands() {
         std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     env.set("BROWSER", &wrapper.display().to_string());
-    env.spawn(&["login", "--profile", "dev"]).finish(SIGN_IN).ok();
+    env.spawn(&["login", "--profile", "dev"])
+        .finish(SIGN_IN)
+        .ok();
     assert_eq!(std::fs::read_to_string(&status_file).unwrap(), "400");
     env.run(&["token", "--profile", "dev"]).ok();
 }

@@ -7,8 +7,19 @@ use serde_json::Value;
 
 fn add(env: &Env, name: &str, flow: &str, extra: &[&str]) -> common::Run {
     let mut args = vec![
-        "profile", "add", name, "--cluster", "westeurope-1", "--project", "proj-a", "--tenant-id", "contoso.onmicrosoft.com",
-        "--client-id", "11111111-2222-3333-4444-555555555555", "--flow", flow,
+        "profile",
+        "add",
+        name,
+        "--cluster",
+        "westeurope-1",
+        "--project",
+        "proj-a",
+        "--tenant-id",
+        "contoso.onmicrosoft.com",
+        "--client-id",
+        "11111111-2222-3333-4444-555555555555",
+        "--flow",
+        flow,
     ];
     args.extend_from_slice(extra);
     env.run(&args)
@@ -18,38 +29,65 @@ fn add(env: &Env, name: &str, flow: &str, extra: &[&str]) -> common::Run {
 fn add_list_show_use_with_defaults_filled_in() {
     let env = Env::new();
     add(&env, "dev", "interactive", &[]).ok();
-    add(&env, "ops", "device-code", &["--base-url", "https://p001.plink.az-x-1.cognitedata.com"]).ok();
+    add(
+        &env,
+        "ops",
+        "device-code",
+        &["--base-url", "https://p001.plink.az-x-1.cognitedata.com"],
+    )
+    .ok();
 
-    let list: Value = serde_json::from_str(&env.run(&["profile", "list", "--json"]).ok().stdout).unwrap();
+    let list: Value =
+        serde_json::from_str(&env.run(&["profile", "list", "--json"]).ok().stdout).unwrap();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["name"], "dev");
-    assert_eq!(list[0]["default"], true, "the first profile becomes the default");
+    assert_eq!(
+        list[0]["default"], true,
+        "the first profile becomes the default"
+    );
     assert_eq!(list[1]["default"], false);
 
     let text = env.run(&["profile", "list"]).ok().stdout.clone();
     assert!(text.lines().any(|l| l.starts_with("* dev")), "{text}");
 
-    let show: Value = serde_json::from_str(&env.run(&["profile", "show", "dev", "--json"]).ok().stdout).unwrap();
-    assert_eq!(show["authority"], "https://login.microsoftonline.com/contoso.onmicrosoft.com");
+    let show: Value =
+        serde_json::from_str(&env.run(&["profile", "show", "dev", "--json"]).ok().stdout).unwrap();
+    assert_eq!(
+        show["authority"],
+        "https://login.microsoftonline.com/contoso.onmicrosoft.com"
+    );
     assert_eq!(show["base_url"], "https://westeurope-1.cognitedata.com");
     assert_eq!(show["redirect_uri"], "http://localhost:53000");
     assert_eq!(
         show["scopes"],
-        serde_json::json!(["https://westeurope-1.cognitedata.com/.default", "openid", "profile", "offline_access"])
+        serde_json::json!([
+            "https://westeurope-1.cognitedata.com/.default",
+            "openid",
+            "profile",
+            "offline_access"
+        ])
     );
-    let ops: Value = serde_json::from_str(&env.run(&["profile", "show", "ops", "--json"]).ok().stdout).unwrap();
-    assert_eq!(ops["scopes"][0], "https://p001.plink.az-x-1.cognitedata.com/.default");
+    let ops: Value =
+        serde_json::from_str(&env.run(&["profile", "show", "ops", "--json"]).ok().stdout).unwrap();
+    assert_eq!(
+        ops["scopes"][0],
+        "https://p001.plink.az-x-1.cognitedata.com/.default"
+    );
 
     env.run(&["profile", "use", "ops"]).ok();
-    let list: Value = serde_json::from_str(&env.run(&["profile", "list", "--json"]).ok().stdout).unwrap();
+    let list: Value =
+        serde_json::from_str(&env.run(&["profile", "list", "--json"]).ok().stdout).unwrap();
     assert_eq!(list[1]["default"], true);
     assert_eq!(list[0]["default"], false);
 
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(env.profiles_file()).unwrap().permissions().mode();
+        let mode = std::fs::metadata(env.profiles_file())
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }
@@ -58,19 +96,52 @@ fn add_list_show_use_with_defaults_filled_in() {
 fn client_secret_goes_to_the_keyring_only() {
     let env = Env::new();
     let r = env.run_stdin(
-        &["profile", "add", "svc", "--cluster", "api", "--project", "p", "--tenant-id", "t", "--client-id", "c", "--flow", "client-credentials", "--client-secret-stdin"],
+        &[
+            "profile",
+            "add",
+            "svc",
+            "--cluster",
+            "api",
+            "--project",
+            "p",
+            "--tenant-id",
+            "t",
+            "--client-id",
+            "c",
+            "--flow",
+            "client-credentials",
+            "--client-secret-stdin",
+        ],
         Some("s3cr3t-value\n"),
     );
     r.ok();
-    assert_eq!(env.keyring_lookup("svc", "client-secret").as_deref(), Some("s3cr3t-value"), "trailing newline stripped");
+    assert_eq!(
+        env.keyring_lookup("svc", "client-secret").as_deref(),
+        Some("s3cr3t-value"),
+        "trailing newline stripped"
+    );
     let file = std::fs::read_to_string(env.profiles_file()).unwrap();
-    assert!(!file.contains("s3cr3t"), "secret must not be in the profiles file");
+    assert!(
+        !file.contains("s3cr3t"),
+        "secret must not be in the profiles file"
+    );
     let show = env.run(&["profile", "show", "svc"]).ok().stdout.clone();
-    assert!(show.contains("stored in the keyring") && !show.contains("s3cr3t"), "{show}");
+    assert!(
+        show.contains("stored in the keyring") && !show.contains("s3cr3t"),
+        "{show}"
+    );
 
     env.run(&["profile", "remove", "svc"]).ok();
-    assert_eq!(env.keyring_lookup("svc", "client-secret"), None, "remove deletes the keyring entry");
-    assert!(env.run(&["profile", "show", "svc"]).fails_cleanly(1).contains("no profile named 'svc'"));
+    assert_eq!(
+        env.keyring_lookup("svc", "client-secret"),
+        None,
+        "remove deletes the keyring entry"
+    );
+    assert!(
+        env.run(&["profile", "show", "svc"])
+            .fails_cleanly(1)
+            .contains("no profile named 'svc'")
+    );
 }
 
 #[test]
@@ -87,14 +158,29 @@ fn bad_input_is_one_clear_line_and_creates_nothing() {
     let env = Env::new();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["bad name"], "invalid profile name"),
-        (vec!["ok", "--authority", "http://login.example.com/t"], "loopback"),
+        (
+            vec!["ok", "--authority", "http://login.example.com/t"],
+            "loopback",
+        ),
         (vec!["ok", "--base-url", "not a url"], "not a URL"),
         (vec!["ok", "--flow-extra"], "unexpected argument"),
     ];
     for (extra, expect) in cases {
         let name = extra[0];
         let mut args = vec![
-            "profile", "add", name, "--cluster", "api", "--project", "p", "--tenant-id", "t", "--client-id", "c", "--flow", "interactive",
+            "profile",
+            "add",
+            name,
+            "--cluster",
+            "api",
+            "--project",
+            "p",
+            "--tenant-id",
+            "t",
+            "--client-id",
+            "c",
+            "--flow",
+            "interactive",
         ];
         args.extend_from_slice(&extra[1..]);
         let r = env.run(&args);
@@ -110,10 +196,23 @@ fn certificate_and_key_must_match() {
     let cert = path_str(&fixture("cert-client.pem"));
     let wrong = path_str(&fixture("other.key"));
     let right = path_str(&fixture("cert-client.key"));
-    let line = add(&env, "c1", "client-credentials", &["--certificate", &cert, "--private-key", &wrong]).fails_cleanly(2);
+    let line = add(
+        &env,
+        "c1",
+        "client-credentials",
+        &["--certificate", &cert, "--private-key", &wrong],
+    )
+    .fails_cleanly(2);
     assert!(line.contains("does not belong"), "{line}");
-    add(&env, "c1", "client-credentials", &["--certificate", &cert, "--private-key", &right]).ok();
-    let show: Value = serde_json::from_str(&env.run(&["profile", "show", "c1", "--json"]).ok().stdout).unwrap();
+    add(
+        &env,
+        "c1",
+        "client-credentials",
+        &["--certificate", &cert, "--private-key", &right],
+    )
+    .ok();
+    let show: Value =
+        serde_json::from_str(&env.run(&["profile", "show", "c1", "--json"]).ok().stdout).unwrap();
     assert_eq!(show["certificate"], cert);
     assert_eq!(show["client_secret"], Value::Null);
 }
@@ -123,10 +222,22 @@ fn duplicate_names_and_unknown_profiles_are_errors() {
     let env = Env::new();
     add(&env, "dev", "interactive", &[]).ok();
     let before = std::fs::read(env.profiles_file()).unwrap();
-    assert!(add(&env, "dev", "device-code", &[]).fails_cleanly(1).contains("exists already"));
+    assert!(
+        add(&env, "dev", "device-code", &[])
+            .fails_cleanly(1)
+            .contains("exists already")
+    );
     assert_eq!(std::fs::read(env.profiles_file()).unwrap(), before);
-    assert!(env.run(&["profile", "use", "nope"]).fails_cleanly(1).contains("no profile named 'nope'"));
-    assert!(env.run(&["token", "--profile", "nope"]).fails_cleanly(1).contains("no profile named 'nope'"));
+    assert!(
+        env.run(&["profile", "use", "nope"])
+            .fails_cleanly(1)
+            .contains("no profile named 'nope'")
+    );
+    assert!(
+        env.run(&["token", "--profile", "nope"])
+            .fails_cleanly(1)
+            .contains("no profile named 'nope'")
+    );
 }
 
 #[test]
@@ -140,7 +251,11 @@ fn unknown_fields_in_the_file_are_rejected_loudly_and_left_alone() {
     assert!(r.fails_cleanly(1).contains("not a valid profiles file"));
     let r = add(&env, "two", "interactive", &[]);
     r.fails_cleanly(1);
-    assert_eq!(std::fs::read_to_string(env.profiles_file()).unwrap(), text, "the file is not rewritten");
+    assert_eq!(
+        std::fs::read_to_string(env.profiles_file()).unwrap(),
+        text,
+        "the file is not rewritten"
+    );
 }
 
 #[test]

@@ -10,6 +10,8 @@ pub fn open(url: &str) -> Result<(), String> {
             .arg(url)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
+            // Browsers chatter on stderr; it must not mix with our messages.
+            .stderr(Stdio::null())
             .spawn()
             .map(|_| ())
             .map_err(|e| format!("cannot run $BROWSER ({cmd}): {e}"));

@@ -47,19 +47,30 @@ impl Idp {
 
     pub fn start_with(env: &[(&str, &str)]) -> Idp {
         let script = repo().join("tests/idp/server.mjs");
-        assert!(repo().join("tests/idp/node_modules").exists(), "tests/idp/node_modules is missing: run tests/setup.sh (tests/run.sh does)");
+        assert!(
+            repo().join("tests/idp/node_modules").exists(),
+            "tests/idp/node_modules is missing: run tests/setup.sh (tests/run.sh does)"
+        );
         let mut cmd = Command::new("node");
-        cmd.arg(&script).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        cmd.arg(&script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().expect("cannot start node for the test OpenID provider");
+        let mut child = cmd
+            .spawn()
+            .expect("cannot start node for the test OpenID provider");
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read the provider's ready line");
-        let ready: Value = serde_json::from_str(line.trim())
-            .unwrap_or_else(|e| panic!("the test provider did not start (ready line {line:?}: {e})"));
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the provider's ready line");
+        let ready: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| {
+            panic!("the test provider did not start (ready line {line:?}: {e})")
+        });
         Idp {
             child,
             _stdin: stdin,
@@ -78,20 +89,35 @@ impl Idp {
     }
 
     pub fn revoke_refresh_tokens(&self) {
-        let (status, _) = http("POST", &format!("{}/__test/revoke-refresh-tokens", self.issuer), Some("{}"));
+        let (status, _) = http(
+            "POST",
+            &format!("{}/__test/revoke-refresh-tokens", self.issuer),
+            Some("{}"),
+        );
         assert!(status < 300, "revoke failed: {status}");
     }
 
     /// Makes the next `times` requests to `path` get a canned answer.
     pub fn fault(&self, spec: Value) {
-        let (status, body) = http("POST", &format!("{}/__test/fault", self.issuer), Some(&spec.to_string()));
+        let (status, body) = http(
+            "POST",
+            &format!("{}/__test/fault", self.issuer),
+            Some(&spec.to_string()),
+        );
         assert!(status < 300, "fault setup failed: {status} {body}");
     }
 
     pub fn token_path(&self) -> String {
         // The provider's token endpoint path, from its discovery document.
-        let (_, doc) = http("GET", &format!("{}/.well-known/openid-configuration", self.issuer), None);
-        let token = doc["token_endpoint"].as_str().expect("token_endpoint").to_string();
+        let (_, doc) = http(
+            "GET",
+            &format!("{}/.well-known/openid-configuration", self.issuer),
+            None,
+        );
+        let token = doc["token_endpoint"]
+            .as_str()
+            .expect("token_endpoint")
+            .to_string();
         token.trim_start_matches(&self.issuer).to_string()
     }
 }
@@ -106,9 +132,15 @@ impl Drop for Idp {
 /// A minimal HTTP/1.1 client for the provider's test-control endpoints.
 pub fn http(method: &str, url: &str, body: Option<&str>) -> (u16, Value) {
     let url = url::Url::parse(url).expect("url");
-    let addr = format!("{}:{}", url.host_str().unwrap(), url.port_or_known_default().unwrap());
+    let addr = format!(
+        "{}:{}",
+        url.host_str().unwrap(),
+        url.port_or_known_default().unwrap()
+    );
     let mut stream = std::net::TcpStream::connect(&addr).expect("connect to the test provider");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let body = body.unwrap_or("");
     let path = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
@@ -122,11 +154,17 @@ pub fn http(method: &str, url: &str, body: Option<&str>) -> (u16, Value) {
     .unwrap();
     let mut response = String::new();
     std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
-    let status: u16 = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status: u16 = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let payload = response.split("\r\n\r\n").nth(1).unwrap_or("");
     // Chunked answers: take the JSON object between the first '{' and the last '}'.
     let json = match (payload.find(['{', '[']), payload.rfind(['}', ']'])) {
-        (Some(a), Some(b)) if b >= a => serde_json::from_str(&payload[a..=b]).unwrap_or(Value::Null),
+        (Some(a), Some(b)) if b >= a => {
+            serde_json::from_str(&payload[a..=b]).unwrap_or(Value::Null)
+        }
         _ => Value::Null,
     };
     (status, json)
@@ -149,22 +187,51 @@ pub struct Run {
 
 impl Run {
     pub fn ok(&self) -> &Self {
-        assert_eq!(self.code, 0, "command failed\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "command failed\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts the project's error shape: non-zero exit `code`, nothing on stdout, one
     /// `error:` line and at most one `hint:` line. Returns the error line.
     pub fn fails_cleanly(&self, code: i32) -> String {
-        assert_eq!(self.code, code, "exit code\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
-        assert!(self.stdout.is_empty(), "stdout must be empty on failure: {:?}", self.stdout);
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stdout.is_empty(),
+            "stdout must be empty on failure: {:?}",
+            self.stdout
+        );
         let lines: Vec<&str> = self.stderr.lines().collect();
         // Sign-in commands may have printed instructions before failing; the error is last.
-        let err_at = lines.iter().position(|l| l.starts_with("error: ")).unwrap_or_else(|| panic!("no error line in {:?}", self.stderr));
+        let err_at = lines
+            .iter()
+            .position(|l| l.starts_with("error: "))
+            .unwrap_or_else(|| panic!("no error line in {:?}", self.stderr));
         let tail = &lines[err_at..];
-        assert!(tail.len() == 1 || (tail.len() == 2 && tail[1].starts_with("hint: ")), "stderr must end in one error line and at most one hint: {:?}", self.stderr);
-        for bad in ["panicked", "RUST_BACKTRACE", "<html", "<HTML", "stack backtrace"] {
-            assert!(!self.stderr.contains(bad), "{bad:?} in stderr: {}", self.stderr);
+        assert!(
+            tail.len() == 1 || (tail.len() == 2 && tail[1].starts_with("hint: ")),
+            "stderr must end in one error line and at most one hint: {:?}",
+            self.stderr
+        );
+        for bad in [
+            "panicked",
+            "RUST_BACKTRACE",
+            "<html",
+            "<HTML",
+            "stack backtrace",
+        ] {
+            assert!(
+                !self.stderr.contains(bad),
+                "{bad:?} in stderr: {}",
+                self.stderr
+            );
         }
         tail[0].to_string()
     }
@@ -230,21 +297,50 @@ impl Env {
 
     pub fn run_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
         let mut cmd = self.command(args);
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn cdf-signin");
         if let Some(text) = stdin {
-            child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
         }
         to_run(child.wait_with_output().expect("wait for cdf-signin"))
     }
 
     /// `profile add NAME` against the test provider with the given flow and extra args.
-    pub fn add_profile(&self, idp: &Idp, name: &str, flow: &str, client_id: &str, extra: &[&str]) -> Run {
+    pub fn add_profile(
+        &self,
+        idp: &Idp,
+        name: &str,
+        flow: &str,
+        client_id: &str,
+        extra: &[&str],
+    ) -> Run {
         let mut args = vec![
-            "profile", "add", name, "--cluster", CLUSTER, "--project", "test-project", "--tenant-id", "test-tenant",
-            "--client-id", client_id, "--flow", flow, "--authority", &idp.issuer,
+            "profile",
+            "add",
+            name,
+            "--cluster",
+            CLUSTER,
+            "--project",
+            "test-project",
+            "--tenant-id",
+            "test-tenant",
+            "--client-id",
+            client_id,
+            "--flow",
+            flow,
+            "--authority",
+            &idp.issuer,
         ];
         args.extend_from_slice(extra);
         self.run(&args)
@@ -252,8 +348,22 @@ impl Env {
 
     pub fn add_cc_profile(&self, idp: &Idp, name: &str, secret: &str) {
         let mut args = vec![
-            "profile", "add", name, "--cluster", CLUSTER, "--project", "test-project", "--tenant-id", "test-tenant",
-            "--client-id", "cc-client", "--flow", "client-credentials", "--authority", &idp.issuer, "--client-secret-stdin",
+            "profile",
+            "add",
+            name,
+            "--cluster",
+            CLUSTER,
+            "--project",
+            "test-project",
+            "--tenant-id",
+            "test-tenant",
+            "--client-id",
+            "cc-client",
+            "--flow",
+            "client-credentials",
+            "--authority",
+            &idp.issuer,
+            "--client-secret-stdin",
         ];
         args.retain(|a| !a.is_empty());
         self.run_stdin(&args, Some(&format!("{secret}\n"))).ok();
@@ -262,10 +372,18 @@ impl Env {
     /// Looks an entry up in the keyring with libsecret's own tool.
     pub fn keyring_lookup(&self, profile: &str, kind: &str) -> Option<String> {
         let out = Command::new("secret-tool")
-            .args(["lookup", "service", &self.keyring_service, "username", &format!("{profile}:{kind}")])
+            .args([
+                "lookup",
+                "service",
+                &self.keyring_service,
+                "username",
+                &format!("{profile}:{kind}"),
+            ])
             .output()
             .expect("secret-tool (libsecret-tools) is required");
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).to_string())
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).to_string())
     }
 }
 
@@ -281,13 +399,19 @@ pub fn to_run(out: Output) -> Run {
 pub fn jwt_claims(token: &str) -> Value {
     use base64::Engine;
     let payload = token.split('.').nth(1).expect("a JWT");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
     serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
 /// A TCP port that was free a moment ago.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Waits for `pred` on a growing text (a child's stderr) with a deadline.
@@ -318,10 +442,18 @@ impl Running {
     /// Waits until stderr has a line starting with `prefix`; returns the rest of it.
     pub fn wait_line(&self, prefix: &str, timeout: Duration) -> String {
         let mut found = None;
-        wait_for(&format!("a stderr line starting {prefix:?}"), timeout, || {
-            found = self.stderr().lines().find_map(|l| l.trim_start().strip_prefix(prefix).map(|s| s.trim().to_string()));
-            found.is_some() || self.exited()
-        });
+        wait_for(
+            &format!("a stderr line starting {prefix:?}"),
+            timeout,
+            || {
+                found = self.stderr().lines().find_map(|l| {
+                    l.trim_start()
+                        .strip_prefix(prefix)
+                        .map(|s| s.trim().to_string())
+                });
+                found.is_some() || self.exited()
+            },
+        );
         found.unwrap_or_else(|| panic!("exited before printing {prefix:?}: {}", self.stderr()))
     }
 
@@ -341,11 +473,18 @@ impl Running {
                 if let Some(mut out) = self.child.stdout.take() {
                     std::io::Read::read_to_string(&mut out, &mut stdout).unwrap();
                 }
-                return Run { code: status.code().unwrap_or(-1), stdout, stderr: self.stderr() };
+                return Run {
+                    code: status.code().unwrap_or(-1),
+                    stdout,
+                    stderr: self.stderr(),
+                };
             }
             if start.elapsed() > timeout {
                 let _ = self.child.kill();
-                panic!("cdf-signin did not finish in {timeout:?}; stderr: {}", self.stderr());
+                panic!(
+                    "cdf-signin did not finish in {timeout:?}; stderr: {}",
+                    self.stderr()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -353,7 +492,9 @@ impl Running {
 
     pub fn interrupt(&self) {
         // SIGINT, as Ctrl-C sends it.
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
     }
 }
 
@@ -377,7 +518,11 @@ impl Env {
                 line.clear();
             }
         });
-        Running { child, stderr, reader: Some(reader) }
+        Running {
+            child,
+            stderr,
+            reader: Some(reader),
+        }
     }
 }
 

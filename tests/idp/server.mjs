@@ -12,6 +12,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Provider from 'oidc-provider';
 
+// stdout carries the ready line only (the test harness stops reading after it); every
+// log line, the provider's own included, goes to stderr.
+console.log = console.error;
+console.info = console.error;
+process.stdout.on('error', () => {});
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argPort = process.argv.indexOf('--port');
 const requestedPort = argPort > 0 ? Number(process.argv[argPort + 1]) : 0;
@@ -220,6 +226,12 @@ const server = http.createServer(async (req, res) => {
     };
     if (fault.delay_ms) setTimeout(send, fault.delay_ms); else send();
     return;
+  }
+  // Entra ID honours offline_access without prompt=consent; OpenID Connect (and so this
+  // provider) drops it unless consent is prompted. Ask for consent when no prompt is set.
+  if (p === '/auth' && !url.searchParams.has('prompt')) {
+    url.searchParams.set('prompt', 'consent');
+    req.url = `${url.pathname}${url.search}`;
   }
   if (p === '/v2.0/.well-known/openid-configuration') {
     res.writeHead(404, { 'content-type': 'application/json' });
