@@ -45,7 +45,16 @@ impl Idp {
         Idp::start_with(&[])
     }
 
+    /// The provider over HTTPS with the test CA's certificate (`tests/fixtures/tls-ca.pem`).
+    pub fn start_tls() -> Idp {
+        Idp::launch(&["--tls"], &[])
+    }
+
     pub fn start_with(env: &[(&str, &str)]) -> Idp {
+        Idp::launch(&[], env)
+    }
+
+    fn launch(args: &[&str], env: &[(&str, &str)]) -> Idp {
         let script = repo().join("tests/idp/server.mjs");
         assert!(
             repo().join("tests/idp/node_modules").exists(),
@@ -53,6 +62,7 @@ impl Idp {
         );
         let mut cmd = Command::new("node");
         cmd.arg(&script)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

@@ -4,8 +4,10 @@
 // `<resource>/.default` scopes give JWT access tokens for that resource, device flow,
 // client credentials (secret and private_key_jwt), refresh-token rotation, required PKCE.
 // Prints one JSON line {"issuer","port"} on stdout when ready; exits when stdin closes.
+// --tls serves HTTPS with the test CA's server certificate (tests/fixtures/tls-*).
 // Test-control endpoints under /__test/: stats, revoke-refresh-tokens, fault.
 import http from 'node:http';
+import https from 'node:https';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +23,8 @@ process.stdout.on('error', () => {});
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argPort = process.argv.indexOf('--port');
 const requestedPort = argPort > 0 ? Number(process.argv[argPort + 1]) : 0;
+const tls = process.argv.includes('--tls');
+const scheme = tls ? 'https' : 'http';
 const accessTtl = Number(process.env.IDP_ACCESS_TOKEN_TTL || 3600);
 
 // --- an in-memory adapter we can reach into (for revoking refresh tokens) ----------
@@ -193,7 +197,8 @@ function readBody(req) {
   });
 }
 
-const server = http.createServer(async (req, res) => {
+const fixtures = path.join(here, '..', 'fixtures');
+const handler = async (req, res) => {
   const url = new URL(req.url, 'http://127.0.0.1');
   const p = url.pathname;
   if (p.startsWith('/__test/')) {
@@ -239,14 +244,20 @@ const server = http.createServer(async (req, res) => {
     return;
   }
   callback(req, res);
-});
+};
+const server = tls
+  ? https.createServer({
+    cert: fs.readFileSync(path.join(fixtures, 'tls-server.pem')),
+    key: fs.readFileSync(path.join(fixtures, 'tls-server.key')),
+  }, handler)
+  : http.createServer(handler);
 
 server.listen(requestedPort, '127.0.0.1', () => {
   const { port } = server.address();
   // The issuer must carry the real port, known only now.
-  provider = new Provider(`http://127.0.0.1:${port}`, configuration);
+  provider = new Provider(`${scheme}://127.0.0.1:${port}`, configuration);
   callback = provider.callback();
-  process.stdout.write(`${JSON.stringify({ issuer: `http://127.0.0.1:${port}`, port })}\n`);
+  process.stdout.write(`${JSON.stringify({ issuer: `${scheme}://127.0.0.1:${port}`, port })}\n`);
 });
 
 process.stdin.on('end', () => process.exit(0));
