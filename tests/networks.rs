@@ -106,6 +106,7 @@ fn https_proxy_from_the_environment_is_used() {
     env.set("NO_PROXY", "");
     env.run(&["token", "--profile", "svc"]).ok();
     let _ = proxy.kill();
+    let _ = proxy.wait();
     let seen: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(
         seen.contains(&format!("CONNECT 127.0.0.1:{}", idp.port)),
