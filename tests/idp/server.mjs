@@ -168,7 +168,7 @@ const configuration = {
   ttl: {
     AccessToken: accessTtl,
     ClientCredentials: accessTtl,
-    DeviceCode: 600,
+    DeviceCode: Number(process.env.IDP_DEVICE_CODE_TTL || 600),
     RefreshToken: 86400,
   },
   cookies: { keys: ['test-cookie-key'] },
