@@ -172,7 +172,8 @@ fn ctrl_c_cancels_a_waiting_device_sign_in() {
 fn expired_device_code_ends_the_wait() {
     let idp = Idp::start_with(&[("IDP_DEVICE_CODE_TTL", "3")]);
     let env = Env::new();
-    env.add_profile(&idp, "dev", "device-code", "device-client", &[]).ok();
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
+        .ok();
     let (login, _, _) = start_login(&env, "dev");
     let r = login.finish(Duration::from_secs(30));
     let line = r.fails_cleanly(1);

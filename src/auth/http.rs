@@ -18,9 +18,13 @@ pub const TIMEOUT_ENV: &str = "CDF_SIGNIN_HTTP_TIMEOUT";
 /// Answers larger than this are not token responses.
 const MAX_BODY: usize = 1 << 20;
 
-#[derive(Clone)]
+/// Two clients: a plain one for `http://` (loopback only, by profile validation) and a
+/// TLS one built on first use, because loading the OS trust store costs more than a whole
+/// token request to a local provider.
 pub struct Http {
-    client: reqwest::Client,
+    plain: reqwest::Client,
+    tls: std::sync::OnceLock<Result<reqwest::Client, String>>,
+    extra_roots: Vec<reqwest::Certificate>,
     timeout: Duration,
 }
 
@@ -32,29 +36,46 @@ impl Http {
             .filter(|s| *s > 0)
             .map(Duration::from_secs)
             .unwrap_or(REQUEST_TIMEOUT);
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("cdf-signin/", env!("CARGO_PKG_VERSION")));
+        let mut extra_roots = Vec::new();
         if let Some(path) = ca_file {
             let ca_err = |reason: String| AuthError::CaFile {
                 path: path.display().to_string(),
                 reason,
             };
             let pem = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
-            let certs =
+            extra_roots =
                 reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(e.to_string()))?;
-            if certs.is_empty() {
+            if extra_roots.is_empty() {
                 return Err(ca_err("no PEM certificate in it".into()));
             }
-            builder = builder.tls_certs_merge(certs);
         }
-        let client = builder.build().map_err(|e| AuthError::Tls {
-            host: "-".into(),
-            reason: e.to_string(),
-        })?;
-        Ok(Http { client, timeout })
+        // No trust anchors at all: this client can never complete a TLS handshake.
+        let plain = base_builder(timeout)
+            .tls_certs_only(Vec::new())
+            .build()
+            .map_err(|e| AuthError::Internal(format!("cannot set up HTTP: {e}")))?;
+        Ok(Http {
+            plain,
+            tls: std::sync::OnceLock::new(),
+            extra_roots,
+            timeout,
+        })
+    }
+
+    fn client_for(&self, url: &Url) -> Result<&reqwest::Client, AuthError> {
+        if url.scheme() != "https" {
+            return Ok(&self.plain);
+        }
+        let built = self.tls.get_or_init(|| {
+            base_builder(self.timeout)
+                .tls_certs_merge(self.extra_roots.iter().cloned())
+                .build()
+                .map_err(|e| e.to_string())
+        });
+        built.as_ref().map_err(|reason| AuthError::Tls {
+            host: host_of(url),
+            reason: reason.clone(),
+        })
     }
 
     /// POSTs a form and parses a JSON success answer; OAuth error bodies become
@@ -66,7 +87,7 @@ impl Http {
     ) -> Result<T, AuthError> {
         tracing::debug!(url = %url, params = ?form.iter().map(|(k, _)| *k).collect::<Vec<_>>(), "POST");
         let request = self
-            .client
+            .client_for(url)?
             .post(url.clone())
             .form(form)
             .header("Accept", "application/json");
@@ -77,7 +98,7 @@ impl Http {
     pub async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<Option<T>, AuthError> {
         tracing::debug!(url = %url, "GET");
         let request = self
-            .client
+            .client_for(url)?
             .get(url.clone())
             .header("Accept", "application/json");
         match self.send(url, request).await {
@@ -165,6 +186,16 @@ impl Http {
             }
         }
     }
+}
+
+/// Bounded timeouts, no redirects (a token endpoint never redirects; following one could
+/// send credentials elsewhere), proxies from the environment.
+fn base_builder(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("cdf-signin/", env!("CARGO_PKG_VERSION")))
 }
 
 async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {

@@ -61,7 +61,7 @@ impl SecretError {
 }
 
 /// What kind of secret an entry holds; part of the keyring entry name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SecretKind {
     /// A confidential client's secret (client credentials flow).
     ClientSecret,
@@ -89,18 +89,32 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError>;
 }
 
-/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
-/// Windows) through the `keyring` crate.
-///
-/// The Linux backend runs D-Bus calls on a runtime of its own: call these methods from a
-/// plain thread (or `spawn_blocking`), never from inside async code.
-pub struct KeyringStore {
-    service: String,
-}
+#[cfg(target_os = "linux")]
+mod secret_service;
+#[cfg(target_os = "linux")]
+use secret_service::Backend;
+
+#[cfg(not(target_os = "linux"))]
+mod native;
+#[cfg(not(target_os = "linux"))]
+use native::Backend;
 
 /// Environment variable that renames the keyring service, so that separate setups (the
 /// test suite, a second installation) never see each other's entries.
 pub const SERVICE_ENV: &str = "CDF_SIGNIN_KEYRING_SERVICE";
+
+type MemoKey = (String, SecretKind);
+
+/// The OS keyring: the Secret Service on Linux, the Keychain on macOS, the Credential
+/// Manager on Windows. Reads are remembered for the life of the process, so a command
+/// that needs one secret twice asks the keyring once.
+///
+/// The Linux backend runs D-Bus calls on a runtime of its own: call these methods from a
+/// plain thread (or `spawn_blocking`), never from inside async code.
+pub struct KeyringStore {
+    backend: Backend,
+    memo: std::sync::Mutex<std::collections::HashMap<MemoKey, Option<Secret>>>,
+}
 
 impl KeyringStore {
     pub fn from_env() -> Self {
@@ -108,36 +122,22 @@ impl KeyringStore {
             .ok()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "cdf-signin".to_string());
-        KeyringStore { service }
+        KeyringStore {
+            backend: Backend::new(service),
+            memo: Default::default(),
+        }
     }
 
-    fn entry(&self, profile: &str, kind: SecretKind) -> Result<keyring::Entry, SecretError> {
-        let user = format!("{profile}:{}", kind.suffix());
-        keyring::Entry::new(&self.service, &user).map_err(map_keyring_error)
+    fn remember(&self, profile: &str, kind: SecretKind, value: Option<Secret>) {
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.insert((profile.to_string(), kind), value);
+        }
     }
 }
 
-fn map_keyring_error(err: keyring::Error) -> SecretError {
-    match err {
-        keyring::Error::NoStorageAccess(e) => SecretError::Unavailable(first_line(&e.to_string())),
-        keyring::Error::PlatformFailure(e) => {
-            let text = first_line(&e.to_string());
-            // zbus reports a missing or unreachable session bus as a platform failure.
-            let lower = text.to_ascii_lowercase();
-            if lower.contains("dbus")
-                || lower.contains("d-bus")
-                || lower.contains("address")
-                || lower.contains("connect")
-                || lower.contains("no such file")
-                || lower.contains("serviceunknown")
-            {
-                SecretError::Unavailable(text)
-            } else {
-                SecretError::Failed(text)
-            }
-        }
-        other => SecretError::Failed(first_line(&other.to_string())),
-    }
+/// The name of a profile's entry of one kind (the keyring's "username").
+fn entry_name(profile: &str, kind: SecretKind) -> String {
+    format!("{profile}:{}", kind.suffix())
 }
 
 fn first_line(text: &str) -> String {
@@ -146,24 +146,33 @@ fn first_line(text: &str) -> String {
 
 impl SecretStore for KeyringStore {
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
-        match self.entry(profile, kind)?.get_password() {
-            Ok(value) => Ok(Some(Secret::new(value))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_keyring_error(e)),
+        if let Some(known) = self
+            .memo
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&(profile.to_string(), kind)).cloned())
+        {
+            return Ok(known);
         }
+        let value = self.backend.get(&entry_name(profile, kind))?;
+        self.remember(profile, kind, value.clone());
+        Ok(value)
     }
 
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError> {
-        self.entry(profile, kind)?
-            .set_password(value.expose())
-            .map_err(map_keyring_error)
+        self.backend.set(
+            &entry_name(profile, kind),
+            &format!("cdf-signin {} of profile {profile}", kind.suffix()),
+            value,
+        )?;
+        self.remember(profile, kind, Some(value.clone()));
+        Ok(())
     }
 
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError> {
-        match self.entry(profile, kind)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_keyring_error(e)),
-        }
+        self.backend.delete(&entry_name(profile, kind))?;
+        self.remember(profile, kind, None);
+        Ok(())
     }
 }
 

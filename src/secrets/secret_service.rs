@@ -1,0 +1,111 @@
+//! The freedesktop Secret Service (gnome-keyring, KWallet) over one D-Bus connection and
+//! one encrypted session per process, opened on first use.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use secret_service::EncryptionType;
+use secret_service::blocking::SecretService;
+
+use super::{Secret, SecretError, first_line};
+
+pub struct Backend {
+    service: String,
+    connection: Mutex<Option<SecretService<'static>>>,
+}
+
+fn failed(e: secret_service::Error) -> SecretError {
+    match e {
+        secret_service::Error::Locked | secret_service::Error::Prompt => {
+            SecretError::Failed("the keyring is locked and was not unlocked".into())
+        }
+        other => SecretError::Failed(first_line(&other.to_string())),
+    }
+}
+
+impl Backend {
+    pub fn new(service: String) -> Backend {
+        Backend {
+            service,
+            connection: Mutex::new(None),
+        }
+    }
+
+    fn attributes<'a>(&'a self, name: &'a str) -> HashMap<&'a str, &'a str> {
+        HashMap::from([
+            ("service", self.service.as_str()),
+            ("username", name),
+            ("application", "cdf-signin"),
+        ])
+    }
+
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&SecretService<'static>) -> Result<R, SecretError>,
+    ) -> Result<R, SecretError> {
+        let mut guard = self
+            .connection
+            .lock()
+            .map_err(|_| SecretError::Failed("keyring connection poisoned".into()))?;
+        if guard.is_none() {
+            let ss = SecretService::connect(EncryptionType::Dh)
+                .map_err(|e| SecretError::Unavailable(first_line(&e.to_string())))?;
+            *guard = Some(ss);
+        }
+        match guard.as_ref() {
+            Some(ss) => f(ss),
+            None => Err(SecretError::Unavailable(
+                "no Secret Service connection".into(),
+            )),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
+        self.with(|ss| {
+            let found = ss.search_items(self.attributes(name)).map_err(failed)?;
+            let item = match (found.unlocked.first(), found.locked.first()) {
+                (Some(item), _) => item,
+                (None, Some(item)) => {
+                    ss.unlock_all(&[item]).map_err(failed)?;
+                    item
+                }
+                (None, None) => return Ok(None),
+            };
+            let bytes = item.get_secret().map_err(failed)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                SecretError::Failed(format!("the keyring entry {name} is not text"))
+            })?;
+            Ok(Some(Secret::new(text)))
+        })
+    }
+
+    pub fn set(&self, name: &str, label: &str, value: &Secret) -> Result<(), SecretError> {
+        self.with(|ss| {
+            let collection = ss
+                .get_default_collection()
+                .or_else(|_| ss.get_any_collection())
+                .map_err(failed)?;
+            collection.ensure_unlocked().map_err(failed)?;
+            collection
+                .create_item(
+                    label,
+                    self.attributes(name),
+                    value.expose().as_bytes(),
+                    true,
+                    "text/plain",
+                )
+                .map_err(failed)?;
+            Ok(())
+        })
+    }
+
+    pub fn delete(&self, name: &str) -> Result<(), SecretError> {
+        self.with(|ss| {
+            let found = ss.search_items(self.attributes(name)).map_err(failed)?;
+            for item in found.unlocked.iter().chain(found.locked.iter()) {
+                item.delete().map_err(failed)?;
+            }
+            Ok(())
+        })
+    }
+}
