@@ -102,10 +102,41 @@ fn user_flow_without_tokens_says_sign_in_without_asking_the_idp() {
 fn no_keyring_is_a_clear_error_never_a_plaintext_fallback() {
     let idp = Idp::start();
     let mut env = Env::new();
+    env.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    // Storing a secret needs the keyring: nothing is created without one.
+    let args = [
+        "profile",
+        "add",
+        "svc",
+        "--cluster",
+        common::CLUSTER,
+        "--project",
+        "p",
+        "--tenant-id",
+        "t",
+        "--client-id",
+        "cc-client",
+        "--flow",
+        "client-credentials",
+        "--authority",
+        &idp.issuer,
+        "--client-secret-stdin",
+    ];
+    let line = env.run_stdin(&args, Some("cc-secret\n")).fails_cleanly(1);
+    assert!(line.contains("no OS keyring is reachable"), "{line}");
+    assert!(!env.profiles_file().exists());
+
+    // Reading one needs it too (a keyring service this process never saw, so no cached copy).
+    let mut env = Env::new();
     env.add_cc_profile(&idp, "svc", "cc-secret");
     env.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    env.set(
+        "CDF_SIGNIN_KEYRING_SERVICE",
+        &format!("{}-elsewhere", env.keyring_service),
+    );
     let r = env.run(&["token", "--profile", "svc"]);
     let line = r.fails_cleanly(1);
-    assert!(line.contains("keyring"), "{line}");
+    assert!(line.contains("no OS keyring is reachable"), "{line}");
+    assert!(r.hint().unwrap().contains("gnome-keyring"));
     assert!(!env.data_dir().join("tokens/svc.tokens").exists());
 }

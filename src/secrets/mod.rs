@@ -90,6 +90,8 @@ pub trait SecretStore: Send + Sync {
 }
 
 #[cfg(target_os = "linux")]
+mod kernel_cache;
+#[cfg(target_os = "linux")]
 mod secret_service;
 #[cfg(target_os = "linux")]
 use secret_service::Backend;

@@ -7,11 +7,13 @@ use std::sync::Mutex;
 use secret_service::EncryptionType;
 use secret_service::blocking::SecretService;
 
+use super::kernel_cache::KernelCache;
 use super::{Secret, SecretError, first_line};
 
 pub struct Backend {
     service: String,
     connection: Mutex<Option<SecretService<'static>>>,
+    copies: KernelCache,
 }
 
 fn failed(e: secret_service::Error) -> SecretError {
@@ -25,9 +27,11 @@ fn failed(e: secret_service::Error) -> SecretError {
 
 impl Backend {
     pub fn new(service: String) -> Backend {
+        let copies = KernelCache::open(&service);
         Backend {
             service,
             connection: Mutex::new(None),
+            copies,
         }
     }
 
@@ -61,6 +65,17 @@ impl Backend {
     }
 
     pub fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
+        if let Some(copy) = self.copies.get(name) {
+            return Ok(Some(copy));
+        }
+        let value = self.get_from_service(name)?;
+        if let Some(v) = &value {
+            self.copies.put(name, v);
+        }
+        Ok(value)
+    }
+
+    fn get_from_service(&self, name: &str) -> Result<Option<Secret>, SecretError> {
         self.with(|ss| {
             let found = ss.search_items(self.attributes(name)).map_err(failed)?;
             let item = match (found.unlocked.first(), found.locked.first()) {
@@ -100,6 +115,8 @@ impl Backend {
     }
 
     pub fn delete(&self, name: &str) -> Result<(), SecretError> {
+        // Dropped first: even if the Secret Service fails, no copy outlives the intent.
+        self.copies.forget(name);
         self.with(|ss| {
             let found = ss.search_items(self.attributes(name)).map_err(failed)?;
             for item in found.unlocked.iter().chain(found.locked.iter()) {
