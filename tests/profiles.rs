@@ -276,3 +276,47 @@ fn no_profile_selected_is_explained() {
     assert!(line.contains("no profile selected"), "{line}");
     assert!(r.hint().unwrap().contains("profile use"));
 }
+
+#[test]
+fn secret_prompt_on_a_terminal_does_not_echo() {
+    let env = Env::new();
+    let bin = env!("CARGO_BIN_EXE_cdf-signin");
+    let inner = format!(
+        "{bin} profile add svc --cluster api --project p --tenant-id t --client-id c --flow client-credentials"
+    );
+    // `script` gives the command a pseudo-terminal; the secret is typed after the prompt.
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &inner, "/dev/null"]);
+    for (k, v) in env.command(&[]).get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs the command on a terminal");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    use std::io::Write;
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"typed-secret\r")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(screen.contains("Client secret (not shown):"), "{screen}");
+    assert!(
+        !screen.contains("typed-secret"),
+        "the secret was echoed: {screen}"
+    );
+    assert_eq!(
+        env.keyring_lookup("svc", "client-secret").as_deref(),
+        Some("typed-secret")
+    );
+}
