@@ -62,6 +62,8 @@ pub enum Command {
         #[command(flatten)]
         select: Select,
     },
+    /// Open the window (the same as no command)
+    Gui,
     /// Manage profiles
     #[command(subcommand)]
     Profile(Box<ProfileCommand>),
@@ -319,6 +321,7 @@ pub fn run(command: Command) -> CmdResult {
             Ok(())
         }
         Command::Profile(p) => profile_command(&ctx, *p),
+        Command::Gui => crate::ui::run().map_err(Failure::new),
     }
 }
 

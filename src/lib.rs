@@ -10,3 +10,4 @@ pub mod profile;
 pub mod secrets;
 pub mod session;
 pub mod token;
+pub mod ui;

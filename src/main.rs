@@ -11,12 +11,7 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     init_logging(cli.verbose);
-    let Some(command) = cli.command else {
-        // The window arrives with the desktop issue; until then, help.
-        use clap::CommandFactory;
-        let _ = Cli::command().print_help();
-        return ExitCode::SUCCESS;
-    };
+    let command = cli.command.unwrap_or(cli::Command::Gui);
     match cli::run(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => report(f),

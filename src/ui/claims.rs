@@ -1,0 +1,125 @@
+//! Plain-words meanings of the JWT claims people meet in Entra ID and CDF tokens.
+
+use chrono::{DateTime, Local, TimeZone, Utc};
+use serde_json::Value;
+
+pub fn meaning(claim: &str) -> Option<&'static str> {
+    Some(match claim {
+        "aud" => "Audience: the API this token is for (your CDF cluster)",
+        "iss" => "Issuer: the identity provider (tenant) that signed the token",
+        "exp" => "Expires: the token is refused after this time",
+        "iat" => "Issued at: when the token was made",
+        "nbf" => "Not before: the token is refused before this time",
+        "tid" => "Tenant id: the Entra ID directory that signed you in",
+        "oid" => "Object id: your user (or service principal) in the tenant",
+        "sub" => "Subject: who the token is about, unique per app",
+        "upn" => "User principal name: your sign-in name",
+        "preferred_username" => "Preferred username: your sign-in name",
+        "unique_name" => "Unique name: your sign-in name",
+        "name" => "Your display name",
+        "scp" => "Scopes: what the app may do on your behalf",
+        "scope" => "Scopes: what the app may do",
+        "roles" => "App roles granted to the app or user",
+        "groups" => "Groups you are in (CDF maps these to access)",
+        "appid" | "azp" | "client_id" => "The app (client id) that asked for the token",
+        "idp" => "Identity provider that authenticated you",
+        "ver" => "Token format version",
+        "nonce" => "Nonce: ties the ID token to this sign-in",
+        "auth_time" => "When you signed in",
+        "jti" | "uti" => "Token id: unique per token",
+        "amr" => "How you authenticated (password, MFA, ...)",
+        _ => return None,
+    })
+}
+
+/// Numeric-date claims, shown as dates.
+pub fn is_time_claim(claim: &str) -> bool {
+    matches!(claim, "exp" | "iat" | "nbf" | "auth_time")
+}
+
+/// A claim value as text; dates in local time.
+pub fn display_value(claim: &str, value: &Value) -> String {
+    if is_time_claim(claim)
+        && let Some(t) = value
+            .as_i64()
+            .and_then(|s| Utc.timestamp_opt(s, 0).single())
+    {
+        return format!("{} ({})", local(t), value);
+    }
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+pub fn local(t: DateTime<Utc>) -> String {
+    DateTime::<Local>::from(t)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// "1 h 04 min", "3 min 12 s", "42 s".
+pub fn countdown(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        s if s >= 3600 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+        s if s >= 60 => format!("{} min {:02} s", s / 60, s % 60),
+        s => format!("{s} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_claims_have_meanings() {
+        for c in [
+            "aud",
+            "iss",
+            "exp",
+            "iat",
+            "nbf",
+            "tid",
+            "oid",
+            "sub",
+            "upn",
+            "preferred_username",
+            "name",
+            "scp",
+            "roles",
+            "groups",
+            "appid",
+            "azp",
+        ] {
+            assert!(meaning(c).is_some(), "{c}");
+        }
+        assert!(meaning("x-custom").is_none());
+    }
+
+    #[test]
+    fn values_read_naturally() {
+        assert_eq!(
+            display_value("groups", &serde_json::json!(["a", "b"])),
+            "a, b"
+        );
+        assert!(display_value("exp", &serde_json::json!(1_700_000_000)).contains("2023-11-1"));
+        assert_eq!(display_value("ver", &serde_json::json!("2.0")), "2.0");
+    }
+
+    #[test]
+    fn countdown_formats() {
+        assert_eq!(countdown(3840), "1 h 04 min");
+        assert_eq!(countdown(192), "3 min 12 s");
+        assert_eq!(countdown(-5), "0 s");
+    }
+}

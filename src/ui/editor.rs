@@ -1,0 +1,535 @@
+//! The profile editor: the same fields and validation as `profile add`, errors inline.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use crate::auth::ClientCertificate;
+use crate::profile::{self, Flow, Profile, ProfileError, Prompt};
+use crate::secrets::Secret;
+
+/// Clusters people use most; any other name is accepted too.
+pub const KNOWN_CLUSTERS: &[&str] = &[
+    "api",
+    "westeurope-1",
+    "asia-northeast1-1",
+    "az-eastus-1",
+    "az-power-no-northeurope",
+    "az-ams-sp-002",
+    "az-sin-sp-001",
+    "az-tyo-gp-001",
+    "aws-dub-dev",
+    "greenfield",
+    "bluefield",
+];
+
+pub fn flow_sentence(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Interactive => "Sign in with your own account in the browser. Best on your desktop.",
+        Flow::DeviceCode => {
+            "Type a short code on any device. For terminals, SSH and machines without a browser."
+        }
+        Flow::ClientCredentials => {
+            "A service principal with a client secret or certificate. For scripts and services."
+        }
+    }
+}
+
+#[derive(Default, Clone)]
+pub struct Editor {
+    /// The profile's name before editing (None: a new profile).
+    pub original: Option<String>,
+    pub name: String,
+    pub cluster: String,
+    pub project: String,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub flow: Option<Flow>,
+    pub authority: String,
+    pub base_url: String,
+    pub token_url: String,
+    pub scopes: String,
+    pub port: String,
+    pub login_hint: String,
+    pub prompt: Option<Prompt>,
+    pub secret: String,
+    pub certificate: String,
+    pub private_key: String,
+    pub ca_file: String,
+    pub errors: HashMap<&'static str, String>,
+    pub show_advanced: bool,
+}
+
+pub enum EditorAction {
+    None,
+    Save {
+        name: String,
+        profile: Box<Profile>,
+        secret: Option<Secret>,
+        replaces: Option<String>,
+    },
+    Cancel,
+}
+
+fn text(o: &Option<String>) -> String {
+    o.clone().unwrap_or_default()
+}
+
+fn path_text(o: &Option<PathBuf>) -> String {
+    o.as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default()
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+impl Editor {
+    pub fn new() -> Editor {
+        Editor {
+            flow: Some(Flow::Interactive),
+            ..Default::default()
+        }
+    }
+
+    pub fn edit(name: &str, p: &Profile) -> Editor {
+        Editor {
+            original: Some(name.to_string()),
+            name: name.to_string(),
+            cluster: p.cluster.clone(),
+            project: p.project.clone(),
+            tenant_id: p.tenant_id.clone(),
+            client_id: p.client_id.clone(),
+            flow: Some(p.flow),
+            authority: text(&p.authority),
+            base_url: text(&p.base_url),
+            token_url: text(&p.token_url),
+            scopes: p.scopes.join(" "),
+            port: p.port.map(|x| x.to_string()).unwrap_or_default(),
+            login_hint: text(&p.login_hint),
+            prompt: p.prompt,
+            certificate: path_text(&p.certificate),
+            private_key: path_text(&p.private_key),
+            ca_file: path_text(&p.ca_file),
+            show_advanced: p.authority.is_some()
+                || p.base_url.is_some()
+                || p.token_url.is_some()
+                || !p.scopes.is_empty(),
+            ..Default::default()
+        }
+    }
+
+    pub fn duplicate(name: &str, p: &Profile) -> Editor {
+        let mut e = Editor::edit(name, p);
+        e.original = None;
+        e.name = format!("{name}-copy");
+        e
+    }
+
+    /// The profile the fields describe, or an error message per field.
+    pub fn build(
+        &self,
+    ) -> Result<(String, Profile, Option<Secret>), HashMap<&'static str, String>> {
+        let mut errors = HashMap::new();
+        if let Err(e) = profile::validate_name(self.name.trim()) {
+            errors.insert("name", e.to_string());
+        }
+        let Some(flow) = self.flow else {
+            errors.insert("flow", "choose how this profile signs in".into());
+            return Err(errors);
+        };
+        for (key, value) in [
+            ("cluster", &self.cluster),
+            ("project", &self.project),
+            ("tenant id", &self.tenant_id),
+            ("client id", &self.client_id),
+        ] {
+            if value.trim().is_empty() {
+                errors.insert(key, format!("the {key} is required"));
+            }
+        }
+        let port = match self.port.trim() {
+            "" => None,
+            p => match p.parse::<u16>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    errors.insert("port", format!("'{p}' is not a port (1-65535)"));
+                    None
+                }
+            },
+        };
+        let p = Profile {
+            cluster: self.cluster.trim().to_string(),
+            project: self.project.trim().to_string(),
+            tenant_id: self.tenant_id.trim().to_string(),
+            client_id: self.client_id.trim().to_string(),
+            flow,
+            authority: opt(&self.authority),
+            base_url: opt(&self.base_url),
+            token_url: opt(&self.token_url),
+            scopes: self.scopes.split_whitespace().map(str::to_string).collect(),
+            port: if flow == Flow::Interactive {
+                port
+            } else {
+                None
+            },
+            login_hint: if flow == Flow::Interactive {
+                opt(&self.login_hint)
+            } else {
+                None
+            },
+            prompt: if flow == Flow::Interactive {
+                self.prompt
+            } else {
+                None
+            },
+            ca_file: opt(&self.ca_file).map(PathBuf::from),
+            certificate: if flow == Flow::ClientCredentials {
+                opt(&self.certificate).map(PathBuf::from)
+            } else {
+                None
+            },
+            private_key: if flow == Flow::ClientCredentials {
+                opt(&self.private_key).map(PathBuf::from)
+            } else {
+                None
+            },
+        };
+        if errors.is_empty()
+            && let Err(ProfileError::InvalidField { field, reason }) = p.validate()
+        {
+            errors.insert(field, reason);
+        }
+        if let (Some(c), Some(k)) = (&p.certificate, &p.private_key)
+            && let Err(e) = ClientCertificate::load(c, k)
+        {
+            errors.insert("certificate", e.to_string());
+        }
+        let secret = opt(&self.secret).map(Secret::new);
+        let needs_secret = flow == Flow::ClientCredentials && p.certificate.is_none();
+        if needs_secret && secret.is_none() && self.original.is_none() {
+            errors.insert(
+                "client secret",
+                "enter the client secret (or a certificate and key)".into(),
+            );
+        }
+        if errors.is_empty() {
+            Ok((
+                self.name.trim().to_string(),
+                p,
+                secret.filter(|_| needs_secret),
+            ))
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn field(
+        &mut self,
+        ui: &mut egui::Ui,
+        label: &str,
+        key: &'static str,
+        value: FieldRef,
+        hint: &str,
+        password: bool,
+    ) {
+        let label_response = ui.label(label);
+        let target = match value {
+            FieldRef::Name => &mut self.name,
+            FieldRef::Cluster => &mut self.cluster,
+            FieldRef::Project => &mut self.project,
+            FieldRef::Tenant => &mut self.tenant_id,
+            FieldRef::Client => &mut self.client_id,
+            FieldRef::Authority => &mut self.authority,
+            FieldRef::BaseUrl => &mut self.base_url,
+            FieldRef::TokenUrl => &mut self.token_url,
+            FieldRef::Scopes => &mut self.scopes,
+            FieldRef::Port => &mut self.port,
+            FieldRef::LoginHint => &mut self.login_hint,
+            FieldRef::Secret => &mut self.secret,
+            FieldRef::Certificate => &mut self.certificate,
+            FieldRef::PrivateKey => &mut self.private_key,
+            FieldRef::CaFile => &mut self.ca_file,
+        };
+        let edit = egui::TextEdit::singleline(target)
+            .hint_text(hint)
+            .password(password)
+            .desired_width(f32::INFINITY);
+        let response = ui.add(edit).labelled_by(label_response.id);
+        if response.changed() {
+            self.errors.remove(key);
+        }
+        if let Some(err) = self.errors.get(key) {
+            ui.colored_label(ui.visuals().error_fg_color, err);
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> EditorAction {
+        let mut action = EditorAction::None;
+        ui.heading(if self.original.is_some() {
+            "Edit profile"
+        } else {
+            "New profile"
+        });
+        ui.add_space(6.0);
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                self.field(
+                    ui,
+                    "Profile name",
+                    "name",
+                    FieldRef::Name,
+                    "e.g. dev-westeurope",
+                    false,
+                );
+                ui.label("Sign-in flow");
+                ui.horizontal(|ui| {
+                    for flow in [Flow::Interactive, Flow::DeviceCode, Flow::ClientCredentials] {
+                        let label = match flow {
+                            Flow::Interactive => "Interactive (browser)",
+                            Flow::DeviceCode => "Device code",
+                            Flow::ClientCredentials => "Client credentials",
+                        };
+                        ui.selectable_value(&mut self.flow, Some(flow), label);
+                    }
+                });
+                if let Some(flow) = self.flow {
+                    ui.weak(flow_sentence(flow));
+                }
+                if let Some(err) = self.errors.get("flow") {
+                    ui.colored_label(ui.visuals().error_fg_color, err);
+                }
+                ui.add_space(4.0);
+                self.field(
+                    ui,
+                    "Cluster",
+                    "cluster",
+                    FieldRef::Cluster,
+                    "e.g. westeurope-1",
+                    false,
+                );
+                let typed = self.cluster.trim().to_string();
+                let suggestions: Vec<&str> = KNOWN_CLUSTERS
+                    .iter()
+                    .copied()
+                    .filter(|c| !typed.is_empty() && c.starts_with(&typed) && *c != typed)
+                    .take(5)
+                    .collect();
+                if !suggestions.is_empty() {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak("Suggestions:");
+                        for s in suggestions {
+                            if ui.small_button(s).clicked() {
+                                self.cluster = s.to_string();
+                            }
+                        }
+                    });
+                }
+                self.field(
+                    ui,
+                    "Project",
+                    "project",
+                    FieldRef::Project,
+                    "your CDF project",
+                    false,
+                );
+                self.field(
+                    ui,
+                    "Tenant id",
+                    "tenant id",
+                    FieldRef::Tenant,
+                    "GUID or contoso.onmicrosoft.com",
+                    false,
+                );
+                self.field(
+                    ui,
+                    "Client id",
+                    "client id",
+                    FieldRef::Client,
+                    "the app registration's application id",
+                    false,
+                );
+                match self.flow {
+                    Some(Flow::ClientCredentials) => {
+                        let hint = if self.original.is_some() {
+                            "leave empty to keep the stored secret"
+                        } else {
+                            "stored in the OS keyring"
+                        };
+                        self.field(
+                            ui,
+                            "Client secret",
+                            "client secret",
+                            FieldRef::Secret,
+                            hint,
+                            true,
+                        );
+                        self.field(
+                            ui,
+                            "Certificate (PEM), instead of a secret",
+                            "certificate",
+                            FieldRef::Certificate,
+                            "/path/to/cert.pem",
+                            false,
+                        );
+                        self.field(
+                            ui,
+                            "Private key (PEM)",
+                            "private key",
+                            FieldRef::PrivateKey,
+                            "/path/to/key.pem",
+                            false,
+                        );
+                    }
+                    Some(Flow::Interactive) => {
+                        self.field(
+                            ui,
+                            "Login hint (optional)",
+                            "login hint",
+                            FieldRef::LoginHint,
+                            "you@example.com",
+                            false,
+                        );
+                        self.field(ui, "Redirect port", "port", FieldRef::Port, "53000", false);
+                    }
+                    _ => {}
+                }
+                ui.collapsing("Advanced", |ui| {
+                    self.field(
+                        ui,
+                        "Authority",
+                        "authority",
+                        FieldRef::Authority,
+                        "https://login.microsoftonline.com/{tenant}",
+                        false,
+                    );
+                    self.field(
+                        ui,
+                        "Base URL",
+                        "base URL",
+                        FieldRef::BaseUrl,
+                        "https://{cluster}.cognitedata.com",
+                        false,
+                    );
+                    self.field(
+                        ui,
+                        "Token URL",
+                        "token URL",
+                        FieldRef::TokenUrl,
+                        "override the token endpoint",
+                        false,
+                    );
+                    self.field(
+                        ui,
+                        "Scopes",
+                        "scope",
+                        FieldRef::Scopes,
+                        "{base_url}/.default",
+                        false,
+                    );
+                    self.field(
+                        ui,
+                        "Extra CA file (PEM)",
+                        "ca file",
+                        FieldRef::CaFile,
+                        "for TLS-inspecting proxies",
+                        false,
+                    );
+                });
+            });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let save =
+                ui.add(egui::Button::new("Save profile").fill(ui.visuals().selection.bg_fill));
+            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if save.clicked() || enter {
+                match self.build() {
+                    Ok((name, profile, secret)) => {
+                        action = EditorAction::Save {
+                            name,
+                            profile: Box::new(profile),
+                            secret,
+                            replaces: self.original.clone(),
+                        };
+                    }
+                    Err(errors) => self.errors = errors,
+                }
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                action = EditorAction::Cancel;
+            }
+        });
+        action
+    }
+}
+
+#[derive(Clone, Copy)]
+enum FieldRef {
+    Name,
+    Cluster,
+    Project,
+    Tenant,
+    Client,
+    Authority,
+    BaseUrl,
+    TokenUrl,
+    Scopes,
+    Port,
+    LoginHint,
+    Secret,
+    Certificate,
+    PrivateKey,
+    CaFile,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> Editor {
+        Editor {
+            name: "dev".into(),
+            cluster: "westeurope-1".into(),
+            project: "p".into(),
+            tenant_id: "t".into(),
+            client_id: "c".into(),
+            ..Editor::new()
+        }
+    }
+
+    #[test]
+    fn valid_fields_build_a_profile() {
+        let (name, p, secret) = filled().build().unwrap();
+        assert_eq!(name, "dev");
+        assert_eq!(p.flow, Flow::Interactive);
+        assert!(secret.is_none());
+    }
+
+    #[test]
+    fn errors_are_per_field() {
+        let mut e = filled();
+        e.name = "bad name".into();
+        e.project.clear();
+        e.port = "99999".into();
+        let errors = e.build().unwrap_err();
+        assert!(errors.contains_key("name"));
+        assert!(errors.contains_key("project"));
+        assert!(errors.contains_key("port"));
+        let mut e = filled();
+        e.authority = "http://example.com".into();
+        assert!(e.build().unwrap_err()["authority"].contains("loopback"));
+    }
+
+    #[test]
+    fn client_credentials_need_a_secret_when_new() {
+        let mut e = filled();
+        e.flow = Some(Flow::ClientCredentials);
+        assert!(e.build().unwrap_err().contains_key("client secret"));
+        e.secret = "s".into();
+        assert_eq!(e.build().unwrap().2.unwrap().expose(), "s");
+    }
+}

@@ -1,0 +1,687 @@
+//! Drawing the window: top bar, profile sidebar, and the profile's sign-in panel or token
+//! view. Each part is a small method on [`App`].
+
+use eframe::egui::{self, Color32, RichText};
+
+use super::claims::{countdown, display_value, local, meaning};
+use super::editor::{Editor, EditorAction, flow_sentence};
+use super::worker::{Command, UiError};
+use super::{App, Screen, SignIn, ThemeChoice};
+use crate::auth::SignInPrompt;
+use crate::profile::{Flow, Profile};
+use crate::token::{Jwt, TokenSet};
+
+const ROW_HEIGHT: f32 = 22.0;
+
+/// A sidebar row: a group heading or a profile.
+enum Row {
+    Group(String),
+    Profile(String),
+}
+
+impl App {
+    pub(super) fn draw(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
+        egui::Panel::left("profiles")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| self.sidebar(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+        self.confirm_delete_dialog(ui.ctx());
+        self.draw_toasts(ui.ctx());
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.strong("cdf-signin");
+            ui.separator();
+            let label = ui.label("Profile");
+            let current = self.selected.clone().unwrap_or_else(|| "(none)".into());
+            let mut chosen = None;
+            egui::ComboBox::from_id_salt("switcher")
+                .selected_text(&current)
+                .width(220.0)
+                .show_ui(ui, |ui| {
+                    for (i, name) in self.profile_names().iter().enumerate() {
+                        let shortcut = if i < 9 {
+                            format!("   Ctrl+{}", i + 1)
+                        } else {
+                            String::new()
+                        };
+                        let project = self
+                            .profiles
+                            .profiles
+                            .get(name)
+                            .map(|p| p.project.clone())
+                            .unwrap_or_default();
+                        if ui
+                            .selectable_label(
+                                self.selected.as_deref() == Some(name),
+                                format!("{name}  ({project}){shortcut}"),
+                            )
+                            .clicked()
+                        {
+                            chosen = Some(name.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if let Some(name) = chosen {
+                self.select(&name);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Settings").clicked() {
+                    self.screen = if self.screen == Screen::Settings {
+                        Screen::Profile
+                    } else {
+                        Screen::Settings
+                    };
+                }
+            });
+        });
+    }
+
+    fn sidebar(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            if ui.button("Add profile").clicked() {
+                self.editor = Some(Editor::new());
+                self.screen = Screen::Editor;
+            }
+        });
+        let label = ui.label("Filter profiles");
+        ui.add(
+            egui::TextEdit::singleline(&mut self.filter)
+                .hint_text("name, project, cluster")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+        ui.separator();
+        let rows = self.sidebar_rows();
+        if rows.is_empty() && self.loaded {
+            ui.weak(if self.profiles.profiles.is_empty() {
+                "No profiles yet."
+            } else {
+                "No profile matches."
+            });
+        }
+        // Only the visible rows are laid out, so thousands of profiles stay smooth.
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+                ui.with_layout(egui::Layout::top_down_justified(egui::Align::LEFT), |ui| {
+                    ui.spacing_mut().item_spacing.y = 0.0;
+                    for row in &rows[range] {
+                        match row {
+                            Row::Group(g) => {
+                                ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
+                                    ui.add_space(6.0);
+                                    ui.label(RichText::new(g).small().weak());
+                                });
+                            }
+                            Row::Profile(name) => self.sidebar_row(ui, name),
+                        }
+                    }
+                });
+            });
+    }
+
+    fn sidebar_rows(&self) -> Vec<Row> {
+        let needle = self.filter.trim().to_lowercase();
+        let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (name, p) in &self.profiles.profiles {
+            let hay = format!("{name} {} {} {}", p.project, p.cluster, p.tenant_id).to_lowercase();
+            if needle.is_empty() || hay.contains(&needle) {
+                groups
+                    .entry(format!("{} · {}", p.cluster, p.tenant_id))
+                    .or_default()
+                    .push(name.clone());
+            }
+        }
+        let mut rows = Vec::new();
+        for (group, names) in groups {
+            rows.push(Row::Group(group));
+            rows.extend(names.into_iter().map(Row::Profile));
+        }
+        rows
+    }
+
+    fn sidebar_row(&mut self, ui: &mut egui::Ui, name: &str) {
+        let is_default = self.profiles.default.as_deref() == Some(name);
+        let signed_in = self
+            .tokens
+            .get(name)
+            .is_some_and(|t| t.seconds_left(self.now()) > 0);
+        let mut text = format!("    {name}");
+        if is_default {
+            text.push_str("  (default)");
+        }
+        if self.errors.contains_key(name) {
+            text.push_str("  ⚠");
+        }
+        let selected = self.selected.as_deref() == Some(name);
+        let response = ui.add(
+            egui::Button::selectable(selected, text)
+                .min_size([ui.available_width(), ROW_HEIGHT].into()),
+        );
+        // A dot for "has a valid token": green when signed in, hollow when not.
+        let center = egui::pos2(response.rect.left() + 12.0, response.rect.center().y);
+        let green = Color32::from_rgb(34, 160, 80);
+        if signed_in {
+            ui.painter().circle_filled(center, 4.0, green);
+        } else {
+            ui.painter().circle_stroke(
+                center,
+                4.0,
+                egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            );
+        }
+        if response.clicked() {
+            self.select(name);
+        }
+        response.context_menu(|ui| {
+            if ui.button("Edit").clicked() {
+                self.open_editor(name, false);
+                ui.close();
+            }
+            if ui.button("Duplicate").clicked() {
+                self.open_editor(name, true);
+                ui.close();
+            }
+            if ui.button("Make default").clicked() {
+                self.send(Command::SetDefault(name.to_string()));
+                ui.close();
+            }
+            if ui.button("Delete...").clicked() {
+                self.confirm_delete = Some(name.to_string());
+                ui.close();
+            }
+        });
+    }
+
+    fn open_editor(&mut self, name: &str, duplicate: bool) {
+        if let Some(p) = self.profiles.profiles.get(name) {
+            self.editor = Some(if duplicate {
+                Editor::duplicate(name, p)
+            } else {
+                Editor::edit(name, p)
+            });
+            self.screen = Screen::Editor;
+        }
+    }
+
+    fn confirm_delete_dialog(&mut self, ctx: &egui::Context) {
+        let Some(name) = self.confirm_delete.clone() else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new("Delete profile?")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "Delete '{name}', its stored secret and its tokens? This cannot be undone."
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Delete").clicked() {
+                        self.send(Command::DeleteProfile(name.clone()));
+                        self.confirm_delete = None;
+                    }
+                    if ui.button("Keep").clicked() {
+                        self.confirm_delete = None;
+                    }
+                });
+            });
+        if !open {
+            self.confirm_delete = None;
+        }
+    }
+
+    fn central(&mut self, ui: &mut egui::Ui) {
+        if let Some(err) = self.global_error.clone()
+            && self.error_banner(ui, &err)
+        {
+            self.global_error = None;
+        }
+        match self.screen {
+            Screen::Settings => return self.settings_view(ui),
+            Screen::Editor => {
+                if let Some(mut editor) = self.editor.take() {
+                    match editor.ui(ui) {
+                        EditorAction::None => self.editor = Some(editor),
+                        EditorAction::Cancel => self.screen = Screen::Profile,
+                        EditorAction::Save {
+                            name,
+                            profile,
+                            secret,
+                            replaces,
+                        } => {
+                            self.editor = Some(editor);
+                            self.send(Command::SaveProfile {
+                                name,
+                                profile,
+                                secret,
+                                replaces,
+                            });
+                        }
+                    }
+                    return;
+                }
+                self.screen = Screen::Profile;
+            }
+            Screen::Profile => {}
+        }
+        if self.loaded && self.profiles.profiles.is_empty() {
+            return self.welcome(ui);
+        }
+        let Some(name) = self.selected.clone() else {
+            ui.weak("Pick a profile on the left.");
+            return;
+        };
+        let Some(profile) = self.profiles.profiles.get(&name).cloned() else {
+            return;
+        };
+        self.profile_header(ui, &name, &profile);
+        if let Some(err) = self.errors.get(&name).cloned()
+            && self.error_banner(ui, &err)
+        {
+            self.errors.remove(&name);
+        }
+        ui.add_space(6.0);
+        if let Some(state) = self.sign_ins.get(&name).cloned() {
+            self.sign_in_panel(ui, &name, &profile, &state);
+        } else if let Some(tokens) = self.tokens.get(&name).cloned() {
+            self.token_view(ui, &name, &profile, &tokens);
+        } else {
+            self.signed_out_panel(ui, &name, &profile);
+        }
+    }
+
+    fn welcome(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(24.0);
+        egui::Frame::group(ui.style()).inner_margin(18.0).show(ui, |ui| {
+            ui.heading("Welcome to cdf-signin");
+            ui.label("Get access tokens for Cognite Data Fusion without pasting secrets into scripts. Start with a profile: a tenant, an app registration, a cluster and a project.");
+            ui.add_space(8.0);
+            for flow in [Flow::Interactive, Flow::DeviceCode, Flow::ClientCredentials] {
+                let title = match flow {
+                    Flow::Interactive => "Interactive",
+                    Flow::DeviceCode => "Device code",
+                    Flow::ClientCredentials => "Client credentials",
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.strong(title);
+                    ui.label(flow_sentence(flow));
+                });
+            }
+            ui.add_space(10.0);
+            if ui.add(egui::Button::new("Create your first profile").fill(ui.visuals().selection.bg_fill)).clicked() {
+                self.editor = Some(Editor::new());
+                self.screen = Screen::Editor;
+            }
+        });
+    }
+
+    fn profile_header(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
+        ui.horizontal(|ui| {
+            ui.heading(name);
+            ui.weak(format!(
+                "{} · {} · {}",
+                p.project,
+                p.base_url(),
+                p.flow.as_str()
+            ));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Edit").clicked() {
+                    self.open_editor(name, false);
+                }
+            });
+        });
+        ui.separator();
+    }
+
+    /// Draws an error with its hint and details; returns true when dismissed.
+    fn error_banner(&mut self, ui: &mut egui::Ui, err: &UiError) -> bool {
+        let mut dismissed = false;
+        let fill = if ui.visuals().dark_mode {
+            Color32::from_rgb(70, 25, 25)
+        } else {
+            Color32::from_rgb(253, 226, 226)
+        };
+        egui::Frame::new()
+            .fill(fill)
+            .corner_radius(6.0)
+            .inner_margin(10.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(format!("⚠ {}", err.message)).strong());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.small_button("Dismiss").clicked() {
+                            dismissed = true;
+                        }
+                    });
+                });
+                if let Some(h) = &err.hint {
+                    ui.label(h);
+                }
+                if err.code.is_some() || err.trace_id.is_some() {
+                    ui.collapsing("Details", |ui| {
+                        for (label, value) in [
+                            ("Error code", &err.code),
+                            ("Trace id", &err.trace_id),
+                            ("Correlation id", &err.correlation_id),
+                        ] {
+                            if let Some(v) = value {
+                                ui.horizontal(|ui| {
+                                    ui.weak(label);
+                                    ui.monospace(v);
+                                });
+                            }
+                        }
+                        if ui.button("Copy details").clicked() {
+                            self.copy_plain(&err.details(), "error details");
+                        }
+                    });
+                }
+            });
+        dismissed
+    }
+
+    fn signed_out_panel(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
+        ui.label(flow_sentence(p.flow));
+        ui.add_space(8.0);
+        let (label, what) = match p.flow {
+            Flow::ClientCredentials => ("Get token", "Gets a token for the service principal."),
+            Flow::Interactive => ("Sign in", "Opens your browser to sign in."),
+            Flow::DeviceCode => ("Sign in", "Shows a code to enter on any device."),
+        };
+        let button = ui.add(
+            egui::Button::new(RichText::new(label).size(16.0))
+                .fill(ui.visuals().selection.bg_fill)
+                .min_size([140.0, 32.0].into()),
+        );
+        ui.weak(what);
+        if button.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            self.start_sign_in(name, p);
+        }
+    }
+
+    fn start_sign_in(&mut self, name: &str, p: &Profile) {
+        self.errors.remove(name);
+        if p.flow == Flow::ClientCredentials {
+            self.renewing.insert(name.to_string());
+            self.send(Command::Renew {
+                profile: name.to_string(),
+                min_valid_secs: 60,
+                force: false,
+            });
+            // Ends with a Token or a Failed event, which clear this state.
+            self.sign_ins.insert(name.to_string(), SignIn::Starting);
+        } else {
+            self.sign_ins.insert(name.to_string(), SignIn::Starting);
+            self.send(Command::SignIn(name.to_string()));
+        }
+    }
+
+    fn sign_in_panel(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile, state: &SignIn) {
+        let now = self.now();
+        match state {
+            SignIn::Starting => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(if p.flow == Flow::ClientCredentials {
+                        "Getting a token..."
+                    } else {
+                        "Starting sign-in..."
+                    });
+                });
+            }
+            SignIn::Waiting(SignInPrompt::Browser { url, opened }) => {
+                ui.heading("Waiting for you to finish in the browser");
+                if let Err(e) = opened {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!("The browser did not open ({e}). Open the address below yourself."),
+                    );
+                }
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(
+                        "Sign in and consent in the browser tab; this window updates by itself.",
+                    );
+                });
+                ui.add_space(6.0);
+                let mut shown = url.clone();
+                let label = ui.label("Sign-in address");
+                ui.add(
+                    egui::TextEdit::multiline(&mut shown)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY)
+                        .font(egui::TextStyle::Monospace),
+                )
+                .labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    if ui.button("Copy address").clicked() {
+                        self.copy_plain(url, "the sign-in address");
+                    }
+                    if ui.button("Open again").clicked()
+                        && let Err(e) = crate::auth::browser::open(url)
+                    {
+                        self.global_error = Some(UiError::plain(e));
+                    }
+                });
+            }
+            SignIn::Waiting(SignInPrompt::DeviceCode(d)) => {
+                ui.heading("Enter this code to sign in");
+                ui.add_space(6.0);
+                ui.label(RichText::new(&d.user_code).monospace().size(40.0).strong());
+                ui.horizontal(|ui| {
+                    if ui.button("Copy code").clicked() {
+                        let code = d.user_code.clone();
+                        self.copy_plain(&code, "the code");
+                    }
+                    if ui.button("Open verification page").clicked() {
+                        let target = d
+                            .verification_uri_complete
+                            .clone()
+                            .unwrap_or_else(|| d.verification_uri.clone());
+                        if let Err(e) = crate::auth::browser::open(&target) {
+                            self.global_error = Some(UiError::plain(e));
+                        }
+                    }
+                });
+                ui.label(format!("at {}", d.verification_uri));
+                let left = (d.expires_at - now).num_seconds();
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!(
+                        "Waiting for you to sign in. The code expires in {}.",
+                        countdown(left)
+                    ));
+                });
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs(1));
+            }
+        }
+        ui.add_space(10.0);
+        if p.flow != Flow::ClientCredentials && ui.button("Cancel").clicked() {
+            self.send(Command::CancelSignIn(name.to_string()));
+        }
+    }
+
+    fn token_view(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile, tokens: &TokenSet) {
+        let now = self.now();
+        let left = tokens.seconds_left(now);
+        let jwt = Jwt::decode(tokens.access_token.expose()).ok();
+        let lifetime = jwt
+            .as_ref()
+            .and_then(|j| Some((j.time_claim("exp")? - j.time_claim("iat")?).num_seconds()))
+            .filter(|l| *l > 0)
+            .unwrap_or(3600);
+        let (status, color) = if left <= 0 {
+            ("Expired", ui.visuals().error_fg_color)
+        } else if left < super::RENEW_BEFORE_SECS {
+            ("Expiring", ui.visuals().warn_fg_color)
+        } else {
+            ("Valid", Color32::from_rgb(34, 160, 80))
+        };
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(status).strong().color(color).size(18.0));
+            ui.label(format!("until {}", local(tokens.expires_at)));
+            ui.weak(if left > 0 {
+                format!("({} left)", countdown(left))
+            } else {
+                "(sign in again or renew)".into()
+            });
+        });
+        let fraction = (left as f32 / lifetime as f32).clamp(0.0, 1.0);
+        ui.add(egui::ProgressBar::new(fraction).desired_width(ui.available_width().min(480.0)));
+        if left > 0 {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
+        ui.add_space(6.0);
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Copy access token").clicked() {
+                self.copy_secret(tokens.access_token.expose(), "the access token");
+            }
+            if ui.button("Copy as Authorization header").clicked() {
+                self.copy_secret(
+                    &format!("Authorization: Bearer {}", tokens.access_token.expose()),
+                    "the Authorization header",
+                );
+            }
+            if let Some(id) = &tokens.id_token
+                && ui.button("Copy ID token").clicked()
+            {
+                self.copy_secret(id.expose(), "the ID token");
+            }
+            let can_renew = p.flow == Flow::ClientCredentials || tokens.refresh_token.is_some();
+            if can_renew
+                && ui
+                    .add_enabled(
+                        !self.renewing.contains(name),
+                        egui::Button::new("Renew now"),
+                    )
+                    .clicked()
+            {
+                self.renewing.insert(name.to_string());
+                self.send(Command::Renew {
+                    profile: name.to_string(),
+                    min_valid_secs: 0,
+                    force: true,
+                });
+            }
+            if p.flow.is_user_flow() && ui.button("Sign in again").clicked() {
+                self.start_sign_in(name, p);
+            }
+            if ui.button("Sign out").clicked() {
+                self.send(Command::SignOut(name.to_string()));
+            }
+        });
+        if p.flow == Flow::ClientCredentials || tokens.refresh_token.is_some() {
+            let mut auto = self.settings.auto_refresh_for(name);
+            if ui
+                .checkbox(&mut auto, "Renew automatically before expiry")
+                .changed()
+            {
+                self.settings.auto_refresh.insert(name.to_string(), auto);
+            }
+        }
+        ui.separator();
+        match jwt {
+            Some(jwt) => claims_table(ui, &jwt),
+            None => {
+                ui.weak("The access token is not a JWT, so it has no claims to show.");
+            }
+        }
+    }
+
+    fn settings_view(&mut self, ui: &mut egui::Ui) {
+        ui.heading("Settings");
+        ui.add_space(6.0);
+        let label = ui.label("Clear copied tokens after (seconds)");
+        ui.add(egui::DragValue::new(&mut self.settings.clipboard_clear_secs).range(5..=3600))
+            .labelled_by(label.id);
+        ui.add_space(6.0);
+        ui.label("Theme");
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut self.settings.theme,
+                ThemeChoice::System,
+                "Follow system",
+            );
+            ui.selectable_value(&mut self.settings.theme, ThemeChoice::Light, "Light");
+            ui.selectable_value(&mut self.settings.theme, ThemeChoice::Dark, "Dark");
+        });
+        ui.add_space(6.0);
+        ui.checkbox(
+            &mut self.settings.auto_refresh_default,
+            "Renew tokens automatically before they expire (default for profiles)",
+        );
+        ui.add_space(10.0);
+        if ui.button("Done").clicked() {
+            self.screen = super::Screen::Profile;
+        }
+    }
+
+    fn draw_toasts(&mut self, ctx: &egui::Context) {
+        if self.toasts.is_empty() {
+            return;
+        }
+        egui::Area::new(egui::Id::unique("toasts"))
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -12.0])
+            .show(ctx, |ui| {
+                for t in &self.toasts {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.label(&t.text);
+                    });
+                }
+            });
+    }
+}
+
+fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
+    ui.strong("Claims");
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, true])
+        .max_height(ui.available_height() - 40.0)
+        .show(ui, |ui| {
+            egui::Grid::new("claims")
+                .num_columns(3)
+                .striped(true)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    for (k, v) in &jwt.claims {
+                        ui.monospace(k);
+                        ui.add(egui::Label::new(display_value(k, v)).wrap());
+                        ui.weak(meaning(k).unwrap_or(""));
+                        ui.end_row();
+                    }
+                });
+            ui.collapsing("Raw header and payload", |ui| {
+                let mut header = serde_json::to_string_pretty(&jwt.header).unwrap_or_default();
+                let mut payload = serde_json::to_string_pretty(&jwt.claims).unwrap_or_default();
+                let label = ui.label("Header");
+                ui.add(
+                    egui::TextEdit::multiline(&mut header)
+                        .font(egui::TextStyle::Monospace)
+                        .desired_width(f32::INFINITY)
+                        .interactive(false),
+                )
+                .labelled_by(label.id);
+                let label = ui.label("Payload");
+                ui.add(
+                    egui::TextEdit::multiline(&mut payload)
+                        .font(egui::TextStyle::Monospace)
+                        .desired_width(f32::INFINITY)
+                        .interactive(false),
+                )
+                .labelled_by(label.id);
+            });
+        });
+}

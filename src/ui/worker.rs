@@ -1,0 +1,412 @@
+//! The window's worker: every network, keyring and file operation runs here, off the UI
+//! thread. The UI sends [`Command`]s and draws the [`Event`]s that come back (each one
+//! wakes the UI with `request_repaint`).
+
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::auth::{CancelToken, SignInPrompt};
+use crate::paths::Paths;
+use crate::profile::{Profile, ProfileError, ProfileFile, ProfileStore};
+use crate::secrets::{KeyringStore, Secret, SecretKind, SecretStore};
+use crate::session::{Session, SessionError, TokenOptions};
+use crate::token::{SystemClock, TokenSet};
+
+/// How long the window waits for a sign-in to finish.
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Read the profiles file.
+    LoadProfiles,
+    /// The profile's cached tokens, without network.
+    LoadCached(String),
+    SignIn(String),
+    CancelSignIn(String),
+    /// A token valid at least `min_valid_secs` (refresh or client credentials).
+    Renew {
+        profile: String,
+        min_valid_secs: i64,
+        force: bool,
+    },
+    SignOut(String),
+    /// Create or replace a profile; `replaces` is its old name when editing.
+    SaveProfile {
+        name: String,
+        profile: Box<Profile>,
+        secret: Option<Secret>,
+        replaces: Option<String>,
+    },
+    DeleteProfile(String),
+    SetDefault(String),
+}
+
+/// Something the person should read about a failure: the one-line message, a hint, and
+/// the details a support request needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiError {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: Option<String>,
+    pub trace_id: Option<String>,
+    pub correlation_id: Option<String>,
+}
+
+impl UiError {
+    pub fn plain(message: impl Into<String>) -> UiError {
+        UiError {
+            message: message.into(),
+            hint: None,
+            code: None,
+            trace_id: None,
+            correlation_id: None,
+        }
+    }
+
+    /// The text behind "Copy details".
+    pub fn details(&self) -> String {
+        let mut out = format!(
+            "cdf-signin {}\nerror: {}",
+            env!("CARGO_PKG_VERSION"),
+            self.message
+        );
+        for (label, value) in [
+            ("code", &self.code),
+            ("trace id", &self.trace_id),
+            ("correlation id", &self.correlation_id),
+        ] {
+            if let Some(v) = value {
+                out.push_str(&format!("\n{label}: {v}"));
+            }
+        }
+        out
+    }
+}
+
+impl From<SessionError> for UiError {
+    fn from(e: SessionError) -> UiError {
+        let hint = e.hint();
+        let (code, trace_id, correlation_id) = match &e {
+            SessionError::Auth(crate::auth::AuthError::Idp(idp)) => (
+                Some(idp.aadsts().unwrap_or_else(|| idp.error.clone())),
+                idp.trace_id.clone(),
+                idp.correlation_id.clone(),
+            ),
+            _ => (None, None, None),
+        };
+        UiError {
+            message: e.to_string(),
+            hint,
+            code,
+            trace_id,
+            correlation_id,
+        }
+    }
+}
+
+impl From<ProfileError> for UiError {
+    fn from(e: ProfileError) -> UiError {
+        UiError {
+            hint: e.hint(),
+            ..UiError::plain(e.to_string())
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Profiles(Result<ProfileFile, UiError>),
+    Cached(String, Option<TokenSet>),
+    Prompt(String, SignInPrompt),
+    Token {
+        profile: String,
+        tokens: TokenSet,
+    },
+    SignInEnded(String),
+    SignedOut(String),
+    Saved(String),
+    Deleted(String),
+    /// A failed operation on a profile (`None`: not tied to one).
+    Failed {
+        profile: Option<String>,
+        error: UiError,
+        background: bool,
+    },
+}
+
+/// The UI's end of the worker.
+pub struct Worker {
+    commands: Sender<Command>,
+    pub events: Receiver<Event>,
+}
+
+impl Worker {
+    /// Starts the worker thread. `wake` is called after every event (the UI passes
+    /// `ctx.request_repaint`).
+    pub fn start(paths: Paths, wake: impl Fn() + Send + Sync + 'static) -> Worker {
+        let (commands, command_rx) = channel::<Command>();
+        let (event_tx, events) = channel::<Event>();
+        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(wake);
+        std::thread::Builder::new()
+            .name("cdf-signin-worker".into())
+            .spawn(move || run(paths, command_rx, event_tx, wake))
+            .ok();
+        Worker { commands, events }
+    }
+
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+}
+
+struct Shared {
+    session: Session,
+    store: ProfileStore,
+    events: Sender<Event>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    cancels: Mutex<HashMap<String, CancelToken>>,
+}
+
+impl Shared {
+    fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+        (self.wake)();
+    }
+
+    fn profile(&self, name: &str) -> Result<Profile, UiError> {
+        Ok(self.store.load()?.get(name)?.clone())
+    }
+
+    fn fail(&self, profile: Option<&str>, error: UiError, background: bool) {
+        self.emit(Event::Failed {
+            profile: profile.map(str::to_string),
+            error,
+            background,
+        });
+    }
+}
+
+fn run(
+    paths: Paths,
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = events.send(Event::Failed {
+                profile: None,
+                error: UiError::plain(format!("cannot start: {e}")),
+                background: false,
+            });
+            wake();
+            return;
+        }
+    };
+    let store = ProfileStore::new(&paths.config_dir);
+    let session = Session::new(
+        paths,
+        Box::new(KeyringStore::from_env()),
+        Box::new(SystemClock),
+        runtime.handle().clone(),
+    );
+    let shared = Arc::new(Shared {
+        session,
+        store,
+        events,
+        wake,
+        cancels: Mutex::new(HashMap::new()),
+    });
+    for command in commands {
+        // Each command on its own thread: a sign-in waiting for the browser must not hold
+        // up a token copy on another profile. Session calls block, so these are plain
+        // threads, not async tasks.
+        let shared = shared.clone();
+        std::thread::spawn(move || handle(&shared, command));
+    }
+}
+
+fn handle(shared: &Shared, command: Command) {
+    match command {
+        Command::LoadProfiles => {
+            shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)))
+        }
+        Command::LoadCached(name) => match shared.session.cached(&name) {
+            Ok(t) => shared.emit(Event::Cached(name, t)),
+            Err(e) => shared.fail(Some(&name), e.into(), true),
+        },
+        Command::SignIn(name) => sign_in(shared, name),
+        Command::CancelSignIn(name) => {
+            if let Some(c) = shared
+                .cancels
+                .lock()
+                .ok()
+                .and_then(|m| m.get(&name).cloned())
+            {
+                c.cancel();
+            }
+        }
+        Command::Renew {
+            profile,
+            min_valid_secs,
+            force,
+        } => {
+            let result = shared.profile(&profile).and_then(|p| {
+                shared
+                    .session
+                    .token(
+                        &profile,
+                        &p,
+                        TokenOptions {
+                            min_valid_secs,
+                            force_refresh: force,
+                        },
+                    )
+                    .map_err(UiError::from)
+            });
+            match result {
+                Ok((tokens, _)) => shared.emit(Event::Token { profile, tokens }),
+                Err(e) => shared.fail(Some(&profile), e, !force),
+            }
+        }
+        Command::SignOut(name) => match shared.session.logout(&name) {
+            Ok(()) => shared.emit(Event::SignedOut(name)),
+            Err(e) => shared.fail(Some(&name), e.into(), false),
+        },
+        Command::SaveProfile {
+            name,
+            profile,
+            secret,
+            replaces,
+        } => match save(shared, &name, *profile, secret, replaces) {
+            Ok(()) => {
+                shared.emit(Event::Saved(name));
+                shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
+            }
+            Err(e) => shared.fail(Some(&name), e, false),
+        },
+        Command::DeleteProfile(name) => {
+            let result = shared
+                .session
+                .forget_profile(&name)
+                .map_err(UiError::from)
+                .and_then(|()| {
+                    shared
+                        .store
+                        .update(|f| {
+                            f.profiles.remove(&name);
+                            if f.default.as_deref() == Some(name.as_str()) {
+                                f.default = None;
+                            }
+                            Ok(())
+                        })
+                        .map_err(UiError::from)
+                });
+            match result {
+                Ok(()) => {
+                    shared.emit(Event::Deleted(name));
+                    shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
+                }
+                Err(e) => shared.fail(Some(&name), e, false),
+            }
+        }
+        Command::SetDefault(name) => {
+            let result = shared.store.update(|f| {
+                f.get(&name)?;
+                f.default = Some(name.clone());
+                Ok(())
+            });
+            match result {
+                Ok(()) => shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from))),
+                Err(e) => shared.fail(Some(&name), e.into(), false),
+            }
+        }
+    }
+}
+
+fn sign_in(shared: &Shared, name: String) {
+    let profile = match shared.profile(&name) {
+        Ok(p) => p,
+        Err(e) => return shared.fail(Some(&name), e, false),
+    };
+    let cancel = CancelToken::default();
+    if let Ok(mut m) = shared.cancels.lock() {
+        m.insert(name.clone(), cancel.clone());
+    }
+    let prompt_name = name.clone();
+    let events = shared.events.clone();
+    let wake = shared.wake.clone();
+    let prompt = move |p: SignInPrompt| {
+        let _ = events.send(Event::Prompt(prompt_name.clone(), p));
+        wake();
+    };
+    let result = shared
+        .session
+        .login(&name, &profile, &prompt, &cancel, SIGN_IN_TIMEOUT);
+    if let Ok(mut m) = shared.cancels.lock() {
+        m.remove(&name);
+    }
+    shared.emit(Event::SignInEnded(name.clone()));
+    match result {
+        Ok(tokens) => shared.emit(Event::Token {
+            profile: name,
+            tokens,
+        }),
+        Err(SessionError::Auth(crate::auth::AuthError::Cancelled)) => {}
+        Err(e) => shared.fail(Some(&name), e.into(), false),
+    }
+}
+
+fn save(
+    shared: &Shared,
+    name: &str,
+    profile: Profile,
+    secret: Option<Secret>,
+    replaces: Option<String>,
+) -> Result<(), UiError> {
+    crate::profile::validate_name(name)?;
+    profile.validate()?;
+    let keyring = KeyringStore::from_env();
+    if let Some(secret) = &secret {
+        keyring
+            .set(name, SecretKind::ClientSecret, secret)
+            .map_err(|e| UiError::from(SessionError::from(e)))?;
+    }
+    let renamed_from = replaces.filter(|old| old != name);
+    if let (Some(old), None) = (&renamed_from, &secret) {
+        // A renamed profile keeps its client secret.
+        if let Ok(Some(s)) = keyring.get(old, SecretKind::ClientSecret) {
+            keyring
+                .set(name, SecretKind::ClientSecret, &s)
+                .map_err(|e| UiError::from(SessionError::from(e)))?;
+        }
+    }
+    shared.store.update(|f| {
+        if renamed_from.is_some() && f.profiles.contains_key(name) {
+            return Err(ProfileError::Exists(name.to_string()));
+        }
+        if let Some(old) = &renamed_from {
+            f.profiles.remove(old);
+            if f.default.as_deref() == Some(old.as_str()) {
+                f.default = Some(name.to_string());
+            }
+        }
+        f.profiles.insert(name.to_string(), profile.clone());
+        if f.default.is_none() {
+            f.default = Some(name.to_string());
+        }
+        Ok(())
+    })?;
+    if let Some(old) = renamed_from {
+        // The old name's tokens and secret go with it; a moved secret was stored above.
+        let _ = shared.session.forget_profile(&old);
+    }
+    Ok(())
+}
