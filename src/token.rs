@@ -50,6 +50,27 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock that moves only when told; for tests of countdowns and expiry.
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(start: DateTime<Utc>) -> ManualClock {
+        ManualClock(std::sync::Mutex::new(start))
+    }
+
+    pub fn advance(&self, secs: i64) {
+        if let Ok(mut t) = self.0.lock() {
+            *t += chrono::Duration::seconds(secs);
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.lock().map(|t| *t).unwrap_or_else(|_| Utc::now())
+    }
+}
+
 #[derive(Debug, Error, PartialEq)]
 pub enum JwtError {
     #[error("the token is not a JWT (expected three dot-separated parts)")]

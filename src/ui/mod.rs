@@ -333,6 +333,7 @@ impl App {
                 profile: name,
                 min_valid_secs: RENEW_BEFORE_SECS,
                 force: false,
+                background: true,
             });
         }
         next.map(|s| Duration::from_secs(s.max(1) as u64))

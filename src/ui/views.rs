@@ -158,7 +158,7 @@ impl App {
             text.push_str("  (default)");
         }
         if self.errors.contains_key(name) {
-            text.push_str("  ⚠");
+            text.push_str("  (error)");
         }
         let selected = self.selected.as_deref() == Some(name);
         let response = ui.add(
@@ -358,7 +358,11 @@ impl App {
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(format!("⚠ {}", err.message)).strong());
+                    ui.label(
+                        RichText::new(&err.message)
+                            .strong()
+                            .color(ui.visuals().error_fg_color),
+                    );
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui.small_button("Dismiss").clicked() {
                             dismissed = true;
@@ -418,6 +422,7 @@ impl App {
                 profile: name.to_string(),
                 min_valid_secs: 60,
                 force: false,
+                background: false,
             });
             // Ends with a Token or a Failed event, which clear this state.
             self.sign_ins.insert(name.to_string(), SignIn::Starting);
@@ -574,6 +579,7 @@ impl App {
                     profile: name.to_string(),
                     min_valid_secs: 0,
                     force: true,
+                    background: false,
                 });
             }
             if p.flow.is_user_flow() && ui.button("Sign in again").clicked() {

@@ -30,6 +30,8 @@ pub enum Command {
         profile: String,
         min_valid_secs: i64,
         force: bool,
+        /// An automatic renewal, whose failure is shown on the profile only.
+        background: bool,
     },
     SignOut(String),
     /// Create or replace a profile; `replaces` is its old name when editing.
@@ -257,6 +259,7 @@ fn handle(shared: &Shared, command: Command) {
             profile,
             min_valid_secs,
             force,
+            background,
         } => {
             let result = shared.profile(&profile).and_then(|p| {
                 shared
@@ -273,7 +276,7 @@ fn handle(shared: &Shared, command: Command) {
             });
             match result {
                 Ok((tokens, _)) => shared.emit(Event::Token { profile, tokens }),
-                Err(e) => shared.fail(Some(&profile), e, !force),
+                Err(e) => shared.fail(Some(&profile), e, background),
             }
         }
         Command::SignOut(name) => match shared.session.logout(&name) {

@@ -274,6 +274,15 @@ impl Env {
         self.root.path().join("data/cdf-signin")
     }
 
+    /// The paths the binary uses for this environment.
+    pub fn paths(&self) -> cdf_signin::paths::Paths {
+        cdf_signin::paths::Paths {
+            config_dir: self.config_dir(),
+            data_dir: self.data_dir(),
+            cache_dir: self.root.path().join("cache/cdf-signin"),
+        }
+    }
+
     pub fn profiles_file(&self) -> PathBuf {
         self.config_dir().join("profiles.toml")
     }

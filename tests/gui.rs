@@ -1,0 +1,347 @@
+//! The window, driven through its accessibility tree with egui_kittest: the real app
+//! type, the real worker, the test OpenID provider and the real keyring; only the
+//! clipboard (recorded) and the clock (moved by hand) are stand-ins.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cdf_signin::token::ManualClock;
+use cdf_signin::ui::clipboard::RecordingClipboard;
+use cdf_signin::ui::{App, Deps, SignIn};
+use common::{Env, Idp, node_script};
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use serde_json::json;
+
+struct Gui {
+    harness: Harness<'static, App>,
+    clipboard: RecordingClipboard,
+    clock: Arc<ManualClock>,
+}
+
+fn open(env: &Env) -> Gui {
+    // The worker's keyring calls read the service name from the environment; each test
+    // runs in its own process under nextest, so this touches no other test.
+    unsafe {
+        std::env::set_var("CDF_SIGNIN_KEYRING_SERVICE", &env.keyring_service);
+    }
+    let clipboard = RecordingClipboard::default();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let deps_clipboard = clipboard.clone();
+    let deps_clock = clock.clone();
+    let paths = env.paths();
+    let harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 760.0))
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                Deps {
+                    paths,
+                    clock: deps_clock,
+                    clipboard: Box::new(deps_clipboard),
+                },
+            )
+        });
+    let mut gui = Gui {
+        harness,
+        clipboard,
+        clock,
+    };
+    gui.wait("the profiles to load", |h| h.state().loaded);
+    gui
+}
+
+impl Gui {
+    /// Steps the UI until `cond` holds (worker events arrive asynchronously).
+    fn wait(&mut self, what: &str, mut cond: impl FnMut(&Harness<'static, App>) -> bool) {
+        let start = Instant::now();
+        loop {
+            self.harness.step();
+            if cond(&self.harness) {
+                self.harness.step();
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn has_label(&self, label: &str) -> bool {
+        self.harness.query_by_label(label).is_some()
+    }
+
+    fn has_text(&self, text: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
+    }
+
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.step();
+        self.harness.step();
+    }
+
+    fn type_into(&mut self, label: &str, text: &str) {
+        self.harness.get_by_label(label).focus();
+        self.harness.step();
+        self.harness.get_by_label(label).type_text(text);
+        self.harness.step();
+    }
+
+    fn clipboard(&self) -> Option<String> {
+        self.clipboard.content.lock().unwrap().clone()
+    }
+}
+
+#[test]
+fn first_run_welcome_then_create_a_profile_in_the_editor() {
+    let env = Env::new();
+    let mut gui = open(&env);
+    assert!(gui.has_text("Welcome to cdf-signin"));
+    gui.click("Create your first profile");
+    assert!(gui.has_label("Profile name"));
+
+    // A bad name is refused inline, and nothing is written.
+    gui.type_into("Profile name", "bad name");
+    gui.click("Save profile");
+    assert!(gui.has_text("invalid profile name"), "inline error shown");
+    assert!(!env.profiles_file().exists());
+
+    gui.harness.get_by_label("Profile name").focus();
+    gui.harness.step();
+    gui.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    gui.harness.get_by_label("Profile name").type_text("dev-eu");
+    gui.harness.step();
+    gui.click("Device code");
+    assert_eq!(
+        gui.harness.state().editor.as_ref().and_then(|e| e.flow),
+        Some(cdf_signin::profile::Flow::DeviceCode)
+    );
+    gui.type_into("Cluster", "westeurope-1");
+    gui.type_into("Project", "acme");
+    gui.type_into("Tenant id", "contoso.onmicrosoft.com");
+    gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
+    gui.click("Save profile");
+    gui.wait("the profile in the sidebar", |h| {
+        h.state().profiles.profiles.contains_key("dev-eu")
+    });
+    assert!(gui.has_text("dev-eu"));
+    let file = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        file.contains("[profiles.dev-eu]") && file.contains("flow = \"device-code\""),
+        "{file}"
+    );
+    assert!(
+        gui.has_label("Sign in"),
+        "the new profile offers its sign-in"
+    );
+}
+
+#[test]
+fn project_switcher_and_ctrl_number_switch_profiles() {
+    let env = Env::new();
+    for (name, project) in [("alpha", "p-alpha"), ("beta", "p-beta")] {
+        env.run(&[
+            "profile",
+            "add",
+            name,
+            "--cluster",
+            "api",
+            "--project",
+            project,
+            "--tenant-id",
+            "t",
+            "--client-id",
+            "c",
+            "--flow",
+            "device-code",
+        ])
+        .ok();
+    }
+    let mut gui = open(&env);
+    assert_eq!(
+        gui.harness.state().selected.as_deref(),
+        Some("alpha"),
+        "the default profile first"
+    );
+    gui.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
+    gui.harness.step();
+    gui.harness.step();
+    assert_eq!(gui.harness.state().selected.as_deref(), Some("beta"));
+    assert!(gui.has_text("p-beta"));
+    gui.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num1);
+    gui.harness.step();
+    assert_eq!(gui.harness.state().selected.as_deref(), Some("alpha"));
+}
+
+#[test]
+fn device_code_sign_in_shows_the_code_then_the_token_and_copies_it() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
+        .ok();
+    let mut gui = open(&env);
+    gui.click("Sign in");
+    gui.wait("the device code", |h| {
+        matches!(h.state().sign_ins.get("dev"), Some(SignIn::Waiting(_)))
+    });
+    let (code, uri) = match gui.harness.state().sign_ins.get("dev") {
+        Some(SignIn::Waiting(cdf_signin::auth::SignInPrompt::DeviceCode(d))) => {
+            (d.user_code.clone(), d.verification_uri.clone())
+        }
+        other => panic!("expected a device code, got {other:?}"),
+    };
+    assert!(gui.has_label(&code), "the code is shown");
+    assert!(gui.has_text("expires in"), "with a countdown");
+    gui.click("Copy code");
+    assert_eq!(gui.clipboard().as_deref(), Some(code.as_str()));
+
+    node_script("approve-device.mjs", &[&uri, &code]).ok();
+    gui.wait("the token view", |h| h.state().tokens.contains_key("dev"));
+    let token = gui.harness.state().tokens["dev"]
+        .access_token
+        .expose()
+        .to_string();
+    assert!(gui.has_text("Valid"));
+    gui.click("Copy access token");
+    assert_eq!(gui.clipboard().as_deref(), Some(token.as_str()));
+    assert!(gui.has_text("clears in 60 s"), "toast");
+    gui.click("Copy as Authorization header");
+    assert_eq!(
+        gui.clipboard(),
+        Some(format!("Authorization: Bearer {token}"))
+    );
+    assert!(gui.has_label("Copy ID token"));
+
+    // The clipboard is cleared after the delay, as long as it still holds our token.
+    gui.clock.advance(61);
+    gui.harness.step();
+    gui.harness.step();
+    assert_eq!(gui.clipboard(), None);
+    // Claims are explained.
+    assert!(gui.has_text("Audience: the API this token is for"));
+}
+
+#[test]
+fn clipboard_is_left_alone_when_it_changed_meanwhile() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let mut gui = open(&env);
+    gui.click("Get token");
+    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    gui.click("Copy access token");
+    *gui.clipboard.content.lock().unwrap() = Some("something else".into());
+    gui.clock.advance(61);
+    gui.harness.step();
+    gui.harness.step();
+    assert_eq!(gui.clipboard().as_deref(), Some("something else"));
+}
+
+#[test]
+fn countdown_moves_with_the_clock() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let mut gui = open(&env);
+    gui.click("Get token");
+    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    let left = |gui: &Gui| {
+        gui.harness
+            .query_all_by_label_contains(" left)")
+            .next()
+            .and_then(|n| n.value())
+            .unwrap_or_default()
+    };
+    let before = left(&gui);
+    assert!(before.contains(" min "), "{before}");
+    gui.clock.advance(20 * 60);
+    gui.harness.step();
+    let after = left(&gui);
+    assert_ne!(before, after);
+    gui.clock.advance(3600);
+    gui.harness.step();
+    assert!(gui.has_text("Expired"));
+}
+
+/// The answer Entra ID gives for a wrong client secret.
+const ENTRA_BAD_SECRET: &str = r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID. Trace ID: 0b5d4c6e-1f2a-4b3c-9d8e-7f6a5b4c3d00 Correlation ID: 3c2b1a09-8f7e-4d6c-b5a4-93827160f5e4","error_codes":[7000215],"trace_id":"0b5d4c6e-1f2a-4b3c-9d8e-7f6a5b4c3d00","correlation_id":"3c2b1a09-8f7e-4d6c-b5a4-93827160f5e4"}"#;
+
+#[test]
+fn bad_client_secret_shows_a_banner_with_the_aadsts_code_and_details() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "wrong");
+    idp.fault(json!({"path": idp.token_path(), "status": 401, "content_type": "application/json", "body": ENTRA_BAD_SECRET, "times": 1}));
+    let mut gui = open(&env);
+    gui.click("Get token");
+    gui.wait("the error", |h| h.state().errors.contains_key("svc"));
+    assert!(gui.has_text("AADSTS7000215: Invalid client secret provided."));
+    assert!(gui.has_text("secret's Value"), "with its hint");
+    gui.click("Details");
+    assert!(
+        gui.has_text("0b5d4c6e-1f2a-4b3c-9d8e-7f6a5b4c3d00"),
+        "trace id shown"
+    );
+    gui.click("Copy details");
+    let details = gui.clipboard().unwrap();
+    assert!(
+        details.contains("AADSTS7000215")
+            && details.contains("3c2b1a09-8f7e-4d6c-b5a4-93827160f5e4"),
+        "{details}"
+    );
+    assert!(gui.has_label("Get token"), "still offers to try again");
+}
+
+#[test]
+fn cancel_ends_a_waiting_browser_sign_in() {
+    let idp = Idp::start();
+    let env = Env::new();
+    let port = common::free_port().to_string();
+    env.add_profile(
+        &idp,
+        "dev",
+        "interactive",
+        "interactive-client",
+        &["--port", &port],
+    )
+    .ok();
+    unsafe {
+        std::env::set_var("BROWSER", "true");
+    }
+    let mut gui = open(&env);
+    gui.click("Sign in");
+    gui.wait("the browser wait", |h| {
+        matches!(h.state().sign_ins.get("dev"), Some(SignIn::Waiting(_)))
+    });
+    assert!(gui.has_text("Waiting for you to finish in the browser"));
+    assert!(gui.has_label("Copy address") && gui.has_label("Open again"));
+    gui.click("Copy address");
+    assert!(
+        gui.clipboard()
+            .unwrap()
+            .contains("code_challenge_method=S256")
+    );
+    gui.click("Cancel");
+    gui.wait("the sign-in to end", |h| h.state().sign_ins.is_empty());
+    assert!(gui.has_label("Sign in"));
+    assert!(
+        gui.harness.state().errors.is_empty(),
+        "cancelling is not an error"
+    );
+    // The loopback port is free again.
+    gui.wait("the port to be released", |_| {
+        std::net::TcpListener::bind(("127.0.0.1", port.parse::<u16>().unwrap())).is_ok()
+    });
+}
