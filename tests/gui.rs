@@ -13,7 +13,7 @@ use cdf_signin::ui::{App, Deps, SignIn};
 use common::{Env, Idp, node_script};
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use serde_json::json;
 
 struct Gui {

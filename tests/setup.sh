@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils curl ca-certificates xdg-utils)
+packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils imagemagick libgl1-mesa-dri curl ca-certificates xdg-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,6 +29,6 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   cargo install --locked cargo-nextest
 fi
 
-for tool in chromium gnome-keyring-daemon dbus-daemon dbus-send secret-tool node npm Xvfb xdotool curl; do
+for tool in chromium gnome-keyring-daemon dbus-daemon dbus-send secret-tool node npm Xvfb xdotool xprop import identify curl; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is still missing after installing" >&2; exit 1; }
 done
