@@ -657,6 +657,8 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
         .auto_shrink([false, true])
         .max_height(ui.available_height() - 40.0)
         .show(ui, |ui| {
+            // Values get the room they need; long ones (URLs, ids) wrap inside their column.
+            let value_width = (ui.available_width() * 0.45).max(240.0);
             egui::Grid::new("claims")
                 .num_columns(3)
                 .striped(true)
@@ -664,7 +666,11 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
                 .show(ui, |ui| {
                     for (k, v) in &jwt.claims {
                         ui.monospace(k);
-                        ui.add(egui::Label::new(display_value(k, v)).wrap());
+                        ui.scope(|ui| {
+                            ui.set_min_width(value_width);
+                            ui.set_max_width(value_width);
+                            ui.add(egui::Label::new(display_value(k, v)).wrap());
+                        });
                         ui.weak(meaning(k).unwrap_or(""));
                         ui.end_row();
                     }

@@ -1,5 +1,6 @@
 // Shared by the browser scripts: Debian's chromium through playwright-core, with the
 // flags this closed network needs (no background connections to the outside).
+import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
 export async function launch() {
@@ -33,6 +34,11 @@ export async function signInIfAsked(page, login = 'alice') {
   return false;
 }
 
+// Diagnostics go to stderr and, when IDP_BROWSER_LOG names a file, are appended there.
 export function log(message) {
-  process.stderr.write(`[browser] ${message}\n`);
+  const line = `[browser ${new Date().toISOString()}] ${message}\n`;
+  process.stderr.write(line);
+  if (process.env.IDP_BROWSER_LOG) {
+    try { fs.appendFileSync(process.env.IDP_BROWSER_LOG, line); } catch { /* debugging aid only */ }
+  }
 }

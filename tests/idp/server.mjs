@@ -6,13 +6,21 @@
 // Prints one JSON line {"issuer","port"} on stdout when ready; exits when stdin closes.
 // --tls serves HTTPS with the test CA's server certificate (tests/fixtures/tls-*).
 // Test-control endpoints under /__test/: stats, revoke-refresh-tokens, fault.
+// Env: IDP_ACCESS_TOKEN_TTL (s, default 3600), IDP_DEVICE_CODE_TTL (s, default 600),
+// IDP_REFRESH_REUSE=revoke-grant (reusing a rotated refresh token revokes the whole grant,
+// the provider's default; otherwise the old token alone is invalid).
 import http from 'node:http';
 import https from 'node:https';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Provider from 'oidc-provider';
+import { promisify } from 'node:util';
+
+// The signing key (RS256, new each start) is made on the thread pool while the provider's
+// module loads: together they are most of the start-up time.
+const keyPair = promisify(crypto.generateKeyPair)('rsa', { modulusLength: 2048 });
+const { default: Provider } = await import('oidc-provider');
 
 // stdout carries the ready line only (the test harness stops reading after it); every
 // log line, the provider's own included, goes to stderr.
@@ -60,6 +68,13 @@ class MemoryAdapter {
   async findByUserCode(userCode) { return this.#get(`userCode:${userCode}`); }
   async findByUid(uid) { return this.#get(`uid:${uid}`); }
   async consume(id) {
+    // A rotated refresh token simply disappears: reusing it gives invalid_grant while the
+    // token that replaced it keeps working (as with Entra ID). The provider's own default,
+    // where any reuse revokes the whole grant, is kept with IDP_REFRESH_REUSE=revoke-grant.
+    if (this.name === 'RefreshToken' && process.env.IDP_REFRESH_REUSE !== 'revoke-grant') {
+      this.store.delete(id);
+      return;
+    }
     const entry = this.store.get(id);
     if (entry?.payload) entry.payload.consumed = Math.floor(Date.now() / 1000);
   }
@@ -119,7 +134,7 @@ function resourceFromScope(scope) {
   return undefined;
 }
 
-const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+const signingKey = (await keyPair).privateKey.export({ format: 'jwk' });
 
 const configuration = {
   adapter: MemoryAdapter,
@@ -186,6 +201,10 @@ const countKey = (p) => {
   if (p === '/token') return 'token';
   if (p === '/device/auth') return 'device_authorization';
   if (p === '/auth') return 'authorization';
+  if (p === '/token/revocation') return 'revocation';
+  if (p === '/jwks') return 'jwks';
+  if (p === '/me') return 'userinfo';
+  if (p === '/device') return 'device_verification';
   return null;
 };
 
@@ -211,7 +230,9 @@ const handler = async (req, res) => {
       return json(200, { revoked: n });
     }
     if (p === '/__test/fault' && req.method === 'POST') {
-      const spec = JSON.parse((await readBody(req)) || '{}');
+      let spec;
+      try { spec = JSON.parse((await readBody(req)) || '{}'); } catch (e) { return json(400, { error: `bad JSON: ${e.message}` }); }
+      if (typeof spec.path !== 'string' || !spec.path.startsWith('/')) return json(400, { error: 'path (starting with /) is required' });
       faults.set(spec.path, { ...spec, times: spec.times ?? 1 });
       return json(200, { ok: true });
     }
@@ -224,19 +245,27 @@ const handler = async (req, res) => {
   const fault = faults.get(p);
   if (fault && fault.times > 0) {
     fault.times -= 1;
-    await readBody(req);
-    const send = () => {
-      res.writeHead(fault.status ?? 500, { 'content-type': fault.content_type ?? 'text/plain', ...(fault.headers ?? {}) });
+    if (fault.delay_ms) await new Promise((r) => { setTimeout(r, fault.delay_ms); });
+    // A fault without a status only delays: the provider then answers as usual.
+    if (fault.status !== undefined) {
+      await readBody(req);
+      res.writeHead(fault.status, { 'content-type': fault.content_type ?? 'text/plain', ...(fault.headers ?? {}) });
       res.end(fault.body ?? '');
-    };
-    if (fault.delay_ms) setTimeout(send, fault.delay_ms); else send();
-    return;
+      return;
+    }
   }
-  // Entra ID honours offline_access without prompt=consent; OpenID Connect (and so this
-  // provider) drops it unless consent is prompted. Ask for consent when no prompt is set.
-  if (p === '/auth' && !url.searchParams.has('prompt')) {
-    url.searchParams.set('prompt', 'consent');
-    req.url = `${url.pathname}${url.search}`;
+  // Entra ID honours offline_access whatever the prompt; OpenID Connect (and so this
+  // provider) drops it when a prompt is given without `consent`. So every interactive
+  // request asks for consent (the browser scripts click through it), and Entra's
+  // `select_account`, unknown here, becomes `login`. `prompt=none` is left alone.
+  if (p === '/auth' && req.method === 'GET') {
+    const prompts = new Set((url.searchParams.get('prompt') ?? '').split(' ').filter(Boolean));
+    if (!prompts.has('none')) {
+      if (prompts.delete('select_account')) prompts.add('login');
+      prompts.add('consent');
+      url.searchParams.set('prompt', [...prompts].join(' '));
+      req.url = `${url.pathname}${url.search}`;
+    }
   }
   if (p === '/v2.0/.well-known/openid-configuration') {
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -260,6 +289,7 @@ server.listen(requestedPort, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ issuer: `${scheme}://127.0.0.1:${port}`, port })}\n`);
 });
 
+process.stdin.on('error', () => process.exit(0));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
