@@ -658,7 +658,7 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
         .max_height(ui.available_height() - 40.0)
         .show(ui, |ui| {
             // Values get the room they need; long ones (URLs, ids) wrap inside their column.
-            let value_width = (ui.available_width() * 0.45).max(240.0);
+            let value_width = (ui.available_width() * 0.4).max(240.0);
             egui::Grid::new("claims")
                 .num_columns(3)
                 .striped(true)
