@@ -13,7 +13,7 @@ use cdf_signin::ui::{App, Deps, SignIn};
 use common::{Env, Idp, node_script};
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::json;
 
 struct Gui {
@@ -344,4 +344,51 @@ fn cancel_ends_a_waiting_browser_sign_in() {
     gui.wait("the port to be released", |_| {
         std::net::TcpListener::bind(("127.0.0.1", port.parse::<u16>().unwrap())).is_ok()
     });
+}
+
+#[test]
+fn a_thousand_profiles_are_listed_lazily() {
+    let env = Env::new();
+    let mut text = String::from("default = \"p0000\"\n");
+    for i in 0..1000 {
+        text.push_str(&format!(
+            "[profiles.p{i:04}]\ncluster = \"c{}\"\nproject = \"proj{i}\"\ntenant_id = \"t\"\nclient_id = \"c\"\nflow = \"device-code\"\n",
+            i % 7
+        ));
+    }
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(env.profiles_file(), text).unwrap();
+    let mut gui = open(&env);
+    assert_eq!(gui.harness.state().profiles.profiles.len(), 1000);
+    // Only the rows in view are laid out (and so in the accessibility tree).
+    let rows = gui.harness.query_all_by_label_contains("p0").count();
+    assert!(
+        rows > 5 && rows < 100,
+        "{rows} rows laid out for 1000 profiles"
+    );
+    // The filter narrows the list to what matches.
+    gui.type_into("Filter profiles", "proj999");
+    assert!(gui.has_text("p0999"));
+    assert!(!gui.has_text("p0998"));
+}
+
+#[test]
+fn tab_moves_focus_through_the_controls() {
+    let env = Env::new();
+    let mut gui = open(&env);
+    gui.click("Create your first profile");
+    gui.harness.get_by_label("Profile name").focus();
+    gui.harness.step();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..12 {
+        gui.harness.key_press(egui::Key::Tab);
+        gui.harness.step();
+        if let Some(node) = gui.harness.query_by(|n| n.is_focused()) {
+            seen.insert(format!(
+                "{:?}",
+                node.accesskit_node().label().or_else(|| node.value())
+            ));
+        }
+    }
+    assert!(seen.len() >= 8, "Tab visited only {seen:?}");
 }

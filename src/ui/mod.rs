@@ -434,6 +434,17 @@ impl eframe::App for App {
     }
 }
 
+/// glow: it starts faster and lighter than wgpu on machines without a GPU (see
+/// benches/window.sh). A build with the `wgpu` feature can pick wgpu with
+/// `CDF_SIGNIN_RENDERER=wgpu`.
+fn renderer() -> eframe::Renderer {
+    #[cfg(feature = "wgpu")]
+    if std::env::var("CDF_SIGNIN_RENDERER").as_deref() == Ok("wgpu") {
+        return eframe::Renderer::Wgpu;
+    }
+    eframe::Renderer::Glow
+}
+
 /// Opens the window; returns when it is closed.
 pub fn run() -> Result<(), String> {
     let paths = Paths::from_env().map_err(|e| e.to_string())?;
@@ -443,7 +454,7 @@ pub fn run() -> Result<(), String> {
             .with_title("cdf-signin")
             .with_inner_size([1000.0, 680.0])
             .with_min_inner_size([640.0, 420.0]),
-        renderer: eframe::Renderer::Glow,
+        renderer: renderer(),
         ..Default::default()
     };
     eframe::run_native(
