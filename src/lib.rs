@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod cdf;
 pub mod cli;
 pub mod fsutil;
 pub mod paths;
