@@ -9,8 +9,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-APP = os.path.join(ROOT, "target/release/cdf-signin")
-BARE = os.path.join(ROOT, "target/release/examples/bare_window")
+TARGET = os.path.join(ROOT, os.environ.get("BENCH_TARGET", "target"))
+APP = os.path.join(TARGET, "release/cdf-signin")
+BARE = os.path.join(TARGET, "release/examples/bare_window")
+RENDERER = os.environ.get("CDF_SIGNIN_RENDERER", "glow")
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -98,7 +100,7 @@ def main():
     finally:
         idp.terminate()
         xv.terminate()
-    print(f"renderer: glow (Mesa llvmpipe under Xvfb); runs: {RUNS}; medians")
+    print(f"renderer: {RENDERER} (Mesa software rendering under Xvfb); runs: {RUNS}; medians")
     for r in (bare, app):
         print(f"{r['name']:28} first frame {r['first_frame_ms']:7.1f} ms   RSS {r['rss_mib']:6.1f} MiB   "
               f"idle CPU {r['idle_cpu_percent']:5.2f} %")

@@ -16,6 +16,8 @@ use crate::secrets::{KeyringStore, Secret, SecretKind};
 use crate::session::{Session, SessionError, TokenOptions};
 use crate::token::{Jwt, SystemClock};
 
+mod cdf;
+
 #[derive(Parser)]
 #[command(name = "cdf-signin", version, about = "Sign in to Cognite Data Fusion and get access tokens", long_about = None)]
 pub struct Cli {
@@ -62,6 +64,21 @@ pub enum Command {
         #[command(flatten)]
         select: Select,
     },
+    /// Ask CDF what the profile's token may do: projects, groups and capabilities
+    Inspect {
+        #[command(flatten)]
+        select: Select,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN lines to eval in a shell
+    Env {
+        #[command(flatten)]
+        select: Select,
+        /// sh (also bash, zsh), fish or powershell
+        #[arg(long, default_value = "sh", value_parser = ["sh", "bash", "zsh", "fish", "powershell", "pwsh"])]
+        shell: String,
+    },
     /// Open the window (the same as no command)
     Gui,
     /// Manage profiles
@@ -81,6 +98,8 @@ pub enum FlowArg {
     Interactive,
     DeviceCode,
     ClientCredentials,
+    /// A legacy CDF API key (older projects)
+    ApiKey,
 }
 
 impl From<FlowArg> for Flow {
@@ -89,6 +108,7 @@ impl From<FlowArg> for Flow {
             FlowArg::Interactive => Flow::Interactive,
             FlowArg::DeviceCode => Flow::DeviceCode,
             FlowArg::ClientCredentials => Flow::ClientCredentials,
+            FlowArg::ApiKey => Flow::ApiKey,
         }
     }
 }
@@ -130,7 +150,27 @@ pub enum ProfileCommand {
     Remove { name: String },
     /// Make a profile the default
     Use { name: String },
-    /// Store a new client secret for a client-credentials profile
+    /// Add a profile like NAME for another project it reaches (same sign-in and secret)
+    AddFrom {
+        name: String,
+        /// The other project
+        #[arg(long)]
+        project: String,
+        /// Name of the new profile (default: the project)
+        #[arg(long = "name", value_name = "NEW")]
+        new_name: Option<String>,
+    },
+    /// Add a profile from a cognite-toolkit .env file (default ./.env)
+    Import {
+        file: Option<PathBuf>,
+        /// Read the same variables from the environment instead of a file
+        #[arg(long, conflicts_with = "file")]
+        from_env: bool,
+        /// Name of the new profile (default: CDF_PROJECT)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Store a new client secret (or API key) for a profile
     SetSecret {
         name: String,
         /// Read the secret from stdin instead of prompting
@@ -148,12 +188,12 @@ pub struct AddArgs {
     /// CDF project
     #[arg(long)]
     pub project: String,
-    /// Entra ID tenant id or domain
+    /// Entra ID tenant id or domain (not for api-key)
     #[arg(long)]
-    pub tenant_id: String,
-    /// Application (client) id of the app registration
+    pub tenant_id: Option<String>,
+    /// Application (client) id of the app registration (not for api-key)
     #[arg(long)]
-    pub client_id: String,
+    pub client_id: Option<String>,
     #[arg(long, value_enum)]
     pub flow: FlowArg,
     /// Default: https://login.microsoftonline.com/{tenant}
@@ -174,6 +214,12 @@ pub struct AddArgs {
     /// Read the client secret from stdin
     #[arg(long)]
     pub client_secret_stdin: bool,
+    /// Read the legacy API key from stdin (--flow api-key)
+    #[arg(long)]
+    pub api_key_stdin: bool,
+    /// The `audience` parameter some identity providers (Auth0) need
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
     /// PEM certificate for certificate credentials
     #[arg(long, value_name = "PEM_PATH", requires = "private_key")]
     pub certificate: Option<PathBuf>,
@@ -320,6 +366,8 @@ pub fn run(command: Command) -> CmdResult {
             eprintln!("Signed out of '{name}'.");
             Ok(())
         }
+        Command::Inspect { select, json } => cdf::inspect(&ctx, &select, json),
+        Command::Env { select, shell } => cdf::env(&ctx, &select, &shell),
         Command::Profile(p) => profile_command(&ctx, *p),
         Command::Gui => crate::ui::run().map_err(Failure::new),
     }
@@ -327,6 +375,13 @@ pub fn run(command: Command) -> CmdResult {
 
 fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
+    if profile.flow == Flow::ApiKey {
+        eprintln!(
+            "Profile '{name}' uses a legacy API key: there is nothing to sign in to. \
+             `cdf-signin inspect --profile {name}` checks the key."
+        );
+        return Ok(());
+    }
     let session = ctx.session();
     let cancel = CancelToken::default();
     {
@@ -398,6 +453,9 @@ fn print_prompt(prompt: SignInPrompt) {
 
 fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
+    if profile.flow == Flow::ApiKey {
+        return api_key(ctx, &name, &profile, json);
+    }
     let (set, source) = ctx.session().token(&name, &profile, opts)?;
     tracing::debug!(?source, "token served");
     let mut out = std::io::stdout().lock();
@@ -417,6 +475,27 @@ fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) -> CmdResul
         writeln!(out, "{}", set.access_token.expose())
     };
     written.map_err(|e| Failure::new(format!("cannot write to stdout: {e}")))
+}
+
+/// `token` of a legacy API-key profile: the key itself; it has no expiry.
+fn api_key(ctx: &Ctx, name: &str, profile: &Profile, json: bool) -> CmdResult {
+    let key = ctx.session().api_key(name)?;
+    let text = if json {
+        json!({
+            "access_token": key.expose(),
+            "token_type": "api-key",
+            "expires_at": null,
+            "expires_in": null,
+            "profile": name,
+            "project": profile.project,
+            "base_url": profile.base_url(),
+        })
+        .to_string()
+    } else {
+        key.expose().to_string()
+    };
+    writeln!(std::io::stdout().lock(), "{text}")
+        .map_err(|e| Failure::new(format!("cannot write to stdout: {e}")))
 }
 
 fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
@@ -559,19 +638,35 @@ fn profile_command(ctx: &Ctx, command: ProfileCommand) -> CmdResult {
             eprintln!("'{name}' is now the default profile.");
             Ok(())
         }
+        ProfileCommand::AddFrom {
+            name,
+            project,
+            new_name,
+        } => cdf::add_from(ctx, &name, &project, new_name.as_deref()),
+        ProfileCommand::Import {
+            file,
+            from_env,
+            name,
+        } => cdf::import(ctx, file.as_deref(), from_env, name.as_deref()),
         ProfileCommand::SetSecret { name, stdin } => {
             let file = ctx.store.load()?;
             let profile = file.get(&name)?;
-            if profile.flow != Flow::ClientCredentials || profile.uses_certificate() {
-                return Err(
-                    Failure::new(format!("profile '{name}' does not use a client secret"))
-                        .hint("only client-credentials profiles without a certificate have one"),
-                );
-            }
-            let secret = read_secret(stdin)?;
-            KeyringStore::from_env().set(&name, SecretKind::ClientSecret, &secret)?;
+            let (kind, what) = match profile.flow {
+                Flow::ApiKey => (SecretKind::ApiKey, "API key"),
+                Flow::ClientCredentials if !profile.uses_certificate() => {
+                    (SecretKind::ClientSecret, "client secret")
+                }
+                _ => {
+                    return Err(Failure::new(format!(
+                        "profile '{name}' does not use a client secret"
+                    ))
+                    .hint("only client-credentials profiles without a certificate, and api-key profiles, have one"));
+                }
+            };
+            let secret = read_secret(stdin, what)?;
+            KeyringStore::from_env().set(&name, kind, &secret)?;
             ctx.session().logout(&name)?;
-            eprintln!("Stored the new client secret of '{name}' in the keyring.");
+            eprintln!("Stored the new {what} of '{name}' in the keyring.");
             Ok(())
         }
     }
@@ -580,30 +675,35 @@ fn profile_command(ctx: &Ctx, command: ProfileCommand) -> CmdResult {
 use crate::secrets::SecretStore as _;
 
 /// Reads a secret from stdin (`from_stdin`) or, on a terminal, from a prompt without echo.
-fn read_secret(from_stdin: bool) -> Result<Secret, Failure> {
+fn read_secret(from_stdin: bool, what: &str) -> Result<Secret, Failure> {
     let value = if from_stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| Failure::new(format!("cannot read the client secret from stdin: {e}")))?;
+            .map_err(|e| Failure::new(format!("cannot read the {what} from stdin: {e}")))?;
         text.strip_suffix('\n')
             .map(|t| t.strip_suffix('\r').unwrap_or(t))
             .unwrap_or(&text)
             .to_string()
     } else if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Client secret (not shown): ")
-            .map_err(|e| Failure::new(format!("cannot read the client secret: {e}")))?
+        let label = format!("{}{} (not shown): ", what[..1].to_uppercase(), &what[1..]);
+        rpassword::prompt_password(label)
+            .map_err(|e| Failure::new(format!("cannot read the {what}: {e}")))?
     } else {
         return Err(Failure {
-            message: "a client secret is needed and stdin is not a terminal".into(),
+            message: format!("a {what} is needed and stdin is not a terminal"),
             hint: None,
             code: EXIT_USAGE,
         }
-        .hint("pipe it in with --client-secret-stdin, or use --certificate and --private-key"));
+        .hint(if what == "API key" {
+            "pipe it in with --api-key-stdin"
+        } else {
+            "pipe it in with --client-secret-stdin, or use --certificate and --private-key"
+        }));
     };
     if value.trim().is_empty() {
         return Err(Failure {
-            message: "the client secret is empty".into(),
+            message: format!("the {what} is empty"),
             hint: None,
             code: EXIT_USAGE,
         });
@@ -620,18 +720,41 @@ fn absolute(path: &Path) -> Result<PathBuf, Failure> {
 }
 
 fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
+    let usage = |message: String| Failure {
+        message,
+        hint: None,
+        code: EXIT_USAGE,
+    };
     profile::validate_name(&args.name)?;
     let flow: Flow = args.flow.into();
+    // Tenant and client identify the app registration; a legacy API key has neither.
+    let (tenant_id, client_id) = match (flow, args.tenant_id, args.client_id) {
+        (Flow::ApiKey, t, c) => (t.unwrap_or_default(), c.unwrap_or_default()),
+        (_, Some(t), Some(c)) => (t, c),
+        (_, None, _) => {
+            return Err(usage(format!(
+                "--tenant-id is required for the {} flow",
+                flow.as_str()
+            )));
+        }
+        (_, _, None) => {
+            return Err(usage(format!(
+                "--client-id is required for the {} flow",
+                flow.as_str()
+            )));
+        }
+    };
     let mut p = Profile {
         cluster: args.cluster,
         project: args.project,
-        tenant_id: args.tenant_id,
-        client_id: args.client_id,
+        tenant_id,
+        client_id,
         flow,
         authority: args.authority,
         base_url: args.base_url,
         token_url: args.token_url,
         scopes: args.scopes,
+        audience: args.audience,
         port: args.port,
         login_hint: args.login_hint,
         prompt: args.prompt.map(Into::into),
@@ -639,20 +762,13 @@ fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         certificate: args.certificate.as_deref().map(absolute).transpose()?,
         private_key: args.private_key.as_deref().map(absolute).transpose()?,
     };
-    if flow != Flow::Interactive && p.port.is_some() {
-        return Err(Failure {
-            message: "--port applies to the interactive flow only".into(),
-            hint: None,
-            code: EXIT_USAGE,
-        });
+    if flow != Flow::Interactive && flow != Flow::ApiKey && p.port.is_some() {
+        return Err(usage("--port applies to the interactive flow only".into()));
     }
+    p.scopes.dedup();
     p.validate()?;
     if let (Some(c), Some(k)) = (&p.certificate, &p.private_key) {
-        ClientCertificate::load(c, k).map_err(|e| Failure {
-            message: e.to_string(),
-            hint: None,
-            code: EXIT_USAGE,
-        })?;
+        ClientCertificate::load(c, k).map_err(|e| usage(e.to_string()))?;
     }
     if let Some(ca) = &p.ca_file {
         Http::new(Some(ca))?;
@@ -661,44 +777,42 @@ fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         return Err(ProfileError::Exists(args.name).into());
     }
 
-    let needs_secret = flow == Flow::ClientCredentials && !p.uses_certificate();
-    if args.client_secret_stdin && !needs_secret {
-        return Err(Failure {
-            message:
-                "--client-secret-stdin applies to client-credentials profiles without a certificate"
-                    .into(),
-            hint: None,
-            code: EXIT_USAGE,
-        });
-    }
-    let keyring = KeyringStore::from_env();
-    if needs_secret {
-        let secret = read_secret(args.client_secret_stdin)?;
-        keyring.set(&args.name, SecretKind::ClientSecret, &secret)?;
-    }
-    p.scopes.dedup();
-    let name = args.name.clone();
-    let written = ctx.store.update(|f| {
-        if f.profiles.contains_key(&name) {
-            return Err(ProfileError::Exists(name.clone()));
-        }
-        f.profiles.insert(name.clone(), p.clone());
-        if f.default.is_none() {
-            f.default = Some(name.clone());
-        }
-        Ok(f.default.as_deref() == Some(name.as_str()))
-    });
-    let is_default = match written {
-        Ok(d) => d,
-        Err(e) => {
-            if needs_secret {
-                let _ = keyring.delete(&name, SecretKind::ClientSecret);
-            }
-            return Err(e.into());
-        }
+    let secret_kind = match flow {
+        Flow::ClientCredentials if !p.uses_certificate() => Some(SecretKind::ClientSecret),
+        Flow::ApiKey => Some(SecretKind::ApiKey),
+        _ => None,
     };
+    if args.client_secret_stdin && secret_kind != Some(SecretKind::ClientSecret) {
+        return Err(usage(
+            "--client-secret-stdin applies to client-credentials profiles without a certificate"
+                .into(),
+        ));
+    }
+    if args.api_key_stdin && flow != Flow::ApiKey {
+        return Err(usage(
+            "--api-key-stdin applies to --flow api-key only".into(),
+        ));
+    }
+    let secret = match secret_kind {
+        Some(SecretKind::ApiKey) => Some(read_secret(args.api_key_stdin, "API key")?),
+        Some(_) => Some(read_secret(args.client_secret_stdin, "client secret")?),
+        None => None,
+    };
+    let keyring = KeyringStore::from_env();
+    let is_default = crate::provision::create(
+        &ctx.store,
+        &keyring,
+        &args.name,
+        &p,
+        secret_kind.zip(secret.as_ref()),
+    )
+    .map_err(|e| match e {
+        crate::provision::ProvisionError::Profile(p) => Failure::from(p),
+        crate::provision::ProvisionError::Keyring(k) => Failure::from(k),
+    })?;
     eprintln!(
-        "Added profile '{name}' ({}, project {} at {}){}.",
+        "Added profile '{}' ({}, project {} at {}){}.",
+        args.name,
         flow.as_str(),
         p.project,
         p.base_url(),
@@ -715,8 +829,8 @@ fn profile_summary(name: &str, p: &Profile, is_default: bool) -> Value {
         "cluster": p.cluster,
         "project": p.project,
         "base_url": p.base_url(),
-        "tenant_id": p.tenant_id,
-        "client_id": p.client_id,
+        "tenant_id": (!p.tenant_id.is_empty()).then_some(&p.tenant_id),
+        "client_id": (!p.client_id.is_empty()).then_some(&p.client_id),
     })
 }
 
@@ -767,30 +881,35 @@ fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
 fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let file = ctx.store.load()?;
     let p = file.get(name)?;
-    let secret = if p.flow == Flow::ClientCredentials && !p.uses_certificate() {
-        Some(
-            match KeyringStore::from_env().get(name, SecretKind::ClientSecret) {
-                Ok(Some(_)) => "stored in the keyring",
-                Ok(None) => "missing",
-                Err(_) => "unknown (keyring unreachable)",
-            },
-        )
+    let secret_kind = match p.flow {
+        Flow::ClientCredentials if !p.uses_certificate() => Some(SecretKind::ClientSecret),
+        Flow::ApiKey => Some(SecretKind::ApiKey),
+        _ => None,
+    };
+    let secret = if let Some(kind) = secret_kind {
+        Some(match KeyringStore::from_env().get(name, kind) {
+            Ok(Some(_)) => "stored in the keyring",
+            Ok(None) => "missing",
+            Err(_) => "unknown (keyring unreachable)",
+        })
     } else {
         None
     };
     let path = |o: &Option<PathBuf>| o.as_ref().map(|p| p.display().to_string());
     let mut v = profile_summary(name, p, file.default.as_deref() == Some(name));
+    let idp = p.flow.uses_idp();
     let extra = json!({
-        "authority": p.authority(),
+        "authority": idp.then(|| p.authority()),
+        "audience": p.audience,
         "token_url": p.token_url,
-        "scopes": p.sign_in_scopes(),
+        "scopes": idp.then(|| p.sign_in_scopes()),
         "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.port())),
         "login_hint": p.login_hint,
         "prompt": p.prompt.map(Prompt::as_str),
         "ca_file": path(&p.ca_file),
         "certificate": path(&p.certificate),
         "private_key": path(&p.private_key),
-        "client_secret": secret,
+        (if p.flow == Flow::ApiKey { "api_key" } else { "client_secret" }): secret,
     });
     if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
         base.extend(more);

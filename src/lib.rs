@@ -8,6 +8,7 @@ pub mod cli;
 pub mod fsutil;
 pub mod paths;
 pub mod profile;
+pub mod provision;
 pub mod secrets;
 pub mod session;
 pub mod token;

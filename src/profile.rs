@@ -20,6 +20,8 @@ pub enum Flow {
     DeviceCode,
     /// A service principal with a client secret or a certificate.
     ClientCredentials,
+    /// A legacy CDF API key (older projects): no identity provider at all.
+    ApiKey,
 }
 
 impl Flow {
@@ -28,12 +30,18 @@ impl Flow {
             Flow::Interactive => "interactive",
             Flow::DeviceCode => "device-code",
             Flow::ClientCredentials => "client-credentials",
+            Flow::ApiKey => "api-key",
         }
     }
 
     /// Flows where a person signs in (and refresh tokens exist).
     pub fn is_user_flow(self) -> bool {
-        !matches!(self, Flow::ClientCredentials)
+        matches!(self, Flow::Interactive | Flow::DeviceCode)
+    }
+
+    /// Flows that get tokens from an identity provider (all but legacy API keys).
+    pub fn uses_idp(self) -> bool {
+        self != Flow::ApiKey
     }
 }
 
@@ -66,7 +74,10 @@ pub const OIDC_SCOPES: [&str; 3] = ["openid", "profile", "offline_access"];
 pub struct Profile {
     pub cluster: String,
     pub project: String,
+    /// Empty for API-key profiles, which have no identity provider.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tenant_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_id: String,
     pub flow: Flow,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +88,9 @@ pub struct Profile {
     pub token_url: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
+    /// The `audience` parameter some providers (Auth0) need to issue a CDF token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,6 +225,9 @@ impl Profile {
                 format!("'{}' is not a CDF project name", self.project),
             ));
         }
+        if self.flow == Flow::ApiKey {
+            return self.validate_api_key();
+        }
         if !is_plain_token(&self.tenant_id, &['.']) {
             return Err(invalid(
                 "tenant id",
@@ -231,6 +248,14 @@ impl Profile {
         }
         if let Some(t) = &self.token_url {
             parse_secure_url("token URL", t)?;
+        }
+        if let Some(a) = &self.audience
+            && (a.is_empty() || a.chars().any(char::is_whitespace))
+        {
+            return Err(invalid(
+                "audience",
+                format!("'{a}' must not be empty or contain spaces"),
+            ));
         }
         if self.port == Some(0) {
             return Err(invalid("port", "0 is not a port; use 1-65535"));
@@ -263,6 +288,35 @@ impl Profile {
                 ));
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// An API-key profile has a cluster, a project and maybe a base URL; nothing about
+    /// an identity provider.
+    fn validate_api_key(&self) -> Result<(), ProfileError> {
+        if let Some(b) = &self.base_url {
+            parse_secure_url("base URL", b)?;
+        }
+        let idp_fields = [
+            ("--tenant-id", !self.tenant_id.is_empty()),
+            ("--client-id", !self.client_id.is_empty()),
+            ("--authority", self.authority.is_some()),
+            ("--token-url", self.token_url.is_some()),
+            ("--scope", !self.scopes.is_empty()),
+            ("--audience", self.audience.is_some()),
+            ("--port", self.port.is_some()),
+            ("--login-hint", self.login_hint.is_some()),
+            ("--prompt", self.prompt.is_some()),
+            ("--certificate", self.certificate.is_some()),
+        ];
+        if let Some((flag, _)) = idp_fields.iter().find(|(_, set)| *set) {
+            return Err(invalid(
+                "flow",
+                format!(
+                    "{flag} does not apply to an api-key profile (it has no identity provider)"
+                ),
+            ));
         }
         Ok(())
     }
@@ -429,6 +483,7 @@ mod tests {
             base_url: None,
             token_url: None,
             scopes: vec![],
+            audience: None,
             port: None,
             login_hint: None,
             prompt: None,

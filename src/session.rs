@@ -36,6 +36,10 @@ pub enum SessionError {
     },
     #[error("profile '{0}' has no client secret in the keyring")]
     NoClientSecret(String),
+    #[error("profile '{0}' has no API key in the keyring")]
+    NoApiKey(String),
+    #[error("profile '{0}' uses a legacy API key, which has no access token or sign-in")]
+    ApiKeyProfile(String),
     #[error("cannot lock {path}: {reason}")]
     Lock { path: PathBuf, reason: String },
 }
@@ -50,9 +54,12 @@ impl SessionError {
             SessionError::SignInRequired { profile, .. } => {
                 Some(format!("run `cdf-signin login --profile {profile}`"))
             }
-            SessionError::NoClientSecret(p) => {
+            SessionError::NoClientSecret(p) | SessionError::NoApiKey(p) => {
                 Some(format!("store it with `cdf-signin profile set-secret {p}`"))
             }
+            SessionError::ApiKeyProfile(p) => Some(format!(
+                "`cdf-signin token --profile {p}` prints the key; `cdf-signin inspect --profile {p}` checks it"
+            )),
             _ => None,
         }
     }
@@ -150,6 +157,9 @@ impl Session {
         profile: &Profile,
         opts: TokenOptions,
     ) -> Result<(TokenSet, TokenSource), SessionError> {
+        if !profile.flow.uses_idp() {
+            return Err(SessionError::ApiKeyProfile(name.to_string()));
+        }
         let now = self.clock.now();
         if !opts.force_refresh
             && let Some(set) = self.cache().load(name)?
@@ -210,6 +220,7 @@ impl Session {
                 self.cache().store(name, &set)?;
                 Ok((set, TokenSource::Acquired))
             }
+            Flow::ApiKey => Err(SessionError::ApiKeyProfile(name.to_string())),
             Flow::Interactive | Flow::DeviceCode => {
                 let reason = cached.map(|_| {
                     "the cached token has expired and there is no refresh token".to_string()
@@ -220,6 +231,18 @@ impl Session {
                 })
             }
         }
+    }
+
+    /// The legacy API key of an `api-key` profile, from the keyring.
+    pub fn api_key(&self, name: &str) -> Result<crate::secrets::Secret, SessionError> {
+        self.secrets
+            .get(name, SecretKind::ApiKey)?
+            .ok_or_else(|| SessionError::NoApiKey(name.to_string()))
+    }
+
+    /// Runs `fut` on the session's runtime (for front ends calling CDF with a token).
+    pub fn block_on<F: std::future::Future>(&self, fut: F) -> F::Output {
+        self.rt.block_on(fut)
     }
 
     fn client_credential(
@@ -249,6 +272,7 @@ impl Session {
         timeout: Duration,
     ) -> Result<TokenSet, SessionError> {
         let set = match profile.flow {
+            Flow::ApiKey => return Err(SessionError::ApiKeyProfile(name.to_string())),
             Flow::ClientCredentials => {
                 let credential = self.client_credential(name, profile)?;
                 let http = self.http(profile)?;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine, idempotently (a second run
 # is a quick no-op): Debian packages (chromium, gnome-keyring, dbus, Xvfb, ...), the test
-# OpenID provider's npm packages and cargo-nextest. Runs without stdin (CI). Fails loudly,
+# OpenID provider's npm packages, the pinned Python cognite-sdk in a virtualenv
+# (${CARGO_TARGET_DIR:-target}/pyenv) and cargo-nextest. Runs without stdin (CI). Fails loudly,
 # with the name of what is missing, when something is still not there afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +12,8 @@ say() { echo "setup: $*"; }
 die() { echo "setup: ERROR: $*" >&2; exit 1; }
 
 # ---- Debian packages --------------------------------------------------------------------
-packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils imagemagick libgl1-mesa-dri libegl1 libgl1
-          ca-certificates curl xdg-utils)
+packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils imagemagick libgl1-mesa-dri libegl1 libgl1 mesa-vulkan-drivers
+          ca-certificates curl xdg-utils python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
@@ -41,6 +42,36 @@ elif [ ! -d tests/idp/node_modules ] || [ tests/idp/package-lock.json -nt tests/
   touch tests/idp/node_modules   # its mtime now says "installed from this lock file"
 fi
 
+# ---- the Python cognite-sdk, in a virtualenv (tests/cdf_api.rs) ----------------------------
+# tests/python/requirements.txt pins every package; a stamp holding the file's hash marks a
+# finished install, and a second run only asks the venv which cognite-sdk it has (importing
+# the SDK would cost a second).
+pyenv="${CARGO_TARGET_DIR:-target}/pyenv"
+py_req=tests/python/requirements.txt
+py_stamp="$pyenv/.requirements.sha256"
+py_want=$(sha256sum "$py_req" | cut -d' ' -f1)
+sdk_pin=$(sed -n 's/^cognite-sdk==\([^[:space:]]*\).*/\1/p' "$py_req")
+[ -n "$sdk_pin" ] || die "$py_req pins no cognite-sdk version"
+sdk_version() {
+  "$pyenv/bin/python" -c 'import importlib.metadata as m; print(m.version("cognite-sdk"))' 2>/dev/null || true
+}
+if [ "$(cat "$py_stamp" 2>/dev/null || true)" != "$py_want" ] || [ "$(sdk_version)" != "$sdk_pin" ]; then
+  # Debian's python3 (python3-venv above); another python3 on PATH only when it is absent.
+  base_python=/usr/bin/python3
+  [ -x "$base_python" ] || base_python=$(command -v python3) || die "python3 is missing"
+  say "creating $pyenv with the pinned cognite-sdk from $py_req (about 20 s)"
+  rm -rf "$pyenv"
+  "$base_python" -m venv "$pyenv" </dev/null || die "$base_python -m venv $pyenv failed (Debian: python3-venv)"
+  log=$(mktemp "${TMPDIR:-/tmp}/cdf-signin-pip.XXXXXX")
+  "$pyenv/bin/python" -m pip install --no-input --disable-pip-version-check -r "$py_req" </dev/null >"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install -r $py_req into $pyenv failed (log above)"; }
+  "$pyenv/bin/python" -m pip check >"$log" 2>&1 \
+    || { cat "$log" >&2; rm -f "$log"; die "pip check in $pyenv failed (log above)"; }
+  rm -f "$log"
+  "$pyenv/bin/python" -c 'import cognite.client' </dev/null || die "the cognite-sdk installed in $pyenv does not import"
+  echo "$py_want" >"$py_stamp"
+fi
+
 # ---- cargo-nextest ------------------------------------------------------------------------
 if ! cargo nextest --version >/dev/null 2>&1; then
   say "installing cargo-nextest"
@@ -58,3 +89,4 @@ done
 if [ -f tests/idp/package-lock.json ]; then
   [ -d tests/idp/node_modules ] || die "tests/idp/node_modules is missing after npm ci"
 fi
+[ "$(sdk_version)" = "$sdk_pin" ] || die "cognite-sdk $sdk_pin is not in $pyenv after installing it"

@@ -66,15 +66,14 @@ pub async fn sign_in(
                 reason: "the provider offers no device authorization endpoint".into(),
             })?;
     let scope = profile.sign_in_scopes().join(" ");
-    let auth: DeviceAuthorization = http
-        .post_form(
-            device_url,
-            &[
-                ("client_id", profile.client_id.as_str()),
-                ("scope", scope.as_str()),
-            ],
-        )
-        .await?;
+    let mut form = vec![
+        ("client_id", profile.client_id.as_str()),
+        ("scope", scope.as_str()),
+    ];
+    if let Some(audience) = &profile.audience {
+        form.push(("audience", audience));
+    }
+    let auth: DeviceAuthorization = http.post_form(device_url, &form).await?;
     let expires_at = Utc::now() + Duration::seconds(auth.expires_in.max(1));
     prompt(SignInPrompt::DeviceCode(DeviceCodePrompt {
         user_code: auth.user_code.clone(),

@@ -107,6 +107,34 @@ impl Http {
         }
     }
 
+    /// GETs with extra headers and returns status and body as they came: for CDF's API,
+    /// whose errors are not OAuth errors. Header values are never logged.
+    pub async fn get_raw(
+        &self,
+        url: &Url,
+        headers: &[(&str, &str)],
+    ) -> Result<(u16, Vec<u8>), AuthError> {
+        tracing::debug!(url = %url, headers = ?headers.iter().map(|(k, _)| *k).collect::<Vec<_>>(), "GET");
+        let host = host_of(url);
+        let mut request = self
+            .client_for(url)?
+            .get(url.clone())
+            .header("Accept", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(&host, &e))?;
+        let status = response.status().as_u16();
+        let body = read_limited(response)
+            .await
+            .map_err(|e| self.map_send_error(&host, &e))?;
+        tracing::debug!(status, bytes = body.len(), "answer");
+        Ok((status, body))
+    }
+
     async fn send<T: DeserializeOwned>(
         &self,
         url: &Url,

@@ -69,6 +69,9 @@ pub fn authorize_url(
         if let Some(prompt) = profile.prompt {
             q.append_pair("prompt", prompt.as_str());
         }
+        if let Some(audience) = &profile.audience {
+            q.append_pair("audience", audience);
+        }
     }
     url
 }

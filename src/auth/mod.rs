@@ -150,6 +150,9 @@ pub async fn client_credentials(
         ("client_id", profile.client_id.as_str()),
         ("scope", scope.as_str()),
     ];
+    if let Some(audience) = &profile.audience {
+        form.push(("audience", audience));
+    }
     match credential {
         ClientCredential::Secret(s) => form.push(("client_secret", s.expose())),
         ClientCredential::Certificate(c) => {

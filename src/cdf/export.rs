@@ -31,15 +31,22 @@ pub struct ProjectEnv<'a> {
     pub base_url: &'a str,
 }
 
-/// `CDF_PROJECT`, `CDF_CLUSTER`, `CDF_URL` and (when given) `CDF_TOKEN` lines to eval.
-pub fn env_lines(env: &ProjectEnv<'_>, token: Option<&str>, shell: Shell) -> String {
+/// The variable that carries the credential: `CDF_TOKEN`, or `CDF_API_KEY` for a legacy
+/// API key.
+pub fn credential_var(api_key: bool) -> &'static str {
+    if api_key { "CDF_API_KEY" } else { "CDF_TOKEN" }
+}
+
+/// `CDF_PROJECT`, `CDF_CLUSTER`, `CDF_URL` and (when given) the credential's line
+/// (`CDF_TOKEN`, see [`credential_var`]) to eval.
+pub fn env_lines(env: &ProjectEnv<'_>, credential: Option<(&str, &str)>, shell: Shell) -> String {
     let mut vars = vec![
         ("CDF_PROJECT", env.project),
         ("CDF_CLUSTER", env.cluster),
         ("CDF_URL", env.base_url),
     ];
-    if let Some(token) = token {
-        vars.push(("CDF_TOKEN", token));
+    if let Some(credential) = credential {
+        vars.push(credential);
     }
     let mut out = String::new();
     for (name, value) in vars {
@@ -127,7 +134,7 @@ mod tests {
 
     #[test]
     fn sh_lines_quote_values() {
-        let text = env_lines(&ENV, Some("tok"), Shell::Sh);
+        let text = env_lines(&ENV, Some(("CDF_TOKEN", "tok")), Shell::Sh);
         assert_eq!(
             text,
             "export CDF_PROJECT='it'\\''s-mine'\nexport CDF_CLUSTER='westeurope-1'\n\
@@ -140,7 +147,7 @@ mod tests {
         let fish = env_lines(&ENV, None, Shell::Fish);
         assert!(fish.starts_with("set -gx CDF_PROJECT 'it'\\''s-mine'\n"));
         assert!(!fish.contains("CDF_TOKEN"));
-        let ps = env_lines(&ENV, Some("t"), Shell::PowerShell);
+        let ps = env_lines(&ENV, Some((credential_var(false), "t")), Shell::PowerShell);
         assert!(ps.starts_with("$env:CDF_PROJECT = 'it''s-mine'\n"));
         assert!(ps.ends_with("$env:CDF_TOKEN = 't'\n"));
     }
@@ -149,7 +156,12 @@ mod tests {
     fn shell_names() {
         assert_eq!("zsh".parse::<Shell>(), Ok(Shell::Sh));
         assert_eq!("pwsh".parse::<Shell>(), Ok(Shell::PowerShell));
-        assert!("cmd".parse::<Shell>().unwrap_err().contains("sh, fish or powershell"));
+        assert!(
+            "cmd"
+                .parse::<Shell>()
+                .unwrap_err()
+                .contains("sh, fish or powershell")
+        );
     }
 
     #[test]

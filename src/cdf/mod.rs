@@ -1,4 +1,89 @@
 //! Speaking CDF: what a token may do (token/inspect, legacy login/status), handing a
 //! profile to scripts, and importing cognite-toolkit `.env` files.
 
+pub mod client;
+pub mod dotenv;
 pub mod export;
+pub mod inspect;
+
+use thiserror::Error;
+
+use crate::auth::Http;
+use crate::profile::{Flow, Profile};
+use crate::session::{Session, SessionError, TokenOptions};
+use client::{CdfError, LoginStatus};
+use inspect::Inspection;
+
+/// What CDF says about a profile's credentials.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Access {
+    /// token/inspect of the profile's access token.
+    Token(Inspection),
+    /// login/status of a legacy API key.
+    ApiKey(LoginStatus),
+}
+
+#[derive(Debug, Error)]
+pub enum AccessError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Cdf(#[from] CdfError),
+}
+
+impl AccessError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            AccessError::Session(e) => e.hint(),
+            AccessError::Cdf(e) => e.hint(),
+        }
+    }
+}
+
+/// Asks CDF what the profile's token (or API key) may do, getting a token first the
+/// usual way (cache, refresh, client credentials). Blocking: call from a plain thread.
+pub fn check_access(
+    session: &Session,
+    name: &str,
+    profile: &Profile,
+) -> Result<Access, AccessError> {
+    let http = Http::new(profile.ca_file.as_deref()).map_err(CdfError::from)?;
+    let base_url = profile.base_url();
+    if profile.flow == Flow::ApiKey {
+        let key = session.api_key(name)?;
+        let status = session.block_on(client::login_status(&http, &base_url, &key))?;
+        return Ok(Access::ApiKey(status));
+    }
+    let (set, _) = session.token(name, profile, TokenOptions::default())?;
+    let inspection = session.block_on(client::inspect(&http, &base_url, &set.access_token))?;
+    Ok(Access::Token(inspection))
+}
+
+/// A profile like `from` for another project of the same cluster: same tenant, client,
+/// flow and settings. The caller copies the keyring secret (see `provision::secret_of`).
+pub fn profile_for_project(from: &Profile, project: &str) -> Profile {
+    let mut p = from.clone();
+    p.project = project.to_string();
+    p
+}
+
+/// The default profile name for a project: the project name itself when it is a valid
+/// name, else its characters outside `[A-Za-z0-9_-]` replaced by `-`.
+pub fn name_for_project(project: &str) -> String {
+    let name: String = project
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(64)
+        .collect();
+    if name.is_empty() {
+        "project".into()
+    } else {
+        name
+    }
+}

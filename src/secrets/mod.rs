@@ -67,6 +67,8 @@ pub enum SecretKind {
     ClientSecret,
     /// The random key that encrypts the profile's token cache file.
     CacheKey,
+    /// A legacy CDF API key.
+    ApiKey,
 }
 
 impl SecretKind {
@@ -74,10 +76,15 @@ impl SecretKind {
         match self {
             SecretKind::ClientSecret => "client-secret",
             SecretKind::CacheKey => "token-cache-key",
+            SecretKind::ApiKey => "api-key",
         }
     }
 
-    pub const ALL: [SecretKind; 2] = [SecretKind::ClientSecret, SecretKind::CacheKey];
+    pub const ALL: [SecretKind; 3] = [
+        SecretKind::ClientSecret,
+        SecretKind::CacheKey,
+        SecretKind::ApiKey,
+    ];
 }
 
 /// Storage for per-profile secrets. The real one is the OS keyring; unit tests use

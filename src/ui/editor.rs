@@ -33,6 +33,7 @@ pub fn flow_sentence(flow: Flow) -> &'static str {
         Flow::ClientCredentials => {
             "A service principal with a client secret or certificate. For scripts and services."
         }
+        Flow::ApiKey => "A legacy CDF API key, for older projects that still accept one.",
     }
 }
 
@@ -171,6 +172,7 @@ impl Editor {
             base_url: opt(&self.base_url),
             token_url: opt(&self.token_url),
             scopes: self.scopes.split_whitespace().map(str::to_string).collect(),
+            audience: None,
             port: if flow == Flow::Interactive {
                 port
             } else {
@@ -293,6 +295,7 @@ impl Editor {
                             Flow::Interactive => "Interactive (browser)",
                             Flow::DeviceCode => "Device code",
                             Flow::ClientCredentials => "Client credentials",
+                            Flow::ApiKey => "API key (legacy)",
                         };
                         ui.selectable_value(&mut self.flow, Some(flow), label);
                     }

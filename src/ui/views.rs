@@ -311,6 +311,7 @@ impl App {
                     Flow::Interactive => "Interactive",
                     Flow::DeviceCode => "Device code",
                     Flow::ClientCredentials => "Client credentials",
+                    Flow::ApiKey => "API key",
                 };
                 ui.horizontal_wrapped(|ui| {
                     ui.strong(title);
@@ -402,6 +403,7 @@ impl App {
             Flow::ClientCredentials => ("Get token", "Gets a token for the service principal."),
             Flow::Interactive => ("Sign in", "Opens your browser to sign in."),
             Flow::DeviceCode => ("Sign in", "Shows a code to enter on any device."),
+            Flow::ApiKey => ("Verify key", "Asks CDF whether the key is accepted."),
         };
         let button = ui.add(
             egui::Button::new(RichText::new(label).size(16.0))

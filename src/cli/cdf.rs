@@ -1,0 +1,298 @@
+//! The CDF-aware commands: `inspect`, `env`, `profile add-from`, `profile import`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::{Ctx, EXIT_USAGE, Failure, Select};
+use crate::cdf::client::{CdfError, LoginStatus};
+use crate::cdf::export::{self, ProjectEnv, Shell};
+use crate::cdf::inspect::{Inspection, ProjectScope, Verdict};
+use crate::cdf::{self as cdf_mod, Access, AccessError, dotenv};
+use crate::profile::{Flow, Profile};
+use crate::provision::{self, ProvisionError};
+use crate::secrets::{KeyringStore, SecretKind};
+use crate::session::TokenOptions;
+
+impl From<AccessError> for Failure {
+    fn from(e: AccessError) -> Failure {
+        match e {
+            AccessError::Session(s) => s.into(),
+            AccessError::Cdf(c) => c.into(),
+        }
+    }
+}
+
+impl From<CdfError> for Failure {
+    fn from(e: CdfError) -> Failure {
+        Failure {
+            hint: e.hint(),
+            message: e.to_string(),
+            code: super::EXIT_ERROR,
+        }
+    }
+}
+
+impl From<ProvisionError> for Failure {
+    fn from(e: ProvisionError) -> Failure {
+        match e {
+            ProvisionError::Profile(p) => p.into(),
+            ProvisionError::Keyring(k) => k.into(),
+        }
+    }
+}
+
+pub fn inspect(ctx: &Ctx, select: &Select, json: bool) -> Result<(), Failure> {
+    let (name, profile) = ctx.resolve(select)?;
+    let access = cdf_mod::check_access(&ctx.session(), &name, &profile)?;
+    let text = match (&access, json) {
+        (Access::Token(i), true) => inspection_json(&name, &profile, i).to_string(),
+        (Access::Token(i), false) => inspection_text(&name, &profile, i),
+        (Access::ApiKey(s), true) => login_status_json(&name, &profile, s).to_string(),
+        (Access::ApiKey(s), false) => login_status_text(&name, &profile, s),
+    };
+    println!("{}", text.trim_end());
+    Ok(())
+}
+
+fn verdict_json(verdict: &Verdict) -> (bool, Vec<String>) {
+    match verdict {
+        Verdict::Reachable => (true, vec![]),
+        Verdict::Unreachable { others } => (false, others.clone()),
+    }
+}
+
+pub fn inspection_json(name: &str, p: &Profile, i: &Inspection) -> Value {
+    let (reachable, others) = verdict_json(&i.verdict(&p.project));
+    json!({
+        "profile": name,
+        "project": p.project,
+        "base_url": p.base_url(),
+        "subject": i.subject,
+        "project_reachable": reachable,
+        "did_you_mean": others,
+        "projects": i.projects.iter().map(|p| json!({"name": p.name, "groups": p.groups})).collect::<Vec<_>>(),
+        "capabilities": i.capabilities.iter().map(|c| json!({
+            "acl": c.acl,
+            "actions": c.actions,
+            "scope": {"kind": c.scope.kind, "detail": c.scope.detail},
+            "project_scope": match &c.projects {
+                ProjectScope::All => json!("all"),
+                ProjectScope::Projects(p) => json!(p),
+                ProjectScope::Other(o) => json!({"other": o}),
+            },
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// One plain sentence about the profile's project, for people.
+pub fn verdict_sentence(project: &str, i: &Inspection) -> String {
+    match i.verdict(project) {
+        Verdict::Reachable => format!("{project} is reachable with this token"),
+        Verdict::Unreachable { others } if others.is_empty() => {
+            format!("{project} is NOT reachable: this token reaches no project at all")
+        }
+        Verdict::Unreachable { others } => format!(
+            "{project} is NOT reachable with this token; did you mean {}?",
+            others
+                .iter()
+                .take(3)
+                .map(|o| format!("'{o}'"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+fn inspection_text(name: &str, p: &Profile, i: &Inspection) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Profile:   {name} ({} at {})", p.project, p.base_url());
+    let _ = writeln!(out, "Subject:   {}", i.subject);
+    let _ = writeln!(out, "Project:   {}", verdict_sentence(&p.project, i));
+    let projects: Vec<String> = i
+        .projects
+        .iter()
+        .map(|p| {
+            let groups = match p.groups.len() {
+                0 => String::new(),
+                1 => format!(" (group {})", p.groups[0]),
+                _ => format!(" (groups {})", p.groups.join(", ")),
+            };
+            format!("{}{groups}", p.name)
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Projects:  {}",
+        if projects.is_empty() {
+            "none".to_string()
+        } else {
+            projects.join(", ")
+        }
+    );
+    let groups = i.by_acl();
+    let _ = writeln!(out, "\nCapabilities ({} ACLs):", groups.len());
+    for (acl, caps) in groups {
+        let _ = writeln!(out, "  {acl}");
+        for c in caps {
+            let _ = writeln!(
+                out,
+                "    {:28} scope: {:30} projects: {}",
+                c.actions.join(", "),
+                c.scope.to_string(),
+                c.projects
+            );
+        }
+    }
+    out
+}
+
+fn login_status_json(name: &str, p: &Profile, s: &LoginStatus) -> Value {
+    json!({
+        "profile": name,
+        "project": p.project,
+        "base_url": p.base_url(),
+        "legacy_api_key": true,
+        "user": s.user,
+        "logged_in": s.logged_in,
+        "key_project": s.project,
+        "project_id": s.project_id,
+        "project_reachable": s.project == p.project,
+    })
+}
+
+fn login_status_text(name: &str, p: &Profile, s: &LoginStatus) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Profile:   {name} (legacy API key; {} at {})",
+        p.project,
+        p.base_url()
+    );
+    let _ = writeln!(out, "User:      {}", s.user);
+    let _ = writeln!(out, "Logged in: {}", if s.logged_in { "yes" } else { "no" });
+    let id = s
+        .project_id
+        .map(|i| format!(" (id {i})"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "Project:   {}{id}", s.project);
+    if s.project != p.project {
+        let _ = writeln!(
+            out,
+            "Note:      the key belongs to project '{}', not the profile's '{}'",
+            s.project, p.project
+        );
+    }
+    out
+}
+
+pub fn env(ctx: &Ctx, select: &Select, shell: &str) -> Result<(), Failure> {
+    let shell: Shell = shell.parse().map_err(|m: String| Failure {
+        message: m,
+        hint: None,
+        code: EXIT_USAGE,
+    })?;
+    let (name, profile) = ctx.resolve(select)?;
+    let session = ctx.session();
+    let (var, credential) = if profile.flow == Flow::ApiKey {
+        (export::credential_var(true), session.api_key(&name)?)
+    } else {
+        let (set, _) = session.token(&name, &profile, TokenOptions::default())?;
+        (export::credential_var(false), set.access_token)
+    };
+    let base_url = profile.base_url();
+    let env = ProjectEnv {
+        project: &profile.project,
+        cluster: &profile.cluster,
+        base_url: &base_url,
+    };
+    print!(
+        "{}",
+        export::env_lines(&env, Some((var, credential.expose())), shell)
+    );
+    Ok(())
+}
+
+pub fn add_from(ctx: &Ctx, from: &str, project: &str, new: Option<&str>) -> Result<(), Failure> {
+    let file = ctx.store.load()?;
+    let source = file.get(from)?;
+    let name = new
+        .map(str::to_string)
+        .unwrap_or_else(|| cdf_mod::name_for_project(project));
+    let profile = cdf_mod::profile_for_project(source, project);
+    let keyring = KeyringStore::from_env();
+    let secret = provision::secret_of(&keyring, from, source)?;
+    let is_default = provision::create(
+        &ctx.store,
+        &keyring,
+        &name,
+        &profile,
+        secret.as_ref().map(|(k, s)| (*k, s)),
+    )?;
+    eprintln!(
+        "Added profile '{name}' for project {project} (like '{from}'{}){}.",
+        if secret.is_some() {
+            ", with the same stored secret"
+        } else {
+            ""
+        },
+        if is_default { ", the default" } else { "" }
+    );
+    Ok(())
+}
+
+pub fn import(
+    ctx: &Ctx,
+    file: Option<&Path>,
+    from_env: bool,
+    name: Option<&str>,
+) -> Result<(), Failure> {
+    let usage = |m: String| Failure {
+        message: m,
+        hint: None,
+        code: EXIT_USAGE,
+    };
+    let imported = match (file, from_env) {
+        (Some(_), true) => return Err(usage("give a FILE or --from-env, not both".into())),
+        (None, true) => dotenv::to_profile(&|k| std::env::var(k).ok(), name),
+        (path, false) => {
+            let path = path.unwrap_or(Path::new(".env"));
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+            let vars =
+                dotenv::parse(&text).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            dotenv::to_profile(&|k| vars.get(k).cloned(), name)
+        }
+    }
+    .map_err(|e| usage(e.to_string()))?;
+    let keyring = KeyringStore::from_env();
+    let secret = imported
+        .secret
+        .as_ref()
+        .map(|s| (SecretKind::ClientSecret, s));
+    let is_default = provision::create(
+        &ctx.store,
+        &keyring,
+        &imported.name,
+        &imported.profile,
+        secret,
+    )?;
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    eprintln!(
+        "Imported profile '{}' ({}, project {} at {}){}{}.",
+        imported.name,
+        imported.profile.flow.as_str(),
+        imported.profile.project,
+        imported.profile.base_url(),
+        if secret.is_some() {
+            ", client secret in the keyring"
+        } else {
+            ""
+        },
+        if is_default { ", the default" } else { "" }
+    );
+    Ok(())
+}
