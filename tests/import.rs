@@ -1,0 +1,277 @@
+//! `profile import` of cognite-toolkit `.env` files (and the environment), `profile
+//! add-from`, and legacy API-key profiles: what lands in the profile and the keyring, and
+//! that a broken file creates nothing.
+
+mod common;
+
+use common::{Env, Idp, fixture, path_str};
+use serde_json::Value;
+
+fn show(env: &Env, name: &str) -> Value {
+    serde_json::from_str(&env.run(&["profile", "show", name, "--json"]).ok().stdout).unwrap()
+}
+
+fn import(env: &Env, file: &str, extra: &[&str]) -> common::Run {
+    let path = path_str(&fixture(&format!("env/{file}")));
+    let mut args = vec!["profile", "import", path.as_str()];
+    args.extend_from_slice(extra);
+    env.run(&args)
+}
+
+#[test]
+fn client_credentials_env_with_quotes_and_comments() {
+    let env = Env::new();
+    let run = import(&env, "cc-entra.env", &[]);
+    run.ok();
+    assert!(
+        run.stderr.contains("Imported profile 'my-project'"),
+        "{}",
+        run.stderr
+    );
+    let p = show(&env, "my-project");
+    assert_eq!(p["flow"], "client-credentials");
+    assert_eq!(p["tenant_id"], "contoso.onmicrosoft.com");
+    assert_eq!(
+        p["authority"],
+        "https://login.microsoftonline.com/contoso.onmicrosoft.com"
+    );
+    assert_eq!(p["base_url"], "https://westeurope-1.cognitedata.com");
+    assert_eq!(p["client_secret"], "stored in the keyring");
+    // The double-quoted value keeps its single quote and spaces; the comment is dropped.
+    assert_eq!(
+        env.keyring_lookup("my-project", "client-secret").as_deref(),
+        Some("Zx8Q~sec'ret with spaces")
+    );
+    let file = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        !file.contains("Zx8Q"),
+        "the secret must not be in the profiles file"
+    );
+}
+
+#[test]
+fn tenant_comes_from_the_token_url_when_missing() {
+    let env = Env::new();
+    import(&env, "cc-token-url.env", &["--name", "acme"]).ok();
+    let p = show(&env, "acme");
+    assert_eq!(p["tenant_id"], "0f0e0d0c-1111-2222-3333-444455556666");
+    assert_eq!(p["cluster"], "az-eastus-1");
+    assert_eq!(p["project"], "acme-prod");
+    assert_eq!(
+        p["scopes"],
+        serde_json::json!(["https://az-eastus-1.cognitedata.com/.default"])
+    );
+    assert_eq!(
+        env.keyring_lookup("acme", "client-secret").as_deref(),
+        Some("abc#123")
+    );
+}
+
+#[test]
+fn interactive_and_device_code_envs() {
+    let env = Env::new();
+    import(&env, "interactive.env", &[]).ok();
+    let p = show(&env, "data-team");
+    assert_eq!(p["flow"], "interactive");
+    assert_eq!(p["redirect_uri"], "http://localhost:53123");
+    assert_eq!(p["base_url"], "https://greenfield.cognitedata.com");
+    assert!(env.keyring_lookup("data-team", "client-secret").is_none());
+
+    import(&env, "device-code-private-link.env", &[]).ok();
+    let p = show(&env, "plant-ops");
+    assert_eq!(p["flow"], "device-code");
+    assert_eq!(p["cluster"], "az-x-1");
+    assert_eq!(p["base_url"], "https://p001.plink.az-x-1.cognitedata.com");
+    assert_eq!(
+        p["scopes"][0], "https://p001.plink.az-x-1.cognitedata.com/.default",
+        "a Private Link host keeps the scope of its base URL"
+    );
+}
+
+#[test]
+fn a_broken_file_names_the_variable_and_creates_nothing() {
+    let env = Env::new();
+    let run = import(&env, "broken-flow.env", &[]);
+    let line = run.fails_cleanly(2);
+    assert!(
+        line.contains("LOGIN_FLOW") && line.contains("telepathy"),
+        "{line}"
+    );
+    assert!(!env.profiles_file().exists(), "no profile may be written");
+    assert!(env.keyring_lookup("broken", "client-secret").is_none());
+
+    // An unreadable line is named by its number.
+    let bad = env.root.path().join("bad.env");
+    std::fs::write(&bad, "CDF_PROJECT=x\nthis is not a pair\n").unwrap();
+    let line = env
+        .run(&["profile", "import", &path_str(&bad)])
+        .fails_cleanly(2);
+    assert!(line.contains("line 2"), "{line}");
+    let missing = env
+        .run(&["profile", "import", "/nonexistent/.env"])
+        .fails_cleanly(1);
+    assert!(missing.contains("/nonexistent/.env"), "{missing}");
+}
+
+#[test]
+fn importing_a_name_twice_keeps_the_first() {
+    let env = Env::new();
+    import(&env, "cc-entra.env", &[]).ok();
+    let line = import(&env, "cc-token-url.env", &["--name", "my-project"]).fails_cleanly(1);
+    assert!(line.contains("exists already"), "{line}");
+    assert_eq!(
+        env.keyring_lookup("my-project", "client-secret").as_deref(),
+        Some("Zx8Q~sec'ret with spaces"),
+        "the first profile's secret is untouched"
+    );
+}
+
+#[test]
+fn from_env_reads_the_process_environment_and_the_profile_works() {
+    let idp = Idp::start();
+    let mut env = Env::new();
+    for (k, v) in [
+        ("CDF_CLUSTER", common::CLUSTER),
+        ("CDF_PROJECT", "from-env"),
+        ("PROVIDER", "other"),
+        ("LOGIN_FLOW", "client_credentials"),
+        ("IDP_CLIENT_ID", "cc-client"),
+        ("IDP_CLIENT_SECRET", "cc-secret"),
+        ("IDP_AUTHORITY_URL", idp.issuer.as_str()),
+        ("IDP_SCOPES", &format!("{}/.default", common::BASE_URL)),
+    ] {
+        env.set(k, v);
+    }
+    env.run(&["profile", "import", "--from-env"]).ok();
+    let token = env
+        .run(&["token", "--profile", "from-env"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let claims = common::jwt_claims(&token);
+    assert_eq!(claims["client_id"], "cc-client");
+}
+
+#[test]
+fn add_from_copies_the_sign_in_and_the_secret() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.run(&["profile", "add-from", "svc", "--project", "other-project"])
+        .ok();
+    let p = show(&env, "other-project");
+    assert_eq!(p["project"], "other-project");
+    assert_eq!(p["authority"], idp.issuer.as_str());
+    assert_eq!(
+        env.keyring_lookup("other-project", "client-secret")
+            .as_deref(),
+        Some("cc-secret")
+    );
+    // The copy signs in on its own, with the copied secret.
+    env.run(&["token", "--profile", "other-project"]).ok();
+    // --name, and a clear error for a missing source.
+    env.run(&[
+        "profile",
+        "add-from",
+        "svc",
+        "--project",
+        "x",
+        "--name",
+        "x-named",
+    ])
+    .ok();
+    assert_eq!(show(&env, "x-named")["project"], "x");
+    let line = env
+        .run(&["profile", "add-from", "nope", "--project", "x"])
+        .fails_cleanly(1);
+    assert!(line.contains("no profile named 'nope'"), "{line}");
+}
+
+#[test]
+fn api_key_profiles_keep_the_key_in_the_keyring() {
+    let env = Env::new();
+    env.run_stdin(
+        &[
+            "profile",
+            "add",
+            "legacy",
+            "--flow",
+            "api-key",
+            "--cluster",
+            "api",
+            "--project",
+            "old",
+            "--api-key-stdin",
+        ],
+        Some("AbCdEf123==\n"),
+    )
+    .ok();
+    assert_eq!(
+        env.keyring_lookup("legacy", "api-key").as_deref(),
+        Some("AbCdEf123==")
+    );
+    assert!(
+        !std::fs::read_to_string(env.profiles_file())
+            .unwrap()
+            .contains("AbCdEf")
+    );
+    assert_eq!(
+        env.run(&["token", "--profile", "legacy"]).ok().stdout,
+        "AbCdEf123==\n"
+    );
+    let json: Value = serde_json::from_str(
+        &env.run(&["token", "--profile", "legacy", "--json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["token_type"], "api-key");
+    assert!(json["expires_at"].is_null());
+    let env_lines = env.run(&["env", "--profile", "legacy"]).ok().stdout.clone();
+    assert!(
+        env_lines.contains("export CDF_API_KEY='AbCdEf123=='"),
+        "{env_lines}"
+    );
+
+    // IdP settings make no sense for an API key; a user flow needs its tenant.
+    let line = env
+        .run_stdin(
+            &[
+                "profile",
+                "add",
+                "bad",
+                "--flow",
+                "api-key",
+                "--cluster",
+                "api",
+                "--project",
+                "p",
+                "--client-id",
+                "c",
+                "--api-key-stdin",
+            ],
+            Some("k\n"),
+        )
+        .fails_cleanly(2);
+    assert!(line.contains("--client-id"), "{line}");
+    let line = env
+        .run(&[
+            "profile",
+            "add",
+            "bad",
+            "--flow",
+            "device-code",
+            "--cluster",
+            "api",
+            "--project",
+            "p",
+            "--client-id",
+            "c",
+        ])
+        .fails_cleanly(2);
+    assert!(line.contains("--tenant-id is required"), "{line}");
+
+    env.run(&["profile", "remove", "legacy"]).ok();
+    assert!(env.keyring_lookup("legacy", "api-key").is_none());
+}
