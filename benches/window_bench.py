@@ -79,31 +79,52 @@ def measure(name, cmd, wm_class, env, display, min_colours):
             "idle_cpu_percent": cpu[0]}
 
 
-def main():
-    xv, display = xvfb()
-    idp = subprocess.Popen(["node", os.path.join(ROOT, "tests/idp/server.mjs")], stdin=subprocess.PIPE,
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    issuer = json.loads(idp.stdout.readline())["issuer"]
-    root = tempfile.mkdtemp(prefix="cdf-signin-window-bench-")
-    env = {**os.environ, "XDG_CONFIG_HOME": f"{root}/config", "XDG_DATA_HOME": f"{root}/data",
-           "XDG_CACHE_HOME": f"{root}/cache", "CDF_SIGNIN_KEYRING_SERVICE": "cdf-signin-window-bench",
+def app_env(root, issuer, name):
+    """A private config with one client-credentials profile and a cached token from `issuer`."""
+    env = {**os.environ, "XDG_CONFIG_HOME": f"{root}/{name}/config", "XDG_DATA_HOME": f"{root}/{name}/data",
+           "XDG_CACHE_HOME": f"{root}/{name}/cache", "CDF_SIGNIN_KEYRING_SERVICE": f"cdf-signin-window-bench-{name}",
            "NO_PROXY": "127.0.0.1,localhost"}
     env.pop("WAYLAND_DISPLAY", None)
+    subprocess.run([APP, "profile", "add", "svc", "--cluster", "testcluster", "--project", "bench", "--tenant-id", "t",
+                    "--client-id", "cc-client", "--flow", "client-credentials", "--authority", issuer,
+                    "--client-secret-stdin"], env=env, input="cc-secret\n", text=True, check=True, capture_output=True)
+    # A cached token, so the window opens on a token view with a live countdown.
+    subprocess.run([APP, "token"], env=env, check=True, capture_output=True)
+    return env
+
+
+def idp(ttl):
+    p = subprocess.Popen(["node", os.path.join(ROOT, "tests/idp/server.mjs")], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         env={**os.environ, "IDP_ACCESS_TOKEN_TTL": str(ttl)})
+    return p, json.loads(p.stdout.readline())["issuer"]
+
+
+def main():
+    xv, display = xvfb()
+    # One provider issuing 1-hour tokens (the countdown shows minutes), one issuing
+    # 5-minute tokens (it shows seconds, so the window repaints every second).
+    idp_hour, issuer_hour = idp(3600)
+    idp_short, issuer_short = idp(300)
+    root = tempfile.mkdtemp(prefix="cdf-signin-window-bench-")
     try:
-        subprocess.run([APP, "profile", "add", "svc", "--cluster", "testcluster", "--project", "bench", "--tenant-id", "t",
-                        "--client-id", "cc-client", "--flow", "client-credentials", "--authority", issuer,
-                        "--client-secret-stdin"], env=env, input="cc-secret\n", text=True, check=True, capture_output=True)
-        # A cached token, so the window opens on a token view with a live countdown.
-        subprocess.run([APP, "token"], env=env, check=True, capture_output=True)
-        bare = measure("bare eframe window", [BARE], "bare-window", env, display, 3)
-        app = measure("cdf-signin (token view)", [APP], "cdf-signin", env, display, 50)
+        hour = app_env(root, issuer_hour, "hour")
+        short = app_env(root, issuer_short, "short")
+        results = [
+            measure("bare eframe window", [BARE], "bare-window", hour, display, 3),
+            measure("bare window, 1 Hz repaint", [BARE], "bare-window", {**hour, "BARE_TICK": "1"}, display, 3),
+            measure("cdf-signin, 1 h token", [APP], "cdf-signin", hour, display, 50),
+            measure("cdf-signin, 5 min token", [APP], "cdf-signin", short, display, 50),
+        ]
     finally:
-        idp.terminate()
+        idp_hour.terminate()
+        idp_short.terminate()
         xv.terminate()
     print(f"renderer: {RENDERER} (Mesa software rendering under Xvfb); runs: {RUNS}; medians")
-    for r in (bare, app):
+    for r in results:
         print(f"{r['name']:28} first frame {r['first_frame_ms']:7.1f} ms   RSS {r['rss_mib']:6.1f} MiB   "
               f"idle CPU {r['idle_cpu_percent']:5.2f} %")
+    bare, app = results[0], results[2]
     print(f"ratios: first frame {app['first_frame_ms'] / bare['first_frame_ms']:.2f}x (target <= 1.5x), "
           f"RSS {app['rss_mib'] / bare['rss_mib']:.2f}x (target <= 1.3x), idle CPU target < 1 %")
 

@@ -10,6 +10,12 @@ impl eframe::App for Bare {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.label("bare eframe window");
         });
+        // BARE_TICK=1: repaint once a second, the floor for a window with a seconds
+        // countdown.
+        if std::env::var_os("BARE_TICK").is_some() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
     }
 }
 

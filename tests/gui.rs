@@ -270,6 +270,12 @@ fn countdown_moves_with_the_clock() {
     gui.harness.step();
     let after = left(&gui);
     assert_ne!(before, after);
+    assert!(!after.contains(" s left"), "whole minutes while far from expiry: {after}");
+    // Close to expiry the countdown shows seconds.
+    gui.clock.advance(32 * 60);
+    gui.harness.step();
+    let near = left(&gui);
+    assert!(near.contains(" s left"), "{near}");
     gui.clock.advance(3600);
     gui.harness.step();
     assert!(gui.has_text("Expired"));

@@ -67,14 +67,31 @@ pub fn local(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// "1 h 04 min", "3 min 12 s", "42 s".
+/// Below this many seconds the countdown shows seconds; above it whole minutes, so an
+/// idle window with a fresh token repaints once a minute instead of every second.
+pub const SECONDS_BELOW: i64 = 600;
+
+/// "1 h 04 min", "54 min", "9 min 12 s", "42 s".
 pub fn countdown(secs: i64) -> String {
     let s = secs.max(0);
     match s {
         s if s >= 3600 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+        s if s >= SECONDS_BELOW => format!("{} min", s / 60),
         s if s >= 60 => format!("{} min {:02} s", s / 60, s % 60),
         s => format!("{s} s"),
     }
+}
+
+/// How long until [`countdown`]'s text for `secs` changes: the next repaint it needs.
+pub fn countdown_next_change(secs: i64) -> std::time::Duration {
+    let wait = if secs > SECONDS_BELOW {
+        // Whole minutes: the text changes when the count drops below a multiple of 60
+        // (or below the seconds threshold).
+        (secs % 60 + 1).min(secs - SECONDS_BELOW + 1)
+    } else {
+        1
+    };
+    std::time::Duration::from_secs(wait.max(1) as u64)
 }
 
 #[cfg(test)]
@@ -119,7 +136,23 @@ mod tests {
     #[test]
     fn countdown_formats() {
         assert_eq!(countdown(3840), "1 h 04 min");
+        assert_eq!(countdown(3245), "54 min");
+        assert_eq!(countdown(599), "9 min 59 s");
         assert_eq!(countdown(192), "3 min 12 s");
         assert_eq!(countdown(-5), "0 s");
+    }
+
+    #[test]
+    fn the_next_repaint_is_when_the_text_changes() {
+        use std::time::Duration;
+        for secs in [3845, 3240, 3239, 700, 601, 600, 42, 1] {
+            let wait = countdown_next_change(secs).as_secs() as i64;
+            assert_ne!(countdown(secs), countdown(secs - wait), "{secs} - {wait}");
+            if wait > 1 {
+                assert_eq!(countdown(secs), countdown(secs - wait + 1), "{secs} - {wait}");
+            }
+        }
+        assert_eq!(countdown_next_change(3845), Duration::from_secs(6));
+        assert_eq!(countdown_next_change(300), Duration::from_secs(1));
     }
 }

@@ -549,7 +549,7 @@ impl App {
         ui.add(egui::ProgressBar::new(fraction).desired_width(ui.available_width().min(480.0)));
         if left > 0 {
             ui.ctx()
-                .request_repaint_after(std::time::Duration::from_secs(1));
+                .request_repaint_after(super::claims::countdown_next_change(left));
         }
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
