@@ -270,7 +270,10 @@ fn countdown_moves_with_the_clock() {
     gui.harness.step();
     let after = left(&gui);
     assert_ne!(before, after);
-    assert!(!after.contains(" s left"), "whole minutes while far from expiry: {after}");
+    assert!(
+        !after.contains(" s left"),
+        "whole minutes while far from expiry: {after}"
+    );
     // Close to expiry the countdown shows seconds.
     gui.clock.advance(32 * 60);
     gui.harness.step();

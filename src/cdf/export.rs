@@ -88,22 +88,36 @@ fn py_str(value: &str) -> String {
 }
 
 /// A cognite-sdk `CogniteClient` for the profile. Its `Token` credential is a callable
-/// that runs `cdf-signin token`, so the SDK gets a fresh (cached or refreshed) token
-/// each time it asks, and no secret ever sits in the notebook.
+/// that runs `cdf-signin token`, so the SDK gets a fresh (cached or renewed) token when
+/// it needs one, and no secret ever sits in the notebook. The SDK asks for the token
+/// twice per request, so the answer is kept until a minute before it expires; a failure
+/// raises cdf-signin's own message (say, "not signed in" with its hint).
 pub fn python_snippet(profile: &str, env: &ProjectEnv<'_>, program: &str) -> String {
     format!(
-        r#"import subprocess
+        r#"import json
+import subprocess
+import time
 
 from cognite.client import ClientConfig, CogniteClient
 from cognite.client.credentials import Token
 
+_cdf_token = {{"value": "", "expires_at": 0.0}}
+
 
 def cdf_token() -> str:
-    # cdf-signin serves a cached token or refreshes it; the SDK calls this per request.
-    return subprocess.run(
-        [{program}, "token", "--profile", {profile}],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()
+    """A valid access token from cdf-signin (cached, renewed, or newly signed in)."""
+    if time.time() < _cdf_token["expires_at"] - 60:
+        return _cdf_token["value"]
+    result = subprocess.run(
+        [{program}, "token", "--profile", {profile}, "--json"],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip())
+    answer = json.loads(result.stdout)
+    _cdf_token["value"] = answer["access_token"]
+    _cdf_token["expires_at"] = time.time() + (answer["expires_in"] or 0)
+    return _cdf_token["value"]
 
 
 client = CogniteClient(
@@ -167,7 +181,8 @@ mod tests {
     #[test]
     fn python_snippet_escapes_and_calls_the_cli() {
         let s = python_snippet("dev", &ENV, "/opt/c\"s/cdf-signin");
-        assert!(s.contains(r#"["/opt/c\"s/cdf-signin", "token", "--profile", "dev"]"#));
+        assert!(s.contains(r#"["/opt/c\"s/cdf-signin", "token", "--profile", "dev", "--json"]"#));
+        assert!(s.contains("raise RuntimeError(result.stderr.strip())"));
         assert!(s.contains(r#"project="it's-mine""#));
         assert!(s.contains("credentials=Token(cdf_token)"));
     }

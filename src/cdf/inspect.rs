@@ -116,6 +116,25 @@ impl Inspection {
         }
     }
 
+    /// One plain sentence about `project`, for people.
+    pub fn verdict_sentence(&self, project: &str) -> String {
+        match self.verdict(project) {
+            Verdict::Reachable => format!("{project} is reachable with this token"),
+            Verdict::Unreachable { others } if others.is_empty() => {
+                format!("{project} is NOT reachable: this token reaches no project at all")
+            }
+            Verdict::Unreachable { others } => format!(
+                "{project} is NOT reachable with this token; did you mean {}?",
+                others
+                    .iter()
+                    .take(3)
+                    .map(|o| format!("'{o}'"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        }
+    }
+
     /// Capabilities grouped by ACL name, ACLs sorted, each group in CDF's order.
     pub fn by_acl(&self) -> Vec<(&str, Vec<&Capability>)> {
         let mut groups: Vec<(&str, Vec<&Capability>)> = Vec::new();

@@ -86,30 +86,11 @@ pub fn inspection_json(name: &str, p: &Profile, i: &Inspection) -> Value {
     })
 }
 
-/// One plain sentence about the profile's project, for people.
-pub fn verdict_sentence(project: &str, i: &Inspection) -> String {
-    match i.verdict(project) {
-        Verdict::Reachable => format!("{project} is reachable with this token"),
-        Verdict::Unreachable { others } if others.is_empty() => {
-            format!("{project} is NOT reachable: this token reaches no project at all")
-        }
-        Verdict::Unreachable { others } => format!(
-            "{project} is NOT reachable with this token; did you mean {}?",
-            others
-                .iter()
-                .take(3)
-                .map(|o| format!("'{o}'"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-    }
-}
-
 fn inspection_text(name: &str, p: &Profile, i: &Inspection) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Profile:   {name} ({} at {})", p.project, p.base_url());
     let _ = writeln!(out, "Subject:   {}", i.subject);
-    let _ = writeln!(out, "Project:   {}", verdict_sentence(&p.project, i));
+    let _ = writeln!(out, "Project:   {}", i.verdict_sentence(&p.project));
     let projects: Vec<String> = i
         .projects
         .iter()

@@ -149,7 +149,11 @@ mod tests {
             let wait = countdown_next_change(secs).as_secs() as i64;
             assert_ne!(countdown(secs), countdown(secs - wait), "{secs} - {wait}");
             if wait > 1 {
-                assert_eq!(countdown(secs), countdown(secs - wait + 1), "{secs} - {wait}");
+                assert_eq!(
+                    countdown(secs),
+                    countdown(secs - wait + 1),
+                    "{secs} - {wait}"
+                );
             }
         }
         assert_eq!(countdown_next_change(3845), Duration::from_secs(6));

@@ -142,13 +142,14 @@ impl Editor {
             errors.insert("flow", "choose how this profile signs in".into());
             return Err(errors);
         };
-        for (key, value) in [
-            ("cluster", &self.cluster),
-            ("project", &self.project),
-            ("tenant id", &self.tenant_id),
-            ("client id", &self.client_id),
+        let api_key = flow == Flow::ApiKey;
+        for (key, value, needed) in [
+            ("cluster", &self.cluster, true),
+            ("project", &self.project, true),
+            ("tenant id", &self.tenant_id, !api_key),
+            ("client id", &self.client_id, !api_key),
         ] {
-            if value.trim().is_empty() {
+            if needed && value.trim().is_empty() {
                 errors.insert(key, format!("the {key} is required"));
             }
         }
@@ -165,13 +166,26 @@ impl Editor {
         let p = Profile {
             cluster: self.cluster.trim().to_string(),
             project: self.project.trim().to_string(),
-            tenant_id: self.tenant_id.trim().to_string(),
-            client_id: self.client_id.trim().to_string(),
+            // An API key has no identity provider: its fields are hidden and not kept.
+            tenant_id: if api_key {
+                String::new()
+            } else {
+                self.tenant_id.trim().to_string()
+            },
+            client_id: if api_key {
+                String::new()
+            } else {
+                self.client_id.trim().to_string()
+            },
             flow,
-            authority: opt(&self.authority),
+            authority: opt(&self.authority).filter(|_| !api_key),
             base_url: opt(&self.base_url),
-            token_url: opt(&self.token_url),
-            scopes: self.scopes.split_whitespace().map(str::to_string).collect(),
+            token_url: opt(&self.token_url).filter(|_| !api_key),
+            scopes: if api_key {
+                vec![]
+            } else {
+                self.scopes.split_whitespace().map(str::to_string).collect()
+            },
             audience: None,
             port: if flow == Flow::Interactive {
                 port
@@ -211,12 +225,16 @@ impl Editor {
             errors.insert("certificate", e.to_string());
         }
         let secret = opt(&self.secret).map(Secret::new);
-        let needs_secret = flow == Flow::ClientCredentials && p.certificate.is_none();
+        let needs_secret = api_key || (flow == Flow::ClientCredentials && p.certificate.is_none());
         if needs_secret && secret.is_none() && self.original.is_none() {
-            errors.insert(
-                "client secret",
-                "enter the client secret (or a certificate and key)".into(),
-            );
+            if api_key {
+                errors.insert("api key", "enter the API key".into());
+            } else {
+                errors.insert(
+                    "client secret",
+                    "enter the client secret (or a certificate and key)".into(),
+                );
+            }
         }
         if errors.is_empty() {
             Ok((
@@ -290,7 +308,12 @@ impl Editor {
                 );
                 ui.label("Sign-in flow");
                 ui.horizontal(|ui| {
-                    for flow in [Flow::Interactive, Flow::DeviceCode, Flow::ClientCredentials] {
+                    for flow in [
+                        Flow::Interactive,
+                        Flow::DeviceCode,
+                        Flow::ClientCredentials,
+                        Flow::ApiKey,
+                    ] {
                         let label = match flow {
                             Flow::Interactive => "Interactive (browser)",
                             Flow::DeviceCode => "Device code",
@@ -340,23 +363,33 @@ impl Editor {
                     "your CDF project",
                     false,
                 );
-                self.field(
-                    ui,
-                    "Tenant id",
-                    "tenant id",
-                    FieldRef::Tenant,
-                    "GUID or contoso.onmicrosoft.com",
-                    false,
-                );
-                self.field(
-                    ui,
-                    "Client id",
-                    "client id",
-                    FieldRef::Client,
-                    "the app registration's application id",
-                    false,
-                );
+                if self.flow != Some(Flow::ApiKey) {
+                    self.field(
+                        ui,
+                        "Tenant id",
+                        "tenant id",
+                        FieldRef::Tenant,
+                        "GUID or contoso.onmicrosoft.com",
+                        false,
+                    );
+                    self.field(
+                        ui,
+                        "Client id",
+                        "client id",
+                        FieldRef::Client,
+                        "the app registration's application id",
+                        false,
+                    );
+                }
                 match self.flow {
+                    Some(Flow::ApiKey) => {
+                        let hint = if self.original.is_some() {
+                            "leave empty to keep the stored key"
+                        } else {
+                            "stored in the OS keyring"
+                        };
+                        self.field(ui, "API key", "api key", FieldRef::Secret, hint, true);
+                    }
                     Some(Flow::ClientCredentials) => {
                         let hint = if self.original.is_some() {
                             "leave empty to keep the stored secret"

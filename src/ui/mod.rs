@@ -1,6 +1,7 @@
 //! The desktop window (eframe/egui). It holds view state only: profiles, tokens and
 //! secrets live in the session and stores, reached through the [`worker`].
 
+mod access;
 pub mod claims;
 pub mod clipboard;
 pub mod editor;
@@ -19,6 +20,7 @@ use crate::auth::SignInPrompt;
 use crate::paths::Paths;
 use crate::profile::{Flow, ProfileFile};
 use crate::token::{Clock, SystemClock, TokenSet};
+pub use access::{ImportDialog, Tab};
 use clipboard::Clipboard;
 use editor::Editor;
 use worker::{Command, Event, UiError, Worker};
@@ -119,6 +121,12 @@ pub struct App {
     pub toasts: Vec<Toast>,
     copied: Option<Copied>,
     applied_theme: Option<ThemeChoice>,
+    /// What CDF said about each profile's credentials (Verify).
+    pub access: HashMap<String, Result<crate::cdf::Access, UiError>>,
+    pub verifying: HashSet<String>,
+    pub tab: Tab,
+    pub access_filter: String,
+    pub import: Option<ImportDialog>,
 }
 
 /// What the window needs from outside; tests pass a recording clipboard and a clock.
@@ -159,6 +167,11 @@ impl App {
             toasts: Vec::new(),
             copied: None,
             applied_theme: None,
+            access: HashMap::new(),
+            verifying: HashSet::new(),
+            tab: Tab::default(),
+            access_filter: String::new(),
+            import: None,
         }
     }
 
@@ -276,6 +289,30 @@ impl App {
                 }
                 self.toast(format!("Deleted profile {name}"));
             }
+            Event::Access { profile, result } => {
+                self.verifying.remove(&profile);
+                self.access.insert(profile, result);
+            }
+            Event::Added { name, project } => {
+                self.toast(format!("Added profile {name} for project {project}"));
+            }
+            Event::Imported { name, notes } => {
+                self.import = None;
+                self.select(&name);
+                let mut text = format!("Imported profile {name}");
+                for n in notes {
+                    text.push_str(&format!("; {n}"));
+                }
+                self.toast(text);
+            }
+            Event::ImportFailed(error) => match &mut self.import {
+                Some(dialog) => {
+                    dialog.busy = false;
+                    dialog.error = Some(error);
+                }
+                None => self.global_error = Some(error),
+            },
+            Event::CopySecret { text, what } => self.copy_secret(text.expose(), &what),
             Event::Failed {
                 profile,
                 error,
@@ -407,6 +444,7 @@ impl eframe::App for App {
         }
         self.apply_theme(ctx);
         self.shortcuts(ctx);
+        self.dropped_files(ctx);
         let now = self.now();
         self.toasts.retain(|t| t.until > now);
         // Wake only when something is due: no continuous repainting while idle.

@@ -28,6 +28,7 @@ impl App {
             .show(ui, |ui| self.sidebar(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         self.confirm_delete_dialog(ui.ctx());
+        self.import_dialog(ui.ctx());
         self.draw_toasts(ui.ctx());
     }
 
@@ -88,6 +89,13 @@ impl App {
             if ui.button("Add profile").clicked() {
                 self.editor = Some(Editor::new());
                 self.screen = Screen::Editor;
+            }
+            if ui
+                .button("Import .env")
+                .on_hover_text("Make a profile from a cognite-toolkit .env file")
+                .clicked()
+            {
+                self.import = Some(super::ImportDialog::new());
             }
         });
         let label = ui.label("Filter profiles");
@@ -154,6 +162,14 @@ impl App {
             .get(name)
             .is_some_and(|t| t.seconds_left(self.now()) > 0);
         let mut text = format!("    {name}");
+        if self
+            .profiles
+            .profiles
+            .get(name)
+            .is_some_and(|p| p.flow == Flow::ApiKey)
+        {
+            text.push_str("  (legacy)");
+        }
         if is_default {
             text.push_str("  (default)");
         }
@@ -291,6 +307,9 @@ impl App {
             self.errors.remove(&name);
         }
         ui.add_space(6.0);
+        if profile.flow == Flow::ApiKey {
+            return self.api_key_view(ui, &name, &profile);
+        }
         if let Some(state) = self.sign_ins.get(&name).cloned() {
             self.sign_in_panel(ui, &name, &profile, &state);
         } else if let Some(tokens) = self.tokens.get(&name).cloned() {
@@ -339,13 +358,20 @@ impl App {
                 if ui.button("Edit").clicked() {
                     self.open_editor(name, false);
                 }
+                if ui
+                    .add_enabled(!self.verifying.contains(name), egui::Button::new("Verify"))
+                    .on_hover_text("Ask CDF what this profile's token may do")
+                    .clicked()
+                {
+                    self.verify(name);
+                }
             });
         });
         ui.separator();
     }
 
     /// Draws an error with its hint and details; returns true when dismissed.
-    fn error_banner(&mut self, ui: &mut egui::Ui, err: &UiError) -> bool {
+    pub(super) fn error_banner(&mut self, ui: &mut egui::Ui, err: &UiError) -> bool {
         let mut dismissed = false;
         let fill = if ui.visuals().dark_mode {
             Color32::from_rgb(70, 25, 25)
@@ -591,6 +617,10 @@ impl App {
                 self.send(Command::SignOut(name.to_string()));
             }
         });
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("For scripts:");
+            self.script_buttons(ui, name, p, tokens);
+        });
         if p.flow == Flow::ClientCredentials || tokens.refresh_token.is_some() {
             let mut auto = self.settings.auto_refresh_for(name);
             if ui
@@ -601,9 +631,14 @@ impl App {
             }
         }
         ui.separator();
-        match jwt {
-            Some(jwt) => claims_table(ui, &jwt),
-            None => {
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, super::Tab::Claims, "Claims");
+            ui.selectable_value(&mut self.tab, super::Tab::Access, "Access");
+        });
+        match (self.tab, jwt) {
+            (super::Tab::Access, _) => self.access_tab(ui, name, p),
+            (super::Tab::Claims, Some(jwt)) => claims_table(ui, &jwt),
+            (super::Tab::Claims, None) => {
                 ui.weak("The access token is not a JWT, so it has no claims to show.");
             }
         }

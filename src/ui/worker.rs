@@ -43,6 +43,17 @@ pub enum Command {
     },
     DeleteProfile(String),
     SetDefault(String),
+    /// Ask CDF what the profile's token (or API key) may do.
+    Verify(String),
+    /// A profile like `from` for another project its token reaches.
+    AddForProject {
+        from: String,
+        project: String,
+    },
+    /// Import a cognite-toolkit `.env` file as a profile.
+    ImportEnv(std::path::PathBuf),
+    /// Fetch an API-key profile's key from the keyring, to copy it.
+    CopyApiKey(String),
 }
 
 /// Something the person should read about a failure: the one-line message, a hint, and
@@ -108,6 +119,27 @@ impl From<SessionError> for UiError {
     }
 }
 
+impl From<crate::cdf::AccessError> for UiError {
+    fn from(e: crate::cdf::AccessError) -> UiError {
+        match e {
+            crate::cdf::AccessError::Session(s) => s.into(),
+            crate::cdf::AccessError::Cdf(c) => UiError {
+                hint: c.hint(),
+                ..UiError::plain(c.to_string())
+            },
+        }
+    }
+}
+
+impl From<crate::provision::ProvisionError> for UiError {
+    fn from(e: crate::provision::ProvisionError) -> UiError {
+        UiError {
+            hint: e.hint(),
+            ..UiError::plain(e.to_string())
+        }
+    }
+}
+
 impl From<ProfileError> for UiError {
     fn from(e: ProfileError) -> UiError {
         UiError {
@@ -130,6 +162,27 @@ pub enum Event {
     SignedOut(String),
     Saved(String),
     Deleted(String),
+    /// What CDF said about a profile's credentials.
+    Access {
+        profile: String,
+        result: Result<crate::cdf::Access, UiError>,
+    },
+    /// A profile added for another project (Add profile for project X).
+    Added {
+        name: String,
+        project: String,
+    },
+    /// A `.env` imported as profile `name`, with remarks for the person.
+    Imported {
+        name: String,
+        notes: Vec<String>,
+    },
+    ImportFailed(UiError),
+    /// A secret fetched to be copied (an API key).
+    CopySecret {
+        text: Secret,
+        what: String,
+    },
     /// A failed operation on a profile (`None`: not tied to one).
     Failed {
         profile: Option<String>,
@@ -320,6 +373,42 @@ fn handle(shared: &Shared, command: Command) {
                 Err(e) => shared.fail(Some(&name), e, false),
             }
         }
+        Command::Verify(name) => {
+            let result = shared.profile(&name).and_then(|p| {
+                crate::cdf::check_access(&shared.session, &name, &p).map_err(UiError::from)
+            });
+            // Checking may have renewed the token: show what is cached now.
+            if let Ok(Some(t)) = shared.session.cached(&name) {
+                shared.emit(Event::Cached(name.clone(), Some(t)));
+            }
+            shared.emit(Event::Access {
+                profile: name,
+                result,
+            });
+        }
+        Command::AddForProject { from, project } => {
+            match add_for_project(shared, &from, &project) {
+                Ok(name) => {
+                    shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
+                    shared.emit(Event::Added { name, project });
+                }
+                Err(e) => shared.fail(Some(&from), e, false),
+            }
+        }
+        Command::ImportEnv(path) => match import_env(shared, &path) {
+            Ok((name, notes)) => {
+                shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
+                shared.emit(Event::Imported { name, notes });
+            }
+            Err(e) => shared.emit(Event::ImportFailed(e)),
+        },
+        Command::CopyApiKey(name) => match shared.session.api_key(&name) {
+            Ok(key) => shared.emit(Event::CopySecret {
+                text: key,
+                what: "the API key".into(),
+            }),
+            Err(e) => shared.fail(Some(&name), e.into(), false),
+        },
         Command::SetDefault(name) => {
             let result = shared.store.update(|f| {
                 f.get(&name)?;
@@ -367,6 +456,56 @@ fn sign_in(shared: &Shared, name: String) {
     }
 }
 
+fn add_for_project(shared: &Shared, from: &str, project: &str) -> Result<String, UiError> {
+    let source = shared.profile(from)?;
+    let file = shared.store.load()?;
+    // The project's own name, or with the source's name in front when that is taken.
+    let mut name = crate::cdf::name_for_project(project);
+    if file.profiles.contains_key(&name) {
+        name = crate::cdf::name_for_project(&format!("{from}-{project}"));
+    }
+    let profile = crate::cdf::profile_for_project(&source, project);
+    let secret = crate::provision::secret_of(shared.session.secrets(), from, &source)
+        .map_err(|e| UiError::from(SessionError::from(e)))?;
+    crate::provision::create(
+        &shared.store,
+        shared.session.secrets(),
+        &name,
+        &profile,
+        secret.as_ref().map(|(k, s)| (*k, s)),
+    )?;
+    Ok(name)
+}
+
+fn import_env(shared: &Shared, path: &std::path::Path) -> Result<(String, Vec<String>), UiError> {
+    use crate::cdf::dotenv;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UiError::plain(format!("cannot read {}: {e}", path.display())))?;
+    let vars =
+        dotenv::parse(&text).map_err(|e| UiError::plain(format!("{}: {e}", path.display())))?;
+    let imported = dotenv::to_profile(&|k| vars.get(k).cloned(), None)
+        .map_err(|e| UiError::plain(e.to_string()))?;
+    let mut name = imported.name.clone();
+    let file = shared.store.load()?;
+    // Importing the same project twice gives a second name, not an error.
+    let mut n = 2;
+    while file.profiles.contains_key(&name) {
+        name = format!("{}-{n}", imported.name);
+        n += 1;
+    }
+    crate::provision::create(
+        &shared.store,
+        shared.session.secrets(),
+        &name,
+        &imported.profile,
+        imported
+            .secret
+            .as_ref()
+            .map(|s| (SecretKind::ClientSecret, s)),
+    )?;
+    Ok((name, imported.notes))
+}
+
 fn save(
     shared: &Shared,
     name: &str,
@@ -377,17 +516,22 @@ fn save(
     crate::profile::validate_name(name)?;
     profile.validate()?;
     let keyring = KeyringStore::from_env();
+    let kind = if profile.flow == crate::profile::Flow::ApiKey {
+        SecretKind::ApiKey
+    } else {
+        SecretKind::ClientSecret
+    };
     if let Some(secret) = &secret {
         keyring
-            .set(name, SecretKind::ClientSecret, secret)
+            .set(name, kind, secret)
             .map_err(|e| UiError::from(SessionError::from(e)))?;
     }
     let renamed_from = replaces.filter(|old| old != name);
     if let (Some(old), None) = (&renamed_from, &secret) {
-        // A renamed profile keeps its client secret.
-        if let Ok(Some(s)) = keyring.get(old, SecretKind::ClientSecret) {
+        // A renamed profile keeps its client secret (or API key).
+        if let Ok(Some(s)) = keyring.get(old, kind) {
             keyring
-                .set(name, SecretKind::ClientSecret, &s)
+                .set(name, kind, &s)
                 .map_err(|e| UiError::from(SessionError::from(e)))?;
         }
     }

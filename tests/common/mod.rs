@@ -4,6 +4,8 @@
 //! `tests/run.sh` starts; each test uses its own keyring service name.
 #![allow(dead_code)]
 
+pub mod cdf;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};

@@ -1,0 +1,389 @@
+//! CDF awareness in the window: the Access tab (what CDF says the token may do, with a
+//! filter and "Add profile for project X"), the legacy API-key view, script hand-offs
+//! (Copy as env, Copy Python snippet) and the Import .env dialog.
+
+use std::path::PathBuf;
+
+use eframe::egui::{self, Color32, RichText};
+
+use super::App;
+use super::worker::{Command, UiError};
+use crate::cdf::Access;
+use crate::cdf::export::{self, ProjectEnv, Shell};
+use crate::cdf::inspect::{Inspection, Verdict};
+use crate::profile::Profile;
+use crate::token::TokenSet;
+
+/// The tabs under a profile's token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Claims,
+    Access,
+}
+
+/// The Import .env dialog.
+#[derive(Debug, Clone, Default)]
+pub struct ImportDialog {
+    pub path: String,
+    pub error: Option<UiError>,
+    pub busy: bool,
+}
+
+impl ImportDialog {
+    pub fn new() -> ImportDialog {
+        // Where a toolkit project keeps it: the current directory.
+        let path = std::env::current_dir()
+            .map(|d| d.join(".env").display().to_string())
+            .unwrap_or_else(|_| ".env".into());
+        ImportDialog {
+            path,
+            ..Default::default()
+        }
+    }
+}
+
+fn green() -> Color32 {
+    Color32::from_rgb(34, 160, 80)
+}
+
+/// The program the Python snippet runs: this executable when it is cdf-signin, else the
+/// name on PATH.
+fn program() -> String {
+    std::env::current_exe()
+        .ok()
+        .filter(|p| {
+            p.file_stem()
+                .is_some_and(|s| s.to_string_lossy().starts_with("cdf-signin"))
+        })
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "cdf-signin".into())
+}
+
+impl App {
+    pub(super) fn verify(&mut self, name: &str) {
+        self.verifying.insert(name.to_string());
+        self.tab = Tab::Access;
+        self.send(Command::Verify(name.to_string()));
+    }
+
+    pub(super) fn start_import(&mut self, path: PathBuf) {
+        let dialog = self.import.get_or_insert_with(ImportDialog::new);
+        dialog.path = path.display().to_string();
+        dialog.busy = true;
+        dialog.error = None;
+        self.send(Command::ImportEnv(path));
+    }
+
+    /// Copy as env / Copy Python snippet, under the token's copy buttons.
+    pub(super) fn script_buttons(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &str,
+        p: &Profile,
+        tokens: &TokenSet,
+    ) {
+        let base_url = p.base_url();
+        let env = ProjectEnv {
+            project: &p.project,
+            cluster: &p.cluster,
+            base_url: &base_url,
+        };
+        if ui
+            .button("Copy as env")
+            .on_hover_text("CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN lines for a shell")
+            .clicked()
+        {
+            let text = export::env_lines(
+                &env,
+                Some((export::credential_var(false), tokens.access_token.expose())),
+                Shell::Sh,
+            );
+            self.copy_secret(&text, "the env lines");
+        }
+        if ui
+            .button("Copy Python snippet")
+            .on_hover_text(
+                "A CogniteClient that asks cdf-signin for a fresh token on every request",
+            )
+            .clicked()
+        {
+            let text = export::python_snippet(name, &env, &program());
+            self.copy_plain(&text, "the Python snippet");
+        }
+    }
+
+    /// A legacy API-key profile: no tokens, no sign-in; copy the key or check it.
+    pub(super) fn api_key_view(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Legacy API key").strong().size(18.0));
+            ui.weak("stored in the OS keyring");
+        });
+        ui.label("Older CDF projects accept an API key in the api-key header. It does not expire by itself; revoke it in CDF when it is no longer needed.");
+        ui.add_space(6.0);
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Copy API key").clicked() {
+                self.send(Command::CopyApiKey(name.to_string()));
+            }
+            let verifying = self.verifying.contains(name);
+            if ui
+                .add_enabled(!verifying, egui::Button::new("Verify key"))
+                .clicked()
+            {
+                self.verify(name);
+            }
+            if verifying {
+                ui.spinner();
+            }
+        });
+        ui.separator();
+        self.access_results(ui, name, p);
+    }
+
+    pub(super) fn access_tab(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
+        ui.horizontal(|ui| {
+            let verifying = self.verifying.contains(name);
+            if ui
+                .add_enabled(!verifying, egui::Button::new("Verify"))
+                .clicked()
+            {
+                self.verify(name);
+            }
+            if verifying {
+                ui.spinner();
+                ui.weak("Asking CDF...");
+            } else {
+                ui.weak("Asks CDF which projects and capabilities this token has.");
+            }
+        });
+        self.access_results(ui, name, p);
+    }
+
+    fn access_results(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
+        match self.access.get(name).cloned() {
+            None => {
+                ui.weak("Not checked yet.");
+            }
+            Some(Err(e)) => {
+                if self.error_banner(ui, &e) {
+                    self.access.remove(name);
+                }
+            }
+            Some(Ok(Access::ApiKey(status))) => {
+                let ok = status.logged_in && status.project == p.project;
+                let (text, color) = if ok {
+                    (format!("The key works for {}", p.project), green())
+                } else {
+                    (
+                        format!(
+                            "The key belongs to project '{}', not '{}'",
+                            status.project, p.project
+                        ),
+                        ui.visuals().warn_fg_color,
+                    )
+                };
+                ui.label(RichText::new(text).strong().color(color));
+                egui::Grid::new("login_status")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        ui.weak("User");
+                        ui.label(&status.user);
+                        ui.end_row();
+                        ui.weak("Project");
+                        ui.label(match status.project_id {
+                            Some(id) => format!("{} (id {id})", status.project),
+                            None => status.project.clone(),
+                        });
+                        ui.end_row();
+                        ui.weak("Logged in");
+                        ui.label(if status.logged_in { "yes" } else { "no" });
+                        ui.end_row();
+                    });
+            }
+            Some(Ok(Access::Token(i))) => self.inspection_view(ui, name, p, &i),
+        }
+    }
+
+    fn inspection_view(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile, i: &Inspection) {
+        let color = match i.verdict(&p.project) {
+            Verdict::Reachable => green(),
+            Verdict::Unreachable { .. } => ui.visuals().error_fg_color,
+        };
+        ui.label(
+            RichText::new(i.verdict_sentence(&p.project))
+                .strong()
+                .color(color),
+        );
+        ui.horizontal(|ui| {
+            ui.weak("Subject");
+            ui.monospace(&i.subject);
+        });
+        ui.add_space(4.0);
+        ui.strong(format!("Projects ({})", i.projects.len()));
+        let base_url = p.base_url();
+        egui::Grid::new("access_projects")
+            .num_columns(3)
+            .striped(true)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                for project in &i.projects {
+                    ui.monospace(&project.name);
+                    ui.weak(match project.groups.len() {
+                        0 => "no groups".to_string(),
+                        1 => format!("group {}", project.groups[0]),
+                        _ => format!("groups {}", project.groups.join(", ")),
+                    });
+                    let existing = self
+                        .profiles
+                        .profiles
+                        .iter()
+                        .find(|(_, q)| q.project == project.name && q.base_url() == base_url)
+                        .map(|(n, _)| n.clone());
+                    match existing {
+                        Some(n) if n == name => {
+                            ui.weak("this profile");
+                        }
+                        Some(n) => {
+                            if ui.link(format!("profile {n}")).clicked() {
+                                self.select(&n);
+                            }
+                        }
+                        None => {
+                            if ui
+                                .button(format!("Add profile for project {}", project.name))
+                                .clicked()
+                            {
+                                self.send(Command::AddForProject {
+                                    from: name.to_string(),
+                                    project: project.name.clone(),
+                                });
+                            }
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let label = ui.label("Filter capabilities");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.access_filter)
+                    .hint_text("ACL, action, scope or project")
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+        });
+        let needle = self.access_filter.clone();
+        let groups = i.by_acl();
+        let shown: usize = groups
+            .iter()
+            .map(|(_, caps)| caps.iter().filter(|c| c.matches(&needle)).count())
+            .sum();
+        ui.weak(format!(
+            "{shown} of {} capabilities in {} ACLs",
+            i.capabilities.len(),
+            groups.len()
+        ));
+        egui::ScrollArea::vertical()
+            .id_salt("capabilities")
+            .auto_shrink([false, true])
+            .max_height(ui.available_height() - 8.0)
+            .show(ui, |ui| {
+                egui::Grid::new("capabilities")
+                    .num_columns(4)
+                    .striped(true)
+                    .spacing([14.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.strong("ACL");
+                        ui.strong("Actions");
+                        ui.strong("Scope");
+                        ui.strong("Projects");
+                        ui.end_row();
+                        for (acl, caps) in &groups {
+                            let mut first = true;
+                            for cap in caps.iter().filter(|c| c.matches(&needle)) {
+                                if first {
+                                    ui.monospace(*acl);
+                                    first = false;
+                                } else {
+                                    ui.label("");
+                                }
+                                ui.label(cap.actions.join(", "));
+                                ui.label(cap.scope.to_string());
+                                let projects = cap.projects.to_string();
+                                if cap.applies_to(&p.project) {
+                                    ui.label(projects);
+                                } else {
+                                    ui.weak(projects);
+                                }
+                                ui.end_row();
+                            }
+                        }
+                    });
+            });
+    }
+
+    /// The Import .env window: a path, Import, and the error inline.
+    pub(super) fn import_dialog(&mut self, ctx: &egui::Context) {
+        let Some(mut dialog) = self.import.take() else {
+            return;
+        };
+        let mut open = true;
+        let mut import = None;
+        egui::Window::new("Import .env")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label("A cognite-toolkit .env file becomes a profile; its client secret goes to the OS keyring. You can also drop the file on the window.");
+                let label = ui.label("File");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut dialog.path)
+                            .desired_width(420.0)
+                            .hint_text("/path/to/.env"),
+                    )
+                    .labelled_by(label.id);
+                if let Some(e) = &dialog.error {
+                    ui.colored_label(ui.visuals().error_fg_color, &e.message);
+                    if let Some(h) = &e.hint {
+                        ui.weak(h);
+                    }
+                }
+                ui.horizontal(|ui| {
+                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if ui
+                        .add_enabled(!dialog.busy, egui::Button::new("Import"))
+                        .clicked()
+                        || (enter && !dialog.busy)
+                    {
+                        import = Some(PathBuf::from(dialog.path.trim()));
+                    }
+                    if dialog.busy {
+                        ui.spinner();
+                    }
+                });
+            });
+        if open {
+            self.import = Some(dialog);
+        }
+        if let Some(path) = import {
+            self.start_import(path);
+        }
+    }
+
+    /// A file dropped on the window is imported as a `.env`.
+    pub(super) fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.start_import(path);
+        }
+    }
+}
