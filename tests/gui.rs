@@ -401,3 +401,184 @@ fn tab_moves_focus_through_the_controls() {
     }
     assert!(seen.len() >= 8, "Tab visited only {seen:?}");
 }
+
+// ---- CDF awareness: Access tab, Verify, Add profile for project X, Import .env ----
+
+use common::cdf::{CdfApi, CdfOptions};
+
+/// A client-credentials profile against the fake CDF, signed in, in an open window.
+fn signed_in_against_cdf(env: &Env, idp: &Idp, cdf: &CdfApi) -> Gui {
+    cdf.add_cc_profile(env, idp, "svc", "cc-secret");
+    let mut gui = open(env);
+    gui.click("Get token");
+    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    gui
+}
+
+#[test]
+fn access_tab_verifies_filters_and_adds_a_profile_for_another_project() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
+    assert!(gui.has_text("Claims") && gui.has_label("Access"));
+    gui.click("Verify");
+    gui.wait("CDF's answer", |h| h.state().access.contains_key("svc"));
+    assert!(gui.has_text("my-project is reachable with this token"));
+    assert!(gui.has_text("assetsAcl"));
+    assert!(
+        gui.has_text("quantumAcl"),
+        "unknown ACLs are shown as they come"
+    );
+
+    gui.type_into("Filter capabilities", "quantum");
+    assert!(gui.has_text("quantumAcl"));
+    assert!(
+        !gui.has_text("assetsAcl"),
+        "the filter hides what does not match"
+    );
+    assert!(gui.has_text("1 of "), "a count of what is shown");
+
+    // One click makes a profile for another project the token reaches, secret included.
+    assert!(gui.has_label("Add profile for project sandbox"));
+    assert!(
+        !gui.has_label("Add profile for project my-project"),
+        "it has one"
+    );
+    gui.click("Add profile for project sandbox");
+    gui.wait("the new profile", |h| {
+        h.state().profiles.profiles.contains_key("sandbox")
+    });
+    assert_eq!(
+        gui.harness.state().profiles.profiles["sandbox"].project,
+        "sandbox"
+    );
+    assert_eq!(
+        env.keyring_lookup("sandbox", "client-secret").as_deref(),
+        Some("cc-secret")
+    );
+    assert!(!gui.has_label("Add profile for project sandbox"));
+}
+
+#[test]
+fn access_tab_says_when_the_project_is_out_of_reach() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start_with(
+        &idp,
+        CdfOptions {
+            projects: Some(vec!["publicdata".into(), "my-project-dev".into()]),
+            ..CdfOptions::default()
+        },
+    );
+    let env = Env::new();
+    let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
+    gui.click("Verify");
+    gui.wait("CDF's answer", |h| h.state().access.contains_key("svc"));
+    assert!(
+        gui.has_text("my-project is NOT reachable with this token; did you mean 'my-project-dev'")
+    );
+}
+
+#[test]
+fn copy_as_env_and_python_snippet() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
+    let token = gui.harness.state().tokens["svc"]
+        .access_token
+        .expose()
+        .to_string();
+    gui.click("Copy as env");
+    let text = gui.clipboard().unwrap();
+    assert!(text.contains("export CDF_PROJECT='my-project'"), "{text}");
+    assert!(text.contains(&format!("export CDF_TOKEN='{token}'")));
+    gui.click("Copy Python snippet");
+    let snippet = gui.clipboard().unwrap();
+    assert!(
+        snippet.contains(r#""token", "--profile", "svc", "--json""#),
+        "{snippet}"
+    );
+    assert!(snippet.contains("credentials=Token(cdf_token)"));
+    assert!(!snippet.contains(&token), "the snippet holds no token");
+}
+
+#[test]
+fn import_env_dialog_shows_errors_inline_then_imports() {
+    let env = Env::new();
+    let mut gui = open(&env);
+    gui.click("Import .env");
+    let set_path = |gui: &mut Gui, path: &std::path::Path| {
+        gui.harness.get_by_label("File").focus();
+        gui.harness.step();
+        gui.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        gui.harness
+            .get_by_label("File")
+            .type_text(&path.display().to_string());
+        gui.harness.step();
+    };
+    set_path(&mut gui, &common::fixture("env/broken-flow.env"));
+    gui.click("Import");
+    gui.wait("the error", |h| {
+        h.state().import.as_ref().is_some_and(|d| d.error.is_some())
+    });
+    assert!(gui.has_text("LOGIN_FLOW: 'telepathy' is not a login flow"));
+    assert!(!env.profiles_file().exists());
+
+    set_path(&mut gui, &common::fixture("env/cc-entra.env"));
+    gui.click("Import");
+    gui.wait("the imported profile", |h| {
+        h.state().selected.as_deref() == Some("my-project")
+    });
+    assert!(gui.harness.state().import.is_none(), "the dialog closes");
+    assert_eq!(
+        env.keyring_lookup("my-project", "client-secret").as_deref(),
+        Some("Zx8Q~sec'ret with spaces")
+    );
+}
+
+#[test]
+fn legacy_api_key_profile_is_labelled_verified_and_copied() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start_with(
+        &idp,
+        CdfOptions {
+            api_keys: vec!["k-123=old-project".into()],
+            ..CdfOptions::default()
+        },
+    );
+    let env = Env::new();
+    env.run_stdin(
+        &[
+            "profile",
+            "add",
+            "legacy",
+            "--flow",
+            "api-key",
+            "--cluster",
+            common::CLUSTER,
+            "--project",
+            "old-project",
+            "--base-url",
+            cdf.base_url(),
+            "--api-key-stdin",
+        ],
+        Some("k-123\n"),
+    )
+    .ok();
+    let mut gui = open(&env);
+    assert!(gui.has_text("(legacy)"));
+    assert!(gui.has_text("Legacy API key"));
+    assert!(!gui.has_label("Sign in"), "an API key has no sign-in");
+    gui.click("Verify key");
+    gui.wait("CDF's answer", |h| h.state().access.contains_key("legacy"));
+    assert!(gui.has_text("The key works for old-project"));
+    gui.click("Copy API key");
+    let start = Instant::now();
+    while gui.clipboard().as_deref() != Some("k-123") {
+        assert!(start.elapsed() < Duration::from_secs(20), "key not copied");
+        gui.harness.step();
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
