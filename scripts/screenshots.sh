@@ -55,12 +55,33 @@ echo wrong | "$bin" profile add c-broken "${common[@]}" --client-id cc-client --
 start_app
 shot signed-out 1
 click 338 114    # Get token
-shot token-view
+shot token-view 3
 click 60 153     # b-device in the sidebar
 sleep 0.5
 click 338 114    # Sign in
-shot device-code
+shot device-code 3
 click 60 175     # c-broken
 sleep 0.5
 click 338 114    # Get token
-shot error-banner
+shot error-banner 3
+kill "$app"
+
+# CDF awareness: a profile against the fake CDF API, verified, on the Access tab.
+mkfifo "$work/cdf.in"
+sleep 3600 >"$work/cdf.in" 2>/dev/null &
+pids+=($!)
+node tests/idp/cdf.mjs --issuer "$issuer" --api-key legacy-key=old-project <"$work/cdf.in" >"$work/cdf.out" 2>/dev/null &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$work/cdf.out" ] && break; sleep 0.1; done
+cdf_url=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["base_url"])' "$work/cdf.out")
+use_root cdf
+echo cc-secret | "$bin" profile add my-project --cluster testcluster --project my-project --tenant-id contoso.onmicrosoft.com \
+  --authority "$issuer" --base-url "$cdf_url" --client-id cc-client --flow client-credentials --client-secret-stdin >/dev/null 2>&1
+echo legacy-key | "$bin" profile add old-project --cluster testcluster --project old-project --base-url "$cdf_url" \
+  --flow api-key --api-key-stdin >/dev/null 2>&1
+"$bin" profile use my-project >/dev/null 2>&1
+start_app
+click 338 114    # Get token
+sleep 1.5
+click "${VERIFY_X:-919}" "${VERIFY_Y:-43}"    # Verify, in the profile's header
+shot access 2

@@ -421,7 +421,7 @@ fn access_tab_verifies_filters_and_adds_a_profile_for_another_project() {
     let cdf = CdfApi::start(&idp);
     let env = Env::new();
     let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
-    assert!(gui.has_text("Claims") && gui.has_label("Access"));
+    assert!(gui.has_label("Claims") && gui.has_label("Access"));
     gui.click("Verify");
     gui.wait("CDF's answer", |h| h.state().access.contains_key("svc"));
     assert!(gui.has_text("my-project is reachable with this token"));

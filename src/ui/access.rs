@@ -228,11 +228,15 @@ impl App {
             .show(ui, |ui| {
                 for project in &i.projects {
                     ui.monospace(&project.name);
-                    ui.weak(match project.groups.len() {
+                    // Group ids are long: the count here, the ids on hover.
+                    let groups = ui.weak(match project.groups.len() {
                         0 => "no groups".to_string(),
-                        1 => format!("group {}", project.groups[0]),
-                        _ => format!("groups {}", project.groups.join(", ")),
+                        1 => "1 group".to_string(),
+                        n => format!("{n} groups"),
                     });
+                    if !project.groups.is_empty() {
+                        groups.on_hover_text(format!("group ids: {}", project.groups.join(", ")));
+                    }
                     let existing = self
                         .profiles
                         .profiles
@@ -299,23 +303,36 @@ impl App {
                         ui.strong("Scope");
                         ui.strong("Projects");
                         ui.end_row();
+                        // Long actions and scopes wrap inside their columns.
+                        let wrapped = |ui: &mut egui::Ui, text: String, width: f32, weak: bool| {
+                            ui.scope(|ui| {
+                                ui.set_max_width(width);
+                                let text = if weak {
+                                    RichText::new(text).weak()
+                                } else {
+                                    RichText::new(text)
+                                };
+                                ui.add(egui::Label::new(text).wrap());
+                            });
+                        };
                         for (acl, caps) in &groups {
                             let mut first = true;
                             for cap in caps.iter().filter(|c| c.matches(&needle)) {
                                 if first {
-                                    ui.monospace(*acl);
+                                    ui.strong(*acl);
                                     first = false;
                                 } else {
                                     ui.label("");
                                 }
-                                ui.label(cap.actions.join(", "));
-                                ui.label(cap.scope.to_string());
-                                let projects = cap.projects.to_string();
-                                if cap.applies_to(&p.project) {
-                                    ui.label(projects);
-                                } else {
-                                    ui.weak(projects);
-                                }
+                                wrapped(ui, cap.actions.join(", "), 170.0, false);
+                                wrapped(ui, cap.scope.to_string(), 230.0, false);
+                                // Capabilities for other projects only are greyed out.
+                                wrapped(
+                                    ui,
+                                    cap.projects.to_string(),
+                                    140.0,
+                                    !cap.applies_to(&p.project),
+                                );
                                 ui.end_row();
                             }
                         }

@@ -141,8 +141,13 @@ impl App {
         for (name, p) in &self.profiles.profiles {
             let hay = format!("{name} {} {} {}", p.project, p.cluster, p.tenant_id).to_lowercase();
             if needle.is_empty() || hay.contains(&needle) {
+                let group = if p.flow == Flow::ApiKey {
+                    format!("{} · legacy API keys", p.cluster)
+                } else {
+                    format!("{} · {}", p.cluster, p.tenant_id)
+                };
                 groups
-                    .entry(format!("{} · {}", p.cluster, p.tenant_id))
+                    .entry(group)
                     .or_default()
                     .push(name.clone());
             }
@@ -689,7 +694,6 @@ impl App {
 }
 
 fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
-    ui.strong("Claims");
     egui::ScrollArea::vertical()
         .auto_shrink([false, true])
         .max_height(ui.available_height() - 40.0)
