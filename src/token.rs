@@ -63,6 +63,12 @@ impl ManualClock {
             *t += chrono::Duration::seconds(secs);
         }
     }
+
+    pub fn set(&self, to: DateTime<Utc>) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = to;
+        }
+    }
 }
 
 impl Clock for ManualClock {

@@ -582,3 +582,36 @@ fn legacy_api_key_profile_is_labelled_verified_and_copied() {
         std::thread::sleep(Duration::from_millis(25));
     }
 }
+
+#[test]
+fn a_short_lived_token_is_renewed_once_not_in_a_loop() {
+    // Six-second tokens: far shorter than the usual five-minute renewal margin. The
+    // session checks expiry on the real clock, so the window's clock follows it here.
+    let idp = Idp::start_with(&[("IDP_ACCESS_TOKEN_TTL", "6")]);
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let mut gui = open(&env);
+    gui.clock.set(chrono::Utc::now());
+    gui.click("Get token");
+    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    let run_for = |gui: &mut Gui, secs: f64| {
+        let until = Instant::now() + Duration::from_secs_f64(secs);
+        while Instant::now() < until {
+            gui.clock.set(chrono::Utc::now());
+            gui.harness.step();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    // A token that has just arrived is not due, however short its life.
+    run_for(&mut gui, 1.0);
+    assert_eq!(
+        idp.count("token"),
+        1,
+        "renewed a token that had just arrived"
+    );
+    // Past half its lifetime it is renewed, and then not again right away.
+    run_for(&mut gui, 4.5);
+    assert_eq!(idp.count("token"), 2, "renewed once past half its lifetime");
+    run_for(&mut gui, 2.0);
+    assert_eq!(idp.count("token"), 2, "no renewal storm");
+}

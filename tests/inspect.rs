@@ -41,7 +41,10 @@ fn inspect_shows_projects_and_capabilities_including_unknown_ones() {
         .iter()
         .find(|c| c["acl"] == "quantumAcl")
         .expect("unknown ACL kept");
-    assert!(quantum["actions"].to_string().contains("ENTANGLE"), "{quantum}");
+    assert!(
+        quantum["actions"].to_string().contains("ENTANGLE"),
+        "{quantum}"
+    );
     assert_eq!(quantum["scope"]["kind"], "superpositionScope");
     assert!(
         caps.iter()

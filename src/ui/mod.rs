@@ -28,8 +28,26 @@ use worker::{Command, Event, UiError, Worker};
 /// The window's app id: the Wayland app id and X11 WM_CLASS, matched by the desktop entry.
 pub const APP_ID: &str = "cdf-signin";
 
-/// Tokens are renewed this long before they expire while the window is open.
+/// Tokens are renewed this long before they expire while the window is open (or half
+/// their lifetime before, for short-lived tokens: see [`renew_margin`]).
 pub const RENEW_BEFORE_SECS: i64 = 5 * 60;
+/// Never renew one profile automatically more often than this, whatever the provider
+/// hands out.
+const MIN_RENEW_INTERVAL_SECS: i64 = 30;
+
+/// How long before expiry a token is renewed: five minutes, but at most half its
+/// lifetime, so a token that lives five minutes or less is not "due" the moment it
+/// arrives (which would renew it in a loop).
+pub fn renew_margin(tokens: &TokenSet) -> i64 {
+    let lifetime = crate::token::Jwt::decode(tokens.access_token.expose())
+        .ok()
+        .and_then(|j| Some((j.time_claim("exp")? - j.time_claim("iat")?).num_seconds()))
+        .filter(|l| *l > 0);
+    match lifetime {
+        Some(l) => RENEW_BEFORE_SECS.min(l / 2),
+        None => RENEW_BEFORE_SECS,
+    }
+}
 /// After a failed background renewal, wait this long before trying again.
 const RETRY_AFTER_FAILURE_SECS: i64 = 60;
 
@@ -114,6 +132,8 @@ pub struct App {
     pub global_error: Option<UiError>,
     pub renewing: HashSet<String>,
     failed_renewal: HashMap<String, DateTime<Utc>>,
+    /// When each profile was last renewed automatically.
+    last_auto_renewal: HashMap<String, DateTime<Utc>>,
     pub filter: String,
     pub editor: Option<Editor>,
     pub confirm_delete: Option<String>,
@@ -160,6 +180,7 @@ impl App {
             global_error: None,
             renewing: HashSet::new(),
             failed_renewal: HashMap::new(),
+            last_auto_renewal: HashMap::new(),
             filter: String::new(),
             editor: None,
             confirm_delete: None,
@@ -357,18 +378,29 @@ impl App {
                 next = Some(next.map_or(wait, |n| n.min(wait)));
                 continue;
             }
-            let until_due = tokens.seconds_left(now) - RENEW_BEFORE_SECS;
-            if until_due <= 0 {
-                due.push(name.clone());
+            let margin = renew_margin(tokens);
+            let until_due = tokens.seconds_left(now) - margin;
+            let since_last = self
+                .last_auto_renewal
+                .get(name)
+                .map(|t| (now - *t).num_seconds());
+            if let Some(since) = since_last.filter(|s| *s < MIN_RENEW_INTERVAL_SECS) {
+                let wait = (MIN_RENEW_INTERVAL_SECS - since).max(until_due);
+                next = Some(next.map_or(wait, |n| n.min(wait)));
+            } else if until_due < 0 {
+                // Strictly less: `seconds_left` truncates, and the session must see less
+                // than `margin` left too, or it serves the cached token again.
+                due.push((name.clone(), margin));
             } else {
                 next = Some(next.map_or(until_due, |n| n.min(until_due)));
             }
         }
-        for name in due {
+        for (name, margin) in due {
             self.renewing.insert(name.clone());
+            self.last_auto_renewal.insert(name.clone(), now);
             self.send(Command::Renew {
                 profile: name,
-                min_valid_secs: RENEW_BEFORE_SECS,
+                min_valid_secs: margin,
                 force: false,
                 background: true,
             });

@@ -146,10 +146,7 @@ impl App {
                 } else {
                     format!("{} · {}", p.cluster, p.tenant_id)
                 };
-                groups
-                    .entry(group)
-                    .or_default()
-                    .push(name.clone());
+                groups.entry(group).or_default().push(name.clone());
             }
         }
         let mut rows = Vec::new();
@@ -562,7 +559,7 @@ impl App {
             .unwrap_or(3600);
         let (status, color) = if left <= 0 {
             ("Expired", ui.visuals().error_fg_color)
-        } else if left < super::RENEW_BEFORE_SECS {
+        } else if left < super::renew_margin(tokens) {
             ("Expiring", ui.visuals().warn_fg_color)
         } else {
             ("Valid", Color32::from_rgb(34, 160, 80))
