@@ -149,7 +149,12 @@ mod tests {
     fn shell_names() {
         assert_eq!("zsh".parse::<Shell>(), Ok(Shell::Sh));
         assert_eq!("pwsh".parse::<Shell>(), Ok(Shell::PowerShell));
-        assert!("cmd".parse::<Shell>().unwrap_err().contains("sh, fish or powershell"));
+        assert!(
+            "cmd"
+                .parse::<Shell>()
+                .unwrap_err()
+                .contains("sh, fish or powershell")
+        );
     }
 
     #[test]
