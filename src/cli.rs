@@ -54,6 +54,7 @@ pub enum Command {
     Claims {
         #[command(flatten)]
         select: Select,
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
@@ -67,6 +68,15 @@ pub enum Command {
     /// Manage profiles
     #[command(subcommand)]
     Profile(Box<ProfileCommand>),
+    /// Print a shell completion script on stdout (for packagers)
+    #[command(hide = true)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout (for packagers)
+    #[command(hide = true)]
+    Man,
 }
 
 #[derive(Args)]
@@ -117,12 +127,14 @@ pub enum ProfileCommand {
     Add(Box<AddArgs>),
     /// List profiles (* marks the default)
     List {
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
     /// Show a profile's effective settings (never its secrets)
     Show {
         name: String,
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
@@ -296,6 +308,18 @@ impl Ctx {
 }
 
 pub fn run(command: Command) -> CmdResult {
+    // These need no home directory, keyring or runtime: a build machine runs them.
+    match command {
+        Command::Completions { shell } => {
+            crate::generate::completions(shell, &mut std::io::stdout().lock());
+            return Ok(());
+        }
+        Command::Man => {
+            return crate::generate::man_page(&mut std::io::stdout().lock())
+                .map_err(|e| Failure::new(format!("cannot write the man page: {e}")));
+        }
+        _ => {}
+    }
     let ctx = Ctx::new()?;
     match command {
         Command::Login { select, timeout } => login(&ctx, &select, timeout),
@@ -322,6 +346,7 @@ pub fn run(command: Command) -> CmdResult {
         }
         Command::Profile(p) => profile_command(&ctx, *p),
         Command::Gui => crate::ui::run().map_err(Failure::new),
+        Command::Completions { .. } | Command::Man => Ok(()), // handled above
     }
 }
 
