@@ -28,6 +28,7 @@ impl App {
             .show(ui, |ui| self.sidebar(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         self.confirm_delete_dialog(ui.ctx());
+        self.about_window(ui.ctx());
         self.draw_toasts(ui.ctx());
     }
 
@@ -77,6 +78,9 @@ impl App {
                     } else {
                         Screen::Settings
                     };
+                }
+                if ui.button("About").clicked() {
+                    self.about_open = !self.about_open;
                 }
             });
         });
