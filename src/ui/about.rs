@@ -36,14 +36,14 @@ impl AboutInfo {
     /// The OS keyring this build talks to, in words.
     pub fn keyring(&self) -> String {
         let store = if cfg!(target_os = "linux") {
-            "the Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
+            "The Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
              in the kernel's user keyring (memory only)"
         } else if cfg!(target_os = "macos") {
-            "the macOS Keychain"
+            "The macOS Keychain"
         } else if cfg!(windows) {
-            "the Windows Credential Manager"
+            "The Windows Credential Manager"
         } else {
-            "the OS keyring"
+            "The OS keyring"
         };
         format!("{store}; service \"{}\"", self.keyring_service)
     }
