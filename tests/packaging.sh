@@ -60,9 +60,10 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Version)" = "$version-1" ] || fail "Version is '$(field Version)', Cargo.toml says $version"
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture is '$(field Architecture)'"
 field Depends | grep -q '^libc6 (>= ' || fail "Depends lacks libc6: '$(field Depends)'"
+# One package name a line (files, not `| grep -q`, which can SIGPIPE the writer under pipefail).
+field Recommends | tr ',|' '\n\n' | sed 's/ //g; s/(.*//' >"$work/recommends"
 for pkg in libgl1 libegl1 libx11-6 libxkbcommon0 libwayland-client0 xdg-utils gnome-keyring; do
-  field Recommends | tr ',|' '\n\n' | sed 's/ //g; s/(.*//' | grep -qx "$pkg" \
-    || fail "Recommends lacks $pkg: '$(field Recommends)'"
+  grep -qx "$pkg" "$work/recommends" || fail "Recommends lacks $pkg: '$(field Recommends)'"
 done
 
 # ---- file list -------------------------------------------------------------------------------
@@ -81,15 +82,16 @@ expected=(
   usr/share/doc/cdf-signin/copyright
 )
 dpkg-deb --contents "$deb" >"$work/contents"
-listed() { awk '{print $1, $6}' "$work/contents" | sed 's| \./| |'; }
+# "mode path" a line, paths without the leading ./ (the root directory, if listed, is dropped)
+awk '{sub(/^\.\//, "", $6); if ($6 != "") print $1, $6}' "$work/contents" >"$work/listed"
 for f in "${expected[@]}"; do
-  listed | grep -q " $f\$" || fail "the .deb lacks /$f"
+  awk -v f="$f" '$2 == f {found = 1} END {exit !found}' "$work/listed" || fail "the .deb lacks /$f"
 done
-listed | grep -qx -- "-rwxr-xr-x usr/bin/cdf-signin" || fail "/usr/bin/cdf-signin is not mode 755"
+awk '$2 == "usr/bin/cdf-signin" && $1 == "-rwxr-xr-x" {ok = 1} END {exit !ok}' "$work/listed" \
+  || fail "/usr/bin/cdf-signin is not mode 755"
 # Nothing outside /usr (no stray files in / or /etc).
-if awk '{print $6}' "$work/contents" | grep -v '^\./usr/' | grep -v '^\./$' | grep -q .; then
-  fail "files outside /usr: $(awk '{print $6}' "$work/contents" | grep -v '^\./usr/' | tr '\n' ' ')"
-fi
+awk '$2 !~ /^usr\// {print $2}' "$work/listed" >"$work/outside"
+[ ! -s "$work/outside" ] || fail "files outside /usr: $(tr '\n' ' ' <"$work/outside")"
 step "control fields and ${#expected[@]} files are as expected"
 
 # ---- install ---------------------------------------------------------------------------------
@@ -168,6 +170,5 @@ esac
 for f in "${expected[@]}"; do
   [ ! -e "/$f" ] || fail "/$f is still there after dpkg -r"
 done
-! command -v cdf-signin >/dev/null || fail "cdf-signin is still on PATH after dpkg -r: $(command -v cdf-signin)"
 step "removed; all files gone"
 step "OK ($(( $(date +%s) - t0 )) s)"
