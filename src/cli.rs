@@ -345,8 +345,26 @@ pub fn run(command: Command) -> CmdResult {
             Ok(())
         }
         Command::Profile(p) => profile_command(&ctx, *p),
-        Command::Gui => crate::ui::run().map_err(Failure::new),
+        Command::Gui => crate::ui::run().map_err(window_failure),
         Command::Completions { .. } | Command::Man => Ok(()), // handled above
+    }
+}
+
+/// The window's libraries are loaded at run time (winit, glutin): on a machine without
+/// them (a server, or the .deb installed without its Recommends) say what to install.
+fn window_failure(message: String) -> Failure {
+    let missing_library = message.contains("shared librar")
+        || message.contains("libGL")
+        || message.contains("libEGL");
+    let failure = Failure::new(message);
+    if missing_library {
+        failure.hint(
+            "the window needs OpenGL and X11 or Wayland libraries; on Debian or Ubuntu: \
+             sudo apt install libgl1 libegl1 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 \
+             libwayland-egl1 (the other commands work without them)",
+        )
+    } else {
+        failure
     }
 }
 
@@ -846,6 +864,18 @@ mod tests {
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn missing_window_libraries_get_a_hint() {
+        let f = window_failure(
+            "cannot open the window: winit EventLoopError: os error at x.rs:1: \
+             Failed to load one of xlib's shared libraries"
+                .into(),
+        );
+        assert!(f.hint.is_some_and(|h| h.contains("apt install libgl1")));
+        let f = window_failure("neither WAYLAND_DISPLAY nor DISPLAY is set.".into());
+        assert!(f.hint.is_none());
     }
 
     #[test]
