@@ -10,7 +10,7 @@ if [ -z "${CDF_SIGNIN_SHOTS_INNER:-}" ]; then
   exec env CDF_SIGNIN_SHOTS_INNER=1 bash tests/with-keyring.sh bash "$0"
 fi
 
-bin=$PWD/target/debug/cdf-signin
+bin=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/cdf-signin
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -64,6 +64,8 @@ click 60 175     # c-broken
 sleep 0.5
 click 338 114    # Get token
 shot error-banner 3
+click 895 12     # About, in the top bar
+shot about
 kill "$app"
 
 # CDF awareness: a profile against the fake CDF API, verified, on the Access tab.

@@ -56,6 +56,7 @@ pub enum Command {
     Claims {
         #[command(flatten)]
         select: Select,
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
@@ -84,6 +85,15 @@ pub enum Command {
     /// Manage profiles
     #[command(subcommand)]
     Profile(Box<ProfileCommand>),
+    /// Print a shell completion script on stdout (for packagers)
+    #[command(hide = true)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout (for packagers)
+    #[command(hide = true)]
+    Man,
 }
 
 #[derive(Args)]
@@ -137,12 +147,14 @@ pub enum ProfileCommand {
     Add(Box<AddArgs>),
     /// List profiles (* marks the default)
     List {
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
     /// Show a profile's effective settings (never its secrets)
     Show {
         name: String,
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
@@ -342,6 +354,18 @@ impl Ctx {
 }
 
 pub fn run(command: Command) -> CmdResult {
+    // These need no home directory, keyring or runtime: a build machine runs them.
+    match command {
+        Command::Completions { shell } => {
+            crate::generate::completions(shell, &mut std::io::stdout().lock());
+            return Ok(());
+        }
+        Command::Man => {
+            return crate::generate::man_page(&mut std::io::stdout().lock())
+                .map_err(|e| Failure::new(format!("cannot write the man page: {e}")));
+        }
+        _ => {}
+    }
     let ctx = Ctx::new()?;
     match command {
         Command::Login { select, timeout } => login(&ctx, &select, timeout),
@@ -369,7 +393,26 @@ pub fn run(command: Command) -> CmdResult {
         Command::Inspect { select, json } => cdf::inspect(&ctx, &select, json),
         Command::Env { select, shell } => cdf::env(&ctx, &select, &shell),
         Command::Profile(p) => profile_command(&ctx, *p),
-        Command::Gui => crate::ui::run().map_err(Failure::new),
+        Command::Gui => crate::ui::run().map_err(window_failure),
+        Command::Completions { .. } | Command::Man => Ok(()), // handled above
+    }
+}
+
+/// The window's libraries are loaded at run time (winit, glutin): on a machine without
+/// them (a server, or the .deb installed without its Recommends) say what to install.
+fn window_failure(message: String) -> Failure {
+    let missing_library = message.contains("shared librar")
+        || message.contains("libGL")
+        || message.contains("libEGL");
+    let failure = Failure::new(message);
+    if missing_library {
+        failure.hint(
+            "the window needs OpenGL and X11 or Wayland libraries; on Debian or Ubuntu: \
+             sudo apt install libgl1 libegl1 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 \
+             libwayland-egl1 (the other commands work without them)",
+        )
+    } else {
+        failure
     }
 }
 
@@ -940,6 +983,18 @@ mod tests {
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn missing_window_libraries_get_a_hint() {
+        let f = window_failure(
+            "cannot open the window: winit EventLoopError: os error at x.rs:1: \
+             Failed to load one of xlib's shared libraries"
+                .into(),
+        );
+        assert!(f.hint.is_some_and(|h| h.contains("apt install libgl1")));
+        let f = window_failure("neither WAYLAND_DISPLAY nor DISPLAY is set.".into());
+        assert!(f.hint.is_none());
     }
 
     #[test]

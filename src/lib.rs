@@ -6,6 +6,7 @@ pub mod cache;
 pub mod cdf;
 pub mod cli;
 pub mod fsutil;
+pub mod generate;
 pub mod paths;
 pub mod profile;
 pub mod provision;

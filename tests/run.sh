@@ -11,5 +11,8 @@ echo "== style: cargo fmt, clippy"
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 
+echo "== packaging: build the .deb, install it, check it, remove it"
+bash tests/packaging.sh
+
 echo "== tests (unit + integration against the test OpenID provider and a real keyring)"
 bash tests/with-keyring.sh cargo nextest run --locked --all-targets --no-fail-fast "$@"

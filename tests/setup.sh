@@ -13,7 +13,9 @@ die() { echo "setup: ERROR: $*" >&2; exit 1; }
 
 # ---- Debian packages --------------------------------------------------------------------
 packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils imagemagick libgl1-mesa-dri libegl1 libgl1 mesa-vulkan-drivers
-          ca-certificates curl xdg-utils python3 python3-venv)
+          ca-certificates curl xdg-utils python3 python3-venv
+          # tests/packaging.sh: cargo-deb's automatic Depends, the validators, man; icons
+          dpkg-dev desktop-file-utils appstream man-db librsvg2-bin)
 missing=()
 for p in "${packages[@]}"; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
@@ -79,10 +81,15 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   cargo nextest --version >/dev/null 2>&1 || die "cargo nextest still does not run after installing it"
 fi
 
+# ---- cargo-deb (tests/packaging.sh, packaging/build-deb.sh) --------------------------------
+source packaging/lib.sh
+ensure_cargo_deb
+
 # ---- everything there? --------------------------------------------------------------------
 absent=()
 for tool in chromium gnome-keyring-daemon dbus-daemon dbus-send secret-tool node npm Xvfb xdotool \
-            xwininfo import identify curl xdg-open; do
+            xwininfo import identify curl xdg-open \
+            dpkg-deb dpkg-shlibdeps desktop-file-validate appstreamcli man rsvg-convert python3; do
   command -v "$tool" >/dev/null || absent+=("$tool")
 done
 [ ${#absent[@]} -eq 0 ] || die "still missing after installing: ${absent[*]}"

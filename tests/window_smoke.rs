@@ -1,5 +1,7 @@
 //! The real binary in a real X server: Xvfb on a free display, a config with two
-//! profiles; the window must appear with our WM_CLASS and draw something.
+//! profiles; the window must appear with the WM_CLASS that the desktop entry's
+//! StartupWMClass names (so the desktop groups the window under its launcher), carry our
+//! icon, and draw something.
 
 mod common;
 
@@ -44,6 +46,36 @@ fn start_xvfb() -> (Killed, String) {
     (Killed(child), format!(":{}", number.trim()))
 }
 
+/// A key's value in `packaging/linux/cdf-signin.desktop`.
+fn desktop_entry(key: &str) -> String {
+    let path = common::repo().join("packaging/linux/cdf-signin.desktop");
+    let text = std::fs::read_to_string(&path).expect("read the desktop entry");
+    text.lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+        .unwrap_or_else(|| panic!("{} has no {key}=", path.display()))
+        .trim()
+        .to_string()
+}
+
+/// The class part of `WM_CLASS(STRING) = "instance", "class"`.
+fn wm_class(xprop: &str) -> Option<String> {
+    let (_, values) = xprop.split_once(" = ")?;
+    let parts: Vec<&str> = values.trim().split(", ").collect();
+    Some(parts.last()?.trim_matches('"').to_string())
+}
+
+/// `_NET_WM_ICON` as xprop prints it with `-f _NET_WM_ICON 32c`: width, height, then one
+/// ARGB value a pixel.
+fn net_wm_icon(xprop: &str) -> Vec<u32> {
+    let Some((_, values)) = xprop.split_once(" = ") else {
+        return Vec::new();
+    };
+    values
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect()
+}
+
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().expect("run a tool");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -70,6 +102,7 @@ fn window_appears_with_our_class_and_is_not_blank() {
         ])
         .ok();
     }
+    let expected_class = desktop_entry("StartupWMClass");
     let (_xvfb, display) = start_xvfb();
     let app = env
         .command(&[])
@@ -80,14 +113,17 @@ fn window_appears_with_our_class_and_is_not_blank() {
         .spawn()
         .unwrap();
     let mut app = Killed(app);
+    // Found by its process (_NET_WM_PID), so that a wrong class fails the class check below
+    // with both names rather than as "no window".
+    let pid = app.0.id().to_string();
 
     let start = Instant::now();
     let window = loop {
         let found = run(Command::new("xdotool").env("DISPLAY", &display).args([
             "search",
             "--onlyvisible",
-            "--class",
-            "cdf-signin",
+            "--pid",
+            &pid,
         ]));
         if let Some(id) = found.lines().next() {
             break id.to_string();
@@ -107,7 +143,38 @@ fn window_appears_with_our_class_and_is_not_blank() {
     let class = run(Command::new("xprop")
         .env("DISPLAY", &display)
         .args(["-id", &window, "WM_CLASS"]));
-    assert!(class.contains("\"cdf-signin\""), "WM_CLASS: {class}");
+    assert_eq!(
+        wm_class(&class).as_deref(),
+        Some(expected_class.as_str()),
+        "the window's WM_CLASS ({}) must be the desktop entry's StartupWMClass",
+        class.trim()
+    );
+
+    // The window icon is ours (the 256 px PNG), not eframe's default. xprop reads 250 kB
+    // of a property unless told more (-len, in bytes); this one is 4 * (2 + 256 * 256).
+    let icon = run(Command::new("xprop").env("DISPLAY", &display).args([
+        "-len",
+        "1048576",
+        "-id",
+        &window,
+        "-f",
+        "_NET_WM_ICON",
+        "32c",
+        "_NET_WM_ICON",
+    ]));
+    let icon = net_wm_icon(&icon);
+    let ours = eframe::icon_data::from_png_bytes(include_bytes!(
+        "../assets/icons/hicolor/256x256/apps/cdf-signin.png"
+    ))
+    .expect("our icon decodes");
+    assert_eq!(icon.get(..2), Some(&[256u32, 256][..]), "_NET_WM_ICON size");
+    let argb: Vec<u32> = ours
+        .rgba
+        .chunks(4)
+        .map(|p| u32::from_be_bytes([p[3], p[0], p[1], p[2]]))
+        .collect();
+    assert_eq!(icon.len(), 2 + argb.len(), "_NET_WM_ICON length");
+    assert!(icon[2..] == argb[..], "_NET_WM_ICON is not our icon");
     let name = run(Command::new("xdotool")
         .env("DISPLAY", &display)
         .args(["getwindowname", &window]));

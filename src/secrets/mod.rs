@@ -125,14 +125,18 @@ pub struct KeyringStore {
     memo: std::sync::Mutex<std::collections::HashMap<MemoKey, Option<Secret>>>,
 }
 
+/// The keyring service name entries are stored under: `cdf-signin`, or `$`[`SERVICE_ENV`].
+pub fn service_name() -> String {
+    std::env::var(SERVICE_ENV)
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "cdf-signin".to_string())
+}
+
 impl KeyringStore {
     pub fn from_env() -> Self {
-        let service = std::env::var(SERVICE_ENV)
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "cdf-signin".to_string());
         KeyringStore {
-            backend: Backend::new(service),
+            backend: Backend::new(service_name()),
             memo: Default::default(),
         }
     }

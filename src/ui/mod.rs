@@ -2,9 +2,11 @@
 //! secrets live in the session and stores, reached through the [`worker`].
 
 mod access;
+pub mod about;
 pub mod claims;
 pub mod clipboard;
 pub mod editor;
+mod icon;
 mod views;
 pub mod worker;
 
@@ -21,6 +23,7 @@ use crate::paths::Paths;
 use crate::profile::{Flow, ProfileFile};
 use crate::token::{Clock, SystemClock, TokenSet};
 pub use access::{ImportDialog, Tab};
+use about::AboutInfo;
 use clipboard::Clipboard;
 use editor::Editor;
 use worker::{Command, Event, UiError, Worker};
@@ -147,6 +150,9 @@ pub struct App {
     pub tab: Tab,
     pub access_filter: String,
     pub import: Option<ImportDialog>,
+    pub about_open: bool,
+    pub about: AboutInfo,
+    about_logo: Option<egui::TextureHandle>,
 }
 
 /// What the window needs from outside; tests pass a recording clipboard and a clock.
@@ -164,6 +170,7 @@ impl App {
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
+        let about = AboutInfo::new(&deps.paths);
         let worker = Worker::start(deps.paths, move || ctx.request_repaint());
         worker.send(Command::LoadProfiles);
         App {
@@ -193,6 +200,9 @@ impl App {
             tab: Tab::default(),
             access_filter: String::new(),
             import: None,
+            about_open: false,
+            about,
+            about_logo: None,
         }
     }
 
@@ -458,6 +468,12 @@ impl App {
                 self.select(&name);
             }
         }
+        // Escape closes the About box first; only then does it cancel a sign-in.
+        if self.about_open
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            self.about_open = false;
+        }
         if ctx.input(|i| i.key_pressed(egui::Key::Escape))
             && let Some(name) = self
                 .selected
@@ -518,12 +534,16 @@ fn renderer() -> eframe::Renderer {
 /// Opens the window; returns when it is closed.
 pub fn run() -> Result<(), String> {
     let paths = Paths::from_env().map_err(|e| e.to_string())?;
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_app_id(APP_ID)
+        .with_title("cdf-signin")
+        .with_inner_size([1000.0, 680.0])
+        .with_min_inner_size([640.0, 420.0]);
+    if let Some(icon) = icon::window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_app_id(APP_ID)
-            .with_title("cdf-signin")
-            .with_inner_size([1000.0, 680.0])
-            .with_min_inner_size([640.0, 420.0]),
+        viewport,
         renderer: renderer(),
         ..Default::default()
     };
@@ -536,7 +556,13 @@ pub fn run() -> Result<(), String> {
                 clock: Arc::new(SystemClock),
                 clipboard: Box::new(clipboard::SystemClipboard::new()),
             };
-            Ok(Box::new(App::new(cc, deps)))
+            let mut app = App::new(cc, deps);
+            // eframe keeps `Settings` in `storage_dir(app id)/app.ron` when no
+            // `persistence_path` is set, as here.
+            if cc.storage.is_some() {
+                app.about.settings_file = eframe::storage_dir(APP_ID).map(|d| d.join("app.ron"));
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))

@@ -29,6 +29,7 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         self.confirm_delete_dialog(ui.ctx());
         self.import_dialog(ui.ctx());
+        self.about_window(ui.ctx());
         self.draw_toasts(ui.ctx());
     }
 
@@ -78,6 +79,9 @@ impl App {
                     } else {
                         Screen::Settings
                     };
+                }
+                if ui.button("About").clicked() {
+                    self.about_open = !self.about_open;
                 }
             });
         });

@@ -1,0 +1,194 @@
+//! The About box: version, licence, and where settings and secrets live, so that a user
+//! (or a support request) can find them without reading the docs.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use super::App;
+use crate::paths::Paths;
+
+/// What the About box shows; worked out once when the window opens.
+#[derive(Debug, Clone)]
+pub struct AboutInfo {
+    pub version: &'static str,
+    pub profiles_file: PathBuf,
+    pub token_dir: PathBuf,
+    pub discovery_dir: PathBuf,
+    /// The window's own settings (eframe's storage); `None` when nothing is saved, as in
+    /// tests.
+    pub settings_file: Option<PathBuf>,
+    pub keyring_service: String,
+}
+
+impl AboutInfo {
+    pub fn new(paths: &Paths) -> AboutInfo {
+        AboutInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            profiles_file: paths.profiles_file(),
+            token_dir: paths.token_dir(),
+            discovery_dir: paths.discovery_dir(),
+            settings_file: None,
+            keyring_service: crate::secrets::service_name(),
+        }
+    }
+
+    /// The OS keyring this build talks to, in words.
+    pub fn keyring(&self) -> String {
+        let store = if cfg!(target_os = "linux") {
+            "The Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
+             in the kernel's user keyring (memory only)"
+        } else if cfg!(target_os = "macos") {
+            "The macOS Keychain"
+        } else if cfg!(windows) {
+            "The Windows Credential Manager"
+        } else {
+            "The OS keyring"
+        };
+        format!("{store}; service \"{}\"", self.keyring_service)
+    }
+
+    fn settings_text(&self) -> String {
+        match &self.settings_file {
+            Some(p) => p.display().to_string(),
+            None => "not saved in this session".to_string(),
+        }
+    }
+
+    /// Everything in the box as plain text, for Copy details.
+    pub fn as_text(&self) -> String {
+        format!(
+            "cdf-signin {}\nLicence: Apache-2.0\nProfiles: {}\nWindow settings: {}\n\
+             Client secrets and token keys: {}\nTokens (encrypted): {}\nDiscovery cache: {}\n",
+            self.version,
+            self.profiles_file.display(),
+            self.settings_text(),
+            self.keyring(),
+            self.token_dir.display(),
+            self.discovery_dir.display(),
+        )
+    }
+}
+
+impl App {
+    pub(super) fn about_window(&mut self, ctx: &egui::Context) {
+        if !self.about_open {
+            return;
+        }
+        let info = self.about.clone();
+        let logo = self.about_logo(ctx);
+        egui::Window::new("About cdf-signin")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .default_width(560.0)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    if let Some(texture) = &logo {
+                        ui.add(
+                            egui::Image::from_texture(egui::load::SizedTexture::from_handle(
+                                texture,
+                            ))
+                            .fit_to_exact_size(egui::vec2(64.0, 64.0))
+                            .alt_text("cdf-signin icon"),
+                        );
+                    }
+                    ui.vertical(|ui| {
+                        ui.heading("cdf-signin");
+                        ui.label(format!("Version {}", info.version));
+                        ui.label("Sign in to Cognite Data Fusion and get access tokens.");
+                        ui.label("Licence: Apache-2.0");
+                    });
+                });
+                ui.separator();
+                ui.strong("Where your settings live");
+                egui::Grid::new("about_settings")
+                    .num_columns(2)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        row(ui, "Profiles", &info.profiles_file.display().to_string());
+                        row(ui, "Window settings", &info.settings_text());
+                        row(
+                            ui,
+                            "Discovery cache",
+                            &info.discovery_dir.display().to_string(),
+                        );
+                    });
+                ui.add_space(6.0);
+                ui.strong("Where your secrets live");
+                egui::Grid::new("about_secrets")
+                    .num_columns(2)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        row(ui, "Client secrets and token keys", &info.keyring());
+                        row(
+                            ui,
+                            "Tokens",
+                            &format!(
+                                "{} (encrypted with XChaCha20-Poly1305; the key is in the keyring)",
+                                info.token_dir.display()
+                            ),
+                        );
+                    });
+                ui.weak("Nothing secret is ever written in plain text.");
+                ui.add_space(6.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Copy details").clicked() {
+                        self.copy_plain(&info.as_text(), "the details");
+                    }
+                    if ui.button("Close").clicked() {
+                        self.about_open = false;
+                    }
+                });
+            });
+    }
+
+    /// The icon for the box, uploaded once; none if it does not decode.
+    fn about_logo(&mut self, ctx: &egui::Context) -> Option<egui::TextureHandle> {
+        if self.about_logo.is_none() {
+            let icon = super::icon::about_icon()?;
+            let image = egui::ColorImage::from_rgba_unmultiplied(
+                [icon.width as usize, icon.height as usize],
+                &icon.rgba,
+            );
+            self.about_logo =
+                Some(ctx.load_texture("about-logo", image, egui::TextureOptions::LINEAR));
+        }
+        self.about_logo.clone()
+    }
+}
+
+/// A name and a value; the value wraps and can be selected (to copy a path).
+fn row(ui: &mut egui::Ui, name: &str, value: &str) {
+    ui.label(name);
+    ui.scope(|ui| {
+        ui.set_max_width(380.0);
+        ui.add(egui::Label::new(value).wrap().selectable(true));
+    });
+    ui.end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_names_every_place() {
+        let mut info = AboutInfo::new(&Paths::under(std::path::Path::new("/r")));
+        info.keyring_service = "svc".into();
+        let text = info.as_text();
+        for needle in [
+            env!("CARGO_PKG_VERSION"),
+            "Apache-2.0",
+            "/r/config/profiles.toml",
+            "/r/data/tokens",
+            "/r/cache/discovery",
+            "service \"svc\"",
+            "not saved",
+        ] {
+            assert!(text.contains(needle), "{needle} missing in:\n{text}");
+        }
+        info.settings_file = Some("/r/data/app.ron".into());
+        assert!(info.as_text().contains("Window settings: /r/data/app.ron"));
+    }
+}

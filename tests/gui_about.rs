@@ -1,0 +1,109 @@
+//! The About box, driven through the window's accessibility tree (egui_kittest): it shows
+//! the version, the licence, and where this installation keeps its settings and secrets.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cdf_signin::token::ManualClock;
+use cdf_signin::ui::clipboard::RecordingClipboard;
+use cdf_signin::ui::{App, Deps};
+use common::Env;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn open(env: &Env) -> (Harness<'static, App>, RecordingClipboard) {
+    // Read by the About box (and the worker); each test is its own process under nextest.
+    unsafe {
+        std::env::set_var("CDF_SIGNIN_KEYRING_SERVICE", &env.keyring_service);
+    }
+    let clipboard = RecordingClipboard::default();
+    let deps_clipboard = clipboard.clone();
+    let paths = env.paths();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 760.0))
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                Deps {
+                    paths,
+                    clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+                    clipboard: Box::new(deps_clipboard),
+                },
+            )
+        });
+    let start = Instant::now();
+    while !harness.state().loaded {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "profiles never loaded"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.step();
+    (harness, clipboard)
+}
+
+fn shows(harness: &Harness<'static, App>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+fn click(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.step();
+}
+
+#[test]
+fn about_shows_version_licence_and_where_things_live() {
+    let env = Env::new();
+    let (mut harness, clipboard) = open(&env);
+    assert!(
+        !shows(&harness, "Licence: Apache-2.0"),
+        "About starts closed"
+    );
+
+    click(&mut harness, "About");
+    let version = format!("Version {}", env!("CARGO_PKG_VERSION"));
+    assert!(shows(&harness, &version), "{version} shown");
+    assert!(shows(&harness, "Licence: Apache-2.0"));
+
+    let profiles = env.profiles_file().display().to_string();
+    assert!(shows(&harness, &profiles), "profiles file {profiles} shown");
+    let tokens = env.data_dir().join("tokens").display().to_string();
+    assert!(shows(&harness, &tokens), "token cache {tokens} shown");
+    assert!(shows(&harness, "Secret Service"), "the keyring named");
+    assert!(
+        shows(&harness, &format!("service \"{}\"", env.keyring_service)),
+        "the keyring service name shown"
+    );
+    // A test harness has no eframe storage, and the box says so rather than guess a path.
+    assert!(shows(&harness, "not saved in this session"));
+
+    // Copy details puts the same facts on the clipboard, for a support request.
+    click(&mut harness, "Copy details");
+    let copied = clipboard
+        .content
+        .lock()
+        .unwrap()
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        copied.contains(&profiles) && copied.contains(&tokens),
+        "{copied}"
+    );
+
+    click(&mut harness, "Close");
+    assert!(!shows(&harness, "Licence: Apache-2.0"), "Close closes it");
+
+    // The top-bar button opens it again, and Escape closes it.
+    click(&mut harness, "About");
+    assert!(shows(&harness, &version));
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    harness.step();
+    assert!(!shows(&harness, &version), "Escape closes it");
+}
