@@ -841,6 +841,15 @@ fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         Some(_) => Some(read_secret(args.client_secret_stdin, "client secret")?),
         None => None,
     };
+    if p.base_url.is_none()
+        && let Some(known) = crate::cdf::clusters::did_you_mean(&p.cluster)
+    {
+        eprintln!(
+            "note: '{}' is not one of the common clusters (did you mean '{known}'?); the base URL is {}",
+            p.cluster,
+            p.base_url()
+        );
+    }
     let keyring = KeyringStore::from_env();
     let is_default = crate::provision::create(
         &ctx.store,

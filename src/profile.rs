@@ -335,10 +335,17 @@ impl Profile {
         }
     }
 
-    /// The resource scopes (what the access token is for).
+    /// The resource scopes (what the access token is for). By default the base URL's
+    /// `/.default`, except that a Private Link host (`p001.plink.az-x-1.cognitedata.com`)
+    /// keeps its cluster's scope: the identity provider knows the CDF API by the cluster
+    /// URL, not by the private endpoint.
     pub fn resource_scopes(&self) -> Vec<String> {
         if self.scopes.is_empty() {
-            vec![format!("{}/.default", self.base_url())]
+            let base = self.base_url();
+            let resource = private_link_cluster(&base)
+                .map(|cluster| format!("https://{cluster}.cognitedata.com"))
+                .unwrap_or(base);
+            vec![format!("{resource}/.default")]
         } else {
             self.scopes
                 .iter()
@@ -367,6 +374,15 @@ impl Profile {
     pub fn uses_certificate(&self) -> bool {
         self.certificate.is_some()
     }
+}
+
+/// The cluster of a Private Link base URL: `https://p001.plink.az-x-1.cognitedata.com`
+/// → `az-x-1`.
+pub fn private_link_cluster(base_url: &str) -> Option<String> {
+    let url = Url::parse(base_url).ok()?;
+    let host = url.host_str()?.strip_suffix(".cognitedata.com")?;
+    let (_, cluster) = host.split_once(".plink.")?;
+    (!cluster.is_empty() && !cluster.contains('.')).then(|| cluster.to_string())
 }
 
 /// The profiles file: profiles by name plus the default.
@@ -523,13 +539,19 @@ mod tests {
     }
 
     #[test]
-    fn private_link_base_url_keeps_its_scope() {
+    fn private_link_base_url_keeps_the_clusters_scope() {
         let mut p = sample(Flow::ClientCredentials);
         p.base_url = Some("https://p001.plink.az-x-1.cognitedata.com/".into());
         assert_eq!(
             p.resource_scopes(),
-            vec!["https://p001.plink.az-x-1.cognitedata.com/.default"]
+            vec!["https://az-x-1.cognitedata.com/.default"]
         );
+        assert_eq!(
+            private_link_cluster("https://westeurope-1.cognitedata.com"),
+            None
+        );
+        p.base_url = Some("http://127.0.0.1:8080".into());
+        assert_eq!(p.resource_scopes(), vec!["http://127.0.0.1:8080/.default"]);
     }
 
     #[test]

@@ -83,8 +83,8 @@ fn interactive_and_device_code_envs() {
     assert_eq!(p["cluster"], "az-x-1");
     assert_eq!(p["base_url"], "https://p001.plink.az-x-1.cognitedata.com");
     assert_eq!(
-        p["scopes"][0], "https://p001.plink.az-x-1.cognitedata.com/.default",
-        "a Private Link host keeps the scope of its base URL"
+        p["scopes"][0], "https://az-x-1.cognitedata.com/.default",
+        "a Private Link host keeps its cluster's scope"
     );
 }
 

@@ -71,8 +71,8 @@ fn add_list_show_use_with_defaults_filled_in() {
     let ops: Value =
         serde_json::from_str(&env.run(&["profile", "show", "ops", "--json"]).ok().stdout).unwrap();
     assert_eq!(
-        ops["scopes"][0],
-        "https://p001.plink.az-x-1.cognitedata.com/.default"
+        ops["scopes"][0], "https://az-x-1.cognitedata.com/.default",
+        "a Private Link base URL keeps its cluster's scope"
     );
 
     env.run(&["profile", "use", "ops"]).ok();
@@ -319,4 +319,37 @@ fn secret_prompt_on_a_terminal_does_not_echo() {
         env.keyring_lookup("svc", "client-secret").as_deref(),
         Some("typed-secret")
     );
+}
+
+#[test]
+fn a_cluster_typo_gets_a_suggestion_and_any_cluster_is_accepted() {
+    let env = Env::new();
+    let mut args = vec![
+        "profile",
+        "add",
+        "typo",
+        "--cluster",
+        "westeurpe-1",
+        "--project",
+        "p",
+        "--tenant-id",
+        "t",
+        "--client-id",
+        "c",
+        "--flow",
+        "device-code",
+    ];
+    let run = env.run(&args);
+    run.ok();
+    assert!(
+        run.stderr.contains("did you mean 'westeurope-1'?"),
+        "{}",
+        run.stderr
+    );
+    // A cluster nobody has heard of is fine, without a note.
+    args[2] = "new";
+    args[4] = "brand-new-cluster";
+    let run = env.run(&args);
+    run.ok();
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
 }

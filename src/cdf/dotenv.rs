@@ -278,8 +278,15 @@ pub fn to_profile(
         None if provider == "auth0" => vec!["IDENTITY".into(), "user_impersonation".into()],
         None => vec![],
     };
-    let base_for_scope = base_url.clone().unwrap_or_else(|| default_base.clone());
-    let scopes = if scopes == [format!("{base_for_scope}/.default")] {
+    // The default scope adds nothing to the profile: leave it implied.
+    let default_scope = {
+        let base = base_url.clone().unwrap_or_else(|| default_base.clone());
+        let resource = crate::profile::private_link_cluster(&base)
+            .map(|c| format!("https://{c}.cognitedata.com"))
+            .unwrap_or(base);
+        format!("{resource}/.default")
+    };
+    let scopes = if scopes == [default_scope] {
         vec![]
     } else {
         scopes

@@ -108,7 +108,7 @@ impl Inspection {
         let mut others: Vec<(usize, &str)> = self
             .projects
             .iter()
-            .map(|p| (edit_distance(project, &p.name), p.name.as_str()))
+            .map(|p| (super::edit_distance(project, &p.name), p.name.as_str()))
             .collect();
         others.sort();
         Verdict::Unreachable {
@@ -267,21 +267,6 @@ fn project_scope(v: &Value) -> ProjectScope {
         return ProjectScope::Projects(p.iter().map(text).collect());
     }
     ProjectScope::Other(v.to_string())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -10,19 +10,7 @@ use crate::profile::{self, Flow, Profile, ProfileError, Prompt};
 use crate::secrets::Secret;
 
 /// Clusters people use most; any other name is accepted too.
-pub const KNOWN_CLUSTERS: &[&str] = &[
-    "api",
-    "westeurope-1",
-    "asia-northeast1-1",
-    "az-eastus-1",
-    "az-power-no-northeurope",
-    "az-ams-sp-002",
-    "az-sin-sp-001",
-    "az-tyo-gp-001",
-    "aws-dub-dev",
-    "greenfield",
-    "bluefield",
-];
+pub use crate::cdf::clusters::KNOWN as KNOWN_CLUSTERS;
 
 pub fn flow_sentence(flow: Flow) -> &'static str {
     match flow {
