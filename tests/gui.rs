@@ -275,7 +275,7 @@ fn countdown_moves_with_the_clock() {
         "whole minutes while far from expiry: {after}"
     );
     // Close to expiry the countdown shows seconds.
-    gui.clock.advance(32 * 60);
+    gui.clock.advance(39 * 60);
     gui.harness.step();
     let near = left(&gui);
     assert!(near.contains(" s left"), "{near}");

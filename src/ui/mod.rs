@@ -1,8 +1,8 @@
 //! The desktop window (eframe/egui). It holds view state only: profiles, tokens and
 //! secrets live in the session and stores, reached through the [`worker`].
 
-mod access;
 pub mod about;
+mod access;
 pub mod claims;
 pub mod clipboard;
 pub mod editor;
@@ -22,8 +22,8 @@ use crate::auth::SignInPrompt;
 use crate::paths::Paths;
 use crate::profile::{Flow, ProfileFile};
 use crate::token::{Clock, SystemClock, TokenSet};
-pub use access::{ImportDialog, Tab};
 use about::AboutInfo;
+pub use access::{ImportDialog, Tab};
 use clipboard::Clipboard;
 use editor::Editor;
 use worker::{Command, Event, UiError, Worker};

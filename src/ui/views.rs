@@ -364,10 +364,12 @@ impl App {
                 if ui.button("Edit").clicked() {
                     self.open_editor(name, false);
                 }
-                if ui
-                    .add_enabled(!self.verifying.contains(name), egui::Button::new("Verify"))
-                    .on_hover_text("Ask CDF what this profile's token may do")
-                    .clicked()
+                // API-key profiles have Verify key in their own view.
+                if p.flow != Flow::ApiKey
+                    && ui
+                        .add_enabled(!self.verifying.contains(name), egui::Button::new("Verify"))
+                        .on_hover_text("Ask CDF what this profile's token may do")
+                        .clicked()
                 {
                     self.verify(name);
                 }
