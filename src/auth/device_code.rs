@@ -12,6 +12,8 @@ use crate::secrets::Secret;
 use crate::token::TokenSet;
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// How close to its expiry an unknown device code counts as expired.
+const EXPIRY_SLACK_SECS: i64 = 5;
 
 #[derive(Deserialize)]
 struct DeviceAuthorization {
@@ -112,6 +114,13 @@ pub async fn sign_in(
                 "authorization_pending" => {}
                 "slow_down" => interval += 5,
                 "expired_token" | "code_expired" => return Err(AuthError::DeviceCodeExpired),
+                // Our clock starts the code's life a little after the provider's; a
+                // provider that has already dropped the code says "invalid_grant".
+                "invalid_grant" | "bad_verification_code"
+                    if (expires_at - Utc::now()).num_seconds() < EXPIRY_SLACK_SECS =>
+                {
+                    return Err(AuthError::DeviceCodeExpired);
+                }
                 _ => return Err(AuthError::Idp(e)),
             },
             Err(AuthError::Throttled { retry_after, .. }) => {
