@@ -95,6 +95,15 @@ pub fn countdown_next_change(secs: i64) -> std::time::Duration {
     std::time::Duration::from_secs(wait.max(1) as u64)
 }
 
+/// Like [`countdown_next_change`], from milliseconds left: the repaint lands just after
+/// the displayed second (or minute) turns, so the countdown never skips a second.
+pub fn countdown_next_change_ms(left_ms: i64) -> std::time::Duration {
+    let secs = left_ms.div_euclid(1000);
+    let into_second = left_ms.rem_euclid(1000) as u64;
+    let whole = countdown_next_change(secs).as_secs().saturating_sub(1);
+    std::time::Duration::from_millis(whole * 1000 + into_second + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +169,18 @@ mod tests {
         }
         assert_eq!(countdown_next_change(3845), Duration::from_secs(6));
         assert_eq!(countdown_next_change(300), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn repaints_land_just_after_the_second_turns() {
+        use std::time::Duration;
+        // 42.3 s left: "42 s" until 41.999..., so 301 ms from now.
+        assert_eq!(countdown_next_change_ms(42_300), Duration::from_millis(301));
+        // 3845.5 s: "1 h 04 min" until 3839.999..., so 5.501 s.
+        assert_eq!(
+            countdown_next_change_ms(3_845_500),
+            Duration::from_millis(5_501)
+        );
+        assert_ne!(countdown(3845), countdown(3839));
     }
 }

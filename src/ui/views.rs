@@ -583,7 +583,9 @@ impl App {
         ui.add(egui::ProgressBar::new(fraction).desired_width(ui.available_width().min(480.0)));
         if left > 0 {
             ui.ctx()
-                .request_repaint_after(super::claims::countdown_next_change(left));
+                .request_repaint_after(super::claims::countdown_next_change_ms(
+                    (tokens.expires_at - now).num_milliseconds(),
+                ));
         }
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
