@@ -857,11 +857,7 @@ fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         &args.name,
         &p,
         secret_kind.zip(secret.as_ref()),
-    )
-    .map_err(|e| match e {
-        crate::provision::ProvisionError::Profile(p) => Failure::from(p),
-        crate::provision::ProvisionError::Keyring(k) => Failure::from(k),
-    })?;
+    )?;
     eprintln!(
         "Added profile '{}' ({}, project {} at {}){}.",
         args.name,

@@ -59,6 +59,29 @@ pub fn create(
     Ok(written?)
 }
 
+/// Adds `name`: the profile `from` for another `project` (same sign-in), with a copy of
+/// `from`'s stored secret. Returns whether a secret was copied and whether the new
+/// profile became the default.
+pub fn copy_for_project(
+    store: &ProfileStore,
+    secrets: &dyn SecretStore,
+    from: &str,
+    project: &str,
+    name: &str,
+) -> Result<(bool, bool), ProvisionError> {
+    let source = store.load()?.get(from)?.clone();
+    let profile = crate::cdf::profile_for_project(&source, project);
+    let secret = secret_of(secrets, from, &source)?;
+    let is_default = create(
+        store,
+        secrets,
+        name,
+        &profile,
+        secret.as_ref().map(|(k, s)| (*k, s)),
+    )?;
+    Ok((secret.is_some(), is_default))
+}
+
 /// The keyring entry a new profile needs, copied from `from` (client secret or API key).
 pub fn secret_of(
     secrets: &dyn SecretStore,

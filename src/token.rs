@@ -32,6 +32,12 @@ impl TokenSet {
         (self.expires_at - now).num_seconds()
     }
 
+    /// The access token's whole lifetime (`exp - iat`) when it is a JWT that says so.
+    pub fn lifetime_secs(&self) -> Option<i64> {
+        let jwt = Jwt::decode(self.access_token.expose()).ok()?;
+        Some((jwt.time_claim("exp")? - jwt.time_claim("iat")?).num_seconds()).filter(|l| *l > 0)
+    }
+
     pub fn is_valid_for(&self, now: DateTime<Utc>, min_valid_secs: i64) -> bool {
         self.seconds_left(now) >= min_valid_secs
     }

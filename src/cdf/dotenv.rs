@@ -19,6 +19,14 @@ pub enum ImportError {
     Syntax { line: usize, reason: String },
     #[error("{var}: {reason}")]
     Variable { var: &'static str, reason: String },
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+    /// A syntax error, named with the file it is in.
+    #[error("{path}: {source}")]
+    InFile {
+        path: String,
+        source: Box<ImportError>,
+    },
 }
 
 /// A profile read from toolkit variables, with the secret it needs and remarks for the
@@ -100,6 +108,19 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, String>, ImportError> {
         vars.insert(key.to_string(), value);
     }
     Ok(vars)
+}
+
+/// Reads and imports a `.env` file (see [`parse`] and [`to_profile`]).
+pub fn import_file(path: &std::path::Path, name: Option<&str>) -> Result<Imported, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let vars = parse(&text).map_err(|e| ImportError::InFile {
+        path: path.display().to_string(),
+        source: Box::new(e),
+    })?;
+    to_profile(&|k| vars.get(k).cloned(), name)
 }
 
 fn trailing_ok(after_quote: &str) -> Result<(), String> {
@@ -278,19 +299,6 @@ pub fn to_profile(
         None if provider == "auth0" => vec!["IDENTITY".into(), "user_impersonation".into()],
         None => vec![],
     };
-    // The default scope adds nothing to the profile: leave it implied.
-    let default_scope = {
-        let base = base_url.clone().unwrap_or_else(|| default_base.clone());
-        let resource = crate::profile::private_link_cluster(&base)
-            .map(|c| format!("https://{c}.cognitedata.com"))
-            .unwrap_or(base);
-        format!("{resource}/.default")
-    };
-    let scopes = if scopes == [default_scope] {
-        vec![]
-    } else {
-        scopes
-    };
     let audience = match (var("IDP_AUDIENCE"), provider.as_str()) {
         (Some(a), "auth0" | "other") => Some(a),
         (None, "auth0") => Some(format!("https://{project}.fusion.cognite.com/{project}")),
@@ -335,7 +343,7 @@ pub fn to_profile(
         notes.push("CDF_TOKEN ignored: cdf-signin gets its own tokens".into());
     }
 
-    let profile = Profile {
+    let mut profile = Profile {
         cluster,
         project: project.clone(),
         tenant_id,
@@ -353,6 +361,12 @@ pub fn to_profile(
         certificate: None,
         private_key: None,
     };
+    // The default scope adds nothing to the profile: leave it implied.
+    let scopes = profile.scopes.clone();
+    profile.scopes.clear();
+    if scopes != profile.resource_scopes() {
+        profile.scopes = scopes;
+    }
     profile.validate().map_err(field_to_variable)?;
     let name = match name {
         Some(n) => n.to_string(),

@@ -196,24 +196,14 @@ pub fn env(ctx: &Ctx, select: &Select, shell: &str) -> Result<(), Failure> {
 }
 
 pub fn add_from(ctx: &Ctx, from: &str, project: &str, new: Option<&str>) -> Result<(), Failure> {
-    let file = ctx.store.load()?;
-    let source = file.get(from)?;
     let name = new
         .map(str::to_string)
         .unwrap_or_else(|| cdf_mod::name_for_project(project));
-    let profile = cdf_mod::profile_for_project(source, project);
-    let keyring = KeyringStore::from_env();
-    let secret = provision::secret_of(&keyring, from, source)?;
-    let is_default = provision::create(
-        &ctx.store,
-        &keyring,
-        &name,
-        &profile,
-        secret.as_ref().map(|(k, s)| (*k, s)),
-    )?;
+    let (copied_secret, is_default) =
+        provision::copy_for_project(&ctx.store, &KeyringStore::from_env(), from, project, &name)?;
     eprintln!(
         "Added profile '{name}' for project {project} (like '{from}'{}){}.",
-        if secret.is_some() {
+        if copied_secret {
             ", with the same stored secret"
         } else {
             ""
@@ -237,16 +227,12 @@ pub fn import(
     let imported = match (file, from_env) {
         (Some(_), true) => return Err(usage("give a FILE or --from-env, not both".into())),
         (None, true) => dotenv::to_profile(&|k| std::env::var(k).ok(), name),
-        (path, false) => {
-            let path = path.unwrap_or(Path::new(".env"));
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
-            let vars =
-                dotenv::parse(&text).map_err(|e| usage(format!("{}: {e}", path.display())))?;
-            dotenv::to_profile(&|k| vars.get(k).cloned(), name)
-        }
+        (path, false) => dotenv::import_file(path.unwrap_or(Path::new(".env")), name),
     }
-    .map_err(|e| usage(e.to_string()))?;
+    .map_err(|e| match e {
+        dotenv::ImportError::Read { .. } => Failure::new(e.to_string()),
+        e => usage(e.to_string()),
+    })?;
     let keyring = KeyringStore::from_env();
     let secret = imported
         .secret

@@ -42,11 +42,7 @@ const MIN_RENEW_INTERVAL_SECS: i64 = 30;
 /// lifetime, so a token that lives five minutes or less is not "due" the moment it
 /// arrives (which would renew it in a loop).
 pub fn renew_margin(tokens: &TokenSet) -> i64 {
-    let lifetime = crate::token::Jwt::decode(tokens.access_token.expose())
-        .ok()
-        .and_then(|j| Some((j.time_claim("exp")? - j.time_claim("iat")?).num_seconds()))
-        .filter(|l| *l > 0);
-    match lifetime {
+    match tokens.lifetime_secs() {
         Some(l) => RENEW_BEFORE_SECS.min(l / 2),
         None => RENEW_BEFORE_SECS,
     }

@@ -558,11 +558,7 @@ impl App {
         let now = self.now();
         let left = tokens.seconds_left(now);
         let jwt = Jwt::decode(tokens.access_token.expose()).ok();
-        let lifetime = jwt
-            .as_ref()
-            .and_then(|j| Some((j.time_claim("exp")? - j.time_claim("iat")?).num_seconds()))
-            .filter(|l| *l > 0)
-            .unwrap_or(3600);
+        let lifetime = tokens.lifetime_secs().unwrap_or(3600);
         let (status, color) = if left <= 0 {
             ("Expired", ui.visuals().error_fg_color)
         } else if left < super::renew_margin(tokens) {

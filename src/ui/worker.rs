@@ -457,34 +457,24 @@ fn sign_in(shared: &Shared, name: String) {
 }
 
 fn add_for_project(shared: &Shared, from: &str, project: &str) -> Result<String, UiError> {
-    let source = shared.profile(from)?;
-    let file = shared.store.load()?;
     // The project's own name, or with the source's name in front when that is taken.
     let mut name = crate::cdf::name_for_project(project);
-    if file.profiles.contains_key(&name) {
+    if shared.store.load()?.profiles.contains_key(&name) {
         name = crate::cdf::name_for_project(&format!("{from}-{project}"));
     }
-    let profile = crate::cdf::profile_for_project(&source, project);
-    let secret = crate::provision::secret_of(shared.session.secrets(), from, &source)
-        .map_err(|e| UiError::from(SessionError::from(e)))?;
-    crate::provision::create(
+    crate::provision::copy_for_project(
         &shared.store,
         shared.session.secrets(),
+        from,
+        project,
         &name,
-        &profile,
-        secret.as_ref().map(|(k, s)| (*k, s)),
     )?;
     Ok(name)
 }
 
 fn import_env(shared: &Shared, path: &std::path::Path) -> Result<(String, Vec<String>), UiError> {
-    use crate::cdf::dotenv;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| UiError::plain(format!("cannot read {}: {e}", path.display())))?;
-    let vars =
-        dotenv::parse(&text).map_err(|e| UiError::plain(format!("{}: {e}", path.display())))?;
-    let imported = dotenv::to_profile(&|k| vars.get(k).cloned(), None)
-        .map_err(|e| UiError::plain(e.to_string()))?;
+    let imported =
+        crate::cdf::dotenv::import_file(path, None).map_err(|e| UiError::plain(e.to_string()))?;
     let mut name = imported.name.clone();
     let file = shared.store.load()?;
     // Importing the same project twice gives a second name, not an error.

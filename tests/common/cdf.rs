@@ -2,7 +2,7 @@
 //! checks bearer tokens against the provider's keys and serves token/inspect (the fixture
 //! `tests/fixtures/cdf/inspect.json`), legacy login/status and request counts.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
@@ -68,16 +68,7 @@ impl CdfApi {
         for (k, v) in &opts.env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().expect("cannot start node for the fake CDF API");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the fake CDF API's ready line");
-        let ready: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| {
-            panic!("the fake CDF API did not start (ready line {line:?}: {e}; its log is above)")
-        });
+        let (child, stdin, ready) = super::spawn_service(cmd, "the fake CDF API");
         CdfApi {
             child,
             _stdin: stdin,

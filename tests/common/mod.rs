@@ -71,18 +71,7 @@ impl Idp {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd
-            .spawn()
-            .expect("cannot start node for the test OpenID provider");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the provider's ready line");
-        let ready: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| {
-            panic!("the test provider did not start (ready line {line:?}: {e})")
-        });
+        let (child, stdin, ready) = spawn_service(cmd, "the test OpenID provider");
         Idp {
             child,
             _stdin: stdin,
@@ -142,6 +131,24 @@ impl Drop for Idp {
 }
 
 /// A minimal HTTP/1.1 client for the provider's test-control endpoints.
+/// Starts a node test service (stdin, stdout piped) and reads the JSON line it prints
+/// when it listens. It exits when the returned stdin is dropped.
+pub fn spawn_service(mut cmd: Command, what: &str) -> (Child, ChildStdin, Value) {
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start node for {what}: {e}"));
+    let stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("read the ready line of {what}: {e}"));
+    let ready: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| {
+        panic!("{what} did not start (ready line {line:?}: {e}; its log is above)")
+    });
+    (child, stdin, ready)
+}
+
 pub fn http(method: &str, url: &str, body: Option<&str>) -> (u16, Value) {
     let url = url::Url::parse(url).expect("url");
     let addr = format!(
