@@ -10,6 +10,7 @@ pub mod generate;
 pub mod paths;
 pub mod profile;
 pub mod provision;
+pub mod runtime;
 pub mod secrets;
 pub mod session;
 pub mod token;

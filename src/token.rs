@@ -56,6 +56,13 @@ impl Clock for SystemClock {
     }
 }
 
+/// A shared clock is a clock (the window and its worker read the same one).
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
+}
+
 /// A clock that moves only when told; for tests of countdowns and expiry.
 pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
 

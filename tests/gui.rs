@@ -7,6 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cdf_signin::secrets::KeyringStore;
 use cdf_signin::token::ManualClock;
 use cdf_signin::ui::clipboard::RecordingClipboard;
 use cdf_signin::ui::{App, Deps, SignIn};
@@ -23,11 +24,7 @@ struct Gui {
 }
 
 fn open(env: &Env) -> Gui {
-    // The worker's keyring calls read the service name from the environment; each test
-    // runs in its own process under nextest, so this touches no other test.
-    unsafe {
-        std::env::set_var("CDF_SIGNIN_KEYRING_SERVICE", &env.keyring_service);
-    }
+    let keyring = env.keyring_service.clone();
     let clipboard = RecordingClipboard::default();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let deps_clipboard = clipboard.clone();
@@ -42,6 +39,7 @@ fn open(env: &Env) -> Gui {
                     paths,
                     clock: deps_clock,
                     clipboard: Box::new(deps_clipboard),
+                    secrets: Box::new(KeyringStore::new(keyring)),
                 },
             )
         });
@@ -50,7 +48,7 @@ fn open(env: &Env) -> Gui {
         clipboard,
         clock,
     };
-    gui.wait("the profiles to load", |h| h.state().loaded);
+    gui.wait("the profiles to load", |h| h.state().model.loaded);
     gui
 }
 
@@ -123,7 +121,12 @@ fn first_run_welcome_then_create_a_profile_in_the_editor() {
     gui.harness.step();
     gui.click("Device code");
     assert_eq!(
-        gui.harness.state().editor.as_ref().and_then(|e| e.flow),
+        gui.harness
+            .state()
+            .view
+            .editor
+            .as_ref()
+            .and_then(|e| e.flow),
         Some(cdf_signin::profile::Flow::DeviceCode)
     );
     gui.type_into("Cluster", "westeurope-1");
@@ -132,7 +135,7 @@ fn first_run_welcome_then_create_a_profile_in_the_editor() {
     gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
     gui.click("Save profile");
     gui.wait("the profile in the sidebar", |h| {
-        h.state().profiles.profiles.contains_key("dev-eu")
+        h.state().model.profiles.profiles.contains_key("dev-eu")
     });
     assert!(gui.has_text("dev-eu"));
     let file = std::fs::read_to_string(env.profiles_file()).unwrap();
@@ -169,7 +172,7 @@ fn project_switcher_and_ctrl_number_switch_profiles() {
     }
     let mut gui = open(&env);
     assert_eq!(
-        gui.harness.state().selected.as_deref(),
+        gui.harness.state().model.selected.as_deref(),
         Some("alpha"),
         "the default profile first"
     );
@@ -177,12 +180,12 @@ fn project_switcher_and_ctrl_number_switch_profiles() {
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
     gui.harness.step();
     gui.harness.step();
-    assert_eq!(gui.harness.state().selected.as_deref(), Some("beta"));
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("beta"));
     assert!(gui.has_text("p-beta"));
     gui.harness
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num1);
     gui.harness.step();
-    assert_eq!(gui.harness.state().selected.as_deref(), Some("alpha"));
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("alpha"));
 }
 
 #[test]
@@ -194,9 +197,12 @@ fn device_code_sign_in_shows_the_code_then_the_token_and_copies_it() {
     let mut gui = open(&env);
     gui.click("Sign in");
     gui.wait("the device code", |h| {
-        matches!(h.state().sign_ins.get("dev"), Some(SignIn::Waiting(_)))
+        matches!(
+            h.state().model.states.sign_in("dev"),
+            Some(SignIn::Waiting(_))
+        )
     });
-    let (code, uri) = match gui.harness.state().sign_ins.get("dev") {
+    let (code, uri) = match gui.harness.state().model.states.sign_in("dev") {
         Some(SignIn::Waiting(cdf_signin::auth::SignInPrompt::DeviceCode(d))) => {
             (d.user_code.clone(), d.verification_uri.clone())
         }
@@ -208,8 +214,16 @@ fn device_code_sign_in_shows_the_code_then_the_token_and_copies_it() {
     assert_eq!(gui.clipboard().as_deref(), Some(code.as_str()));
 
     node_script("approve-device.mjs", &[&uri, &code]).ok();
-    gui.wait("the token view", |h| h.state().tokens.contains_key("dev"));
-    let token = gui.harness.state().tokens["dev"]
+    gui.wait("the token view", |h| {
+        h.state().model.states.tokens("dev").is_some()
+    });
+    let token = gui
+        .harness
+        .state()
+        .model
+        .states
+        .tokens("dev")
+        .unwrap()
         .access_token
         .expose()
         .to_string();
@@ -240,7 +254,9 @@ fn clipboard_is_left_alone_when_it_changed_meanwhile() {
     env.add_cc_profile(&idp, "svc", "cc-secret");
     let mut gui = open(&env);
     gui.click("Get token");
-    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
     gui.click("Copy access token");
     *gui.clipboard.content.lock().unwrap() = Some("something else".into());
     gui.clock.advance(61);
@@ -256,7 +272,9 @@ fn countdown_moves_with_the_clock() {
     env.add_cc_profile(&idp, "svc", "cc-secret");
     let mut gui = open(&env);
     gui.click("Get token");
-    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
     let left = |gui: &Gui| {
         gui.harness
             .query_all_by_label_contains(" left)")
@@ -295,7 +313,9 @@ fn bad_client_secret_shows_a_banner_with_the_aadsts_code_and_details() {
     idp.fault(json!({"path": idp.token_path(), "status": 401, "content_type": "application/json", "body": ENTRA_BAD_SECRET, "times": 1}));
     let mut gui = open(&env);
     gui.click("Get token");
-    gui.wait("the error", |h| h.state().errors.contains_key("svc"));
+    gui.wait("the error", |h| {
+        h.state().model.states.error("svc").is_some()
+    });
     assert!(gui.has_text("AADSTS7000215: Invalid client secret provided."));
     assert!(gui.has_text("secret's Value"), "with its hint");
     gui.click("Details");
@@ -332,7 +352,10 @@ fn cancel_ends_a_waiting_browser_sign_in() {
     let mut gui = open(&env);
     gui.click("Sign in");
     gui.wait("the browser wait", |h| {
-        matches!(h.state().sign_ins.get("dev"), Some(SignIn::Waiting(_)))
+        matches!(
+            h.state().model.states.sign_in("dev"),
+            Some(SignIn::Waiting(_))
+        )
     });
     assert!(gui.has_text("Waiting for you to finish in the browser"));
     assert!(gui.has_label("Copy address") && gui.has_label("Open again"));
@@ -343,10 +366,12 @@ fn cancel_ends_a_waiting_browser_sign_in() {
             .contains("code_challenge_method=S256")
     );
     gui.click("Cancel");
-    gui.wait("the sign-in to end", |h| h.state().sign_ins.is_empty());
+    gui.wait("the sign-in to end", |h| {
+        !h.state().model.states.any_sign_in()
+    });
     assert!(gui.has_label("Sign in"));
     assert!(
-        gui.harness.state().errors.is_empty(),
+        gui.harness.state().model.states.error("dev").is_none(),
         "cancelling is not an error"
     );
     // The loopback port is free again.
@@ -368,7 +393,7 @@ fn a_thousand_profiles_are_listed_lazily() {
     std::fs::create_dir_all(env.config_dir()).unwrap();
     std::fs::write(env.profiles_file(), text).unwrap();
     let mut gui = open(&env);
-    assert_eq!(gui.harness.state().profiles.profiles.len(), 1000);
+    assert_eq!(gui.harness.state().model.profiles.profiles.len(), 1000);
     // Only the rows in view are laid out (and so in the accessibility tree).
     let rows = gui.harness.query_all_by_label_contains("p0").count();
     assert!(
@@ -411,7 +436,9 @@ fn signed_in_against_cdf(env: &Env, idp: &Idp, cdf: &CdfApi) -> Gui {
     cdf.add_cc_profile(env, idp, "svc", "cc-secret");
     let mut gui = open(env);
     gui.click("Get token");
-    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
     gui
 }
 
@@ -423,7 +450,9 @@ fn access_tab_verifies_filters_and_adds_a_profile_for_another_project() {
     let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
     assert!(gui.has_label("Claims") && gui.has_label("Access"));
     gui.click("Verify");
-    gui.wait("CDF's answer", |h| h.state().access.contains_key("svc"));
+    gui.wait("CDF's answer", |h| {
+        h.state().model.states.access("svc").is_some()
+    });
     assert!(gui.has_text("my-project is reachable with this token"));
     assert!(gui.has_text("assetsAcl"));
     assert!(
@@ -447,10 +476,10 @@ fn access_tab_verifies_filters_and_adds_a_profile_for_another_project() {
     );
     gui.click("Add profile for project sandbox");
     gui.wait("the new profile", |h| {
-        h.state().profiles.profiles.contains_key("sandbox")
+        h.state().model.profiles.profiles.contains_key("sandbox")
     });
     assert_eq!(
-        gui.harness.state().profiles.profiles["sandbox"].project,
+        gui.harness.state().model.profiles.profiles["sandbox"].project,
         "sandbox"
     );
     assert_eq!(
@@ -473,7 +502,9 @@ fn access_tab_says_when_the_project_is_out_of_reach() {
     let env = Env::new();
     let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
     gui.click("Verify");
-    gui.wait("CDF's answer", |h| h.state().access.contains_key("svc"));
+    gui.wait("CDF's answer", |h| {
+        h.state().model.states.access("svc").is_some()
+    });
     assert!(
         gui.has_text("my-project is NOT reachable with this token; did you mean 'my-project-dev'")
     );
@@ -485,7 +516,13 @@ fn copy_as_env_and_python_snippet() {
     let cdf = CdfApi::start(&idp);
     let env = Env::new();
     let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
-    let token = gui.harness.state().tokens["svc"]
+    let token = gui
+        .harness
+        .state()
+        .model
+        .states
+        .tokens("svc")
+        .unwrap()
         .access_token
         .expose()
         .to_string();
@@ -521,7 +558,11 @@ fn import_env_dialog_shows_errors_inline_then_imports() {
     set_path(&mut gui, &common::fixture("env/broken-flow.env"));
     gui.click("Import");
     gui.wait("the error", |h| {
-        h.state().import.as_ref().is_some_and(|d| d.error.is_some())
+        h.state()
+            .view
+            .import
+            .as_ref()
+            .is_some_and(|d| d.error.is_some())
     });
     assert!(gui.has_text("LOGIN_FLOW: 'telepathy' is not a login flow"));
     assert!(!env.profiles_file().exists());
@@ -529,9 +570,12 @@ fn import_env_dialog_shows_errors_inline_then_imports() {
     set_path(&mut gui, &common::fixture("env/cc-entra.env"));
     gui.click("Import");
     gui.wait("the imported profile", |h| {
-        h.state().selected.as_deref() == Some("my-project")
+        h.state().model.selected.as_deref() == Some("my-project")
     });
-    assert!(gui.harness.state().import.is_none(), "the dialog closes");
+    assert!(
+        gui.harness.state().view.import.is_none(),
+        "the dialog closes"
+    );
     assert_eq!(
         env.keyring_lookup("my-project", "client-secret").as_deref(),
         Some("Zx8Q~sec'ret with spaces")
@@ -572,7 +616,9 @@ fn legacy_api_key_profile_is_labelled_verified_and_copied() {
     assert!(gui.has_text("Legacy API key"));
     assert!(!gui.has_label("Sign in"), "an API key has no sign-in");
     gui.click("Verify key");
-    gui.wait("CDF's answer", |h| h.state().access.contains_key("legacy"));
+    gui.wait("CDF's answer", |h| {
+        h.state().model.states.access("legacy").is_some()
+    });
     assert!(gui.has_text("The key works for old-project"));
     gui.click("Copy API key");
     let start = Instant::now();
@@ -593,7 +639,9 @@ fn a_short_lived_token_is_renewed_once_not_in_a_loop() {
     let mut gui = open(&env);
     gui.clock.set(chrono::Utc::now());
     gui.click("Get token");
-    gui.wait("the token", |h| h.state().tokens.contains_key("svc"));
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
     let run_for = |gui: &mut Gui, secs: f64| {
         let until = Instant::now() + Duration::from_secs_f64(secs);
         while Instant::now() < until {

@@ -6,6 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cdf_signin::secrets::KeyringStore;
 use cdf_signin::token::ManualClock;
 use cdf_signin::ui::clipboard::RecordingClipboard;
 use cdf_signin::ui::{App, Deps};
@@ -15,10 +16,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn open(env: &Env) -> (Harness<'static, App>, RecordingClipboard) {
-    // Read by the About box (and the worker); each test is its own process under nextest.
-    unsafe {
-        std::env::set_var("CDF_SIGNIN_KEYRING_SERVICE", &env.keyring_service);
-    }
+    let keyring = env.keyring_service.clone();
     let clipboard = RecordingClipboard::default();
     let deps_clipboard = clipboard.clone();
     let paths = env.paths();
@@ -31,11 +29,12 @@ fn open(env: &Env) -> (Harness<'static, App>, RecordingClipboard) {
                     paths,
                     clock: Arc::new(ManualClock::new(chrono::Utc::now())),
                     clipboard: Box::new(deps_clipboard),
+                    secrets: Box::new(KeyringStore::new(keyring)),
                 },
             )
         });
     let start = Instant::now();
-    while !harness.state().loaded {
+    while !harness.state().model.loaded {
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "profiles never loaded"

@@ -9,6 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cdf_signin::secrets::KeyringStore;
 use cdf_signin::token::ManualClock;
 use cdf_signin::ui::clipboard::RecordingClipboard;
 use cdf_signin::ui::{App, Deps};
@@ -40,9 +41,7 @@ flow = "api-key"
 "#;
 
 fn open(env: &Env) -> Harness<'static, App> {
-    unsafe {
-        std::env::set_var("CDF_SIGNIN_KEYRING_SERVICE", &env.keyring_service);
-    }
+    let keyring = env.keyring_service.clone();
     let paths = env.paths();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1000.0, 680.0))
@@ -53,10 +52,11 @@ fn open(env: &Env) -> Harness<'static, App> {
                     paths,
                     clock: Arc::new(ManualClock::new(chrono::Utc::now())),
                     clipboard: Box::new(RecordingClipboard::default()),
+                    secrets: Box::new(KeyringStore::new(keyring)),
                 },
             )
         });
-    settle(&mut harness, |h| h.state().loaded);
+    settle(&mut harness, |h| h.state().model.loaded);
     harness
 }
 
@@ -89,7 +89,7 @@ fn welcome_and_editor() {
     let mut h = open(&env);
     h.snapshot("welcome");
     h.get_by_label("Create your first profile").click();
-    settle(&mut h, |h| h.state().editor.is_some());
+    settle(&mut h, |h| h.state().view.editor.is_some());
     h.snapshot("editor");
 }
 

@@ -383,28 +383,13 @@ pub fn to_profile(
 /// Says which variable a profile validation error came from.
 fn field_to_variable(e: ProfileError) -> ImportError {
     match e {
-        ProfileError::InvalidField { field, reason } => {
-            let var = match field {
-                "cluster" => "CDF_CLUSTER",
-                "project" => "CDF_PROJECT",
-                "tenant id" => "IDP_TENANT_ID",
-                "client id" => "IDP_CLIENT_ID",
-                "authority" => "IDP_AUTHORITY_URL",
-                "base URL" => "CDF_URL",
-                "token URL" => "IDP_TOKEN_URL",
-                "scope" => "IDP_SCOPES",
-                "audience" => "IDP_AUDIENCE",
-                "port" => "CDF_REDIRECT_PORT",
-                _ => "LOGIN_FLOW",
-            };
-            var_err(var, reason)
-        }
+        ProfileError::InvalidField { field, reason } => var_err(field.env_var(), reason),
         other => var_err("CDF_PROJECT", other.to_string()),
     }
 }
 
 fn parse_url(var: &'static str, text: &str) -> Result<Url, ImportError> {
-    crate::profile::parse_secure_url("URL", text).map_err(|e| match e {
+    crate::profile::parse_secure_url(crate::profile::Field::BaseUrl, text).map_err(|e| match e {
         ProfileError::InvalidField { reason, .. } => var_err(var, reason),
         other => var_err(var, other.to_string()),
     })

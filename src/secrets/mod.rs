@@ -94,6 +94,10 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError>;
     /// Deletes the entry; deleting a missing entry is not an error.
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError>;
+    /// Where the secrets live, in words (the About box, support requests).
+    fn describe(&self) -> String {
+        "memory only".to_string()
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -122,6 +126,7 @@ type MemoKey = (String, SecretKind);
 /// plain thread (or `spawn_blocking`), never from inside async code.
 pub struct KeyringStore {
     backend: Backend,
+    service: String,
     memo: std::sync::Mutex<std::collections::HashMap<MemoKey, Option<Secret>>>,
 }
 
@@ -133,12 +138,25 @@ pub fn service_name() -> String {
         .unwrap_or_else(|| "cdf-signin".to_string())
 }
 
+/// The secret store this process uses, as the environment chooses it. Front ends call
+/// this, and only this, to get one.
+pub fn open_store() -> KeyringStore {
+    KeyringStore::new(service_name())
+}
+
 impl KeyringStore {
-    pub fn from_env() -> Self {
+    /// The OS keyring's entries under `service` (tests pass a service of their own).
+    pub fn new(service: impl Into<String>) -> Self {
+        let service = service.into();
         KeyringStore {
-            backend: Backend::new(service_name()),
+            backend: Backend::new(service.clone()),
+            service,
             memo: Default::default(),
         }
+    }
+
+    pub fn from_env() -> Self {
+        open_store()
     }
 
     fn remember(&self, profile: &str, kind: SecretKind, value: Option<Secret>) {
@@ -186,6 +204,20 @@ impl SecretStore for KeyringStore {
         self.backend.delete(&entry_name(profile, kind))?;
         self.remember(profile, kind, None);
         Ok(())
+    }
+
+    fn describe(&self) -> String {
+        let store = if cfg!(target_os = "linux") {
+            "The Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
+             in the kernel's user keyring (memory only)"
+        } else if cfg!(target_os = "macos") {
+            "The macOS Keychain"
+        } else if cfg!(windows) {
+            "The Windows Credential Manager"
+        } else {
+            "The OS keyring"
+        };
+        format!("{store}; service \"{}\"", self.service)
     }
 }
 

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
-use super::App;
+use super::action::Action;
+use super::views::Draw;
 use crate::paths::Paths;
+use crate::secrets::SecretStore;
 
 /// What the About box shows; worked out once when the window opens.
 #[derive(Debug, Clone)]
@@ -18,34 +20,20 @@ pub struct AboutInfo {
     /// The window's own settings (eframe's storage); `None` when nothing is saved, as in
     /// tests.
     pub settings_file: Option<PathBuf>,
-    pub keyring_service: String,
+    /// Where client secrets and token keys live, in words.
+    pub keyring: String,
 }
 
 impl AboutInfo {
-    pub fn new(paths: &Paths) -> AboutInfo {
+    pub fn new(paths: &Paths, secrets: &dyn SecretStore) -> AboutInfo {
         AboutInfo {
             version: env!("CARGO_PKG_VERSION"),
             profiles_file: paths.profiles_file(),
             token_dir: paths.token_dir(),
             discovery_dir: paths.discovery_dir(),
             settings_file: None,
-            keyring_service: crate::secrets::service_name(),
+            keyring: secrets.describe(),
         }
-    }
-
-    /// The OS keyring this build talks to, in words.
-    pub fn keyring(&self) -> String {
-        let store = if cfg!(target_os = "linux") {
-            "The Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
-             in the kernel's user keyring (memory only)"
-        } else if cfg!(target_os = "macos") {
-            "The macOS Keychain"
-        } else if cfg!(windows) {
-            "The Windows Credential Manager"
-        } else {
-            "The OS keyring"
-        };
-        format!("{store}; service \"{}\"", self.keyring_service)
     }
 
     fn settings_text(&self) -> String {
@@ -63,19 +51,19 @@ impl AboutInfo {
             self.version,
             self.profiles_file.display(),
             self.settings_text(),
-            self.keyring(),
+            self.keyring,
             self.token_dir.display(),
             self.discovery_dir.display(),
         )
     }
 }
 
-impl App {
+impl Draw<'_> {
     pub(super) fn about_window(&mut self, ctx: &egui::Context) {
-        if !self.about_open {
+        if !self.m.about_open {
             return;
         }
-        let info = self.about.clone();
+        let info = self.m.about.clone();
         let logo = self.about_logo(ctx);
         egui::Window::new("About cdf-signin")
             .collapsible(false)
@@ -120,7 +108,7 @@ impl App {
                     .num_columns(2)
                     .spacing([12.0, 4.0])
                     .show(ui, |ui| {
-                        row(ui, "Client secrets and token keys", &info.keyring());
+                        row(ui, "Client secrets and token keys", &info.keyring);
                         row(
                             ui,
                             "Tokens",
@@ -134,10 +122,13 @@ impl App {
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
                     if ui.button("Copy details").clicked() {
-                        self.copy_plain(&info.as_text(), "the details");
+                        self.act(Action::CopyPlain {
+                            text: info.as_text(),
+                            what: "the details",
+                        });
                     }
                     if ui.button("Close").clicked() {
-                        self.about_open = false;
+                        self.act(Action::CloseAbout);
                     }
                 });
             });
@@ -145,16 +136,16 @@ impl App {
 
     /// The icon for the box, uploaded once; none if it does not decode.
     fn about_logo(&mut self, ctx: &egui::Context) -> Option<egui::TextureHandle> {
-        if self.about_logo.is_none() {
+        if self.v.about_logo.is_none() {
             let icon = super::icon::about_icon()?;
             let image = egui::ColorImage::from_rgba_unmultiplied(
                 [icon.width as usize, icon.height as usize],
                 &icon.rgba,
             );
-            self.about_logo =
+            self.v.about_logo =
                 Some(ctx.load_texture("about-logo", image, egui::TextureOptions::LINEAR));
         }
-        self.about_logo.clone()
+        self.v.about_logo.clone()
     }
 }
 
@@ -174,8 +165,8 @@ mod tests {
 
     #[test]
     fn text_names_every_place() {
-        let mut info = AboutInfo::new(&Paths::under(std::path::Path::new("/r")));
-        info.keyring_service = "svc".into();
+        let store = crate::secrets::KeyringStore::new("svc");
+        let mut info = AboutInfo::new(&Paths::under(std::path::Path::new("/r")), &store);
         let text = info.as_text();
         for needle in [
             env!("CARGO_PKG_VERSION"),

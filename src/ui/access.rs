@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Color32, RichText};
 
-use super::App;
-use super::worker::{Command, UiError};
+use super::action::{Action, Banner};
+use super::views::Draw;
+use super::worker::UiError;
 use crate::cdf::Access;
 use crate::cdf::export::{self, ProjectEnv, Shell};
 use crate::cdf::inspect::{Inspection, Verdict};
@@ -60,21 +61,7 @@ fn program() -> String {
         .unwrap_or_else(|| "cdf-signin".into())
 }
 
-impl App {
-    pub(super) fn verify(&mut self, name: &str) {
-        self.verifying.insert(name.to_string());
-        self.tab = Tab::Access;
-        self.send(Command::Verify(name.to_string()));
-    }
-
-    pub(super) fn start_import(&mut self, path: PathBuf) {
-        let dialog = self.import.get_or_insert_with(ImportDialog::new);
-        dialog.path = path.display().to_string();
-        dialog.busy = true;
-        dialog.error = None;
-        self.send(Command::ImportEnv(path));
-    }
-
+impl Draw<'_> {
     /// Copy as env / Copy Python snippet, under the token's copy buttons.
     pub(super) fn script_buttons(
         &mut self,
@@ -99,7 +86,10 @@ impl App {
                 Some((export::credential_var(false), tokens.access_token.expose())),
                 Shell::Sh,
             );
-            self.copy_secret(&text, "the env lines");
+            self.act(Action::CopySecret {
+                text: crate::secrets::Secret::new(text),
+                what: "the env lines",
+            });
         }
         if ui
             .button("Copy Python snippet")
@@ -109,7 +99,10 @@ impl App {
             .clicked()
         {
             let text = export::python_snippet(name, &env, &program());
-            self.copy_plain(&text, "the Python snippet");
+            self.act(Action::CopyPlain {
+                text,
+                what: "the Python snippet",
+            });
         }
     }
 
@@ -123,14 +116,14 @@ impl App {
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
             if ui.button("Copy API key").clicked() {
-                self.send(Command::CopyApiKey(name.to_string()));
+                self.act(Action::CopyApiKey(name.to_string()));
             }
-            let verifying = self.verifying.contains(name);
+            let verifying = self.m.states.is_verifying(name);
             if ui
                 .add_enabled(!verifying, egui::Button::new("Verify key"))
                 .clicked()
             {
-                self.verify(name);
+                self.act(Action::Verify(name.to_string()));
             }
             if verifying {
                 ui.spinner();
@@ -142,12 +135,12 @@ impl App {
 
     pub(super) fn access_tab(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
         ui.horizontal(|ui| {
-            let verifying = self.verifying.contains(name);
+            let verifying = self.m.states.is_verifying(name);
             if ui
                 .add_enabled(!verifying, egui::Button::new("Verify"))
                 .clicked()
             {
-                self.verify(name);
+                self.act(Action::Verify(name.to_string()));
             }
             if verifying {
                 ui.spinner();
@@ -160,13 +153,14 @@ impl App {
     }
 
     fn access_results(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
-        match self.access.get(name).cloned() {
+        let m = self.m;
+        match m.states.access(name) {
             None => {
                 ui.weak("Not checked yet.");
             }
             Some(Err(e)) => {
-                if self.error_banner(ui, &e) {
-                    self.access.remove(name);
+                if self.error_banner(ui, e) {
+                    self.act(Action::Dismiss(Banner::Access(name.to_string())));
                 }
             }
             Some(Ok(Access::ApiKey(status))) => {
@@ -200,7 +194,7 @@ impl App {
                         ui.end_row();
                     });
             }
-            Some(Ok(Access::Token(i))) => self.inspection_view(ui, name, p, &i),
+            Some(Ok(Access::Token(i))) => self.inspection_view(ui, name, p, i),
         }
     }
 
@@ -238,6 +232,7 @@ impl App {
                         groups.on_hover_text(format!("group ids: {}", project.groups.join(", ")));
                     }
                     let existing = self
+                        .m
                         .profiles
                         .profiles
                         .iter()
@@ -249,7 +244,7 @@ impl App {
                         }
                         Some(n) => {
                             if ui.link(format!("profile {n}")).clicked() {
-                                self.select(&n);
+                                self.act(Action::Select(n));
                             }
                         }
                         None => {
@@ -257,7 +252,7 @@ impl App {
                                 .button(format!("Add profile for project {}", project.name))
                                 .clicked()
                             {
-                                self.send(Command::AddForProject {
+                                self.act(Action::AddForProject {
                                     from: name.to_string(),
                                     project: project.name.clone(),
                                 });
@@ -271,13 +266,13 @@ impl App {
         ui.horizontal(|ui| {
             let label = ui.label("Filter capabilities");
             ui.add(
-                egui::TextEdit::singleline(&mut self.access_filter)
+                egui::TextEdit::singleline(&mut self.v.access_filter)
                     .hint_text("ACL, action, scope or project")
                     .desired_width(260.0),
             )
             .labelled_by(label.id);
         });
-        let needle = self.access_filter.clone();
+        let needle = self.v.access_filter.clone();
         let groups = i.by_acl();
         let shown: usize = groups
             .iter()
@@ -342,7 +337,7 @@ impl App {
 
     /// The Import .env window: a path, Import, and the error inline.
     pub(super) fn import_dialog(&mut self, ctx: &egui::Context) {
-        let Some(mut dialog) = self.import.take() else {
+        let Some(dialog) = &mut self.v.import else {
             return;
         };
         let mut open = true;
@@ -382,25 +377,11 @@ impl App {
                     }
                 });
             });
-        if open {
-            self.import = Some(dialog);
+        if !open {
+            self.act(Action::CloseImport);
         }
         if let Some(path) = import {
-            self.start_import(path);
-        }
-    }
-
-    /// A file dropped on the window is imported as a `.env`.
-    pub(super) fn dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .collect()
-        });
-        if let Some(path) = dropped.into_iter().next() {
-            self.start_import(path);
+            self.act(Action::Import(path));
         }
     }
 }

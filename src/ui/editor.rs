@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use eframe::egui;
 
 use crate::auth::ClientCertificate;
-use crate::profile::{self, Flow, Profile, ProfileError, Prompt};
+use crate::profile::{self, Field, Flow, Profile, ProfileError, Prompt};
 use crate::secrets::Secret;
 
 /// Clusters people use most; any other name is accepted too.
@@ -46,7 +46,7 @@ pub struct Editor {
     pub certificate: String,
     pub private_key: String,
     pub ca_file: String,
-    pub errors: HashMap<&'static str, String>,
+    pub errors: HashMap<Field, String>,
     pub show_advanced: bool,
 }
 
@@ -119,26 +119,24 @@ impl Editor {
     }
 
     /// The profile the fields describe, or an error message per field.
-    pub fn build(
-        &self,
-    ) -> Result<(String, Profile, Option<Secret>), HashMap<&'static str, String>> {
+    pub fn build(&self) -> Result<(String, Profile, Option<Secret>), HashMap<Field, String>> {
         let mut errors = HashMap::new();
         if let Err(e) = profile::validate_name(self.name.trim()) {
-            errors.insert("name", e.to_string());
+            errors.insert(Field::Name, e.to_string());
         }
         let Some(flow) = self.flow else {
-            errors.insert("flow", "choose how this profile signs in".into());
+            errors.insert(Field::Flow, "choose how this profile signs in".into());
             return Err(errors);
         };
         let api_key = flow == Flow::ApiKey;
-        for (key, value, needed) in [
-            ("cluster", &self.cluster, true),
-            ("project", &self.project, true),
-            ("tenant id", &self.tenant_id, !api_key),
-            ("client id", &self.client_id, !api_key),
+        for (field, value, needed) in [
+            (Field::Cluster, &self.cluster, true),
+            (Field::Project, &self.project, true),
+            (Field::TenantId, &self.tenant_id, !api_key),
+            (Field::ClientId, &self.client_id, !api_key),
         ] {
             if needed && value.trim().is_empty() {
-                errors.insert(key, format!("the {key} is required"));
+                errors.insert(field, format!("the {field} is required"));
             }
         }
         let port = match self.port.trim() {
@@ -146,7 +144,7 @@ impl Editor {
             p => match p.parse::<u16>() {
                 Ok(n) if n > 0 => Some(n),
                 _ => {
-                    errors.insert("port", format!("'{p}' is not a port (1-65535)"));
+                    errors.insert(Field::Port, format!("'{p}' is not a port (1-65535)"));
                     None
                 }
             },
@@ -210,16 +208,16 @@ impl Editor {
         if let (Some(c), Some(k)) = (&p.certificate, &p.private_key)
             && let Err(e) = ClientCertificate::load(c, k)
         {
-            errors.insert("certificate", e.to_string());
+            errors.insert(Field::Certificate, e.to_string());
         }
         let secret = opt(&self.secret).map(Secret::new);
-        let needs_secret = api_key || (flow == Flow::ClientCredentials && p.certificate.is_none());
+        let needs_secret = p.secret_kind().is_some();
         if needs_secret && secret.is_none() && self.original.is_none() {
             if api_key {
-                errors.insert("api key", "enter the API key".into());
+                errors.insert(Field::ApiKey, "enter the API key".into());
             } else {
                 errors.insert(
-                    "client secret",
+                    Field::ClientSecret,
                     "enter the client secret (or a certificate and key)".into(),
                 );
             }
@@ -235,32 +233,34 @@ impl Editor {
         }
     }
 
-    fn field(
-        &mut self,
-        ui: &mut egui::Ui,
-        label: &str,
-        key: &'static str,
-        value: FieldRef,
-        hint: &str,
-        password: bool,
-    ) {
-        let label_response = ui.label(label);
-        let target = match value {
-            FieldRef::Name => &mut self.name,
-            FieldRef::Cluster => &mut self.cluster,
-            FieldRef::Project => &mut self.project,
-            FieldRef::Tenant => &mut self.tenant_id,
-            FieldRef::Client => &mut self.client_id,
-            FieldRef::Authority => &mut self.authority,
-            FieldRef::BaseUrl => &mut self.base_url,
-            FieldRef::TokenUrl => &mut self.token_url,
-            FieldRef::Scopes => &mut self.scopes,
-            FieldRef::Port => &mut self.port,
-            FieldRef::LoginHint => &mut self.login_hint,
-            FieldRef::Secret => &mut self.secret,
-            FieldRef::Certificate => &mut self.certificate,
-            FieldRef::PrivateKey => &mut self.private_key,
-            FieldRef::CaFile => &mut self.ca_file,
+    /// The editor's text for a field.
+    fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+        Some(match field {
+            Field::Name => &mut self.name,
+            Field::Cluster => &mut self.cluster,
+            Field::Project => &mut self.project,
+            Field::TenantId => &mut self.tenant_id,
+            Field::ClientId => &mut self.client_id,
+            Field::Authority => &mut self.authority,
+            Field::BaseUrl => &mut self.base_url,
+            Field::TokenUrl => &mut self.token_url,
+            Field::Scopes => &mut self.scopes,
+            Field::Port => &mut self.port,
+            Field::LoginHint => &mut self.login_hint,
+            Field::ClientSecret | Field::ApiKey => &mut self.secret,
+            Field::Certificate => &mut self.certificate,
+            Field::PrivateKey => &mut self.private_key,
+            Field::CaFile => &mut self.ca_file,
+            Field::Flow | Field::Audience | Field::Prompt => return None,
+        })
+    }
+
+    /// A labelled text input for `field`, with its error below it.
+    fn field(&mut self, ui: &mut egui::Ui, field: Field, hint: &str) {
+        let password = matches!(field, Field::ClientSecret | Field::ApiKey);
+        let label_response = ui.label(field.label());
+        let Some(target) = self.text_mut(field) else {
+            return;
         };
         let edit = egui::TextEdit::singleline(target)
             .hint_text(hint)
@@ -268,9 +268,9 @@ impl Editor {
             .desired_width(f32::INFINITY);
         let response = ui.add(edit).labelled_by(label_response.id);
         if response.changed() {
-            self.errors.remove(key);
+            self.errors.remove(&field);
         }
-        if let Some(err) = self.errors.get(key) {
+        if let Some(err) = self.errors.get(&field) {
             ui.colored_label(ui.visuals().error_fg_color, err);
         }
     }
@@ -286,14 +286,7 @@ impl Editor {
         egui::ScrollArea::vertical()
             .auto_shrink([false, true])
             .show(ui, |ui| {
-                self.field(
-                    ui,
-                    "Profile name",
-                    "name",
-                    FieldRef::Name,
-                    "e.g. dev-westeurope",
-                    false,
-                );
+                self.field(ui, Field::Name, "e.g. dev-westeurope");
                 ui.label("Sign-in flow");
                 ui.horizontal(|ui| {
                     for flow in [
@@ -314,18 +307,11 @@ impl Editor {
                 if let Some(flow) = self.flow {
                     ui.weak(flow_sentence(flow));
                 }
-                if let Some(err) = self.errors.get("flow") {
+                if let Some(err) = self.errors.get(&Field::Flow) {
                     ui.colored_label(ui.visuals().error_fg_color, err);
                 }
                 ui.add_space(4.0);
-                self.field(
-                    ui,
-                    "Cluster",
-                    "cluster",
-                    FieldRef::Cluster,
-                    "e.g. westeurope-1",
-                    false,
-                );
+                self.field(ui, Field::Cluster, "e.g. westeurope-1");
                 let typed = self.cluster.trim().to_string();
                 let suggestions: Vec<&str> = KNOWN_CLUSTERS
                     .iter()
@@ -343,31 +329,10 @@ impl Editor {
                         }
                     });
                 }
-                self.field(
-                    ui,
-                    "Project",
-                    "project",
-                    FieldRef::Project,
-                    "your CDF project",
-                    false,
-                );
+                self.field(ui, Field::Project, "your CDF project");
                 if self.flow != Some(Flow::ApiKey) {
-                    self.field(
-                        ui,
-                        "Tenant id",
-                        "tenant id",
-                        FieldRef::Tenant,
-                        "GUID or contoso.onmicrosoft.com",
-                        false,
-                    );
-                    self.field(
-                        ui,
-                        "Client id",
-                        "client id",
-                        FieldRef::Client,
-                        "the app registration's application id",
-                        false,
-                    );
+                    self.field(ui, Field::TenantId, "GUID or contoso.onmicrosoft.com");
+                    self.field(ui, Field::ClientId, "the app registration's application id");
                 }
                 match self.flow {
                     Some(Flow::ApiKey) => {
@@ -376,7 +341,7 @@ impl Editor {
                         } else {
                             "stored in the OS keyring"
                         };
-                        self.field(ui, "API key", "api key", FieldRef::Secret, hint, true);
+                        self.field(ui, Field::ApiKey, hint);
                     }
                     Some(Flow::ClientCredentials) => {
                         let hint = if self.original.is_some() {
@@ -384,85 +349,26 @@ impl Editor {
                         } else {
                             "stored in the OS keyring"
                         };
-                        self.field(
-                            ui,
-                            "Client secret",
-                            "client secret",
-                            FieldRef::Secret,
-                            hint,
-                            true,
-                        );
-                        self.field(
-                            ui,
-                            "Certificate (PEM), instead of a secret",
-                            "certificate",
-                            FieldRef::Certificate,
-                            "/path/to/cert.pem",
-                            false,
-                        );
-                        self.field(
-                            ui,
-                            "Private key (PEM)",
-                            "private key",
-                            FieldRef::PrivateKey,
-                            "/path/to/key.pem",
-                            false,
-                        );
+                        self.field(ui, Field::ClientSecret, hint);
+                        self.field(ui, Field::Certificate, "/path/to/cert.pem");
+                        self.field(ui, Field::PrivateKey, "/path/to/key.pem");
                     }
                     Some(Flow::Interactive) => {
-                        self.field(
-                            ui,
-                            "Login hint (optional)",
-                            "login hint",
-                            FieldRef::LoginHint,
-                            "you@example.com",
-                            false,
-                        );
-                        self.field(ui, "Redirect port", "port", FieldRef::Port, "53000", false);
+                        self.field(ui, Field::LoginHint, "you@example.com");
+                        self.field(ui, Field::Port, "53000");
                     }
                     _ => {}
                 }
                 ui.collapsing("Advanced", |ui| {
                     self.field(
                         ui,
-                        "Authority",
-                        "authority",
-                        FieldRef::Authority,
+                        Field::Authority,
                         "https://login.microsoftonline.com/{tenant}",
-                        false,
                     );
-                    self.field(
-                        ui,
-                        "Base URL",
-                        "base URL",
-                        FieldRef::BaseUrl,
-                        "https://{cluster}.cognitedata.com",
-                        false,
-                    );
-                    self.field(
-                        ui,
-                        "Token URL",
-                        "token URL",
-                        FieldRef::TokenUrl,
-                        "override the token endpoint",
-                        false,
-                    );
-                    self.field(
-                        ui,
-                        "Scopes",
-                        "scope",
-                        FieldRef::Scopes,
-                        "{base_url}/.default",
-                        false,
-                    );
-                    self.field(
-                        ui,
-                        "Extra CA file (PEM)",
-                        "ca file",
-                        FieldRef::CaFile,
-                        "for TLS-inspecting proxies",
-                        false,
-                    );
+                    self.field(ui, Field::BaseUrl, "https://{cluster}.cognitedata.com");
+                    self.field(ui, Field::TokenUrl, "override the token endpoint");
+                    self.field(ui, Field::Scopes, "{base_url}/.default");
+                    self.field(ui, Field::CaFile, "for TLS-inspecting proxies");
                 });
             });
         ui.add_space(8.0);
@@ -489,25 +395,6 @@ impl Editor {
         });
         action
     }
-}
-
-#[derive(Clone, Copy)]
-enum FieldRef {
-    Name,
-    Cluster,
-    Project,
-    Tenant,
-    Client,
-    Authority,
-    BaseUrl,
-    TokenUrl,
-    Scopes,
-    Port,
-    LoginHint,
-    Secret,
-    Certificate,
-    PrivateKey,
-    CaFile,
 }
 
 #[cfg(test)]
@@ -540,19 +427,19 @@ mod tests {
         e.project.clear();
         e.port = "99999".into();
         let errors = e.build().unwrap_err();
-        assert!(errors.contains_key("name"));
-        assert!(errors.contains_key("project"));
-        assert!(errors.contains_key("port"));
+        assert!(errors.contains_key(&Field::Name));
+        assert!(errors.contains_key(&Field::Project));
+        assert!(errors.contains_key(&Field::Port));
         let mut e = filled();
         e.authority = "http://example.com".into();
-        assert!(e.build().unwrap_err()["authority"].contains("loopback"));
+        assert!(e.build().unwrap_err()[&Field::Authority].contains("loopback"));
     }
 
     #[test]
     fn client_credentials_need_a_secret_when_new() {
         let mut e = filled();
         e.flow = Some(Flow::ClientCredentials);
-        assert!(e.build().unwrap_err().contains_key("client secret"));
+        assert!(e.build().unwrap_err().contains_key(&Field::ClientSecret));
         e.secret = "s".into();
         assert_eq!(e.build().unwrap().2.unwrap().expose(), "s");
     }

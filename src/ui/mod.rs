@@ -3,14 +3,18 @@
 
 pub mod about;
 mod access;
+mod action;
 pub mod claims;
 pub mod clipboard;
 pub mod editor;
+mod events;
 mod icon;
+pub mod renewal;
+pub mod state;
 mod views;
 pub mod worker;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,37 +22,21 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::SignInPrompt;
 use crate::paths::Paths;
-use crate::profile::{Flow, ProfileFile};
-use crate::token::{Clock, SystemClock, TokenSet};
+use crate::profile::ProfileFile;
+use crate::secrets::SecretStore;
+use crate::token::{Clock, SystemClock};
 use about::AboutInfo;
 pub use access::{ImportDialog, Tab};
+use action::Action;
 use clipboard::Clipboard;
 use editor::Editor;
-use worker::{Command, Event, UiError, Worker};
+pub use renewal::{RENEW_BEFORE_SECS, renew_margin};
+pub use state::{ProfileState, ProfileStates, SignIn};
+use worker::{Command, UiError, Worker};
 
 /// The window's app id: the Wayland app id and X11 WM_CLASS, matched by the desktop entry.
 pub const APP_ID: &str = "cdf-signin";
-
-/// Tokens are renewed this long before they expire while the window is open (or half
-/// their lifetime before, for short-lived tokens: see [`renew_margin`]).
-pub const RENEW_BEFORE_SECS: i64 = 5 * 60;
-/// Never renew one profile automatically more often than this, whatever the provider
-/// hands out.
-const MIN_RENEW_INTERVAL_SECS: i64 = 30;
-
-/// How long before expiry a token is renewed: five minutes, but at most half its
-/// lifetime, so a token that lives five minutes or less is not "due" the moment it
-/// arrives (which would renew it in a loop).
-pub fn renew_margin(tokens: &TokenSet) -> i64 {
-    match tokens.lifetime_secs() {
-        Some(l) => RENEW_BEFORE_SECS.min(l / 2),
-        None => RENEW_BEFORE_SECS,
-    }
-}
-/// After a failed background renewal, wait this long before trying again.
-const RETRY_AFTER_FAILURE_SECS: i64 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum ThemeChoice {
@@ -92,13 +80,6 @@ impl Settings {
 
 const SETTINGS_KEY: &str = "cdf-signin-settings";
 
-/// A running sign-in, as far as the window knows.
-#[derive(Debug, Clone)]
-pub enum SignIn {
-    Starting,
-    Waiting(SignInPrompt),
-}
-
 pub struct Toast {
     pub text: String,
     pub until: DateTime<Utc>,
@@ -117,45 +98,52 @@ pub enum Screen {
     Settings,
 }
 
+/// What the window knows: changed only by worker events and by [`App::apply`], read by
+/// the views.
+pub struct Model {
+    pub profiles: ProfileFile,
+    pub loaded: bool,
+    pub selected: Option<String>,
+    /// Everything per profile, in one map.
+    pub states: ProfileStates,
+    pub global_error: Option<UiError>,
+    pub screen: Screen,
+    pub confirm_delete: Option<String>,
+    pub toasts: Vec<Toast>,
+    pub about_open: bool,
+    pub about: AboutInfo,
+}
+
+/// What the widgets edit in place while they are drawn: text being typed, the tab picked,
+/// the settings' values, the editor's fields.
+pub struct ViewState {
+    pub settings: Settings,
+    pub filter: String,
+    pub access_filter: String,
+    pub tab: Tab,
+    pub editor: Option<Editor>,
+    pub import: Option<ImportDialog>,
+    about_logo: Option<egui::TextureHandle>,
+}
+
 pub struct App {
     worker: Worker,
     clock: Arc<dyn Clock>,
     clipboard: Box<dyn Clipboard>,
-    pub settings: Settings,
-    pub profiles: ProfileFile,
-    pub loaded: bool,
-    pub selected: Option<String>,
-    pub tokens: HashMap<String, TokenSet>,
-    pub sign_ins: HashMap<String, SignIn>,
-    pub errors: HashMap<String, UiError>,
-    pub global_error: Option<UiError>,
-    pub renewing: HashSet<String>,
-    failed_renewal: HashMap<String, DateTime<Utc>>,
-    /// When each profile was last renewed automatically.
-    last_auto_renewal: HashMap<String, DateTime<Utc>>,
-    pub filter: String,
-    pub editor: Option<Editor>,
-    pub confirm_delete: Option<String>,
-    pub screen: Screen,
-    pub toasts: Vec<Toast>,
+    pub model: Model,
+    pub view: ViewState,
     copied: Option<Copied>,
     applied_theme: Option<ThemeChoice>,
-    /// What CDF said about each profile's credentials (Verify).
-    pub access: HashMap<String, Result<crate::cdf::Access, UiError>>,
-    pub verifying: HashSet<String>,
-    pub tab: Tab,
-    pub access_filter: String,
-    pub import: Option<ImportDialog>,
-    pub about_open: bool,
-    pub about: AboutInfo,
-    about_logo: Option<egui::TextureHandle>,
 }
 
-/// What the window needs from outside; tests pass a recording clipboard and a clock.
+/// What the window needs from outside; tests pass a recording clipboard, a clock and the
+/// keyring of their own.
 pub struct Deps {
     pub paths: Paths,
     pub clock: Arc<dyn Clock>,
     pub clipboard: Box<dyn Clipboard>,
+    /// Where the worker keeps and finds secrets.
+    pub secrets: Box<dyn SecretStore>,
 }
 
 impl App {
@@ -166,39 +154,43 @@ impl App {
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
-        let about = AboutInfo::new(&deps.paths);
-        let worker = Worker::start(deps.paths, move || ctx.request_repaint());
+        let about = AboutInfo::new(&deps.paths, deps.secrets.as_ref());
+        let worker = Worker::start(
+            worker::WorkerDeps {
+                paths: deps.paths,
+                secrets: deps.secrets,
+                clock: deps.clock.clone(),
+            },
+            move || ctx.request_repaint(),
+        );
         worker.send(Command::LoadProfiles);
         App {
             worker,
             clock: deps.clock,
             clipboard: deps.clipboard,
-            selected: settings.last_profile.clone(),
-            settings,
-            profiles: ProfileFile::default(),
-            loaded: false,
-            tokens: HashMap::new(),
-            sign_ins: HashMap::new(),
-            errors: HashMap::new(),
-            global_error: None,
-            renewing: HashSet::new(),
-            failed_renewal: HashMap::new(),
-            last_auto_renewal: HashMap::new(),
-            filter: String::new(),
-            editor: None,
-            confirm_delete: None,
-            screen: Screen::Profile,
-            toasts: Vec::new(),
+            model: Model {
+                profiles: ProfileFile::default(),
+                loaded: false,
+                selected: settings.last_profile.clone(),
+                states: ProfileStates::default(),
+                global_error: None,
+                screen: Screen::Profile,
+                confirm_delete: None,
+                toasts: Vec::new(),
+                about_open: false,
+                about,
+            },
+            view: ViewState {
+                settings,
+                filter: String::new(),
+                access_filter: String::new(),
+                tab: Tab::default(),
+                editor: None,
+                import: None,
+                about_logo: None,
+            },
             copied: None,
             applied_theme: None,
-            access: HashMap::new(),
-            verifying: HashSet::new(),
-            tab: Tab::default(),
-            access_filter: String::new(),
-            import: None,
-            about_open: false,
-            about,
-            about_logo: None,
         }
     }
 
@@ -206,204 +198,76 @@ impl App {
         self.clock.now()
     }
 
-    pub fn send(&self, command: Command) {
+    fn send(&self, command: Command) {
         self.worker.send(command);
+    }
+
+    /// The window's state of one profile (`None`: nothing heard about it yet).
+    pub fn profile(&self, name: &str) -> Option<&ProfileState> {
+        self.model.states.get(name)
     }
 
     /// Shows a profile: its cached token at once (read without network), or its Sign in.
     pub fn select(&mut self, name: &str) {
-        if self.selected.as_deref() != Some(name) {
-            self.selected = Some(name.to_string());
-            self.settings.last_profile = Some(name.to_string());
+        if self.model.selected.as_deref() != Some(name) {
+            self.model.selected = Some(name.to_string());
+            self.view.settings.last_profile = Some(name.to_string());
         }
-        self.screen = Screen::Profile;
-        if !self.tokens.contains_key(name) {
+        self.model.screen = Screen::Profile;
+        if self.model.states.tokens(name).is_none() {
             self.send(Command::LoadCached(name.to_string()));
         }
     }
 
     pub fn profile_names(&self) -> Vec<String> {
-        self.profiles.profiles.keys().cloned().collect()
+        self.model.profiles.profiles.keys().cloned().collect()
     }
 
-    pub fn toast(&mut self, text: impl Into<String>) {
+    fn toast(&mut self, text: impl Into<String>) {
         let until = self.now() + chrono::Duration::seconds(4);
-        self.toasts.push(Toast {
+        self.model.toasts.push(Toast {
             text: text.into(),
             until,
         });
     }
 
     /// Copies a secret value and schedules its removal.
-    pub fn copy_secret(&mut self, text: &str, what: &str) {
+    fn copy_secret(&mut self, text: &str, what: &str) {
         match self.clipboard.set_secret(text) {
             Ok(()) => {
-                let secs = self.settings.clipboard_clear_secs;
+                let secs = self.view.settings.clipboard_clear_secs;
                 self.copied = Some(Copied {
                     text: text.to_string(),
                     clear_at: self.now() + chrono::Duration::seconds(secs as i64),
                 });
                 self.toast(format!("Copied {what}; clears in {secs} s"));
             }
-            Err(e) => self.global_error = Some(UiError::plain(e)),
+            Err(e) => self.model.global_error = Some(UiError::plain(e)),
         }
     }
 
     /// Copies something that is not secret (a URL, a code, error details).
-    pub fn copy_plain(&mut self, text: &str, what: &str) {
+    fn copy_plain(&mut self, text: &str, what: &str) {
         match self.clipboard.set_secret(text) {
             Ok(()) => self.toast(format!("Copied {what}")),
-            Err(e) => self.global_error = Some(UiError::plain(e)),
+            Err(e) => self.model.global_error = Some(UiError::plain(e)),
         }
     }
 
-    fn handle(&mut self, event: Event) {
-        match event {
-            Event::Profiles(Ok(file)) => {
-                self.loaded = true;
-                let keep = self
-                    .selected
-                    .clone()
-                    .filter(|s| file.profiles.contains_key(s));
-                self.profiles = file;
-                let pick = keep
-                    .or_else(|| self.profiles.default.clone())
-                    .or_else(|| self.profile_names().into_iter().next());
-                self.selected = None;
-                if let Some(name) = pick {
-                    self.select(&name);
-                }
-                self.tokens
-                    .retain(|k, _| self.profiles.profiles.contains_key(k));
-            }
-            Event::Profiles(Err(e)) => {
-                self.loaded = true;
-                self.global_error = Some(e);
-            }
-            Event::Cached(name, tokens) => {
-                if let Some(t) = tokens {
-                    self.tokens.insert(name, t);
-                }
-            }
-            Event::Prompt(name, prompt) => {
-                self.sign_ins.insert(name, SignIn::Waiting(prompt));
-            }
-            Event::Token { profile, tokens } => {
-                self.sign_ins.remove(&profile);
-                self.renewing.remove(&profile);
-                self.failed_renewal.remove(&profile);
-                self.errors.remove(&profile);
-                self.tokens.insert(profile, tokens);
-            }
-            Event::SignInEnded(name) => {
-                self.sign_ins.remove(&name);
-            }
-            Event::SignedOut(name) => {
-                self.tokens.remove(&name);
-                self.toast(format!("Signed out of {name}"));
-            }
-            Event::Saved(name) => {
-                self.editor = None;
-                self.selected = Some(name.clone());
-                self.screen = Screen::Profile;
-                self.toast(format!("Saved profile {name}"));
-            }
-            Event::Deleted(name) => {
-                self.tokens.remove(&name);
-                self.errors.remove(&name);
-                if self.selected.as_deref() == Some(name.as_str()) {
-                    self.selected = None;
-                }
-                self.toast(format!("Deleted profile {name}"));
-            }
-            Event::Access { profile, result } => {
-                self.verifying.remove(&profile);
-                self.access.insert(profile, result);
-            }
-            Event::Added { name, project } => {
-                self.toast(format!("Added profile {name} for project {project}"));
-            }
-            Event::Imported { name, notes } => {
-                self.import = None;
-                self.select(&name);
-                let mut text = format!("Imported profile {name}");
-                for n in notes {
-                    text.push_str(&format!("; {n}"));
-                }
-                self.toast(text);
-            }
-            Event::ImportFailed(error) => match &mut self.import {
-                Some(dialog) => {
-                    dialog.busy = false;
-                    dialog.error = Some(error);
-                }
-                None => self.global_error = Some(error),
-            },
-            Event::CopySecret { text, what } => self.copy_secret(text.expose(), &what),
-            Event::Failed {
-                profile,
-                error,
-                background,
-            } => match profile {
-                Some(p) => {
-                    if !background {
-                        self.sign_ins.remove(&p);
-                    }
-                    if background {
-                        self.failed_renewal.insert(p.clone(), self.now());
-                    }
-                    self.renewing.remove(&p);
-                    if self.screen == Screen::Editor && self.editor.is_some() && !background {
-                        self.global_error = Some(error);
-                    } else {
-                        self.errors.insert(p, error);
-                    }
-                }
-                None => self.global_error = Some(error),
-            },
-        }
-    }
-
-    /// Renews tokens that are about to expire, for profiles that can renew silently.
+    /// Renews tokens that are about to expire, for profiles that can renew silently;
+    /// returns when to look again.
     fn auto_refresh(&mut self) -> Option<Duration> {
         let now = self.now();
-        let mut next: Option<i64> = None;
-        let mut due = Vec::new();
-        for (name, profile) in &self.profiles.profiles {
-            let Some(tokens) = self.tokens.get(name) else {
-                continue;
-            };
-            let silent = profile.flow == Flow::ClientCredentials || tokens.refresh_token.is_some();
-            if !silent || !self.settings.auto_refresh_for(name) || self.renewing.contains(name) {
-                continue;
-            }
-            if let Some(failed) = self.failed_renewal.get(name)
-                && (now - *failed).num_seconds() < RETRY_AFTER_FAILURE_SECS
-            {
-                let wait = RETRY_AFTER_FAILURE_SECS - (now - *failed).num_seconds();
-                next = Some(next.map_or(wait, |n| n.min(wait)));
-                continue;
-            }
-            let margin = renew_margin(tokens);
-            let until_due = tokens.seconds_left(now) - margin;
-            let since_last = self
-                .last_auto_renewal
-                .get(name)
-                .map(|t| (now - *t).num_seconds());
-            if let Some(since) = since_last.filter(|s| *s < MIN_RENEW_INTERVAL_SECS) {
-                let wait = (MIN_RENEW_INTERVAL_SECS - since).max(until_due);
-                next = Some(next.map_or(wait, |n| n.min(wait)));
-            } else if until_due < 0 {
-                // Strictly less: `seconds_left` truncates, and the session must see less
-                // than `margin` left too, or it serves the cached token again.
-                due.push((name.clone(), margin));
-            } else {
-                next = Some(next.map_or(until_due, |n| n.min(until_due)));
-            }
-        }
-        for (name, margin) in due {
-            self.renewing.insert(name.clone());
-            self.last_auto_renewal.insert(name.clone(), now);
+        let plan = renewal::plan(
+            &self.model.profiles,
+            &self.model.states,
+            &self.view.settings,
+            now,
+        );
+        for (name, margin) in plan.due {
+            let state = self.model.states.entry(&name);
+            state.renewing = true;
+            state.last_auto_renewal = Some(now);
             self.send(Command::Renew {
                 profile: name,
                 min_valid_secs: margin,
@@ -411,7 +275,8 @@ impl App {
                 background: true,
             });
         }
-        next.map(|s| Duration::from_secs(s.max(1) as u64))
+        plan.next_in_secs
+            .map(|s| Duration::from_secs(s.max(1) as u64))
     }
 
     /// Clears the clipboard when its time is up, if it still holds what we copied.
@@ -431,19 +296,22 @@ impl App {
     }
 
     fn apply_theme(&mut self, ctx: &egui::Context) {
-        if self.applied_theme == Some(self.settings.theme) {
+        let theme = self.view.settings.theme;
+        if self.applied_theme == Some(theme) {
             return;
         }
-        let pref = match self.settings.theme {
+        let pref = match theme {
             ThemeChoice::System => egui::ThemePreference::System,
             ThemeChoice::Light => egui::ThemePreference::Light,
             ThemeChoice::Dark => egui::ThemePreference::Dark,
         };
         ctx.options_mut(|o| o.theme_preference = pref);
-        self.applied_theme = Some(self.settings.theme);
+        self.applied_theme = Some(theme);
     }
 
-    fn shortcuts(&mut self, ctx: &egui::Context) {
+    /// Keyboard shortcuts and dropped files, as actions.
+    fn input_actions(&self, ctx: &egui::Context) -> Vec<Action> {
+        let mut out = Vec::new();
         let keys = [
             egui::Key::Num1,
             egui::Key::Num2,
@@ -460,24 +328,30 @@ impl App {
             if ctx.input_mut(|inp| inp.consume_key(egui::Modifiers::COMMAND, *key))
                 && let Some(name) = names.get(i)
             {
-                let name = name.clone();
-                self.select(&name);
+                out.push(Action::Select(name.clone()));
             }
         }
         // Escape closes the About box first; only then does it cancel a sign-in.
-        if self.about_open
+        if self.model.about_open
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
-            self.about_open = false;
+            out.push(Action::CloseAbout);
         }
         if ctx.input(|i| i.key_pressed(egui::Key::Escape))
             && let Some(name) = self
+                .model
                 .selected
                 .clone()
-                .filter(|n| self.sign_ins.contains_key(n))
+                .filter(|n| self.model.states.sign_in(n).is_some())
         {
-            self.send(Command::CancelSignIn(name));
+            out.push(Action::CancelSignIn(name));
         }
+        // A file dropped on the window is imported as a `.env`.
+        let dropped = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()));
+        if let Some(path) = dropped {
+            out.push(Action::Import(path));
+        }
+        out
     }
 }
 
@@ -487,15 +361,16 @@ impl eframe::App for App {
             self.handle(event);
         }
         self.apply_theme(ctx);
-        self.shortcuts(ctx);
-        self.dropped_files(ctx);
+        for action in self.input_actions(ctx) {
+            self.apply(action);
+        }
         let now = self.now();
-        self.toasts.retain(|t| t.until > now);
+        self.model.toasts.retain(|t| t.until > now);
         // Wake only when something is due: no continuous repainting while idle.
         let mut wake: Vec<Duration> = Vec::new();
         wake.extend(self.auto_refresh());
         wake.extend(self.clipboard_hygiene());
-        if let Some(t) = self.toasts.iter().map(|t| t.until).min() {
+        if let Some(t) = self.model.toasts.iter().map(|t| t.until).min() {
             wake.push(Duration::from_millis(
                 (t - now).num_milliseconds().max(10) as u64
             ));
@@ -506,11 +381,20 @@ impl eframe::App for App {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.draw(ui);
+        let now = self.now();
+        let actions = views::draw(&self.model, &mut self.view, now, ui);
+        if !actions.is_empty() {
+            for action in actions {
+                self.apply(action);
+            }
+            // Draw the outcome in this same frame: egui runs the pass again (at most
+            // once more by default) instead of showing what was there before the click.
+            ui.ctx().request_discard("an action changed what is shown");
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        if let Ok(text) = serde_json::to_string(&self.settings) {
+        if let Ok(text) = serde_json::to_string(&self.view.settings) {
             storage.set_string(SETTINGS_KEY, text);
         }
     }
@@ -551,12 +435,14 @@ pub fn run() -> Result<(), String> {
                 paths,
                 clock: Arc::new(SystemClock),
                 clipboard: Box::new(clipboard::SystemClipboard::new()),
+                secrets: Box::new(crate::secrets::open_store()),
             };
             let mut app = App::new(cc, deps);
             // eframe keeps `Settings` in `storage_dir(app id)/app.ron` when no
             // `persistence_path` is set, as here.
             if cc.storage.is_some() {
-                app.about.settings_file = eframe::storage_dir(APP_ID).map(|d| d.join("app.ron"));
+                app.model.about.settings_file =
+                    eframe::storage_dir(APP_ID).map(|d| d.join("app.ron"));
             }
             Ok(Box::new(app))
         }),

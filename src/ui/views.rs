@@ -1,14 +1,19 @@
 //! Drawing the window: top bar, profile sidebar, and the profile's sign-in panel or token
-//! view. Each part is a small method on [`App`].
+//! view. Views read the [`Model`], edit only the widgets' own [`ViewState`], and return
+//! [`Action`]s that [`App::apply`](super::App::apply) carries out after the frame.
 
+use chrono::{DateTime, Utc};
 use eframe::egui::{self, Color32, RichText};
 
+use super::action::{Action, Banner};
 use super::claims::{countdown, display_value, local, meaning};
-use super::editor::{Editor, EditorAction, flow_sentence};
-use super::worker::{Command, UiError};
-use super::{App, Screen, SignIn, ThemeChoice};
+use super::editor::{EditorAction, flow_sentence};
+use super::state::SignIn;
+use super::worker::UiError;
+use super::{Model, Screen, ThemeChoice, ViewState};
 use crate::auth::SignInPrompt;
 use crate::profile::{Flow, Profile};
+use crate::secrets::Secret;
 use crate::token::{Jwt, TokenSet};
 
 const ROW_HEIGHT: f32 = 22.0;
@@ -19,18 +24,48 @@ enum Row {
     Profile(String),
 }
 
-impl App {
-    pub(super) fn draw(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
-        egui::Panel::left("profiles")
-            .resizable(true)
-            .default_size(260.0)
-            .show(ui, |ui| self.sidebar(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
-        self.confirm_delete_dialog(ui.ctx());
-        self.import_dialog(ui.ctx());
-        self.about_window(ui.ctx());
-        self.draw_toasts(ui.ctx());
+/// One frame's drawing: what the window knows (read only), the widgets' own state, and
+/// the actions asked for so far.
+pub(super) struct Draw<'a> {
+    pub(super) m: &'a Model,
+    pub(super) v: &'a mut ViewState,
+    pub(super) now: DateTime<Utc>,
+    out: Vec<Action>,
+}
+
+/// Draws the whole window and returns what the person asked for.
+pub(super) fn draw(
+    m: &Model,
+    v: &mut ViewState,
+    now: DateTime<Utc>,
+    ui: &mut egui::Ui,
+) -> Vec<Action> {
+    let mut d = Draw {
+        m,
+        v,
+        now,
+        out: Vec::new(),
+    };
+    egui::Panel::top("top_bar").show(ui, |ui| d.top_bar(ui));
+    egui::Panel::left("profiles")
+        .resizable(true)
+        .default_size(260.0)
+        .show(ui, |ui| d.sidebar(ui));
+    egui::CentralPanel::default().show(ui, |ui| d.central(ui));
+    d.confirm_delete_dialog(ui.ctx());
+    d.import_dialog(ui.ctx());
+    d.about_window(ui.ctx());
+    d.draw_toasts(ui.ctx());
+    d.out
+}
+
+impl Draw<'_> {
+    pub(super) fn act(&mut self, action: Action) {
+        self.out.push(action);
+    }
+
+    fn profile_names(&self) -> impl Iterator<Item = &String> {
+        self.m.profiles.profiles.keys()
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
@@ -38,19 +73,20 @@ impl App {
             ui.strong("cdf-signin");
             ui.separator();
             let label = ui.label("Profile");
-            let current = self.selected.clone().unwrap_or_else(|| "(none)".into());
+            let current = self.m.selected.clone().unwrap_or_else(|| "(none)".into());
             let mut chosen = None;
             egui::ComboBox::from_id_salt("switcher")
                 .selected_text(&current)
                 .width(220.0)
                 .show_ui(ui, |ui| {
-                    for (i, name) in self.profile_names().iter().enumerate() {
+                    for (i, name) in self.profile_names().enumerate() {
                         let shortcut = if i < 9 {
                             format!("   Ctrl+{}", i + 1)
                         } else {
                             String::new()
                         };
                         let project = self
+                            .m
                             .profiles
                             .profiles
                             .get(name)
@@ -58,7 +94,7 @@ impl App {
                             .unwrap_or_default();
                         if ui
                             .selectable_label(
-                                self.selected.as_deref() == Some(name),
+                                self.m.selected.as_deref() == Some(name),
                                 format!("{name}  ({project}){shortcut}"),
                             )
                             .clicked()
@@ -70,18 +106,14 @@ impl App {
                 .response
                 .labelled_by(label.id);
             if let Some(name) = chosen {
-                self.select(&name);
+                self.act(Action::Select(name));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Settings").clicked() {
-                    self.screen = if self.screen == Screen::Settings {
-                        Screen::Profile
-                    } else {
-                        Screen::Settings
-                    };
+                    self.act(Action::ToggleSettings);
                 }
                 if ui.button("About").clicked() {
-                    self.about_open = !self.about_open;
+                    self.act(Action::ToggleAbout);
                 }
             });
         });
@@ -91,28 +123,27 @@ impl App {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             if ui.button("Add profile").clicked() {
-                self.editor = Some(Editor::new());
-                self.screen = Screen::Editor;
+                self.act(Action::NewProfile);
             }
             if ui
                 .button("Import .env")
                 .on_hover_text("Make a profile from a cognite-toolkit .env file")
                 .clicked()
             {
-                self.import = Some(super::ImportDialog::new());
+                self.act(Action::OpenImport);
             }
         });
         let label = ui.label("Filter profiles");
         ui.add(
-            egui::TextEdit::singleline(&mut self.filter)
+            egui::TextEdit::singleline(&mut self.v.filter)
                 .hint_text("name, project, cluster")
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label.id);
         ui.separator();
         let rows = self.sidebar_rows();
-        if rows.is_empty() && self.loaded {
-            ui.weak(if self.profiles.profiles.is_empty() {
+        if rows.is_empty() && self.m.loaded {
+            ui.weak(if self.m.profiles.profiles.is_empty() {
                 "No profiles yet."
             } else {
                 "No profile matches."
@@ -140,9 +171,9 @@ impl App {
     }
 
     fn sidebar_rows(&self) -> Vec<Row> {
-        let needle = self.filter.trim().to_lowercase();
+        let needle = self.v.filter.trim().to_lowercase();
         let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        for (name, p) in &self.profiles.profiles {
+        for (name, p) in &self.m.profiles.profiles {
             let hay = format!("{name} {} {} {}", p.project, p.cluster, p.tenant_id).to_lowercase();
             if needle.is_empty() || hay.contains(&needle) {
                 let group = if p.flow == Flow::ApiKey {
@@ -162,13 +193,15 @@ impl App {
     }
 
     fn sidebar_row(&mut self, ui: &mut egui::Ui, name: &str) {
-        let is_default = self.profiles.default.as_deref() == Some(name);
+        let is_default = self.m.profiles.default.as_deref() == Some(name);
         let signed_in = self
-            .tokens
-            .get(name)
-            .is_some_and(|t| t.seconds_left(self.now()) > 0);
+            .m
+            .states
+            .tokens(name)
+            .is_some_and(|t| t.seconds_left(self.now) > 0);
         let mut text = format!("    {name}");
         if self
+            .m
             .profiles
             .profiles
             .get(name)
@@ -179,10 +212,10 @@ impl App {
         if is_default {
             text.push_str("  (default)");
         }
-        if self.errors.contains_key(name) {
+        if self.m.states.error(name).is_some() {
             text.push_str("  (error)");
         }
-        let selected = self.selected.as_deref() == Some(name);
+        let selected = self.m.selected.as_deref() == Some(name);
         let response = ui.add(
             egui::Button::selectable(selected, text)
                 .min_size([ui.available_width(), ROW_HEIGHT].into()),
@@ -200,41 +233,37 @@ impl App {
             );
         }
         if response.clicked() {
-            self.select(name);
+            self.act(Action::Select(name.to_string()));
         }
         response.context_menu(|ui| {
+            let name = name.to_string();
             if ui.button("Edit").clicked() {
-                self.open_editor(name, false);
+                self.act(Action::EditProfile {
+                    name: name.clone(),
+                    duplicate: false,
+                });
                 ui.close();
             }
             if ui.button("Duplicate").clicked() {
-                self.open_editor(name, true);
+                self.act(Action::EditProfile {
+                    name: name.clone(),
+                    duplicate: true,
+                });
                 ui.close();
             }
             if ui.button("Make default").clicked() {
-                self.send(Command::SetDefault(name.to_string()));
+                self.act(Action::SetDefault(name.clone()));
                 ui.close();
             }
             if ui.button("Delete...").clicked() {
-                self.confirm_delete = Some(name.to_string());
+                self.act(Action::AskDelete(Some(name)));
                 ui.close();
             }
         });
     }
 
-    fn open_editor(&mut self, name: &str, duplicate: bool) {
-        if let Some(p) = self.profiles.profiles.get(name) {
-            self.editor = Some(if duplicate {
-                Editor::duplicate(name, p)
-            } else {
-                Editor::edit(name, p)
-            });
-            self.screen = Screen::Editor;
-        }
-    }
-
     fn confirm_delete_dialog(&mut self, ctx: &egui::Context) {
-        let Some(name) = self.confirm_delete.clone() else {
+        let Some(name) = self.m.confirm_delete.clone() else {
             return;
         };
         let mut open = true;
@@ -249,79 +278,75 @@ impl App {
                 ));
                 ui.horizontal(|ui| {
                     if ui.button("Delete").clicked() {
-                        self.send(Command::DeleteProfile(name.clone()));
-                        self.confirm_delete = None;
+                        self.act(Action::Delete(name.clone()));
                     }
                     if ui.button("Keep").clicked() {
-                        self.confirm_delete = None;
+                        self.act(Action::AskDelete(None));
                     }
                 });
             });
         if !open {
-            self.confirm_delete = None;
+            self.act(Action::AskDelete(None));
         }
     }
 
     fn central(&mut self, ui: &mut egui::Ui) {
-        if let Some(err) = self.global_error.clone()
-            && self.error_banner(ui, &err)
+        let m = self.m;
+        if let Some(err) = &m.global_error
+            && self.error_banner(ui, err)
         {
-            self.global_error = None;
+            self.act(Action::Dismiss(Banner::Window));
         }
-        match self.screen {
+        match m.screen {
             Screen::Settings => return self.settings_view(ui),
             Screen::Editor => {
-                if let Some(mut editor) = self.editor.take() {
+                if let Some(editor) = &mut self.v.editor {
                     match editor.ui(ui) {
-                        EditorAction::None => self.editor = Some(editor),
-                        EditorAction::Cancel => self.screen = Screen::Profile,
+                        EditorAction::None => {}
+                        EditorAction::Cancel => self.act(Action::CloseEditor),
                         EditorAction::Save {
                             name,
                             profile,
                             secret,
                             replaces,
-                        } => {
-                            self.editor = Some(editor);
-                            self.send(Command::SaveProfile {
-                                name,
-                                profile,
-                                secret,
-                                replaces,
-                            });
-                        }
+                        } => self.act(Action::SaveProfile {
+                            name,
+                            profile,
+                            secret,
+                            replaces,
+                        }),
                     }
                     return;
                 }
-                self.screen = Screen::Profile;
             }
             Screen::Profile => {}
         }
-        if self.loaded && self.profiles.profiles.is_empty() {
+        if m.loaded && m.profiles.profiles.is_empty() {
             return self.welcome(ui);
         }
-        let Some(name) = self.selected.clone() else {
+        let Some(name) = m.selected.clone() else {
             ui.weak("Pick a profile on the left.");
             return;
         };
-        let Some(profile) = self.profiles.profiles.get(&name).cloned() else {
+        let Some(profile) = m.profiles.profiles.get(&name) else {
             return;
         };
-        self.profile_header(ui, &name, &profile);
-        if let Some(err) = self.errors.get(&name).cloned()
-            && self.error_banner(ui, &err)
+        self.profile_header(ui, &name, profile);
+        if let Some(err) = m.states.error(&name)
+            && self.error_banner(ui, err)
         {
-            self.errors.remove(&name);
+            self.act(Action::Dismiss(Banner::Profile(name.clone())));
         }
         ui.add_space(6.0);
         if profile.flow == Flow::ApiKey {
-            return self.api_key_view(ui, &name, &profile);
+            return self.api_key_view(ui, &name, profile);
         }
-        if let Some(state) = self.sign_ins.get(&name).cloned() {
-            self.sign_in_panel(ui, &name, &profile, &state);
-        } else if let Some(tokens) = self.tokens.get(&name).cloned() {
-            self.token_view(ui, &name, &profile, &tokens);
+        if let Some(state) = m.states.sign_in(&name) {
+            self.sign_in_panel(ui, &name, profile, state);
+        } else if let Some(tokens) = m.states.tokens(&name) {
+            self.token_view(ui, &name, profile, tokens);
         } else {
-            self.signed_out_panel(ui, &name, &profile);
+            self.signed_out_panel(ui, &name, profile);
         }
     }
 
@@ -345,8 +370,7 @@ impl App {
             }
             ui.add_space(10.0);
             if ui.add(egui::Button::new("Create your first profile").fill(ui.visuals().selection.bg_fill)).clicked() {
-                self.editor = Some(Editor::new());
-                self.screen = Screen::Editor;
+                self.act(Action::NewProfile);
             }
         });
     }
@@ -362,16 +386,22 @@ impl App {
             ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Edit").clicked() {
-                    self.open_editor(name, false);
+                    self.act(Action::EditProfile {
+                        name: name.to_string(),
+                        duplicate: false,
+                    });
                 }
                 // API-key profiles have Verify key in their own view.
                 if p.flow != Flow::ApiKey
                     && ui
-                        .add_enabled(!self.verifying.contains(name), egui::Button::new("Verify"))
+                        .add_enabled(
+                            !self.m.states.is_verifying(name),
+                            egui::Button::new("Verify"),
+                        )
                         .on_hover_text("Ask CDF what this profile's token may do")
                         .clicked()
                 {
-                    self.verify(name);
+                    self.act(Action::Verify(name.to_string()));
                 }
             });
         });
@@ -422,7 +452,10 @@ impl App {
                             }
                         }
                         if ui.button("Copy details").clicked() {
-                            self.copy_plain(&err.details(), "error details");
+                            self.act(Action::CopyPlain {
+                                text: err.details(),
+                                what: "error details",
+                            });
                         }
                     });
                 }
@@ -446,30 +479,12 @@ impl App {
         );
         ui.weak(what);
         if button.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            self.start_sign_in(name, p);
-        }
-    }
-
-    fn start_sign_in(&mut self, name: &str, p: &Profile) {
-        self.errors.remove(name);
-        if p.flow == Flow::ClientCredentials {
-            self.renewing.insert(name.to_string());
-            self.send(Command::Renew {
-                profile: name.to_string(),
-                min_valid_secs: 60,
-                force: false,
-                background: false,
-            });
-            // Ends with a Token or a Failed event, which clear this state.
-            self.sign_ins.insert(name.to_string(), SignIn::Starting);
-        } else {
-            self.sign_ins.insert(name.to_string(), SignIn::Starting);
-            self.send(Command::SignIn(name.to_string()));
+            self.act(Action::SignIn(name.to_string()));
         }
     }
 
     fn sign_in_panel(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile, state: &SignIn) {
-        let now = self.now();
+        let now = self.now;
         match state {
             SignIn::Starting => {
                 ui.horizontal(|ui| {
@@ -507,12 +522,13 @@ impl App {
                 .labelled_by(label.id);
                 ui.horizontal(|ui| {
                     if ui.button("Copy address").clicked() {
-                        self.copy_plain(url, "the sign-in address");
+                        self.act(Action::CopyPlain {
+                            text: url.clone(),
+                            what: "the sign-in address",
+                        });
                     }
-                    if ui.button("Open again").clicked()
-                        && let Err(e) = crate::auth::browser::open(url)
-                    {
-                        self.global_error = Some(UiError::plain(e));
+                    if ui.button("Open again").clicked() {
+                        self.act(Action::OpenUrl(url.clone()));
                     }
                 });
             }
@@ -522,17 +538,17 @@ impl App {
                 ui.label(RichText::new(&d.user_code).monospace().size(40.0).strong());
                 ui.horizontal(|ui| {
                     if ui.button("Copy code").clicked() {
-                        let code = d.user_code.clone();
-                        self.copy_plain(&code, "the code");
+                        self.act(Action::CopyPlain {
+                            text: d.user_code.clone(),
+                            what: "the code",
+                        });
                     }
                     if ui.button("Open verification page").clicked() {
                         let target = d
                             .verification_uri_complete
                             .clone()
                             .unwrap_or_else(|| d.verification_uri.clone());
-                        if let Err(e) = crate::auth::browser::open(&target) {
-                            self.global_error = Some(UiError::plain(e));
-                        }
+                        self.act(Action::OpenUrl(target));
                     }
                 });
                 ui.label(format!("at {}", d.verification_uri));
@@ -550,15 +566,16 @@ impl App {
         }
         ui.add_space(10.0);
         if p.flow != Flow::ClientCredentials && ui.button("Cancel").clicked() {
-            self.send(Command::CancelSignIn(name.to_string()));
+            self.act(Action::CancelSignIn(name.to_string()));
         }
     }
 
     fn token_view(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile, tokens: &TokenSet) {
-        let now = self.now();
+        let now = self.now;
         let left = tokens.seconds_left(now);
         let jwt = Jwt::decode(tokens.access_token.expose()).ok();
         let lifetime = tokens.lifetime_secs().unwrap_or(3600);
+        let renews = p.renews_silently(tokens.refresh_token.is_some());
         let (status, color) = if left <= 0 {
             ("Expired", ui.visuals().error_fg_color)
         } else if left < super::renew_margin(tokens) {
@@ -586,62 +603,67 @@ impl App {
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
             if ui.button("Copy access token").clicked() {
-                self.copy_secret(tokens.access_token.expose(), "the access token");
+                self.act(Action::CopySecret {
+                    text: tokens.access_token.clone(),
+                    what: "the access token",
+                });
             }
             if ui.button("Copy as Authorization header").clicked() {
-                self.copy_secret(
-                    &format!("Authorization: Bearer {}", tokens.access_token.expose()),
-                    "the Authorization header",
-                );
+                self.act(Action::CopySecret {
+                    text: Secret::new(format!(
+                        "Authorization: Bearer {}",
+                        tokens.access_token.expose()
+                    )),
+                    what: "the Authorization header",
+                });
             }
             if let Some(id) = &tokens.id_token
                 && ui.button("Copy ID token").clicked()
             {
-                self.copy_secret(id.expose(), "the ID token");
+                self.act(Action::CopySecret {
+                    text: id.clone(),
+                    what: "the ID token",
+                });
             }
-            let can_renew = p.flow == Flow::ClientCredentials || tokens.refresh_token.is_some();
-            if can_renew
+            if renews
                 && ui
                     .add_enabled(
-                        !self.renewing.contains(name),
+                        !self.m.states.is_renewing(name),
                         egui::Button::new("Renew now"),
                     )
                     .clicked()
             {
-                self.renewing.insert(name.to_string());
-                self.send(Command::Renew {
-                    profile: name.to_string(),
-                    min_valid_secs: 0,
-                    force: true,
-                    background: false,
-                });
+                self.act(Action::RenewNow(name.to_string()));
             }
             if p.flow.is_user_flow() && ui.button("Sign in again").clicked() {
-                self.start_sign_in(name, p);
+                self.act(Action::SignIn(name.to_string()));
             }
             if ui.button("Sign out").clicked() {
-                self.send(Command::SignOut(name.to_string()));
+                self.act(Action::SignOut(name.to_string()));
             }
         });
         ui.horizontal_wrapped(|ui| {
             ui.weak("For scripts:");
             self.script_buttons(ui, name, p, tokens);
         });
-        if p.flow == Flow::ClientCredentials || tokens.refresh_token.is_some() {
-            let mut auto = self.settings.auto_refresh_for(name);
+        if renews {
+            let mut auto = self.v.settings.auto_refresh_for(name);
             if ui
                 .checkbox(&mut auto, "Renew automatically before expiry")
                 .changed()
             {
-                self.settings.auto_refresh.insert(name.to_string(), auto);
+                self.act(Action::SetAutoRefresh {
+                    profile: name.to_string(),
+                    on: auto,
+                });
             }
         }
         ui.separator();
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.tab, super::Tab::Claims, "Claims");
-            ui.selectable_value(&mut self.tab, super::Tab::Access, "Access");
+            ui.selectable_value(&mut self.v.tab, super::Tab::Claims, "Claims");
+            ui.selectable_value(&mut self.v.tab, super::Tab::Access, "Access");
         });
-        match (self.tab, jwt) {
+        match (self.v.tab, jwt) {
             (super::Tab::Access, _) => self.access_tab(ui, name, p),
             (super::Tab::Claims, Some(jwt)) => claims_table(ui, &jwt),
             (super::Tab::Claims, None) => {
@@ -654,38 +676,35 @@ impl App {
         ui.heading("Settings");
         ui.add_space(6.0);
         let label = ui.label("Clear copied tokens after (seconds)");
-        ui.add(egui::DragValue::new(&mut self.settings.clipboard_clear_secs).range(5..=3600))
+        ui.add(egui::DragValue::new(&mut self.v.settings.clipboard_clear_secs).range(5..=3600))
             .labelled_by(label.id);
         ui.add_space(6.0);
         ui.label("Theme");
         ui.horizontal(|ui| {
-            ui.selectable_value(
-                &mut self.settings.theme,
-                ThemeChoice::System,
-                "Follow system",
-            );
-            ui.selectable_value(&mut self.settings.theme, ThemeChoice::Light, "Light");
-            ui.selectable_value(&mut self.settings.theme, ThemeChoice::Dark, "Dark");
+            let theme = &mut self.v.settings.theme;
+            ui.selectable_value(theme, ThemeChoice::System, "Follow system");
+            ui.selectable_value(theme, ThemeChoice::Light, "Light");
+            ui.selectable_value(theme, ThemeChoice::Dark, "Dark");
         });
         ui.add_space(6.0);
         ui.checkbox(
-            &mut self.settings.auto_refresh_default,
+            &mut self.v.settings.auto_refresh_default,
             "Renew tokens automatically before they expire (default for profiles)",
         );
         ui.add_space(10.0);
         if ui.button("Done").clicked() {
-            self.screen = super::Screen::Profile;
+            self.act(Action::ShowProfile);
         }
     }
 
     fn draw_toasts(&mut self, ctx: &egui::Context) {
-        if self.toasts.is_empty() {
+        if self.m.toasts.is_empty() {
             return;
         }
         egui::Area::new(egui::Id::unique("toasts"))
             .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -12.0])
             .show(ctx, |ui| {
-                for t in &self.toasts {
+                for t in &self.m.toasts {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
                         ui.label(&t.text);
                     });

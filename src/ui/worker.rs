@@ -10,9 +10,9 @@ use std::time::Duration;
 use crate::auth::{CancelToken, SignInPrompt};
 use crate::paths::Paths;
 use crate::profile::{Profile, ProfileError, ProfileFile, ProfileStore};
-use crate::secrets::{KeyringStore, Secret, SecretKind, SecretStore};
+use crate::secrets::{Secret, SecretStore};
 use crate::session::{Session, SessionError, TokenOptions};
-use crate::token::{SystemClock, TokenSet};
+use crate::token::{Clock, TokenSet};
 
 /// How long the window waits for a sign-in to finish.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
@@ -160,7 +160,11 @@ pub enum Event {
     },
     SignInEnded(String),
     SignedOut(String),
-    Saved(String),
+    /// A profile saved; `renamed_from` is its old name when it was renamed.
+    Saved {
+        name: String,
+        renamed_from: Option<String>,
+    },
     Deleted(String),
     /// What CDF said about a profile's credentials.
     Access {
@@ -197,17 +201,33 @@ pub struct Worker {
     pub events: Receiver<Event>,
 }
 
+/// What the worker works with; the window passes its own, tests pass theirs.
+pub struct WorkerDeps {
+    pub paths: Paths,
+    pub secrets: Box<dyn SecretStore>,
+    pub clock: Arc<dyn Clock>,
+}
+
 impl Worker {
     /// Starts the worker thread. `wake` is called after every event (the UI passes
-    /// `ctx.request_repaint`).
-    pub fn start(paths: Paths, wake: impl Fn() + Send + Sync + 'static) -> Worker {
+    /// `ctx.request_repaint`). A worker that cannot start says so as an event.
+    pub fn start(deps: WorkerDeps, wake: impl Fn() + Send + Sync + 'static) -> Worker {
         let (commands, command_rx) = channel::<Command>();
         let (event_tx, events) = channel::<Event>();
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(wake);
-        std::thread::Builder::new()
+        let failed = event_tx.clone();
+        let wake_on_failure = wake.clone();
+        let started = std::thread::Builder::new()
             .name("cdf-signin-worker".into())
-            .spawn(move || run(paths, command_rx, event_tx, wake))
-            .ok();
+            .spawn(move || run(deps, command_rx, event_tx, wake));
+        if let Err(e) = started {
+            let _ = failed.send(Event::Failed {
+                profile: None,
+                error: UiError::plain(format!("cannot start the worker: {e}")),
+                background: false,
+            });
+            wake_on_failure();
+        }
         Worker { commands, events }
     }
 
@@ -244,16 +264,12 @@ impl Shared {
 }
 
 fn run(
-    paths: Paths,
+    deps: WorkerDeps,
     commands: Receiver<Command>,
     events: Sender<Event>,
     wake: Arc<dyn Fn() + Send + Sync>,
 ) {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime::build() {
         Ok(rt) => rt,
         Err(e) => {
             let _ = events.send(Event::Failed {
@@ -265,11 +281,11 @@ fn run(
             return;
         }
     };
-    let store = ProfileStore::new(&paths.config_dir);
+    let store = ProfileStore::new(&deps.paths.config_dir);
     let session = Session::new(
-        paths,
-        Box::new(KeyringStore::from_env()),
-        Box::new(SystemClock),
+        deps.paths,
+        deps.secrets,
+        Box::new(deps.clock),
         runtime.handle().clone(),
     );
     let shared = Arc::new(Shared {
@@ -341,9 +357,12 @@ fn handle(shared: &Shared, command: Command) {
             profile,
             secret,
             replaces,
-        } => match save(shared, &name, *profile, secret, replaces) {
+        } => match save(shared, &name, *profile, secret, replaces.clone()) {
             Ok(()) => {
-                shared.emit(Event::Saved(name));
+                shared.emit(Event::Saved {
+                    renamed_from: replaces.filter(|old| *old != name),
+                    name,
+                });
                 shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
             }
             Err(e) => shared.fail(Some(&name), e, false),
@@ -357,10 +376,7 @@ fn handle(shared: &Shared, command: Command) {
                     shared
                         .store
                         .update(|f| {
-                            f.profiles.remove(&name);
-                            if f.default.as_deref() == Some(name.as_str()) {
-                                f.default = None;
-                            }
+                            f.remove(&name);
                             Ok(())
                         })
                         .map_err(UiError::from)
@@ -410,11 +426,7 @@ fn handle(shared: &Shared, command: Command) {
             Err(e) => shared.fail(Some(&name), e.into(), false),
         },
         Command::SetDefault(name) => {
-            let result = shared.store.update(|f| {
-                f.get(&name)?;
-                f.default = Some(name.clone());
-                Ok(())
-            });
+            let result = shared.store.update(|f| f.set_default(&name));
             match result {
                 Ok(()) => shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from))),
                 Err(e) => shared.fail(Some(&name), e.into(), false),
@@ -491,7 +503,7 @@ fn import_env(shared: &Shared, path: &std::path::Path) -> Result<(String, Vec<St
         imported
             .secret
             .as_ref()
-            .map(|s| (SecretKind::ClientSecret, s)),
+            .map(|s| (crate::secrets::SecretKind::ClientSecret, s)),
     )?;
     Ok((name, imported.notes))
 }
@@ -505,11 +517,11 @@ fn save(
 ) -> Result<(), UiError> {
     crate::profile::validate_name(name)?;
     profile.validate()?;
-    let keyring = KeyringStore::from_env();
-    let kind = if profile.flow == crate::profile::Flow::ApiKey {
-        SecretKind::ApiKey
-    } else {
-        SecretKind::ClientSecret
+    let keyring = shared.session.secrets();
+    // A profile whose flow keeps no secret (a certificate, a person's sign-in) stores
+    // none, and a renamed one has none to carry over.
+    let Some(kind) = profile.secret_kind() else {
+        return save_profile(shared, name, profile, replaces.filter(|old| old != name));
     };
     if let Some(secret) = &secret {
         keyring
@@ -525,6 +537,17 @@ fn save(
                 .map_err(|e| UiError::from(SessionError::from(e)))?;
         }
     }
+    save_profile(shared, name, profile, renamed_from)
+}
+
+/// Writes the profile (renamed from `renamed_from`), then drops the old name's tokens and
+/// secrets.
+fn save_profile(
+    shared: &Shared,
+    name: &str,
+    profile: Profile,
+    renamed_from: Option<String>,
+) -> Result<(), UiError> {
     shared.store.update(|f| {
         if renamed_from.is_some() && f.profiles.contains_key(name) {
             return Err(ProfileError::Exists(name.to_string()));

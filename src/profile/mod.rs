@@ -8,7 +8,12 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use url::Url;
 
+mod field;
+
+pub use field::Field;
+
 use crate::fsutil;
+use crate::secrets::SecretKind;
 
 /// How a profile signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +115,7 @@ pub enum ProfileError {
     #[error("invalid profile name '{0}': use letters, digits, '-' and '_' (at most 64)")]
     InvalidName(String),
     #[error("invalid {field}: {reason}")]
-    InvalidField { field: &'static str, reason: String },
+    InvalidField { field: Field, reason: String },
     #[error("no profile named '{0}'")]
     NotFound(String),
     #[error("a profile named '{0}' exists already")]
@@ -143,7 +148,7 @@ impl ProfileError {
     }
 }
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> ProfileError {
+fn invalid(field: Field, reason: impl Into<String>) -> ProfileError {
     ProfileError::InvalidField {
         field,
         reason: reason.into(),
@@ -164,7 +169,7 @@ pub fn validate_name(name: &str) -> Result<(), ProfileError> {
 }
 
 /// Parses a URL and allows `http://` only for loopback hosts.
-pub fn parse_secure_url(field: &'static str, text: &str) -> Result<Url, ProfileError> {
+pub fn parse_secure_url(field: Field, text: &str) -> Result<Url, ProfileError> {
     let url =
         Url::parse(text).map_err(|e| invalid(field, format!("'{text}' is not a URL ({e})")))?;
     match url.scheme() {
@@ -212,7 +217,7 @@ impl Profile {
     pub fn validate(&self) -> Result<(), ProfileError> {
         if !is_plain_token(&self.cluster, &['.']) {
             return Err(invalid(
-                "cluster",
+                Field::Cluster,
                 format!(
                     "'{}' is not a cluster name such as westeurope-1",
                     self.cluster
@@ -221,7 +226,7 @@ impl Profile {
         }
         if !is_plain_token(&self.project, &[]) {
             return Err(invalid(
-                "project",
+                Field::Project,
                 format!("'{}' is not a CDF project name", self.project),
             ));
         }
@@ -230,60 +235,60 @@ impl Profile {
         }
         if !is_plain_token(&self.tenant_id, &['.']) {
             return Err(invalid(
-                "tenant id",
+                Field::TenantId,
                 format!("'{}' is not a tenant id or domain", self.tenant_id),
             ));
         }
         if !is_plain_token(&self.client_id, &['.']) {
             return Err(invalid(
-                "client id",
+                Field::ClientId,
                 format!("'{}' is not a client id", self.client_id),
             ));
         }
         if let Some(a) = &self.authority {
-            parse_secure_url("authority", a)?;
+            parse_secure_url(Field::Authority, a)?;
         }
         if let Some(b) = &self.base_url {
-            parse_secure_url("base URL", b)?;
+            parse_secure_url(Field::BaseUrl, b)?;
         }
         if let Some(t) = &self.token_url {
-            parse_secure_url("token URL", t)?;
+            parse_secure_url(Field::TokenUrl, t)?;
         }
         if let Some(a) = &self.audience
             && (a.is_empty() || a.chars().any(char::is_whitespace))
         {
             return Err(invalid(
-                "audience",
+                Field::Audience,
                 format!("'{a}' must not be empty or contain spaces"),
             ));
         }
         if self.port == Some(0) {
-            return Err(invalid("port", "0 is not a port; use 1-65535"));
+            return Err(invalid(Field::Port, "0 is not a port; use 1-65535"));
         }
         for scope in &self.scopes {
             if scope.is_empty() || scope.chars().any(char::is_whitespace) {
                 return Err(invalid(
-                    "scope",
+                    Field::Scopes,
                     format!("'{scope}' must be one scope without spaces"),
                 ));
             }
         }
         if self.flow != Flow::Interactive && (self.login_hint.is_some() || self.prompt.is_some()) {
             return Err(invalid(
-                "flow",
+                Field::Flow,
                 "--login-hint and --prompt apply to the interactive flow only",
             ));
         }
         match (&self.certificate, &self.private_key) {
             (Some(_), None) | (None, Some(_)) => {
                 return Err(invalid(
-                    "certificate",
+                    Field::Certificate,
                     "give both --certificate and --private-key",
                 ));
             }
             (Some(_), Some(_)) if self.flow != Flow::ClientCredentials => {
                 return Err(invalid(
-                    "certificate",
+                    Field::Certificate,
                     "a certificate applies to the client-credentials flow only",
                 ));
             }
@@ -296,7 +301,7 @@ impl Profile {
     /// an identity provider.
     fn validate_api_key(&self) -> Result<(), ProfileError> {
         if let Some(b) = &self.base_url {
-            parse_secure_url("base URL", b)?;
+            parse_secure_url(Field::BaseUrl, b)?;
         }
         let idp_fields = [
             ("--tenant-id", !self.tenant_id.is_empty()),
@@ -312,7 +317,7 @@ impl Profile {
         ];
         if let Some((flag, _)) = idp_fields.iter().find(|(_, set)| *set) {
             return Err(invalid(
-                "flow",
+                Field::Flow,
                 format!(
                     "{flag} does not apply to an api-key profile (it has no identity provider)"
                 ),
@@ -374,6 +379,22 @@ impl Profile {
     pub fn uses_certificate(&self) -> bool {
         self.certificate.is_some()
     }
+
+    /// The secret this profile keeps in the keyring, if its flow needs one: a client
+    /// secret (client credentials without a certificate) or a legacy API key.
+    pub fn secret_kind(&self) -> Option<SecretKind> {
+        match self.flow {
+            Flow::ClientCredentials if !self.uses_certificate() => Some(SecretKind::ClientSecret),
+            Flow::ApiKey => Some(SecretKind::ApiKey),
+            _ => None,
+        }
+    }
+
+    /// Whether a token can be renewed with nobody at the screen: a service principal
+    /// always can; a person's sign-in only while there is a refresh token.
+    pub fn renews_silently(&self, has_refresh_token: bool) -> bool {
+        self.flow == Flow::ClientCredentials || (self.flow.is_user_flow() && has_refresh_token)
+    }
 }
 
 /// The cluster of a Private Link base URL: `https://p001.plink.az-x-1.cognitedata.com`
@@ -422,6 +443,21 @@ impl ProfileFile {
             },
         };
         Ok((name, self.get(name)?))
+    }
+
+    /// Removes a profile; when it was the default there is no default any more.
+    pub fn remove(&mut self, name: &str) -> Option<Profile> {
+        if self.default.as_deref() == Some(name) {
+            self.default = None;
+        }
+        self.profiles.remove(name)
+    }
+
+    /// Makes an existing profile the default.
+    pub fn set_default(&mut self, name: &str) -> Result<(), ProfileError> {
+        self.get(name)?;
+        self.default = Some(name.to_string());
+        Ok(())
     }
 }
 
@@ -564,13 +600,13 @@ mod tests {
 
     #[test]
     fn http_only_for_loopback() {
-        assert!(parse_secure_url("authority", "http://127.0.0.1:8080/x").is_ok());
-        assert!(parse_secure_url("authority", "http://localhost:1").is_ok());
-        assert!(parse_secure_url("authority", "http://[::1]:1").is_ok());
-        let err = parse_secure_url("authority", "http://login.example.com").unwrap_err();
+        assert!(parse_secure_url(Field::Authority, "http://127.0.0.1:8080/x").is_ok());
+        assert!(parse_secure_url(Field::Authority, "http://localhost:1").is_ok());
+        assert!(parse_secure_url(Field::Authority, "http://[::1]:1").is_ok());
+        let err = parse_secure_url(Field::Authority, "http://login.example.com").unwrap_err();
         assert!(err.to_string().contains("loopback"), "{err}");
-        assert!(parse_secure_url("authority", "not a url").is_err());
-        assert!(parse_secure_url("authority", "ftp://x").is_err());
+        assert!(parse_secure_url(Field::Authority, "not a url").is_err());
+        assert!(parse_secure_url(Field::Authority, "ftp://x").is_err());
     }
 
     #[test]

@@ -1,0 +1,125 @@
+//! What the worker reports, folded into the window's state.
+
+use super::state::SignIn;
+use super::worker::Event;
+use super::{App, Screen};
+
+impl App {
+    pub(super) fn handle(&mut self, event: Event) {
+        let m = &mut self.model;
+        match event {
+            Event::Profiles(Ok(file)) => {
+                m.loaded = true;
+                let keep = m.selected.clone().filter(|s| file.profiles.contains_key(s));
+                m.profiles = file;
+                // A profile that is gone takes its whole state with it.
+                let profiles = &m.profiles.profiles;
+                m.states.retain(|name| profiles.contains_key(name));
+                let pick = keep
+                    .or_else(|| m.profiles.default.clone())
+                    .or_else(|| m.profiles.profiles.keys().next().cloned());
+                m.selected = None;
+                if let Some(name) = pick {
+                    self.select(&name);
+                }
+            }
+            Event::Profiles(Err(e)) => {
+                m.loaded = true;
+                m.global_error = Some(e);
+            }
+            Event::Cached(name, tokens) => {
+                if let Some(t) = tokens {
+                    m.states.entry(&name).tokens = Some(t);
+                }
+            }
+            Event::Prompt(name, prompt) => {
+                m.states.entry(&name).sign_in = Some(SignIn::Waiting(prompt));
+            }
+            Event::Token { profile, tokens } => {
+                let s = m.states.entry(&profile);
+                s.sign_in = None;
+                s.renewing = false;
+                s.failed_renewal = None;
+                s.error = None;
+                s.tokens = Some(tokens);
+            }
+            Event::SignInEnded(name) => m.states.entry(&name).sign_in = None,
+            Event::SignedOut(name) => {
+                m.states.entry(&name).tokens = None;
+                self.toast(format!("Signed out of {name}"));
+            }
+            Event::Saved { name, renamed_from } => {
+                if let Some(old) = renamed_from {
+                    // The worker dropped the old name's tokens; its window state goes too,
+                    // and the auto-refresh choice follows the profile to its new name.
+                    m.states.remove(&old);
+                    if let Some(on) = self.view.settings.auto_refresh.remove(&old) {
+                        self.view.settings.auto_refresh.insert(name.clone(), on);
+                    }
+                }
+                self.view.editor = None;
+                m.selected = Some(name.clone());
+                m.screen = Screen::Profile;
+                self.toast(format!("Saved profile {name}"));
+            }
+            Event::Deleted(name) => {
+                m.states.remove(&name);
+                self.view.settings.auto_refresh.remove(&name);
+                if m.selected.as_deref() == Some(name.as_str()) {
+                    m.selected = None;
+                }
+                self.toast(format!("Deleted profile {name}"));
+            }
+            Event::Access { profile, result } => {
+                let s = m.states.entry(&profile);
+                s.verifying = false;
+                s.access = Some(result);
+            }
+            Event::Added { name, project } => {
+                self.toast(format!("Added profile {name} for project {project}"));
+            }
+            Event::Imported { name, notes } => {
+                self.view.import = None;
+                self.select(&name);
+                let mut text = format!("Imported profile {name}");
+                for n in notes {
+                    text.push_str(&format!("; {n}"));
+                }
+                self.toast(text);
+            }
+            Event::ImportFailed(error) => match &mut self.view.import {
+                Some(dialog) => {
+                    dialog.busy = false;
+                    dialog.error = Some(error);
+                }
+                None => m.global_error = Some(error),
+            },
+            Event::CopySecret { text, what } => self.copy_secret(text.expose(), &what),
+            Event::Failed {
+                profile: Some(p),
+                error,
+                background,
+            } => {
+                let in_editor = m.screen == Screen::Editor && self.view.editor.is_some();
+                let s = m.states.entry(&p);
+                s.renewing = false;
+                if background {
+                    s.failed_renewal = Some(self.clock.now());
+                } else {
+                    s.sign_in = None;
+                }
+                // A failed save belongs above the editor, where the person is looking.
+                if in_editor && !background {
+                    m.global_error = Some(error);
+                } else {
+                    s.error = Some(error);
+                }
+            }
+            Event::Failed {
+                profile: None,
+                error,
+                ..
+            } => m.global_error = Some(error),
+        }
+    }
+}
