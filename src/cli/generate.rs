@@ -1,4 +1,4 @@
-//! Shell completions and the man page, generated from the clap definition in [`crate::cli`]
+//! Shell completions and the man page, generated from the clap definition ([`super::Cli`])
 //! so that they can never drift from the real options. `packaging/build-deb.sh` runs the
 //! hidden `cdf-signin completions <shell>` and `cdf-signin man` commands to make them.
 
@@ -9,7 +9,7 @@ use clap_complete::Shell;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
-use crate::cli::Cli;
+use super::args::Cli;
 
 const BIN: &str = "cdf-signin";
 

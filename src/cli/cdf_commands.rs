@@ -1,49 +1,24 @@
-//! The CDF-aware commands: `inspect`, `env`, `profile add-from`, `profile import`.
+//! The commands that talk to CDF or read its configuration: `inspect`, `env`,
+//! `profile add-from`, `profile import`.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Ctx, EXIT_USAGE, Failure, Select};
-use crate::cdf::client::{CdfError, LoginStatus};
+use super::args::{AddFromArgs, ImportArgs, Select};
+use super::context::Ctx;
+use super::failure::{CmdResult, Failure};
+use crate::cdf::client::LoginStatus;
 use crate::cdf::export::{self, ProjectEnv, Shell};
 use crate::cdf::inspect::{Inspection, ProjectScope, Verdict};
-use crate::cdf::{self as cdf_mod, Access, AccessError, dotenv};
+use crate::cdf::{self as cdf_mod, Access, dotenv};
 use crate::profile::{Flow, Profile};
-use crate::provision::{self, ProvisionError};
+use crate::provision;
 use crate::secrets::{KeyringStore, SecretKind};
 use crate::session::TokenOptions;
 
-impl From<AccessError> for Failure {
-    fn from(e: AccessError) -> Failure {
-        match e {
-            AccessError::Session(s) => s.into(),
-            AccessError::Cdf(c) => c.into(),
-        }
-    }
-}
-
-impl From<CdfError> for Failure {
-    fn from(e: CdfError) -> Failure {
-        Failure {
-            hint: e.hint(),
-            message: e.to_string(),
-            code: super::EXIT_ERROR,
-        }
-    }
-}
-
-impl From<ProvisionError> for Failure {
-    fn from(e: ProvisionError) -> Failure {
-        match e {
-            ProvisionError::Profile(p) => p.into(),
-            ProvisionError::Keyring(k) => k.into(),
-        }
-    }
-}
-
-pub fn inspect(ctx: &Ctx, select: &Select, json: bool) -> Result<(), Failure> {
+pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
     let access = cdf_mod::check_access(&ctx.session(), &name, &profile)?;
     let text = match (&access, json) {
@@ -63,7 +38,7 @@ fn verdict_json(verdict: &Verdict) -> (bool, Vec<String>) {
     }
 }
 
-pub fn inspection_json(name: &str, p: &Profile, i: &Inspection) -> Value {
+fn inspection_json(name: &str, p: &Profile, i: &Inspection) -> Value {
     let (reachable, others) = verdict_json(&i.verdict(&p.project));
     json!({
         "profile": name,
@@ -168,12 +143,8 @@ fn login_status_text(name: &str, p: &Profile, s: &LoginStatus) -> String {
     out
 }
 
-pub fn env(ctx: &Ctx, select: &Select, shell: &str) -> Result<(), Failure> {
-    let shell: Shell = shell.parse().map_err(|m: String| Failure {
-        message: m,
-        hint: None,
-        code: EXIT_USAGE,
-    })?;
+pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
+    let shell: Shell = shell.parse().map_err(Failure::usage)?;
     let (name, profile) = ctx.resolve(select)?;
     let session = ctx.session();
     let (var, credential) = if profile.flow == Flow::ApiKey {
@@ -195,9 +166,11 @@ pub fn env(ctx: &Ctx, select: &Select, shell: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn add_from(ctx: &Ctx, from: &str, project: &str, new: Option<&str>) -> Result<(), Failure> {
-    let name = new
-        .map(str::to_string)
+pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
+    let (from, project) = (&args.name, &args.project);
+    let name = args
+        .new_name
+        .clone()
         .unwrap_or_else(|| cdf_mod::name_for_project(project));
     let (copied_secret, is_default) =
         provision::copy_for_project(&ctx.store, &KeyringStore::from_env(), from, project, &name)?;
@@ -213,25 +186,16 @@ pub fn add_from(ctx: &Ctx, from: &str, project: &str, new: Option<&str>) -> Resu
     Ok(())
 }
 
-pub fn import(
-    ctx: &Ctx,
-    file: Option<&Path>,
-    from_env: bool,
-    name: Option<&str>,
-) -> Result<(), Failure> {
-    let usage = |m: String| Failure {
-        message: m,
-        hint: None,
-        code: EXIT_USAGE,
-    };
-    let imported = match (file, from_env) {
-        (Some(_), true) => return Err(usage("give a FILE or --from-env, not both".into())),
+pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
+    let name = args.name.as_deref();
+    let imported = match (args.file.as_deref(), args.from_env) {
+        (Some(_), true) => return Err(Failure::usage("give a FILE or --from-env, not both")),
         (None, true) => dotenv::to_profile(&|k| std::env::var(k).ok(), name),
         (path, false) => dotenv::import_file(path.unwrap_or(Path::new(".env")), name),
     }
     .map_err(|e| match e {
         dotenv::ImportError::Read { .. } => Failure::new(e.to_string()),
-        e => usage(e.to_string()),
+        e => Failure::usage(e.to_string()),
     })?;
     let keyring = KeyringStore::from_env();
     let secret = imported

@@ -1,0 +1,256 @@
+//! What the command line accepts, as clap parses it: every command and its typed
+//! arguments. [`super::run`] hands each to the function that carries it out.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::profile::{Flow, Prompt};
+
+#[derive(Parser)]
+#[command(name = "cdf-signin", version, about = "Sign in to Cognite Data Fusion and get access tokens", long_about = None)]
+pub struct Cli {
+    /// Log what happens (tokens and secrets are never logged)
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Sign in with the profile's flow and keep the tokens
+    Login {
+        #[command(flatten)]
+        select: Select,
+        /// Give up when sign-in has not finished after this many seconds
+        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        timeout: u64,
+    },
+    /// Print an access token (cached, refreshed, or new) on stdout
+    Token {
+        #[command(flatten)]
+        select: Select,
+        /// Print JSON with the expiry and the profile's project
+        #[arg(long)]
+        json: bool,
+        /// Renew a cached token that is valid for less than this
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        min_valid: i64,
+        /// Renew even when the cached token is still valid
+        #[arg(long)]
+        force_refresh: bool,
+    },
+    /// Show the decoded header and claims of the current tokens
+    Claims {
+        #[command(flatten)]
+        select: Select,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the profile's tokens
+    Logout {
+        #[command(flatten)]
+        select: Select,
+    },
+    /// Ask CDF what the profile's token may do: projects, groups and capabilities
+    Inspect {
+        #[command(flatten)]
+        select: Select,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN lines to eval in a shell
+    Env {
+        #[command(flatten)]
+        select: Select,
+        /// sh (also bash, zsh), fish or powershell
+        #[arg(long, default_value = "sh", value_parser = ["sh", "bash", "zsh", "fish", "powershell", "pwsh"])]
+        shell: String,
+    },
+    /// Open the window (the same as no command)
+    Gui,
+    /// Manage profiles
+    #[command(subcommand)]
+    Profile(Box<ProfileCommand>),
+    /// Print a shell completion script on stdout (for packagers)
+    #[command(hide = true)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout (for packagers)
+    #[command(hide = true)]
+    Man,
+}
+
+#[derive(Args)]
+pub struct Select {
+    /// The profile to use (default: the one set with `profile use`)
+    #[arg(long, short, env = "CDF_SIGNIN_PROFILE")]
+    pub profile: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FlowArg {
+    Interactive,
+    DeviceCode,
+    ClientCredentials,
+    /// A legacy CDF API key (older projects)
+    ApiKey,
+}
+
+impl From<FlowArg> for Flow {
+    fn from(f: FlowArg) -> Flow {
+        match f {
+            FlowArg::Interactive => Flow::Interactive,
+            FlowArg::DeviceCode => Flow::DeviceCode,
+            FlowArg::ClientCredentials => Flow::ClientCredentials,
+            FlowArg::ApiKey => Flow::ApiKey,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PromptArg {
+    #[value(name = "select_account")]
+    SelectAccount,
+    Login,
+    Consent,
+}
+
+impl From<PromptArg> for Prompt {
+    fn from(p: PromptArg) -> Prompt {
+        match p {
+            PromptArg::SelectAccount => Prompt::SelectAccount,
+            PromptArg::Login => Prompt::Login,
+            PromptArg::Consent => Prompt::Consent,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ProfileCommand {
+    /// Add a profile
+    Add(Box<AddArgs>),
+    /// List profiles (* marks the default)
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a profile's effective settings (never its secrets)
+    Show {
+        name: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a profile with its keyring entries and cached tokens
+    Remove { name: String },
+    /// Make a profile the default
+    Use { name: String },
+    /// Add a profile like NAME for another project it reaches (same sign-in and secret)
+    AddFrom(AddFromArgs),
+    /// Add a profile from a cognite-toolkit .env file (default ./.env)
+    Import(ImportArgs),
+    /// Store a new client secret (or API key) for a profile
+    SetSecret {
+        name: String,
+        /// Read the secret from stdin instead of prompting
+        #[arg(long)]
+        stdin: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    pub name: String,
+    /// CDF cluster, e.g. westeurope-1, api, az-eastus-1
+    #[arg(long)]
+    pub cluster: String,
+    /// CDF project
+    #[arg(long)]
+    pub project: String,
+    /// Entra ID tenant id or domain (not for api-key)
+    #[arg(long)]
+    pub tenant_id: Option<String>,
+    /// Application (client) id of the app registration (not for api-key)
+    #[arg(long)]
+    pub client_id: Option<String>,
+    #[arg(long, value_enum)]
+    pub flow: FlowArg,
+    /// Default: https://login.microsoftonline.com/{tenant}
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    /// Default: https://{cluster}.cognitedata.com
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Token endpoint override (client credentials)
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Scope to request (repeatable). Default: {base_url}/.default
+    #[arg(long = "scope", value_name = "S")]
+    pub scopes: Vec<String>,
+    /// Loopback port for the interactive flow's redirect (default 53000)
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Read the client secret from stdin
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Read the legacy API key from stdin (--flow api-key)
+    #[arg(long)]
+    pub api_key_stdin: bool,
+    /// The `audience` parameter some identity providers (Auth0) need
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+    /// PEM certificate for certificate credentials
+    #[arg(long, value_name = "PEM_PATH", requires = "private_key")]
+    pub certificate: Option<PathBuf>,
+    /// PEM private key of the certificate
+    #[arg(long, value_name = "PEM_PATH", requires = "certificate")]
+    pub private_key: Option<PathBuf>,
+    /// Account to preselect in the interactive flow
+    #[arg(long, value_name = "EMAIL")]
+    pub login_hint: Option<String>,
+    #[arg(long, value_enum)]
+    pub prompt: Option<PromptArg>,
+    /// Extra CA certificate(s) to trust for this profile (PEM)
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+}
+
+// No doc comments on these two: the variant's comment is the command's help.
+#[derive(Args)]
+pub struct AddFromArgs {
+    pub name: String,
+    /// The other project
+    #[arg(long)]
+    pub project: String,
+    /// Name of the new profile (default: the project)
+    #[arg(long = "name", value_name = "NEW")]
+    pub new_name: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    pub file: Option<PathBuf>,
+    /// Read the same variables from the environment instead of a file
+    #[arg(long, conflicts_with = "file")]
+    pub from_env: bool,
+    /// Name of the new profile (default: CDF_PROJECT)
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,165 @@
+//! How a command fails, as the user sees it: one line, maybe a hint, and an exit code.
+//! Every error the commands meet becomes a [`Failure`] here, so the command line's
+//! wording of errors lives in this one file.
+
+use crate::auth::AuthError;
+use crate::cdf::AccessError;
+use crate::cdf::client::CdfError;
+use crate::profile::ProfileError;
+use crate::provision::ProvisionError;
+use crate::secrets::SecretError;
+use crate::session::SessionError;
+
+/// A failure as the user sees it: one line, maybe a hint, and an exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: i32,
+}
+
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_SIGN_IN: i32 = 3;
+
+pub type CmdResult = Result<(), Failure>;
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            hint: None,
+            code: EXIT_ERROR,
+        }
+    }
+
+    /// Arguments that do not fit together, or a value the user must fix (exit code 2).
+    pub(super) fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            hint: None,
+            code: EXIT_USAGE,
+        }
+    }
+
+    pub(super) fn hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<SessionError> for Failure {
+    fn from(e: SessionError) -> Failure {
+        let code = match e {
+            SessionError::SignInRequired { .. } => EXIT_SIGN_IN,
+            _ => EXIT_ERROR,
+        };
+        Failure {
+            message: e.to_string(),
+            hint: e.hint(),
+            code,
+        }
+    }
+}
+
+impl From<ProfileError> for Failure {
+    fn from(e: ProfileError) -> Failure {
+        let code = match e {
+            ProfileError::InvalidName(_) | ProfileError::InvalidField { .. } => EXIT_USAGE,
+            _ => EXIT_ERROR,
+        };
+        Failure {
+            message: e.to_string(),
+            hint: e.hint(),
+            code,
+        }
+    }
+}
+
+impl From<AuthError> for Failure {
+    fn from(e: AuthError) -> Failure {
+        Failure::from(SessionError::from(e))
+    }
+}
+
+impl From<SecretError> for Failure {
+    fn from(e: SecretError) -> Failure {
+        Failure::from(SessionError::from(e))
+    }
+}
+
+impl From<AccessError> for Failure {
+    fn from(e: AccessError) -> Failure {
+        match e {
+            AccessError::Session(s) => s.into(),
+            AccessError::Cdf(c) => c.into(),
+        }
+    }
+}
+
+impl From<CdfError> for Failure {
+    fn from(e: CdfError) -> Failure {
+        Failure {
+            hint: e.hint(),
+            message: e.to_string(),
+            code: EXIT_ERROR,
+        }
+    }
+}
+
+impl From<ProvisionError> for Failure {
+    fn from(e: ProvisionError) -> Failure {
+        match e {
+            ProvisionError::Profile(p) => p.into(),
+            ProvisionError::Keyring(k) => k.into(),
+        }
+    }
+}
+
+/// The window's libraries are loaded at run time (winit, glutin): on a machine without
+/// them (a server, or the .deb installed without its Recommends) say what to install.
+pub(super) fn window_failure(message: String) -> Failure {
+    let missing_library = message.contains("shared librar")
+        || message.contains("libGL")
+        || message.contains("libEGL");
+    let failure = Failure::new(message);
+    if missing_library {
+        failure.hint(
+            "the window needs OpenGL and X11 or Wayland libraries; on Debian or Ubuntu: \
+             sudo apt install libgl1 libegl1 libx11-xcb1 libxcursor1 libxi6 libxkbcommon-x11-0 \
+             libwayland-egl1 (the other commands work without them)",
+        )
+    } else {
+        failure
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_window_libraries_get_a_hint() {
+        let f = window_failure(
+            "cannot open the window: winit EventLoopError: os error at x.rs:1: \
+             Failed to load one of xlib's shared libraries"
+                .into(),
+        );
+        assert!(f.hint.is_some_and(|h| h.contains("apt install libgl1")));
+        let f = window_failure("neither WAYLAND_DISPLAY nor DISPLAY is set.".into());
+        assert!(f.hint.is_none());
+    }
+
+    #[test]
+    fn usage_failures_exit_with_the_usage_code() {
+        let f = Failure::usage("--port applies to the interactive flow only");
+        assert_eq!((f.code, f.hint), (EXIT_USAGE, None));
+        assert_eq!(Failure::new("x").code, EXIT_ERROR);
+    }
+
+    #[test]
+    fn profile_field_errors_are_usage_errors() {
+        let f = Failure::from(ProfileError::InvalidName("a b".into()));
+        assert_eq!(f.code, EXIT_USAGE);
+    }
+}

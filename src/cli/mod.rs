@@ -1,0 +1,76 @@
+//! The command line. clap parses the arguments into a typed [`Command`] (`args.rs`);
+//! [`run`] hands each command to the one function that carries it out, in a file named for
+//! its group. Tokens go to stdout alone; everything else to stderr.
+
+mod args;
+mod cdf_commands;
+mod context;
+mod failure;
+pub mod generate;
+mod profile;
+mod profile_add;
+mod secret_input;
+mod token;
+
+pub use args::{
+    AddArgs, AddFromArgs, Cli, Command, FlowArg, ImportArgs, ProfileCommand, PromptArg, Select,
+};
+pub use failure::{EXIT_ERROR, EXIT_SIGN_IN, EXIT_USAGE, Failure};
+
+use context::Ctx;
+use failure::{CmdResult, window_failure};
+
+use crate::session::TokenOptions;
+
+pub fn run(command: Command) -> Result<(), Failure> {
+    // These need no home directory, keyring or runtime: a build machine runs them.
+    match command {
+        Command::Completions { shell } => {
+            generate::completions(shell, &mut std::io::stdout().lock());
+            return Ok(());
+        }
+        Command::Man => {
+            return generate::man_page(&mut std::io::stdout().lock())
+                .map_err(|e| Failure::new(format!("cannot write the man page: {e}")));
+        }
+        _ => {}
+    }
+    let ctx = Ctx::new()?;
+    match command {
+        Command::Login { select, timeout } => token::login(&ctx, &select, timeout),
+        Command::Token {
+            select,
+            json,
+            min_valid,
+            force_refresh,
+        } => token::token(
+            &ctx,
+            &select,
+            json,
+            TokenOptions {
+                min_valid_secs: min_valid,
+                force_refresh,
+            },
+        ),
+        Command::Claims { select, json } => token::claims(&ctx, &select, json),
+        Command::Logout { select } => token::logout(&ctx, &select),
+        Command::Inspect { select, json } => cdf_commands::inspect(&ctx, &select, json),
+        Command::Env { select, shell } => cdf_commands::env(&ctx, &select, &shell),
+        Command::Profile(p) => profile_command(&ctx, *p),
+        Command::Gui => crate::ui::run().map_err(window_failure),
+        Command::Completions { .. } | Command::Man => Ok(()), // handled above
+    }
+}
+
+fn profile_command(ctx: &Ctx, command: ProfileCommand) -> CmdResult {
+    match command {
+        ProfileCommand::Add(args) => profile_add::add_profile(ctx, *args),
+        ProfileCommand::List { json } => profile::list_profiles(ctx, json),
+        ProfileCommand::Show { name, json } => profile::show_profile(ctx, &name, json),
+        ProfileCommand::Remove { name } => profile::remove_profile(ctx, &name),
+        ProfileCommand::Use { name } => profile::use_profile(ctx, &name),
+        ProfileCommand::AddFrom(args) => cdf_commands::add_from(ctx, &args),
+        ProfileCommand::Import(args) => cdf_commands::import(ctx, &args),
+        ProfileCommand::SetSecret { name, stdin } => profile::set_secret(ctx, &name, stdin),
+    }
+}

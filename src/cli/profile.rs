@@ -1,0 +1,177 @@
+//! The `profile` commands that read or change stored profiles: list, show, remove, use,
+//! set-secret. (`add` is in [`super::profile_add`]; `add-from` and `import` in
+//! [`super::cdf_commands`].)
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use super::context::Ctx;
+use super::failure::{CmdResult, Failure};
+use super::secret_input::read_secret;
+use crate::format::json_value_in_line;
+use crate::profile::{Flow, Profile, Prompt};
+use crate::secrets::{KeyringStore, SecretKind, SecretStore as _};
+
+pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
+    let file = ctx.store.load()?;
+    file.get(name)?;
+    // Keyring first: if it is unreachable, nothing has changed yet.
+    ctx.session().forget_profile(name)?;
+    ctx.store.update(|f| {
+        f.profiles.remove(name);
+        if f.default.as_deref() == Some(name) {
+            f.default = None;
+        }
+        Ok(())
+    })?;
+    eprintln!("Removed profile '{name}' with its tokens and keyring entries.");
+    Ok(())
+}
+
+pub(super) fn use_profile(ctx: &Ctx, name: &str) -> CmdResult {
+    ctx.store.update(|f| {
+        f.get(name)?;
+        f.default = Some(name.to_string());
+        Ok(())
+    })?;
+    eprintln!("'{name}' is now the default profile.");
+    Ok(())
+}
+
+/// `profile set-secret`: a new client secret or API key, read from stdin or a prompt.
+pub(super) fn set_secret(ctx: &Ctx, name: &str, from_stdin: bool) -> CmdResult {
+    let file = ctx.store.load()?;
+    let profile = file.get(name)?;
+    let (kind, what) = match profile.flow {
+        Flow::ApiKey => (SecretKind::ApiKey, "API key"),
+        Flow::ClientCredentials if !profile.uses_certificate() => {
+            (SecretKind::ClientSecret, "client secret")
+        }
+        _ => {
+            return Err(Failure::new(format!(
+                "profile '{name}' does not use a client secret"
+            ))
+            .hint("only client-credentials profiles without a certificate, and api-key profiles, have one"));
+        }
+    };
+    let secret = read_secret(from_stdin, what)?;
+    KeyringStore::from_env().set(name, kind, &secret)?;
+    ctx.session().logout(name)?;
+    eprintln!("Stored the new {what} of '{name}' in the keyring.");
+    Ok(())
+}
+
+fn profile_summary(name: &str, p: &Profile, is_default: bool) -> Value {
+    json!({
+        "name": name,
+        "default": is_default,
+        "flow": p.flow.as_str(),
+        "cluster": p.cluster,
+        "project": p.project,
+        "base_url": p.base_url(),
+        "tenant_id": (!p.tenant_id.is_empty()).then_some(&p.tenant_id),
+        "client_id": (!p.client_id.is_empty()).then_some(&p.client_id),
+    })
+}
+
+pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
+    let file = ctx.store.load()?;
+    let is_default = |n: &str| file.default.as_deref() == Some(n);
+    if json {
+        let list: Vec<Value> = file
+            .profiles
+            .iter()
+            .map(|(n, p)| profile_summary(n, p, is_default(n)))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    if file.profiles.is_empty() {
+        eprintln!(
+            "No profiles yet. Add one with `cdf-signin profile add NAME --cluster ... --project ... --tenant-id ... --client-id ... --flow ...`."
+        );
+        return Ok(());
+    }
+    let width = file
+        .profiles
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "  {:width$}  {:18}  {:20}  BASE URL",
+        "NAME", "FLOW", "PROJECT"
+    );
+    for (n, p) in &file.profiles {
+        let mark = if is_default(n) { '*' } else { ' ' };
+        println!(
+            "{mark} {n:width$}  {:18}  {:20}  {}",
+            p.flow.as_str(),
+            p.project,
+            p.base_url()
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
+    let file = ctx.store.load()?;
+    let p = file.get(name)?;
+    let secret_kind = match p.flow {
+        Flow::ClientCredentials if !p.uses_certificate() => Some(SecretKind::ClientSecret),
+        Flow::ApiKey => Some(SecretKind::ApiKey),
+        _ => None,
+    };
+    let secret = if let Some(kind) = secret_kind {
+        Some(match KeyringStore::from_env().get(name, kind) {
+            Ok(Some(_)) => "stored in the keyring",
+            Ok(None) => "missing",
+            Err(_) => "unknown (keyring unreachable)",
+        })
+    } else {
+        None
+    };
+    let path = |o: &Option<PathBuf>| o.as_ref().map(|p| p.display().to_string());
+    let mut v = profile_summary(name, p, file.default.as_deref() == Some(name));
+    let idp = p.flow.uses_idp();
+    let extra = json!({
+        "authority": idp.then(|| p.authority()),
+        "audience": p.audience,
+        "token_url": p.token_url,
+        "scopes": idp.then(|| p.sign_in_scopes()),
+        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.port())),
+        "login_hint": p.login_hint,
+        "prompt": p.prompt.map(Prompt::as_str),
+        "ca_file": path(&p.ca_file),
+        "certificate": path(&p.certificate),
+        "private_key": path(&p.private_key),
+        (if p.flow == Flow::ApiKey { "api_key" } else { "client_secret" }): secret,
+    });
+    if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
+        base.extend(more);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    if let Value::Object(map) = &v {
+        for (k, val) in map {
+            let text = match val {
+                Value::Null => continue,
+                Value::Array(items) => items
+                    .iter()
+                    .map(json_value_in_line)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => json_value_in_line(other),
+            };
+            println!("{:14} {text}", format!("{}:", k.replace('_', " ")));
+        }
+    }
+    Ok(())
+}

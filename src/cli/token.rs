@@ -1,0 +1,284 @@
+//! Signing in and handing out what a profile signs in to: `login`, `logout`, `token` (the
+//! access token, or a legacy API key) and `claims`.
+
+use std::io::Write;
+use std::time::Duration;
+
+use chrono::{DateTime, Local, SecondsFormat, Utc};
+use serde_json::json;
+
+use super::args::Select;
+use super::context::Ctx;
+use super::failure::{CmdResult, Failure};
+use crate::auth::{CancelToken, SignInPrompt};
+use crate::format::{
+    is_time_claim, json_value_in_line, local_time_with_offset, time_left_in_words,
+};
+use crate::profile::{Flow, Profile};
+use crate::secrets::Secret;
+use crate::session::TokenOptions;
+use crate::token::Jwt;
+
+pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
+    let (name, profile) = ctx.resolve(select)?;
+    if profile.flow == Flow::ApiKey {
+        eprintln!(
+            "Profile '{name}' uses a legacy API key: there is nothing to sign in to. \
+             `cdf-signin inspect --profile {name}` checks the key."
+        );
+        return Ok(());
+    }
+    let session = ctx.session();
+    let cancel = CancelToken::default();
+    {
+        let cancel = cancel.clone();
+        ctx.rt.spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        });
+    }
+    let set = session.login(
+        &name,
+        &profile,
+        &print_prompt,
+        &cancel,
+        Duration::from_secs(timeout.max(1)),
+    )?;
+    eprintln!(
+        "Signed in with profile '{name}'; the access token is valid until {}.",
+        local_time_with_offset(set.expires_at)
+    );
+    Ok(())
+}
+
+pub(super) fn logout(ctx: &Ctx, select: &Select) -> CmdResult {
+    let (name, _) = ctx.resolve(select)?;
+    ctx.session().logout(&name)?;
+    eprintln!("Signed out of '{name}'.");
+    Ok(())
+}
+
+fn print_prompt(prompt: SignInPrompt) {
+    let mut err = std::io::stderr().lock();
+    match prompt {
+        SignInPrompt::Browser { url, opened } => {
+            match opened {
+                Ok(()) => {
+                    let _ = writeln!(
+                        err,
+                        "Opened your browser to sign in. If nothing appeared, open this URL:"
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(
+                        err,
+                        "Could not open a browser ({e}). Open this URL to sign in:"
+                    );
+                }
+            }
+            let _ = writeln!(err, "  {url}");
+            let _ = writeln!(err, "Waiting for the sign-in to finish (Ctrl-C cancels)...");
+        }
+        SignInPrompt::DeviceCode(d) => {
+            match &d.message {
+                Some(m) => {
+                    let _ = writeln!(err, "{m}");
+                }
+                None => {
+                    let _ = writeln!(
+                        err,
+                        "To sign in, open {} and enter the code {}",
+                        d.verification_uri, d.user_code
+                    );
+                }
+            }
+            let _ = writeln!(err, "  URL:  {}", d.verification_uri);
+            let _ = writeln!(err, "  Code: {}", d.user_code);
+            let _ = writeln!(
+                err,
+                "The code expires at {} (Ctrl-C cancels).",
+                local_time_with_offset(d.expires_at)
+            );
+        }
+    }
+}
+
+pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) -> CmdResult {
+    let (name, profile) = ctx.resolve(select)?;
+    if profile.flow == Flow::ApiKey {
+        return api_key(ctx, &name, &profile, json);
+    }
+    let (set, source) = ctx.session().token(&name, &profile, opts)?;
+    tracing::debug!(?source, "token served");
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        let expires_at: DateTime<Local> = set.expires_at.into();
+        let value = json!({
+            "access_token": set.access_token.expose(),
+            "token_type": set.token_type,
+            "expires_at": expires_at.to_rfc3339_opts(SecondsFormat::Secs, false),
+            "expires_in": set.seconds_left(Utc::now()).max(0),
+            "profile": name,
+            "project": profile.project,
+            "base_url": profile.base_url(),
+        });
+        writeln!(out, "{value}")
+    } else {
+        writeln!(out, "{}", set.access_token.expose())
+    };
+    written.map_err(|e| Failure::new(format!("cannot write to stdout: {e}")))
+}
+
+/// `token` of a legacy API-key profile: the key itself; it has no expiry.
+fn api_key(ctx: &Ctx, name: &str, profile: &Profile, json: bool) -> CmdResult {
+    let key = ctx.session().api_key(name)?;
+    let text = if json {
+        json!({
+            "access_token": key.expose(),
+            "token_type": "api-key",
+            "expires_at": null,
+            "expires_in": null,
+            "profile": name,
+            "project": profile.project,
+            "base_url": profile.base_url(),
+        })
+        .to_string()
+    } else {
+        key.expose().to_string()
+    };
+    writeln!(std::io::stdout().lock(), "{text}")
+        .map_err(|e| Failure::new(format!("cannot write to stdout: {e}")))
+}
+
+pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
+    let (name, profile) = ctx.resolve(select)?;
+    let (set, _) = ctx.session().token(
+        &name,
+        &profile,
+        TokenOptions {
+            min_valid_secs: 0,
+            force_refresh: false,
+        },
+    )?;
+    let now = Utc::now();
+    let access = decode_for_display(&set.access_token, "access token")?;
+    let id = match &set.id_token {
+        Some(t) => Some(decode_for_display(t, "ID token")?),
+        None => None,
+    };
+    if json {
+        let view = |jwt: &Jwt| {
+            let exp = jwt.time_claim("exp");
+            json!({
+                "header": jwt.header,
+                "claims": jwt.claims,
+                "expires_at": exp.map(|t| DateTime::<Local>::from(t).to_rfc3339_opts(SecondsFormat::Secs, false)),
+                "expires_in": exp.map(|t| (t - now).num_seconds()),
+            })
+        };
+        let value = json!({
+            "profile": name,
+            "access_token": view(&access),
+            "id_token": id.as_ref().map(view),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let mut out = String::new();
+    print_jwt(
+        &mut out,
+        &format!("Access token of profile '{name}'"),
+        &access,
+        now,
+    );
+    if let Some(id) = &id {
+        out.push('\n');
+        print_jwt(&mut out, "ID token", id, now);
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn decode_for_display(token: &Secret, what: &str) -> Result<Jwt, Failure> {
+    Jwt::decode(token.expose()).map_err(|e| Failure::new(format!("cannot show the {what}: {e}")))
+}
+
+fn print_jwt(out: &mut String, title: &str, jwt: &Jwt, now: DateTime<Utc>) {
+    use std::fmt::Write as _;
+    let _ = writeln!(out, "{title}");
+    if let Some(exp) = jwt.time_claim("exp") {
+        let left = (exp - now).num_seconds();
+        let _ = writeln!(
+            out,
+            "  expires: {} ({})",
+            local_time_with_offset(exp),
+            time_left_in_words(left)
+        );
+    }
+    let _ = writeln!(out, "Header");
+    for (k, v) in &jwt.header {
+        let _ = writeln!(out, "  {k}: {}", json_value_in_line(v));
+    }
+    let _ = writeln!(out, "Claims");
+    for (k, v) in &jwt.claims {
+        let time = is_time_claim(k)
+            .then(|| jwt.time_claim(k))
+            .flatten()
+            .map(|t| format!(" ({})", local_time_with_offset(t)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {k}: {}{time}", json_value_in_line(v));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::TokenSet;
+    use chrono::TimeZone;
+
+    fn object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+        match value {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
+
+    #[test]
+    fn claims_text_lists_header_and_claims_with_local_times() {
+        let now = Utc.timestamp_opt(1_700_000_000, 0).single().unwrap();
+        let exp = now + chrono::Duration::seconds(90);
+        let jwt = Jwt {
+            header: object(json!({"alg": "RS256"})),
+            claims: object(json!({"exp": exp.timestamp(), "groups": ["a", "b"], "sub": "me"})),
+        };
+        let mut out = String::new();
+        print_jwt(&mut out, "Access token", &jwt, now);
+        let at = local_time_with_offset(exp);
+        assert_eq!(
+            out,
+            format!(
+                "Access token\n  expires: {at} (in 1 min 30 s)\nHeader\n  alg: RS256\nClaims\n  \
+                 exp: {} ({at})\n  groups: [\"a\",\"b\"]\n  sub: me\n",
+                exp.timestamp()
+            )
+        );
+    }
+
+    #[test]
+    fn token_set_serialisation_keeps_secrets_out_of_debug() {
+        let set = TokenSet {
+            access_token: Secret::new("tok-value"),
+            token_type: "Bearer".into(),
+            expires_at: Utc::now(),
+            refresh_token: Some(Secret::new("rt-value")),
+            id_token: None,
+            scope: None,
+        };
+        let dbg = format!("{set:?}");
+        assert!(!dbg.contains("tok-value") && !dbg.contains("rt-value"));
+    }
+}
