@@ -6,10 +6,12 @@
 //! `Handle` does not drive a current-thread runtime). Call it from a plain thread.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use thiserror::Error;
 
+use crate::auth::http::Transport;
 use crate::auth::{
     self, AuthError, CancelToken, ClientCertificate, ClientCredential, Endpoints, Http,
     SignInPrompt,
@@ -94,6 +96,10 @@ pub struct Session {
     secrets: Box<dyn SecretStore>,
     clock: Box<dyn Clock>,
     rt: tokio::runtime::Handle,
+    /// `None` (production): each renewal or sign-in builds [`Http::new`] with the
+    /// profile's CA file. `Some`: every profile talks to this transport instead; unit
+    /// tests script the identity provider with it ([`Session::with_transport`]).
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl Session {
@@ -108,7 +114,15 @@ impl Session {
             secrets,
             clock,
             rt,
+            transport: None,
         }
+    }
+
+    /// Sends every identity-provider request through `transport` instead of the network
+    /// (the profiles' CA files are then not read).
+    pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
     }
 
     pub fn paths(&self) -> &Paths {
@@ -124,7 +138,10 @@ impl Session {
     }
 
     fn http(&self, profile: &Profile) -> Result<Http, AuthError> {
-        Http::new(profile.ca_file.as_deref())
+        match &self.transport {
+            Some(transport) => Ok(Http::with_transport(transport.clone())),
+            None => Http::new(profile.ca_file.as_deref()),
+        }
     }
 
     fn endpoints(&self, http: &Http, profile: &Profile) -> Result<Endpoints, AuthError> {
@@ -322,5 +339,445 @@ impl Session {
         }
         let _ = std::fs::remove_file(self.paths.lock_dir().join(format!("{name}.lock")));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The session's renewal rules against a scripted identity provider: a closure
+    //! transport, an in-memory keyring, a manual clock and a temporary data dir.
+
+    use std::sync::{Mutex, mpsc};
+
+    use chrono::{DateTime, Utc};
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::auth::http::{Method, Request, Response};
+    use crate::secrets::{MemoryStore, Secret};
+    use crate::token::ManualClock;
+
+    /// Loopback, but never connected to: every request goes to the closure transport.
+    const AUTHORITY: &str = "http://127.0.0.1:9/idp";
+    const TOKEN_URL: &str = "http://127.0.0.1:9/idp/token";
+    const NAME: &str = "dev";
+    /// The resource scope of cluster `api`; refresh must send this and nothing else.
+    const SCOPE: &str = "https://api.cognitedata.com/.default";
+
+    /// A request as the fake provider received it (the form holds test values only).
+    #[derive(Debug, Clone)]
+    struct Seen {
+        method: Method,
+        url: String,
+        form: Vec<(String, String)>,
+    }
+
+    impl Seen {
+        fn field(&self, name: &str) -> Option<&str> {
+            self.form
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    type Log = Arc<Mutex<Vec<Seen>>>;
+
+    /// An identity provider at [`AUTHORITY`]: serves its discovery document, hands token
+    /// requests to `answer`, and logs every request.
+    fn provider(
+        answer: impl Fn(&Request<'_>) -> Response + Send + Sync + 'static,
+    ) -> (Arc<dyn Transport>, Log) {
+        let log = Log::default();
+        let seen = log.clone();
+        let discovery = format!("{AUTHORITY}/.well-known/openid-configuration");
+        let transport = move |r: &Request<'_>| -> Result<Response, AuthError> {
+            seen.lock().unwrap().push(Seen {
+                method: r.method,
+                url: r.url.to_string(),
+                form: r
+                    .form
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            });
+            Ok(match (r.method, r.url.as_str()) {
+                (Method::Get, url) if url == discovery => json_answer(
+                    200,
+                    json!({"issuer": AUTHORITY, "token_endpoint": TOKEN_URL}),
+                ),
+                (Method::Post, TOKEN_URL) => answer(r),
+                _ => Response {
+                    status: 404,
+                    ..Response::default()
+                },
+            })
+        };
+        (Arc::new(transport), log)
+    }
+
+    fn json_answer(status: u16, body: Value) -> Response {
+        Response {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: serde_json::to_vec(&body).unwrap(),
+        }
+    }
+
+    fn token_answer(access: &str, refresh: Option<&str>) -> Response {
+        let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": 3600});
+        if let Some(r) = refresh {
+            body["refresh_token"] = json!(r);
+        }
+        json_answer(200, body)
+    }
+
+    fn idp_error(error: &str) -> Response {
+        json_answer(
+            400,
+            json!({"error": error, "error_description": "the grant is no longer valid"}),
+        )
+    }
+
+    fn profile(flow: Flow) -> Profile {
+        toml::from_str(&format!(
+            "cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='cli'\nflow='{}'\nauthority='{AUTHORITY}'",
+            flow.as_str()
+        ))
+        .unwrap()
+    }
+
+    /// Reports each cache-key read once armed: a cache load has read the file when it
+    /// asks for the key, so the lock test knows what the waiter saw.
+    #[derive(Default)]
+    struct WatchedStore {
+        inner: MemoryStore,
+        on_key_read: Arc<Mutex<Option<mpsc::Sender<()>>>>,
+    }
+
+    impl SecretStore for WatchedStore {
+        fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+            if kind == SecretKind::CacheKey
+                && let Some(tx) = self.on_key_read.lock().unwrap().as_ref()
+            {
+                let _ = tx.send(());
+            }
+            self.inner.get(profile, kind)
+        }
+
+        fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError> {
+            self.inner.set(profile, kind, value)
+        }
+
+        fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError> {
+            self.inner.delete(profile, kind)
+        }
+    }
+
+    struct SharedClock(Arc<ManualClock>);
+
+    impl Clock for SharedClock {
+        fn now(&self) -> DateTime<Utc> {
+            self.0.now()
+        }
+    }
+
+    struct Fixture {
+        session: Session,
+        log: Log,
+        clock: Arc<ManualClock>,
+        on_key_read: Arc<Mutex<Option<mpsc::Sender<()>>>>,
+        _rt: tokio::runtime::Runtime,
+        _dir: tempfile::TempDir,
+    }
+
+    impl Fixture {
+        fn new(answer: impl Fn(&Request<'_>) -> Response + Send + Sync + 'static) -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            let (transport, log) = provider(answer);
+            let clock = Arc::new(ManualClock::new(Utc::now()));
+            let store = WatchedStore::default();
+            let on_key_read = store.on_key_read.clone();
+            let session = Session::new(
+                Paths::under(dir.path()),
+                Box::new(store),
+                Box::new(SharedClock(clock.clone())),
+                rt.handle().clone(),
+            )
+            .with_transport(transport);
+            Fixture {
+                session,
+                log,
+                clock,
+                on_key_read,
+                _rt: rt,
+                _dir: dir,
+            }
+        }
+
+        /// A token set valid for `secs` more seconds by the session's clock.
+        fn tokens(&self, access: &str, secs: i64, refresh: Option<&str>) -> TokenSet {
+            TokenSet {
+                access_token: Secret::new(access),
+                token_type: "Bearer".into(),
+                expires_at: self.clock.now() + chrono::Duration::seconds(secs),
+                refresh_token: refresh.map(Secret::new),
+                id_token: Some(Secret::new("ID1")),
+                scope: Some(SCOPE.into()),
+            }
+        }
+
+        fn put(&self, set: &TokenSet) {
+            self.session.cache().store(NAME, set).unwrap();
+        }
+
+        fn cached(&self) -> TokenSet {
+            self.session
+                .cached(NAME)
+                .unwrap()
+                .expect("a cached token set")
+        }
+
+        fn cache_file(&self) -> Vec<u8> {
+            std::fs::read(
+                self.session
+                    .paths()
+                    .token_dir()
+                    .join(format!("{NAME}.tokens")),
+            )
+            .unwrap()
+        }
+
+        fn requests(&self) -> Vec<Seen> {
+            self.log.lock().unwrap().clone()
+        }
+
+        fn token_requests(&self) -> Vec<Seen> {
+            self.requests()
+                .into_iter()
+                .filter(|r| r.url == TOKEN_URL)
+                .collect()
+        }
+
+        fn token(&self, flow: Flow) -> Result<(TokenSet, TokenSource), SessionError> {
+            self.session
+                .token(NAME, &profile(flow), TokenOptions::default())
+        }
+    }
+
+    fn expose(s: &Option<Secret>) -> Option<&str> {
+        s.as_ref().map(Secret::expose)
+    }
+
+    #[test]
+    fn valid_cached_token_is_served_without_a_request() {
+        let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+        f.put(&f.tokens("AT1", 3600, Some("RT1")));
+        let (set, source) = f.token(Flow::Interactive).unwrap();
+        assert_eq!(source, TokenSource::Cache);
+        assert_eq!(set.access_token.expose(), "AT1");
+        assert!(f.requests().is_empty(), "{:?}", f.requests());
+    }
+
+    #[test]
+    fn token_about_to_expire_is_refreshed_with_resource_scopes_only() {
+        let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+        f.put(&f.tokens("AT1", 3600, Some("RT1")));
+        // 30 s left, under the default 60 s minimum.
+        f.clock.advance(3600 - 30);
+        let (set, source) = f.token(Flow::Interactive).unwrap();
+        assert_eq!(source, TokenSource::Refreshed);
+        assert_eq!(set.access_token.expose(), "AT2");
+        let sent = f.token_requests();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].method, Method::Post);
+        assert_eq!(sent[0].field("grant_type"), Some("refresh_token"));
+        assert_eq!(sent[0].field("refresh_token"), Some("RT1"));
+        assert_eq!(sent[0].field("client_id"), Some("cli"));
+        assert_eq!(sent[0].field("scope"), Some(SCOPE));
+    }
+
+    #[test]
+    fn rotated_refresh_token_is_saved() {
+        let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        f.token(Flow::DeviceCode).unwrap();
+        let cached = f.cached();
+        assert_eq!(cached.access_token.expose(), "AT2");
+        assert_eq!(expose(&cached.refresh_token), Some("RT2"));
+    }
+
+    #[test]
+    fn refresh_keeps_the_old_refresh_and_id_tokens_when_none_come_back() {
+        let f = Fixture::new(|_| token_answer("AT2", None));
+        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        let (set, source) = f.token(Flow::Interactive).unwrap();
+        assert_eq!(source, TokenSource::Refreshed);
+        let cached = f.cached();
+        assert_eq!(cached.access_token.expose(), "AT2");
+        assert_eq!(expose(&cached.refresh_token), Some("RT1"));
+        assert_eq!(expose(&cached.id_token), Some("ID1"));
+        assert_eq!(expose(&set.id_token), Some("ID1"));
+    }
+
+    #[test]
+    fn invalid_grant_on_a_user_flow_requires_sign_in_and_keeps_the_cache() {
+        let f = Fixture::new(|_| idp_error("invalid_grant"));
+        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        let before = f.cache_file();
+        match f.token(Flow::Interactive) {
+            Err(SessionError::SignInRequired { profile, reason }) => {
+                assert_eq!(profile, NAME);
+                assert!(reason.unwrap_or_default().contains("invalid_grant"));
+            }
+            other => panic!("expected SignInRequired, got {other:?}"),
+        }
+        assert_eq!(f.token_requests().len(), 1);
+        assert_eq!(f.cache_file(), before, "the cache was rewritten");
+        assert_eq!(expose(&f.cached().refresh_token), Some("RT1"));
+    }
+
+    #[test]
+    fn server_error_on_a_user_flow_refresh_is_returned_and_the_cache_kept() {
+        let f = Fixture::new(|_| Response {
+            status: 503,
+            content_type: Some("text/html".into()),
+            retry_after: None,
+            body: b"<html>down for maintenance</html>".to_vec(),
+        });
+        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        let before = f.cache_file();
+        match f.token(Flow::DeviceCode) {
+            Err(SessionError::Auth(AuthError::Http { status, detail, .. })) => {
+                assert_eq!(status, 503);
+                assert_eq!(detail, " (an HTML page)");
+            }
+            other => panic!("expected the HTTP error, got {other:?}"),
+        }
+        assert_eq!(f.token_requests().len(), 1);
+        assert_eq!(f.cache_file(), before, "the cache was rewritten");
+    }
+
+    #[test]
+    fn client_credentials_without_a_cache_acquire_with_the_stored_secret() {
+        let f = Fixture::new(|_| token_answer("AT-cc", None));
+        f.session
+            .secrets()
+            .set(NAME, SecretKind::ClientSecret, &Secret::new("s3cret"))
+            .unwrap();
+        let (set, source) = f.token(Flow::ClientCredentials).unwrap();
+        assert_eq!(source, TokenSource::Acquired);
+        assert_eq!(set.access_token.expose(), "AT-cc");
+        let sent = f.token_requests();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].field("grant_type"), Some("client_credentials"));
+        assert_eq!(sent[0].field("client_secret"), Some("s3cret"));
+        assert_eq!(sent[0].field("client_id"), Some("cli"));
+        assert_eq!(sent[0].field("scope"), Some(SCOPE));
+        assert_eq!(f.cached().access_token.expose(), "AT-cc");
+    }
+
+    #[test]
+    fn client_credentials_acquire_anew_when_refresh_fails() {
+        let f = Fixture::new(|r| match r.form_value("grant_type") {
+            Some("refresh_token") => idp_error("invalid_grant"),
+            _ => token_answer("AT-new", None),
+        });
+        f.session
+            .secrets()
+            .set(NAME, SecretKind::ClientSecret, &Secret::new("s3cret"))
+            .unwrap();
+        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        let (set, source) = f.token(Flow::ClientCredentials).unwrap();
+        assert_eq!(source, TokenSource::Acquired);
+        assert_eq!(set.access_token.expose(), "AT-new");
+        let grants: Vec<_> = f
+            .token_requests()
+            .iter()
+            .map(|r| r.field("grant_type").unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(grants, ["refresh_token", "client_credentials"]);
+        assert_eq!(f.cached().access_token.expose(), "AT-new");
+    }
+
+    #[test]
+    fn user_flow_without_a_cache_requires_sign_in_without_a_request() {
+        for flow in [Flow::Interactive, Flow::DeviceCode] {
+            let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+            match f.token(flow) {
+                Err(SessionError::SignInRequired { profile, reason }) => {
+                    assert_eq!(profile, NAME);
+                    assert_eq!(reason, None);
+                }
+                other => panic!("{flow:?}: expected SignInRequired, got {other:?}"),
+            }
+            assert!(f.requests().is_empty(), "{flow:?}: {:?}", f.requests());
+        }
+    }
+
+    #[test]
+    fn expired_user_token_without_refresh_token_requires_sign_in_without_a_request() {
+        let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+        f.put(&f.tokens("AT1", -10, None));
+        match f.token(Flow::Interactive) {
+            Err(SessionError::SignInRequired {
+                reason: Some(reason),
+                ..
+            }) => assert!(reason.contains("no refresh token"), "{reason}"),
+            other => panic!("expected SignInRequired with a reason, got {other:?}"),
+        }
+        assert!(f.requests().is_empty(), "{:?}", f.requests());
+    }
+
+    #[test]
+    fn force_refresh_skips_a_valid_cache() {
+        let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+        f.put(&f.tokens("AT1", 3600, Some("RT1")));
+        let opts = TokenOptions {
+            force_refresh: true,
+            ..TokenOptions::default()
+        };
+        let (set, source) = f
+            .session
+            .token(NAME, &profile(Flow::Interactive), opts)
+            .unwrap();
+        assert_eq!(source, TokenSource::Refreshed);
+        assert_eq!(set.access_token.expose(), "AT2");
+        assert_eq!(f.token_requests().len(), 1);
+    }
+
+    /// Whoever waited for the lock re-reads the cache the holder wrote, and so never
+    /// redeems the refresh token the holder has already rotated away.
+    #[test]
+    fn waiter_for_the_lock_serves_the_token_the_holder_wrote() {
+        let f = Fixture::new(|_| token_answer("AT-waiter", Some("RT-waiter")));
+        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        let lock_path = f.session.paths().lock_dir().join(format!("{NAME}.lock"));
+        let (tx, key_read) = mpsc::channel();
+        let outcome = std::thread::scope(|scope| {
+            // Owned by this closure: a failing assertion below drops it and frees the waiter.
+            let lock = FileLock::acquire(&lock_path).unwrap();
+            *f.on_key_read.lock().unwrap() = Some(tx);
+            let waiter = scope.spawn(|| f.token(Flow::Interactive));
+            // Once it asks for the cache key the waiter holds the expired file's bytes,
+            // so it goes on to wait for the lock.
+            let seen = key_read.recv_timeout(Duration::from_secs(60));
+            *f.on_key_read.lock().unwrap() = None;
+            assert!(seen.is_ok(), "token() never read the cache");
+            f.put(&f.tokens("AT-holder", 3600, Some("RT-holder")));
+            drop(lock);
+            waiter.join().unwrap()
+        });
+        let (set, source) = outcome.unwrap();
+        assert_eq!(source, TokenSource::Cache);
+        assert_eq!(set.access_token.expose(), "AT-holder");
+        assert!(f.requests().is_empty(), "{:?}", f.requests());
+        assert_eq!(expose(&f.cached().refresh_token), Some("RT-holder"));
     }
 }
