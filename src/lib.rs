@@ -1,17 +1,23 @@
 //! cdf-signin: sign in to Cognite Data Fusion through Entra ID (or any OpenID provider)
 //! and hand out access tokens to people and scripts, keeping secrets in the OS keyring.
+//!
+//! The binary (`main.rs`), the integration tests and the window tests use the public
+//! modules; everything else is internal, so the compiler reports what nothing uses.
+//! The layers and what each may import: `docs/ARCHITECTURE.md`.
 
 pub mod auth;
-pub mod cache;
+mod cache;
 pub mod cdf;
 pub mod cli;
-pub mod format;
-pub mod fsutil;
+mod field;
+mod format;
+mod fsutil;
 pub mod paths;
 pub mod profile;
-pub mod provision;
-pub mod runtime;
+mod provision;
+mod remedy;
+mod runtime;
 pub mod secrets;
-pub mod session;
+mod session;
 pub mod token;
 pub mod ui;

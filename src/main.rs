@@ -11,8 +11,11 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     init_logging(cli.verbose);
-    let command = cli.command.unwrap_or(cli::Command::Gui);
-    match cli::run(command) {
+    let result = match cli.command.unwrap_or(cli::Command::Gui) {
+        cli::Command::Gui => cdf_signin::ui::run().map_err(cli::window_failure),
+        command => cli::run(command),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => report(f),
     }

@@ -29,6 +29,7 @@ impl Paths {
     }
 
     /// All three under one root; for tests.
+    #[cfg(test)]
     pub fn under(root: &std::path::Path) -> Self {
         Paths {
             config_dir: root.join("config"),

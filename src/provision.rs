@@ -16,10 +16,10 @@ pub enum ProvisionError {
 }
 
 impl ProvisionError {
-    pub fn hint(&self) -> Option<String> {
+    pub fn remedy(&self) -> Option<crate::remedy::Remedy> {
         match self {
-            ProvisionError::Profile(e) => e.hint(),
-            ProvisionError::Keyring(e) => e.hint().map(str::to_string),
+            ProvisionError::Profile(e) => e.remedy(),
+            ProvisionError::Keyring(e) => Some(e.remedy()),
         }
     }
 }

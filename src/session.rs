@@ -17,9 +17,11 @@ use crate::auth::{
     SignInPrompt,
 };
 use crate::cache::{CacheError, TokenCache};
+use crate::field::Field;
 use crate::fsutil::FileLock;
 use crate::paths::Paths;
 use crate::profile::{Flow, Profile};
+use crate::remedy::Remedy;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
 use crate::token::{Clock, TokenSet};
 
@@ -47,21 +49,24 @@ pub enum SessionError {
 }
 
 impl SessionError {
-    pub fn hint(&self) -> Option<String> {
+    pub fn remedy(&self) -> Option<Remedy> {
         match self {
-            SessionError::Auth(e) => e.hint(),
+            SessionError::Auth(e) => e.remedy(),
             SessionError::Keyring(e) | SessionError::Cache(CacheError::Keyring(e)) => {
-                e.hint().map(str::to_string)
+                Some(e.remedy())
             }
-            SessionError::SignInRequired { profile, .. } => {
-                Some(format!("run `cdf-signin login --profile {profile}`"))
-            }
-            SessionError::NoClientSecret(p) | SessionError::NoApiKey(p) => {
-                Some(format!("store it with `cdf-signin profile set-secret {p}`"))
-            }
-            SessionError::ApiKeyProfile(p) => Some(format!(
-                "`cdf-signin token --profile {p}` prints the key; `cdf-signin inspect --profile {p}` checks it"
-            )),
+            SessionError::SignInRequired { profile, .. } => Some(Remedy::sign_in(profile)),
+            SessionError::NoClientSecret(p) => Some(Remedy::StoreSecret {
+                profile: Some(p.clone()),
+                field: Field::ClientSecret,
+                why: None,
+            }),
+            SessionError::NoApiKey(p) => Some(Remedy::StoreSecret {
+                profile: Some(p.clone()),
+                field: Field::ApiKey,
+                why: None,
+            }),
+            SessionError::ApiKeyProfile(p) => Some(Remedy::UseApiKey { profile: p.clone() }),
             _ => None,
         }
     }
@@ -120,11 +125,13 @@ impl Session {
 
     /// Sends every identity-provider request through `transport` instead of the network
     /// (the profiles' CA files are then not read).
+    #[cfg(test)]
     pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
         self
     }
 
+    #[cfg(test)]
     pub fn paths(&self) -> &Paths {
         &self.paths
     }

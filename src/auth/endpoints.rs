@@ -178,11 +178,6 @@ fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
     (record.authority == authority && fresh).then_some(record.endpoints)
 }
 
-/// Forgets cached metadata (after the provider rejected a cached endpoint, say).
-pub fn forget_cached(cache_dir: &Path) {
-    let _ = std::fs::remove_dir_all(cache_dir);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

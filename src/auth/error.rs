@@ -3,6 +3,9 @@
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::field::Field;
+use crate::remedy::Remedy;
+
 /// An OAuth error answer (`{error, error_description, ...}`), as Entra ID and any other
 /// OpenID provider send it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -48,29 +51,35 @@ impl IdpError {
         (!sentence.is_empty()).then(|| truncate(sentence, 300))
     }
 
-    pub fn hint(&self) -> Option<String> {
-        if let Some(h) = self.aadsts().and_then(|code| aadsts_hint(&code)) {
-            return Some(h.to_string());
+    pub fn remedy(&self) -> Option<Remedy> {
+        if let Some(r) = self.aadsts().and_then(|code| aadsts_remedy(&code)) {
+            return Some(r);
         }
-        let h = match self.error.as_str() {
+        Some(match self.error.as_str() {
             "invalid_client" => {
-                "check the profile's client id and its client secret or certificate"
+                Remedy::Advice("check the profile's client id and its client secret or certificate")
             }
             "unauthorized_client" => {
-                "the app registration does not allow this flow; check its settings"
+                Remedy::Advice("the app registration does not allow this flow; check its settings")
             }
-            "invalid_scope" => "check the profile's scopes (--scope) and the cluster",
-            "invalid_grant" => "sign in again",
-            "access_denied" | "authorization_declined" => {
-                "the sign-in was declined; run login again to retry"
-            }
-            "expired_token" => "the code expired before sign-in finished; run login again",
+            "invalid_scope" => Remedy::CheckFields {
+                why: None,
+                fields: &[Field::Scopes, Field::Cluster],
+            },
+            "invalid_grant" => Remedy::SignIn {
+                profile: None,
+                why: None,
+            },
+            "access_denied" | "authorization_declined" => Remedy::SignIn {
+                profile: None,
+                why: Some("the sign-in was declined"),
+            },
+            "expired_token" => Remedy::EnterCodeSooner,
             "temporarily_unavailable" | "server_error" => {
-                "the identity provider has a problem; try again shortly"
+                Remedy::Advice("the identity provider has a problem; try again shortly")
             }
             _ => return None,
-        };
-        Some(h.to_string())
+        })
     }
 }
 
@@ -86,40 +95,53 @@ impl std::fmt::Display for IdpError {
     }
 }
 
-/// Hints for the Entra ID error codes people meet most.
-pub fn aadsts_hint(code: &str) -> Option<&'static str> {
+/// What to do about the Entra ID error codes people meet most.
+pub fn aadsts_remedy(code: &str) -> Option<Remedy> {
+    let check = |why, fields| Remedy::CheckFields {
+        why: Some(why),
+        fields,
+    };
     Some(match code {
-        "AADSTS7000215" => {
-            "the client secret is wrong or expired: use the secret's Value (not its ID), or create a new one and store it with `cdf-signin profile set-secret`"
-        }
-        "AADSTS7000222" => {
-            "the client secret has expired: create a new one and store it with `cdf-signin profile set-secret`"
-        }
-        "AADSTS7000218" => {
-            "the app registration must allow public client flows (Authentication > Allow public client flows: Yes)"
-        }
-        "AADSTS50097" | "AADSTS53003" | "AADSTS53000" | "AADSTS53001" => {
-            "Conditional Access blocked the sign-in: use a compliant or registered device, or ask your administrator"
-        }
+        "AADSTS7000215" => Remedy::StoreSecret {
+            profile: None,
+            field: Field::ClientSecret,
+            why: Some(
+                "the client secret is wrong or expired: use the secret's Value (not its ID), or create a new one",
+            ),
+        },
+        "AADSTS7000222" => Remedy::StoreSecret {
+            profile: None,
+            field: Field::ClientSecret,
+            why: Some("the client secret has expired: create a new one"),
+        },
+        "AADSTS7000218" => Remedy::Advice(
+            "the app registration must allow public client flows (Authentication > Allow public client flows: Yes)",
+        ),
+        "AADSTS50097" | "AADSTS53003" | "AADSTS53000" | "AADSTS53001" => Remedy::Advice(
+            "Conditional Access blocked the sign-in: use a compliant or registered device, or ask your administrator",
+        ),
         "AADSTS50076" | "AADSTS50079" => {
-            "multi-factor authentication is required: use the interactive flow"
+            Remedy::Advice("multi-factor authentication is required: use the interactive flow")
         }
-        "AADSTS700016" => {
-            "the client id is not known in this tenant: check --client-id and --tenant-id"
-        }
-        "AADSTS90002" => "the tenant was not found: check --tenant-id",
-        "AADSTS65001" => {
-            "the app has no consent for these permissions: an administrator must grant consent in the app registration"
-        }
-        "AADSTS50011" => {
-            "the redirect URI is not registered: add http://localhost:53000 under Mobile and desktop applications"
-        }
-        "AADSTS700082" | "AADSTS70043" | "AADSTS50173" => {
-            "the sign-in session expired: run `cdf-signin login` again"
-        }
-        "AADSTS500011" => {
-            "the resource (cluster) is not known in this tenant: check --cluster or --base-url"
-        }
+        "AADSTS700016" => check(
+            "the client id is not known in this tenant",
+            &[Field::ClientId, Field::TenantId],
+        ),
+        "AADSTS90002" => check("the tenant was not found", &[Field::TenantId]),
+        "AADSTS65001" => Remedy::Advice(
+            "the app has no consent for these permissions: an administrator must grant consent in the app registration",
+        ),
+        "AADSTS50011" => Remedy::Advice(
+            "the redirect URI is not registered: add http://localhost:53000 under Mobile and desktop applications",
+        ),
+        "AADSTS700082" | "AADSTS70043" | "AADSTS50173" => Remedy::SignIn {
+            profile: None,
+            why: Some("the sign-in session expired"),
+        },
+        "AADSTS500011" => check(
+            "the resource (cluster) is not known in this tenant",
+            &[Field::Cluster, Field::BaseUrl],
+        ),
         _ => return None,
     })
 }
@@ -179,34 +201,29 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    pub fn hint(&self) -> Option<String> {
+    pub fn remedy(&self) -> Option<Remedy> {
+        let advice = |text| Some(Remedy::Advice(text));
         match self {
-            AuthError::Idp(e) => e.hint(),
+            AuthError::Idp(e) => e.remedy(),
             AuthError::Http { status, .. } if *status >= 500 => {
-                Some("the identity provider has a problem; try again shortly".into())
+                advice("the identity provider has a problem; try again shortly")
             }
-            AuthError::Http { .. } => Some("check the profile's authority and token URL".into()),
-            AuthError::Throttled { .. } => Some("wait a moment before the next request".into()),
-            AuthError::Timeout { .. } | AuthError::Unreachable { .. } => Some(
-                "check your network connection; behind a proxy set HTTPS_PROXY (and NO_PROXY)".into(),
+            AuthError::Http { .. } => Some(Remedy::CheckFields {
+                why: None,
+                fields: &[Field::Authority, Field::TokenUrl],
+            }),
+            AuthError::Throttled { .. } => advice("wait a moment before the next request"),
+            AuthError::Timeout { .. } | AuthError::Unreachable { .. } => advice(
+                "check your network connection; behind a proxy set HTTPS_PROXY (and NO_PROXY)",
             ),
-            AuthError::Tls { .. } => Some(
-                "if your network inspects TLS, add its CA with `cdf-signin profile add ... --ca-file CA.pem`".into(),
-            ),
-            AuthError::Discovery { .. } => Some("check the profile's --authority URL".into()),
-            AuthError::PortInUse(_) => Some(
-                "close the program using it, or give the profile another port with --port (any localhost port works with Entra ID)".into(),
-            ),
-            AuthError::SignInTimeout(_) => Some("run login again, or give it more time with --timeout".into()),
-            AuthError::DeviceCodeExpired => Some("run login again and enter the code sooner".into()),
-            _ => None,
-        }
-    }
-
-    /// The OAuth error code, when the identity provider sent one.
-    pub fn oauth_code(&self) -> Option<&str> {
-        match self {
-            AuthError::Idp(e) => Some(&e.error),
+            AuthError::Tls { .. } => Some(Remedy::AddCa),
+            AuthError::Discovery { .. } => Some(Remedy::CheckFields {
+                why: None,
+                fields: &[Field::Authority],
+            }),
+            AuthError::PortInUse(_) => Some(Remedy::ChoosePort),
+            AuthError::SignInTimeout(_) => Some(Remedy::MoreTime),
+            AuthError::DeviceCodeExpired => Some(Remedy::EnterCodeSooner),
             _ => None,
         }
     }
@@ -232,7 +249,10 @@ mod tests {
             "invalid_client: AADSTS7000215: Invalid client secret provided."
         );
         assert!(!line.contains("Trace ID"));
-        assert!(e.hint().unwrap().contains("secret"));
+        assert!(matches!(
+            e.remedy(),
+            Some(Remedy::StoreSecret { why: Some(w), .. }) if w.contains("secret's Value")
+        ));
         assert_eq!(
             e.trace_id.as_deref(),
             Some("0b5d4c6e-1f2a-4b3c-9d8e-7f6a5b4c3d00")
@@ -245,7 +265,7 @@ mod tests {
         let line = e.to_string();
         assert!(!line.contains('\n') && !line.contains('\r'), "{line:?}");
         assert!(line.starts_with("invalid_client: AADSTS7000218: The request body must contain"));
-        assert!(e.hint().unwrap().contains("public client flows"));
+        assert!(matches!(e.remedy(), Some(Remedy::Advice(a)) if a.contains("public client flows")));
     }
 
     #[test]
@@ -259,7 +279,10 @@ mod tests {
             timestamp: None,
         };
         assert_eq!(e.aadsts().as_deref(), Some("AADSTS90002"));
-        assert!(e.hint().unwrap().contains("--tenant-id"));
+        assert!(matches!(
+            e.remedy(),
+            Some(Remedy::CheckFields { fields, .. }) if fields == [Field::TenantId]
+        ));
     }
 
     #[test]
@@ -273,15 +296,21 @@ mod tests {
             "AADSTS90002",
             "AADSTS65001",
         ] {
-            assert!(aadsts_hint(code).is_some(), "{code}");
+            assert!(aadsts_remedy(code).is_some(), "{code}");
         }
-        assert!(aadsts_hint("AADSTS1").is_none());
+        assert!(aadsts_remedy("AADSTS1").is_none());
     }
 
     #[test]
     fn plain_oauth_error_without_description() {
         let e: IdpError = serde_json::from_str(r#"{"error":"invalid_grant"}"#).unwrap();
         assert_eq!(e.to_string(), "invalid_grant");
-        assert_eq!(e.hint().as_deref(), Some("sign in again"));
+        assert_eq!(
+            e.remedy(),
+            Some(Remedy::SignIn {
+                profile: None,
+                why: None
+            })
+        );
     }
 }

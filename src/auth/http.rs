@@ -50,6 +50,7 @@ pub struct Request<'a> {
 
 impl Request<'_> {
     /// The value of a form field, if sent.
+    #[cfg(test)]
     pub fn form_value(&self, name: &str) -> Option<&str> {
         self.form.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
     }

@@ -3,20 +3,20 @@
 //! Nothing here touches the keyring or the disk (but for the discovery cache): the
 //! session layer hands in credentials and stores what comes back.
 
-pub mod assertion;
-pub mod browser;
-pub mod device_code;
-pub mod endpoints;
-pub mod error;
-pub mod http;
-pub mod interactive;
+pub(crate) mod assertion;
+pub(crate) mod browser;
+pub(crate) mod device_code;
+pub(crate) mod endpoints;
+pub(crate) mod error;
+pub(crate) mod http;
+pub(crate) mod interactive;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Deserializer};
 
 pub use assertion::ClientCertificate;
 pub use endpoints::Endpoints;
-pub use error::{AuthError, IdpError};
+pub use error::AuthError;
 pub use http::Http;
 
 use crate::profile::{OIDC_SCOPES, Profile};
@@ -60,6 +60,7 @@ impl CancelToken {
         self.tx.send_replace(true);
     }
 
+    #[cfg(test)]
     pub fn is_cancelled(&self) -> bool {
         *self.tx.borrow()
     }

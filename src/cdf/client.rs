@@ -8,6 +8,8 @@ use url::Url;
 
 use super::inspect::Inspection;
 use crate::auth::{AuthError, Http, http::host_of};
+use crate::field::Field;
+use crate::remedy::Remedy;
 use crate::secrets::Secret;
 
 #[derive(Debug, Error)]
@@ -34,21 +36,26 @@ pub enum CdfError {
 }
 
 impl CdfError {
-    pub fn hint(&self) -> Option<String> {
+    pub fn remedy(&self) -> Option<Remedy> {
         match self {
-            CdfError::Refused { what: "token", .. } => Some(
-                "the token is not for this cluster, or has expired: check the profile's cluster and scope, then sign in again".into(),
-            ),
-            CdfError::Refused { .. } => Some(
-                "the API key is wrong or revoked: store a new one with `cdf-signin profile set-secret NAME`".into(),
-            ),
+            CdfError::Refused { what: "token", .. } => Some(Remedy::Advice(
+                "the token is not for this cluster, or has expired: check the profile's cluster and scope, then sign in again",
+            )),
+            CdfError::Refused { .. } => Some(Remedy::StoreSecret {
+                profile: None,
+                field: Field::ApiKey,
+                why: Some("the API key is wrong or revoked: create a new one"),
+            }),
             CdfError::Http { status, .. } if *status >= 500 => {
-                Some("CDF has a problem; try again shortly".into())
+                Some(Remedy::Advice("CDF has a problem; try again shortly"))
             }
             CdfError::Http { status: 404, .. } | CdfError::Malformed { .. } => {
-                Some("check the profile's cluster or --base-url".into())
+                Some(Remedy::CheckFields {
+                    why: None,
+                    fields: &[Field::Cluster, Field::BaseUrl],
+                })
             }
-            CdfError::Transport(e) => e.hint(),
+            CdfError::Transport(e) => e.remedy(),
             _ => None,
         }
     }

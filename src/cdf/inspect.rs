@@ -95,6 +95,7 @@ impl Inspection {
         })
     }
 
+    #[cfg(test)]
     pub fn project_names(&self) -> Vec<&str> {
         self.projects.iter().map(|p| p.name.as_str()).collect()
     }

@@ -1,11 +1,11 @@
 //! Speaking CDF: what a token may do (token/inspect, legacy login/status), handing a
 //! profile to scripts, and importing cognite-toolkit `.env` files.
 
-pub mod client;
-pub mod clusters;
-pub mod dotenv;
+pub(crate) mod client;
+pub(crate) mod clusters;
+pub(crate) mod dotenv;
 pub mod export;
-pub mod inspect;
+pub(crate) mod inspect;
 
 use thiserror::Error;
 
@@ -33,10 +33,10 @@ pub enum AccessError {
 }
 
 impl AccessError {
-    pub fn hint(&self) -> Option<String> {
+    pub fn remedy(&self) -> Option<crate::remedy::Remedy> {
         match self {
-            AccessError::Session(e) => e.hint(),
-            AccessError::Cdf(e) => e.hint(),
+            AccessError::Session(e) => e.remedy(),
+            AccessError::Cdf(e) => e.remedy(),
         }
     }
 }

@@ -15,12 +15,12 @@ use crate::cdf::inspect::{Inspection, ProjectScope, Verdict};
 use crate::cdf::{self as cdf_mod, Access, dotenv};
 use crate::profile::{Flow, Profile};
 use crate::provision;
-use crate::secrets::{KeyringStore, SecretKind};
+use crate::secrets::SecretKind;
 use crate::session::TokenOptions;
 
 pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
-    let access = cdf_mod::check_access(&ctx.session(), &name, &profile)?;
+    let access = cdf_mod::check_access(ctx.session(), &name, &profile)?;
     let text = match (&access, json) {
         (Access::Token(i), true) => inspection_json(&name, &profile, i).to_string(),
         (Access::Token(i), false) => inspection_text(&name, &profile, i),
@@ -173,7 +173,7 @@ pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
         .clone()
         .unwrap_or_else(|| cdf_mod::name_for_project(project));
     let (copied_secret, is_default) =
-        provision::copy_for_project(&ctx.store, &KeyringStore::from_env(), from, project, &name)?;
+        provision::copy_for_project(&ctx.store, ctx.secrets(), from, project, &name)?;
     eprintln!(
         "Added profile '{name}' for project {project} (like '{from}'{}){}.",
         if copied_secret {
@@ -197,14 +197,13 @@ pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
         dotenv::ImportError::Read { .. } => Failure::new(e.to_string()),
         e => Failure::usage(e.to_string()),
     })?;
-    let keyring = KeyringStore::from_env();
     let secret = imported
         .secret
         .as_ref()
         .map(|s| (SecretKind::ClientSecret, s));
     let is_default = provision::create(
         &ctx.store,
-        &keyring,
+        ctx.secrets(),
         &imported.name,
         &imported.profile,
         secret,

@@ -3,7 +3,6 @@
 
 use crate::paths::Paths;
 use crate::profile::{Profile, ProfileStore};
-use crate::secrets::KeyringStore;
 use crate::session::Session;
 use crate::token::SystemClock;
 
@@ -11,8 +10,9 @@ use super::args::Select;
 use super::failure::Failure;
 
 pub(super) struct Ctx {
-    pub paths: Paths,
     pub store: ProfileStore,
+    session: Session,
+    /// Runs the session's network work (and the Ctrl-C watcher).
     pub rt: tokio::runtime::Runtime,
 }
 
@@ -20,23 +20,24 @@ impl Ctx {
     pub fn new() -> Result<Ctx, Failure> {
         let paths = Paths::from_env().map_err(|e| Failure::new(e.to_string()))?;
         let store = ProfileStore::new(&paths.config_dir);
-        // Multi-thread (with one worker) because the session drives futures through a
-        // `Handle`, which does not run a current-thread runtime's IO and timer drivers.
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
+        let rt = crate::runtime::build()
             .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))?;
-        Ok(Ctx { paths, store, rt })
+        let session = Session::new(
+            paths,
+            Box::new(crate::secrets::open_store()),
+            Box::new(SystemClock),
+            rt.handle().clone(),
+        );
+        Ok(Ctx { store, session, rt })
     }
 
-    pub fn session(&self) -> Session {
-        Session::new(
-            self.paths.clone(),
-            Box::new(KeyringStore::from_env()),
-            Box::new(SystemClock),
-            self.rt.handle().clone(),
-        )
+    /// The one session of this command, with the one secret store.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn secrets(&self) -> &dyn crate::secrets::SecretStore {
+        self.session.secrets()
     }
 
     /// The selected profile (or the default) with its name.

@@ -5,8 +5,10 @@
 use crate::auth::AuthError;
 use crate::cdf::AccessError;
 use crate::cdf::client::CdfError;
+use crate::field::Field;
 use crate::profile::ProfileError;
 use crate::provision::ProvisionError;
+use crate::remedy::Remedy;
 use crate::secrets::SecretError;
 use crate::session::SessionError;
 
@@ -56,7 +58,7 @@ impl From<SessionError> for Failure {
         };
         Failure {
             message: e.to_string(),
-            hint: e.hint(),
+            hint: e.remedy().as_ref().map(words),
             code,
         }
     }
@@ -70,7 +72,7 @@ impl From<ProfileError> for Failure {
         };
         Failure {
             message: e.to_string(),
-            hint: e.hint(),
+            hint: e.remedy().as_ref().map(words),
             code,
         }
     }
@@ -100,7 +102,7 @@ impl From<AccessError> for Failure {
 impl From<CdfError> for Failure {
     fn from(e: CdfError) -> Failure {
         Failure {
-            hint: e.hint(),
+            hint: e.remedy().as_ref().map(words),
             message: e.to_string(),
             code: EXIT_ERROR,
         }
@@ -118,7 +120,7 @@ impl From<ProvisionError> for Failure {
 
 /// The window's libraries are loaded at run time (winit, glutin): on a machine without
 /// them (a server, or the .deb installed without its Recommends) say what to install.
-pub(super) fn window_failure(message: String) -> Failure {
+pub fn window_failure(message: String) -> Failure {
     let missing_library = message.contains("shared librar")
         || message.contains("libGL")
         || message.contains("libEGL");
@@ -131,6 +133,59 @@ pub(super) fn window_failure(message: String) -> Failure {
         )
     } else {
         failure
+    }
+}
+
+/// A remedy in the command line's words: commands and flags.
+pub fn words(remedy: &Remedy) -> String {
+    match remedy {
+        Remedy::SignIn { profile, why } => {
+            let command = match profile {
+                Some(p) => format!("run `cdf-signin login --profile {p}`"),
+                None => "run `cdf-signin login` again".to_string(),
+            };
+            after(*why, command, ": ")
+        }
+        Remedy::StoreSecret { profile, why, .. } => {
+            let name = profile.as_deref().unwrap_or("NAME");
+            let store = format!("store it with `cdf-signin profile set-secret {name}`");
+            after(*why, store, " and ")
+        }
+        Remedy::CheckFields { why, fields } => {
+            let flags: Vec<&str> = fields.iter().map(|f| f.flag()).collect();
+            after(*why, format!("check {}", flags.join(" and ")), ": ")
+        }
+        Remedy::ChoosePort => format!(
+            "close the program using it, or give the profile another port with {} (any localhost port works with Entra ID)",
+            Field::Port.flag()
+        ),
+        Remedy::MoreTime => "run login again, or give it more time with --timeout".into(),
+        Remedy::EnterCodeSooner => "run login again and enter the code sooner".into(),
+        Remedy::AddCa => format!(
+            "if your network inspects TLS, add its CA with `cdf-signin profile add ... {} CA.pem`",
+            Field::CaFile.flag()
+        ),
+        Remedy::StartKeyring => "start a Secret Service provider (gnome-keyring or KWallet) in your desktop session; cdf-signin never stores secrets in plain files".into(),
+        Remedy::UnlockKeyring => "unlock your keyring and try again".into(),
+        Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
+        Remedy::ChooseProfile => {
+            "pass --profile NAME, or set a default with `cdf-signin profile use NAME`".into()
+        }
+        Remedy::RenameOrRemove { profile } => format!(
+            "pick another name, or remove it first with `cdf-signin profile remove {profile}`"
+        ),
+        Remedy::UseApiKey { profile: p } => format!(
+            "`cdf-signin token --profile {p}` prints the key; `cdf-signin inspect --profile {p}` checks it"
+        ),
+        Remedy::Advice(text) => text.to_string(),
+    }
+}
+
+/// `text`, after the reason when there is one.
+fn after(why: Option<&str>, text: String, joiner: &str) -> String {
+    match why {
+        Some(w) => format!("{w}{joiner}{text}"),
+        None => text,
     }
 }
 
@@ -161,5 +216,40 @@ mod tests {
     fn profile_field_errors_are_usage_errors() {
         let f = Failure::from(ProfileError::InvalidName("a b".into()));
         assert_eq!(f.code, EXIT_USAGE);
+    }
+
+    #[test]
+    fn the_command_line_names_commands_and_flags() {
+        let cases = [
+            (
+                Remedy::sign_in("dev"),
+                "run `cdf-signin login --profile dev`",
+            ),
+            (
+                Remedy::StoreSecret {
+                    profile: Some("svc".into()),
+                    field: Field::ClientSecret,
+                    why: None,
+                },
+                "store it with `cdf-signin profile set-secret svc`",
+            ),
+            (
+                Remedy::CheckFields {
+                    why: Some("the client id is not known in this tenant"),
+                    fields: &[Field::ClientId, Field::TenantId],
+                },
+                "the client id is not known in this tenant: check --client-id and --tenant-id",
+            ),
+            (
+                Remedy::EnterCodeSooner,
+                "run login again and enter the code sooner",
+            ),
+        ];
+        for (r, expected) in cases {
+            assert_eq!(words(&r), expected, "{r:?}");
+        }
+        assert!(words(&Remedy::ChoosePort).contains("--port"));
+        assert!(words(&Remedy::AddCa).contains("--ca-file"));
+        assert!(words(&Remedy::MoreTime).contains("--timeout"));
     }
 }

@@ -11,7 +11,6 @@ use super::failure::{CmdResult, Failure};
 use super::secret_input::read_secret;
 use crate::format::json_value_in_line;
 use crate::profile::{Flow, Profile, Prompt};
-use crate::secrets::{KeyringStore, SecretKind, SecretStore as _};
 
 pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
     let file = ctx.store.load()?;
@@ -19,10 +18,7 @@ pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
     // Keyring first: if it is unreachable, nothing has changed yet.
     ctx.session().forget_profile(name)?;
     ctx.store.update(|f| {
-        f.profiles.remove(name);
-        if f.default.as_deref() == Some(name) {
-            f.default = None;
-        }
+        f.remove(name);
         Ok(())
     })?;
     eprintln!("Removed profile '{name}' with its tokens and keyring entries.");
@@ -30,11 +26,7 @@ pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
 }
 
 pub(super) fn use_profile(ctx: &Ctx, name: &str) -> CmdResult {
-    ctx.store.update(|f| {
-        f.get(name)?;
-        f.default = Some(name.to_string());
-        Ok(())
-    })?;
+    ctx.store.update(|f| f.set_default(name))?;
     eprintln!("'{name}' is now the default profile.");
     Ok(())
 }
@@ -43,20 +35,15 @@ pub(super) fn use_profile(ctx: &Ctx, name: &str) -> CmdResult {
 pub(super) fn set_secret(ctx: &Ctx, name: &str, from_stdin: bool) -> CmdResult {
     let file = ctx.store.load()?;
     let profile = file.get(name)?;
-    let (kind, what) = match profile.flow {
-        Flow::ApiKey => (SecretKind::ApiKey, "API key"),
-        Flow::ClientCredentials if !profile.uses_certificate() => {
-            (SecretKind::ClientSecret, "client secret")
-        }
-        _ => {
-            return Err(Failure::new(format!(
-                "profile '{name}' does not use a client secret"
-            ))
-            .hint("only client-credentials profiles without a certificate, and api-key profiles, have one"));
-        }
+    let Some(kind) = profile.secret_kind() else {
+        return Err(Failure::new(format!(
+            "profile '{name}' does not use a client secret"
+        ))
+        .hint("only client-credentials profiles without a certificate, and api-key profiles, have one"));
     };
+    let what = kind.noun();
     let secret = read_secret(from_stdin, what)?;
-    KeyringStore::from_env().set(name, kind, &secret)?;
+    ctx.secrets().set(name, kind, &secret)?;
     ctx.session().logout(name)?;
     eprintln!("Stored the new {what} of '{name}' in the keyring.");
     Ok(())
@@ -122,13 +109,8 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
 pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let file = ctx.store.load()?;
     let p = file.get(name)?;
-    let secret_kind = match p.flow {
-        Flow::ClientCredentials if !p.uses_certificate() => Some(SecretKind::ClientSecret),
-        Flow::ApiKey => Some(SecretKind::ApiKey),
-        _ => None,
-    };
-    let secret = if let Some(kind) = secret_kind {
-        Some(match KeyringStore::from_env().get(name, kind) {
+    let secret = if let Some(kind) = p.secret_kind() {
+        Some(match ctx.secrets().get(name, kind) {
             Ok(Some(_)) => "stored in the keyring",
             Ok(None) => "missing",
             Err(_) => "unknown (keyring unreachable)",

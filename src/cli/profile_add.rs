@@ -8,7 +8,7 @@ use super::failure::{CmdResult, Failure};
 use super::secret_input::read_secret;
 use crate::auth::{ClientCertificate, Http};
 use crate::profile::{self, Flow, Profile, ProfileError};
-use crate::secrets::{KeyringStore, SecretKind};
+use crate::secrets::SecretKind;
 
 pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
     profile::validate_name(&args.name)?;
@@ -65,11 +65,7 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         return Err(ProfileError::Exists(args.name).into());
     }
 
-    let secret_kind = match flow {
-        Flow::ClientCredentials if !p.uses_certificate() => Some(SecretKind::ClientSecret),
-        Flow::ApiKey => Some(SecretKind::ApiKey),
-        _ => None,
-    };
+    let secret_kind = p.secret_kind();
     if args.client_secret_stdin && secret_kind != Some(SecretKind::ClientSecret) {
         return Err(Failure::usage(
             "--client-secret-stdin applies to client-credentials profiles without a certificate",
@@ -81,8 +77,8 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         ));
     }
     let secret = match secret_kind {
-        Some(SecretKind::ApiKey) => Some(read_secret(args.api_key_stdin, "API key")?),
-        Some(_) => Some(read_secret(args.client_secret_stdin, "client secret")?),
+        Some(kind @ SecretKind::ApiKey) => Some(read_secret(args.api_key_stdin, kind.noun())?),
+        Some(kind) => Some(read_secret(args.client_secret_stdin, kind.noun())?),
         None => None,
     };
     if p.base_url.is_none()
@@ -94,10 +90,9 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
             p.base_url()
         );
     }
-    let keyring = KeyringStore::from_env();
     let is_default = crate::provision::create(
         &ctx.store,
-        &keyring,
+        ctx.secrets(),
         &args.name,
         &p,
         secret_kind.zip(secret.as_ref()),

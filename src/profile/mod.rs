@@ -8,11 +8,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use url::Url;
 
-mod field;
-
-pub use field::Field;
+pub use crate::field::Field;
 
 use crate::fsutil;
+use crate::remedy::Remedy;
 use crate::secrets::SecretKind;
 
 /// How a profile signs in.
@@ -131,20 +130,18 @@ pub enum ProfileError {
 }
 
 impl ProfileError {
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            ProfileError::NotFound(_) => Some("see `cdf-signin profile list`".into()),
-            ProfileError::Exists(name) => Some(format!(
-                "pick another name, or remove it first with `cdf-signin profile remove {name}`"
-            )),
-            ProfileError::NoDefault => Some(
-                "pass --profile NAME, or set a default with `cdf-signin profile use NAME`".into(),
+    pub fn remedy(&self) -> Option<Remedy> {
+        Some(match self {
+            ProfileError::NotFound(_) => Remedy::ListProfiles,
+            ProfileError::Exists(name) => Remedy::RenameOrRemove {
+                profile: name.clone(),
+            },
+            ProfileError::NoDefault => Remedy::ChooseProfile,
+            ProfileError::Parse { .. } => Remedy::Advice(
+                "fix the file by hand; cdf-signin does not rewrite a file it cannot read",
             ),
-            ProfileError::Parse { .. } => Some(
-                "fix the file by hand; cdf-signin does not rewrite a file it cannot read".into(),
-            ),
-            _ => None,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -476,6 +473,7 @@ impl ProfileStore {
         }
     }
 
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -49,13 +49,10 @@ pub enum SecretError {
 }
 
 impl SecretError {
-    pub fn hint(&self) -> Option<&'static str> {
+    pub fn remedy(&self) -> crate::remedy::Remedy {
         match self {
-            SecretError::Unavailable(_) => Some(
-                "start a Secret Service provider (gnome-keyring or KWallet) in your desktop session; \
-                 cdf-signin never stores secrets in plain files",
-            ),
-            SecretError::Failed(_) => Some("unlock your keyring and try again"),
+            SecretError::Unavailable(_) => crate::remedy::Remedy::StartKeyring,
+            SecretError::Failed(_) => crate::remedy::Remedy::UnlockKeyring,
         }
     }
 }
@@ -77,6 +74,15 @@ impl SecretKind {
             SecretKind::ClientSecret => "client-secret",
             SecretKind::CacheKey => "token-cache-key",
             SecretKind::ApiKey => "api-key",
+        }
+    }
+
+    /// How messages name it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            SecretKind::ClientSecret => "client secret",
+            SecretKind::CacheKey => "token cache key",
+            SecretKind::ApiKey => "API key",
         }
     }
 
@@ -155,10 +161,6 @@ impl KeyringStore {
         }
     }
 
-    pub fn from_env() -> Self {
-        open_store()
-    }
-
     fn remember(&self, profile: &str, kind: SecretKind, value: Option<Secret>) {
         if let Ok(mut memo) = self.memo.lock() {
             memo.insert((profile.to_string(), kind), value);
@@ -223,10 +225,12 @@ impl SecretStore for KeyringStore {
 
 /// An in-memory store for unit tests of pure logic.
 #[derive(Default)]
+#[cfg(test)]
 pub struct MemoryStore {
     entries: std::sync::Mutex<std::collections::HashMap<(String, &'static str), Secret>>,
 }
 
+#[cfg(test)]
 impl SecretStore for MemoryStore {
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
         let map = self

@@ -47,7 +47,6 @@ pub struct Editor {
     pub private_key: String,
     pub ca_file: String,
     pub errors: HashMap<Field, String>,
-    pub show_advanced: bool,
 }
 
 pub enum EditorAction {
@@ -103,10 +102,6 @@ impl Editor {
             certificate: path_text(&p.certificate),
             private_key: path_text(&p.private_key),
             ca_file: path_text(&p.ca_file),
-            show_advanced: p.authority.is_some()
-                || p.base_url.is_some()
-                || p.token_url.is_some()
-                || !p.scopes.is_empty(),
             ..Default::default()
         }
     }

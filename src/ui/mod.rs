@@ -1,18 +1,18 @@
 //! The desktop window (eframe/egui). It holds view state only: profiles, tokens and
 //! secrets live in the session and stores, reached through the [`worker`].
 
-pub mod about;
+pub(crate) mod about;
 mod access;
 mod action;
-pub mod claims;
 pub mod clipboard;
-pub mod editor;
+pub(crate) mod editor;
 mod events;
 mod icon;
-pub mod renewal;
-pub mod state;
+pub(crate) mod renewal;
+pub(crate) mod state;
 mod views;
-pub mod worker;
+mod wording;
+pub(crate) mod worker;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +31,7 @@ pub use access::{ImportDialog, Tab};
 use action::Action;
 use clipboard::Clipboard;
 use editor::Editor;
-pub use renewal::{RENEW_BEFORE_SECS, renew_margin};
+pub use renewal::renew_margin;
 pub use state::{ProfileState, ProfileStates, SignIn};
 use worker::{Command, UiError, Worker};
 
@@ -200,11 +200,6 @@ impl App {
 
     fn send(&self, command: Command) {
         self.worker.send(command);
-    }
-
-    /// The window's state of one profile (`None`: nothing heard about it yet).
-    pub fn profile(&self, name: &str) -> Option<&ProfileState> {
-        self.model.states.get(name)
     }
 
     /// Shows a profile: its cached token at once (read without network), or its Sign in.

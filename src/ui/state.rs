@@ -94,10 +94,6 @@ impl ProfileStates {
     pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
         self.map.retain(|name, _| keep(name));
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &ProfileState)> {
-        self.map.iter()
-    }
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use eframe::egui::{self, Color32, RichText};
 
 use super::action::{Action, Banner};
-use super::claims::{countdown, display_value, local, meaning};
 use super::editor::{EditorAction, flow_sentence};
 use super::state::SignIn;
 use super::worker::UiError;
 use super::{Model, Screen, ThemeChoice, ViewState};
 use crate::auth::SignInPrompt;
+use crate::format::{claim_meaning, claim_value_in_table, countdown, local_time};
 use crate::profile::{Flow, Profile};
 use crate::secrets::Secret;
 use crate::token::{Jwt, TokenSet};
@@ -585,7 +585,7 @@ impl Draw<'_> {
         };
         ui.horizontal(|ui| {
             ui.label(RichText::new(status).strong().color(color).size(18.0));
-            ui.label(format!("until {}", local(tokens.expires_at)));
+            ui.label(format!("until {}", local_time(tokens.expires_at)));
             ui.weak(if left > 0 {
                 format!("({} left)", countdown(left))
             } else {
@@ -596,7 +596,7 @@ impl Draw<'_> {
         ui.add(egui::ProgressBar::new(fraction).desired_width(ui.available_width().min(480.0)));
         if left > 0 {
             ui.ctx()
-                .request_repaint_after(super::claims::countdown_next_change_ms(
+                .request_repaint_after(crate::format::countdown_next_change_ms(
                     (tokens.expires_at - now).num_milliseconds(),
                 ));
         }
@@ -730,9 +730,9 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
                         ui.scope(|ui| {
                             ui.set_min_width(value_width);
                             ui.set_max_width(value_width);
-                            ui.add(egui::Label::new(display_value(k, v)).wrap());
+                            ui.add(egui::Label::new(claim_value_in_table(k, v)).wrap());
                         });
-                        ui.weak(meaning(k).unwrap_or(""));
+                        ui.weak(claim_meaning(k).unwrap_or(""));
                         ui.end_row();
                     }
                 });

@@ -100,7 +100,7 @@ impl UiError {
 
 impl From<SessionError> for UiError {
     fn from(e: SessionError) -> UiError {
-        let hint = e.hint();
+        let hint = e.remedy().as_ref().map(super::wording::remedy);
         let (code, trace_id, correlation_id) = match &e {
             SessionError::Auth(crate::auth::AuthError::Idp(idp)) => (
                 Some(idp.aadsts().unwrap_or_else(|| idp.error.clone())),
@@ -124,7 +124,7 @@ impl From<crate::cdf::AccessError> for UiError {
         match e {
             crate::cdf::AccessError::Session(s) => s.into(),
             crate::cdf::AccessError::Cdf(c) => UiError {
-                hint: c.hint(),
+                hint: c.remedy().as_ref().map(super::wording::remedy),
                 ..UiError::plain(c.to_string())
             },
         }
@@ -134,7 +134,7 @@ impl From<crate::cdf::AccessError> for UiError {
 impl From<crate::provision::ProvisionError> for UiError {
     fn from(e: crate::provision::ProvisionError) -> UiError {
         UiError {
-            hint: e.hint(),
+            hint: e.remedy().as_ref().map(super::wording::remedy),
             ..UiError::plain(e.to_string())
         }
     }
@@ -143,7 +143,7 @@ impl From<crate::provision::ProvisionError> for UiError {
 impl From<ProfileError> for UiError {
     fn from(e: ProfileError) -> UiError {
         UiError {
-            hint: e.hint(),
+            hint: e.remedy().as_ref().map(super::wording::remedy),
             ..UiError::plain(e.to_string())
         }
     }

@@ -1,0 +1,56 @@
+//! What a person can do about an error, without the words: the core says *what* would
+//! help, and each front end says it its own way (the CLI names commands and flags, the
+//! window names its buttons and fields).
+
+use crate::field::Field;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// Sign in to the profile (again). `why` comes first when there is one.
+    SignIn {
+        profile: Option<String>,
+        why: Option<&'static str>,
+    },
+    /// Store a new client secret or API key (`field`) for the profile.
+    StoreSecret {
+        profile: Option<String>,
+        field: Field,
+        why: Option<&'static str>,
+    },
+    /// Check these fields of the profile.
+    CheckFields {
+        why: Option<&'static str>,
+        fields: &'static [Field],
+    },
+    /// The redirect port is taken: free it or give the profile another one.
+    ChoosePort,
+    /// The sign-in ran out of time: start again, maybe with more time.
+    MoreTime,
+    /// The device code expired: start again and enter the code sooner.
+    EnterCodeSooner,
+    /// The network inspects TLS: trust its CA for this profile.
+    AddCa,
+    /// No keyring answered: start one.
+    StartKeyring,
+    /// The keyring refused: unlock it.
+    UnlockKeyring,
+    /// A profile name that does not exist: see which ones do.
+    ListProfiles,
+    /// No profile was named and there is no default.
+    ChooseProfile,
+    /// The name is taken by `profile`.
+    RenameOrRemove { profile: String },
+    /// A legacy API-key profile has a key, not tokens.
+    UseApiKey { profile: String },
+    /// Advice no front end words differently (the network, the provider, an admin).
+    Advice(&'static str),
+}
+
+impl Remedy {
+    pub fn sign_in(profile: &str) -> Remedy {
+        Remedy::SignIn {
+            profile: Some(profile.to_string()),
+            why: None,
+        }
+    }
+}

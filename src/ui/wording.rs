@@ -1,0 +1,92 @@
+//! A remedy in the window's words: its buttons and the editor's fields, never a command
+//! line.
+
+use crate::field::Field;
+use crate::remedy::Remedy;
+
+pub fn remedy(remedy: &Remedy) -> String {
+    match remedy {
+        Remedy::SignIn { why, .. } => after(*why, "sign in again with Sign in".into(), ": "),
+        Remedy::StoreSecret { field, why, .. } => {
+            let store = format!(
+                "enter it in the profile's {} field (Edit) and Save",
+                field.label()
+            );
+            after(*why, store, ", then ")
+        }
+        Remedy::CheckFields { why, fields } => {
+            let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
+            let plural = if labels.len() > 1 { "fields" } else { "field" };
+            after(
+                *why,
+                format!("check the profile's {} {plural} (Edit)", labels.join(" and ")),
+                ": ",
+            )
+        }
+        Remedy::ChoosePort => format!(
+            "close the program using it, or give the profile another {} (Edit); any localhost port works with Entra ID",
+            Field::Port.label()
+        ),
+        Remedy::MoreTime => "press Sign in to start again; the window waits 10 minutes".into(),
+        Remedy::EnterCodeSooner => "press Sign in for a new code and enter it sooner".into(),
+        Remedy::AddCa => format!(
+            "if your network inspects TLS, add its CA in the profile's {} field (Edit, Advanced)",
+            Field::CaFile.label()
+        ),
+        Remedy::StartKeyring => "start a Secret Service provider (gnome-keyring or KWallet) in your desktop session; cdf-signin never stores secrets in plain files".into(),
+        Remedy::UnlockKeyring => "unlock your keyring and try again".into(),
+        Remedy::ListProfiles | Remedy::ChooseProfile => "pick a profile on the left".into(),
+        Remedy::RenameOrRemove { profile } => {
+            format!("pick another name, or delete the profile '{profile}' first")
+        }
+        Remedy::UseApiKey { .. } => {
+            "Copy API key copies the key; Verify key asks CDF whether it works".into()
+        }
+        Remedy::Advice(text) => text.to_string(),
+    }
+}
+
+/// `text`, after the reason when there is one.
+fn after(why: Option<&str>, text: String, joiner: &str) -> String {
+    match why {
+        Some(w) => format!("{w}{joiner}{text}"),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_names_its_buttons_and_fields_never_commands() {
+        let cases = [
+            (Remedy::sign_in("dev"), "Sign in"),
+            (
+                Remedy::StoreSecret {
+                    profile: Some("svc".into()),
+                    field: Field::ClientSecret,
+                    why: None,
+                },
+                "Client secret field",
+            ),
+            (
+                Remedy::CheckFields {
+                    why: Some("the tenant was not found"),
+                    fields: &[Field::TenantId],
+                },
+                "the tenant was not found: check the profile's Tenant id field",
+            ),
+            (Remedy::ChoosePort, "Redirect port"),
+            (Remedy::AddCa, "Extra CA file (PEM)"),
+            (Remedy::EnterCodeSooner, "Sign in"),
+        ];
+        for (r, expected) in cases {
+            let text = remedy(&r);
+            assert!(text.contains(expected), "{r:?}: {text}");
+            for cli_word in ["cdf-signin", "--", "`"] {
+                assert!(!text.contains(cli_word), "{r:?} names the CLI: {text}");
+            }
+        }
+    }
+}
