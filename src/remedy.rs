@@ -53,4 +53,25 @@ impl Remedy {
             why: None,
         }
     }
+
+    /// The words of a remedy that names neither commands nor buttons, the same in every
+    /// front end.
+    pub fn plain_words(&self) -> Option<&'static str> {
+        Some(match self {
+            Remedy::StartKeyring => {
+                "start a Secret Service provider (gnome-keyring or KWallet) in your desktop session; cdf-signin never stores secrets in plain files"
+            }
+            Remedy::UnlockKeyring => "unlock your keyring and try again",
+            Remedy::Advice(text) => text,
+            _ => return None,
+        })
+    }
+}
+
+/// `text`, after the reason when there is one: "the tenant was not found: check ...".
+pub fn after_reason(why: Option<&str>, joiner: &str, text: String) -> String {
+    match why {
+        Some(w) => format!("{w}{joiner}{text}"),
+        None => text,
+    }
 }

@@ -663,3 +663,34 @@ fn a_short_lived_token_is_renewed_once_not_in_a_loop() {
     run_for(&mut gui, 2.0);
     assert_eq!(idp.count("token"), 2, "no renewal storm");
 }
+
+/// Deleting a profile drops everything the window knew about it (token, Access results,
+/// renewal state), so a profile later made under the same name starts fresh.
+#[test]
+fn deleting_a_profile_drops_all_of_its_window_state() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
+    gui.click("Verify");
+    gui.wait("CDF's answer", |h| {
+        h.state().model.states.access("svc").is_some()
+    });
+    gui.harness
+        .get_by_label_contains("svc  (default)")
+        .click_secondary();
+    gui.harness.step();
+    gui.harness.step();
+    gui.click("Delete...");
+    assert!(gui.has_text("Delete 'svc', its stored secret and its tokens?"));
+    gui.click("Delete");
+    gui.wait("the profile to go", |h| {
+        !h.state().model.profiles.profiles.contains_key("svc")
+    });
+    let state = gui.harness.state().model.states.get("svc");
+    assert!(
+        state.is_none(),
+        "nothing of the deleted profile is kept: {state:?}"
+    );
+    assert_eq!(env.keyring_lookup("svc", "client-secret"), None);
+}

@@ -8,7 +8,7 @@ use crate::cdf::client::CdfError;
 use crate::field::Field;
 use crate::profile::ProfileError;
 use crate::provision::ProvisionError;
-use crate::remedy::Remedy;
+use crate::remedy::{Remedy, after_reason};
 use crate::secrets::SecretError;
 use crate::session::SessionError;
 
@@ -144,16 +144,16 @@ pub fn words(remedy: &Remedy) -> String {
                 Some(p) => format!("run `cdf-signin login --profile {p}`"),
                 None => "run `cdf-signin login` again".to_string(),
             };
-            after(*why, command, ": ")
+            after_reason(*why, ": ", command)
         }
         Remedy::StoreSecret { profile, why, .. } => {
             let name = profile.as_deref().unwrap_or("NAME");
             let store = format!("store it with `cdf-signin profile set-secret {name}`");
-            after(*why, store, " and ")
+            after_reason(*why, " and ", store)
         }
         Remedy::CheckFields { why, fields } => {
             let flags: Vec<&str> = fields.iter().map(|f| f.flag()).collect();
-            after(*why, format!("check {}", flags.join(" and ")), ": ")
+            after_reason(*why, ": ", format!("check {}", flags.join(" and ")))
         }
         Remedy::ChoosePort => format!(
             "close the program using it, or give the profile another port with {} (any localhost port works with Entra ID)",
@@ -165,8 +165,6 @@ pub fn words(remedy: &Remedy) -> String {
             "if your network inspects TLS, add its CA with `cdf-signin profile add ... {} CA.pem`",
             Field::CaFile.flag()
         ),
-        Remedy::StartKeyring => "start a Secret Service provider (gnome-keyring or KWallet) in your desktop session; cdf-signin never stores secrets in plain files".into(),
-        Remedy::UnlockKeyring => "unlock your keyring and try again".into(),
         Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
         Remedy::ChooseProfile => {
             "pass --profile NAME, or set a default with `cdf-signin profile use NAME`".into()
@@ -177,15 +175,9 @@ pub fn words(remedy: &Remedy) -> String {
         Remedy::UseApiKey { profile: p } => format!(
             "`cdf-signin token --profile {p}` prints the key; `cdf-signin inspect --profile {p}` checks it"
         ),
-        Remedy::Advice(text) => text.to_string(),
-    }
-}
-
-/// `text`, after the reason when there is one.
-fn after(why: Option<&str>, text: String, joiner: &str) -> String {
-    match why {
-        Some(w) => format!("{w}{joiner}{text}"),
-        None => text,
+        Remedy::StartKeyring | Remedy::UnlockKeyring | Remedy::Advice(_) => {
+            remedy.plain_words().unwrap_or_default().to_string()
+        }
     }
 }
 

@@ -519,10 +519,11 @@ impl ProfileStore {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    pub fn sample(flow: Flow) -> Profile {
+    /// A complete profile of `flow`, for tests.
+    pub(crate) fn sample(flow: Flow) -> Profile {
         Profile {
             cluster: "westeurope-1".into(),
             project: "my-project".into(),

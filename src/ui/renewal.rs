@@ -87,17 +87,10 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{Flow, Profile};
+    use crate::profile::Flow;
+    use crate::profile::tests::sample as profile;
     use crate::secrets::Secret;
     use chrono::Duration;
-
-    fn profile(flow: Flow) -> Profile {
-        toml::from_str(&format!(
-            "cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='{}'",
-            flow.as_str()
-        ))
-        .unwrap()
-    }
 
     fn tokens(now: DateTime<Utc>, left_secs: i64, refresh: bool) -> TokenSet {
         TokenSet {

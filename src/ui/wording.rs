@@ -2,26 +2,26 @@
 //! line.
 
 use crate::field::Field;
-use crate::remedy::Remedy;
+use crate::remedy::{Remedy, after_reason};
 
 pub fn remedy(remedy: &Remedy) -> String {
     match remedy {
-        Remedy::SignIn { why, .. } => after(*why, "sign in again with Sign in".into(), ": "),
+        Remedy::SignIn { why, .. } => after_reason(*why, ": ", "sign in again with Sign in".into()),
         Remedy::StoreSecret { field, why, .. } => {
             let store = format!(
                 "enter it in the profile's {} field (Edit) and Save",
                 field.label()
             );
-            after(*why, store, ", then ")
+            after_reason(*why, ", then ", store)
         }
         Remedy::CheckFields { why, fields } => {
             let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
             let plural = if labels.len() > 1 { "fields" } else { "field" };
-            after(
-                *why,
-                format!("check the profile's {} {plural} (Edit)", labels.join(" and ")),
-                ": ",
-            )
+            let check = format!(
+                "check the profile's {} {plural} (Edit)",
+                labels.join(" and ")
+            );
+            after_reason(*why, ": ", check)
         }
         Remedy::ChoosePort => format!(
             "close the program using it, or give the profile another {} (Edit); any localhost port works with Entra ID",
@@ -33,8 +33,6 @@ pub fn remedy(remedy: &Remedy) -> String {
             "if your network inspects TLS, add its CA in the profile's {} field (Edit, Advanced)",
             Field::CaFile.label()
         ),
-        Remedy::StartKeyring => "start a Secret Service provider (gnome-keyring or KWallet) in your desktop session; cdf-signin never stores secrets in plain files".into(),
-        Remedy::UnlockKeyring => "unlock your keyring and try again".into(),
         Remedy::ListProfiles | Remedy::ChooseProfile => "pick a profile on the left".into(),
         Remedy::RenameOrRemove { profile } => {
             format!("pick another name, or delete the profile '{profile}' first")
@@ -42,15 +40,9 @@ pub fn remedy(remedy: &Remedy) -> String {
         Remedy::UseApiKey { .. } => {
             "Copy API key copies the key; Verify key asks CDF whether it works".into()
         }
-        Remedy::Advice(text) => text.to_string(),
-    }
-}
-
-/// `text`, after the reason when there is one.
-fn after(why: Option<&str>, text: String, joiner: &str) -> String {
-    match why {
-        Some(w) => format!("{w}{joiner}{text}"),
-        None => text,
+        Remedy::StartKeyring | Remedy::UnlockKeyring | Remedy::Advice(_) => {
+            remedy.plain_words().unwrap_or_default().to_string()
+        }
     }
 }
 
