@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -5,7 +6,11 @@ use clap::error::ErrorKind;
 
 use cdf_signin::cli::{self, Cli, EXIT_USAGE, Failure};
 
+/// The exit status of an internal error (sysexits' EX_SOFTWARE).
+const EXIT_INTERNAL: i32 = 70;
+
 fn main() -> ExitCode {
+    install_panic_net();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => return usage_error(e),
@@ -22,11 +27,39 @@ fn main() -> ExitCode {
 }
 
 fn report(f: Failure) -> ExitCode {
-    eprintln!("error: {}", one_line(&f.message));
-    if let Some(h) = f.hint {
-        eprintln!("hint: {}", one_line(&h));
+    if f.is_reader_left() {
+        return ExitCode::SUCCESS;
     }
+    let mut text = format!("error: {}\n", one_line(&f.message));
+    if let Some(h) = f.hint {
+        text.push_str(&format!("hint: {}\n", one_line(&h)));
+    }
+    // A closed stderr loses the message, not the exit status.
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
+}
+
+/// The last resort: a panic is a bug, reported in one line without a backtrace. On the
+/// main thread it ends the program with status 70; elsewhere the thread unwinds, and the
+/// window's worker turns that into an error on screen.
+fn install_panic_net() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let text = format!(
+            "error: internal error: {}\nhint: this is a bug in cdf-signin; please report it, with what the same command prints when run with --verbose\n",
+            one_line(&what)
+        );
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        tracing::debug!(location = ?info.location(), "panic");
+        if std::thread::current().name() == Some("main") {
+            std::process::exit(EXIT_INTERNAL);
+        }
+    }));
 }
 
 /// Clap's usage errors, shortened to the project's one-line form.

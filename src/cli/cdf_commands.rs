@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::args::{AddFromArgs, ImportArgs, Select};
 use super::context::Ctx;
 use super::failure::{CmdResult, Failure};
+use super::output;
 use crate::cdf::client::LoginStatus;
 use crate::cdf::export::{self, ProjectEnv, Shell};
 use crate::cdf::inspect::{Inspection, ProjectScope, Verdict};
@@ -27,8 +28,7 @@ pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
         (Access::ApiKey(s), true) => login_status_json(&name, &profile, s).to_string(),
         (Access::ApiKey(s), false) => login_status_text(&name, &profile, s),
     };
-    println!("{}", text.trim_end());
-    Ok(())
+    output::print_line(text.trim_end())
 }
 
 fn verdict_json(verdict: &Verdict) -> (bool, Vec<String>) {
@@ -159,11 +159,11 @@ pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
         cluster: &profile.cluster,
         base_url: &base_url,
     };
-    print!(
-        "{}",
-        export::env_lines(&env, Some((var, credential.expose())), shell)
-    );
-    Ok(())
+    output::print(&export::env_lines(
+        &env,
+        Some((var, credential.expose())),
+        shell,
+    ))
 }
 
 pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
@@ -174,7 +174,7 @@ pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
         .unwrap_or_else(|| cdf_mod::name_for_project(project));
     let (copied_secret, is_default) =
         provision::copy_for_project(&ctx.store, ctx.secrets(), from, project, &name)?;
-    eprintln!(
+    output::note(&format!(
         "Added profile '{name}' for project {project} (like '{from}'{}){}.",
         if copied_secret {
             ", with the same stored secret"
@@ -182,7 +182,7 @@ pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
             ""
         },
         if is_default { ", the default" } else { "" }
-    );
+    ));
     Ok(())
 }
 
@@ -209,9 +209,9 @@ pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
         secret,
     )?;
     for note in &imported.notes {
-        eprintln!("note: {note}");
+        output::note(&format!("note: {note}"));
     }
-    eprintln!(
+    output::note(&format!(
         "Imported profile '{}' ({}, project {} at {}){}{}.",
         imported.name,
         imported.profile.flow.as_str(),
@@ -223,6 +223,6 @@ pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
             ""
         },
         if is_default { ", the default" } else { "" }
-    );
+    ));
     Ok(())
 }

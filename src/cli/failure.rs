@@ -23,6 +23,8 @@ pub struct Failure {
 pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_SIGN_IN: i32 = 3;
+/// Status of a command whose stdout reader left early: success, said nowhere.
+const EXIT_READER_LEFT: i32 = 0;
 
 pub type CmdResult = Result<(), Failure>;
 
@@ -42,6 +44,19 @@ impl Failure {
             hint: None,
             code: EXIT_USAGE,
         }
+    }
+
+    /// The reader of stdout went away: end quietly with status 0 (as ripgrep does).
+    pub(super) fn reader_left() -> Failure {
+        Failure {
+            message: String::new(),
+            hint: None,
+            code: EXIT_READER_LEFT,
+        }
+    }
+
+    pub fn is_reader_left(&self) -> bool {
+        self.code == EXIT_READER_LEFT && self.message.is_empty()
     }
 
     pub(super) fn hint(mut self, hint: impl Into<String>) -> Failure {
@@ -121,6 +136,10 @@ impl From<ProvisionError> for Failure {
 /// The window's libraries are loaded at run time (winit, glutin): on a machine without
 /// them (a server, or the .deb installed without its Recommends) say what to install.
 pub fn window_failure(message: String) -> Failure {
+    if message.contains("no display (") {
+        return Failure::new(message)
+            .hint("every command works without a window: see `cdf-signin --help`");
+    }
     let missing_library = message.contains("shared librar")
         || message.contains("libGL")
         || message.contains("libEGL");

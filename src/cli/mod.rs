@@ -7,6 +7,7 @@ mod cdf_commands;
 mod context;
 mod failure;
 pub mod generate;
+mod output;
 mod profile;
 mod profile_add;
 mod secret_input;
@@ -27,12 +28,15 @@ pub fn run(command: Command) -> Result<(), Failure> {
     // These need no home directory, keyring or runtime: a build machine runs them.
     match command {
         Command::Completions { shell } => {
-            generate::completions(shell, &mut std::io::stdout().lock());
-            return Ok(());
+            let mut text = Vec::new();
+            generate::completions(shell, &mut text);
+            return output::print(&String::from_utf8_lossy(&text));
         }
         Command::Man => {
-            return generate::man_page(&mut std::io::stdout().lock())
-                .map_err(|e| Failure::new(format!("cannot write the man page: {e}")));
+            let mut text = Vec::new();
+            generate::man_page(&mut text)
+                .map_err(|e| Failure::new(format!("cannot write the man page: {e}")))?;
+            return output::print(&String::from_utf8_lossy(&text));
         }
         _ => {}
     }

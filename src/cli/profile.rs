@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::failure::{CmdResult, Failure};
+use super::output;
 use super::secret_input::read_secret;
 use crate::format::json_value_in_line;
 use crate::profile::{Flow, Profile, Prompt};
@@ -21,13 +22,15 @@ pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
         f.remove(name);
         Ok(())
     })?;
-    eprintln!("Removed profile '{name}' with its tokens and keyring entries.");
+    output::note(&format!(
+        "Removed profile '{name}' with its tokens and keyring entries."
+    ));
     Ok(())
 }
 
 pub(super) fn use_profile(ctx: &Ctx, name: &str) -> CmdResult {
     ctx.store.update(|f| f.set_default(name))?;
-    eprintln!("'{name}' is now the default profile.");
+    output::note(&format!("'{name}' is now the default profile."));
     Ok(())
 }
 
@@ -45,7 +48,9 @@ pub(super) fn set_secret(ctx: &Ctx, name: &str, from_stdin: bool) -> CmdResult {
     let secret = read_secret(from_stdin, what)?;
     ctx.secrets().set(name, kind, &secret)?;
     ctx.session().logout(name)?;
-    eprintln!("Stored the new {what} of '{name}' in the keyring.");
+    output::note(&format!(
+        "Stored the new {what} of '{name}' in the keyring."
+    ));
     Ok(())
 }
 
@@ -71,15 +76,11 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
             .iter()
             .map(|(n, p)| profile_summary(n, p, is_default(n)))
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&list).unwrap_or_default()
-        );
-        return Ok(());
+        return output::print_json(&Value::Array(list));
     }
     if file.profiles.is_empty() {
-        eprintln!(
-            "No profiles yet. Add one with `cdf-signin profile add NAME --cluster ... --project ... --tenant-id ... --client-id ... --flow ...`."
+        output::note(
+            "No profiles yet. Add one with `cdf-signin profile add NAME --cluster ... --project ... --tenant-id ... --client-id ... --flow ...`.",
         );
         return Ok(());
     }
@@ -90,20 +91,20 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
-        "  {:width$}  {:18}  {:20}  BASE URL",
+    let mut text = format!(
+        "  {:width$}  {:18}  {:20}  BASE URL\n",
         "NAME", "FLOW", "PROJECT"
     );
     for (n, p) in &file.profiles {
         let mark = if is_default(n) { '*' } else { ' ' };
-        println!(
-            "{mark} {n:width$}  {:18}  {:20}  {}",
+        text.push_str(&format!(
+            "{mark} {n:width$}  {:18}  {:20}  {}\n",
             p.flow.as_str(),
             p.project,
             p.base_url()
-        );
+        ));
     }
-    Ok(())
+    output::print(&text)
 }
 
 pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
@@ -138,9 +139,9 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         base.extend(more);
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-        return Ok(());
+        return output::print_json(&v);
     }
+    let mut out = String::new();
     if let Value::Object(map) = &v {
         for (k, val) in map {
             let text = match val {
@@ -152,8 +153,11 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
                     .join(" "),
                 other => json_value_in_line(other),
             };
-            println!("{:14} {text}", format!("{}:", k.replace('_', " ")));
+            out.push_str(&format!(
+                "{:14} {text}\n",
+                format!("{}:", k.replace('_', " "))
+            ));
         }
     }
-    Ok(())
+    output::print(&out)
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::args::AddArgs;
 use super::context::Ctx;
 use super::failure::{CmdResult, Failure};
+use super::output;
 use super::secret_input::read_secret;
 use crate::auth::{ClientCertificate, Http};
 use crate::profile::{self, Flow, Profile, ProfileError};
@@ -84,11 +85,11 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
     if p.base_url.is_none()
         && let Some(known) = crate::cdf::clusters::did_you_mean(&p.cluster)
     {
-        eprintln!(
+        output::note(&format!(
             "note: '{}' is not one of the common clusters (did you mean '{known}'?); the base URL is {}",
             p.cluster,
             p.base_url()
-        );
+        ));
     }
     let is_default = crate::provision::create(
         &ctx.store,
@@ -97,14 +98,14 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         &p,
         secret_kind.zip(secret.as_ref()),
     )?;
-    eprintln!(
+    output::note(&format!(
         "Added profile '{}' ({}, project {} at {}){}.",
         args.name,
         flow.as_str(),
         p.project,
         p.base_url(),
         if is_default { ", the default" } else { "" }
-    );
+    ));
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::args::Select;
 use super::context::Ctx;
 use super::failure::{CmdResult, Failure};
+use super::output;
 use crate::auth::{CancelToken, SignInPrompt};
 use crate::format::{
     is_time_claim, json_value_in_line, local_time_with_offset, time_left_in_words,
@@ -22,10 +23,10 @@ use crate::token::Jwt;
 pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
     if profile.flow == Flow::ApiKey {
-        eprintln!(
+        output::note(&format!(
             "Profile '{name}' uses a legacy API key: there is nothing to sign in to. \
              `cdf-signin inspect --profile {name}` checks the key."
-        );
+        ));
         return Ok(());
     }
     let session = ctx.session();
@@ -45,17 +46,17 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
         &cancel,
         Duration::from_secs(timeout.max(1)),
     )?;
-    eprintln!(
+    output::note(&format!(
         "Signed in with profile '{name}'; the access token is valid until {}.",
         local_time_with_offset(set.expires_at)
-    );
+    ));
     Ok(())
 }
 
 pub(super) fn logout(ctx: &Ctx, select: &Select) -> CmdResult {
     let (name, _) = ctx.resolve(select)?;
     ctx.session().logout(&name)?;
-    eprintln!("Signed out of '{name}'.");
+    output::note(&format!("Signed out of '{name}'."));
     Ok(())
 }
 
@@ -111,8 +112,7 @@ pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) 
     }
     let (set, source) = ctx.session().token(&name, &profile, opts)?;
     tracing::debug!(?source, "token served");
-    let mut out = std::io::stdout().lock();
-    let written = if json {
+    let text = if json {
         let expires_at: DateTime<Local> = set.expires_at.into();
         let value = json!({
             "access_token": set.access_token.expose(),
@@ -123,11 +123,11 @@ pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) 
             "project": profile.project,
             "base_url": profile.base_url(),
         });
-        writeln!(out, "{value}")
+        value.to_string()
     } else {
-        writeln!(out, "{}", set.access_token.expose())
+        set.access_token.expose().to_string()
     };
-    written.map_err(|e| Failure::new(format!("cannot write to stdout: {e}")))
+    output::print_line(&text)
 }
 
 /// `token` of a legacy API-key profile: the key itself; it has no expiry.
@@ -147,8 +147,7 @@ fn api_key(ctx: &Ctx, name: &str, profile: &Profile, json: bool) -> CmdResult {
     } else {
         key.expose().to_string()
     };
-    writeln!(std::io::stdout().lock(), "{text}")
-        .map_err(|e| Failure::new(format!("cannot write to stdout: {e}")))
+    output::print_line(&text)
 }
 
 pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
@@ -182,11 +181,7 @@ pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
             "access_token": view(&access),
             "id_token": id.as_ref().map(view),
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
-        return Ok(());
+        return output::print_json(&value);
     }
     let mut out = String::new();
     print_jwt(
@@ -199,8 +194,7 @@ pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
         out.push('\n');
         print_jwt(&mut out, "ID token", id, now);
     }
-    print!("{out}");
-    Ok(())
+    output::print(&out)
 }
 
 fn decode_for_display(token: &Secret, what: &str) -> Result<Jwt, Failure> {

@@ -395,6 +395,15 @@ impl eframe::App for App {
     }
 }
 
+/// On Linux and the BSDs a window needs Wayland or X11: say so plainly instead of
+/// passing on winit's message (which names a file inside its own source).
+fn no_display(is_set: impl Fn(&str) -> bool) -> Option<String> {
+    let needs_one = cfg!(all(unix, not(target_os = "macos")));
+    (needs_one && !is_set("WAYLAND_DISPLAY") && !is_set("DISPLAY")).then(|| {
+        "cannot open the window: no display (neither WAYLAND_DISPLAY nor DISPLAY is set)".into()
+    })
+}
+
 /// glow: it starts faster and lighter than wgpu on machines without a GPU (see
 /// benches/window.sh). A build with the `wgpu` feature can pick wgpu with
 /// `CDF_SIGNIN_RENDERER=wgpu`.
@@ -408,6 +417,9 @@ fn renderer() -> eframe::Renderer {
 
 /// Opens the window; returns when it is closed.
 pub fn run() -> Result<(), String> {
+    if let Some(missing) = no_display(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty())) {
+        return Err(missing);
+    }
     let paths = Paths::from_env().map_err(|e| e.to_string())?;
     let mut viewport = egui::ViewportBuilder::default()
         .with_app_id(APP_ID)
@@ -443,4 +455,24 @@ pub fn run() -> Result<(), String> {
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_display_is_named_where_a_window_needs_one() {
+        let missing = no_display(|_| false);
+        if cfg!(all(unix, not(target_os = "macos"))) {
+            assert_eq!(
+                missing.as_deref(),
+                Some(
+                    "cannot open the window: no display (neither WAYLAND_DISPLAY nor DISPLAY is set)"
+                )
+            );
+        }
+        assert_eq!(no_display(|k| k == "DISPLAY"), None);
+        assert_eq!(no_display(|k| k == "WAYLAND_DISPLAY"), None);
+    }
 }

@@ -299,8 +299,61 @@ fn run(
         // Each command on its own thread: a sign-in waiting for the browser must not hold
         // up a token copy on another profile. Session calls block, so these are plain
         // threads, not async tasks.
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(&shared, command));
+        let profile = command.profile().map(str::to_string);
+        let worker = shared.clone();
+        let started = std::thread::Builder::new()
+            .name("cdf-signin-command".into())
+            .spawn(move || {
+                // A bug in one command ends as an error on its profile, never as a dead
+                // thread behind an endless spinner.
+                let run = std::panic::AssertUnwindSafe(|| handle(&worker, command));
+                if let Err(panic) = std::panic::catch_unwind(run) {
+                    worker.fail(profile.as_deref(), internal_error(&panic), false);
+                }
+            });
+        if let Err(e) = started {
+            shared.fail(
+                None,
+                UiError::plain(format!("cannot start the work: {e}")),
+                false,
+            );
+        }
+    }
+}
+
+/// What a panic in a command says on screen.
+fn internal_error(panic: &Box<dyn std::any::Any + Send>) -> UiError {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    UiError {
+        hint: Some(
+            "this is a bug in cdf-signin; please report it, with what `cdf-signin --verbose` prints for the same steps"
+                .into(),
+        ),
+        ..UiError::plain(format!("internal error: {what}"))
+    }
+}
+
+impl Command {
+    /// The profile a command is about, if any: where its failure is shown.
+    fn profile(&self) -> Option<&str> {
+        match self {
+            Command::LoadCached(p)
+            | Command::SignIn(p)
+            | Command::CancelSignIn(p)
+            | Command::SignOut(p)
+            | Command::DeleteProfile(p)
+            | Command::SetDefault(p)
+            | Command::Verify(p)
+            | Command::CopyApiKey(p) => Some(p),
+            Command::Renew { profile, .. } => Some(profile),
+            Command::SaveProfile { name, .. } => Some(name),
+            Command::AddForProject { from, .. } => Some(from),
+            Command::LoadProfiles | Command::ImportEnv(_) => None,
+        }
     }
 }
 

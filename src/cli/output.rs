@@ -1,0 +1,85 @@
+//! The one way commands write: results to stdout, messages to stderr. A reader that went
+//! away early (`cdf-signin profile list | head -1`) is not an error: the command ends
+//! quietly with status 0, as ripgrep does. Nothing here panics on a closed stream.
+
+use std::io::{self, Write};
+
+use super::failure::{CmdResult, Failure};
+
+/// Writes `text` to stdout as it is.
+pub(super) fn print(text: &str) -> CmdResult {
+    write_to(&mut io::stdout().lock(), text)
+}
+
+/// Writes `text` and a line end to stdout.
+pub(super) fn print_line(text: &str) -> CmdResult {
+    print(&format!("{text}\n"))
+}
+
+/// Writes pretty JSON and a line end to stdout.
+pub(super) fn print_json(value: &serde_json::Value) -> CmdResult {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::new(format!("cannot format the output as JSON: {e}")))?;
+    print_line(&text)
+}
+
+/// A message for the person at the terminal (stderr). A closed stderr loses the
+/// message, never the command.
+pub(super) fn note(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
+
+fn write_to(out: &mut dyn Write, text: &str) -> CmdResult {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::reader_left()),
+        Err(e) => Err(Failure::new(format!("cannot write the output: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose reader has gone.
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(io::ErrorKind::BrokenPipe))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_quietly_with_status_zero() {
+        let f = write_to(&mut ClosedPipe, "token\n").unwrap_err();
+        assert!(f.is_reader_left());
+        assert_eq!(f.code, 0);
+    }
+
+    #[test]
+    fn other_write_errors_are_failures() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("no space left on device"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let f = write_to(&mut Full, "x").unwrap_err();
+        assert_eq!(f.code, super::super::EXIT_ERROR);
+        assert!(f.message.contains("no space left"));
+    }
+
+    #[test]
+    fn text_reaches_an_open_writer_whole() {
+        let mut buf = Vec::new();
+        write_to(&mut buf, "a\nb\n").unwrap();
+        assert_eq!(buf, b"a\nb\n");
+    }
+}
