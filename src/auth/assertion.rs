@@ -191,6 +191,23 @@ mod tests {
     }
 
     #[test]
+    fn oversized_pem_files_are_refused_with_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.pem");
+        std::fs::write(&big, vec![b'#'; (1 << 20) + 1]).unwrap();
+        let message = |r: Result<ClientCertificate, AuthError>| match r {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("an oversized file was accepted"),
+        };
+        let cert = message(ClientCertificate::load(&big, &fixture("cert-client.key")));
+        assert!(cert.starts_with("cannot read the certificate "), "{cert}");
+        assert!(cert.ends_with("big.pem: larger than 1 MiB"), "{cert}");
+        let key = message(ClientCertificate::load(&fixture("cert-client.pem"), &big));
+        assert!(key.starts_with("cannot read the private key "), "{key}");
+        assert!(key.ends_with("big.pem: larger than 1 MiB"), "{key}");
+    }
+
+    #[test]
     fn mismatched_key_is_refused() {
         let Err(err) = ClientCertificate::load(&fixture("cert-client.pem"), &fixture("other.key"))
         else {
