@@ -50,7 +50,7 @@ impl<'a> TokenCache<'a> {
     /// was tampered with) counts as no cache and is left in place.
     pub fn load(&self, profile: &str) -> Result<Option<TokenSet>, CacheError> {
         let path = self.file(profile);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match fsutil::read_bounded(&path, fsutil::limits::TOKEN_CACHE) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {

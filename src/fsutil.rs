@@ -1,8 +1,59 @@
-//! Small file helpers: private directories, atomic replace, advisory locks.
+//! Small file helpers: private directories, atomic replace, advisory locks, bounded
+//! reads.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
+
+/// Size limits for the files cdf-signin reads. Each is far above what a real file of its
+/// kind holds, and low enough that a wrong path (a disk image, `/dev/zero`) fails at once
+/// instead of filling memory.
+pub mod limits {
+    /// `profiles.toml`: a profile is well under 1 KiB, so this is thousands of them.
+    pub const PROFILES: u64 = 4 << 20;
+    /// A token cache file: access, refresh and ID tokens are a few KiB each.
+    pub const TOKEN_CACHE: u64 = 1 << 20;
+    /// A cached OpenID discovery record: three URLs.
+    pub const DISCOVERY: u64 = 1 << 20;
+    /// A PEM certificate, private key or CA bundle (the whole Mozilla bundle is ~220 KiB).
+    pub const PEM: u64 = 1 << 20;
+}
+
+/// Reads all of `path`, or fails with `InvalidData` ("larger than 4 MiB") when it holds
+/// more than `max_bytes`. Never reads more than `max_bytes + 1` bytes, so it is safe on
+/// endless files and devices too.
+pub fn read_bounded(path: &Path, max_bytes: u64) -> io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {}", size_in_words(max_bytes)),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`] for a text file: `InvalidData` also when it is not UTF-8.
+pub fn read_bounded_to_string(path: &Path, max_bytes: u64) -> io::Result<String> {
+    String::from_utf8(read_bounded(path, max_bytes)?).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// "4 MiB", "512 KiB", "100 bytes".
+fn size_in_words(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
 
 /// Creates `dir` (and parents) readable by the owner only.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
@@ -77,6 +128,49 @@ impl FileLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_read_takes_files_up_to_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        fs::write(&path, b"12345").unwrap();
+        assert_eq!(read_bounded(&path, 6).unwrap(), b"12345", "under");
+        assert_eq!(read_bounded(&path, 5).unwrap(), b"12345", "at");
+        let over = read_bounded(&path, 4).unwrap_err();
+        assert_eq!(over.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(over.to_string(), "larger than 4 bytes");
+        assert_eq!(read_bounded_to_string(&path, 5).unwrap(), "12345");
+        assert_eq!(
+            read_bounded_to_string(&path, 4).unwrap_err().to_string(),
+            "larger than 4 bytes"
+        );
+        fs::write(&path, b"").unwrap();
+        assert!(read_bounded(&path, 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn bounded_read_names_the_bound_and_passes_other_errors_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        fs::write(&path, vec![b'x'; (1 << 20) + 1]).unwrap();
+        let err = read_bounded(&path, limits::TOKEN_CACHE).unwrap_err();
+        assert_eq!(err.to_string(), "larger than 1 MiB");
+        assert_eq!(size_in_words(4 << 20), "4 MiB");
+        assert_eq!(size_in_words(512 << 10), "512 KiB");
+        assert_eq!(size_in_words(1000), "1000 bytes");
+        let missing = read_bounded(&dir.path().join("none"), 10).unwrap_err();
+        assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+        fs::write(&path, [0xff, 0xfe]).unwrap();
+        let not_text = read_bounded_to_string(&path, 10).unwrap_err();
+        assert_eq!(not_text.kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn bounded_read_stops_on_an_endless_device() {
+        let err = read_bounded(Path::new("/dev/zero"), 1 << 10).unwrap_err();
+        assert_eq!(err.to_string(), "larger than 1 KiB");
+    }
 
     #[test]
     fn atomic_write_replaces_content_and_is_private() {

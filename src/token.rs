@@ -5,7 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -33,14 +33,30 @@ impl TokenSet {
     }
 
     /// The access token's whole lifetime (`exp - iat`) when it is a JWT that says so.
+    /// Both claims are within [`Jwt::time_claim`]'s range, so their difference cannot
+    /// overflow.
     pub fn lifetime_secs(&self) -> Option<i64> {
         let jwt = Jwt::decode(self.access_token.expose()).ok()?;
-        Some((jwt.time_claim("exp")? - jwt.time_claim("iat")?).num_seconds()).filter(|l| *l > 0)
+        let (exp, iat) = (jwt.time_claim("exp")?, jwt.time_claim("iat")?);
+        Some(exp.signed_duration_since(iat).num_seconds()).filter(|l| *l > 0)
     }
 
     pub fn is_valid_for(&self, now: DateTime<Utc>, min_valid_secs: i64) -> bool {
         self.seconds_left(now) >= min_valid_secs
     }
+}
+
+/// `t` moved by `secs` seconds, stopping at the ends of chrono's range instead of
+/// panicking (`t + TimeDelta::seconds(secs)` panics past ±2^63 ms or year ±262143).
+/// Callers clamp numbers from outside to a sane bound first; this is the backstop.
+pub fn add_secs_saturating(t: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+    TimeDelta::try_seconds(secs)
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or(if secs < 0 {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        })
 }
 
 /// A source of "now", so expiry logic is testable without sleeping.
@@ -73,7 +89,7 @@ impl ManualClock {
 
     pub fn advance(&self, secs: i64) {
         if let Ok(mut t) = self.0.lock() {
-            *t += chrono::Duration::seconds(secs);
+            *t = add_secs_saturating(*t, secs);
         }
     }
 
@@ -98,6 +114,11 @@ pub enum JwtError {
     BadPart(&'static str),
 }
 
+/// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z as Unix seconds: the range of
+/// [`Jwt::time_claim`].
+const MIN_NUMERIC_DATE: i64 = -62_135_596_800;
+const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
+
 /// The decoded header and claims of a JWT.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Jwt {
@@ -119,9 +140,15 @@ impl Jwt {
         })
     }
 
-    /// A numeric-date claim (`exp`, `iat`, `nbf`) as a time.
+    /// A numeric-date claim (`exp`, `iat`, `nbf`) as a time. A value that is not an
+    /// integer, or outside the years 0001 to 9999 (what RFC 3339 text, and so our JSON
+    /// output, can express), is treated as absent: such a claim is garbage, and every
+    /// date handed out from here can be printed and compared without overflow.
     pub fn time_claim(&self, name: &str) -> Option<DateTime<Utc>> {
         let secs = self.claims.get(name)?.as_i64()?;
+        if !(MIN_NUMERIC_DATE..=MAX_NUMERIC_DATE).contains(&secs) {
+            return None;
+        }
         Utc.timestamp_opt(secs, 0).single()
     }
 
@@ -175,6 +202,67 @@ mod tests {
         assert_eq!(Jwt::decode("!!.e30.x"), Err(JwtError::BadPart("header")));
         let t = format!("{}.{}.s", b64url(b"{}"), b64url(b"[1]"));
         assert_eq!(Jwt::decode(&t), Err(JwtError::BadPart("payload")));
+    }
+
+    #[test]
+    fn time_claims_outside_the_printable_range_are_absent() {
+        let t = make(
+            r#"{"alg":"none"}"#,
+            r#"{"exp":100000000000000000,"nbf":-100000000000000000,"iat":9223372036854775807,"auth_time":18446744073709551615,"a":253402300799,"b":253402300800,"c":-62135596800,"d":-62135596801,"e":1.5e9,"f":"1700000000"}"#,
+        );
+        let jwt = Jwt::decode(&t).unwrap();
+        for absent in ["exp", "nbf", "iat", "auth_time", "b", "d", "e", "f"] {
+            assert_eq!(jwt.time_claim(absent), None, "{absent}");
+        }
+        assert_eq!(
+            jwt.time_claim("a").unwrap().to_rfc3339(),
+            "9999-12-31T23:59:59+00:00"
+        );
+        assert_eq!(
+            jwt.time_claim("c").unwrap().to_rfc3339(),
+            "0001-01-01T00:00:00+00:00"
+        );
+    }
+
+    fn set_with(access_token: String) -> TokenSet {
+        TokenSet {
+            access_token: Secret::new(access_token),
+            token_type: "Bearer".into(),
+            expires_at: Utc::now(),
+            refresh_token: None,
+            id_token: None,
+            scope: None,
+        }
+    }
+
+    #[test]
+    fn lifetime_of_absurd_claims() {
+        let lifetime = |claims: &str| set_with(make(r#"{"alg":"none"}"#, claims)).lifetime_secs();
+        assert_eq!(lifetime(r#"{"iat":1000,"exp":4600}"#), Some(3600));
+        assert_eq!(lifetime(r#"{"iat":1000,"exp":100000000000000000}"#), None);
+        assert_eq!(lifetime(r#"{"iat":-100000000000000000,"exp":4600}"#), None);
+        assert_eq!(lifetime(r#"{"iat":4600,"exp":1000}"#), None, "negative");
+        // The widest claims allowed still subtract without overflow.
+        assert_eq!(
+            lifetime(r#"{"iat":-62135596800,"exp":253402300799}"#),
+            Some(253_402_300_799 + 62_135_596_800)
+        );
+    }
+
+    #[test]
+    fn adding_seconds_saturates() {
+        let t = Utc.timestamp_opt(1000, 0).unwrap();
+        assert_eq!(add_secs_saturating(t, 5).timestamp(), 1005);
+        assert_eq!(add_secs_saturating(t, -5).timestamp(), 995);
+        assert_eq!(add_secs_saturating(t, i64::MAX), DateTime::<Utc>::MAX_UTC);
+        assert_eq!(add_secs_saturating(t, i64::MIN), DateTime::<Utc>::MIN_UTC);
+        assert_eq!(
+            add_secs_saturating(DateTime::<Utc>::MAX_UTC, 1),
+            DateTime::<Utc>::MAX_UTC
+        );
+        let clock = ManualClock::new(t);
+        clock.advance(i64::MAX);
+        assert_eq!(clock.now(), DateTime::<Utc>::MAX_UTC);
     }
 
     #[test]

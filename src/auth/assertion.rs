@@ -11,6 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::error::AuthError;
+use crate::fsutil;
 use crate::secrets::Secret;
 use crate::token::b64url;
 
@@ -30,18 +31,24 @@ impl ClientCertificate {
     /// Loads a PEM certificate and its PEM private key (PKCS#8 or PKCS#1 RSA) and checks
     /// that they belong together.
     pub fn load(cert_path: &Path, key_path: &Path) -> Result<ClientCertificate, AuthError> {
-        let cert = CertificateDer::from_pem_file(cert_path).map_err(|e| {
+        let cert_err_read = |e: &dyn std::fmt::Display| {
             cert_err(format!(
                 "cannot read the certificate {}: {e}",
                 cert_path.display()
             ))
-        })?;
-        let key_der = PrivateKeyDer::from_pem_file(key_path).map_err(|e| {
+        };
+        let key_err_read = |e: &dyn std::fmt::Display| {
             cert_err(format!(
                 "cannot read the private key {}: {e}",
                 key_path.display()
             ))
-        })?;
+        };
+        let cert_pem =
+            fsutil::read_bounded(cert_path, fsutil::limits::PEM).map_err(|e| cert_err_read(&e))?;
+        let cert = CertificateDer::from_pem_slice(&cert_pem).map_err(|e| cert_err_read(&e))?;
+        let key_pem =
+            fsutil::read_bounded(key_path, fsutil::limits::PEM).map_err(|e| key_err_read(&e))?;
+        let key_der = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| key_err_read(&e))?;
         let key = match &key_der {
             PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
             PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der()),
@@ -181,6 +188,23 @@ mod tests {
         assert_eq!(jti.len(), 36);
         let again = Jwt::decode(cert.assertion("my-client", "x", 1_000).unwrap().expose()).unwrap();
         assert_ne!(again.claims["jti"], jwt.claims["jti"]);
+    }
+
+    #[test]
+    fn oversized_pem_files_are_refused_with_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.pem");
+        std::fs::write(&big, vec![b'#'; (1 << 20) + 1]).unwrap();
+        let message = |r: Result<ClientCertificate, AuthError>| match r {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("an oversized file was accepted"),
+        };
+        let cert = message(ClientCertificate::load(&big, &fixture("cert-client.key")));
+        assert!(cert.starts_with("cannot read the certificate "), "{cert}");
+        assert!(cert.ends_with("big.pem: larger than 1 MiB"), "{cert}");
+        let key = message(ClientCertificate::load(&fixture("cert-client.pem"), &big));
+        assert!(key.starts_with("cannot read the private key "), "{key}");
+        assert!(key.ends_with("big.pem: larger than 1 MiB"), "{key}");
     }
 
     #[test]

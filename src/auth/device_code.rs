@@ -2,18 +2,30 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::error::AuthError;
 use super::{CancelToken, Endpoints, Http, SignInPrompt, token_request};
 use crate::profile::Profile;
 use crate::secrets::Secret;
-use crate::token::TokenSet;
+use crate::token::{TokenSet, add_secs_saturating};
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// How close to its expiry an unknown device code counts as expired.
 const EXPIRY_SLACK_SECS: i64 = 5;
+/// A device code's life is clamped to [1 s, 1 h]: providers give 10 to 15 minutes
+/// (Entra ID 900 s), and nobody types a code for longer than an hour; beyond that the
+/// number is a provider bug, and taken literally it would overflow the date.
+const MAX_CODE_LIFETIME_SECS: i64 = 3600;
+/// The polling interval is clamped to [1 s, 60 s]: faster would hammer the provider,
+/// slower would leave the person waiting long after they signed in. RFC 8628 says 5 s
+/// when the provider names none.
+const DEFAULT_INTERVAL_SECS: i64 = 5;
+const MIN_INTERVAL_SECS: u64 = 1;
+const MAX_INTERVAL_SECS: u64 = 60;
+/// RFC 8628 3.5: `slow_down` adds 5 s to the interval (still capped at 60 s).
+const SLOW_DOWN_STEP_SECS: u64 = 5;
 
 #[derive(Deserialize)]
 struct DeviceAuthorization {
@@ -76,7 +88,7 @@ pub async fn sign_in(
         form.push(("audience", audience));
     }
     let auth: DeviceAuthorization = http.post_form(device_url, &form).await?;
-    let expires_at = Utc::now() + Duration::seconds(auth.expires_in.max(1));
+    let expires_at = code_expiry(Utc::now(), auth.expires_in);
     prompt(SignInPrompt::DeviceCode(DeviceCodePrompt {
         user_code: auth.user_code.clone(),
         verification_uri: auth.verification_uri.clone(),
@@ -85,7 +97,7 @@ pub async fn sign_in(
         message: auth.message.clone(),
     }));
 
-    let mut interval = auth.interval.unwrap_or(5).clamp(1, 60) as u64;
+    let mut interval = poll_interval(auth.interval);
     let form = [
         ("grant_type", DEVICE_GRANT),
         ("client_id", profile.client_id.as_str()),
@@ -112,7 +124,7 @@ pub async fn sign_in(
             Ok(set) => return Ok(set),
             Err(AuthError::Idp(e)) => match e.error.as_str() {
                 "authorization_pending" => {}
-                "slow_down" => interval += 5,
+                "slow_down" => interval = slowed_down(interval),
                 "expired_token" | "code_expired" => return Err(AuthError::DeviceCodeExpired),
                 // Our clock starts the code's life a little after the provider's; a
                 // provider that has already dropped the code says "invalid_grant".
@@ -124,16 +136,73 @@ pub async fn sign_in(
                 _ => return Err(AuthError::Idp(e)),
             },
             Err(AuthError::Throttled { retry_after, .. }) => {
-                interval = interval.max(retry_after.unwrap_or(interval + 5));
+                interval = after_throttling(interval, retry_after);
             }
             Err(other) => return Err(other),
         }
     }
 }
 
+/// When the code expires, by our clock: `expires_in` clamped to [1 s, 1 h].
+fn code_expiry(now: DateTime<Utc>, expires_in: i64) -> DateTime<Utc> {
+    add_secs_saturating(now, expires_in.clamp(1, MAX_CODE_LIFETIME_SECS))
+}
+
+/// Seconds between polls: the provider's `interval` (5 s if none) clamped to [1, 60].
+fn poll_interval(interval: Option<i64>) -> u64 {
+    let secs = interval.unwrap_or(DEFAULT_INTERVAL_SECS);
+    secs.clamp(MIN_INTERVAL_SECS as i64, MAX_INTERVAL_SECS as i64)
+        .unsigned_abs()
+}
+
+fn slowed_down(interval: u64) -> u64 {
+    interval
+        .saturating_add(SLOW_DOWN_STEP_SECS)
+        .min(MAX_INTERVAL_SECS)
+}
+
+/// After an HTTP 429: wait what `Retry-After` asks (already at most an hour, see
+/// `http`), or slow down as for `slow_down`; never poll faster than before. The wait is
+/// also cut short at the code's expiry by the caller.
+fn after_throttling(interval: u64, retry_after: Option<u64>) -> u64 {
+    interval.max(retry_after.unwrap_or_else(|| slowed_down(interval)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_device_numbers_are_clamped() {
+        let body = r#"{"user_code":"A","device_code":"d","verification_uri":"https://x","expires_in":100000000000000000,"interval":1000000000000}"#;
+        let d: DeviceAuthorization = serde_json::from_str(body).unwrap();
+        let now = Utc::now();
+        assert_eq!((code_expiry(now, d.expires_in) - now).num_seconds(), 3600);
+        assert_eq!(poll_interval(d.interval), 60);
+
+        assert_eq!((code_expiry(now, i64::MAX) - now).num_seconds(), 3600);
+        assert_eq!((code_expiry(now, -5) - now).num_seconds(), 1);
+        assert_eq!((code_expiry(now, 900) - now).num_seconds(), 900);
+        assert_eq!(poll_interval(None), 5, "RFC 8628 default");
+        assert_eq!(poll_interval(Some(0)), 1);
+        assert_eq!(poll_interval(Some(-1_000_000_000_000)), 1);
+        assert_eq!(poll_interval(Some(7)), 7);
+
+        let huge = r#"{"user_code":"A","device_code":"d","verification_uri":"https://x","expires_in":"1e30","interval":1e30}"#;
+        let d: DeviceAuthorization = serde_json::from_str(huge).unwrap();
+        assert_eq!((code_expiry(now, d.expires_in) - now).num_seconds(), 3600);
+        assert_eq!(poll_interval(d.interval), 60);
+    }
+
+    #[test]
+    fn slowing_down_stays_bounded() {
+        assert_eq!(slowed_down(5), 10);
+        assert_eq!(slowed_down(58), 60);
+        assert_eq!(slowed_down(u64::MAX), 60);
+        assert_eq!(after_throttling(5, None), 10);
+        assert_eq!(after_throttling(5, Some(2)), 5);
+        assert_eq!(after_throttling(5, Some(3600)), 3600);
+    }
 
     /// The device authorization answer as Entra ID v2 sends it.
     #[test]

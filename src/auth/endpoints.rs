@@ -172,7 +172,8 @@ impl Resolver<'_> {
 }
 
 fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
-    let bytes = std::fs::read(path).ok()?;
+    // An oversized or unreadable record is no record: discovery runs again and rewrites it.
+    let bytes = fsutil::read_bounded(path, fsutil::limits::DISCOVERY).ok()?;
     let record: CachedEndpoints = serde_json::from_slice(&bytes).ok()?;
     let fresh = chrono::Utc::now().timestamp() - record.fetched_at < DISCOVERY_TTL_SECS;
     (record.authority == authority && fresh).then_some(record.endpoints)

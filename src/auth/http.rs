@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::error::{AuthError, IdpError};
+use crate::fsutil;
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -27,6 +28,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const TIMEOUT_ENV: &str = "CDF_SIGNIN_HTTP_TIMEOUT";
 /// Answers larger than this are not token responses; a transport reads no more.
 pub const MAX_BODY: usize = 1 << 20;
+/// The longest `Retry-After` honoured: an hour. A provider asking for more is broken,
+/// and a device code or sign-in does not outlive an hour anyway.
+pub const MAX_RETRY_AFTER_SECS: u64 = 3600;
 
 /// What a [`Transport`] returns: a boxed future, so the trait works as `dyn Transport`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -188,7 +192,7 @@ fn interpret<T: DeserializeOwned>(url: &Url, response: Response) -> Result<T, Au
     } = response;
     let is_html = content_type.as_deref().is_some_and(|c| c.contains("html"));
     if status == 429 {
-        let retry_after = retry_after.and_then(|v| v.trim().parse::<u64>().ok());
+        let retry_after = retry_after.as_deref().and_then(retry_after_secs);
         return Err(AuthError::Throttled { host, retry_after });
     }
     if !(200..300).contains(&status) {
@@ -218,6 +222,21 @@ fn interpret<T: DeserializeOwned>(url: &Url, response: Response) -> Result<T, Au
     })
 }
 
+/// `Retry-After` as delta-seconds, clamped to [`MAX_RETRY_AFTER_SECS`] (digits too many
+/// for a u64 too). An HTTP date is not understood: no hint rather than a wrong one.
+fn retry_after_secs(value: &str) -> Option<u64> {
+    let digits = value.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        digits
+            .parse::<u64>()
+            .unwrap_or(u64::MAX)
+            .min(MAX_RETRY_AFTER_SECS),
+    )
+}
+
 /// The real network. Two clients: a plain one for `http://` (loopback only, by profile
 /// validation) and a TLS one built on first use, because loading the OS trust store
 /// costs more than a whole token request to a local provider.
@@ -242,7 +261,8 @@ impl ReqwestTransport {
                 path: path.display().to_string(),
                 reason,
             };
-            let pem = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
+            let pem = fsutil::read_bounded(path, fsutil::limits::PEM)
+                .map_err(|e| ca_err(e.to_string()))?;
             extra_roots =
                 reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(e.to_string()))?;
             if extra_roots.is_empty() {
@@ -305,7 +325,11 @@ impl ReqwestTransport {
         let retry_after = header(reqwest::header::RETRY_AFTER);
         let body = read_limited(response)
             .await
-            .map_err(|e| self.map_send_error(&host, &e))?;
+            .map_err(|e| self.map_send_error(&host, &e))?
+            .ok_or_else(|| AuthError::Malformed {
+                host: host.clone(),
+                reason: format!("an answer larger than {} MiB", MAX_BODY >> 20),
+            })?;
         Ok(Response {
             status,
             content_type,
@@ -354,16 +378,16 @@ fn base_builder(timeout: Duration) -> reqwest::ClientBuilder {
         .user_agent(concat!("cdf-signin/", env!("CARGO_PKG_VERSION")))
 }
 
-async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+/// The body, or `None` as soon as it grows past [`MAX_BODY`] (the rest is not read).
+async fn read_limited(mut response: reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_BODY {
-            body.truncate(MAX_BODY);
-            break;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Ok(None);
         }
+        body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(Some(body))
 }
 
 pub fn host_of(url: &Url) -> String {
@@ -457,6 +481,37 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn retry_after_is_clamped_to_an_hour() {
+        assert_eq!(retry_after_secs("99999999999999999999"), Some(3600));
+        assert_eq!(retry_after_secs("18446744073709551615"), Some(3600));
+        assert_eq!(retry_after_secs("3601"), Some(3600));
+        assert_eq!(retry_after_secs("3600"), Some(3600));
+        assert_eq!(retry_after_secs(" 0 "), Some(0));
+        for unknown in ["", "-1", "+5", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            assert_eq!(retry_after_secs(unknown), None, "{unknown:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn huge_retry_after_is_an_hour() {
+        let mut r = answer(429, "application/json", "{}");
+        r.retry_after = Some("99999999999999999999".into());
+        match post(&answering(r)).await {
+            Err(e @ AuthError::Throttled { .. }) => {
+                assert!(matches!(
+                    e,
+                    AuthError::Throttled {
+                        retry_after: Some(3600),
+                        ..
+                    }
+                ));
+                assert!(e.to_string().ends_with("retry after 3600 s"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]

@@ -11,7 +11,7 @@ pub(crate) mod error;
 pub(crate) mod http;
 pub(crate) mod interactive;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 pub use assertion::ClientCertificate;
@@ -21,7 +21,7 @@ pub use http::Http;
 
 use crate::profile::{OIDC_SCOPES, Profile};
 use crate::secrets::Secret;
-use crate::token::{Jwt, TokenSet};
+use crate::token::{Jwt, TokenSet, add_secs_saturating};
 
 /// How a confidential client proves who it is.
 pub enum ClientCredential {
@@ -89,16 +89,26 @@ struct TokenResponse {
     scope: Option<String>,
 }
 
+/// A count of seconds as a number or a string. Numbers beyond `i64` (and fractions) are
+/// saturated into it rather than refused: every caller clamps the result to its own
+/// sane bound, so `1e20` means "very long", not "malformed answer".
 fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum NumOrStr {
-        Num(i64),
+        Int(i64),
+        Float(f64),
         Str(String),
     }
+    // `as` saturates a float into i64 (NaN cannot come from JSON, nor from the filter).
+    let saturate = |f: f64| (!f.is_nan()).then_some(f as i64);
     Ok(match Option::<NumOrStr>::deserialize(d)? {
-        Some(NumOrStr::Num(n)) => Some(n),
-        Some(NumOrStr::Str(s)) => s.trim().parse().ok(),
+        Some(NumOrStr::Int(n)) => Some(n),
+        Some(NumOrStr::Float(f)) => saturate(f),
+        Some(NumOrStr::Str(s)) => {
+            let s = s.trim();
+            s.parse().ok().or_else(|| s.parse().ok().and_then(saturate))
+        }
         None => None,
     })
 }
@@ -107,15 +117,28 @@ fn number_or_string_required<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::
     number_or_string(d)?.ok_or_else(|| serde::de::Error::custom("expected a number"))
 }
 
+/// The longest token lifetime believed: a year. Real access tokens live an hour or a
+/// day (Entra ID: 60 to 90 minutes); a longer `expires_in` is a provider bug, and taking
+/// it literally would overflow the date (`TimeDelta::seconds` panics past ~9.2 * 10^15 s,
+/// and dates end at the year 262143) or keep serving a token long after the provider stopped honouring it. Clamping rather
+/// than refusing keeps the token usable: the resource server has the last word anyway.
+pub(crate) const MAX_TOKEN_LIFETIME_SECS: i64 = 365 * 24 * 3600;
+/// The lifetime assumed when the answer says nothing (Entra ID's default).
+const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3600;
+
 impl TokenResponse {
+    /// Expiry policy: `expires_in` clamped to [0, 1 year] (negative means already
+    /// expired); without it the access token's JWT `exp`, at most a year ahead; without
+    /// that, an hour.
     fn into_token_set(self, now: DateTime<Utc>) -> TokenSet {
-        // Prefer expires_in; else the JWT's exp; else assume an hour (Entra's default).
+        let latest = add_secs_saturating(now, MAX_TOKEN_LIFETIME_SECS);
         let expires_at = match self.expires_in {
-            Some(secs) => now + Duration::seconds(secs),
+            Some(secs) => add_secs_saturating(now, secs.clamp(0, MAX_TOKEN_LIFETIME_SECS)),
             None => Jwt::decode(self.access_token.expose())
                 .ok()
                 .and_then(|j| j.time_claim("exp"))
-                .unwrap_or(now + Duration::hours(1)),
+                .map(|exp| exp.min(latest))
+                .unwrap_or_else(|| add_secs_saturating(now, DEFAULT_TOKEN_LIFETIME_SECS)),
         };
         TokenSet {
             access_token: self.access_token,
@@ -254,6 +277,67 @@ mod tests {
         let r: TokenResponse =
             serde_json::from_str(r#"{"access_token":"a","expires_in":"3599"}"#).unwrap();
         assert_eq!(r.expires_in, Some(3599));
+    }
+
+    fn expiry_in_secs(body: &str) -> i64 {
+        let r: TokenResponse = serde_json::from_str(body).unwrap();
+        let now = Utc::now();
+        r.into_token_set(now).seconds_left(now)
+    }
+
+    #[test]
+    fn absurd_expires_in_is_clamped_to_a_year() {
+        let year = MAX_TOKEN_LIFETIME_SECS;
+        for expires_in in [
+            "100000000000000000",
+            "\"100000000000000000\"",
+            "9223372036854775807",
+            "\"9223372036854775807\"",
+            "18446744073709551616",
+            "1e300",
+            "\"1e20\"",
+            "31536001",
+        ] {
+            let body = format!(r#"{{"access_token":"a","expires_in":{expires_in}}}"#);
+            assert_eq!(expiry_in_secs(&body), year, "{expires_in}");
+        }
+        assert_eq!(
+            expiry_in_secs(r#"{"access_token":"a","expires_in":31535999}"#),
+            year - 1
+        );
+    }
+
+    #[test]
+    fn negative_expires_in_means_expired() {
+        for expires_in in ["-5", "\"-5\"", "-9223372036854775808", "-1e300"] {
+            let body = format!(r#"{{"access_token":"a","expires_in":{expires_in}}}"#);
+            assert_eq!(expiry_in_secs(&body), 0, "{expires_in}");
+        }
+        assert_eq!(expiry_in_secs(r#"{"access_token":"a","expires_in":0}"#), 0);
+    }
+
+    #[test]
+    fn expiry_from_the_jwt_when_expires_in_is_missing() {
+        let jwt = |claims: &str| {
+            format!(
+                "{}.{}.sig",
+                crate::token::b64url(br#"{"alg":"none"}"#),
+                crate::token::b64url(claims.as_bytes())
+            )
+        };
+        let now = Utc::now().timestamp();
+        let body = |claims: &str| format!(r#"{{"access_token":"{}"}}"#, jwt(claims));
+        let in_600 = expiry_in_secs(&body(&format!(r#"{{"exp":{}}}"#, now + 600)));
+        assert!((599..=600).contains(&in_600), "{in_600}");
+        // Far future: a year; out of range either way: absent, so the default hour.
+        let far = format!(r#"{{"exp":{}}}"#, now + 10 * MAX_TOKEN_LIFETIME_SECS);
+        assert_eq!(expiry_in_secs(&body(&far)), MAX_TOKEN_LIFETIME_SECS);
+        assert_eq!(expiry_in_secs(&body(r#"{"exp":100000000000000000}"#)), 3600);
+        assert_eq!(
+            expiry_in_secs(&body(r#"{"exp":-100000000000000000}"#)),
+            3600
+        );
+        assert_eq!(expiry_in_secs(r#"{"access_token":"opaque"}"#), 3600);
     }
 
     #[tokio::test]

@@ -479,7 +479,7 @@ impl ProfileStore {
     }
 
     pub fn load(&self) -> Result<ProfileFile, ProfileError> {
-        let text = match std::fs::read_to_string(&self.path) {
+        let text = match fsutil::read_bounded_to_string(&self.path, fsutil::limits::PROFILES) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ProfileFile::default()),
             Err(e) => {
