@@ -15,6 +15,8 @@ pub mod limits {
     pub const TOKEN_CACHE: u64 = 1 << 20;
     /// A cached OpenID discovery record: three URLs.
     pub const DISCOVERY: u64 = 1 << 20;
+    /// A cognite-toolkit `.env`: a handful of variables.
+    pub const ENV_FILE: u64 = 1 << 20;
     /// A PEM certificate, private key or CA bundle (the whole Mozilla bundle is ~220 KiB).
     pub const PEM: u64 = 1 << 20;
 }

@@ -112,34 +112,16 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, String>, ImportError> {
 
 /// Reads and imports a `.env` file (see [`parse`] and [`to_profile`]).
 pub fn import_file(path: &std::path::Path, name: Option<&str>) -> Result<Imported, ImportError> {
-    let text = read_env_file(path).map_err(|e| ImportError::Read {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    let text = crate::fsutil::read_bounded_to_string(path, crate::fsutil::limits::ENV_FILE)
+        .map_err(|e| ImportError::Read {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
     let vars = parse(&text).map_err(|e| ImportError::InFile {
         path: path.display().to_string(),
         source: Box::new(e),
     })?;
     to_profile(&|k| vars.get(k).cloned(), name)
-}
-
-/// A `.env` file holds a handful of variables; past this it is the wrong file.
-const MAX_ENV_FILE_BYTES: u64 = 1 << 20;
-
-/// Reads the file, never more than [`MAX_ENV_FILE_BYTES`] (so a wrong path such as a disk
-/// image or `/dev/zero` fails at once). `cdf` may not import `fsutil`, whose
-/// `read_bounded` this mirrors.
-fn read_env_file(path: &std::path::Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_ENV_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
-    if bytes.len() as u64 > MAX_ENV_FILE_BYTES {
-        return Err(invalid("larger than 1 MiB"));
-    }
-    String::from_utf8(bytes).map_err(|_| invalid("stream did not contain valid UTF-8"))
 }
 
 fn trailing_ok(after_quote: &str) -> Result<(), String> {

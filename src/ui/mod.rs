@@ -69,7 +69,20 @@ impl Default for Settings {
     }
 }
 
+/// How long a copied secret may stay on the clipboard, in seconds (the Settings range).
+pub const CLIPBOARD_CLEAR_SECS: std::ops::RangeInclusive<u64> = 5..=3600;
+
 impl Settings {
+    /// Settings as eframe stored them; a file edited by hand cannot carry values the
+    /// window would not offer (a delay of 10^17 s overflowed the clock).
+    pub fn from_stored(text: &str) -> Settings {
+        let mut s: Settings = serde_json::from_str(text).unwrap_or_default();
+        s.clipboard_clear_secs = s
+            .clipboard_clear_secs
+            .clamp(*CLIPBOARD_CLEAR_SECS.start(), *CLIPBOARD_CLEAR_SECS.end());
+        s
+    }
+
     pub fn auto_refresh_for(&self, profile: &str) -> bool {
         self.auto_refresh
             .get(profile)
@@ -148,10 +161,10 @@ pub struct Deps {
 
 impl App {
     pub fn new(cc: &eframe::CreationContext<'_>, deps: Deps) -> App {
-        let settings: Settings = cc
+        let settings = cc
             .storage
             .and_then(|s| s.get_string(SETTINGS_KEY))
-            .and_then(|text| serde_json::from_str(&text).ok())
+            .map(|text| Settings::from_stored(&text))
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
         let about = AboutInfo::new(&deps.paths, deps.secrets.as_ref());
@@ -460,6 +473,15 @@ pub fn run() -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_settings_are_kept_in_range() {
+        let s = Settings::from_stored(r#"{"clipboard_clear_secs":100000000000000000}"#);
+        assert_eq!(s.clipboard_clear_secs, 3600);
+        let s = Settings::from_stored(r#"{"clipboard_clear_secs":0,"theme":"Dark"}"#);
+        assert_eq!((s.clipboard_clear_secs, s.theme), (5, ThemeChoice::Dark));
+        assert_eq!(Settings::from_stored("not json"), Settings::default());
+    }
 
     #[test]
     fn no_display_is_named_where_a_window_needs_one() {

@@ -676,8 +676,11 @@ impl Draw<'_> {
         ui.heading("Settings");
         ui.add_space(6.0);
         let label = ui.label("Clear copied tokens after (seconds)");
-        ui.add(egui::DragValue::new(&mut self.v.settings.clipboard_clear_secs).range(5..=3600))
-            .labelled_by(label.id);
+        ui.add(
+            egui::DragValue::new(&mut self.v.settings.clipboard_clear_secs)
+                .range(super::CLIPBOARD_CLEAR_SECS),
+        )
+        .labelled_by(label.id);
         ui.add_space(6.0);
         ui.label("Theme");
         ui.horizontal(|ui| {
