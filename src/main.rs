@@ -44,16 +44,7 @@ fn report(f: Failure) -> ExitCode {
 /// window's worker turns that into an error on screen.
 fn install_panic_net() {
     std::panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into());
-        let text = format!(
-            "error: internal error: {}\nhint: this is a bug in cdf-signin; please report it, with what the same command prints when run with --verbose\n",
-            one_line(&what)
-        );
+        let text = panic_report(info.payload());
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
         tracing::debug!(location = ?info.location(), "panic");
         if std::thread::current().name() == Some("main") {
@@ -82,6 +73,19 @@ fn usage_error(e: clap::Error) -> ExitCode {
     }
 }
 
+/// The two lines a panic prints: what broke, and what to do.
+fn panic_report(payload: &(dyn std::any::Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    format!(
+        "error: internal error: {}\nhint: this is a bug in cdf-signin; please report it, with what the same command prints when run with --verbose\n",
+        one_line(&what)
+    )
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -97,4 +101,26 @@ fn init_logging(verbose: bool) {
         .with_env_filter(filter)
         .with_target(false)
         .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_reported_in_one_error_line_and_a_hint() {
+        let payload: Box<dyn std::any::Any + Send> = Box::new(String::from(
+            "TimeDelta::seconds out of bounds\nat src/x.rs:1",
+        ));
+        let text = panic_report(payload.as_ref());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "error: internal error: TimeDelta::seconds out of bounds at src/x.rs:1"
+        );
+        assert!(lines[1].starts_with("hint: ") && lines[1].contains("--verbose"));
+        assert_eq!(lines.len(), 2);
+        let text = panic_report(&"static text");
+        assert!(text.starts_with("error: internal error: static text\n"));
+    }
 }

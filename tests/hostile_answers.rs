@@ -119,6 +119,29 @@ fn oversized_token_answer_is_refused_in_one_line() {
     assert!(line.contains("larger than 1 MiB"), "{line}");
 }
 
+/// A 256 MiB answer, streamed by the provider: refused after the first MiB, in one line,
+/// with nothing stored.
+#[test]
+fn a_256_mib_token_answer_is_refused_in_one_line() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    idp.fault(json!({
+        "path": idp.token_path(),
+        "status": 200,
+        "content_type": "application/json",
+        "body": "{\"expires_in\":3600,\"access_token\":\"",
+        "stream_bytes": 256u64 << 20,
+    }));
+    let r = env.run(&["token", "--profile", "svc"]);
+    assert_no_panic(&r);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("larger than 1 MiB"), "{line}");
+    let tokens = env.data_dir().join("tokens");
+    let stored = std::fs::read_dir(&tokens).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 0, "nothing cached in {}", tokens.display());
+}
+
 #[test]
 fn absurd_device_code_numbers_still_show_the_code() {
     let idp = Idp::start();

@@ -250,6 +250,22 @@ const handler = async (req, res) => {
     if (fault.status !== undefined) {
       await readBody(req);
       res.writeHead(fault.status, { 'content-type': fault.content_type ?? 'text/plain', ...(fault.headers ?? {}) });
+      if (fault.stream_bytes) {
+        // A huge answer, streamed (never held in memory) until sent or the client hangs up.
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        let left = fault.stream_bytes;
+        res.on('error', () => {});
+        res.write(fault.body ?? '');
+        const pump = () => {
+          while (left > 0 && !res.destroyed) {
+            left -= chunk.length;
+            if (!res.write(chunk)) { res.once('drain', pump); return; }
+          }
+          res.end();
+        };
+        pump();
+        return;
+      }
       res.end(fault.body ?? '');
       return;
     }
