@@ -1,0 +1,167 @@
+//! A signed-in profile: status, expiry countdown and lifetime bar, the copy buttons, and
+//! the Claims and Access tabs.
+
+use eframe::egui::{self, Color32, RichText};
+
+use super::action::Action;
+use super::views::Draw;
+use crate::format::{claim_meaning, claim_value_in_table, countdown, local_time};
+use crate::profile::Profile;
+use crate::secrets::Secret;
+use crate::token::{Jwt, TokenSet};
+
+impl Draw<'_> {
+    pub(super) fn token_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &str,
+        p: &Profile,
+        tokens: &TokenSet,
+    ) {
+        let now = self.now;
+        let left = tokens.seconds_left(now);
+        let jwt = Jwt::decode(tokens.access_token.expose()).ok();
+        let lifetime = tokens.lifetime_secs().unwrap_or(3600);
+        let renews = p.renews_silently(tokens.refresh_token.is_some());
+        let (status, color) = if left <= 0 {
+            ("Expired", ui.visuals().error_fg_color)
+        } else if left < super::renew_margin(tokens) {
+            ("Expiring", ui.visuals().warn_fg_color)
+        } else {
+            ("Valid", Color32::from_rgb(34, 160, 80))
+        };
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(status).strong().color(color).size(18.0));
+            ui.label(format!("until {}", local_time(tokens.expires_at)));
+            ui.weak(if left > 0 {
+                format!("({} left)", countdown(left))
+            } else {
+                "(sign in again or renew)".into()
+            });
+        });
+        let fraction = (left as f32 / lifetime as f32).clamp(0.0, 1.0);
+        ui.add(egui::ProgressBar::new(fraction).desired_width(ui.available_width().min(480.0)));
+        if left > 0 {
+            ui.ctx()
+                .request_repaint_after(crate::format::countdown_next_change_ms(
+                    (tokens.expires_at - now).num_milliseconds(),
+                ));
+        }
+        ui.add_space(6.0);
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Copy access token").clicked() {
+                self.act(Action::CopySecret {
+                    text: tokens.access_token.clone(),
+                    what: "the access token",
+                });
+            }
+            if ui.button("Copy as Authorization header").clicked() {
+                self.act(Action::CopySecret {
+                    text: Secret::new(format!(
+                        "Authorization: Bearer {}",
+                        tokens.access_token.expose()
+                    )),
+                    what: "the Authorization header",
+                });
+            }
+            if let Some(id) = &tokens.id_token
+                && ui.button("Copy ID token").clicked()
+            {
+                self.act(Action::CopySecret {
+                    text: id.clone(),
+                    what: "the ID token",
+                });
+            }
+            if renews
+                && ui
+                    .add_enabled(
+                        !self.m.states.is_renewing(name),
+                        egui::Button::new("Renew now"),
+                    )
+                    .clicked()
+            {
+                self.act(Action::RenewNow(name.to_string()));
+            }
+            if p.flow.is_user_flow() && ui.button("Sign in again").clicked() {
+                self.act(Action::SignIn(name.to_string()));
+            }
+            if ui.button("Sign out").clicked() {
+                self.act(Action::SignOut(name.to_string()));
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("For scripts:");
+            self.script_buttons(ui, name, p, tokens);
+        });
+        if renews {
+            let mut auto = self.v.settings.auto_refresh_for(name);
+            if ui
+                .checkbox(&mut auto, "Renew automatically before expiry")
+                .changed()
+            {
+                self.act(Action::SetAutoRefresh {
+                    profile: name.to_string(),
+                    on: auto,
+                });
+            }
+        }
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.v.tab, super::Tab::Claims, "Claims");
+            ui.selectable_value(&mut self.v.tab, super::Tab::Access, "Access");
+        });
+        match (self.v.tab, jwt) {
+            (super::Tab::Access, _) => self.access_tab(ui, name, p),
+            (super::Tab::Claims, Some(jwt)) => claims_table(ui, &jwt),
+            (super::Tab::Claims, None) => {
+                ui.weak("The access token is not a JWT, so it has no claims to show.");
+            }
+        }
+    }
+}
+
+fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, true])
+        .max_height(ui.available_height() - 40.0)
+        .show(ui, |ui| {
+            // Values get the room they need; long ones (URLs, ids) wrap inside their column.
+            let value_width = (ui.available_width() * 0.4).max(240.0);
+            egui::Grid::new("claims")
+                .num_columns(3)
+                .striped(true)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    for (k, v) in &jwt.claims {
+                        ui.monospace(k);
+                        ui.scope(|ui| {
+                            ui.set_min_width(value_width);
+                            ui.set_max_width(value_width);
+                            ui.add(egui::Label::new(claim_value_in_table(k, v)).wrap());
+                        });
+                        ui.weak(claim_meaning(k).unwrap_or(""));
+                        ui.end_row();
+                    }
+                });
+            ui.collapsing("Raw header and payload", |ui| {
+                let mut header = serde_json::to_string_pretty(&jwt.header).unwrap_or_default();
+                let mut payload = serde_json::to_string_pretty(&jwt.claims).unwrap_or_default();
+                let label = ui.label("Header");
+                ui.add(
+                    egui::TextEdit::multiline(&mut header)
+                        .font(egui::TextStyle::Monospace)
+                        .desired_width(f32::INFINITY)
+                        .interactive(false),
+                )
+                .labelled_by(label.id);
+                let label = ui.label("Payload");
+                ui.add(
+                    egui::TextEdit::multiline(&mut payload)
+                        .font(egui::TextStyle::Monospace)
+                        .desired_width(f32::INFINITY)
+                        .interactive(false),
+                )
+                .labelled_by(label.id);
+            });
+        });
+}
