@@ -52,21 +52,38 @@ pub fn env_lines(env: &ProjectEnv<'_>, credential: Option<(&str, &str)>, shell: 
     for (name, value) in vars {
         let _ = match shell {
             Shell::Sh => writeln!(out, "export {name}={}", sh_quote(value)),
-            Shell::Fish => writeln!(out, "set -gx {name} {}", sh_quote(value)),
+            Shell::Fish => writeln!(out, "set -gx {name} {}", fish_quote(value)),
             Shell::PowerShell => writeln!(out, "$env:{name} = {}", ps_quote(value)),
         };
     }
     out
 }
 
-/// Single quotes, with embedded single quotes closed, escaped and reopened (sh and fish).
+/// sh: single quotes, with embedded single quotes closed, escaped and reopened. Nothing
+/// else is special inside single quotes in sh.
 fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
-/// PowerShell single-quoted string: a quote is doubled.
+/// fish: inside single quotes `\'` and `\\` are escapes (unlike sh), so both are escaped;
+/// sh's `'\''` would let a value containing `\'` end the string and run what follows.
+fn fish_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
+}
+
+/// PowerShell: a single-quoted string ends at the ASCII quote and at the typographic ones
+/// (U+2018 to U+201B) alike; doubling any of them keeps it in the string.
 fn ps_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
 /// Python string literal (repr-like, double quotes), safe for any profile value.
@@ -159,7 +176,7 @@ mod tests {
     #[test]
     fn fish_and_powershell_lines() {
         let fish = env_lines(&ENV, None, Shell::Fish);
-        assert!(fish.starts_with("set -gx CDF_PROJECT 'it'\\''s-mine'\n"));
+        assert!(fish.starts_with("set -gx CDF_PROJECT 'it\\'s-mine'\n"));
         assert!(!fish.contains("CDF_TOKEN"));
         let ps = env_lines(&ENV, Some((credential_var(false), "t")), Shell::PowerShell);
         assert!(ps.starts_with("$env:CDF_PROJECT = 'it''s-mine'\n"));
@@ -185,5 +202,24 @@ mod tests {
         assert!(s.contains("raise RuntimeError(result.stderr.strip())"));
         assert!(s.contains(r#"project="it's-mine""#));
         assert!(s.contains("credentials=Token(cdf_token)"));
+    }
+
+    #[test]
+    fn fish_escapes_backslash_and_quote() {
+        assert_eq!(fish_quote(r"a\';cmd;#"), r"'a\\\';cmd;#'");
+        assert_eq!(fish_quote("plain"), "'plain'");
+    }
+
+    #[test]
+    fn powershell_doubles_every_quote_it_ends_strings_at() {
+        assert_eq!(ps_quote("a'b"), "'a''b'");
+        assert_eq!(
+            ps_quote("x\u{2019};calc;\u{2018}"),
+            "'x\u{2019}\u{2019};calc;\u{2018}\u{2018}'"
+        );
+        assert_eq!(
+            ps_quote("\u{201A}\u{201B}"),
+            "'\u{201A}\u{201A}\u{201B}\u{201B}'"
+        );
     }
 }
