@@ -30,9 +30,10 @@ fn report(f: Failure) -> ExitCode {
     if f.is_reader_left() {
         return ExitCode::SUCCESS;
     }
-    let mut text = format!("error: {}\n", one_line(&f.message));
+    // Messages carry text from outside (a provider's description): no escape sequences.
+    let mut text = format!("error: {}\n", cli::terminal_text(&one_line(&f.message)));
     if let Some(h) = f.hint {
-        text.push_str(&format!("hint: {}\n", one_line(&h)));
+        text.push_str(&format!("hint: {}\n", cli::terminal_text(&one_line(&h))));
     }
     // A closed stderr loses the message, not the exit status.
     let _ = std::io::stderr().lock().write_all(text.as_bytes());

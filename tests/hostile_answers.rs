@@ -228,3 +228,31 @@ fn oversized_ca_file_is_one_error_naming_file_and_limit() {
     assert!(line.contains("big-ca.pem"), "{line}");
     assert!(!env.profiles_file().exists());
 }
+
+/// Escape sequences in a provider's error (a forged OSC-8 link, a screen clear) reach the
+/// terminal defused, and the AADSTS code survives.
+#[test]
+fn escape_sequences_in_a_provider_error_are_defused() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    idp.fault(json!({
+        "path": idp.token_path(),
+        "status": 401,
+        "content_type": "application/json",
+        "body": json!({
+            "error": "invalid_client",
+            "error_description": "AADSTS7000215: \u{1b}[2J\u{1b}]8;;https://evil.invalid\u{7}Invalid client secret\u{1b}]8;;\u{7} provided.",
+            "error_codes": [7000215],
+        }).to_string(),
+    }));
+    let r = env.run(&["token", "--profile", "svc"]);
+    assert_no_panic(&r);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("AADSTS7000215"), "{line}");
+    assert!(
+        !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
+        "{:?}",
+        r.stderr
+    );
+}

@@ -28,7 +28,11 @@ pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
         (Access::ApiKey(s), true) => login_status_json(&name, &profile, s).to_string(),
         (Access::ApiKey(s), false) => login_status_text(&name, &profile, s),
     };
-    output::print_line(text.trim_end())
+    if json {
+        output::print_line(text.trim_end())
+    } else {
+        output::print_text(&format!("{}\n", text.trim_end()))
+    }
 }
 
 fn verdict_json(verdict: &Verdict) -> (bool, Vec<String>) {

@@ -21,6 +21,7 @@ pub use failure::{EXIT_ERROR, EXIT_SIGN_IN, EXIT_USAGE, Failure};
 use context::Ctx;
 use failure::CmdResult;
 pub use failure::window_failure;
+pub use output::terminal_text;
 
 use crate::session::TokenOptions;
 

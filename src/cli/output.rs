@@ -16,6 +16,12 @@ pub(super) fn print_line(text: &str) -> CmdResult {
     print(&format!("{text}\n"))
 }
 
+/// Writes text meant for a person's eyes to stdout (a table, claims, a report), with
+/// terminal control characters from outside made harmless: see [`terminal_text`].
+pub(super) fn print_text(text: &str) -> CmdResult {
+    print(&terminal_text(text))
+}
+
 /// Writes pretty JSON and a line end to stdout.
 pub(super) fn print_json(value: &serde_json::Value) -> CmdResult {
     let text = serde_json::to_string_pretty(value)
@@ -26,7 +32,24 @@ pub(super) fn print_json(value: &serde_json::Value) -> CmdResult {
 /// A message for the person at the terminal (stderr). A closed stderr loses the
 /// message, never the command.
 pub(super) fn note(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    let _ = writeln!(io::stderr().lock(), "{}", terminal_text(text));
+}
+
+/// Text from outside (an identity provider's message, a claim, a profile name from a
+/// hand-edited file) made safe for a terminal: control characters other than line ends
+/// and tabs (escape sequences that clear the screen or forge links), and the bidi
+/// overrides that reorder what is shown, become U+FFFD.
+pub fn terminal_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if (c.is_control() && c != '\n' && c != '\t') || bidi {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn write_to(out: &mut dyn Write, text: &str) -> CmdResult {
@@ -74,6 +97,22 @@ mod tests {
         let f = write_to(&mut Full, "x").unwrap_err();
         assert_eq!(f.code, super::super::EXIT_ERROR);
         assert!(f.message.contains("no space left"));
+    }
+
+    #[test]
+    fn escape_sequences_from_outside_are_defused() {
+        let osc8 = "AADSTS1: \u{1b}]8;;https://evil.invalid\u{7}click\u{1b}]8;;\u{7}";
+        let shown = terminal_text(osc8);
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with("AADSTS1: "));
+        assert_eq!(
+            terminal_text("\u{1b}[2J\u{202E}abc"),
+            "\u{FFFD}[2J\u{FFFD}abc"
+        );
+        assert_eq!(terminal_text("two\nlines\tkept"), "two\nlines\tkept");
     }
 
     #[test]

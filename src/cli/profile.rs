@@ -104,7 +104,7 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
             p.base_url()
         ));
     }
-    output::print(&text)
+    output::print_text(&text)
 }
 
 pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
@@ -159,5 +159,5 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
             ));
         }
     }
-    output::print(&out)
+    output::print_text(&out)
 }

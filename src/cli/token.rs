@@ -1,7 +1,6 @@
 //! Signing in and handing out what a profile signs in to: `login`, `logout`, `token` (the
 //! access token, or a legacy API key) and `claims`.
 
-use std::io::Write;
 use std::time::Duration;
 
 use chrono::{DateTime, Local, SecondsFormat, Utc};
@@ -61,46 +60,35 @@ pub(super) fn logout(ctx: &Ctx, select: &Select) -> CmdResult {
 }
 
 fn print_prompt(prompt: SignInPrompt) {
-    let mut err = std::io::stderr().lock();
+    // Everything here goes through `note`, which defuses escape sequences a provider put
+    // in its message or URLs.
     match prompt {
         SignInPrompt::Browser { url, opened } => {
             match opened {
-                Ok(()) => {
-                    let _ = writeln!(
-                        err,
-                        "Opened your browser to sign in. If nothing appeared, open this URL:"
-                    );
-                }
-                Err(e) => {
-                    let _ = writeln!(
-                        err,
-                        "Could not open a browser ({e}). Open this URL to sign in:"
-                    );
-                }
+                Ok(()) => output::note(
+                    "Opened your browser to sign in. If nothing appeared, open this URL:",
+                ),
+                Err(e) => output::note(&format!(
+                    "Could not open a browser ({e}). Open this URL to sign in:"
+                )),
             }
-            let _ = writeln!(err, "  {url}");
-            let _ = writeln!(err, "Waiting for the sign-in to finish (Ctrl-C cancels)...");
+            output::note(&format!("  {url}"));
+            output::note("Waiting for the sign-in to finish (Ctrl-C cancels)...");
         }
         SignInPrompt::DeviceCode(d) => {
             match &d.message {
-                Some(m) => {
-                    let _ = writeln!(err, "{m}");
-                }
-                None => {
-                    let _ = writeln!(
-                        err,
-                        "To sign in, open {} and enter the code {}",
-                        d.verification_uri, d.user_code
-                    );
-                }
+                Some(m) => output::note(m),
+                None => output::note(&format!(
+                    "To sign in, open {} and enter the code {}",
+                    d.verification_uri, d.user_code
+                )),
             }
-            let _ = writeln!(err, "  URL:  {}", d.verification_uri);
-            let _ = writeln!(err, "  Code: {}", d.user_code);
-            let _ = writeln!(
-                err,
+            output::note(&format!("  URL:  {}", d.verification_uri));
+            output::note(&format!("  Code: {}", d.user_code));
+            output::note(&format!(
                 "The code expires at {} (Ctrl-C cancels).",
                 local_time_with_offset(d.expires_at)
-            );
+            ));
         }
     }
 }
@@ -194,7 +182,7 @@ pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
         out.push('\n');
         print_jwt(&mut out, "ID token", id, now);
     }
-    output::print(&out)
+    output::print_text(&out)
 }
 
 fn decode_for_display(token: &Secret, what: &str) -> Result<Jwt, Failure> {
