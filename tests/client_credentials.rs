@@ -116,6 +116,25 @@ fn wrong_secret_is_a_clean_error_with_the_idp_code() {
     );
 }
 
+/// Rotating a leaked secret takes effect at once: the memory copy of the old one (the
+/// kernel keyring's, kept ten minutes) is replaced, not served.
+#[test]
+fn set_secret_replaces_the_secret_in_use_at_once() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "not-the-secret");
+    // Reading the wrong secret leaves a copy of it in memory.
+    env.run(&["token", "--profile", "svc"]).fails_cleanly(1);
+    env.run_stdin(
+        &["profile", "set-secret", "svc", "--stdin"],
+        Some("cc-secret\n"),
+    )
+    .ok();
+    let r = env.run(&["token", "--profile", "svc"]);
+    r.ok();
+    assert!(r.stdout.trim().len() > 20, "a token: {:?}", r.stdout);
+}
+
 #[test]
 fn certificate_credentials_get_a_token() {
     let idp = Idp::start();

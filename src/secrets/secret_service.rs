@@ -95,6 +95,9 @@ impl Backend {
     }
 
     pub fn set(&self, name: &str, label: &str, value: &Secret) -> Result<(), SecretError> {
+        // The old copy goes first: a rotated secret must never be read from the copy (a
+        // leaked one would be sent for another ten minutes).
+        self.copies.forget(name);
         self.with(|ss| {
             let collection = ss
                 .get_default_collection()
@@ -111,7 +114,9 @@ impl Backend {
                 )
                 .map_err(failed)?;
             Ok(())
-        })
+        })?;
+        self.copies.put(name, value);
+        Ok(())
     }
 
     pub fn delete(&self, name: &str) -> Result<(), SecretError> {
