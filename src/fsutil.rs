@@ -69,19 +69,40 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     builder.create(dir)
 }
 
+/// Makes `dir` private if it is not: a config dir left group- or world-readable (made by
+/// hand, or by an older tool) would expose what is written into it.
+fn tighten_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::symlink_metadata(dir)?;
+        if meta.is_dir() && meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// Writes `bytes` to `path` so that readers see either the old or the new content, never
 /// half a file: write a private temp file next to it, fsync, rename over, fsync the dir.
+///
+/// The temp file has a random name and is created exclusively (`O_EXCL`), so nothing
+/// planted beforehand is used: not a symlink to follow, not a file with looser
+/// permissions. It is mode 0600 whatever the umask.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no parent"))?;
     create_private_dir(dir)?;
+    tighten_dir(dir)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{file_name}.tmp.{}", std::process::id()));
+    let (tmp, mut file) = create_temp(dir, file_name)?;
     let result = (|| {
-        let mut file = private_options().open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        drop(file);
         fs::rename(&tmp, path)?;
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
@@ -94,9 +115,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// A new, private temp file in `dir` with an unguessable name.
+fn create_temp(dir: &Path, file_name: &str) -> io::Result<(std::path::PathBuf, File)> {
+    for _ in 0..8 {
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
+        let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let tmp = dir.join(format!(".{file_name}.tmp.{suffix}"));
+        match private_options().open(&tmp) {
+            Ok(file) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+                }
+                return Ok((tmp, file));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "cannot create a temporary file (names taken)",
+    ))
+}
+
 fn private_options() -> OpenOptions {
     let mut opts = OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
+    // create_new: O_CREAT | O_EXCL, which also refuses an existing symlink.
+    opts.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -193,5 +241,38 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".tmp."))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_planted_next_to_the_file_is_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("conf");
+        fs::create_dir(&conf).unwrap();
+        fs::set_permissions(&conf, fs::Permissions::from_mode(0o755)).unwrap();
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"keep me").unwrap();
+        // The names the old writer used: .NAME.tmp.PID, a symlink and a loose file.
+        let pid = std::process::id();
+        std::os::unix::fs::symlink(&victim, conf.join(format!(".p.toml.tmp.{pid}"))).unwrap();
+        let loose = conf.join(format!(".q.toml.tmp.{pid}"));
+        fs::write(&loose, b"").unwrap();
+        fs::set_permissions(&loose, fs::Permissions::from_mode(0o666)).unwrap();
+
+        write_atomic(&conf.join("p.toml"), b"new").unwrap();
+        write_atomic(&conf.join("q.toml"), b"new").unwrap();
+        assert_eq!(
+            fs::read(&victim).unwrap(),
+            b"keep me",
+            "the symlink was followed"
+        );
+        for f in ["p.toml", "q.toml"] {
+            let mode = fs::metadata(conf.join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{f}");
+            assert_eq!(fs::read(conf.join(f)).unwrap(), b"new");
+        }
+        let mode = fs::metadata(&conf).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "a loose dir is made private");
     }
 }
