@@ -493,6 +493,16 @@ impl ProfileStore {
             path: self.path.clone(),
             reason: e.message().to_string(),
         })?;
+        // A hand-edited file passes the same rules as `profile add`: a name becomes file
+        // names (`../x` would escape our directories), a URL receives tokens.
+        for (name, profile) in &file.profiles {
+            if let Err(e) = validate_name(name).and_then(|()| profile.validate()) {
+                return Err(ProfileError::Parse {
+                    path: self.path.clone(),
+                    reason: format!("profile '{}': {e}", name.escape_debug()),
+                });
+            }
+        }
         Ok(file)
     }
 
@@ -658,5 +668,26 @@ pub(crate) mod tests {
         std::fs::write(store.path(), "[profiles.dev]\ncluster='x'\nsurprise=1\n").unwrap();
         let err = store.load().unwrap_err();
         assert!(matches!(err, ProfileError::Parse { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_hand_edited_file_passes_the_same_rules_as_profile_add() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path());
+        let write = |text: &str| std::fs::write(store.path(), text).unwrap();
+        let good = "cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='device-code'\n";
+        write(&format!("[profiles.dev]\n{good}"));
+        assert!(store.load().is_ok());
+        write(&format!("[profiles.\"../../../x\"]\n{good}"));
+        let e = store.load().unwrap_err().to_string();
+        assert!(
+            e.contains("../../../x") && e.contains("invalid profile name"),
+            "{e}"
+        );
+        write(&format!(
+            "[profiles.dev]\n{good}base_url='http://cdf.invalid'\n"
+        ));
+        let e = store.load().unwrap_err().to_string();
+        assert!(e.contains("http://"), "{e}");
     }
 }
