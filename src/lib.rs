@@ -12,6 +12,9 @@ pub mod cli;
 mod field;
 mod format;
 mod fsutil;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod paths;
 pub mod profile;
 mod provision;

@@ -175,7 +175,12 @@ fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
     // An oversized or unreadable record is no record: discovery runs again and rewrites it.
     let bytes = fsutil::read_bounded(path, fsutil::limits::DISCOVERY).ok()?;
     let record: CachedEndpoints = serde_json::from_slice(&bytes).ok()?;
-    let fresh = chrono::Utc::now().timestamp() - record.fetched_at < DISCOVERY_TTL_SECS;
+    // The file is outside data: a time far in the past must not overflow, and one in the
+    // future (a clock set back, an edited file) must not make the entry fresh forever.
+    let age = chrono::Utc::now()
+        .timestamp()
+        .checked_sub(record.fetched_at)?;
+    let fresh = (0..DISCOVERY_TTL_SECS).contains(&age);
     (record.authority == authority && fresh).then_some(record.endpoints)
 }
 
@@ -234,5 +239,27 @@ mod tests {
         std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
         assert!(read_cache(&path, "https://a").is_some());
         assert!(read_cache(&path, "https://b").is_none());
+    }
+
+    /// The cache file is outside data (fuzz/regressions/discovery_cache/): a `fetched_at`
+    /// far in the past overflowed the age computation; one in the future was fresh forever.
+    #[test]
+    fn cache_times_out_of_range_are_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        let now = chrono::Utc::now().timestamp();
+        for fetched_at in [i64::MIN, -1, now - DISCOVERY_TTL_SECS, now + 60, i64::MAX] {
+            let record = CachedEndpoints {
+                authority: "https://a".into(),
+                fetched_at,
+                endpoints: Endpoints {
+                    authorization: None,
+                    token: Url::parse("https://a/token").unwrap(),
+                    device_authorization: None,
+                },
+            };
+            std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
+            assert!(read_cache(&path, "https://a").is_none(), "{fetched_at}");
+        }
     }
 }

@@ -1,0 +1,474 @@
+//! One entry point per parser of outside data, for the fuzz targets in `fuzz/` (cargo
+//! feature `fuzzing`) and for the replay test below, which feeds them every seed and
+//! every saved crash in `fuzz/`. Each function runs the real parsing code and then what
+//! the app does next with the result, and ignores the outcome: only a panic counts.
+//!
+//! Answers from the network come in through a scripted `Transport`, as the unit tests
+//! of the session do, so the same code runs as in production up to the socket.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::auth::http::{Http, Request, Response};
+use crate::auth::{AuthError, CancelToken, Endpoints, SignInPrompt};
+use crate::cdf::export::{self, ProjectEnv, Shell};
+use crate::profile::{Flow, Profile, ProfileFile};
+use crate::secrets::Secret;
+use crate::token::{Jwt, TokenSet};
+
+/// Where the scripted identity provider lives (never contacted: the transport answers).
+const IDP: &str = "https://idp.example.com";
+/// A cache directory that cannot exist (`/dev/null` is no directory), so discovery
+/// neither reads nor writes a cache between runs.
+const NO_CACHE_DIR: &str = "/dev/null/cdf-signin-fuzz";
+
+/// A JWT (an access or id token from the provider or the cache): decoded as `token
+/// inspect-jwt`, the status line and the window show it.
+pub fn jwt(data: &str) {
+    if let Ok(jwt) = Jwt::decode(data) {
+        for (claim, value) in &jwt.claims {
+            let _ = crate::format::claim_meaning(claim);
+            let _ = crate::format::claim_value_in_table(claim, value);
+            let _ = crate::format::json_value_in_line(value);
+            if crate::format::is_time_claim(claim)
+                && let Some(t) = jwt.time_claim(claim)
+            {
+                let _ = crate::format::local_time_with_offset(t);
+            }
+        }
+        for claim in ["exp", "iat", "nbf", "auth_time"] {
+            let _ = jwt.time_claim(claim);
+        }
+        for claim in ["sub", "oid", "upn", "iss", "aud", "tid"] {
+            let _ = jwt.str_claim(claim);
+        }
+    }
+    let Some(now) = chrono::DateTime::from_timestamp(1_800_000_000, 0) else {
+        return;
+    };
+    let expires_at = Jwt::decode(data)
+        .ok()
+        .and_then(|j| j.time_claim("exp"))
+        .unwrap_or(now);
+    let set = TokenSet {
+        access_token: Secret::new(data),
+        token_type: "Bearer".into(),
+        expires_at,
+        refresh_token: None,
+        id_token: None,
+        scope: None,
+    };
+    let _ = set.lifetime_secs();
+    let left = set.seconds_left(now);
+    let _ = set.is_valid_for(now, 60);
+    let _ = crate::format::time_left_in_words(left);
+    let _ = crate::format::countdown(left);
+    let _ = crate::format::countdown_next_change((expires_at - now).num_seconds());
+    let _ = crate::format::countdown_next_change_ms((expires_at - now).num_milliseconds());
+}
+
+/// A token endpoint's answer body: as a success (HTTP 200) through refresh, then as an
+/// error answer (HTTP 400) and as throttling (HTTP 429) through the same path.
+pub fn token_response(data: &[u8]) {
+    let (Some(profile), Some(endpoints)) = (profile(Flow::Interactive), endpoints()) else {
+        return;
+    };
+    let old = Secret::new("old-refresh-token");
+    for status in [200, 400, 429] {
+        let http = answering(status, data);
+        let result = block_on(crate::auth::refresh(&http, &endpoints, &profile, &old));
+        match result {
+            Some(Ok(set)) => {
+                let _ = set.lifetime_secs();
+                let _ = set.seconds_left(chrono::Utc::now());
+                let _ = serde_json::to_vec(&set);
+            }
+            Some(Err(e)) => describe(&e),
+            None => {}
+        }
+    }
+}
+
+/// An OAuth error body (`{error, error_description, ...}`), parsed directly and as the
+/// HTTP layer meets it, then worded as both front ends word it.
+pub fn idp_error(data: &[u8]) {
+    if let Ok(e) = serde_json::from_slice::<crate::auth::error::IdpError>(data) {
+        let _ = e.to_string();
+        let _ = e.aadsts();
+        let _ = e.summary();
+        let _ = e.remedy();
+        describe(&AuthError::Idp(Box::new(e)));
+    }
+    let Ok(url) = Url::parse(IDP) else {
+        return;
+    };
+    let http = answering(401, data);
+    if let Some(Err(e)) = block_on(http.post_form::<serde_json::Value>(&url, &[])) {
+        describe(&e);
+    }
+}
+
+/// CDF's `token/inspect` answer: parsed, judged for a project, grouped and filtered as
+/// `cdf-signin access` and the Access panel do.
+pub fn inspect(data: &[u8]) {
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    let Ok(inspection) = crate::cdf::inspect::Inspection::from_json(&body) else {
+        return;
+    };
+    let mut projects: Vec<String> = inspection.projects.iter().map(|p| p.name.clone()).collect();
+    projects.push("my-project".into());
+    for project in &projects {
+        let _ = inspection.verdict(project);
+        let _ = inspection.verdict_sentence(project);
+    }
+    for (_, caps) in inspection.by_acl() {
+        for cap in caps {
+            let _ = cap.matches("read");
+            let _ = cap.matches(&cap.acl);
+            let _ = cap.applies_to("my-project");
+            let _ = cap.scope.to_string();
+            let _ = cap.projects.to_string();
+        }
+    }
+}
+
+/// A `.env` file of the Cognite toolkit, imported as `profile import` does.
+pub fn dotenv(data: &str) {
+    let vars = match crate::cdf::dotenv::parse(data) {
+        Ok(vars) => vars,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
+    for name in [None, Some("imported")] {
+        match crate::cdf::dotenv::to_profile(&|k| vars.get(k).cloned(), name) {
+            Ok(imported) => {
+                let _ = imported.notes.join("\n");
+                use_profile(&imported.name, &imported.profile);
+            }
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        }
+    }
+}
+
+/// `profiles.toml`, read as the profile store reads it, then every profile checked and
+/// used as sign-in and `env` use it.
+pub fn profiles_toml(data: &str) {
+    let file = match toml::from_str::<ProfileFile>(data) {
+        Ok(file) => file,
+        Err(e) => {
+            let _ = e.message().to_string();
+            return;
+        }
+    };
+    if let Err(e) = file.resolve(None) {
+        let _ = (e.to_string(), e.remedy());
+    }
+    for (name, profile) in &file.profiles {
+        use_profile(name, profile);
+    }
+}
+
+/// An OpenID configuration document, fetched by discovery for a provider that is not
+/// Entra ID (no cache: see [`NO_CACHE_DIR`]).
+pub fn discovery(data: &[u8]) {
+    let Some(profile) = profile(Flow::DeviceCode) else {
+        return;
+    };
+    for status in [200, 404, 500] {
+        let http = answering(status, data);
+        let resolver = crate::auth::endpoints::Resolver {
+            http: &http,
+            cache_dir: PathBuf::from(NO_CACHE_DIR),
+        };
+        match block_on(resolver.resolve(&profile)) {
+            Some(Ok(e)) => {
+                let _ = (e.token.as_str(), e.authorization, e.device_authorization);
+            }
+            Some(Err(e)) => describe(&e),
+            None => {}
+        }
+    }
+}
+
+/// A discovery cache file (`discovery/<hash>.json` in the cache dir): what is on disk is
+/// read back before any request is made.
+pub fn discovery_cache(data: &[u8]) {
+    let Some(profile) = profile(Flow::DeviceCode) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("cdf-signin-fuzz-{}", std::process::id()));
+    // Nothing answers, so only the cache can give endpoints.
+    let http = answering(404, b"");
+    let resolver = crate::auth::endpoints::Resolver {
+        http: &http,
+        cache_dir: dir.clone(),
+    };
+    let Some(file) = cache_file_of(&dir, &profile) else {
+        return;
+    };
+    if std::fs::write(&file, data).is_err() {
+        return;
+    }
+    if let Some(Err(e)) = block_on(resolver.resolve(&profile)) {
+        describe(&e);
+    }
+}
+
+/// The device authorization answer (user code, verification URI, expiry, interval); the
+/// prompt is shown, then the sign-in is cancelled before polling.
+pub fn device_code(data: &[u8]) {
+    let (Some(profile), Some(endpoints)) = (profile(Flow::DeviceCode), endpoints()) else {
+        return;
+    };
+    let http = answering(200, data);
+    let cancel = CancelToken::default();
+    let on_prompt = |prompt: SignInPrompt| {
+        if let SignInPrompt::DeviceCode(p) = prompt {
+            let _ = (p.user_code, p.verification_uri, p.message);
+            let _ = crate::format::local_time_with_offset(p.expires_at);
+        }
+        cancel.cancel();
+    };
+    let result = block_on(crate::auth::device_code::sign_in(
+        &http, &endpoints, &profile, &on_prompt, &cancel,
+    ));
+    if let Some(Err(e)) = result {
+        describe(&e);
+    }
+}
+
+/// What the app does with a profile from outside (a file or an import): validation, the
+/// derived URLs and scopes, endpoint resolution and the `env` lines.
+fn use_profile(name: &str, profile: &Profile) {
+    if let Err(e) = crate::profile::validate_name(name) {
+        let _ = (e.to_string(), e.remedy());
+    }
+    let base_url = profile.base_url();
+    let _ = (profile.authority(), profile.resource_scopes());
+    let _ = (
+        profile.sign_in_scopes(),
+        profile.port(),
+        profile.secret_kind(),
+    );
+    let _ = profile.renews_silently(true);
+    let _ = crate::auth::refresh_scopes(profile);
+    let _ = crate::profile::private_link_cluster(&base_url);
+    let env = ProjectEnv {
+        project: &profile.project,
+        cluster: &profile.cluster,
+        base_url: &base_url,
+    };
+    for shell in [Shell::Sh, Shell::Fish, Shell::PowerShell] {
+        let _ = export::env_lines(&env, Some(("CDF_TOKEN", "t")), shell);
+    }
+    let _ = export::python_snippet(name, &env, "cdf-signin");
+    if let Err(e) = profile.validate() {
+        let _ = (e.to_string(), e.remedy());
+        return;
+    }
+    // Only valid profiles reach sign-in; nothing answers, and no cache is kept.
+    let http = answering(404, b"");
+    let resolver = crate::auth::endpoints::Resolver {
+        http: &http,
+        cache_dir: PathBuf::from(NO_CACHE_DIR),
+    };
+    if let Some(Err(e)) = block_on(resolver.resolve(profile)) {
+        describe(&e);
+    }
+}
+
+/// An error as the front ends show it: its one line and its remedy.
+fn describe(e: &AuthError) {
+    let _ = e.to_string();
+    let _ = e.remedy();
+    if let AuthError::Idp(idp) = e {
+        let _ = (idp.aadsts(), idp.summary());
+    }
+}
+
+/// A profile of `flow` at the scripted provider.
+fn profile(flow: Flow) -> Option<Profile> {
+    toml::from_str(&format!(
+        "cluster = 'westeurope-1'\nproject = 'my-project'\ntenant_id = 'tenant'\n\
+         client_id = 'client'\nflow = '{}'\nauthority = '{IDP}'",
+        flow.as_str()
+    ))
+    .ok()
+}
+
+fn endpoints() -> Option<Endpoints> {
+    Some(Endpoints {
+        authorization: Some(Url::parse(&format!("{IDP}/authorize")).ok()?),
+        token: Url::parse(&format!("{IDP}/token")).ok()?,
+        device_authorization: Some(Url::parse(&format!("{IDP}/devicecode")).ok()?),
+    })
+}
+
+/// An HTTP client whose every request gets `status` with `body` as JSON.
+fn answering(status: u16, body: &[u8]) -> Http {
+    let body = body.to_vec();
+    Http::with_transport(Arc::new(move |_: &Request<'_>| {
+        Ok(Response {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: Some("7".into()),
+            body: body.clone(),
+        })
+    }))
+}
+
+/// The discovery cache file for `profile` in `dir`, as the resolver names it: found by
+/// letting the resolver write it once from a good answer (remembered per directory, so
+/// a fuzzing run does not fsync a file per input).
+fn cache_file_of(dir: &std::path::Path, profile: &Profile) -> Option<PathBuf> {
+    thread_local! {
+        static FILES: std::cell::RefCell<std::collections::HashMap<PathBuf, PathBuf>> =
+            std::cell::RefCell::default();
+    }
+    if let Some(file) = FILES.with(|f| f.borrow().get(dir).cloned()) {
+        return Some(file);
+    }
+    let metadata = format!(r#"{{"token_endpoint":"{IDP}/token"}}"#);
+    let http = answering(200, metadata.as_bytes());
+    let resolver = crate::auth::endpoints::Resolver {
+        http: &http,
+        cache_dir: dir.to_path_buf(),
+    };
+    block_on(resolver.resolve(profile))?.ok()?;
+    let file = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))?;
+    FILES.with(|f| f.borrow_mut().insert(dir.to_path_buf(), file.clone()));
+    Some(file)
+}
+
+/// Runs a future on this thread's runtime (timers on: the device flow waits).
+fn block_on<F: Future>(future: F) -> Option<F::Output> {
+    thread_local! {
+        static RUNTIME: Option<tokio::runtime::Runtime> =
+            tokio::runtime::Builder::new_current_thread().enable_time().build().ok();
+    }
+    RUNTIME.with(|rt| rt.as_ref().map(|rt| rt.block_on(future)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Saved crashes whose bug is not fixed yet: `target/file` and the bug. The fix
+    /// removes its entry, so the input is replayed from then on.
+    const NOT_FIXED_YET: &[(&str, &str)] = &[];
+
+    fn run(target: &str, data: &[u8]) {
+        // As the fuzz targets do: text targets see only UTF-8.
+        let text = || std::str::from_utf8(data).unwrap_or_default();
+        match target {
+            "jwt" => jwt(text()),
+            "token_response" => token_response(data),
+            "idp_error" => idp_error(data),
+            "inspect" => inspect(data),
+            "dotenv" => dotenv(text()),
+            "profiles_toml" => profiles_toml(text()),
+            "discovery" => discovery(data),
+            "discovery_cache" => discovery_cache(data),
+            "device_code" => device_code(data),
+            other => panic!("fuzz/ has inputs for an unknown target `{other}`"),
+        }
+    }
+
+    /// Every input under `fuzz/<kind>/<target>/`, as (target, name, bytes).
+    fn inputs(kind: &str) -> Vec<(String, String, Vec<u8>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz")
+            .join(kind);
+        let mut out = Vec::new();
+        let Ok(targets) = std::fs::read_dir(&root) else {
+            return out;
+        };
+        for target in targets.flatten() {
+            let target_name = target.file_name().to_string_lossy().into_owned();
+            for file in std::fs::read_dir(target.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let data = std::fs::read(file.path()).unwrap();
+                out.push((target_name.clone(), name, data));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_seed_runs_without_a_panic() {
+        let seeds = inputs("seeds");
+        assert!(
+            seeds.len() >= 9,
+            "the seed corpus is missing: {}",
+            seeds.len()
+        );
+        for (target, _, data) in seeds {
+            run(&target, &data);
+        }
+    }
+
+    #[test]
+    fn every_saved_crash_runs_without_a_panic() {
+        for (target, name, data) in inputs("regressions") {
+            let key = format!("{target}/{name}");
+            if NOT_FIXED_YET.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            run(&target, &data);
+        }
+    }
+
+    #[test]
+    fn skipped_crashes_still_exist() {
+        let saved: Vec<String> = inputs("regressions")
+            .into_iter()
+            .map(|(t, n, _)| format!("{t}/{n}"))
+            .collect();
+        for (key, bug) in NOT_FIXED_YET {
+            assert!(
+                saved.contains(&key.to_string()),
+                "{key} ({bug}) is not in fuzz/regressions"
+            );
+        }
+    }
+
+    /// The scripted transport really delivers the body: a good token answer comes back
+    /// as a token set (so the targets do reach the parsers).
+    #[test]
+    fn scripted_answers_reach_the_parser() {
+        let (profile, endpoints) = (profile(Flow::Interactive).unwrap(), endpoints().unwrap());
+        let http = answering(200, br#"{"access_token":"a","expires_in":60}"#);
+        let set = block_on(crate::auth::refresh(
+            &http,
+            &endpoints,
+            &profile,
+            &Secret::new("r"),
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(set.access_token.expose(), "a");
+        assert_eq!(set.refresh_token.unwrap().expose(), "r");
+        let dir = tempfile::tempdir().unwrap();
+        assert!(cache_file_of(dir.path(), &profile).is_some());
+    }
+}
