@@ -370,23 +370,7 @@ mod tests {
 
     /// Saved crashes whose bug is not fixed yet: `target/file` and the bug. The fix
     /// removes its entry, so the input is replayed from then on.
-    const NOT_FIXED_YET: &[(&str, &str)] = &[
-        (
-            "token_response/expires-in-i64-max",
-            "src/auth/mod.rs:114 into_token_set: Duration::seconds(expires_in) panics \
-             'TimeDelta::seconds out of bounds' beyond i64::MAX / 1000",
-        ),
-        (
-            "token_response/expires-in-huge-string",
-            "src/auth/mod.rs:114 into_token_set: now + Duration::seconds(expires_in) panics \
-             '`DateTime + TimeDelta` overflowed' beyond chrono's range (about 8e12 s)",
-        ),
-        (
-            "device_code/expires-in-i64-max",
-            "src/auth/device_code.rs:79 sign_in: Duration::seconds(auth.expires_in.max(1)) \
-             panics 'TimeDelta::seconds out of bounds'",
-        ),
-    ];
+    const NOT_FIXED_YET: &[(&str, &str)] = &[];
 
     fn run(target: &str, data: &[u8]) {
         // As the fuzz targets do: text targets see only UTF-8.

@@ -256,3 +256,78 @@ fn escape_sequences_in_a_provider_error_are_defused() {
         r.stderr
     );
 }
+
+/// Answers a provider should never give, each ending in a correct result or one clean
+/// error line, with nothing cached from a bad answer.
+#[test]
+fn odd_token_answers_end_cleanly() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let error_in_a_200 = r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#;
+    for (what, body) in [
+        ("JSON nested 10,000 deep", nested.as_str()),
+        ("an error body with status 200", error_in_a_200),
+        ("not JSON at all", "\u{0}\u{1}garbage"),
+    ] {
+        idp.fault(json!({
+            "path": idp.token_path(),
+            "status": 200,
+            "content_type": "application/json",
+            "body": body,
+        }));
+        let r = env.run(&["token", "--profile", "svc"]);
+        assert_no_panic(&r);
+        let line = r.fails_cleanly(1);
+        assert!(
+            line.contains("malformed") || line.contains("invalid_client"),
+            "{what}: {line}"
+        );
+        let cached = std::fs::read_dir(env.data_dir().join("tokens"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(cached, 0, "{what}: nothing cached");
+    }
+}
+
+/// An opaque (non-JWT) access token is handed out as it is; `claims` says plainly that
+/// it has none.
+#[test]
+fn an_access_token_that_is_not_a_jwt_is_served_and_explained() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    idp.fault(json!({
+        "path": idp.token_path(),
+        "status": 200,
+        "content_type": "application/json",
+        "body": json!({"access_token": "opaque-token", "expires_in": 3600}).to_string(),
+    }));
+    let r = env.run(&["token", "--profile", "svc"]);
+    r.ok();
+    assert_eq!(r.stdout.trim(), "opaque-token");
+    let r = env.run(&["claims", "--profile", "svc"]);
+    assert_no_panic(&r);
+    r.fails_cleanly(1);
+}
+
+/// A redirect from the token endpoint is never followed: the secret goes nowhere else.
+#[test]
+fn a_redirect_from_the_token_endpoint_is_not_followed() {
+    let idp = Idp::start();
+    let elsewhere = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    idp.fault(json!({
+        "path": idp.token_path(),
+        "status": 307,
+        "headers": {"location": format!("{}{}", elsewhere.issuer, elsewhere.token_path())},
+        "body": "",
+    }));
+    let r = env.run(&["token", "--profile", "svc"]);
+    assert_no_panic(&r);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("307"), "{line}");
+    assert_eq!(elsewhere.count("token"), 0, "the redirect was followed");
+}
