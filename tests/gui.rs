@@ -153,21 +153,13 @@ fn first_run_welcome_then_create_a_profile_in_the_editor() {
 fn project_switcher_and_ctrl_number_switch_profiles() {
     let env = Env::new();
     for (name, project) in [("alpha", "p-alpha"), ("beta", "p-beta")] {
-        env.run(&[
-            "profile",
-            "add",
+        env.run(&common::add_args_for(
             name,
-            "--cluster",
             "api",
-            "--project",
             project,
-            "--tenant-id",
-            "t",
-            "--client-id",
-            "c",
-            "--flow",
             "device-code",
-        ])
+            &[],
+        ))
         .ok();
     }
     let mut gui = open(&env);

@@ -1,5 +1,6 @@
-//! Absurd numbers and oversized answers or files from outside: each ends in a token or
-//! one clean error line, never a panic (exit code 101).
+//! Absurd numbers, oversized or odd answers, and oversized files from outside: each ends
+//! in a token or one clean error line, never a panic (exit code 101), with nothing cached
+//! from a bad answer.
 
 mod common;
 
@@ -10,6 +11,59 @@ use serde_json::{Value, json};
 fn assert_no_panic(r: &Run) {
     assert_ne!(r.code, 101, "panicked: {}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+/// A client-credentials profile `svc` against a provider whose answers a test scripts.
+struct Hostile {
+    idp: Idp,
+    env: Env,
+}
+
+impl Hostile {
+    fn new() -> Hostile {
+        let idp = Idp::start();
+        let env = Env::new();
+        env.add_cc_profile(&idp, "svc", "cc-secret");
+        Hostile { idp, env }
+    }
+
+    /// The next token request gets this answer; `extra` adds fault fields (headers, a
+    /// streamed body).
+    fn answer_token(&self, status: u16, body: &str, extra: Value) {
+        let mut fault = json!({
+            "path": self.idp.token_path(),
+            "status": status,
+            "content_type": "application/json",
+            "body": body,
+        });
+        if let (Some(f), Value::Object(more)) = (fault.as_object_mut(), extra) {
+            f.extend(more);
+        }
+        self.idp.fault(fault);
+    }
+
+    /// The next token request gets a token that expires in `expires_in`.
+    fn answer_expires_in(&self, expires_in: &Value) {
+        let body = json!({"access_token": "hostile-token", "token_type": "Bearer", "expires_in": expires_in});
+        self.answer_token(200, &body.to_string(), json!({}));
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let r = self.env.run(args);
+        assert_no_panic(&r);
+        r
+    }
+
+    /// `token` fails in one clean line, which is returned.
+    fn token_error(&self) -> String {
+        self.run(&["token", "--profile", "svc"]).fails_cleanly(1)
+    }
+
+    fn cached_tokens(&self) -> usize {
+        std::fs::read_dir(self.env.data_dir().join("tokens"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
 }
 
 fn endpoint_path(idp: &Idp, key: &str) -> String {
@@ -24,19 +78,9 @@ fn endpoint_path(idp: &Idp, key: &str) -> String {
     url.trim_start_matches(&idp.issuer).to_string()
 }
 
-fn token_answer(expires_in: Value) -> Value {
-    json!({
-        "status": 200,
-        "content_type": "application/json",
-        "body": json!({"access_token": "hostile-token", "token_type": "Bearer", "expires_in": expires_in}).to_string(),
-    })
-}
-
 #[test]
 fn absurd_expires_in_gives_a_token_valid_for_at_most_a_year() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let h = Hostile::new();
     let year = 365 * 24 * 3600;
     for expires_in in [
         json!(100_000_000_000_000_000_i64),
@@ -44,13 +88,9 @@ fn absurd_expires_in_gives_a_token_valid_for_at_most_a_year() {
         json!(i64::MAX),
         json!(1e300),
     ] {
-        let mut fault = token_answer(expires_in.clone());
-        fault["path"] = json!(idp.token_path());
-        idp.fault(fault);
-        let r = env.run(&["token", "--profile", "svc", "--force-refresh", "--json"]);
-        assert_no_panic(&r);
-        r.ok();
-        let out: Value = serde_json::from_str(&r.stdout).unwrap();
+        h.answer_expires_in(&expires_in);
+        let r = h.run(&["token", "--profile", "svc", "--force-refresh", "--json"]);
+        let out: Value = serde_json::from_str(&r.ok().stdout).unwrap();
         assert_eq!(out["access_token"], "hostile-token", "{expires_in}");
         let left = out["expires_in"]
             .as_i64()
@@ -58,64 +98,45 @@ fn absurd_expires_in_gives_a_token_valid_for_at_most_a_year() {
         assert!((year - 60..=year).contains(&left), "{expires_in}: {left}");
     }
     // The clamped expiry was cached: the next call asks nobody.
-    let before = idp.count("token");
-    let r = env.run(&["token", "--profile", "svc"]);
+    let before = h.idp.count("token");
+    let r = h.run(&["token", "--profile", "svc"]);
     assert_eq!(r.ok().stdout.trim(), "hostile-token");
-    assert_eq!(idp.count("token"), before);
+    assert_eq!(h.idp.count("token"), before);
 }
 
 #[test]
 fn negative_expires_in_is_an_expired_token_not_a_crash() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
-    let mut fault = token_answer(json!(-5));
-    fault["path"] = json!(idp.token_path());
-    idp.fault(fault);
-    let r = env.run(&["token", "--profile", "svc", "--force-refresh", "--json"]);
-    assert_no_panic(&r);
+    let h = Hostile::new();
+    h.answer_expires_in(&json!(-5));
+    let r = h.run(&["token", "--profile", "svc", "--force-refresh", "--json"]);
     // The token came back already expired; it is handed out as it came, expiring now.
     let out: Value = serde_json::from_str(&r.ok().stdout).unwrap();
     assert_eq!(out["access_token"], "hostile-token");
     assert_eq!(out["expires_in"], 0);
     // So the next call renews it.
-    let r = env.run(&["token", "--profile", "svc"]);
+    let r = h.run(&["token", "--profile", "svc"]);
     assert_ne!(r.ok().stdout.trim(), "hostile-token");
 }
 
 #[test]
 fn huge_retry_after_is_read_as_an_hour() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
-    idp.fault(json!({
-        "path": idp.token_path(),
-        "status": 429,
-        "content_type": "text/plain",
-        "body": "slow down",
-        "headers": {"Retry-After": "99999999999999999999"},
-    }));
-    let r = env.run(&["token", "--profile", "svc"]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
+    let h = Hostile::new();
+    h.answer_token(
+        429,
+        "slow down",
+        json!({"content_type": "text/plain", "headers": {"Retry-After": "99999999999999999999"}}),
+    );
+    let line = h.token_error();
     assert!(line.contains("retry after 3600 s"), "{line}");
 }
 
 #[test]
 fn oversized_token_answer_is_refused_in_one_line() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let h = Hostile::new();
     let huge = "a".repeat(2 << 20);
-    idp.fault(json!({
-        "path": idp.token_path(),
-        "status": 200,
-        "content_type": "application/json",
-        "body": json!({"access_token": huge, "expires_in": 3600}).to_string(),
-    }));
-    let r = env.run(&["token", "--profile", "svc"]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
+    let body = json!({"access_token": huge, "expires_in": 3600}).to_string();
+    h.answer_token(200, &body, json!({}));
+    let line = h.token_error();
     assert!(line.contains("larger than 1 MiB"), "{line}");
 }
 
@@ -123,23 +144,82 @@ fn oversized_token_answer_is_refused_in_one_line() {
 /// with nothing stored.
 #[test]
 fn a_256_mib_token_answer_is_refused_in_one_line() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
-    idp.fault(json!({
-        "path": idp.token_path(),
-        "status": 200,
-        "content_type": "application/json",
-        "body": "{\"expires_in\":3600,\"access_token\":\"",
-        "stream_bytes": 256u64 << 20,
-    }));
-    let r = env.run(&["token", "--profile", "svc"]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
+    let h = Hostile::new();
+    h.answer_token(
+        200,
+        "{\"expires_in\":3600,\"access_token\":\"",
+        json!({"stream_bytes": 256u64 << 20}),
+    );
+    let line = h.token_error();
     assert!(line.contains("larger than 1 MiB"), "{line}");
-    let tokens = env.data_dir().join("tokens");
-    let stored = std::fs::read_dir(&tokens).map(|d| d.count()).unwrap_or(0);
-    assert_eq!(stored, 0, "nothing cached in {}", tokens.display());
+    assert_eq!(h.cached_tokens(), 0, "nothing cached");
+}
+
+/// Answers a provider should never give, each ending in one clean error line, with
+/// nothing cached.
+#[test]
+fn odd_token_answers_end_cleanly() {
+    let h = Hostile::new();
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let error_in_a_200 = r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#;
+    for (what, body) in [
+        ("JSON nested 10,000 deep", nested.as_str()),
+        ("an error body with status 200", error_in_a_200),
+        ("not JSON at all", "\u{0}\u{1}garbage"),
+    ] {
+        h.answer_token(200, body, json!({}));
+        let line = h.token_error();
+        assert!(
+            line.contains("malformed") || line.contains("invalid_client"),
+            "{what}: {line}"
+        );
+        assert_eq!(h.cached_tokens(), 0, "{what}: nothing cached");
+    }
+}
+
+/// An opaque (non-JWT) access token is handed out as it is; `claims` says plainly that
+/// it has none.
+#[test]
+fn an_access_token_that_is_not_a_jwt_is_served_and_explained() {
+    let h = Hostile::new();
+    let body = json!({"access_token": "opaque-token", "expires_in": 3600}).to_string();
+    h.answer_token(200, &body, json!({}));
+    let r = h.run(&["token", "--profile", "svc"]);
+    assert_eq!(r.ok().stdout.trim(), "opaque-token");
+    h.run(&["claims", "--profile", "svc"]).fails_cleanly(1);
+}
+
+/// A redirect from the token endpoint is never followed: the secret goes nowhere else.
+#[test]
+fn a_redirect_from_the_token_endpoint_is_not_followed() {
+    let h = Hostile::new();
+    let elsewhere = Idp::start();
+    let location = format!("{}{}", elsewhere.issuer, elsewhere.token_path());
+    h.answer_token(307, "", json!({"headers": {"location": location}}));
+    let line = h.token_error();
+    assert!(line.contains("307"), "{line}");
+    assert_eq!(elsewhere.count("token"), 0, "the redirect was followed");
+}
+
+/// Escape sequences in a provider's error (a forged OSC-8 link, a screen clear) reach the
+/// terminal defused, and the AADSTS code survives.
+#[test]
+fn escape_sequences_in_a_provider_error_are_defused() {
+    let h = Hostile::new();
+    let body = json!({
+        "error": "invalid_client",
+        "error_description": "AADSTS7000215: \u{1b}[2J\u{1b}]8;;https://evil.invalid\u{7}Invalid client secret\u{1b}]8;;\u{7} provided.",
+        "error_codes": [7000215],
+    });
+    h.answer_token(401, &body.to_string(), json!({}));
+    let r = h.run(&["token", "--profile", "svc"]);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("AADSTS7000215"), "{line}");
+    assert!(
+        !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
+        "{:?}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -169,6 +249,16 @@ fn absurd_device_code_numbers_still_show_the_code() {
     assert_eq!(idp.count("token"), 0, "no poll before the clamped interval");
 }
 
+/// An oversized file is one error line naming the file and the limit, and creates
+/// nothing.
+fn assert_too_big(env: &Env, args: &[&str], file: &str, limit: &str) {
+    let r = env.run(args);
+    assert_no_panic(&r);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains(&format!("larger than {limit}")), "{line}");
+    assert!(line.contains(file), "{line}");
+}
+
 /// Writes `len` bytes of comment lines to `path`.
 fn write_big(path: &std::path::Path, len: usize) {
     let line = "# padding padding padding padding padding padding padding padding\n";
@@ -180,11 +270,7 @@ fn oversized_profiles_file_is_one_error_naming_file_and_limit() {
     let env = Env::new();
     std::fs::create_dir_all(env.config_dir()).unwrap();
     write_big(&env.profiles_file(), (4 << 20) + 1);
-    let r = env.run(&["profile", "list"]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
-    assert!(line.contains("larger than 4 MiB"), "{line}");
-    assert!(line.contains("profiles.toml"), "{line}");
+    assert_too_big(&env, &["profile", "list"], "profiles.toml", "4 MiB");
 }
 
 #[test]
@@ -192,11 +278,8 @@ fn oversized_env_file_is_one_error_naming_file_and_limit() {
     let env = Env::new();
     let path = env.root.path().join("big.env");
     write_big(&path, (1 << 20) + 1);
-    let r = env.run(&["profile", "import", &path_str(&path)]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
-    assert!(line.contains("larger than 1 MiB"), "{line}");
-    assert!(line.contains("big.env"), "{line}");
+    let args = ["profile", "import", &path_str(&path)];
+    assert_too_big(&env, &args, "big.env", "1 MiB");
     assert!(!env.profiles_file().exists());
 }
 
@@ -205,129 +288,8 @@ fn oversized_ca_file_is_one_error_naming_file_and_limit() {
     let env = Env::new();
     let path = env.root.path().join("big-ca.pem");
     write_big(&path, (1 << 20) + 1);
-    let r = env.run(&[
-        "profile",
-        "add",
-        "svc",
-        "--cluster",
-        "api",
-        "--project",
-        "p",
-        "--tenant-id",
-        "t",
-        "--client-id",
-        "c",
-        "--flow",
-        "interactive",
-        "--ca-file",
-        &path_str(&path),
-    ]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
-    assert!(line.contains("larger than 1 MiB"), "{line}");
-    assert!(line.contains("big-ca.pem"), "{line}");
+    let ca = path_str(&path);
+    let args = common::add_args("svc", "interactive", &["--ca-file", &ca]);
+    assert_too_big(&env, &args, "big-ca.pem", "1 MiB");
     assert!(!env.profiles_file().exists());
-}
-
-/// Escape sequences in a provider's error (a forged OSC-8 link, a screen clear) reach the
-/// terminal defused, and the AADSTS code survives.
-#[test]
-fn escape_sequences_in_a_provider_error_are_defused() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
-    idp.fault(json!({
-        "path": idp.token_path(),
-        "status": 401,
-        "content_type": "application/json",
-        "body": json!({
-            "error": "invalid_client",
-            "error_description": "AADSTS7000215: \u{1b}[2J\u{1b}]8;;https://evil.invalid\u{7}Invalid client secret\u{1b}]8;;\u{7} provided.",
-            "error_codes": [7000215],
-        }).to_string(),
-    }));
-    let r = env.run(&["token", "--profile", "svc"]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
-    assert!(line.contains("AADSTS7000215"), "{line}");
-    assert!(
-        !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
-        "{:?}",
-        r.stderr
-    );
-}
-
-/// Answers a provider should never give, each ending in a correct result or one clean
-/// error line, with nothing cached from a bad answer.
-#[test]
-fn odd_token_answers_end_cleanly() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
-    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    let error_in_a_200 = r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#;
-    for (what, body) in [
-        ("JSON nested 10,000 deep", nested.as_str()),
-        ("an error body with status 200", error_in_a_200),
-        ("not JSON at all", "\u{0}\u{1}garbage"),
-    ] {
-        idp.fault(json!({
-            "path": idp.token_path(),
-            "status": 200,
-            "content_type": "application/json",
-            "body": body,
-        }));
-        let r = env.run(&["token", "--profile", "svc"]);
-        assert_no_panic(&r);
-        let line = r.fails_cleanly(1);
-        assert!(
-            line.contains("malformed") || line.contains("invalid_client"),
-            "{what}: {line}"
-        );
-        let cached = std::fs::read_dir(env.data_dir().join("tokens"))
-            .map(|d| d.count())
-            .unwrap_or(0);
-        assert_eq!(cached, 0, "{what}: nothing cached");
-    }
-}
-
-/// An opaque (non-JWT) access token is handed out as it is; `claims` says plainly that
-/// it has none.
-#[test]
-fn an_access_token_that_is_not_a_jwt_is_served_and_explained() {
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
-    idp.fault(json!({
-        "path": idp.token_path(),
-        "status": 200,
-        "content_type": "application/json",
-        "body": json!({"access_token": "opaque-token", "expires_in": 3600}).to_string(),
-    }));
-    let r = env.run(&["token", "--profile", "svc"]);
-    r.ok();
-    assert_eq!(r.stdout.trim(), "opaque-token");
-    let r = env.run(&["claims", "--profile", "svc"]);
-    assert_no_panic(&r);
-    r.fails_cleanly(1);
-}
-
-/// A redirect from the token endpoint is never followed: the secret goes nowhere else.
-#[test]
-fn a_redirect_from_the_token_endpoint_is_not_followed() {
-    let idp = Idp::start();
-    let elsewhere = Idp::start();
-    let env = Env::new();
-    env.add_cc_profile(&idp, "svc", "cc-secret");
-    idp.fault(json!({
-        "path": idp.token_path(),
-        "status": 307,
-        "headers": {"location": format!("{}{}", elsewhere.issuer, elsewhere.token_path())},
-        "body": "",
-    }));
-    let r = env.run(&["token", "--profile", "svc"]);
-    assert_no_panic(&r);
-    let line = r.fails_cleanly(1);
-    assert!(line.contains("307"), "{line}");
-    assert_eq!(elsewhere.count("token"), 0, "the redirect was followed");
 }

@@ -60,23 +60,11 @@ fn ca_file_adds_a_trusted_ca_for_the_profile() {
 fn unreadable_ca_file_is_refused_at_add() {
     let env = Env::new();
     let not_pem = path_str(&fixture("README.md"));
-    let r = env.run(&[
-        "profile",
-        "add",
+    let r = env.run(&common::add_args(
         "svc",
-        "--cluster",
-        "api",
-        "--project",
-        "p",
-        "--tenant-id",
-        "t",
-        "--client-id",
-        "c",
-        "--flow",
         "interactive",
-        "--ca-file",
-        &not_pem,
-    ]);
+        &["--ca-file", &not_pem],
+    ));
     let line = r.fails_cleanly(1);
     assert!(line.contains("CA file"), "{line}");
     assert!(!env.profiles_file().exists());

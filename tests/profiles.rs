@@ -96,22 +96,7 @@ fn add_list_show_use_with_defaults_filled_in() {
 fn client_secret_goes_to_the_keyring_only() {
     let env = Env::new();
     let r = env.run_stdin(
-        &[
-            "profile",
-            "add",
-            "svc",
-            "--cluster",
-            "api",
-            "--project",
-            "p",
-            "--tenant-id",
-            "t",
-            "--client-id",
-            "c",
-            "--flow",
-            "client-credentials",
-            "--client-secret-stdin",
-        ],
+        &common::add_args("svc", "client-credentials", &["--client-secret-stdin"]),
         Some("s3cr3t-value\n"),
     );
     r.ok();
@@ -167,23 +152,7 @@ fn bad_input_is_one_clear_line_and_creates_nothing() {
     ];
     for (extra, expect) in cases {
         let name = extra[0];
-        let mut args = vec![
-            "profile",
-            "add",
-            name,
-            "--cluster",
-            "api",
-            "--project",
-            "p",
-            "--tenant-id",
-            "t",
-            "--client-id",
-            "c",
-            "--flow",
-            "interactive",
-        ];
-        args.extend_from_slice(&extra[1..]);
-        let r = env.run(&args);
+        let r = env.run(&common::add_args(name, "interactive", &extra[1..]));
         let line = r.fails_cleanly(2);
         assert!(line.contains(expect), "{line} should mention {expect}");
     }

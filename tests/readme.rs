@@ -25,8 +25,31 @@ const REPO_DIRS: &[&str] = &[
     "tests/",
 ];
 
-/// Text that would send a reader outside the repository.
-const OUTSIDE: &[&str] = &["../shared", "DESIGN.md"];
+/// A relative path that climbs above the repository's root (more `../` than the
+/// document is deep) sends a reader somewhere someone who clones the project does not
+/// have. Returns where each one starts.
+fn paths_outside(rel: &str, text: &str) -> Vec<(usize, String)> {
+    let depth = Path::new(rel).components().count().saturating_sub(1);
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("../") {
+        let at = from + i;
+        let run = text.as_bytes()[at..]
+            .chunks(3)
+            .take_while(|c| *c == b"../")
+            .count();
+        if run > depth {
+            let end = text[at..]
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '`' | '"'))
+                .map_or(text.len(), |e| at + e);
+            // A sentence's full stop or comma is not part of the path.
+            let path = text[at..end].trim_end_matches(['.', ',', ';', ':']);
+            found.push((at, path.to_string()));
+        }
+        from = at + 3 * run.max(1);
+    }
+    found
+}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -36,13 +59,11 @@ fn repo() -> PathBuf {
 fn problems(rel: &str, text: &str) -> Vec<String> {
     let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
     let mut found = Vec::new();
-    for needle in OUTSIDE {
-        if let Some(at) = text.find(needle) {
-            found.push(format!(
-                "line {}: mentions `{needle}`, outside the repository",
-                line_of(text, at)
-            ));
-        }
+    for (at, path) in paths_outside(rel, text) {
+        found.push(format!(
+            "line {}: `{path}` points outside the repository",
+            line_of(text, at)
+        ));
     }
     let mut in_code = false;
     for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
@@ -163,16 +184,19 @@ fn architecture_renders_as_intended() {
 /// The checks themselves catch what they are for.
 #[test]
 fn checks_catch_broken_markdown() {
-    let broken = "# T\n\n```sh\nls\n``` text after the fence\n\n## Next\n\nSee [x](docs/nope.png) and `src/nope.rs` and ../shared/DESIGN.md.\n";
+    let broken = "# T\n\n```sh\nls\n``` text after the fence\n\n## Next\n\nSee [x](docs/nope.png) and `src/nope.rs` and ../elsewhere/NOTES.md.\n";
     let found = problems("README.md", broken).join("\n");
     for expected in [
         "line 3: this code fence is never closed",
         "the heading `## Next` is inside a code block",
-        "`../shared`",
-        "`DESIGN.md`",
+        "`../elsewhere/NOTES.md` points outside the repository",
     ] {
         assert!(found.contains(expected), "{expected} not in:\n{found}");
     }
+
+    // One level up from docs/ is still the repository; two levels is not.
+    let nested = paths_outside("docs/ARCHITECTURE.md", "[r](../README.md) and ../../x.md");
+    assert_eq!(nested, vec![(22, "../../x.md".to_string())]);
 
     let links = "See [x](docs/nope.png), ![y](docs/about.png), [z](https://e.invalid/a), [w](#set-up) and `src/nope.rs`, `src/lib.rs`, `tests/run.sh --x`.\n";
     let found = problems("README.md", links);

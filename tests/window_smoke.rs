@@ -85,21 +85,13 @@ fn run(cmd: &mut Command) -> String {
 fn window_appears_with_our_class_and_is_not_blank() {
     let env = Env::new();
     for (name, flow) in [("dev-eu", "interactive"), ("ops", "device-code")] {
-        env.run(&[
-            "profile",
-            "add",
+        env.run(&common::add_args_for(
             name,
-            "--cluster",
             "westeurope-1",
-            "--project",
             "acme",
-            "--tenant-id",
-            "t",
-            "--client-id",
-            "c",
-            "--flow",
             flow,
-        ])
+            &[],
+        ))
         .ok();
     }
     let expected_class = desktop_entry("StartupWMClass");

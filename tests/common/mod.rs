@@ -415,6 +415,39 @@ impl Env {
     }
 }
 
+/// `profile add NAME` with placeholder cluster, project, tenant and client, the `flow`,
+/// then `extra`: for tests about one option, where the rest does not matter.
+pub fn add_args<'a>(name: &'a str, flow: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    add_args_for(name, "api", "p", flow, extra)
+}
+
+/// [`add_args`] with the cluster and project given.
+pub fn add_args_for<'a>(
+    name: &'a str,
+    cluster: &'a str,
+    project: &'a str,
+    flow: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "profile",
+        "add",
+        name,
+        "--cluster",
+        cluster,
+        "--project",
+        project,
+        "--tenant-id",
+        "t",
+        "--client-id",
+        "c",
+        "--flow",
+        flow,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 pub fn to_run(out: Output) -> Run {
     Run {
         code: out.status.code().unwrap_or(-1),
