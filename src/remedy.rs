@@ -34,6 +34,8 @@ pub enum Remedy {
     StartKeyring,
     /// The keyring refused: unlock it.
     UnlockKeyring,
+    /// No storage can keep secrets, or the choice is invalid: choose one.
+    ChooseStorage,
     /// A profile name that does not exist: see which ones do.
     ListProfiles,
     /// No profile was named and there is no default.
@@ -59,7 +61,10 @@ impl Remedy {
     pub fn plain_words(&self) -> Option<&'static str> {
         Some(match self {
             Remedy::StartKeyring => {
-                "start a Secret Service provider (gnome-keyring or KWallet) in your desktop session; cdf-signin never stores secrets in plain files"
+                "start a Secret Service provider (gnome-keyring or KWallet), or set CDF_SIGNIN_STORAGE=kernel (memory only) or file (plain files)"
+            }
+            Remedy::ChooseStorage => {
+                "set CDF_SIGNIN_STORAGE to auto, keyring (gnome-keyring, KWallet), kernel (the Linux kernel keyring, memory only) or file (plain files under the data dir)"
             }
             Remedy::UnlockKeyring => "unlock your keyring and try again",
             Remedy::Advice(text) => text,

@@ -20,7 +20,7 @@ use crate::cache::{CacheError, TokenCache};
 use crate::field::Field;
 use crate::fsutil::FileLock;
 use crate::paths::Paths;
-use crate::profile::{Flow, Profile};
+use crate::profile::{Flow, Profile, SecretSource, SourceError};
 use crate::remedy::Remedy;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
 use crate::token::{Clock, TokenSet};
@@ -46,6 +46,8 @@ pub enum SessionError {
     ApiKeyProfile(String),
     #[error("cannot lock {path}: {reason}")]
     Lock { path: PathBuf, reason: String },
+    #[error(transparent)]
+    SecretSource(#[from] SourceError),
 }
 
 impl SessionError {
@@ -67,6 +69,7 @@ impl SessionError {
                 why: None,
             }),
             SessionError::ApiKeyProfile(p) => Some(Remedy::UseApiKey { profile: p.clone() }),
+            SessionError::SecretSource(e) => e.remedy(),
             _ => None,
         }
     }
@@ -232,15 +235,7 @@ impl Session {
 
         match profile.flow {
             Flow::ClientCredentials => {
-                let credential = self.client_credential(name, profile)?;
-                let http = self.http(profile)?;
-                let endpoints = self.endpoints(&http, profile)?;
-                let set = self.rt.block_on(auth::client_credentials(
-                    &http,
-                    &endpoints,
-                    profile,
-                    &credential,
-                ))?;
+                let set = self.acquire_client_credentials(name, profile)?;
                 self.cache().store(name, &set)?;
                 Ok((set, TokenSource::Acquired))
             }
@@ -279,9 +274,51 @@ impl Session {
                 cert, key,
             )?));
         }
-        match self.secrets.get(name, SecretKind::ClientSecret)? {
-            Some(secret) => Ok(ClientCredential::Secret(secret)),
-            None => Err(SessionError::NoClientSecret(name.to_string())),
+        let secret = match profile.client_secret_source() {
+            SecretSource::Env(var) => crate::profile::from_env(&var, |k| std::env::var(k).ok())?,
+            SecretSource::File(path) => crate::profile::from_file(&path)?,
+            SecretSource::Store => self
+                .secrets
+                .get(name, SecretKind::ClientSecret)?
+                .ok_or_else(|| SessionError::NoClientSecret(name.to_string()))?,
+        };
+        Ok(ClientCredential::Secret(secret))
+    }
+
+    /// A new service-principal token. A stored secret the provider rejects as wrong
+    /// (`invalid_client`, Entra's AADSTS7000215) may be a stale copy of one another
+    /// program replaced: it is read once more from the store itself and, if it changed,
+    /// tried once more.
+    fn acquire_client_credentials(
+        &self,
+        name: &str,
+        profile: &Profile,
+    ) -> Result<TokenSet, SessionError> {
+        let credential = self.client_credential(name, profile)?;
+        let http = self.http(profile)?;
+        let endpoints = self.endpoints(&http, profile)?;
+        let first = self.rt.block_on(auth::client_credentials(
+            &http,
+            &endpoints,
+            profile,
+            &credential,
+        ));
+        let rejected = matches!(&first, Err(AuthError::Idp(e))
+            if e.error == "invalid_client" || e.aadsts().as_deref() == Some("AADSTS7000215"));
+        let ClientCredential::Secret(old) = &credential else {
+            return Ok(first?);
+        };
+        if !rejected || profile.client_secret_source() != SecretSource::Store {
+            return Ok(first?);
+        }
+        match self.secrets.reload(name, SecretKind::ClientSecret)? {
+            Some(new) if &new != old => Ok(self.rt.block_on(auth::client_credentials(
+                &http,
+                &endpoints,
+                profile,
+                &ClientCredential::Secret(new),
+            ))?),
+            _ => Ok(first?),
         }
     }
 
@@ -295,19 +332,15 @@ impl Session {
         cancel: &CancelToken,
         timeout: Duration,
     ) -> Result<TokenSet, SessionError> {
+        if profile.flow == Flow::ApiKey {
+            return Err(SessionError::ApiKeyProfile(name.to_string()));
+        }
+        // A token that cannot be kept must not be asked for: the person would sign in
+        // (type a code on a phone) for nothing.
+        self.secrets.probe()?;
         let set = match profile.flow {
             Flow::ApiKey => return Err(SessionError::ApiKeyProfile(name.to_string())),
-            Flow::ClientCredentials => {
-                let credential = self.client_credential(name, profile)?;
-                let http = self.http(profile)?;
-                let endpoints = self.endpoints(&http, profile)?;
-                self.rt.block_on(auth::client_credentials(
-                    &http,
-                    &endpoints,
-                    profile,
-                    &credential,
-                ))?
-            }
+            Flow::ClientCredentials => self.acquire_client_credentials(name, profile)?,
             Flow::Interactive => {
                 let http = self.http(profile)?;
                 let endpoints = self.endpoints(&http, profile)?;
@@ -461,6 +494,11 @@ mod tests {
     struct WatchedStore {
         inner: MemoryStore,
         on_key_read: Arc<Mutex<Option<mpsc::Sender<()>>>>,
+        /// What the store itself holds when it differs from what a read answers (a
+        /// stale copy): [`SecretStore::reload`] answers this.
+        behind_the_copy: Arc<Mutex<Option<Secret>>>,
+        /// Writes fail (a store that cannot keep anything).
+        read_only: bool,
     }
 
     impl SecretStore for WatchedStore {
@@ -474,11 +512,24 @@ mod tests {
         }
 
         fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError> {
+            if self.read_only {
+                return Err(SecretError::Unavailable("no D-Bus session bus".into()));
+            }
             self.inner.set(profile, kind, value)
         }
 
         fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError> {
             self.inner.delete(profile, kind)
+        }
+
+        fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+            match self.behind_the_copy.lock().unwrap().take() {
+                Some(v) => {
+                    self.inner.set(profile, kind, &v)?;
+                    Ok(Some(v))
+                }
+                None => self.inner.get(profile, kind),
+            }
         }
     }
 
@@ -495,12 +546,20 @@ mod tests {
         log: Log,
         clock: Arc<ManualClock>,
         on_key_read: Arc<Mutex<Option<mpsc::Sender<()>>>>,
+        behind_the_copy: Arc<Mutex<Option<Secret>>>,
         _rt: tokio::runtime::Runtime,
         _dir: tempfile::TempDir,
     }
 
     impl Fixture {
         fn new(answer: impl Fn(&Request<'_>) -> Response + Send + Sync + 'static) -> Fixture {
+            Fixture::with_store(WatchedStore::default(), answer)
+        }
+
+        fn with_store(
+            store: WatchedStore,
+            answer: impl Fn(&Request<'_>) -> Response + Send + Sync + 'static,
+        ) -> Fixture {
             let dir = tempfile::tempdir().unwrap();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(1)
@@ -509,8 +568,8 @@ mod tests {
                 .unwrap();
             let (transport, log) = provider(answer);
             let clock = Arc::new(ManualClock::new(Utc::now()));
-            let store = WatchedStore::default();
             let on_key_read = store.on_key_read.clone();
+            let behind_the_copy = store.behind_the_copy.clone();
             let session = Session::new(
                 Paths::under(dir.path()),
                 Box::new(store),
@@ -523,6 +582,7 @@ mod tests {
                 log,
                 clock,
                 on_key_read,
+                behind_the_copy,
                 _rt: rt,
                 _dir: dir,
             }
@@ -711,6 +771,75 @@ mod tests {
             .collect();
         assert_eq!(grants, ["refresh_token", "client_credentials"]);
         assert_eq!(f.cached().access_token.expose(), "AT-new");
+    }
+
+    /// Only the secret "new" is right; anything else is Entra's wrong-secret answer.
+    fn accepts_only_new(r: &Request<'_>) -> Response {
+        match r.form_value("client_secret") {
+            Some("new") => token_answer("AT-new", None),
+            _ => json_answer(
+                401,
+                json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."}),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_rejected_stored_secret_is_read_again_from_the_store_and_tried_once_more() {
+        let f = Fixture::new(accepts_only_new);
+        f.session
+            .secrets()
+            .set(NAME, SecretKind::ClientSecret, &Secret::new("old"))
+            .unwrap();
+        *f.behind_the_copy.lock().unwrap() = Some(Secret::new("new"));
+        let (set, source) = f.token(Flow::ClientCredentials).unwrap();
+        assert_eq!(
+            (set.access_token.expose(), source),
+            ("AT-new", TokenSource::Acquired)
+        );
+        let sent: Vec<_> = f
+            .token_requests()
+            .iter()
+            .map(|r| r.field("client_secret").unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(sent, ["old", "new"]);
+    }
+
+    #[test]
+    fn a_rejected_secret_that_did_not_change_is_not_sent_again() {
+        let f = Fixture::new(accepts_only_new);
+        f.session
+            .secrets()
+            .set(NAME, SecretKind::ClientSecret, &Secret::new("old"))
+            .unwrap();
+        match f.token(Flow::ClientCredentials) {
+            Err(SessionError::Auth(AuthError::Idp(e))) => assert_eq!(e.error, "invalid_client"),
+            other => panic!("expected invalid_client, got {other:?}"),
+        }
+        assert_eq!(f.token_requests().len(), 1);
+    }
+
+    #[test]
+    fn login_with_a_store_that_cannot_keep_tokens_fails_before_any_request() {
+        for flow in [Flow::Interactive, Flow::DeviceCode, Flow::ClientCredentials] {
+            let store = WatchedStore {
+                read_only: true,
+                ..WatchedStore::default()
+            };
+            let f = Fixture::with_store(store, |_| token_answer("AT", Some("RT")));
+            let result = f.session.login(
+                NAME,
+                &profile(flow),
+                &|_| panic!("{flow:?}: nobody may be asked to sign in"),
+                &CancelToken::default(),
+                Duration::from_secs(5),
+            );
+            match result {
+                Err(SessionError::Keyring(SecretError::Unavailable(_))) => {}
+                other => panic!("{flow:?}: expected the store's error, got {other:?}"),
+            }
+            assert!(f.requests().is_empty(), "{flow:?}: {:?}", f.requests());
+        }
     }
 
     #[test]

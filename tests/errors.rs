@@ -102,6 +102,8 @@ fn user_flow_without_tokens_says_sign_in_without_asking_the_idp() {
 fn no_keyring_is_a_clear_error_never_a_plaintext_fallback() {
     let idp = Idp::start();
     let mut env = Env::new();
+    // `keyring` only: `auto` would fall back to the kernel keyring (tests/storage.rs).
+    env.set("CDF_SIGNIN_STORAGE", "keyring");
     env.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
     // Storing a secret needs the keyring: nothing is created without one.
     let args = [
@@ -129,6 +131,7 @@ fn no_keyring_is_a_clear_error_never_a_plaintext_fallback() {
     // Reading one needs it too (a keyring service this process never saw, so no cached copy).
     let mut env = Env::new();
     env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.set("CDF_SIGNIN_STORAGE", "keyring");
     env.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
     env.set(
         "CDF_SIGNIN_KEYRING_SERVICE",
@@ -138,5 +141,6 @@ fn no_keyring_is_a_clear_error_never_a_plaintext_fallback() {
     let line = r.fails_cleanly(1);
     assert!(line.contains("no OS keyring is reachable"), "{line}");
     assert!(r.hint().unwrap().contains("gnome-keyring"));
+    assert!(r.hint().unwrap().contains("CDF_SIGNIN_STORAGE"));
     assert!(!env.data_dir().join("tokens/svc.tokens").exists());
 }

@@ -36,7 +36,7 @@ fn client_credentials_env_with_quotes_and_comments() {
         "https://login.microsoftonline.com/contoso.onmicrosoft.com"
     );
     assert_eq!(p["base_url"], "https://westeurope-1.cognitedata.com");
-    assert_eq!(p["client_secret"], "stored in the keyring");
+    assert_eq!(p["client_secret"], "stored in the OS keyring");
     // The double-quoted value keeps its single quote and spaces; the comment is dropped.
     assert_eq!(
         env.keyring_lookup("my-project", "client-secret").as_deref(),

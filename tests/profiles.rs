@@ -112,7 +112,7 @@ fn client_secret_goes_to_the_keyring_only() {
     );
     let show = env.run(&["profile", "show", "svc"]).ok().stdout.clone();
     assert!(
-        show.contains("stored in the keyring") && !show.contains("s3cr3t"),
+        show.contains("stored in the OS keyring") && !show.contains("s3cr3t"),
         "{show}"
     );
 

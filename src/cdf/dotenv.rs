@@ -361,6 +361,8 @@ pub fn to_profile(
         ca_file: None,
         certificate: None,
         private_key: None,
+        client_secret_env: None,
+        client_secret_file: None,
     };
     // The default scope adds nothing to the profile: leave it implied.
     let scopes = profile.scopes.clone();

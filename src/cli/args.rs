@@ -199,6 +199,14 @@ pub struct AddArgs {
     /// Read the client secret from stdin
     #[arg(long)]
     pub client_secret_stdin: bool,
+    /// Read the client secret from this environment variable at each token request
+    /// (stored nowhere)
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["client_secret_stdin", "client_secret_file"])]
+    pub client_secret_env: Option<String>,
+    /// Read the client secret from this file (mode 0600) at each token request, e.g.
+    /// systemd's $CREDENTIALS_DIRECTORY/NAME
+    #[arg(long, value_name = "PATH", conflicts_with = "client_secret_stdin")]
+    pub client_secret_file: Option<PathBuf>,
     /// Read the legacy API key from stdin (--flow api-key)
     #[arg(long)]
     pub api_key_stdin: bool,

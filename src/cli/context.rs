@@ -20,14 +20,10 @@ impl Ctx {
     pub fn new() -> Result<Ctx, Failure> {
         let paths = Paths::from_env().map_err(|e| Failure::new(e.to_string()))?;
         let store = ProfileStore::new(&paths.config_dir);
+        let secrets = crate::secrets::open_store(&paths)?;
         let rt = crate::runtime::build()
             .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))?;
-        let session = Session::new(
-            paths,
-            Box::new(crate::secrets::open_store()),
-            Box::new(SystemClock),
-            rt.handle().clone(),
-        );
+        let session = Session::new(paths, secrets, Box::new(SystemClock), rt.handle().clone());
         Ok(Ctx { store, session, rt })
     }
 

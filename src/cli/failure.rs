@@ -194,9 +194,10 @@ pub fn words(remedy: &Remedy) -> String {
         Remedy::UseApiKey { profile: p } => format!(
             "`cdf-signin token --profile {p}` prints the key; `cdf-signin inspect --profile {p}` checks it"
         ),
-        Remedy::StartKeyring | Remedy::UnlockKeyring | Remedy::Advice(_) => {
-            remedy.plain_words().unwrap_or_default().to_string()
-        }
+        Remedy::StartKeyring
+        | Remedy::UnlockKeyring
+        | Remedy::ChooseStorage
+        | Remedy::Advice(_) => remedy.plain_words().unwrap_or_default().to_string(),
     }
 }
 

@@ -11,7 +11,7 @@ use super::failure::{CmdResult, Failure};
 use super::output;
 use super::secret_input::read_secret;
 use crate::format::json_value_in_line;
-use crate::profile::{Flow, Profile, Prompt};
+use crate::profile::{Flow, Profile, Prompt, SecretSource};
 
 pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
     let file = ctx.store.load()?;
@@ -107,17 +107,30 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
     output::print_text(&text)
 }
 
+/// "OS keyring" out of "OS keyring: the Secret Service ...".
+fn storage_noun(description: &str) -> &str {
+    description.split(':').next().unwrap_or(description)
+}
+
 pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let file = ctx.store.load()?;
     let p = file.get(name)?;
+    let storage = ctx.secrets().describe();
     let secret = if let Some(kind) = p.secret_kind() {
         Some(match ctx.secrets().get(name, kind) {
-            Ok(Some(_)) => "stored in the keyring",
-            Ok(None) => "missing",
-            Err(_) => "unknown (keyring unreachable)",
+            Ok(Some(_)) => format!("stored in the {}", storage_noun(&storage)),
+            Ok(None) => "missing".to_string(),
+            Err(_) => format!("unknown ({} unreachable)", storage_noun(&storage)),
         })
     } else {
-        None
+        match p.client_secret_source() {
+            SecretSource::Env(var) => Some(format!("read from ${var} at each token request")),
+            SecretSource::File(path) => Some(format!(
+                "read from {} at each token request",
+                path.display()
+            )),
+            SecretSource::Store => None,
+        }
     };
     let path = |o: &Option<PathBuf>| o.as_ref().map(|p| p.display().to_string());
     let mut v = profile_summary(name, p, file.default.as_deref() == Some(name));
@@ -134,6 +147,9 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         "certificate": path(&p.certificate),
         "private_key": path(&p.private_key),
         (if p.flow == Flow::ApiKey { "api_key" } else { "client_secret" }): secret,
+        "client_secret_env": p.client_secret_env,
+        "client_secret_file": path(&p.client_secret_file),
+        "storage": storage,
     });
     if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
         base.extend(more);

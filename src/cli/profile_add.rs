@@ -48,6 +48,14 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         ca_file: args.ca_file.as_deref().map(absolute).transpose()?,
         certificate: args.certificate.as_deref().map(absolute).transpose()?,
         private_key: args.private_key.as_deref().map(absolute).transpose()?,
+        client_secret_env: args.client_secret_env,
+        // Not resolved: the file may appear only where the service runs (systemd).
+        client_secret_file: args
+            .client_secret_file
+            .as_deref()
+            .map(std::path::absolute)
+            .transpose()
+            .map_err(|e| Failure::usage(format!("--client-secret-file: {e}")))?,
     };
     if flow != Flow::Interactive && flow != Flow::ApiKey && p.port.is_some() {
         return Err(Failure::usage(

@@ -49,6 +49,9 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
         "Signed in with profile '{name}'; the access token is valid until {}.",
         local_time_with_offset(set.expires_at)
     ));
+    if let Some(note) = ctx.secrets().fallback_note() {
+        output::note(&note);
+    }
     Ok(())
 }
 
@@ -64,7 +67,7 @@ fn print_prompt(prompt: SignInPrompt) {
     // in its message or URLs.
     match prompt {
         SignInPrompt::Browser { url, opened } => {
-            match opened {
+            match &opened {
                 Ok(()) => output::note(
                     "Opened your browser to sign in. If nothing appeared, open this URL:",
                 ),
@@ -73,6 +76,11 @@ fn print_prompt(prompt: SignInPrompt) {
                 )),
             }
             output::note(&format!("  {url}"));
+            if opened.is_err() {
+                output::note(
+                    "(No browser here? A profile with --flow device-code signs in from any other device.)",
+                );
+            }
             output::note("Waiting for the sign-in to finish (Ctrl-C cancels)...");
         }
         SignInPrompt::DeviceCode(d) => {

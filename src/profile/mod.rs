@@ -10,6 +10,9 @@ use url::Url;
 
 pub use crate::field::Field;
 
+mod secret_source;
+pub use secret_source::{SecretSource, SourceError, from_env, from_file, is_env_name};
+
 use crate::fsutil;
 use crate::remedy::Remedy;
 use crate::secrets::SecretKind;
@@ -107,6 +110,12 @@ pub struct Profile {
     pub certificate: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<PathBuf>,
+    /// The environment variable the client secret is read from at each token request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_env: Option<String>,
+    /// The file (0600 or stricter) the client secret is read from at each token request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Error)]
@@ -291,6 +300,47 @@ impl Profile {
             }
             _ => {}
         }
+        self.validate_secret_source()
+    }
+
+    /// `client_secret_env` / `client_secret_file`: one of them, for a service principal
+    /// with a secret (not a certificate).
+    fn validate_secret_source(&self) -> Result<(), ProfileError> {
+        let field = match (&self.client_secret_env, &self.client_secret_file) {
+            (None, None) => return Ok(()),
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    Field::ClientSecretEnv,
+                    "give --client-secret-env or --client-secret-file, not both",
+                ));
+            }
+            (Some(var), None) if !is_env_name(var) => {
+                return Err(invalid(
+                    Field::ClientSecretEnv,
+                    format!(
+                        "'{}' is not an environment variable name",
+                        var.escape_debug()
+                    ),
+                ));
+            }
+            (None, Some(path)) if !path.is_absolute() => {
+                return Err(invalid(
+                    Field::ClientSecretFile,
+                    format!("'{}' is not an absolute path", path.display()),
+                ));
+            }
+            (Some(_), None) => Field::ClientSecretEnv,
+            (None, Some(_)) => Field::ClientSecretFile,
+        };
+        if self.flow != Flow::ClientCredentials || self.uses_certificate() {
+            return Err(invalid(
+                field,
+                format!(
+                    "{} applies to client-credentials profiles without a certificate",
+                    field.flag()
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -311,6 +361,8 @@ impl Profile {
             ("--login-hint", self.login_hint.is_some()),
             ("--prompt", self.prompt.is_some()),
             ("--certificate", self.certificate.is_some()),
+            ("--client-secret-env", self.client_secret_env.is_some()),
+            ("--client-secret-file", self.client_secret_file.is_some()),
         ];
         if let Some((flag, _)) = idp_fields.iter().find(|(_, set)| *set) {
             return Err(invalid(
@@ -381,7 +433,12 @@ impl Profile {
     /// secret (client credentials without a certificate) or a legacy API key.
     pub fn secret_kind(&self) -> Option<SecretKind> {
         match self.flow {
-            Flow::ClientCredentials if !self.uses_certificate() => Some(SecretKind::ClientSecret),
+            Flow::ClientCredentials
+                if !self.uses_certificate()
+                    && self.client_secret_source() == SecretSource::Store =>
+            {
+                Some(SecretKind::ClientSecret)
+            }
             Flow::ApiKey => Some(SecretKind::ApiKey),
             _ => None,
         }
@@ -551,6 +608,8 @@ pub(crate) mod tests {
             ca_file: None,
             certificate: None,
             private_key: None,
+            client_secret_env: None,
+            client_secret_file: None,
         }
     }
 

@@ -1,4 +1,5 @@
-//! Secret values and where they live: the OS keyring.
+//! Secret values and where they live: the OS keyring, the Linux kernel's persistent
+//! keyring, or (opted in) plain files; [`storage`] chooses.
 //!
 //! Every secret travels as [`Secret`], whose `Debug`/`Display` never show the value, so a
 //! stray `{:?}` in a log line cannot leak a token or a client secret.
@@ -46,6 +47,13 @@ pub enum SecretError {
     Unavailable(String),
     #[error("the OS keyring refused the request ({0})")]
     Failed(String),
+    /// Neither the OS keyring nor the kernel keyring can keep secrets (`auto`), or the
+    /// chosen kernel keyring or files cannot.
+    #[error("{0}")]
+    NoStorage(String),
+    /// `CDF_SIGNIN_STORAGE` (or the saved setting) names no storage.
+    #[error("{0}")]
+    BadChoice(String),
 }
 
 impl SecretError {
@@ -53,6 +61,9 @@ impl SecretError {
         match self {
             SecretError::Unavailable(_) => crate::remedy::Remedy::StartKeyring,
             SecretError::Failed(_) => crate::remedy::Remedy::UnlockKeyring,
+            SecretError::NoStorage(_) | SecretError::BadChoice(_) => {
+                crate::remedy::Remedy::ChooseStorage
+            }
         }
     }
 }
@@ -100,11 +111,45 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError>;
     /// Deletes the entry; deleting a missing entry is not an error.
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError>;
-    /// Where the secrets live, in words (the About box, support requests).
+    /// Where the secrets live, in words (the About box, `profile show`).
     fn describe(&self) -> String {
         "memory only".to_string()
     }
+    /// The value again from the store itself, past any copy or memo: for a secret the
+    /// identity provider has just rejected (another program may have replaced it).
+    fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+        self.get(profile, kind)
+    }
+    /// Checks that the store can keep a value (write, read back, delete a probe entry),
+    /// so that a sign-in fails before anything is sent rather than after.
+    fn probe(&self) -> Result<(), SecretError> {
+        let value = Secret::new("probe");
+        self.set(PROBE_PROFILE, SecretKind::CacheKey, &value)?;
+        let back = self.get(PROBE_PROFILE, SecretKind::CacheKey);
+        self.delete(PROBE_PROFILE, SecretKind::CacheKey)?;
+        match back? {
+            Some(v) if v == value => Ok(()),
+            _ => Err(SecretError::Failed(
+                "a value written to it did not read back".into(),
+            )),
+        }
+    }
+    /// A line to show after a sign-in when `auto` fell back from the OS keyring.
+    fn fallback_note(&self) -> Option<String> {
+        None
+    }
 }
+
+/// The profile name of the probe entry: not a valid profile name ('.'), so it never
+/// meets a real profile's entries.
+const PROBE_PROFILE: &str = ".storage-probe";
+
+mod file_store;
+pub mod storage;
+pub use storage::{STORAGE_ENV, Storage, open, open_store};
+
+#[cfg(target_os = "linux")]
+mod kernel_store;
 
 #[cfg(target_os = "linux")]
 mod kernel_cache;
@@ -144,12 +189,6 @@ pub fn service_name() -> String {
         .unwrap_or_else(|| "cdf-signin".to_string())
 }
 
-/// The secret store this process uses, as the environment chooses it. Front ends call
-/// this, and only this, to get one.
-pub fn open_store() -> KeyringStore {
-    KeyringStore::new(service_name())
-}
-
 impl KeyringStore {
     /// The OS keyring's entries under `service` (tests pass a service of their own).
     pub fn new(service: impl Into<String>) -> Self {
@@ -159,6 +198,11 @@ impl KeyringStore {
             service,
             memo: Default::default(),
         }
+    }
+
+    /// Whether the OS keyring answers (a connection, no prompt).
+    pub fn reachable(&self) -> Result<(), SecretError> {
+        self.backend.reachable()
     }
 
     fn remember(&self, profile: &str, kind: SecretKind, value: Option<Secret>) {
@@ -171,6 +215,16 @@ impl KeyringStore {
 /// The name of a profile's entry of one kind (the keyring's "username").
 fn entry_name(profile: &str, kind: SecretKind) -> String {
     format!("{profile}:{}", kind.suffix())
+}
+
+/// 16 hex digits of the SHA-256 of `text`: names a store's identity (a bus address, a
+/// data dir) in entry names without spelling it out.
+fn short_hash(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn first_line(text: &str) -> String {
@@ -208,16 +262,22 @@ impl SecretStore for KeyringStore {
         Ok(())
     }
 
+    fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+        let value = self.backend.reload(&entry_name(profile, kind))?;
+        self.remember(profile, kind, value.clone());
+        Ok(value)
+    }
+
     fn describe(&self) -> String {
         let store = if cfg!(target_os = "linux") {
-            "The Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
-             in the kernel's user keyring (memory only)"
+            "OS keyring: the Secret Service (GNOME Keyring, KWallet, KeePassXC), with a \
+             10-minute copy in the kernel's user keyring (memory only)"
         } else if cfg!(target_os = "macos") {
-            "The macOS Keychain"
+            "OS keyring: the macOS Keychain"
         } else if cfg!(windows) {
-            "The Windows Credential Manager"
+            "OS keyring: the Windows Credential Manager"
         } else {
-            "The OS keyring"
+            "OS keyring"
         };
         format!("{store}; service \"{}\"", self.service)
     }

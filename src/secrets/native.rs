@@ -24,6 +24,15 @@ impl Backend {
         keyring::Entry::new(&self.service, name).map_err(map)
     }
 
+    /// The native stores are part of the OS: they answer when an entry can be made.
+    pub fn reachable(&self) -> Result<(), SecretError> {
+        self.entry("reachable").map(|_| ())
+    }
+
+    pub fn reload(&self, name: &str) -> Result<Option<Secret>, SecretError> {
+        self.get(name)
+    }
+
     pub fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
         match self.entry(name)?.get_password() {
             Ok(v) => Ok(Some(Secret::new(v))),

@@ -8,7 +8,7 @@ use secret_service::EncryptionType;
 use secret_service::blocking::SecretService;
 
 use super::kernel_cache::KernelCache;
-use super::{Secret, SecretError, first_line};
+use super::{Secret, SecretError, first_line, short_hash};
 
 pub struct Backend {
     service: String,
@@ -27,7 +27,10 @@ fn failed(e: secret_service::Error) -> SecretError {
 
 impl Backend {
     pub fn new(service: String) -> Backend {
-        let copies = KernelCache::open(&service);
+        // The copy is named for this bus too: another configuration of the same OS user
+        // (another Secret Service) must never be answered from this one's copies.
+        let bus = bus_address().unwrap_or_default();
+        let copies = KernelCache::open(&copy_namespace(&bus, &service));
         Backend {
             service,
             connection: Mutex::new(None),
@@ -62,6 +65,21 @@ impl Backend {
                 "no Secret Service connection".into(),
             )),
         }
+    }
+
+    pub fn reachable(&self) -> Result<(), SecretError> {
+        if !bus_answers() {
+            return Err(SecretError::Unavailable(
+                "no D-Bus session bus answers".into(),
+            ));
+        }
+        self.with(|_| Ok(()))
+    }
+
+    /// Past the copy: drops it, reads the Secret Service, and keeps the new copy.
+    pub fn reload(&self, name: &str) -> Result<Option<Secret>, SecretError> {
+        self.copies.forget(name);
+        self.get(name)
     }
 
     pub fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
@@ -129,5 +147,59 @@ impl Backend {
             }
             Ok(())
         })
+    }
+}
+
+/// What the kernel-keyring copies of one store are named under: the bus (which names the
+/// Secret Service) and the keyring service.
+fn copy_namespace(bus: &str, service: &str) -> String {
+    format!("{}:{service}", short_hash(bus))
+}
+
+/// The session bus this process would use: `$DBUS_SESSION_BUS_ADDRESS`, else
+/// `$XDG_RUNTIME_DIR/bus` where that exists (where D-Bus clients look next).
+pub fn bus_address() -> Option<String> {
+    if let Some(address) = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+        .ok()
+        .filter(|a| !a.trim().is_empty())
+    {
+        return Some(address);
+    }
+    let socket = std::path::PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?).join("bus");
+    socket
+        .exists()
+        .then(|| format!("unix:path={}", socket.display()))
+}
+
+/// Whether a session bus is there to ask, without a D-Bus handshake: a `unix:path=`
+/// socket must accept a connection; other address kinds are left to the D-Bus client.
+pub fn bus_answers() -> bool {
+    let Some(address) = bus_address() else {
+        return false;
+    };
+    let first = address.split(';').next().unwrap_or_default();
+    match first
+        .strip_prefix("unix:")
+        .and_then(|rest| rest.split(',').find_map(|kv| kv.strip_prefix("path=")))
+    {
+        Some(path) => std::os::unix::net::UnixStream::connect(path).is_ok(),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_are_named_for_the_bus_and_the_service() {
+        let a = copy_namespace("unix:path=/run/user/1000/bus", "cdf-signin");
+        assert_eq!(
+            a,
+            copy_namespace("unix:path=/run/user/1000/bus", "cdf-signin")
+        );
+        assert_ne!(a, copy_namespace("unix:path=/tmp/other/bus", "cdf-signin"));
+        assert_ne!(a, copy_namespace("unix:path=/run/user/1000/bus", "other"));
+        assert!(!a.contains("/run/user"), "the address is hashed: {a}");
     }
 }

@@ -8,7 +8,7 @@ use eframe::egui;
 use super::action::Action;
 use super::views::Draw;
 use crate::paths::Paths;
-use crate::secrets::SecretStore;
+use crate::secrets::{STORAGE_ENV, SecretStore, Storage};
 
 /// What the About box shows; worked out once when the window opens.
 #[derive(Debug, Clone)]
@@ -22,6 +22,12 @@ pub struct AboutInfo {
     pub settings_file: Option<PathBuf>,
     /// Where client secrets and token keys live, in words.
     pub keyring: String,
+    /// Where the storage choice is saved (`settings.toml` in the config dir).
+    pub config_dir: PathBuf,
+    /// The saved storage choice, which the Settings screen changes.
+    pub storage: Storage,
+    /// `CDF_SIGNIN_STORAGE` when it is set: it overrides the saved choice.
+    pub storage_env: Option<String>,
 }
 
 impl AboutInfo {
@@ -33,6 +39,14 @@ impl AboutInfo {
             discovery_dir: paths.discovery_dir(),
             settings_file: None,
             keyring: secrets.describe(),
+            config_dir: paths.config_dir.clone(),
+            storage: crate::secrets::storage::saved_choice(&paths.config_dir)
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+            storage_env: std::env::var(STORAGE_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
         }
     }
 

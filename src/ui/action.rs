@@ -45,6 +45,8 @@ pub enum Action {
     ShowProfile,
     ToggleAbout,
     CloseAbout,
+    /// Save where secrets are kept, for the window and the command line alike.
+    SaveStorage(crate::secrets::Storage),
     /// Ask before deleting (`None`: the question was answered "Keep").
     AskDelete(Option<String>),
     Delete(String),
@@ -117,6 +119,18 @@ impl App {
             }
             Action::ShowProfile => self.model.screen = Screen::Profile,
             Action::ToggleAbout => self.model.about_open = !self.model.about_open,
+            Action::SaveStorage(storage) => {
+                match crate::secrets::storage::save_choice(&self.model.about.config_dir, storage) {
+                    Ok(()) => {
+                        self.model.about.storage = storage;
+                        self.toast(format!(
+                            "Storage '{}' saved; it applies from the next start (window and command line)",
+                            storage.as_str()
+                        ));
+                    }
+                    Err(e) => self.toast(format!("Cannot save the storage choice: {e}")),
+                }
+            }
             Action::CloseAbout => self.model.about_open = false,
             Action::AskDelete(name) => self.model.confirm_delete = name,
             Action::Delete(name) => {

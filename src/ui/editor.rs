@@ -25,6 +25,18 @@ pub fn flow_sentence(flow: Flow) -> &'static str {
     }
 }
 
+/// Where a service principal's client secret comes from.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum SecretFrom {
+    /// Typed here and kept in the secret store.
+    #[default]
+    Store,
+    /// An environment variable, read at each token request.
+    Env,
+    /// A file (mode 0600), read at each token request.
+    File,
+}
+
 #[derive(Default, Clone)]
 pub struct Editor {
     /// The profile's name before editing (None: a new profile).
@@ -43,6 +55,9 @@ pub struct Editor {
     pub login_hint: String,
     pub prompt: Option<Prompt>,
     pub secret: String,
+    pub secret_from: SecretFrom,
+    pub secret_env: String,
+    pub secret_file: String,
     pub certificate: String,
     pub private_key: String,
     pub ca_file: String,
@@ -102,6 +117,13 @@ impl Editor {
             certificate: path_text(&p.certificate),
             private_key: path_text(&p.private_key),
             ca_file: path_text(&p.ca_file),
+            secret_from: match (&p.client_secret_env, &p.client_secret_file) {
+                (Some(_), _) => SecretFrom::Env,
+                (None, Some(_)) => SecretFrom::File,
+                (None, None) => SecretFrom::Store,
+            },
+            secret_env: text(&p.client_secret_env),
+            secret_file: path_text(&p.client_secret_file),
             ..Default::default()
         }
     }
@@ -194,7 +216,20 @@ impl Editor {
             } else {
                 None
             },
+            client_secret_env: opt(&self.secret_env).filter(|_| self.secret_from_env(flow)),
+            client_secret_file: opt(&self.secret_file)
+                .map(PathBuf::from)
+                .filter(|_| self.secret_from_file(flow)),
         };
+        if self.secret_from_env(flow) && p.client_secret_env.is_none() {
+            errors.insert(
+                Field::ClientSecretEnv,
+                "enter the name of the variable".into(),
+            );
+        }
+        if self.secret_from_file(flow) && p.client_secret_file.is_none() {
+            errors.insert(Field::ClientSecretFile, "enter the file's path".into());
+        }
         if errors.is_empty()
             && let Err(ProfileError::InvalidField { field, reason }) = p.validate()
         {
@@ -228,6 +263,18 @@ impl Editor {
         }
     }
 
+    fn secret_from_env(&self, flow: Flow) -> bool {
+        flow == Flow::ClientCredentials
+            && self.secret_from == SecretFrom::Env
+            && opt(&self.certificate).is_none()
+    }
+
+    fn secret_from_file(&self, flow: Flow) -> bool {
+        flow == Flow::ClientCredentials
+            && self.secret_from == SecretFrom::File
+            && opt(&self.certificate).is_none()
+    }
+
     /// The editor's text for a field.
     fn text_mut(&mut self, field: Field) -> Option<&mut String> {
         Some(match field {
@@ -243,6 +290,8 @@ impl Editor {
             Field::Port => &mut self.port,
             Field::LoginHint => &mut self.login_hint,
             Field::ClientSecret | Field::ApiKey => &mut self.secret,
+            Field::ClientSecretEnv => &mut self.secret_env,
+            Field::ClientSecretFile => &mut self.secret_file,
             Field::Certificate => &mut self.certificate,
             Field::PrivateKey => &mut self.private_key,
             Field::CaFile => &mut self.ca_file,
@@ -339,12 +388,36 @@ impl Editor {
                         self.field(ui, Field::ApiKey, hint);
                     }
                     Some(Flow::ClientCredentials) => {
-                        let hint = if self.original.is_some() {
-                            "leave empty to keep the stored secret"
-                        } else {
-                            "stored in the OS keyring"
-                        };
-                        self.field(ui, Field::ClientSecret, hint);
+                        ui.label("Client secret from");
+                        ui.horizontal(|ui| {
+                            for (from, label) in [
+                                (SecretFrom::Store, "Stored here"),
+                                (SecretFrom::Env, "Environment variable"),
+                                (SecretFrom::File, "File"),
+                            ] {
+                                ui.selectable_value(&mut self.secret_from, from, label);
+                            }
+                        });
+                        match self.secret_from {
+                            SecretFrom::Store => {
+                                let hint = if self.original.is_some() {
+                                    "leave empty to keep the stored secret"
+                                } else {
+                                    "kept in the secret store (see About)"
+                                };
+                                self.field(ui, Field::ClientSecret, hint);
+                            }
+                            SecretFrom::Env => self.field(
+                                ui,
+                                Field::ClientSecretEnv,
+                                "read at each token request, e.g. CDF_CLIENT_SECRET",
+                            ),
+                            SecretFrom::File => self.field(
+                                ui,
+                                Field::ClientSecretFile,
+                                "read at each token request; owner-only (0600)",
+                            ),
+                        }
                         self.field(ui, Field::Certificate, "/path/to/cert.pem");
                         self.field(ui, Field::PrivateKey, "/path/to/key.pem");
                     }
@@ -437,5 +510,28 @@ mod tests {
         assert!(e.build().unwrap_err().contains_key(&Field::ClientSecret));
         e.secret = "s".into();
         assert_eq!(e.build().unwrap().2.unwrap().expose(), "s");
+    }
+
+    #[test]
+    fn client_secret_from_a_variable_or_a_file_needs_no_typed_secret() {
+        let mut e = filled();
+        e.flow = Some(Flow::ClientCredentials);
+        e.secret_from = SecretFrom::Env;
+        assert!(e.build().unwrap_err().contains_key(&Field::ClientSecretEnv));
+        e.secret_env = "CDF_SECRET".into();
+        e.secret_file = "/run/credentials/x/secret".into();
+        let (_, p, secret) = e.build().unwrap();
+        assert_eq!(p.client_secret_env.as_deref(), Some("CDF_SECRET"));
+        assert_eq!(p.client_secret_file, None, "only the chosen source is kept");
+        assert!(secret.is_none());
+        e.secret_from = SecretFrom::File;
+        let (_, p, _) = e.build().unwrap();
+        assert_eq!(p.client_secret_env, None);
+        assert_eq!(
+            p.client_secret_file,
+            Some(PathBuf::from("/run/credentials/x/secret"))
+        );
+        let reopened = Editor::edit("dev", &p);
+        assert_eq!(reopened.secret_from, SecretFrom::File);
     }
 }

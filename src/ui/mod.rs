@@ -450,6 +450,7 @@ pub fn run() -> Result<(), String> {
         renderer: renderer(),
         ..Default::default()
     };
+    let secrets = crate::secrets::open_store(&paths).map_err(|e| e.to_string())?;
     eframe::run_native(
         APP_ID,
         options,
@@ -458,7 +459,7 @@ pub fn run() -> Result<(), String> {
                 paths,
                 clock: Arc::new(SystemClock),
                 clipboard: Box::new(clipboard::SystemClipboard::new()),
-                secrets: Box::new(crate::secrets::open_store()),
+                secrets,
             };
             let mut app = App::new(cc, deps);
             // eframe keeps `Settings` in `storage_dir(app id)/app.ron` when no

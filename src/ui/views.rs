@@ -12,6 +12,7 @@ use super::editor::{EditorAction, flow_sentence};
 use super::worker::UiError;
 use super::{Model, Screen, ThemeChoice, ViewState};
 use crate::profile::{Flow, Profile};
+use crate::secrets::{STORAGE_ENV, Storage};
 
 /// One frame's drawing: what the window knows (read only), the widgets' own state, and
 /// the actions asked for so far.
@@ -331,6 +332,27 @@ impl Draw<'_> {
             &mut self.v.settings.auto_refresh_default,
             "Renew tokens automatically before they expire (default for profiles)",
         );
+        ui.add_space(6.0);
+        ui.label("Where secrets and token keys are kept (the command line uses it too)");
+        ui.horizontal(|ui| {
+            let saved = self.m.about.storage;
+            for (storage, label) in [
+                (Storage::Auto, "Automatic"),
+                (Storage::Keyring, "OS keyring"),
+                (Storage::Kernel, "Kernel keyring (memory only)"),
+                (Storage::File, "Plain files"),
+            ] {
+                if ui.selectable_label(saved == storage, label).clicked() && saved != storage {
+                    self.act(Action::SaveStorage(storage));
+                }
+            }
+        });
+        if let Some(value) = &self.m.about.storage_env {
+            ui.weak(format!(
+                "{STORAGE_ENV}={value} is set and overrides this choice."
+            ));
+        }
+        ui.weak(format!("Now: {}", self.m.about.keyring));
         ui.add_space(10.0);
         if ui.button("Done").clicked() {
             self.act(Action::ShowProfile);

@@ -40,7 +40,11 @@ pub fn remedy(remedy: &Remedy) -> String {
         Remedy::UseApiKey { .. } => {
             "Copy API key copies the key; Verify key asks CDF whether it works".into()
         }
-        Remedy::StartKeyring | Remedy::UnlockKeyring | Remedy::Advice(_) => {
+        Remedy::StartKeyring => {
+            "start a Secret Service provider (gnome-keyring or KWallet), or choose where secrets are kept in Settings".into()
+        }
+        Remedy::ChooseStorage => "choose where secrets are kept in Settings".into(),
+        Remedy::UnlockKeyring | Remedy::Advice(_) => {
             remedy.plain_words().unwrap_or_default().to_string()
         }
     }

@@ -196,6 +196,10 @@ pub struct Env {
     pub root: tempfile::TempDir,
     pub keyring_service: String,
     extra: Vec<(String, String)>,
+    removed: Vec<String>,
+    /// Removes every profile when dropped: its entries in the kernel keyring (per OS
+    /// user, shared by every test) must not outlive the test.
+    remove_profiles_on_drop: bool,
 }
 
 pub struct Run {
@@ -268,11 +272,39 @@ impl Env {
             root: tempfile::tempdir().expect("tempdir"),
             keyring_service: format!("cdf-signin-test-{}-{n}", std::process::id()),
             extra: Vec::new(),
+            removed: Vec::new(),
+            remove_profiles_on_drop: false,
         }
     }
 
     pub fn set(&mut self, key: &str, value: &str) {
         self.extra.push((key.into(), value.into()));
+    }
+
+    /// A world with no session bus at all: no `DBUS_SESSION_BUS_ADDRESS`, and a private,
+    /// empty `XDG_RUNTIME_DIR` (D-Bus clients look for `$XDG_RUNTIME_DIR/bus` next), as
+    /// over SSH or in a container. `auto` storage then uses the kernel keyring, so the
+    /// profiles are removed when the Env is dropped.
+    pub fn no_bus() -> Env {
+        let mut env = Env::new();
+        let run = env.root.path().join("run");
+        std::fs::create_dir(&run).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+        env.removed.push("DBUS_SESSION_BUS_ADDRESS".into());
+        env.set("XDG_RUNTIME_DIR", &path_str(&run));
+        env.remove_profiles_on_drop = true;
+        env
+    }
+
+    /// The secret store the binary uses in this environment under `storage`, for
+    /// looking inside it.
+    pub fn store(
+        &self,
+        storage: cdf_signin::secrets::Storage,
+    ) -> Box<dyn cdf_signin::secrets::SecretStore> {
+        cdf_signin::secrets::open(&self.paths(), storage, self.keyring_service.clone())
+            .expect("open the store")
     }
 
     pub fn config_dir(&self) -> PathBuf {
@@ -315,6 +347,9 @@ impl Env {
             .env_remove("RUST_BACKTRACE");
         for (k, v) in &self.extra {
             cmd.env(k, v);
+        }
+        for k in &self.removed {
+            cmd.env_remove(k);
         }
         cmd
     }
@@ -412,6 +447,28 @@ impl Env {
         out.status
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).to_string())
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if !self.remove_profiles_on_drop {
+            return;
+        }
+        let Ok(text) = std::fs::read_to_string(self.profiles_file()) else {
+            return;
+        };
+        let Ok(file) = text.parse::<toml::Table>() else {
+            return;
+        };
+        let names: Vec<String> = file
+            .get("profiles")
+            .and_then(|p| p.as_table())
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            let _ = self.run(&["profile", "remove", &name]);
+        }
     }
 }
 

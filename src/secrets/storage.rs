@@ -1,0 +1,285 @@
+//! Which store keeps secrets: the one choice (`auto`, `keyring`, `kernel`, `file`) the
+//! CLI and the window share, from `CDF_SIGNIN_STORAGE` or else the saved setting
+//! (`settings.toml` in the config dir, which the window's Settings writes), and
+//! [`open_store`], the one place that turns it into a store.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use super::file_store::FileStore;
+use super::{KeyringStore, Secret, SecretError, SecretKind, SecretStore, service_name};
+use crate::fsutil;
+use crate::paths::Paths;
+
+/// The environment variable that chooses the storage (over the saved setting).
+pub const STORAGE_ENV: &str = "CDF_SIGNIN_STORAGE";
+
+const SETTINGS_FILE: &str = "settings.toml";
+
+/// Where secrets (client secrets, API keys, the token cache's key) are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Storage {
+    /// The OS keyring when one answers; else (Linux) the kernel persistent keyring.
+    #[default]
+    Auto,
+    /// The OS keyring only.
+    Keyring,
+    /// The Linux kernel's persistent keyring only.
+    Kernel,
+    /// Plain files under the data dir (an explicit opt-in, never chosen by `auto`).
+    File,
+}
+
+impl Storage {
+    pub const ALL: [Storage; 4] = [
+        Storage::Auto,
+        Storage::Keyring,
+        Storage::Kernel,
+        Storage::File,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Storage::Auto => "auto",
+            Storage::Keyring => "keyring",
+            Storage::Kernel => "kernel",
+            Storage::File => "file",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Storage> {
+        Storage::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    fn parse_from(text: &str, source: &str) -> Result<Storage, SecretError> {
+        Storage::parse(text).ok_or_else(|| {
+            SecretError::BadChoice(format!(
+                "invalid {source} '{}': use auto, keyring, kernel or file",
+                text.escape_debug()
+            ))
+        })
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct SavedSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    storage: Option<String>,
+}
+
+/// The saved choice alone (the window's Settings shows it), `None` when there is none.
+pub fn saved_choice(config_dir: &Path) -> Result<Option<Storage>, SecretError> {
+    let path = config_dir.join(SETTINGS_FILE);
+    let text = match fsutil::read_bounded_to_string(&path, 64 * 1024) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(SecretError::BadChoice(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    let saved: SavedSettings = toml::from_str(&text).map_err(|e| {
+        SecretError::BadChoice(format!(
+            "{} is not a valid settings file: {}",
+            path.display(),
+            e.message()
+        ))
+    })?;
+    let source = format!("storage in {}", path.display());
+    saved
+        .storage
+        .map(|s| Storage::parse_from(&s, &source))
+        .transpose()
+}
+
+/// Saves the choice for every later process (atomically; 0600).
+pub fn save_choice(config_dir: &Path, storage: Storage) -> std::io::Result<()> {
+    fsutil::create_private_dir(config_dir)?;
+    let text = toml::to_string(&SavedSettings {
+        storage: Some(storage.as_str().to_string()),
+    })
+    .map_err(std::io::Error::other)?;
+    fsutil::write_atomic(&config_dir.join(SETTINGS_FILE), text.as_bytes())
+}
+
+/// The storage this process uses: `$CDF_SIGNIN_STORAGE`, else the saved setting, else
+/// `auto`.
+pub fn chosen(config_dir: &Path) -> Result<Storage, SecretError> {
+    match std::env::var(STORAGE_ENV) {
+        Ok(v) if !v.trim().is_empty() => Storage::parse_from(&v, STORAGE_ENV),
+        _ => Ok(saved_choice(config_dir)?.unwrap_or_default()),
+    }
+}
+
+/// The secret store of this process, as the environment and the saved setting choose.
+/// Front ends call this, and only this, to get one.
+pub fn open_store(paths: &Paths) -> Result<Box<dyn SecretStore>, SecretError> {
+    open(paths, chosen(&paths.config_dir)?, service_name())
+}
+
+/// The store `storage` names for the installation at `paths`, entries under `service`
+/// (tests open the store a command used, to look inside).
+pub fn open(
+    paths: &Paths,
+    storage: Storage,
+    service: String,
+) -> Result<Box<dyn SecretStore>, SecretError> {
+    Ok(match storage {
+        Storage::Keyring => Box::new(KeyringStore::new(service)),
+        Storage::File => Box::new(FileStore::new(&paths.data_dir, &service)),
+        Storage::Kernel => kernel(paths, &service)?,
+        Storage::Auto => Box::new(AutoStore::new(paths, service)),
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn kernel_store(paths: &Paths, service: &str) -> super::kernel_store::KernelStore {
+    let identity = super::short_hash(&paths.data_dir.display().to_string());
+    super::kernel_store::KernelStore::open(&identity, service)
+}
+
+#[cfg(target_os = "linux")]
+fn kernel(paths: &Paths, service: &str) -> Result<Box<dyn SecretStore>, SecretError> {
+    Ok(Box::new(kernel_store(paths, service)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn kernel(_: &Paths, _: &str) -> Result<Box<dyn SecretStore>, SecretError> {
+    Err(SecretError::NoStorage(format!(
+        "{STORAGE_ENV}=kernel: the kernel keyring exists on Linux only"
+    )))
+}
+
+/// Which store `auto` settled on.
+enum Settled {
+    Keyring,
+    /// The kernel keyring, and why the OS keyring was passed over.
+    Kernel(String),
+}
+
+/// `auto`: the OS keyring while it answers; on Linux, the kernel persistent keyring
+/// once it does not (decided on first use, then kept for the process).
+struct AutoStore {
+    keyring: KeyringStore,
+    #[cfg(target_os = "linux")]
+    kernel: super::kernel_store::KernelStore,
+    settled: Mutex<Option<Settled>>,
+}
+
+impl AutoStore {
+    #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
+    fn new(paths: &Paths, service: String) -> AutoStore {
+        AutoStore {
+            #[cfg(target_os = "linux")]
+            kernel: kernel_store(paths, &service),
+            keyring: KeyringStore::new(service),
+            settled: Mutex::new(None),
+        }
+    }
+
+    /// Runs `op` on the store `auto` chose, choosing on first use: the OS keyring unless
+    /// it is unreachable (no bus, no Secret Service), then the kernel keyring.
+    fn run<R>(
+        &self,
+        op: impl Fn(&dyn SecretStore) -> Result<R, SecretError>,
+    ) -> Result<R, SecretError> {
+        let mut settled = self
+            .settled
+            .lock()
+            .map_err(|_| SecretError::Failed("storage choice poisoned".into()))?;
+        #[cfg(target_os = "linux")]
+        if settled.is_none() && !super::secret_service::bus_answers() {
+            *settled = Some(Settled::Kernel("no D-Bus session bus".into()));
+        }
+        if let Some(Settled::Kernel(why)) = settled.as_ref() {
+            return self.on_kernel(why, &op);
+        }
+        match op(&self.keyring) {
+            Err(SecretError::Unavailable(why)) if cfg!(target_os = "linux") => {
+                let result = self.on_kernel(&why, &op);
+                *settled = Some(Settled::Kernel(why));
+                result
+            }
+            other => {
+                *settled = Some(Settled::Keyring);
+                other
+            }
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn on_kernel<R>(
+        &self,
+        why: &str,
+        op: &impl Fn(&dyn SecretStore) -> Result<R, SecretError>,
+    ) -> Result<R, SecretError> {
+        self.kernel.usable().map_err(|e| {
+            SecretError::NoStorage(format!("no OS keyring is reachable ({why}) and {e}"))
+        })?;
+        op(&self.kernel)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn on_kernel<R>(
+        &self,
+        why: &str,
+        _: &impl Fn(&dyn SecretStore) -> Result<R, SecretError>,
+    ) -> Result<R, SecretError> {
+        Err(SecretError::Unavailable(why.to_string()))
+    }
+
+    fn settled_on_kernel(&self) -> Option<String> {
+        match self.settled.lock().ok()?.as_ref()? {
+            Settled::Kernel(why) => Some(why.clone()),
+            Settled::Keyring => None,
+        }
+    }
+}
+
+impl SecretStore for AutoStore {
+    fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+        self.run(|s| s.get(profile, kind))
+    }
+
+    fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError> {
+        self.run(|s| s.set(profile, kind, value))
+    }
+
+    fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError> {
+        self.run(|s| s.delete(profile, kind))?;
+        // An entry written while the OS keyring was away lives in the kernel keyring:
+        // a sign-out or removal clears it there too.
+        #[cfg(target_os = "linux")]
+        if self.settled_on_kernel().is_none() && self.kernel.usable().is_ok() {
+            let _ = self.kernel.delete(profile, kind);
+        }
+        Ok(())
+    }
+
+    fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+        self.run(|s| s.reload(profile, kind))
+    }
+
+    fn describe(&self) -> String {
+        // Settles the choice the way a first read would (a connection, no prompt).
+        if let Err(e) = self.run(|s| s.get(super::PROBE_PROFILE, SecretKind::CacheKey)) {
+            return format!("none usable: {e}");
+        }
+        match self.settled_on_kernel() {
+            #[cfg(target_os = "linux")]
+            Some(_) => format!("{} (auto: no OS keyring answered)", self.kernel.describe()),
+            _ => self.keyring.describe(),
+        }
+    }
+
+    fn fallback_note(&self) -> Option<String> {
+        let why = self.settled_on_kernel()?;
+        Some(format!(
+            "note: no OS keyring answered ({why}); secrets are kept in the kernel keyring: memory only, lost at reboot (set {STORAGE_ENV} to choose)"
+        ))
+    }
+}
