@@ -352,7 +352,9 @@ impl Draw<'_> {
                 "{STORAGE_ENV}={value} is set and overrides this choice."
             ));
         }
-        ui.weak(format!("Now: {}", self.m.about.keyring));
+        // The first words only ("OS keyring", "kernel keyring"); About has the rest.
+        let now = self.m.about.keyring.split(':').next().unwrap_or_default();
+        ui.weak(format!("In use now: {now} (details in About)"));
         ui.add_space(10.0);
         if ui.button("Done").clicked() {
             self.act(Action::ShowProfile);
