@@ -165,8 +165,12 @@ enum Settled {
 /// once it does not (decided on first use, then kept for the process).
 struct AutoStore {
     keyring: KeyringStore,
+    /// Opened only when needed: a desktop run never touches the persistent keyring
+    /// (getting it creates it and restarts its expiry).
     #[cfg(target_os = "linux")]
-    kernel: super::kernel_store::KernelStore,
+    kernel: std::sync::OnceLock<super::kernel_store::KernelStore>,
+    #[cfg(target_os = "linux")]
+    paths: Paths,
     settled: Mutex<Option<Settled>>,
 }
 
@@ -175,10 +179,18 @@ impl AutoStore {
     fn new(paths: &Paths, service: String) -> AutoStore {
         AutoStore {
             #[cfg(target_os = "linux")]
-            kernel: kernel_store(paths, &service),
+            kernel: std::sync::OnceLock::new(),
+            #[cfg(target_os = "linux")]
+            paths: paths.clone(),
             keyring: KeyringStore::new(service),
             settled: Mutex::new(None),
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn kernel(&self) -> &super::kernel_store::KernelStore {
+        self.kernel
+            .get_or_init(|| kernel_store(&self.paths, &self.keyring.service))
     }
 
     /// Runs `op` on the store `auto` chose, choosing on first use: the OS keyring unless
@@ -217,10 +229,11 @@ impl AutoStore {
         why: &str,
         op: &impl Fn(&dyn SecretStore) -> Result<R, SecretError>,
     ) -> Result<R, SecretError> {
-        self.kernel.usable().map_err(|e| {
+        let kernel = self.kernel();
+        kernel.usable().map_err(|e| {
             SecretError::NoStorage(format!("no OS keyring is reachable ({why}) and {e}"))
         })?;
-        op(&self.kernel)
+        op(kernel)
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -254,8 +267,8 @@ impl SecretStore for AutoStore {
         // An entry written while the OS keyring was away lives in the kernel keyring:
         // a sign-out or removal clears it there too.
         #[cfg(target_os = "linux")]
-        if self.settled_on_kernel().is_none() && self.kernel.usable().is_ok() {
-            let _ = self.kernel.delete(profile, kind);
+        if self.settled_on_kernel().is_none() && self.kernel().usable().is_ok() {
+            let _ = self.kernel().delete(profile, kind);
         }
         Ok(())
     }
@@ -271,7 +284,10 @@ impl SecretStore for AutoStore {
         }
         match self.settled_on_kernel() {
             #[cfg(target_os = "linux")]
-            Some(_) => format!("{} (auto: no OS keyring answered)", self.kernel.describe()),
+            Some(_) => format!(
+                "{} (auto: no OS keyring answered)",
+                self.kernel().describe()
+            ),
             _ => self.keyring.describe(),
         }
     }
@@ -281,5 +297,46 @@ impl SecretStore for AutoStore {
         Some(format!(
             "note: no OS keyring answered ({why}); secrets are kept in the kernel keyring: memory only, lost at reboot (set {STORAGE_ENV} to choose)"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_and_anything_else_is_one_clear_error() {
+        for s in Storage::ALL {
+            assert_eq!(Storage::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Storage::parse(" Kernel "), Some(Storage::Kernel));
+        let e = Storage::parse_from("keyrnig", STORAGE_ENV).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid CDF_SIGNIN_STORAGE 'keyrnig': use auto, keyring, kernel or file"
+        );
+        assert_eq!(e.remedy(), crate::remedy::Remedy::ChooseStorage);
+    }
+
+    #[test]
+    fn the_saved_choice_round_trips_and_a_bad_one_names_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        assert_eq!(saved_choice(&config).unwrap(), None);
+        save_choice(&config, Storage::Kernel).unwrap();
+        assert_eq!(saved_choice(&config).unwrap(), Some(Storage::Kernel));
+        std::fs::write(config.join(SETTINGS_FILE), "storage = \"tape\"\n").unwrap();
+        let e = saved_choice(&config).unwrap_err().to_string();
+        assert!(e.contains("settings.toml") && e.contains("'tape'"), "{e}");
+    }
+
+    #[test]
+    fn file_storage_is_opened_only_when_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        let store = open(&paths, Storage::File, "svc".into()).unwrap();
+        assert!(store.describe().starts_with("file storage: not encrypted"));
+        let store = open(&paths, Storage::Keyring, "svc".into()).unwrap();
+        assert!(store.describe().starts_with("OS keyring"));
     }
 }
