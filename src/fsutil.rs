@@ -275,4 +275,17 @@ mod tests {
         let mode = fs::metadata(&conf).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700, "a loose dir is made private");
     }
+
+    /// Finding 9 of issue 13: lock files are 0600 like the files they guard.
+    #[cfg(unix)]
+    #[test]
+    fn lock_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks/dev.lock");
+        let lock = FileLock::acquire(&path).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+        drop(lock);
+    }
 }

@@ -592,6 +592,31 @@ mod tests {
         assert!(f.requests().is_empty(), "{:?}", f.requests());
     }
 
+    /// Finding 5 of issue 13: a profile whose settings changed since its tokens were
+    /// cached starts signed out; neither its old access token nor its old refresh token
+    /// is used, wherever the new settings point.
+    #[test]
+    fn a_changed_profile_starts_signed_out_and_sends_no_old_refresh_token() {
+        let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+        f.put(&f.tokens("AT1", 3600, Some("RT1")));
+        let mut rescoped = profile(Flow::Interactive);
+        rescoped.scopes = vec!["https://other.cognitedata.com/.default".into()];
+        let r = f.session.token(NAME, &rescoped, TokenOptions::default());
+        assert!(matches!(r, Err(SessionError::SignInRequired { .. })), "{r:?}");
+        let mut moved = profile(Flow::Interactive);
+        moved.token_url = Some(format!("{AUTHORITY}/token2"));
+        let long = TokenOptions {
+            min_valid_secs: 7200,
+            ..TokenOptions::default()
+        };
+        let r = f.session.token(NAME, &moved, long);
+        assert!(matches!(r, Err(SessionError::SignInRequired { .. })), "{r:?}");
+        assert!(f.requests().is_empty(), "{:?}", f.requests());
+        // The profile as it was still has its tokens.
+        let (set, _) = f.token(Flow::Interactive).unwrap();
+        assert_eq!(set.access_token.expose(), "AT1");
+    }
+
     #[test]
     fn token_about_to_expire_is_refreshed_with_resource_scopes_only() {
         let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));

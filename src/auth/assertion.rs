@@ -27,6 +27,11 @@ fn cert_err(msg: String) -> AuthError {
     AuthError::Certificate(msg)
 }
 
+/// A warning when the private key file can be read by others than its owner.
+fn loose_key_warning(_key_path: &Path) -> Option<String> {
+    None
+}
+
 impl ClientCertificate {
     /// Loads a PEM certificate and its PEM private key (PKCS#8 or PKCS#1 RSA) and checks
     /// that they belong together.
@@ -159,6 +164,24 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name)
+    }
+
+    /// Finding 9 of issue 13: a private key that group or others can read is named.
+    #[cfg(unix)]
+    #[test]
+    fn a_private_key_others_can_read_gets_a_warning() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key.pem");
+        std::fs::copy(fixture("cert-client.key"), &key).unwrap();
+        for (mode, warned) in [(0o600, false), (0o400, false), (0o640, true), (0o604, true)] {
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+            let w = loose_key_warning(&key);
+            assert_eq!(w.is_some(), warned, "{mode:o}: {w:?}");
+            if let Some(w) = w {
+                assert!(w.contains(&key.display().to_string()) && w.contains("chmod 600"), "{w}");
+            }
+        }
     }
 
     #[test]

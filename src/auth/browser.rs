@@ -2,10 +2,26 @@
 //! else the platform's opener.
 
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// Opens `url` without waiting for the browser to exit.
 pub fn open(url: &str) -> Result<(), String> {
-    if let Some(cmd) = browser_from_env() {
+    open_with(
+        std::env::var("BROWSER").ok().as_deref(),
+        url,
+        Duration::from_secs(1),
+        &|u| open::that_detached(u).map_err(|e| format!("cannot open a browser: {e}")),
+    )
+}
+
+/// `$BROWSER` as given in `browser`, else `platform`.
+fn open_with(
+    browser: Option<&str>,
+    url: &str,
+    _grace: Duration,
+    platform: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<(), String> {
+    if let Some(cmd) = browser.and_then(first_entry) {
         return Command::new(&cmd)
             .arg(url)
             .stdin(Stdio::null())
@@ -16,15 +32,80 @@ pub fn open(url: &str) -> Result<(), String> {
             .map(|_| ())
             .map_err(|e| format!("cannot run $BROWSER ({cmd}): {e}"));
     }
-    open::that_detached(url).map_err(|e| format!("cannot open a browser: {e}"))
+    platform(url)
 }
 
 /// The first entry of `$BROWSER` (it may hold a `:`-separated list).
-fn browser_from_env() -> Option<String> {
-    let value = std::env::var("BROWSER").ok()?;
+fn first_entry(value: &str) -> Option<String> {
     value
         .split(':')
         .map(str::trim)
         .find(|s| !s.is_empty())
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    const URL: &str = "https://login.example.invalid/authorize?a=1&b=two%20words";
+
+    /// A `$BROWSER` entry that writes its arguments, one a line, to `out`.
+    fn recorder(dir: &std::path::Path) -> (String, std::path::PathBuf) {
+        let script = dir.join("record.sh");
+        let out = dir.join("args");
+        std::fs::write(
+            &script,
+            format!("printf '%s\\n' \"$@\" > '{}'\n", out.display()),
+        )
+        .unwrap();
+        (format!("sh {}", script.display()), out)
+    }
+
+    fn run(browser: &str) -> (Result<(), String>, Vec<String>) {
+        let platform_got = Mutex::new(Vec::new());
+        let r = open_with(Some(browser), URL, Duration::from_secs(30), &|u| {
+            platform_got.lock().unwrap().push(u.to_string());
+            Ok(())
+        });
+        (r, platform_got.into_inner().unwrap())
+    }
+
+    fn args(out: &std::path::Path) -> Vec<String> {
+        std::fs::read_to_string(out)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Finding 9 of issue 13: `$BROWSER` as xdg-open reads it: a `:`-separated list
+    /// tried in order, `%s` replaced by the URL, arguments split on whitespace.
+    #[test]
+    fn browser_is_a_list_with_arguments_and_percent_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let (rec, out) = recorder(dir.path());
+
+        let (r, platform) = run(&format!("false:{rec} --new-window %s"));
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(args(&out), ["--new-window", URL]);
+        assert!(platform.is_empty());
+
+        std::fs::remove_file(&out).unwrap();
+        let (r, _) = run(&format!("/nonexistent/browser : {rec}"));
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(args(&out), [URL], "without %s the URL comes last");
+    }
+
+    /// ... then the platform opener when no entry works.
+    #[test]
+    fn the_platform_opener_is_the_fallback() {
+        let (r, platform) = run("/nonexistent/browser:false");
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(platform, [URL]);
+        let (r, platform) = run("  :  ");
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(platform, [URL]);
+    }
 }

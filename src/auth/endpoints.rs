@@ -188,6 +188,97 @@ fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
 mod tests {
     use super::*;
 
+    use crate::auth::http::{Method, Request, Response, Transport};
+    use crate::profile::Flow;
+    use std::sync::Arc;
+
+    const AUTHORITY: &str = "http://127.0.0.1:9/idp";
+
+    /// A provider at [`AUTHORITY`] whose discovery document is `doc`.
+    fn discovering(doc: serde_json::Value) -> Http {
+        let discovery = format!("{AUTHORITY}/.well-known/openid-configuration");
+        let transport = move |r: &Request<'_>| -> Result<Response, AuthError> {
+            Ok(match (r.method, r.url.as_str()) {
+                (Method::Get, url) if url == discovery => Response {
+                    status: 200,
+                    content_type: Some("application/json".into()),
+                    retry_after: None,
+                    body: serde_json::to_vec(&doc).unwrap(),
+                },
+                _ => Response {
+                    status: 404,
+                    ..Response::default()
+                },
+            })
+        };
+        let transport: Arc<dyn Transport> = Arc::new(transport);
+        Http::with_transport(transport)
+    }
+
+    fn resolve(doc: serde_json::Value, flow: Flow) -> (Result<Endpoints, AuthError>, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let http = discovering(doc);
+        let resolver = Resolver {
+            http: &http,
+            cache_dir: dir.path().join("discovery"),
+        };
+        let profile: Profile = toml::from_str(&format!(
+            "cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='{}'\nauthority='{AUTHORITY}'",
+            flow.as_str()
+        ))
+        .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let r = rt.block_on(resolver.resolve(&profile));
+        let cached = std::fs::read_dir(dir.path().join("discovery"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        (r, cached)
+    }
+
+    /// Finding 2 of issue 13: every discovered endpoint passes the rules a typed one
+    /// does, the issuer is the authority, user flows stay on the authority's origin, and
+    /// a refused answer is neither used nor cached.
+    #[test]
+    fn discovered_endpoints_pass_the_rules_of_typed_ones() {
+        let good = serde_json::json!({
+            "issuer": AUTHORITY,
+            "authorization_endpoint": format!("{AUTHORITY}/auth"),
+            "token_endpoint": format!("{AUTHORITY}/token"),
+            "device_authorization_endpoint": format!("{AUTHORITY}/device"),
+        });
+        let (r, cached) = resolve(good.clone(), Flow::Interactive);
+        assert_eq!(r.unwrap().token.as_str(), "http://127.0.0.1:9/idp/token");
+        assert_eq!(cached, 1, "a good answer is cached");
+
+        let with = |key: &str, value: &str| {
+            let mut doc = good.clone();
+            doc[key] = serde_json::json!(value);
+            doc
+        };
+        for (doc, flow, expect) in [
+            (with("token_endpoint", "http://idp.example.invalid/token"), Flow::ClientCredentials, "token' uses http://"),
+            (with("authorization_endpoint", "file:///etc/passwd"), Flow::Interactive, "scheme 'file'"),
+            (with("device_authorization_endpoint", "javascript:alert(1)"), Flow::DeviceCode, "scheme 'javascript'"),
+            (with("issuer", "https://idp.example.invalid"), Flow::ClientCredentials, "issuer 'https://idp.example.invalid'"),
+            (with("token_endpoint", "http://127.0.0.1:10/token"), Flow::Interactive, "not on the authority's origin http://127.0.0.1:9"),
+            (with("authorization_endpoint", "https://idp.example.invalid/auth"), Flow::Interactive, "is on https://idp.example.invalid"),
+        ] {
+            let (r, cached) = resolve(doc.clone(), flow);
+            let e = r.expect_err(&doc.to_string()).to_string();
+            assert!(e.contains(expect), "{e}");
+            assert_eq!(cached, 0, "a refused answer was cached: {doc}");
+        }
+        // A service principal may get its tokens from another https host the provider names.
+        let (r, _) = resolve(
+            with("token_endpoint", "https://tokens.example.invalid/token"),
+            Flow::ClientCredentials,
+        );
+        assert!(r.is_ok(), "{r:?}");
+    }
+
     #[test]
     fn entra_paths_are_known() {
         let e =

@@ -717,6 +717,31 @@ mod tests {
             assert_eq!(again.port(), run.port);
         }
 
+        /// Finding 9 of issue 13: the page is not cached, sends no referrer, and may load
+        /// nothing from anywhere.
+        #[test]
+        fn the_page_is_not_kept_sends_no_referrer_and_loads_nothing() {
+            let run = start();
+            let host = format!("localhost:{}", run.port);
+            let (_, text) = send(run.addrs[0], &get("/?state=other", &host)).expect("an answer");
+            let head = text
+                .split("\r\n\r\n")
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let header = |name: &str| {
+                head.split("\r\n")
+                    .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+            };
+            assert_eq!(header("cache-control").as_deref(), Some("no-store"), "{head}");
+            assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"), "{head}");
+            let csp = header("content-security-policy").unwrap_or_default();
+            assert!(csp.contains("default-src 'none'"), "{head}");
+            assert!(!csp.contains("http") && !csp.contains('*'), "{csp}");
+            run.stopper.stop();
+            run.thread.join().unwrap();
+        }
+
         #[test]
         fn a_busy_port_is_port_in_use() {
             let run = start();
