@@ -164,12 +164,12 @@ impl FileLock {
         if let Some(dir) = path.parent() {
             create_private_dir(dir)?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // Private like everything else of ours, whatever the umask.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path)?;
         file.lock()?;
         Ok(FileLock { _file: file })
     }

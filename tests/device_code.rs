@@ -191,7 +191,8 @@ fn a_changed_profile_starts_signed_out_and_its_refresh_token_goes_nowhere() {
     let original = std::fs::read_to_string(env.profiles_file()).unwrap();
     // As signed in, a forced refresh reaches the provider's token endpoint.
     let before = idp.count("token");
-    env.run(&["token", "--profile", "dev", "--force-refresh"]).ok();
+    env.run(&["token", "--profile", "dev", "--force-refresh"])
+        .ok();
     assert_eq!(idp.count("token"), before + 1, "the control refresh");
 
     let token_url = format!("{}{}", idp.issuer, idp.token_path());

@@ -702,14 +702,32 @@ impl Gui {
     /// Replaces the editor's profile name with `name` and saves.
     fn save_as(&mut self, name: &str) {
         self.harness.state_mut().model.global_error = None;
-        self.harness.get_by_label("Profile name").focus();
-        self.harness.step();
-        self.harness
-            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        self.harness.get_by_label("Profile name").type_text(name);
+        if let Some(editor) = self.harness.state_mut().view.editor.as_mut() {
+            editor.name = name.to_string();
+        }
         self.harness.step();
         self.click("Save profile");
-        self.wait("the save to fail", |h| h.state().model.global_error.is_some());
+        self.wait("the save to fail", |h| {
+            let editor_errors = h
+                .state()
+                .view
+                .editor
+                .as_ref()
+                .is_some_and(|e| !e.errors.is_empty());
+            h.state().model.global_error.is_some() || editor_errors
+        });
+        let errors = self
+            .harness
+            .state()
+            .view
+            .editor
+            .as_ref()
+            .map(|e| format!("{:?}", e.errors))
+            .unwrap_or_default();
+        assert!(
+            self.harness.state().model.global_error.is_some(),
+            "the editor refused the fields: {errors}"
+        );
     }
 
     fn error_text(&self) -> String {
@@ -759,7 +777,11 @@ fn the_editor_never_overwrites_another_profile() {
     gui.type_into("Client id", "c2");
     gui.type_into("Client secret", "NEW-SECRET");
     gui.save_as("a");
-    assert!(gui.error_text().contains("exists already"), "{}", gui.error_text());
+    assert!(
+        gui.error_text().contains("exists already"),
+        "{}",
+        gui.error_text()
+    );
     untouched(&env, "new profile");
     gui.click("Cancel");
 
@@ -768,8 +790,13 @@ fn the_editor_never_overwrites_another_profile() {
     gui.harness.step();
     gui.harness.step();
     gui.click("Duplicate");
+    gui.type_into("Client secret", "DUP-SECRET");
     gui.save_as("a");
-    assert!(gui.error_text().contains("exists already"), "{}", gui.error_text());
+    assert!(
+        gui.error_text().contains("exists already"),
+        "{}",
+        gui.error_text()
+    );
     untouched(&env, "duplicate");
     gui.click("Cancel");
 
@@ -778,7 +805,11 @@ fn the_editor_never_overwrites_another_profile() {
     gui.harness.step();
     gui.click("Edit");
     gui.save_as("a");
-    assert!(gui.error_text().contains("exists already"), "{}", gui.error_text());
+    assert!(
+        gui.error_text().contains("exists already"),
+        "{}",
+        gui.error_text()
+    );
     untouched(&env, "rename");
 }
 
@@ -819,11 +850,17 @@ fn import_asks_before_saving_endpoints_that_are_not_the_defaults() {
         h.query_by_label("Import anyway").is_some() || h.state().view.import.is_none()
     });
     assert!(gui.has_text("https://tokens.example.invalid/oauth2/token"));
-    assert!(!env.profiles_file().exists(), "nothing saved before the answer");
+    assert!(
+        !env.profiles_file().exists(),
+        "nothing saved before the answer"
+    );
     gui.click("Import anyway");
     gui.wait("the imported profile", |h| {
         h.state().model.selected.as_deref() == Some("svc-proj")
     });
     let saved = std::fs::read_to_string(env.profiles_file()).unwrap();
-    assert!(saved.contains("https://tokens.example.invalid/oauth2/token"), "{saved}");
+    assert!(
+        saved.contains("https://tokens.example.invalid/oauth2/token"),
+        "{saved}"
+    );
 }

@@ -327,7 +327,8 @@ fn a_client_credentials_env_with_any_token_url_and_no_tenant_imports() {
     let run = env.run(&["profile", "import", &file]);
     run.ok();
     assert!(
-        run.stderr.contains("https://idp.example.invalid/oauth2/token")
+        run.stderr
+            .contains("https://idp.example.invalid/oauth2/token")
             && run.stderr.contains("not the provider's default"),
         "{}",
         run.stderr
@@ -335,7 +336,11 @@ fn a_client_credentials_env_with_any_token_url_and_no_tenant_imports() {
     let p = show(&env, "svc-proj");
     assert_eq!(p["token_url"], "https://idp.example.invalid/oauth2/token");
     assert_eq!(p["tenant_id"], Value::Null);
-    let text = env.run(&["profile", "show", "svc-proj"]).ok().stdout.clone();
+    let text = env
+        .run(&["profile", "show", "svc-proj"])
+        .ok()
+        .stdout
+        .clone();
     assert!(
         text.lines()
             .any(|l| l.starts_with("tenant id:") && l.ends_with("unknown")),

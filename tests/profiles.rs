@@ -336,7 +336,12 @@ fn a_user_flow_token_url_off_the_authority_is_refused() {
             &env,
             "dev",
             flow,
-            &["--authority", "http://127.0.0.1:1/idp", "--token-url", other],
+            &[
+                "--authority",
+                "http://127.0.0.1:1/idp",
+                "--token-url",
+                other,
+            ],
         )
         .fails_cleanly(2);
         assert!(
@@ -347,7 +352,10 @@ fn a_user_flow_token_url_off_the_authority_is_refused() {
             &env,
             "dev",
             flow,
-            &["--token-url", "https://tokens.example.invalid/t/oauth2/v2.0/token"],
+            &[
+                "--token-url",
+                "https://tokens.example.invalid/t/oauth2/v2.0/token",
+            ],
         )
         .fails_cleanly(2);
         assert!(
@@ -362,21 +370,42 @@ fn a_user_flow_token_url_off_the_authority_is_refused() {
         &env,
         "own",
         "interactive",
-        &["--authority", "http://127.0.0.1:1/idp", "--token-url", "http://127.0.0.1:1/other/token"],
+        &[
+            "--authority",
+            "http://127.0.0.1:1/idp",
+            "--token-url",
+            "http://127.0.0.1:1/other/token",
+        ],
     )
     .ok();
     add(
         &env,
         "entra",
         "device-code",
-        &["--token-url", "https://login.microsoft.com/contoso.onmicrosoft.com/oauth2/v2.0/token"],
+        &[
+            "--token-url",
+            "https://login.microsoft.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+        ],
     )
     .ok();
     env.run_stdin(
         &[
-            "profile", "add", "svc", "--cluster", "api", "--project", "p", "--tenant-id", "t",
-            "--client-id", "c", "--flow", "client-credentials", "--token-url",
-            "https://tokens.example.invalid/oauth2/token", "--client-secret-stdin",
+            "profile",
+            "add",
+            "svc",
+            "--cluster",
+            "api",
+            "--project",
+            "p",
+            "--tenant-id",
+            "t",
+            "--client-id",
+            "c",
+            "--flow",
+            "client-credentials",
+            "--token-url",
+            "https://tokens.example.invalid/oauth2/token",
+            "--client-secret-stdin",
         ],
         Some("s\n"),
     )

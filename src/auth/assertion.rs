@@ -28,8 +28,24 @@ fn cert_err(msg: String) -> AuthError {
 }
 
 /// A warning when the private key file can be read by others than its owner.
-fn loose_key_warning(_key_path: &Path) -> Option<String> {
-    None
+fn loose_key_warning(key_path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(key_path).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "the private key {} can be read by others (mode {:o}); run chmod 600 on it",
+                key_path.display(),
+                mode & 0o777
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = key_path;
+        None
+    }
 }
 
 impl ClientCertificate {
@@ -53,6 +69,12 @@ impl ClientCertificate {
         let cert = CertificateDer::from_pem_slice(&cert_pem).map_err(|e| cert_err_read(&e))?;
         let key_pem =
             fsutil::read_bounded(key_path, fsutil::limits::PEM).map_err(|e| key_err_read(&e))?;
+        if let Some(warning) = loose_key_warning(key_path) {
+            // Used anyway (it may be shared on purpose), but never silently: the CLI's
+            // stderr and the log both say so.
+            tracing::warn!("{warning}");
+            eprintln!("warning: {warning}");
+        }
         let key_der = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| key_err_read(&e))?;
         let key = match &key_der {
             PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
@@ -179,7 +201,10 @@ mod tests {
             let w = loose_key_warning(&key);
             assert_eq!(w.is_some(), warned, "{mode:o}: {w:?}");
             if let Some(w) = w {
-                assert!(w.contains(&key.display().to_string()) && w.contains("chmod 600"), "{w}");
+                assert!(
+                    w.contains(&key.display().to_string()) && w.contains("chmod 600"),
+                    "{w}"
+                );
             }
         }
     }

@@ -14,34 +14,71 @@ pub fn open(url: &str) -> Result<(), String> {
     )
 }
 
-/// `$BROWSER` as given in `browser`, else `platform`.
+/// `$BROWSER` read as xdg-open reads it: a `:`-separated list of commands tried in
+/// order, each split on whitespace, `%s` replaced by the URL (else the URL comes last).
+/// An entry that cannot start, or exits with a failure within `grace`, passes to the
+/// next; one still running after `grace` is a browser in the foreground, and counts as
+/// opened. When no entry works, the platform opener.
 fn open_with(
     browser: Option<&str>,
     url: &str,
-    _grace: Duration,
+    grace: Duration,
     platform: &dyn Fn(&str) -> Result<(), String>,
 ) -> Result<(), String> {
-    if let Some(cmd) = browser.and_then(first_entry) {
-        return Command::new(&cmd)
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            // Browsers chatter on stderr; it must not mix with our messages.
-            .stderr(Stdio::null())
-            .spawn()
-            .map(|_| ())
-            .map_err(|e| format!("cannot run $BROWSER ({cmd}): {e}"));
+    for entry in browser.unwrap_or_default().split(':') {
+        let Some(argv) = command_line(entry, url) else {
+            continue;
+        };
+        match run(&argv, grace) {
+            Ok(()) => return Ok(()),
+            Err(e) => tracing::debug!("$BROWSER entry '{}': {e}", entry.trim()),
+        }
     }
     platform(url)
 }
 
-/// The first entry of `$BROWSER` (it may hold a `:`-separated list).
-fn first_entry(value: &str) -> Option<String> {
-    value
-        .split(':')
-        .map(str::trim)
-        .find(|s| !s.is_empty())
-        .map(str::to_string)
+/// One `$BROWSER` entry as a program and its arguments; the URL is always one argument
+/// of its own (no shell sees it).
+fn command_line(entry: &str, url: &str) -> Option<Vec<String>> {
+    let mut argv: Vec<String> = entry.split_whitespace().map(str::to_string).collect();
+    if argv.is_empty() {
+        return None;
+    }
+    let mut placed = false;
+    for arg in argv.iter_mut().skip(1) {
+        if arg.contains("%s") {
+            *arg = arg.replace("%s", url);
+            placed = true;
+        }
+    }
+    if !placed {
+        argv.push(url.to_string());
+    }
+    Some(argv)
+}
+
+fn run(argv: &[String], grace: Duration) -> Result<(), String> {
+    let (program, args) = argv.split_first().ok_or("empty command")?;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        // Browsers chatter on stderr; it must not mix with our messages.
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    // A thread waits for it (so it never lingers as a zombie) and says how it ended.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait());
+    });
+    match rx.recv_timeout(grace) {
+        Ok(Ok(status)) if status.success() => Ok(()),
+        Ok(Ok(status)) => Err(format!("{program} ended with {status}")),
+        Ok(Err(e)) => Err(format!("cannot wait for {program}: {e}")),
+        // Still running: a browser in the foreground.
+        Err(_) => Ok(()),
+    }
 }
 
 #[cfg(test)]

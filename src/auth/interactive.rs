@@ -143,14 +143,17 @@ pub async fn sign_in(
     Ok(set)
 }
 
-/// The ID token must carry the nonce this sign-in sent.
+/// The ID token must carry the nonce this sign-in sent: a missing one is refused like a
+/// different one (an ID token minted for another sign-in has none of ours).
 fn check_nonce(set: &TokenSet, sent: &str) -> Result<(), AuthError> {
     if let Some(id) = &set.id_token {
         let nonce = Jwt::decode(id.expose())
             .ok()
             .and_then(|j| j.str_claim("nonce").map(str::to_string));
-        if nonce.as_deref().is_some_and(|n| n != sent) {
-            return Err(AuthError::Mismatch("the ID token's nonce differs"));
+        match nonce {
+            Some(n) if n == sent => {}
+            Some(_) => return Err(AuthError::Mismatch("the ID token's nonce differs")),
+            None => return Err(AuthError::Mismatch("the ID token has no nonce")),
         }
     }
     Ok(())
@@ -311,7 +314,11 @@ mod tests {
         let b64 = |v: &serde_json::Value| {
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
         };
-        let jwt = format!("{}.{}.sig", b64(&serde_json::json!({"alg": "RS256"})), b64(&claims));
+        let jwt = format!(
+            "{}.{}.sig",
+            b64(&serde_json::json!({"alg": "RS256"})),
+            b64(&claims)
+        );
         TokenSet {
             access_token: crate::secrets::Secret::new("at"),
             token_type: "Bearer".into(),
@@ -331,7 +338,10 @@ mod tests {
         let other = check_nonce(&with_id_token(serde_json::json!({"nonce": "n-456"})), sent);
         assert!(matches!(other, Err(AuthError::Mismatch(_))), "{other:?}");
         let missing = check_nonce(&with_id_token(serde_json::json!({"sub": "x"})), sent);
-        assert!(matches!(missing, Err(AuthError::Mismatch(_))), "{missing:?}");
+        assert!(
+            matches!(missing, Err(AuthError::Mismatch(_))),
+            "{missing:?}"
+        );
         let garbage = TokenSet {
             id_token: Some(crate::secrets::Secret::new("not a jwt")),
             ..with_id_token(serde_json::json!({}))
