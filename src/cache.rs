@@ -46,9 +46,10 @@ impl<'a> TokenCache<'a> {
         self.dir.join(format!("{profile}.tokens"))
     }
 
-    /// The cached tokens, if any. A file that cannot be decrypted (its key is gone, or it
-    /// was tampered with) counts as no cache and is left in place.
-    pub fn load(&self, profile: &str) -> Result<Option<TokenSet>, CacheError> {
+    /// The cached tokens, if any, for `binding` (a fingerprint of the settings they came
+    /// from). A file that cannot be decrypted (its key is gone, it was tampered with, or
+    /// the profile's settings changed since) counts as no cache and is left in place.
+    pub fn load(&self, profile: &str, binding: &str) -> Result<Option<TokenSet>, CacheError> {
         let path = self.file(profile);
         let bytes = match fsutil::read_bounded(&path, fsutil::limits::TOKEN_CACHE) {
             Ok(b) => b,
@@ -64,7 +65,7 @@ impl<'a> TokenCache<'a> {
             tracing::warn!("the token cache of '{profile}' has no key in the keyring; ignoring it");
             return Ok(None);
         };
-        match decrypt(&key, profile, &bytes) {
+        match decrypt(&key, &aad(profile, binding), &bytes) {
             Ok(set) => Ok(Some(set)),
             Err(e) => {
                 tracing::warn!("ignoring the token cache of '{profile}': {e}");
@@ -73,7 +74,7 @@ impl<'a> TokenCache<'a> {
         }
     }
 
-    pub fn store(&self, profile: &str, set: &TokenSet) -> Result<(), CacheError> {
+    pub fn store(&self, profile: &str, binding: &str, set: &TokenSet) -> Result<(), CacheError> {
         let key = match self.secrets.get(profile, SecretKind::CacheKey)? {
             Some(k) if decode_key(&k).is_ok() => k,
             _ => {
@@ -85,7 +86,7 @@ impl<'a> TokenCache<'a> {
                 key
             }
         };
-        let bytes = encrypt(&key, profile, set)?;
+        let bytes = encrypt(&key, &aad(profile, binding), set)?;
         let path = self.file(profile);
         fsutil::write_atomic(&path, &bytes).map_err(|e| CacheError::Write {
             path,
@@ -119,20 +120,19 @@ fn decode_key(key: &Secret) -> Result<XChaCha20Poly1305, CacheError> {
         .map_err(|_| CacheError::Crypto("the cache key in the keyring is damaged".into()))
 }
 
-fn encrypt(key: &Secret, profile: &str, set: &TokenSet) -> Result<Vec<u8>, CacheError> {
+/// The authenticated data: the profile name and the binding, so a file copied to another
+/// profile, or kept from the profile's earlier settings, does not decrypt.
+fn aad(profile: &str, binding: &str) -> Vec<u8> {
+    format!("{profile}\n{binding}").into_bytes()
+}
+
+fn encrypt(key: &Secret, aad: &[u8], set: &TokenSet) -> Result<Vec<u8>, CacheError> {
     let cipher = decode_key(key)?;
     let mut nonce = [0u8; NONCE_LEN];
     getrandom::fill(&mut nonce).map_err(|e| CacheError::Crypto(format!("no randomness: {e}")))?;
     let plain = serde_json::to_vec(set).map_err(|e| CacheError::Crypto(e.to_string()))?;
-    // The profile name is authenticated data: a file copied to another profile fails.
     let sealed = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: &plain,
-                aad: profile.as_bytes(),
-            },
-        )
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad })
         .map_err(|_| CacheError::Crypto("encryption failed".into()))?;
     let mut out = Vec::with_capacity(MAGIC.len() + NONCE_LEN + sealed.len());
     out.extend_from_slice(MAGIC);
@@ -141,20 +141,14 @@ fn encrypt(key: &Secret, profile: &str, set: &TokenSet) -> Result<Vec<u8>, Cache
     Ok(out)
 }
 
-fn decrypt(key: &Secret, profile: &str, bytes: &[u8]) -> Result<TokenSet, CacheError> {
+fn decrypt(key: &Secret, aad: &[u8], bytes: &[u8]) -> Result<TokenSet, CacheError> {
     let rest = bytes
         .strip_prefix(MAGIC)
         .filter(|r| r.len() > NONCE_LEN)
         .ok_or_else(|| CacheError::Crypto("not a cdf-signin token cache".into()))?;
     let (nonce, sealed) = rest.split_at(NONCE_LEN);
     let plain = decode_key(key)?
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: sealed,
-                aad: profile.as_bytes(),
-            },
-        )
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad })
         .map_err(|_| CacheError::Crypto("it does not decrypt with its key".into()))?;
     serde_json::from_slice(&plain)
         .map_err(|e| CacheError::Crypto(format!("unreadable content ({})", e.classify() as u8)))
@@ -182,12 +176,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = MemoryStore::default();
         let cache = TokenCache::new(dir.path().to_path_buf(), &store);
-        assert!(cache.load("dev").unwrap().is_none());
-        cache.store("dev", &sample()).unwrap();
+        assert!(cache.load("dev", "b1").unwrap().is_none());
+        cache.store("dev", "b1", &sample()).unwrap();
         let raw = std::fs::read(dir.path().join("dev.tokens")).unwrap();
         let text = String::from_utf8_lossy(&raw);
         assert!(!text.contains("access-123") && !text.contains("refresh-456"));
-        let back = cache.load("dev").unwrap().unwrap();
+        let back = cache.load("dev", "b1").unwrap().unwrap();
         assert_eq!(back.access_token.expose(), "access-123");
         assert_eq!(back.refresh_token.unwrap().expose(), "refresh-456");
     }
@@ -197,17 +191,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = MemoryStore::default();
         let cache = TokenCache::new(dir.path().to_path_buf(), &store);
-        cache.store("a", &sample()).unwrap();
+        cache.store("a", "b1", &sample()).unwrap();
+        assert!(
+            cache.load("a", "b2").unwrap().is_none(),
+            "the profile's settings changed"
+        );
         let key = store.get("a", SecretKind::CacheKey).unwrap().unwrap();
         store.set("b", SecretKind::CacheKey, &key).unwrap();
         std::fs::copy(dir.path().join("a.tokens"), dir.path().join("b.tokens")).unwrap();
-        assert!(cache.load("b").unwrap().is_none());
+        assert!(cache.load("b", "b1").unwrap().is_none());
 
         let mut raw = std::fs::read(dir.path().join("a.tokens")).unwrap();
         let last = raw.len() - 1;
         raw[last] ^= 1;
         std::fs::write(dir.path().join("a.tokens"), raw).unwrap();
-        assert!(cache.load("a").unwrap().is_none());
+        assert!(cache.load("a", "b1").unwrap().is_none());
     }
 
     #[test]
@@ -215,7 +213,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = MemoryStore::default();
         let cache = TokenCache::new(dir.path().to_path_buf(), &store);
-        cache.store("dev", &sample()).unwrap();
+        cache.store("dev", "b1", &sample()).unwrap();
         cache.forget("dev").unwrap();
         assert!(!dir.path().join("dev.tokens").exists());
         assert!(store.get("dev", SecretKind::CacheKey).unwrap().is_none());

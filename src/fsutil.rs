@@ -164,12 +164,12 @@ impl FileLock {
         if let Some(dir) = path.parent() {
             create_private_dir(dir)?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // Private like everything else of ours, whatever the umask.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path)?;
         file.lock()?;
         Ok(FileLock { _file: file })
     }
@@ -274,5 +274,18 @@ mod tests {
         }
         let mode = fs::metadata(&conf).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700, "a loose dir is made private");
+    }
+
+    /// Finding 9 of issue 13: lock files are 0600 like the files they guard.
+    #[cfg(unix)]
+    #[test]
+    fn lock_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks/dev.lock");
+        let lock = FileLock::acquire(&path).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+        drop(lock);
     }
 }

@@ -337,7 +337,7 @@ fn cache_file_of(dir: &std::path::Path, profile: &Profile) -> Option<PathBuf> {
     if let Some(file) = FILES.with(|f| f.borrow().get(dir).cloned()) {
         return Some(file);
     }
-    let metadata = format!(r#"{{"token_endpoint":"{IDP}/token"}}"#);
+    let metadata = format!(r#"{{"issuer":"{IDP}","token_endpoint":"{IDP}/token"}}"#);
     let http = answering(200, metadata.as_bytes());
     let resolver = crate::auth::endpoints::Resolver {
         http: &http,

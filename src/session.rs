@@ -170,9 +170,10 @@ impl Session {
         })
     }
 
-    /// The cached tokens of a profile, without any network request.
-    pub fn cached(&self, name: &str) -> Result<Option<TokenSet>, SessionError> {
-        Ok(self.cache().load(name)?)
+    /// The cached tokens of a profile, without any network request; none when they came
+    /// from settings other than the profile's current ones.
+    pub fn cached(&self, name: &str, profile: &Profile) -> Result<Option<TokenSet>, SessionError> {
+        Ok(self.cache().load(name, &profile.token_binding())?)
     }
 
     /// An access token for the profile: cached if valid long enough, else refreshed, else
@@ -188,8 +189,12 @@ impl Session {
             return Err(SessionError::ApiKeyProfile(name.to_string()));
         }
         let now = self.clock.now();
+        // Tokens belong to the settings they came from: after the authority, endpoints,
+        // client, tenant, scopes or base URL change, the old ones are neither served nor
+        // refreshed (the old refresh token would go to the new endpoint).
+        let binding = profile.token_binding();
         if !opts.force_refresh
-            && let Some(set) = self.cache().load(name)?
+            && let Some(set) = self.cache().load(name, &binding)?
             && set.is_valid_for(now, opts.min_valid_secs)
         {
             return Ok((set, TokenSource::Cache));
@@ -198,7 +203,7 @@ impl Session {
         // Only one process renews a profile at a time, so a rotated refresh token is never
         // redeemed twice. Whoever waited re-reads the cache the winner wrote.
         let _lock = self.lock(name)?;
-        let cached = self.cache().load(name)?;
+        let cached = self.cache().load(name, &binding)?;
         if let Some(set) = &cached
             && !opts.force_refresh
             && set.is_valid_for(self.clock.now(), opts.min_valid_secs)
@@ -217,7 +222,7 @@ impl Session {
                     if set.id_token.is_none() {
                         set.id_token = cached.and_then(|c| c.id_token);
                     }
-                    self.cache().store(name, &set)?;
+                    self.cache().store(name, &binding, &set)?;
                     return Ok((set, TokenSource::Refreshed));
                 }
                 Err(AuthError::Idp(e))
@@ -236,7 +241,7 @@ impl Session {
         match profile.flow {
             Flow::ClientCredentials => {
                 let set = self.acquire_client_credentials(name, profile)?;
-                self.cache().store(name, &set)?;
+                self.cache().store(name, &binding, &set)?;
                 Ok((set, TokenSource::Acquired))
             }
             Flow::ApiKey => Err(SessionError::ApiKeyProfile(name.to_string())),
@@ -360,7 +365,7 @@ impl Session {
             }
         };
         let _lock = self.lock(name)?;
-        self.cache().store(name, &set)?;
+        self.cache().store(name, &profile.token_binding(), &set)?;
         Ok(set)
     }
 
@@ -600,15 +605,25 @@ mod tests {
             }
         }
 
+        /// Caches `set` for the profile of `flow` (the default: interactive).
         fn put(&self, set: &TokenSet) {
-            self.session.cache().store(NAME, set).unwrap();
+            self.put_for(Flow::Interactive, set);
+        }
+
+        fn put_for(&self, flow: Flow, set: &TokenSet) {
+            let binding = profile(flow).token_binding();
+            self.session.cache().store(NAME, &binding, set).unwrap();
+        }
+
+        fn cached_for(&self, flow: Flow) -> TokenSet {
+            self.session
+                .cached(NAME, &profile(flow))
+                .unwrap()
+                .expect("a cached token set")
         }
 
         fn cached(&self) -> TokenSet {
-            self.session
-                .cached(NAME)
-                .unwrap()
-                .expect("a cached token set")
+            self.cached_for(Flow::Interactive)
         }
 
         fn cache_file(&self) -> Vec<u8> {
@@ -652,6 +667,37 @@ mod tests {
         assert!(f.requests().is_empty(), "{:?}", f.requests());
     }
 
+    /// Finding 5 of issue 13: a profile whose settings changed since its tokens were
+    /// cached starts signed out; neither its old access token nor its old refresh token
+    /// is used, wherever the new settings point.
+    #[test]
+    fn a_changed_profile_starts_signed_out_and_sends_no_old_refresh_token() {
+        let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
+        f.put(&f.tokens("AT1", 3600, Some("RT1")));
+        let mut rescoped = profile(Flow::Interactive);
+        rescoped.scopes = vec!["https://other.cognitedata.com/.default".into()];
+        let r = f.session.token(NAME, &rescoped, TokenOptions::default());
+        assert!(
+            matches!(r, Err(SessionError::SignInRequired { .. })),
+            "{r:?}"
+        );
+        let mut moved = profile(Flow::Interactive);
+        moved.token_url = Some(format!("{AUTHORITY}/token2"));
+        let long = TokenOptions {
+            min_valid_secs: 7200,
+            ..TokenOptions::default()
+        };
+        let r = f.session.token(NAME, &moved, long);
+        assert!(
+            matches!(r, Err(SessionError::SignInRequired { .. })),
+            "{r:?}"
+        );
+        assert!(f.requests().is_empty(), "{:?}", f.requests());
+        // The profile as it was still has its tokens.
+        let (set, _) = f.token(Flow::Interactive).unwrap();
+        assert_eq!(set.access_token.expose(), "AT1");
+    }
+
     #[test]
     fn token_about_to_expire_is_refreshed_with_resource_scopes_only() {
         let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
@@ -673,9 +719,9 @@ mod tests {
     #[test]
     fn rotated_refresh_token_is_saved() {
         let f = Fixture::new(|_| token_answer("AT2", Some("RT2")));
-        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        f.put_for(Flow::DeviceCode, &f.tokens("AT1", -10, Some("RT1")));
         f.token(Flow::DeviceCode).unwrap();
-        let cached = f.cached();
+        let cached = f.cached_for(Flow::DeviceCode);
         assert_eq!(cached.access_token.expose(), "AT2");
         assert_eq!(expose(&cached.refresh_token), Some("RT2"));
     }
@@ -718,7 +764,7 @@ mod tests {
             retry_after: None,
             body: b"<html>down for maintenance</html>".to_vec(),
         });
-        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        f.put_for(Flow::DeviceCode, &f.tokens("AT1", -10, Some("RT1")));
         let before = f.cache_file();
         match f.token(Flow::DeviceCode) {
             Err(SessionError::Auth(AuthError::Http { status, detail, .. })) => {
@@ -747,7 +793,10 @@ mod tests {
         assert_eq!(sent[0].field("client_secret"), Some("s3cret"));
         assert_eq!(sent[0].field("client_id"), Some("cli"));
         assert_eq!(sent[0].field("scope"), Some(SCOPE));
-        assert_eq!(f.cached().access_token.expose(), "AT-cc");
+        assert_eq!(
+            f.cached_for(Flow::ClientCredentials).access_token.expose(),
+            "AT-cc"
+        );
     }
 
     #[test]
@@ -760,7 +809,7 @@ mod tests {
             .secrets()
             .set(NAME, SecretKind::ClientSecret, &Secret::new("s3cret"))
             .unwrap();
-        f.put(&f.tokens("AT1", -10, Some("RT1")));
+        f.put_for(Flow::ClientCredentials, &f.tokens("AT1", -10, Some("RT1")));
         let (set, source) = f.token(Flow::ClientCredentials).unwrap();
         assert_eq!(source, TokenSource::Acquired);
         assert_eq!(set.access_token.expose(), "AT-new");
@@ -770,7 +819,10 @@ mod tests {
             .map(|r| r.field("grant_type").unwrap_or_default().to_string())
             .collect();
         assert_eq!(grants, ["refresh_token", "client_credentials"]);
-        assert_eq!(f.cached().access_token.expose(), "AT-new");
+        assert_eq!(
+            f.cached_for(Flow::ClientCredentials).access_token.expose(),
+            "AT-new"
+        );
     }
 
     /// Only the secret "new" is right; anything else is Entra's wrong-secret answer.

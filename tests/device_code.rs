@@ -180,3 +180,32 @@ fn expired_device_code_ends_the_wait() {
     assert!(line.contains("device code expired"), "{line}");
     assert_eq!(r.hint(), Some("run login again and enter the code sooner"));
 }
+
+/// Finding 5 of issue 13: tokens belong to the settings they came from. After the token
+/// URL or the scopes change in profiles.toml, `token` serves no old access token and
+/// sends the old refresh token nowhere; the profile starts signed out.
+#[test]
+fn a_changed_profile_starts_signed_out_and_its_refresh_token_goes_nowhere() {
+    let idp = Idp::start();
+    let env = signed_in_env(&idp);
+    let original = std::fs::read_to_string(env.profiles_file()).unwrap();
+    // As signed in, a forced refresh reaches the provider's token endpoint.
+    let before = idp.count("token");
+    env.run(&["token", "--profile", "dev", "--force-refresh"])
+        .ok();
+    assert_eq!(idp.count("token"), before + 1, "the control refresh");
+
+    let token_url = format!("{}{}", idp.issuer, idp.token_path());
+    for edit in [
+        format!("token_url = \"{token_url}\"\n"),
+        "scopes = [\"https://testcluster.cognitedata.com/.default\", \"extra\"]\n".to_string(),
+    ] {
+        std::fs::write(env.profiles_file(), format!("{original}{edit}")).unwrap();
+        let before = idp.count("token");
+        let r = env.run(&["token", "--profile", "dev"]);
+        assert!(r.fails_cleanly(3).contains("not signed in"), "after {edit}");
+        let r = env.run(&["token", "--profile", "dev", "--force-refresh"]);
+        r.fails_cleanly(3);
+        assert_eq!(idp.count("token"), before, "no token request after {edit}");
+    }
+}

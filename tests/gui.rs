@@ -686,3 +686,181 @@ fn deleting_a_profile_drops_all_of_its_window_state() {
     );
     assert_eq!(env.keyring_lookup("svc", "client-secret"), None);
 }
+
+/// Two service-principal profiles, `a` (secret `secret-a`, the default) and `b`.
+fn two_profiles(env: &Env) {
+    for (name, secret) in [("a", "secret-a"), ("b", "secret-b")] {
+        env.run_stdin(
+            &common::add_args(name, "client-credentials", &["--client-secret-stdin"]),
+            Some(&format!("{secret}\n")),
+        )
+        .ok();
+    }
+}
+
+impl Gui {
+    /// Replaces the editor's profile name with `name` and saves.
+    fn save_as(&mut self, name: &str) {
+        self.harness.state_mut().model.global_error = None;
+        if let Some(editor) = self.harness.state_mut().view.editor.as_mut() {
+            editor.name = name.to_string();
+        }
+        self.harness.step();
+        self.click("Save profile");
+        self.wait("the save to fail", |h| {
+            let editor_errors = h
+                .state()
+                .view
+                .editor
+                .as_ref()
+                .is_some_and(|e| !e.errors.is_empty());
+            h.state().model.global_error.is_some() || editor_errors
+        });
+        let errors = self
+            .harness
+            .state()
+            .view
+            .editor
+            .as_ref()
+            .map(|e| format!("{:?}", e.errors))
+            .unwrap_or_default();
+        assert!(
+            self.harness.state().model.global_error.is_some(),
+            "the editor refused the fields: {errors}"
+        );
+    }
+
+    fn error_text(&self) -> String {
+        self.harness
+            .state()
+            .model
+            .global_error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Finding 5 of issue 13: New profile and Duplicate with an existing name never
+/// overwrite that profile (nor its keyring secret), and a rename onto an existing name
+/// is refused before anything is written.
+#[test]
+fn the_editor_never_overwrites_another_profile() {
+    let env = Env::new();
+    two_profiles(&env);
+    let file = std::fs::read_to_string(env.profiles_file()).unwrap();
+    let untouched = |env: &Env, what: &str| {
+        assert_eq!(
+            std::fs::read_to_string(env.profiles_file()).unwrap(),
+            file,
+            "{what}: the profiles file changed"
+        );
+        assert_eq!(
+            env.keyring_lookup("a", "client-secret").as_deref(),
+            Some("secret-a"),
+            "{what}: the other profile's secret changed"
+        );
+        assert_eq!(
+            env.keyring_lookup("b", "client-secret").as_deref(),
+            Some("secret-b"),
+            "{what}"
+        );
+    };
+    let mut gui = open(&env);
+
+    // New profile named like an existing one.
+    gui.click("Add profile");
+    gui.click("Client credentials");
+    gui.type_into("Cluster", "westeurope-1");
+    gui.type_into("Project", "other");
+    gui.type_into("Tenant id", "t2");
+    gui.type_into("Client id", "c2");
+    gui.type_into("Client secret", "NEW-SECRET");
+    gui.save_as("a");
+    assert!(
+        gui.error_text().contains("exists already"),
+        "{}",
+        gui.error_text()
+    );
+    untouched(&env, "new profile");
+    gui.click("Cancel");
+
+    // Duplicate of b saved under a's name.
+    gui.harness.get_by_label("    b").click_secondary();
+    gui.harness.step();
+    gui.harness.step();
+    gui.click("Duplicate");
+    gui.type_into("Client secret", "DUP-SECRET");
+    gui.save_as("a");
+    assert!(
+        gui.error_text().contains("exists already"),
+        "{}",
+        gui.error_text()
+    );
+    untouched(&env, "duplicate");
+    gui.click("Cancel");
+
+    // b renamed onto a.
+    gui.harness.get_by_label("    b").click();
+    gui.harness.step();
+    gui.click("Edit");
+    gui.save_as("a");
+    assert!(
+        gui.error_text().contains("exists already"),
+        "{}",
+        gui.error_text()
+    );
+    untouched(&env, "rename");
+}
+
+/// A file dropped on the window.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Finding 1 of issue 13: an imported `.env` whose endpoints are not the provider's
+/// defaults is shown and confirmed before anything is saved.
+#[test]
+fn import_asks_before_saving_endpoints_that_are_not_the_defaults() {
+    let env = Env::new();
+    let file = env.root.path().join("svc.env");
+    std::fs::write(
+        &file,
+        "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=svc-proj\nIDP_CLIENT_ID=svc\nIDP_CLIENT_SECRET=s\n\
+         IDP_TENANT_ID=contoso.onmicrosoft.com\nIDP_TOKEN_URL=https://tokens.example.invalid/oauth2/token\n",
+    )
+    .unwrap();
+    let mut gui = open(&env);
+    // As a file dropped on the window.
+    gui.harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(file.clone())));
+    gui.harness.step();
+    gui.wait("the question", |h| {
+        h.query_by_label("Import anyway").is_some() || h.state().view.import.is_none()
+    });
+    assert!(gui.has_text("https://tokens.example.invalid/oauth2/token"));
+    assert!(
+        !env.profiles_file().exists(),
+        "nothing saved before the answer"
+    );
+    gui.click("Import anyway");
+    gui.wait("the imported profile", |h| {
+        h.state().model.selected.as_deref() == Some("svc-proj")
+    });
+    let saved = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        saved.contains("https://tokens.example.invalid/oauth2/token"),
+        "{saved}"
+    );
+}

@@ -275,3 +275,84 @@ fn api_key_profiles_keep_the_key_in_the_keyring() {
     env.run(&["profile", "remove", "legacy"]).ok();
     assert!(env.keyring_lookup("legacy", "api-key").is_none());
 }
+
+/// Writes a `.env` in the test's own directory.
+fn env_file(env: &Env, name: &str, text: &str) -> String {
+    let path = env.root.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path_str(&path)
+}
+
+const USER_FLOW_ENV: &str = "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=cloned\nLOGIN_FLOW=interactive\n\
+    IDP_CLIENT_ID=33333333-4444-5555-6666-777777777777\nIDP_TENANT_ID=contoso.onmicrosoft.com\n";
+
+/// Finding 1 of issue 13: a `.env` (say, in a cloned repository) whose token URL would
+/// take a person's authorization code and PKCE verifier off the authority's origin is
+/// refused, naming both origins, and creates nothing.
+#[test]
+fn a_user_flow_env_with_a_token_url_elsewhere_is_refused() {
+    let env = Env::new();
+    for flow in ["interactive", "device_code"] {
+        let text = USER_FLOW_ENV.replace("interactive", flow)
+            + "IDP_TOKEN_URL=https://collector.example.invalid/oauth2/v2.0/token\n";
+        let file = env_file(&env, "repo.env", &text);
+        let line = env.run(&["profile", "import", &file]).fails_cleanly(2);
+        assert!(
+            line.contains("IDP_TOKEN_URL")
+                && line.contains("https://collector.example.invalid")
+                && line.contains("https://login.microsoftonline.com"),
+            "{line}"
+        );
+        assert!(!env.profiles_file().exists(), "no profile may be written");
+    }
+    // Another Entra host is still Entra.
+    let text = USER_FLOW_ENV.to_string()
+        + "IDP_TOKEN_URL=https://login.microsoft.com/contoso.onmicrosoft.com/oauth2/v2.0/token\n";
+    let file = env_file(&env, "entra.env", &text);
+    env.run(&["profile", "import", &file]).ok();
+}
+
+/// Issue 11 (and finding 1): a service principal's `IDP_TOKEN_URL` works on any host
+/// without `IDP_TENANT_ID`; the tenant is then unknown, and the import says which
+/// endpoints are not the provider's defaults.
+#[test]
+fn a_client_credentials_env_with_any_token_url_and_no_tenant_imports() {
+    let env = Env::new();
+    let file = env_file(
+        &env,
+        "svc.env",
+        "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=svc-proj\nIDP_CLIENT_ID=svc-client\n\
+         IDP_CLIENT_SECRET=s3cret\nIDP_TOKEN_URL=https://idp.example.invalid/oauth2/token\n",
+    );
+    let run = env.run(&["profile", "import", &file]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("https://idp.example.invalid/oauth2/token")
+            && run.stderr.contains("not the provider's default"),
+        "{}",
+        run.stderr
+    );
+    let p = show(&env, "svc-proj");
+    assert_eq!(p["token_url"], "https://idp.example.invalid/oauth2/token");
+    assert_eq!(p["tenant_id"], Value::Null);
+    let text = env
+        .run(&["profile", "show", "svc-proj"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("tenant id:") && l.ends_with("unknown")),
+        "{text}"
+    );
+
+    // The usual file says nothing about endpoints.
+    let run = import(&env, "cc-entra.env", &[]);
+    run.ok();
+    assert!(
+        !run.stderr.contains("not the provider's default"),
+        "{}",
+        run.stderr
+    );
+}

@@ -322,3 +322,107 @@ fn a_cluster_typo_gets_a_suggestion_and_any_cluster_is_accepted() {
     run.ok();
     assert!(!run.stderr.contains("note:"), "{}", run.stderr);
 }
+
+/// Finding 1 of issue 13: a person's sign-in (interactive, device code) goes to the
+/// authority's origin only: a token URL elsewhere is refused at `profile add` and when a
+/// hand-edited file is loaded, naming both origins. A service principal keeps its token
+/// URL on any https host.
+#[test]
+fn a_user_flow_token_url_off_the_authority_is_refused() {
+    let env = Env::new();
+    let other = "http://127.0.0.1:2/token";
+    for flow in ["interactive", "device-code"] {
+        let line = add(
+            &env,
+            "dev",
+            flow,
+            &[
+                "--authority",
+                "http://127.0.0.1:1/idp",
+                "--token-url",
+                other,
+            ],
+        )
+        .fails_cleanly(2);
+        assert!(
+            line.contains("http://127.0.0.1:2") && line.contains("http://127.0.0.1:1"),
+            "{line}"
+        );
+        let line = add(
+            &env,
+            "dev",
+            flow,
+            &[
+                "--token-url",
+                "https://tokens.example.invalid/t/oauth2/v2.0/token",
+            ],
+        )
+        .fails_cleanly(2);
+        assert!(
+            line.contains("https://tokens.example.invalid")
+                && line.contains("https://login.microsoftonline.com"),
+            "{line}"
+        );
+    }
+    assert!(!env.profiles_file().exists(), "nothing was written");
+    // The authority's own origin, and Entra hosts for an Entra authority, are fine.
+    add(
+        &env,
+        "own",
+        "interactive",
+        &[
+            "--authority",
+            "http://127.0.0.1:1/idp",
+            "--token-url",
+            "http://127.0.0.1:1/other/token",
+        ],
+    )
+    .ok();
+    add(
+        &env,
+        "entra",
+        "device-code",
+        &[
+            "--token-url",
+            "https://login.microsoft.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+        ],
+    )
+    .ok();
+    env.run_stdin(
+        &[
+            "profile",
+            "add",
+            "svc",
+            "--cluster",
+            "api",
+            "--project",
+            "p",
+            "--tenant-id",
+            "t",
+            "--client-id",
+            "c",
+            "--flow",
+            "client-credentials",
+            "--token-url",
+            "https://tokens.example.invalid/oauth2/token",
+            "--client-secret-stdin",
+        ],
+        Some("s\n"),
+    )
+    .ok();
+
+    // A hand-edited file is held to the same rule.
+    let mut text = std::fs::read_to_string(env.profiles_file()).unwrap();
+    text = text.replace(
+        "http://127.0.0.1:1/other/token",
+        "https://collector.example.invalid/token",
+    );
+    std::fs::write(env.profiles_file(), &text).unwrap();
+    let line = env.run(&["token", "--profile", "own"]).fails_cleanly(1);
+    assert!(
+        line.contains("own")
+            && line.contains("https://collector.example.invalid")
+            && line.contains("http://127.0.0.1:1"),
+        "{line}"
+    );
+}

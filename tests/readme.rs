@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// The documents checked, relative to the repository root.
-const DOCUMENTS: &[&str] = &["README.md", "docs/ARCHITECTURE.md"];
+const DOCUMENTS: &[&str] = &["README.md", "docs/ARCHITECTURE.md", "docs/SECURITY.md"];
 
 /// Top-level folders of the repository: inline code starting with one of these (and
 /// without spaces or placeholders) is a path that must exist.

@@ -11,6 +11,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine;
+use cdf_signin::profile::ProfileStore;
 use cdf_signin::secrets::{SecretKind, Storage};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -62,13 +63,19 @@ fn no_file_holds(env: &Env, secret: &str) {
 
 /// The cached tokens of `profile`, decrypted here with the key from `store` (the
 /// format of docs/ARCHITECTURE.md: magic, 24-byte nonce, XChaCha20-Poly1305 sealed JSON,
-/// the profile name as authenticated data).
+/// the profile name and its settings' binding as authenticated data).
 fn cached_tokens(env: &Env, storage: Storage, profile: &str) -> Value {
     let key = env
         .store(storage)
         .get(profile, SecretKind::CacheKey)
         .unwrap()
         .expect("a token cache key in the store");
+    let binding = ProfileStore::new(&env.config_dir())
+        .load()
+        .unwrap()
+        .get(profile)
+        .unwrap()
+        .token_binding();
     let raw = base64::engine::general_purpose::STANDARD
         .decode(key.expose())
         .unwrap();
@@ -81,7 +88,7 @@ fn cached_tokens(env: &Env, storage: Storage, profile: &str) -> Value {
             XNonce::from_slice(nonce),
             Payload {
                 msg: sealed,
-                aad: profile.as_bytes(),
+                aad: format!("{profile}\n{binding}").as_bytes(),
             },
         )
         .expect("the cache decrypts with the stored key");

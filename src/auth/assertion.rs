@@ -27,6 +27,27 @@ fn cert_err(msg: String) -> AuthError {
     AuthError::Certificate(msg)
 }
 
+/// A warning when the private key file can be read by others than its owner.
+fn loose_key_warning(key_path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(key_path).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "the private key {} can be read by others (mode {:o}); run chmod 600 on it",
+                key_path.display(),
+                mode & 0o777
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = key_path;
+        None
+    }
+}
+
 impl ClientCertificate {
     /// Loads a PEM certificate and its PEM private key (PKCS#8 or PKCS#1 RSA) and checks
     /// that they belong together.
@@ -48,6 +69,12 @@ impl ClientCertificate {
         let cert = CertificateDer::from_pem_slice(&cert_pem).map_err(|e| cert_err_read(&e))?;
         let key_pem =
             fsutil::read_bounded(key_path, fsutil::limits::PEM).map_err(|e| key_err_read(&e))?;
+        if let Some(warning) = loose_key_warning(key_path) {
+            // Used anyway (it may be shared on purpose), but never silently: the CLI's
+            // stderr and the log both say so.
+            tracing::warn!("{warning}");
+            eprintln!("warning: {warning}");
+        }
         let key_der = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| key_err_read(&e))?;
         let key = match &key_der {
             PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
@@ -159,6 +186,27 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name)
+    }
+
+    /// Finding 9 of issue 13: a private key that group or others can read is named.
+    #[cfg(unix)]
+    #[test]
+    fn a_private_key_others_can_read_gets_a_warning() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key.pem");
+        std::fs::copy(fixture("cert-client.key"), &key).unwrap();
+        for (mode, warned) in [(0o600, false), (0o400, false), (0o640, true), (0o604, true)] {
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+            let w = loose_key_warning(&key);
+            assert_eq!(w.is_some(), warned, "{mode:o}: {w:?}");
+            if let Some(w) = w {
+                assert!(
+                    w.contains(&key.display().to_string()) && w.contains("chmod 600"),
+                    "{w}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -3,42 +3,105 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// Opens `url` without waiting for the browser to exit.
 pub fn open(url: &str) -> Result<(), String> {
-    if let Some(cmd) = browser_from_env() {
-        return spawn(&cmd, &[url]).map_err(|e| format!("cannot run $BROWSER ({cmd}): {e}"));
-    }
+    open_with(
+        std::env::var("BROWSER").ok().as_deref(),
+        url,
+        Duration::from_secs(1),
+        &platform_open,
+    )
+}
+
+/// The platform's opener: under WSL the Windows browser, else `open` (xdg-open and kin).
+fn platform_open(url: &str) -> Result<(), String> {
     let host = Host::from_env();
     if host.wsl {
         let (program, args) = wsl_command(&host, url);
-        let shown = program.display().to_string();
-        let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        return spawn(&shown, &arg_refs)
-            .map_err(|e| format!("cannot open the Windows browser ({shown}): {e}"));
+        return Command::new(&program)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| {
+                format!(
+                    "cannot open the Windows browser ({}): {e}",
+                    program.display()
+                )
+            });
     }
     open::that_detached(url).map_err(|e| format!("cannot open a browser: {e}"))
 }
 
-fn spawn(program: &str, args: &[&str]) -> std::io::Result<()> {
-    Command::new(program)
+/// `$BROWSER` read as xdg-open reads it: a `:`-separated list of commands tried in
+/// order, each split on whitespace, `%s` replaced by the URL (else the URL comes last).
+/// An entry that cannot start, or exits with a failure within `grace`, passes to the
+/// next; one still running after `grace` is a browser in the foreground, and counts as
+/// opened. When no entry works, the platform opener.
+fn open_with(
+    browser: Option<&str>,
+    url: &str,
+    grace: Duration,
+    platform: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<(), String> {
+    for entry in browser.unwrap_or_default().split(':') {
+        let Some(argv) = command_line(entry, url) else {
+            continue;
+        };
+        match run(&argv, grace) {
+            Ok(()) => return Ok(()),
+            Err(e) => tracing::debug!("$BROWSER entry '{}': {e}", entry.trim()),
+        }
+    }
+    platform(url)
+}
+
+/// One `$BROWSER` entry as a program and its arguments; the URL is always one argument
+/// of its own (no shell sees it).
+fn command_line(entry: &str, url: &str) -> Option<Vec<String>> {
+    let mut argv: Vec<String> = entry.split_whitespace().map(str::to_string).collect();
+    if argv.is_empty() {
+        return None;
+    }
+    let mut placed = false;
+    for arg in argv.iter_mut().skip(1) {
+        if arg.contains("%s") {
+            *arg = arg.replace("%s", url);
+            placed = true;
+        }
+    }
+    if !placed {
+        argv.push(url.to_string());
+    }
+    Some(argv)
+}
+
+fn run(argv: &[String], grace: Duration) -> Result<(), String> {
+    let (program, args) = argv.split_first().ok_or("empty command")?;
+    let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         // Browsers chatter on stderr; it must not mix with our messages.
         .stderr(Stdio::null())
         .spawn()
-        .map(|_| ())
-}
-
-/// The first entry of `$BROWSER` (it may hold a `:`-separated list).
-fn browser_from_env() -> Option<String> {
-    let value = std::env::var("BROWSER").ok()?;
-    value
-        .split(':')
-        .map(str::trim)
-        .find(|s| !s.is_empty())
-        .map(str::to_string)
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    // A thread waits for it (so it never lingers as a zombie) and says how it ended.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait());
+    });
+    match rx.recv_timeout(grace) {
+        Ok(Ok(status)) if status.success() => Ok(()),
+        Ok(Ok(status)) => Err(format!("{program} ended with {status}")),
+        Ok(Err(e)) => Err(format!("cannot wait for {program}: {e}")),
+        // Still running: a browser in the foreground.
+        Err(_) => Ok(()),
+    }
 }
 
 /// What decides how to open a URL, read from the environment (faked in tests).
@@ -97,8 +160,69 @@ fn wsl_command(host: &Host, url: &str) -> (PathBuf, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
 
-    const URL: &str = "https://login.example/authorize?client_id=c&state=a%20b&scope=openid";
+    const URL: &str = "https://login.example.invalid/authorize?a=1&b=two%20words";
+
+    /// A `$BROWSER` entry that writes its arguments, one a line, to `out`.
+    fn recorder(dir: &std::path::Path) -> (String, std::path::PathBuf) {
+        let script = dir.join("record.sh");
+        let out = dir.join("args");
+        std::fs::write(
+            &script,
+            format!("printf '%s\\n' \"$@\" > '{}'\n", out.display()),
+        )
+        .unwrap();
+        (format!("sh {}", script.display()), out)
+    }
+
+    fn run(browser: &str) -> (Result<(), String>, Vec<String>) {
+        let platform_got = Mutex::new(Vec::new());
+        let r = open_with(Some(browser), URL, Duration::from_secs(30), &|u| {
+            platform_got.lock().unwrap().push(u.to_string());
+            Ok(())
+        });
+        (r, platform_got.into_inner().unwrap())
+    }
+
+    fn args(out: &std::path::Path) -> Vec<String> {
+        std::fs::read_to_string(out)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Finding 9 of issue 13: `$BROWSER` as xdg-open reads it: a `:`-separated list
+    /// tried in order, `%s` replaced by the URL, arguments split on whitespace.
+    #[test]
+    fn browser_is_a_list_with_arguments_and_percent_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let (rec, out) = recorder(dir.path());
+
+        let (r, platform) = run(&format!("false:{rec} --new-window %s"));
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(args(&out), ["--new-window", URL]);
+        assert!(platform.is_empty());
+
+        std::fs::remove_file(&out).unwrap();
+        let (r, _) = run(&format!("/nonexistent/browser : {rec}"));
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(args(&out), [URL], "without %s the URL comes last");
+    }
+
+    /// ... then the platform opener when no entry works.
+    #[test]
+    fn the_platform_opener_is_the_fallback() {
+        let (r, platform) = run("/nonexistent/browser:false");
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(platform, [URL]);
+        let (r, platform) = run("  :  ");
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(platform, [URL]);
+    }
+
+    const WSL_URL: &str = "https://login.example/authorize?client_id=c&state=a%20b&scope=openid";
 
     #[test]
     fn wsl_is_detected_from_its_variables_or_the_kernel_release() {
@@ -120,14 +244,14 @@ mod tests {
             &path,
             |p| p == Path::new("/usr/bin/wslview"),
         );
-        let (program, args) = wsl_command(&host, URL);
+        let (program, args) = wsl_command(&host, WSL_URL);
         assert_eq!(program, PathBuf::from("/usr/bin/wslview"));
-        assert_eq!(args, [URL]);
+        assert_eq!(args, [WSL_URL]);
 
         let host = Host::detect(|k| k == "WSL_DISTRO_NAME", "", &path, |_| false);
-        let (program, args) = wsl_command(&host, URL);
+        let (program, args) = wsl_command(&host, WSL_URL);
         assert_eq!(program, PathBuf::from("rundll32.exe"));
-        assert_eq!(args, ["url.dll,FileProtocolHandler", URL]);
+        assert_eq!(args, ["url.dll,FileProtocolHandler", WSL_URL]);
         assert!(
             args[1].contains("&state=a%20b&"),
             "the URL is passed intact"

@@ -10,18 +10,11 @@ use url::Url;
 use super::error::AuthError;
 use super::http::Http;
 use crate::fsutil;
-use crate::profile::Profile;
+use crate::profile::{self, Field, Profile, ProfileError};
 
-/// Entra ID sign-in hosts, public and sovereign clouds. Their v2.0 endpoint paths are
-/// fixed, so no discovery request is needed.
-const ENTRA_HOSTS: &[&str] = &[
-    "login.microsoftonline.com",
-    "login.microsoft.com",
-    "login.windows.net",
-    "login.microsoftonline.us",
-    "login.chinacloudapi.cn",
-    "login.partner.microsoftonline.cn",
-];
+/// Entra ID sign-in hosts (public and sovereign clouds) have fixed v2.0 endpoint paths,
+/// so no discovery request is needed.
+pub use crate::profile::is_entra_host;
 
 /// How long discovered metadata is trusted before it is fetched again.
 const DISCOVERY_TTL_SECS: i64 = 7 * 24 * 3600;
@@ -36,6 +29,8 @@ pub struct Endpoints {
 /// The parts of an OpenID configuration document that matter here.
 #[derive(Debug, Deserialize)]
 struct Metadata {
+    #[serde(default)]
+    issuer: Option<String>,
     token_endpoint: Url,
     #[serde(default)]
     authorization_endpoint: Option<Url>,
@@ -48,11 +43,6 @@ struct CachedEndpoints {
     authority: String,
     fetched_at: i64,
     endpoints: Endpoints,
-}
-
-pub fn is_entra_host(url: &Url) -> bool {
-    url.host_str()
-        .is_some_and(|h| ENTRA_HOSTS.iter().any(|e| h.eq_ignore_ascii_case(e)))
 }
 
 /// Entra ID's v2.0 endpoints for an authority such as
@@ -100,14 +90,20 @@ impl Resolver<'_> {
             authority: authority.clone(),
             reason: e.to_string(),
         })?;
+        let user_flow = profile.flow.is_user_flow();
         let mut endpoints = if is_entra_host(&authority_url) {
             entra_endpoints(&authority)?
         } else {
-            self.discover(&authority).await?
+            self.discover(&authority, &authority_url, user_flow).await?
         };
         if let Some(token) = token_override {
             endpoints.token = token;
         }
+        // Profiles are validated when loaded; this holds for any profile handed in.
+        vet(&authority_url, &endpoints, user_flow).map_err(|reason| AuthError::Discovery {
+            authority: authority.clone(),
+            reason,
+        })?;
         Ok(endpoints)
     }
 
@@ -117,12 +113,25 @@ impl Resolver<'_> {
         self.cache_dir.join(format!("{name}.json"))
     }
 
-    async fn discover(&self, authority: &str) -> Result<Endpoints, AuthError> {
+    /// The discovered endpoints, checked before they are used or cached: a cached entry
+    /// that fails the checks is fetched again, a fetched one that fails is an error.
+    async fn discover(
+        &self,
+        authority: &str,
+        authority_url: &Url,
+        user_flow: bool,
+    ) -> Result<Endpoints, AuthError> {
         let cache = self.cache_file(authority);
-        if let Some(e) = read_cache(&cache, authority) {
+        if let Some(e) = read_cache(&cache, authority)
+            && vet(authority_url, &e, user_flow).is_ok()
+        {
             return Ok(e);
         }
         let endpoints = self.fetch_metadata(authority).await?;
+        vet(authority_url, &endpoints, user_flow).map_err(|reason| AuthError::Discovery {
+            authority: authority.to_string(),
+            reason,
+        })?;
         let record = CachedEndpoints {
             authority: authority.to_string(),
             fetched_at: chrono::Utc::now().timestamp(),
@@ -151,6 +160,7 @@ impl Resolver<'_> {
             let answer = self.http.get_json::<Metadata>(&url).await;
             match answer {
                 Ok(Some(m)) => {
+                    check_issuer(authority, m.issuer.as_deref())?;
                     return Ok(Endpoints {
                         authorization: m.authorization_endpoint,
                         token: m.token_endpoint,
@@ -171,6 +181,56 @@ impl Resolver<'_> {
     }
 }
 
+/// The discovery document speaks for the authority only if its `issuer` is the authority
+/// (Entra-style providers add `/v2.0`).
+fn check_issuer(authority: &str, issuer: Option<&str>) -> Result<(), AuthError> {
+    let issuer = issuer.map(|i| i.trim_end_matches('/'));
+    let v2 = format!("{authority}/v2.0");
+    if issuer.is_some_and(|i| i == authority || i == v2) {
+        return Ok(());
+    }
+    Err(AuthError::Discovery {
+        authority: authority.to_string(),
+        reason: match issuer {
+            Some(i) => format!(
+                "the discovery document's issuer '{}' is not the authority",
+                i.escape_debug()
+            ),
+            None => "the discovery document names no issuer".into(),
+        },
+    })
+}
+
+/// Every endpoint passes the rules of a typed URL (https, or http on loopback only), and
+/// a person's sign-in stays on the authority's origin.
+fn vet(authority: &Url, endpoints: &Endpoints, user_flow: bool) -> Result<(), String> {
+    let all = [
+        ("token endpoint", Some(&endpoints.token)),
+        ("authorization endpoint", endpoints.authorization.as_ref()),
+        (
+            "device authorization endpoint",
+            endpoints.device_authorization.as_ref(),
+        ),
+    ];
+    for (what, url) in all {
+        let Some(url) = url else { continue };
+        if let Err(e) = profile::parse_secure_url(Field::TokenUrl, url.as_str()) {
+            let reason = match e {
+                ProfileError::InvalidField { reason, .. } => reason,
+                other => other.to_string(),
+            };
+            return Err(format!("the {what}: {reason}"));
+        }
+        if user_flow && !profile::user_flow_may_use(authority, url) {
+            return Err(format!(
+                "the {what} {}; a person's sign-in is only sent to the authority",
+                profile::off_origin_reason(authority, url)
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
     // An oversized or unreadable record is no record: discovery runs again and rewrites it.
     let bytes = fsutil::read_bounded(path, fsutil::limits::DISCOVERY).ok()?;
@@ -187,6 +247,121 @@ fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::auth::http::{Method, Request, Response, Transport};
+    use crate::profile::Flow;
+    use std::sync::Arc;
+
+    const AUTHORITY: &str = "http://127.0.0.1:9/idp";
+
+    /// A provider at [`AUTHORITY`] whose discovery document is `doc`.
+    fn discovering(doc: serde_json::Value) -> Http {
+        let discovery = format!("{AUTHORITY}/.well-known/openid-configuration");
+        let transport = move |r: &Request<'_>| -> Result<Response, AuthError> {
+            Ok(match (r.method, r.url.as_str()) {
+                (Method::Get, url) if url == discovery => Response {
+                    status: 200,
+                    content_type: Some("application/json".into()),
+                    retry_after: None,
+                    body: serde_json::to_vec(&doc).unwrap(),
+                },
+                _ => Response {
+                    status: 404,
+                    ..Response::default()
+                },
+            })
+        };
+        let transport: Arc<dyn Transport> = Arc::new(transport);
+        Http::with_transport(transport)
+    }
+
+    fn resolve(doc: serde_json::Value, flow: Flow) -> (Result<Endpoints, AuthError>, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let http = discovering(doc);
+        let resolver = Resolver {
+            http: &http,
+            cache_dir: dir.path().join("discovery"),
+        };
+        let profile: Profile = toml::from_str(&format!(
+            "cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='{}'\nauthority='{AUTHORITY}'",
+            flow.as_str()
+        ))
+        .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let r = rt.block_on(resolver.resolve(&profile));
+        let cached = std::fs::read_dir(dir.path().join("discovery"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        (r, cached)
+    }
+
+    /// Finding 2 of issue 13: every discovered endpoint passes the rules a typed one
+    /// does, the issuer is the authority, user flows stay on the authority's origin, and
+    /// a refused answer is neither used nor cached.
+    #[test]
+    fn discovered_endpoints_pass_the_rules_of_typed_ones() {
+        let good = serde_json::json!({
+            "issuer": AUTHORITY,
+            "authorization_endpoint": format!("{AUTHORITY}/auth"),
+            "token_endpoint": format!("{AUTHORITY}/token"),
+            "device_authorization_endpoint": format!("{AUTHORITY}/device"),
+        });
+        let (r, cached) = resolve(good.clone(), Flow::Interactive);
+        assert_eq!(r.unwrap().token.as_str(), "http://127.0.0.1:9/idp/token");
+        assert_eq!(cached, 1, "a good answer is cached");
+
+        let with = |key: &str, value: &str| {
+            let mut doc = good.clone();
+            doc[key] = serde_json::json!(value);
+            doc
+        };
+        for (doc, flow, expect) in [
+            (
+                with("token_endpoint", "http://idp.example.invalid/token"),
+                Flow::ClientCredentials,
+                "token' uses http://",
+            ),
+            (
+                with("authorization_endpoint", "file:///etc/passwd"),
+                Flow::Interactive,
+                "scheme 'file'",
+            ),
+            (
+                with("device_authorization_endpoint", "javascript:alert(1)"),
+                Flow::DeviceCode,
+                "scheme 'javascript'",
+            ),
+            (
+                with("issuer", "https://idp.example.invalid"),
+                Flow::ClientCredentials,
+                "issuer 'https://idp.example.invalid'",
+            ),
+            (
+                with("token_endpoint", "http://127.0.0.1:10/token"),
+                Flow::Interactive,
+                "not on the authority's origin http://127.0.0.1:9",
+            ),
+            (
+                with("authorization_endpoint", "https://idp.example.invalid/auth"),
+                Flow::Interactive,
+                "is on https://idp.example.invalid",
+            ),
+        ] {
+            let (r, cached) = resolve(doc.clone(), flow);
+            let e = r.expect_err(&doc.to_string()).to_string();
+            assert!(e.contains(expect), "{e}");
+            assert_eq!(cached, 0, "a refused answer was cached: {doc}");
+        }
+        // A service principal may get its tokens from another https host the provider names.
+        let (r, _) = resolve(
+            with("token_endpoint", "https://tokens.example.invalid/token"),
+            Flow::ClientCredentials,
+        );
+        assert!(r.is_ok(), "{r:?}");
+    }
 
     #[test]
     fn entra_paths_are_known() {

@@ -139,15 +139,24 @@ pub async fn sign_in(
         ("scope", scope.as_str()),
     ];
     let set = token_request(http, endpoints, &form).await?;
+    check_nonce(&set, &attempt.nonce)?;
+    Ok(set)
+}
+
+/// The ID token must carry the nonce this sign-in sent: a missing one is refused like a
+/// different one (an ID token minted for another sign-in has none of ours).
+fn check_nonce(set: &TokenSet, sent: &str) -> Result<(), AuthError> {
     if let Some(id) = &set.id_token {
         let nonce = Jwt::decode(id.expose())
             .ok()
             .and_then(|j| j.str_claim("nonce").map(str::to_string));
-        if nonce.as_deref().is_some_and(|n| n != attempt.nonce) {
-            return Err(AuthError::Mismatch("the ID token's nonce differs"));
+        match nonce {
+            Some(n) if n == sent => {}
+            Some(_) => return Err(AuthError::Mismatch("the ID token's nonce differs")),
+            None => return Err(AuthError::Mismatch("the ID token has no nonce")),
         }
     }
-    Ok(set)
+    Ok(())
 }
 
 /// Decides what a request to the listener means. The redirect may come with or without a
@@ -298,6 +307,46 @@ mod tests {
         );
         assert_eq!(q["login_hint"], "a@b.c");
         assert_eq!(q["prompt"], "select_account");
+    }
+
+    fn with_id_token(claims: serde_json::Value) -> TokenSet {
+        use base64::Engine;
+        let b64 = |v: &serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
+        let jwt = format!(
+            "{}.{}.sig",
+            b64(&serde_json::json!({"alg": "RS256"})),
+            b64(&claims)
+        );
+        TokenSet {
+            access_token: crate::secrets::Secret::new("at"),
+            token_type: "Bearer".into(),
+            expires_at: chrono::Utc::now(),
+            refresh_token: None,
+            id_token: Some(crate::secrets::Secret::new(jwt)),
+            scope: None,
+        }
+    }
+
+    /// Finding 9 of issue 13: the nonce sent must come back in the ID token; a missing
+    /// one is refused like a different one.
+    #[test]
+    fn the_id_token_must_carry_the_nonce_sent() {
+        let sent = "n-123";
+        assert!(check_nonce(&with_id_token(serde_json::json!({"nonce": sent})), sent).is_ok());
+        let other = check_nonce(&with_id_token(serde_json::json!({"nonce": "n-456"})), sent);
+        assert!(matches!(other, Err(AuthError::Mismatch(_))), "{other:?}");
+        let missing = check_nonce(&with_id_token(serde_json::json!({"sub": "x"})), sent);
+        assert!(
+            matches!(missing, Err(AuthError::Mismatch(_))),
+            "{missing:?}"
+        );
+        let garbage = TokenSet {
+            id_token: Some(crate::secrets::Secret::new("not a jwt")),
+            ..with_id_token(serde_json::json!({}))
+        };
+        assert!(check_nonce(&garbage, sent).is_err());
     }
 
     #[test]

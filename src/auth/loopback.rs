@@ -375,6 +375,10 @@ fn answer(mut stream: TcpStream, status: u16, page: &str) {
     }
 }
 
+/// The page loads nothing: its only style is inline, and it has no script, image, form or
+/// frame, so nothing on it can reach another site (nor be framed by one).
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 fn write_page(stream: &mut TcpStream, status: u16, page: &str) -> bool {
     let reason = match status {
         200 => "OK",
@@ -386,7 +390,7 @@ fn write_page(stream: &mut TcpStream, status: u16, page: &str) -> bool {
     };
     let allow = if status == 405 { "Allow: GET\r\n" } else { "" };
     let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{allow}Connection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: {CSP}\r\n{allow}Connection: close\r\n\r\n",
         page.len()
     );
     let _ = stream.set_write_timeout(Some(WRITE_WAIT));
@@ -715,6 +719,39 @@ mod tests {
             }
             let again = Listener::bind(run.port).expect("the port binds again");
             assert_eq!(again.port(), run.port);
+        }
+
+        /// Finding 9 of issue 13: the page is not cached, sends no referrer, and may load
+        /// nothing from anywhere.
+        #[test]
+        fn the_page_is_not_kept_sends_no_referrer_and_loads_nothing() {
+            let run = start();
+            let host = format!("localhost:{}", run.port);
+            let (_, text) = send(run.addrs[0], &get("/?state=other", &host)).expect("an answer");
+            let head = text
+                .split("\r\n\r\n")
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let header = |name: &str| {
+                head.split("\r\n")
+                    .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+            };
+            assert_eq!(
+                header("cache-control").as_deref(),
+                Some("no-store"),
+                "{head}"
+            );
+            assert_eq!(
+                header("referrer-policy").as_deref(),
+                Some("no-referrer"),
+                "{head}"
+            );
+            let csp = header("content-security-policy").unwrap_or_default();
+            assert!(csp.contains("default-src 'none'"), "{head}");
+            assert!(!csp.contains("http") && !csp.contains('*'), "{csp}");
+            run.stopper.stop();
+            run.thread.join().unwrap();
         }
 
         #[test]

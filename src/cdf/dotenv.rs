@@ -37,6 +37,9 @@ pub struct Imported {
     pub profile: Profile,
     pub secret: Option<Secret>,
     pub notes: Vec<String>,
+    /// The endpoints it uses that are not the provider's defaults, each as "what URL",
+    /// for the user to confirm.
+    pub endpoints: Vec<String>,
 }
 
 /// Parses `.env` text: `KEY=VALUE` lines, `#` comments (whole-line, or after an unquoted
@@ -223,13 +226,21 @@ pub fn to_profile(
                         .and_then(|a| Url::parse(a).ok())
                         .as_ref()
                         .and_then(entra_tenant)
-                })
-                .ok_or_else(|| {
-                    var_err(
+                });
+            let tenant = match tenant {
+                Some(t) => t,
+                // As the toolkit does: a service principal needs only its token URL.
+                None if flow == Flow::ClientCredentials && token_url.is_some() => {
+                    notes.push("tenant unknown: IDP_TOKEN_URL does not name one".into());
+                    String::new()
+                }
+                None => {
+                    return Err(var_err(
                         "IDP_TENANT_ID",
                         "missing, and IDP_TOKEN_URL does not name a tenant (https://login.microsoftonline.com/TENANT/oauth2/v2.0/token)",
-                    )
-                })?;
+                    ));
+                }
+            };
             let standard = format!("https://login.microsoftonline.com/{tenant}");
             let authority = authority.filter(|a| *a != standard);
             // The usual Entra token URL adds nothing the tenant does not already say.
@@ -371,6 +382,7 @@ pub fn to_profile(
         profile.scopes = scopes;
     }
     profile.validate().map_err(field_to_variable)?;
+    let endpoints = unusual_endpoints(&provider, &profile);
     let name = match name {
         Some(n) => n.to_string(),
         None => super::name_for_project(&project),
@@ -380,7 +392,35 @@ pub fn to_profile(
         profile,
         secret,
         notes,
+        endpoints,
     })
+}
+
+/// The endpoints `profile` uses that are not what cdf-signin would take by itself for
+/// `provider`: an authority other than Entra ID's or Cognite's, a token URL other than
+/// the authority's own.
+fn unusual_endpoints(provider: &str, profile: &Profile) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(a) = &profile.authority
+        && ((provider == "entra_id") || (provider == "cdf" && a != COGNITE_IDP))
+    {
+        out.push(format!("authority {a}"));
+    }
+    if let Some(t) = &profile.token_url {
+        let on_authority = |t: &str| {
+            let origin = |u: &str| Url::parse(u).ok().map(|u| u.origin());
+            profile.authority.as_deref().and_then(origin) == origin(t)
+        };
+        let default = match provider {
+            "cdf" => t == COGNITE_IDP_TOKEN_URL,
+            "entra_id" => false,
+            _ => profile.authority.is_none() || on_authority(t),
+        };
+        if !default {
+            out.push(format!("token URL {t}"));
+        }
+    }
+    out
 }
 
 /// Says which variable a profile validation error came from.

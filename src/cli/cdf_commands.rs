@@ -215,6 +215,11 @@ pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
     for note in &imported.notes {
         output::note(&format!("note: {note}"));
     }
+    for endpoint in &imported.endpoints {
+        output::note(&format!(
+            "note: uses {endpoint} (not the provider's default); import only files you trust"
+        ));
+    }
     output::note(&format!(
         "Imported profile '{}' ({}, project {} at {}){}{}.",
         imported.name,

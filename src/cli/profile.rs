@@ -136,7 +136,8 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let mut v = profile_summary(name, p, file.default.as_deref() == Some(name));
     let idp = p.flow.uses_idp();
     let extra = json!({
-        "authority": idp.then(|| p.authority()),
+        // A service principal with only a token URL has no authority to show.
+        "authority": (idp && !(p.tenant_id.is_empty() && p.authority.is_none())).then(|| p.authority()),
         "audience": p.audience,
         "token_url": p.token_url,
         "scopes": idp.then(|| p.sign_in_scopes()),
@@ -161,6 +162,7 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     if let Value::Object(map) = &v {
         for (k, val) in map {
             let text = match val {
+                Value::Null if k == "tenant_id" && idp => "unknown".to_string(),
                 Value::Null => continue,
                 Value::Array(items) => items
                     .iter()

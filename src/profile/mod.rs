@@ -202,6 +202,40 @@ pub fn parse_secure_url(field: Field, text: &str) -> Result<Url, ProfileError> {
     Ok(url)
 }
 
+/// Entra ID sign-in hosts, public and sovereign clouds.
+const ENTRA_HOSTS: &[&str] = &[
+    "login.microsoftonline.com",
+    "login.microsoft.com",
+    "login.windows.net",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
+    "login.partner.microsoftonline.cn",
+];
+
+pub fn is_entra_host(url: &Url) -> bool {
+    url.host_str()
+        .is_some_and(|h| ENTRA_HOSTS.iter().any(|e| h.eq_ignore_ascii_case(e)))
+}
+
+/// Whether a user flow may send a person's codes to `endpoint`: only on the authority's
+/// own origin (scheme, host, port), or on any Entra host when the authority is one.
+pub fn user_flow_may_use(authority: &Url, endpoint: &Url) -> bool {
+    authority.origin() == endpoint.origin()
+        || (is_entra_host(authority)
+            && is_entra_host(endpoint)
+            && endpoint.scheme() == "https"
+            && endpoint.port().is_none())
+}
+
+/// The refusal of [`user_flow_may_use`], naming both origins.
+pub fn off_origin_reason(authority: &Url, endpoint: &Url) -> String {
+    format!(
+        "'{endpoint}' is on {}, not on the authority's origin {}",
+        endpoint.origin().ascii_serialization(),
+        authority.origin().ascii_serialization()
+    )
+}
+
 fn is_loopback_host(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
@@ -239,7 +273,8 @@ impl Profile {
         if self.flow == Flow::ApiKey {
             return self.validate_api_key();
         }
-        if !is_plain_token(&self.tenant_id, &['.']) {
+        let unknown_tenant = self.tenant_id.is_empty() && self.tenant_may_be_unknown();
+        if !unknown_tenant && !is_plain_token(&self.tenant_id, &['.']) {
             return Err(invalid(
                 Field::TenantId,
                 format!("'{}' is not a tenant id or domain", self.tenant_id),
@@ -258,7 +293,20 @@ impl Profile {
             parse_secure_url(Field::BaseUrl, b)?;
         }
         if let Some(t) = &self.token_url {
-            parse_secure_url(Field::TokenUrl, t)?;
+            let token = parse_secure_url(Field::TokenUrl, t)?;
+            if self.flow.is_user_flow() {
+                let authority = parse_secure_url(Field::Authority, &self.authority())?;
+                if !user_flow_may_use(&authority, &token) {
+                    return Err(invalid(
+                        Field::TokenUrl,
+                        format!(
+                            "{}: the {} flow sends a person's sign-in only to the authority; remove the token URL or use one on the authority's host",
+                            off_origin_reason(&authority, &token),
+                            self.flow.as_str()
+                        ),
+                    ));
+                }
+            }
         }
         if let Some(a) = &self.audience
             && (a.is_empty() || a.chars().any(char::is_whitespace))
@@ -375,6 +423,21 @@ impl Profile {
         Ok(())
     }
 
+    /// A service principal with a token URL needs no tenant (the toolkit's
+    /// `IDP_TOKEN_URL` on any provider): its tenant is then unknown.
+    pub fn tenant_may_be_unknown(&self) -> bool {
+        self.flow == Flow::ClientCredentials && self.token_url.is_some()
+    }
+
+    /// The tenant for display: its id, or "unknown" when none is recorded.
+    pub fn tenant_text(&self) -> &str {
+        if self.tenant_id.is_empty() {
+            "unknown"
+        } else {
+            &self.tenant_id
+        }
+    }
+
     pub fn authority(&self) -> String {
         match &self.authority {
             Some(a) => a.trim_end_matches('/').to_string(),
@@ -419,6 +482,26 @@ impl Profile {
             }
         }
         scopes
+    }
+
+    /// A fingerprint of what decides where this profile's tokens come from and go (flow,
+    /// authority, token URL, tenant, client, scopes, audience, base URL, cluster): cached
+    /// tokens are bound to it, so changed settings start signed out.
+    pub fn token_binding(&self) -> String {
+        use sha2::Digest;
+        let parts = serde_json::json!([
+            self.flow.as_str(),
+            self.authority(),
+            self.token_url,
+            self.tenant_id,
+            self.client_id,
+            self.sign_in_scopes(),
+            self.audience,
+            self.base_url(),
+            self.cluster,
+        ]);
+        let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     pub fn port(&self) -> u16 {

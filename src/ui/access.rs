@@ -29,6 +29,8 @@ pub struct ImportDialog {
     pub path: String,
     pub error: Option<UiError>,
     pub busy: bool,
+    /// The file's endpoints that are not the provider's defaults, waiting for a yes.
+    pub confirm: Option<Vec<String>>,
 }
 
 impl ImportDialog {
@@ -342,6 +344,7 @@ impl Draw<'_> {
         };
         let mut open = true;
         let mut import = None;
+        let mut confirmed = None;
         egui::Window::new("Import .env")
             .collapsible(false)
             .resizable(false)
@@ -357,6 +360,22 @@ impl Draw<'_> {
                             .hint_text("/path/to/.env"),
                     )
                     .labelled_by(label.id);
+                if field.changed() {
+                    dialog.confirm = None;
+                }
+                if let Some(endpoints) = &dialog.confirm {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "This file sends sign-ins or secrets to endpoints that are not the provider's defaults:",
+                    );
+                    for e in endpoints {
+                        ui.label(format!("• {e}"));
+                    }
+                    ui.weak("Import it only if you trust where the file came from.");
+                    if ui.button("Import anyway").clicked() {
+                        confirmed = Some(PathBuf::from(dialog.path.trim()));
+                    }
+                }
                 if let Some(e) = &dialog.error {
                     ui.colored_label(ui.visuals().error_fg_color, &e.message);
                     if let Some(h) = &e.hint {
@@ -382,6 +401,9 @@ impl Draw<'_> {
         }
         if let Some(path) = import {
             self.act(Action::Import(path));
+        }
+        if let Some(path) = confirmed {
+            self.act(Action::ImportConfirmed(path));
         }
     }
 }

@@ -54,6 +54,8 @@ pub enum Action {
     OpenImport,
     CloseImport,
     Import(PathBuf),
+    /// Import after the person confirmed its endpoints.
+    ImportConfirmed(PathBuf),
     /// Sign in (or, for client credentials, get a token).
     SignIn(String),
     CancelSignIn(String),
@@ -140,7 +142,8 @@ impl App {
             Action::SetDefault(name) => self.send(Command::SetDefault(name)),
             Action::OpenImport => self.view.import = Some(ImportDialog::new()),
             Action::CloseImport => self.view.import = None,
-            Action::Import(path) => self.start_import(path),
+            Action::Import(path) => self.start_import(path, false),
+            Action::ImportConfirmed(path) => self.start_import(path, true),
             Action::SignIn(name) => self.start_sign_in(&name),
             Action::CancelSignIn(name) => self.send(Command::CancelSignIn(name)),
             Action::RenewNow(name) => {
@@ -183,12 +186,13 @@ impl App {
         self.model.screen = Screen::Editor;
     }
 
-    pub(super) fn start_import(&mut self, path: PathBuf) {
+    pub(super) fn start_import(&mut self, path: PathBuf, confirmed: bool) {
         let dialog = self.view.import.get_or_insert_with(ImportDialog::new);
         dialog.path = path.display().to_string();
         dialog.busy = true;
         dialog.error = None;
-        self.send(Command::ImportEnv(path));
+        dialog.confirm = None;
+        self.send(Command::ImportEnv { path, confirmed });
     }
 
     fn start_sign_in(&mut self, name: &str) {

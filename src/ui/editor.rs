@@ -146,10 +146,16 @@ impl Editor {
             return Err(errors);
         };
         let api_key = flow == Flow::ApiKey;
+        let may_leave_tenant = flow == Flow::ClientCredentials && !self.token_url.trim().is_empty();
         for (field, value, needed) in [
             (Field::Cluster, &self.cluster, true),
             (Field::Project, &self.project, true),
-            (Field::TenantId, &self.tenant_id, !api_key),
+            // A service principal with a token URL may leave its tenant unknown.
+            (
+                Field::TenantId,
+                &self.tenant_id,
+                !api_key && !may_leave_tenant,
+            ),
             (Field::ClientId, &self.client_id, !api_key),
         ] {
             if needed && value.trim().is_empty() {

@@ -2,7 +2,7 @@
 
 use super::state::SignIn;
 use super::worker::Event;
-use super::{App, Screen};
+use super::{App, ImportDialog, Screen};
 
 impl App {
     pub(super) fn handle(&mut self, event: Event) {
@@ -86,6 +86,12 @@ impl App {
                     text.push_str(&format!("; {n}"));
                 }
                 self.toast(text);
+            }
+            Event::ImportConfirm { path, endpoints } => {
+                let dialog = self.view.import.get_or_insert_with(ImportDialog::new);
+                dialog.path = path.display().to_string();
+                dialog.busy = false;
+                dialog.confirm = Some(endpoints);
             }
             Event::ImportFailed(error) => match &mut self.view.import {
                 Some(dialog) => {

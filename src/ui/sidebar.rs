@@ -71,12 +71,13 @@ impl Draw<'_> {
         let needle = self.v.filter.trim().to_lowercase();
         let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for (name, p) in &self.m.profiles.profiles {
-            let hay = format!("{name} {} {} {}", p.project, p.cluster, p.tenant_id).to_lowercase();
+            let hay =
+                format!("{name} {} {} {}", p.project, p.cluster, p.tenant_text()).to_lowercase();
             if needle.is_empty() || hay.contains(&needle) {
                 let group = if p.flow == Flow::ApiKey {
                     format!("{} · legacy API keys", p.cluster)
                 } else {
-                    format!("{} · {}", p.cluster, p.tenant_id)
+                    format!("{} · {}", p.cluster, p.tenant_text())
                 };
                 groups.entry(group).or_default().push(name.clone());
             }

@@ -50,8 +50,12 @@ pub enum Command {
         from: String,
         project: String,
     },
-    /// Import a cognite-toolkit `.env` file as a profile.
-    ImportEnv(std::path::PathBuf),
+    /// Import a cognite-toolkit `.env` file as a profile; one whose endpoints are not
+    /// the provider's defaults is saved only once `confirmed`.
+    ImportEnv {
+        path: std::path::PathBuf,
+        confirmed: bool,
+    },
     /// Fetch an API-key profile's key from the keyring, to copy it.
     CopyApiKey(String),
 }
@@ -182,6 +186,12 @@ pub enum Event {
         notes: Vec<String>,
     },
     ImportFailed(UiError),
+    /// The `.env` at `path` uses these endpoints, which are not the provider's
+    /// defaults: saved only when the person confirms.
+    ImportConfirm {
+        path: std::path::PathBuf,
+        endpoints: Vec<String>,
+    },
     /// A secret fetched to be copied (an API key).
     CopySecret {
         text: Secret,
@@ -352,7 +362,7 @@ impl Command {
             Command::Renew { profile, .. } => Some(profile),
             Command::SaveProfile { name, .. } => Some(name),
             Command::AddForProject { from, .. } => Some(from),
-            Command::LoadProfiles | Command::ImportEnv(_) => None,
+            Command::LoadProfiles | Command::ImportEnv { .. } => None,
         }
     }
 }
@@ -362,9 +372,12 @@ fn handle(shared: &Shared, command: Command) {
         Command::LoadProfiles => {
             shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)))
         }
-        Command::LoadCached(name) => match shared.session.cached(&name) {
+        // A profile gone meanwhile has nothing cached.
+        Command::LoadCached(name) => match shared.profile(&name).map_or(Ok(None), |p| {
+            shared.session.cached(&name, &p).map_err(UiError::from)
+        }) {
             Ok(t) => shared.emit(Event::Cached(name, t)),
-            Err(e) => shared.fail(Some(&name), e.into(), true),
+            Err(e) => shared.fail(Some(&name), e, true),
         },
         Command::SignIn(name) => sign_in(shared, name),
         Command::CancelSignIn(name) => {
@@ -447,7 +460,9 @@ fn handle(shared: &Shared, command: Command) {
                 crate::cdf::check_access(&shared.session, &name, &p).map_err(UiError::from)
             });
             // Checking may have renewed the token: show what is cached now.
-            if let Ok(Some(t)) = shared.session.cached(&name) {
+            if let Ok(p) = shared.profile(&name)
+                && let Ok(Some(t)) = shared.session.cached(&name, &p)
+            {
                 shared.emit(Event::Cached(name.clone(), Some(t)));
             }
             shared.emit(Event::Access {
@@ -464,10 +479,13 @@ fn handle(shared: &Shared, command: Command) {
                 Err(e) => shared.fail(Some(&from), e, false),
             }
         }
-        Command::ImportEnv(path) => match import_env(shared, &path) {
-            Ok((name, notes)) => {
+        Command::ImportEnv { path, confirmed } => match import_env(shared, &path, confirmed) {
+            Ok(ImportOutcome::Saved { name, notes }) => {
                 shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
                 shared.emit(Event::Imported { name, notes });
+            }
+            Ok(ImportOutcome::Confirm(endpoints)) => {
+                shared.emit(Event::ImportConfirm { path, endpoints })
             }
             Err(e) => shared.emit(Event::ImportFailed(e)),
         },
@@ -537,9 +555,25 @@ fn add_for_project(shared: &Shared, from: &str, project: &str) -> Result<String,
     Ok(name)
 }
 
-fn import_env(shared: &Shared, path: &std::path::Path) -> Result<(String, Vec<String>), UiError> {
+enum ImportOutcome {
+    Saved {
+        name: String,
+        notes: Vec<String>,
+    },
+    /// Not saved: these endpoints are not the provider's defaults.
+    Confirm(Vec<String>),
+}
+
+fn import_env(
+    shared: &Shared,
+    path: &std::path::Path,
+    confirmed: bool,
+) -> Result<ImportOutcome, UiError> {
     let imported =
         crate::cdf::dotenv::import_file(path, None).map_err(|e| UiError::plain(e.to_string()))?;
+    if !confirmed && !imported.endpoints.is_empty() {
+        return Ok(ImportOutcome::Confirm(imported.endpoints));
+    }
     let mut name = imported.name.clone();
     let file = shared.store.load()?;
     // Importing the same project twice gives a second name, not an error.
@@ -558,7 +592,10 @@ fn import_env(shared: &Shared, path: &std::path::Path) -> Result<(String, Vec<St
             .as_ref()
             .map(|s| (crate::secrets::SecretKind::ClientSecret, s)),
     )?;
-    Ok((name, imported.notes))
+    Ok(ImportOutcome::Saved {
+        name,
+        notes: imported.notes,
+    })
 }
 
 fn save(
@@ -570,18 +607,24 @@ fn save(
 ) -> Result<(), UiError> {
     crate::profile::validate_name(name)?;
     profile.validate()?;
+    // A new profile, a duplicate or a rename must not take an existing name: checked
+    // before the keyring is written, and again under the profiles lock.
+    let takes_a_name = replaces.as_deref() != Some(name);
+    if takes_a_name && shared.store.load()?.profiles.contains_key(name) {
+        return Err(ProfileError::Exists(name.to_string()).into());
+    }
     let keyring = shared.session.secrets();
     // A profile whose flow keeps no secret (a certificate, a person's sign-in) stores
     // none, and a renamed one has none to carry over.
     let Some(kind) = profile.secret_kind() else {
-        return save_profile(shared, name, profile, replaces.filter(|old| old != name));
+        return save_profile(shared, name, profile, replaces, takes_a_name);
     };
     if let Some(secret) = &secret {
         keyring
             .set(name, kind, secret)
             .map_err(|e| UiError::from(SessionError::from(e)))?;
     }
-    let renamed_from = replaces.filter(|old| old != name);
+    let renamed_from = replaces.clone().filter(|old| old != name);
     if let (Some(old), None) = (&renamed_from, &secret) {
         // A renamed profile keeps its client secret (or API key).
         if let Ok(Some(s)) = keyring.get(old, kind) {
@@ -590,7 +633,7 @@ fn save(
                 .map_err(|e| UiError::from(SessionError::from(e)))?;
         }
     }
-    save_profile(shared, name, profile, renamed_from)
+    save_profile(shared, name, profile, replaces, takes_a_name)
 }
 
 /// Writes the profile (renamed from `renamed_from`), then drops the old name's tokens and
@@ -599,10 +642,12 @@ fn save_profile(
     shared: &Shared,
     name: &str,
     profile: Profile,
-    renamed_from: Option<String>,
+    replaces: Option<String>,
+    takes_a_name: bool,
 ) -> Result<(), UiError> {
+    let renamed_from = replaces.filter(|old| old != name);
     shared.store.update(|f| {
-        if renamed_from.is_some() && f.profiles.contains_key(name) {
+        if takes_a_name && f.profiles.contains_key(name) {
             return Err(ProfileError::Exists(name.to_string()));
         }
         if let Some(old) = &renamed_from {
