@@ -87,3 +87,13 @@ click 338 114    # Get token
 sleep 1.5
 click "${VERIFY_X:-919}" "${VERIFY_Y:-43}"    # Verify, in the profile's header
 shot access 2
+# The Check panel beside Verify: the checklist, with one needed capability missing.
+click "${CHECK_X:-861}" "${CHECK_Y:-43}"      # Check, in the profile's header
+sleep 2
+click "${NEEDS_X:-560}" "${NEEDS_Y:-115}"     # the Needed capabilities field
+# Keys go to the focused window, and Xvfb has no window manager to give it focus.
+xdotool search --onlyvisible --class cdf-signin windowfocus --sync
+xdotool type --delay 40 "assetsAcl:READ, wellsAcl:READ"
+sleep 0.3
+click "${AGAIN_X:-810}" "${AGAIN_Y:-116}"     # Check again
+shot check 3

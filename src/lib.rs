@@ -9,6 +9,7 @@ pub mod auth;
 mod cache;
 pub mod cdf;
 pub mod cli;
+mod doctor;
 mod field;
 mod format;
 mod fsutil;

@@ -30,6 +30,10 @@ fn report(f: Failure) -> ExitCode {
     if f.is_reader_left() {
         return ExitCode::SUCCESS;
     }
+    // `exec` passes its command's status on, and the command has said what it had to.
+    if f.message.is_empty() {
+        return ExitCode::from(u8::try_from(f.code).unwrap_or(1));
+    }
     // Messages carry text from outside (a provider's description): no escape sequences.
     let mut text = format!("error: {}\n", cli::terminal_text(&one_line(&f.message)));
     if let Some(h) = f.hint {

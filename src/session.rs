@@ -143,6 +143,11 @@ impl Session {
         self.secrets.as_ref()
     }
 
+    /// Now, by the session's clock (the one its expiry decisions use).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     fn cache(&self) -> TokenCache<'_> {
         TokenCache::new(self.paths.token_dir(), self.secrets.as_ref())
     }

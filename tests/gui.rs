@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use cdf_signin::secrets::KeyringStore;
 use cdf_signin::token::ManualClock;
 use cdf_signin::ui::clipboard::RecordingClipboard;
-use cdf_signin::ui::{App, Deps, SignIn};
+use cdf_signin::ui::{App, Check, Deps, SignIn};
 use common::{Env, Idp, node_script};
 use eframe::egui;
 use egui_kittest::Harness;
@@ -500,6 +500,79 @@ fn access_tab_says_when_the_project_is_out_of_reach() {
     assert!(
         gui.has_text("my-project is NOT reachable with this token; did you mean 'my-project-dev'")
     );
+}
+
+/// The Check panel's checklist, once the worker has answered: (step name, status).
+fn checklist(gui: &Gui, profile: &str) -> Option<Vec<(String, String)>> {
+    match gui.harness.state().model.states.check(profile)? {
+        Check::Done(Ok(report)) => Some(
+            report
+                .steps
+                .iter()
+                .map(|s| (s.id.name().to_string(), s.status.as_str().to_string()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+#[test]
+fn check_shows_the_chain_as_a_checklist_with_needs_offered_as_typed() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
+    gui.click("Check");
+    gui.wait("the checklist", |h| {
+        matches!(h.state().model.states.check("svc"), Some(Check::Done(_)))
+    });
+    let steps = checklist(&gui, "svc").expect("a report");
+    assert_eq!(steps.len(), 7);
+    assert!(steps.iter().all(|(_, s)| s == "passed"), "{steps:?}");
+    assert!(gui.has_text("Every step passed"));
+    assert!(gui.has_text("The identity provider is reachable"));
+    assert!(gui.has_text("my-project is reachable with this token"));
+
+    // Known ACL names are offered for the word being typed; a click completes it.
+    gui.type_into("Needed capabilities", "assetsAcl:READ, wel");
+    assert!(gui.has_label("wellsAcl:"), "suggested while typing");
+    gui.click("wellsAcl:");
+    assert_eq!(
+        gui.harness.state().view.check_needs,
+        "assetsAcl:READ, wellsAcl:"
+    );
+    // Then its actions are offered.
+    assert!(gui.has_label("wellsAcl:WRITE"));
+    gui.click("wellsAcl:READ");
+    assert_eq!(
+        gui.harness.state().view.check_needs,
+        "assetsAcl:READ, wellsAcl:READ"
+    );
+    gui.click("Check again");
+    gui.wait("the second checklist", |h| {
+        matches!(h.state().model.states.check("svc"), Some(Check::Done(_)))
+    });
+    let steps = checklist(&gui, "svc").expect("a report");
+    assert_eq!(steps[6], ("capabilities".to_string(), "failed".to_string()));
+    assert!(gui.has_text("1 of 7 steps failed"));
+    assert!(gui.has_text("wellsAcl:READ is not granted"));
+    assert!(gui.has_text("Fix: ask a CDF administrator"));
+
+    gui.click("Copy details");
+    let details = gui.clipboard().expect("copied");
+    assert!(details.contains("7. [failed] The needed capabilities are granted: in my-project, wellsAcl:READ is not granted"), "{details}");
+    assert!(
+        details.contains("1. [passed] The profile is complete"),
+        "{details}"
+    );
+    assert!(
+        details.contains("   fix: ask a CDF administrator"),
+        "{details}"
+    );
+
+    gui.click("Close check");
+    assert!(gui.harness.state().model.states.check("svc").is_none());
+    assert!(!gui.has_label("Needed capabilities"));
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{RSA_PSS_SHA256, RsaKeyPair};
+use chrono::{DateTime, Utc};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::json;
@@ -147,6 +148,82 @@ impl ClientCertificate {
     }
 }
 
+/// When the PEM certificate at `path` stops being valid (its `notAfter`), for warning
+/// before Entra ID starts refusing it. Reads only the DER fields on the way there.
+pub fn certificate_expiry(path: &Path) -> Result<DateTime<Utc>, AuthError> {
+    let bad = |why: &str| {
+        cert_err(format!(
+            "cannot read the certificate {}: {why}",
+            path.display()
+        ))
+    };
+    let pem = fsutil::read_bounded(path, fsutil::limits::PEM).map_err(|e| bad(&e.to_string()))?;
+    let cert = CertificateDer::from_pem_slice(&pem).map_err(|e| bad(&e.to_string()))?;
+    not_after(cert.as_ref()).ok_or_else(|| bad("no validity period in it"))
+}
+
+/// One DER element at the start of `input`: its tag, its content and what follows.
+fn der_element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (len, &rest[n..])
+    };
+    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+}
+
+/// `Certificate.tbsCertificate.validity.notAfter` (RFC 5280 4.1).
+fn not_after(der: &[u8]) -> Option<DateTime<Utc>> {
+    const SEQUENCE: u8 = 0x30;
+    const VERSION: u8 = 0xa0;
+    let (SEQUENCE, cert, _) = der_element(der)? else {
+        return None;
+    };
+    let (SEQUENCE, tbs, _) = der_element(cert)? else {
+        return None;
+    };
+    let mut rest = tbs;
+    if rest.first() == Some(&VERSION) {
+        rest = der_element(rest)?.2;
+    }
+    // serialNumber, signature, issuer, then validity.
+    for _ in 0..3 {
+        rest = der_element(rest)?.2;
+    }
+    let (SEQUENCE, validity, _) = der_element(rest)? else {
+        return None;
+    };
+    let after_not_before = der_element(validity)?.2;
+    let (tag, value, _) = der_element(after_not_before)?;
+    parse_time(tag, value)
+}
+
+/// UTCTime (`YYMMDDHHMMSSZ`, years 1950 to 2049) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
+fn parse_time(tag: u8, value: &[u8]) -> Option<DateTime<Utc>> {
+    let text = std::str::from_utf8(value).ok()?;
+    let full = match (tag, text.len()) {
+        (0x17, 13) => {
+            let yy: i32 = text.get(..2)?.parse().ok()?;
+            let century = if yy >= 50 { "19" } else { "20" };
+            format!("{century}{text}")
+        }
+        (0x18, 15) => text.to_string(),
+        _ => return None,
+    };
+    chrono::NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%SZ")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
 fn sign(key: &RsaKeyPair, message: &[u8]) -> Result<Vec<u8>, AuthError> {
     let mut signature = vec![0u8; key.public_modulus_len()];
     key.sign(
@@ -253,6 +330,23 @@ mod tests {
         let key = message(ClientCertificate::load(&fixture("cert-client.pem"), &big));
         assert!(key.starts_with("cannot read the private key "), "{key}");
         assert!(key.ends_with("big.pem: larger than 1 MiB"), "{key}");
+    }
+
+    #[test]
+    fn certificate_expiry_is_its_not_after() {
+        let at = certificate_expiry(&fixture("cert-client.pem")).unwrap();
+        assert_eq!(at.to_rfc3339(), "2036-11-20T08:01:42+00:00");
+        assert!(certificate_expiry(&fixture("cert-client.key")).is_err());
+        assert_eq!(
+            parse_time(0x17, b"491231235959Z").map(|t| t.to_rfc3339()),
+            Some("2049-12-31T23:59:59+00:00".into())
+        );
+        assert_eq!(
+            parse_time(0x17, b"500101000000Z").map(|t| t.to_rfc3339()),
+            Some("1950-01-01T00:00:00+00:00".into())
+        );
+        assert_eq!(not_after(&[0x30, 0x85, 1, 2, 3, 4, 5]), None);
+        assert_eq!(not_after(&[0x30, 0x03, 0x30, 0x01]), None);
     }
 
     #[test]

@@ -117,19 +117,42 @@ pub fn aadsts_remedy(code: &str) -> Option<Remedy> {
         "AADSTS7000218" => Remedy::Advice(
             "the app registration must allow public client flows (Authentication > Allow public client flows: Yes)",
         ),
-        "AADSTS50097" | "AADSTS53003" | "AADSTS53000" | "AADSTS53001" => Remedy::Advice(
+        "AADSTS50097" | "AADSTS53001" => Remedy::Advice(
             "Conditional Access blocked the sign-in: use a compliant or registered device, or ask your administrator",
         ),
-        "AADSTS50076" | "AADSTS50079" => {
-            Remedy::Advice("multi-factor authentication is required: use the interactive flow")
-        }
+        // Managed machines: a policy wants a compliant device, which only a browser
+        // sign-in on that device can show.
+        "AADSTS53003" | "AADSTS53000" => Remedy::SignIn {
+            profile: None,
+            why: Some(
+                "Conditional Access or device compliance blocked this sign-in: use the interactive flow on a managed (compliant) device, or ask your administrator which policy applies",
+            ),
+        },
+        "AADSTS530003" => Remedy::SignIn {
+            profile: None,
+            why: Some(
+                "this resource needs a device your organisation manages: sign in interactively on such a device",
+            ),
+        },
+        "AADSTS50076" | "AADSTS50079" => Remedy::SignIn {
+            profile: None,
+            why: Some(
+                "a multi-factor sign-in is needed, which only a person can give: sign in again interactively",
+            ),
+        },
+        "AADSTS50158" => Remedy::SignIn {
+            profile: None,
+            why: Some(
+                "an external security challenge (such as another MFA provider) was not completed: sign in again interactively and finish it",
+            ),
+        },
         "AADSTS700016" => check(
             "the client id is not known in this tenant",
             &[Field::ClientId, Field::TenantId],
         ),
         "AADSTS90002" => check("the tenant was not found", &[Field::TenantId]),
         "AADSTS65001" => Remedy::Advice(
-            "the app has no consent for these permissions: an administrator must grant consent in the app registration",
+            "consent is missing: an administrator must grant admin consent for the app's API permissions (Entra ID > App registrations > the app > API permissions > Grant admin consent; for CDF the permission is user_impersonation of the cluster's API)",
         ),
         "AADSTS50011" => Remedy::Advice(
             "the redirect URI is not registered: add http://localhost:53000 under Mobile and desktop applications",
@@ -292,6 +315,11 @@ mod tests {
             "AADSTS7000218",
             "AADSTS50097",
             "AADSTS53003",
+            "AADSTS53000",
+            "AADSTS530003",
+            "AADSTS50076",
+            "AADSTS50079",
+            "AADSTS50158",
             "AADSTS700016",
             "AADSTS90002",
             "AADSTS65001",
@@ -299,6 +327,26 @@ mod tests {
             assert!(aadsts_remedy(code).is_some(), "{code}");
         }
         assert!(aadsts_remedy("AADSTS1").is_none());
+    }
+
+    #[test]
+    fn managed_machine_codes_say_what_to_do() {
+        let why = |code: &str| match aadsts_remedy(code) {
+            Some(Remedy::SignIn { why: Some(w), .. }) => w,
+            other => panic!("{code}: {other:?}"),
+        };
+        for code in ["AADSTS53003", "AADSTS53000"] {
+            assert!(why(code).contains("managed (compliant) device"), "{code}");
+        }
+        assert!(why("AADSTS530003").contains("manages"));
+        for code in ["AADSTS50076", "AADSTS50079"] {
+            assert!(why(code).contains("multi-factor"), "{code}");
+        }
+        assert!(why("AADSTS50158").contains("external security challenge"));
+        assert!(matches!(
+            aadsts_remedy("AADSTS65001"),
+            Some(Remedy::Advice(a)) if a.contains("Grant admin consent")
+        ));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What the command line accepts, as clap parses it: every command and its typed
 //! arguments. [`super::run`] hands each to the function that carries it out.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -68,6 +69,36 @@ pub enum Command {
         /// sh (also bash, zsh), fish or powershell
         #[arg(long, default_value = "sh", value_parser = ["sh", "bash", "zsh", "fish", "powershell", "pwsh"])]
         shell: String,
+    },
+    /// Walk the chain from the profile to CDF's capabilities and say which link broke
+    ///
+    /// One line per step: the profile is complete, the identity provider is reachable,
+    /// a token can be had, it fits the profile, CDF accepts it, the project is within
+    /// reach, each --need is granted. Exit status 0 when all pass, 1 when one fails, 3
+    /// when a sign-in is required.
+    Doctor {
+        #[command(flatten)]
+        select: Select,
+        /// A capability the work needs in the project (repeatable), e.g. assetsAcl:READ
+        #[arg(long = "need", value_name = "ACL:ACTION")]
+        needs: Vec<String>,
+        /// Print a JSON list of the steps (name, ok, status, detail, fix)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run COMMAND with CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN in its environment
+    ///
+    /// The token is valid for at least --min-valid seconds. COMMAND's exit status is
+    /// returned as its own (128+N when signal N ended it); without a token it never starts.
+    Exec {
+        #[command(flatten)]
+        select: Select,
+        /// The token must stay valid at least this long
+        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        min_valid: i64,
+        /// The command and its arguments, after --
+        #[arg(value_name = "COMMAND", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<OsString>,
     },
     /// Open the window (the same as no command)
     Gui,

@@ -55,6 +55,15 @@ impl Failure {
         }
     }
 
+    /// End with `code` and say nothing: `exec` passes on its command's status.
+    pub(super) fn silent(code: i32) -> Failure {
+        Failure {
+            message: String::new(),
+            hint: None,
+            code,
+        }
+    }
+
     pub fn is_reader_left(&self) -> bool {
         self.code == EXIT_READER_LEFT && self.message.is_empty()
     }

@@ -5,6 +5,8 @@
 mod args;
 mod cdf_commands;
 mod context;
+mod doctor;
+mod exec;
 mod failure;
 pub mod generate;
 mod output;
@@ -62,6 +64,16 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Logout { select } => token::logout(&ctx, &select),
         Command::Inspect { select, json } => cdf_commands::inspect(&ctx, &select, json),
         Command::Env { select, shell } => cdf_commands::env(&ctx, &select, &shell),
+        Command::Doctor {
+            select,
+            needs,
+            json,
+        } => doctor::doctor(&ctx, &select, &needs, json),
+        Command::Exec {
+            select,
+            min_valid,
+            command,
+        } => exec::exec(&ctx, &select, min_valid, &command),
         Command::Profile(p) => profile_command(&ctx, *p),
         // main.rs opens the window: the CLI does not depend on it.
         Command::Gui | Command::Completions { .. } | Command::Man => Ok(()),

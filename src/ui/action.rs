@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::access::ImportDialog;
 use super::editor::Editor;
-use super::state::SignIn;
+use super::state::{Check, SignIn};
 use super::worker::{Command, UiError};
 use super::{App, Screen};
 use crate::profile::{Flow, Profile};
@@ -68,6 +68,9 @@ pub enum Action {
         project: String,
     },
     CopyApiKey(String),
+    /// Open the Check panel and walk the chain, with the needs typed in its field.
+    Check(String),
+    CloseCheck(String),
     SetAutoRefresh {
         profile: String,
         on: bool,
@@ -165,6 +168,8 @@ impl App {
                 self.send(Command::AddForProject { from, project })
             }
             Action::CopyApiKey(name) => self.send(Command::CopyApiKey(name)),
+            Action::Check(name) => self.start_check(name),
+            Action::CloseCheck(name) => self.model.states.entry(&name).check = None,
             Action::SetAutoRefresh { profile, on } => {
                 self.view.settings.auto_refresh.insert(profile, on);
             }
@@ -193,6 +198,25 @@ impl App {
         dialog.error = None;
         dialog.confirm = None;
         self.send(Command::ImportEnv { path, confirmed });
+    }
+
+    fn start_check(&mut self, name: String) {
+        let state = self.model.states.entry(&name);
+        match crate::doctor::need::parse_list(&self.view.check_needs) {
+            Ok(needs) => {
+                state.check = Some(Check::Running);
+                self.send(Command::Check {
+                    profile: name,
+                    needs,
+                });
+            }
+            Err(e) => {
+                state.check = Some(Check::Done(Err(UiError {
+                    hint: Some("write each as ACL:ACTION, e.g. assetsAcl:READ".into()),
+                    ..UiError::plain(format!("Needed capabilities: {e}"))
+                })));
+            }
+        }
     }
 
     fn start_sign_in(&mut self, name: &str) {

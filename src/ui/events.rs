@@ -1,6 +1,6 @@
 //! What the worker reports, folded into the window's state.
 
-use super::state::SignIn;
+use super::state::{Check, SignIn};
 use super::worker::Event;
 use super::{App, ImportDialog, Screen};
 
@@ -74,6 +74,9 @@ impl App {
                 let s = m.states.entry(&profile);
                 s.verifying = false;
                 s.access = Some(result);
+            }
+            Event::Checked { profile, result } => {
+                m.states.entry(&profile).check = Some(Check::Done(result));
             }
             Event::Added { name, project } => {
                 self.toast(format!("Added profile {name} for project {project}"));

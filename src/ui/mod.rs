@@ -4,6 +4,7 @@
 pub(crate) mod about;
 mod access;
 mod action;
+mod check;
 pub mod clipboard;
 pub(crate) mod editor;
 mod events;
@@ -35,7 +36,7 @@ use action::Action;
 use clipboard::Clipboard;
 use editor::Editor;
 pub use renewal::renew_margin;
-pub use state::{ProfileState, ProfileStates, SignIn};
+pub use state::{Check, ProfileState, ProfileStates, SignIn};
 use worker::{Command, UiError, Worker};
 
 /// The window's app id: the Wayland app id and X11 WM_CLASS, matched by the desktop entry.
@@ -137,6 +138,8 @@ pub struct ViewState {
     pub filter: String,
     pub access_filter: String,
     pub tab: Tab,
+    /// The Check panel's needed capabilities, as typed.
+    pub check_needs: String,
     pub editor: Option<Editor>,
     pub import: Option<ImportDialog>,
     about_logo: Option<egui::TextureHandle>,
@@ -201,6 +204,7 @@ impl App {
                 filter: String::new(),
                 access_filter: String::new(),
                 tab: Tab::default(),
+                check_needs: String::new(),
                 editor: None,
                 import: None,
                 about_logo: None,

@@ -18,6 +18,13 @@ pub enum SignIn {
     Waiting(SignInPrompt),
 }
 
+/// The window's Check of a profile: running, then the checklist (or why it could not run).
+#[derive(Debug, Clone)]
+pub enum Check {
+    Running,
+    Done(Result<crate::doctor::Report, UiError>),
+}
+
 /// The window's view of one profile. The truth (tokens, secrets) lives in the session
 /// and its stores; this is what was last heard from the worker.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +45,8 @@ pub struct ProfileState {
     pub failed_renewal: Option<DateTime<Utc>>,
     /// When the profile was last renewed automatically.
     pub last_auto_renewal: Option<DateTime<Utc>>,
+    /// The Check panel, open while this is set.
+    pub check: Option<Check>,
 }
 
 /// Every profile's state, by profile name.
@@ -74,6 +83,10 @@ impl ProfileStates {
 
     pub fn is_renewing(&self, name: &str) -> bool {
         self.get(name).is_some_and(|s| s.renewing)
+    }
+
+    pub fn check(&self, name: &str) -> Option<&Check> {
+        self.get(name).and_then(|s| s.check.as_ref())
     }
 
     pub fn is_verifying(&self, name: &str) -> bool {

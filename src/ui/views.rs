@@ -9,6 +9,7 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::action::{Action, Banner};
 use super::editor::{EditorAction, flow_sentence};
+use super::state::Check;
 use super::worker::UiError;
 use super::{Model, Screen, ThemeChoice, ViewState};
 use crate::profile::{Flow, Profile};
@@ -185,6 +186,7 @@ impl Draw<'_> {
             self.act(Action::Dismiss(Banner::Profile(name.clone())));
         }
         ui.add_space(6.0);
+        self.check_panel(ui, &name);
         if profile.flow == Flow::ApiKey {
             return self.api_key_view(ui, &name, profile);
         }
@@ -249,6 +251,16 @@ impl Draw<'_> {
                         .clicked()
                 {
                     self.act(Action::Verify(name.to_string()));
+                }
+                let checking = matches!(self.m.states.check(name), Some(Check::Running));
+                if ui
+                    .add_enabled(!checking, egui::Button::new("Check"))
+                    .on_hover_text(
+                        "Walk the whole chain, from the profile to CDF's capabilities, and say which link broke",
+                    )
+                    .clicked()
+                {
+                    self.act(Action::Check(name.to_string()));
                 }
             });
         });

@@ -58,6 +58,11 @@ pub enum Command {
     },
     /// Fetch an API-key profile's key from the keyring, to copy it.
     CopyApiKey(String),
+    /// Walk the whole chain for a profile (the doctor), with the capabilities it needs.
+    Check {
+        profile: String,
+        needs: Vec<crate::doctor::Need>,
+    },
 }
 
 /// Something the person should read about a failure: the one-line message, a hint, and
@@ -196,6 +201,11 @@ pub enum Event {
     CopySecret {
         text: Secret,
         what: String,
+    },
+    /// The Check's checklist for a profile.
+    Checked {
+        profile: String,
+        result: Result<crate::doctor::Report, UiError>,
     },
     /// A failed operation on a profile (`None`: not tied to one).
     Failed {
@@ -359,7 +369,7 @@ impl Command {
             | Command::SetDefault(p)
             | Command::Verify(p)
             | Command::CopyApiKey(p) => Some(p),
-            Command::Renew { profile, .. } => Some(profile),
+            Command::Renew { profile, .. } | Command::Check { profile, .. } => Some(profile),
             Command::SaveProfile { name, .. } => Some(name),
             Command::AddForProject { from, .. } => Some(from),
             Command::LoadProfiles | Command::ImportEnv { .. } => None,
@@ -496,6 +506,22 @@ fn handle(shared: &Shared, command: Command) {
             }),
             Err(e) => shared.fail(Some(&name), e.into(), false),
         },
+        Command::Check { profile, needs } => {
+            let result = shared.profile(&profile).map(|p| {
+                (
+                    crate::doctor::diagnose(&shared.session, &profile, &p, &needs),
+                    p,
+                )
+            });
+            // The check may have renewed the token: show what is cached now.
+            if let Ok((_, p)) = &result
+                && let Ok(Some(t)) = shared.session.cached(&profile, p)
+            {
+                shared.emit(Event::Cached(profile.clone(), Some(t)));
+            }
+            let result = result.map(|(check, _)| check);
+            shared.emit(Event::Checked { profile, result });
+        }
         Command::SetDefault(name) => {
             let result = shared.store.update(|f| f.set_default(&name));
             match result {

@@ -1,0 +1,105 @@
+//! `cdf-signin exec -- COMMAND`: runs a command with the profile's project, cluster, URL
+//! and a fresh token in its environment, and ends as the command ended.
+
+use std::ffi::OsString;
+use std::process::{Command, ExitStatus};
+
+use super::args::Select;
+use super::context::Ctx;
+use super::failure::{CmdResult, Failure};
+use crate::cdf::export;
+use crate::profile::Flow;
+use crate::session::TokenOptions;
+
+pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsString]) -> CmdResult {
+    let Some((program, args)) = command.split_first() else {
+        return Err(Failure::usage("give the command to run after --"));
+    };
+    let (name, profile) = ctx.resolve(select)?;
+    // The credential first: when none can be had, the command never starts.
+    let (var, credential) = if profile.flow == Flow::ApiKey {
+        (export::credential_var(true), ctx.session().api_key(&name)?)
+    } else {
+        let opts = TokenOptions {
+            min_valid_secs: min_valid.max(0),
+            force_refresh: false,
+        };
+        let (set, _) = ctx.session().token(&name, &profile, opts)?;
+        (export::credential_var(false), set.access_token)
+    };
+    let mut child = Command::new(program)
+        .args(args)
+        .env("CDF_PROJECT", &profile.project)
+        .env("CDF_CLUSTER", &profile.cluster)
+        .env("CDF_URL", profile.base_url())
+        .env(var, credential.expose())
+        .spawn()
+        .map_err(|e| Failure::new(format!("cannot run {}: {e}", program.to_string_lossy())))?;
+    forward_signals(ctx, child.id());
+    let status = child
+        .wait()
+        .map_err(|e| Failure::new(format!("lost track of {}: {e}", program.to_string_lossy())))?;
+    match exit_code(status) {
+        0 => Ok(()),
+        code => Err(Failure::silent(code)),
+    }
+}
+
+/// The command's exit status as a shell reports it: its code, or 128 + N when signal N
+/// ended it.
+fn exit_code(status: ExitStatus) -> i32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return 128 + signal;
+        }
+    }
+    status.code().unwrap_or(1)
+}
+
+/// Passes SIGTERM, and SIGINT, on to the command while it runs; we stay alive to report
+/// its status. At a terminal Ctrl-C already reaches the command (the terminal signals
+/// the whole foreground process group), so SIGINT is passed on only when stdin is not a
+/// terminal, never twice.
+#[cfg(unix)]
+fn forward_signals(ctx: &Ctx, pid: u32) {
+    use std::io::IsTerminal;
+
+    use tokio::signal::unix::{SignalKind, signal};
+    let from_terminal = std::io::stdin().is_terminal();
+    for (kind, name) in [
+        (SignalKind::terminate(), "TERM"),
+        (SignalKind::interrupt(), "INT"),
+    ] {
+        // Registering the handler, even for SIGINT at a terminal, keeps us alive.
+        let _guard = ctx.rt.enter();
+        let Ok(mut stream) = signal(kind) else {
+            continue;
+        };
+        let pass_on = name == "TERM" || !from_terminal;
+        ctx.rt.spawn(async move {
+            while stream.recv().await.is_some() {
+                if pass_on {
+                    send_signal(pid, name);
+                }
+            }
+        });
+    }
+}
+
+/// std can only SIGKILL a child; `kill(1)` sends any signal without unsafe code.
+#[cfg(unix)]
+fn send_signal(pid: u32, name: &str) {
+    let sent = Command::new("kill")
+        .args(["-s", name, &pid.to_string()])
+        .stdin(std::process::Stdio::null())
+        .status();
+    if let Err(e) = sent {
+        tracing::debug!("cannot pass SIG{name} on to {pid}: {e}");
+    }
+}
+
+/// Windows: a console's Ctrl-C reaches every process attached to it.
+#[cfg(not(unix))]
+fn forward_signals(_ctx: &Ctx, _pid: u32) {}

@@ -1,0 +1,1164 @@
+//! Why CDF refuses a profile's token: the whole chain from the profile to the
+//! capabilities it needs, one step at a time, each passed, failed (with what to do) or
+//! skipped because a step it needs failed. `cdf-signin doctor` and the window's Check
+//! both walk it.
+//!
+//! The steps are data ([`STEPS`]): a name, the steps it needs, and a small function over
+//! a [`Walk`] that gathers facts (the token, its claims, CDF's answer) for the steps
+//! after it.
+
+pub mod need;
+mod provider;
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::assertion::certificate_expiry;
+use crate::auth::{AuthError, ClientCertificate, Http};
+use crate::cdf::client::{self, CdfError, LoginStatus};
+use crate::cdf::inspect::{Inspection, Verdict};
+use crate::field::Field;
+use crate::profile::{Flow, Profile, SecretSource, from_env, from_file, private_link_cluster};
+use crate::remedy::Remedy;
+use crate::secrets::SecretKind;
+use crate::session::{Session, SessionError, TokenOptions, TokenSource};
+use crate::token::{Jwt, TokenSet};
+pub use need::{Grant, Need};
+
+/// A certificate that expires within this many days is named.
+const CERT_WARNING_DAYS: i64 = 30;
+/// How far the local clock may be off the provider's before it is named.
+const CLOCK_SKEW_SECS: i64 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepId {
+    Profile,
+    Provider,
+    Token,
+    Fits,
+    Accepted,
+    Project,
+    Capabilities,
+}
+
+impl StepId {
+    /// The step's name in `--json` and in the text.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepId::Profile => "profile",
+            StepId::Provider => "provider",
+            StepId::Token => "token",
+            StepId::Fits => "token-fits",
+            StepId::Accepted => "cdf-accepts",
+            StepId::Project => "project",
+            StepId::Capabilities => "capabilities",
+        }
+    }
+
+    /// What the step checks, for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            StepId::Profile => "The profile is complete",
+            StepId::Provider => "The identity provider is reachable",
+            StepId::Token => "A token can be had",
+            StepId::Fits => "The token fits the profile",
+            StepId::Accepted => "CDF accepts the token",
+            StepId::Project => "The project is within reach",
+            StepId::Capabilities => "The needed capabilities are granted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    Failed,
+    /// Not run: a step it needs failed, or it does not apply to this profile.
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub id: StepId,
+    pub status: Status,
+    /// One line: what was found.
+    pub detail: String,
+    /// What to do; each front end words it. A passed step may have one too (a
+    /// certificate about to expire).
+    pub fix: Option<Remedy>,
+}
+
+/// How the whole walk ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Healthy,
+    Broken,
+    /// A step failed because a person must sign in.
+    SignInRequired,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub profile: String,
+    pub steps: Vec<Step>,
+    sign_in_required: bool,
+}
+
+impl Report {
+    pub fn health(&self) -> Health {
+        if !self.steps.iter().any(|s| s.status == Status::Failed) {
+            Health::Healthy
+        } else if self.sign_in_required {
+            Health::SignInRequired
+        } else {
+            Health::Broken
+        }
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(|s| s.status == Status::Failed)
+    }
+}
+
+/// What a step found.
+pub(crate) struct Outcome {
+    status: Status,
+    detail: String,
+    fix: Option<Remedy>,
+    /// Skipped because it does not apply: the steps that need it still run.
+    not_applicable: bool,
+}
+
+impl Outcome {
+    fn pass(detail: impl Into<String>) -> Outcome {
+        Outcome {
+            status: Status::Passed,
+            detail: detail.into(),
+            fix: None,
+            not_applicable: false,
+        }
+    }
+
+    fn fail(detail: impl Into<String>, fix: Option<Remedy>) -> Outcome {
+        Outcome {
+            status: Status::Failed,
+            detail: detail.into(),
+            fix,
+            not_applicable: false,
+        }
+    }
+
+    fn not_applicable(detail: impl Into<String>) -> Outcome {
+        Outcome {
+            status: Status::Skipped,
+            detail: detail.into(),
+            fix: None,
+            not_applicable: true,
+        }
+    }
+
+    fn with_fix(mut self, fix: Remedy) -> Outcome {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// The profile under examination and the facts gathered so far.
+pub(crate) struct Walk<'a> {
+    session: &'a Session,
+    name: &'a str,
+    profile: &'a Profile,
+    needs: &'a [Need],
+    http: Result<Http, String>,
+    now: DateTime<Utc>,
+    sign_in_required: bool,
+    cached: Option<TokenSet>,
+    token: Option<(TokenSet, TokenSource)>,
+    /// Step 4's facts about the token, to explain a refusal by CDF.
+    token_facts: Option<String>,
+    /// Step 4's fix, when the token does not fit.
+    misfit: Option<Remedy>,
+    inspection: Option<Inspection>,
+    login_status: Option<LoginStatus>,
+}
+
+type StepFn = fn(&mut Walk<'_>) -> Outcome;
+
+/// The chain, in order: each step, the steps it needs, and its check.
+const STEPS: &[(StepId, &[StepId], StepFn)] = &[
+    (StepId::Profile, &[], profile_complete),
+    (StepId::Provider, &[], provider_reachable),
+    (StepId::Token, &[StepId::Profile], token_had),
+    (StepId::Fits, &[StepId::Token], token_fits),
+    (
+        StepId::Accepted,
+        &[StepId::Profile, StepId::Token],
+        cdf_accepts,
+    ),
+    (StepId::Project, &[StepId::Accepted], project_in_reach),
+    (
+        StepId::Capabilities,
+        &[StepId::Project],
+        capabilities_granted,
+    ),
+];
+
+/// Walks the chain for profile `name`, with the production HTTP client (the profile's CA
+/// file trusted). Blocking: call from a plain thread.
+pub fn diagnose(session: &Session, name: &str, profile: &Profile, needs: &[Need]) -> Report {
+    let http = Http::new(profile.ca_file.as_deref()).map_err(|e| e.to_string());
+    diagnose_with(session, http, name, profile, needs)
+}
+
+/// [`diagnose`] over a given client: unit tests pass one with a scripted transport.
+pub(crate) fn diagnose_with(
+    session: &Session,
+    http: Result<Http, String>,
+    name: &str,
+    profile: &Profile,
+    needs: &[Need],
+) -> Report {
+    let mut walk = Walk {
+        session,
+        name,
+        profile,
+        needs,
+        http,
+        now: session.now(),
+        sign_in_required: false,
+        cached: None,
+        token: None,
+        token_facts: None,
+        misfit: None,
+        inspection: None,
+        login_status: None,
+    };
+    let mut steps: Vec<Step> = Vec::new();
+    // Steps whose dependents are skipped: failed, or skipped for that reason.
+    let mut blocked: Vec<StepId> = Vec::new();
+    for (id, deps, check) in STEPS {
+        if let Some(dep) = deps.iter().find(|d| blocked.contains(d)) {
+            blocked.push(*id);
+            steps.push(Step {
+                id: *id,
+                status: Status::Skipped,
+                detail: format!("skipped: needs '{}' to pass first", dep.name()),
+                fix: None,
+            });
+            continue;
+        }
+        let outcome = check(&mut walk);
+        if outcome.status == Status::Failed
+            || (outcome.status == Status::Skipped && !outcome.not_applicable)
+        {
+            blocked.push(*id);
+        }
+        steps.push(Step {
+            id: *id,
+            status: outcome.status,
+            detail: outcome.detail,
+            fix: outcome.fix,
+        });
+    }
+    Report {
+        profile: name.to_string(),
+        steps,
+        sign_in_required: walk.sign_in_required,
+    }
+}
+
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+fn session_failure(walk: &mut Walk<'_>, e: &SessionError) -> Outcome {
+    if matches!(e, SessionError::SignInRequired { .. }) {
+        walk.sign_in_required = true;
+    }
+    Outcome::fail(e.to_string(), e.remedy())
+}
+
+// ---- 1. the profile is complete ----
+
+fn profile_complete(walk: &mut Walk<'_>) -> Outcome {
+    let (name, p) = (walk.name, walk.profile);
+    if let Err(e) = p.validate() {
+        return Outcome::fail(e.to_string(), e.remedy());
+    }
+    let session = walk.session;
+    let secret = |kind: SecretKind| session.secrets().get(name, kind);
+    match p.flow {
+        Flow::ApiKey => match secret(SecretKind::ApiKey) {
+            Ok(Some(_)) => Outcome::pass("a legacy API key is in the keyring"),
+            Ok(None) => session_failure(walk, &SessionError::NoApiKey(name.into())),
+            Err(e) => session_failure(walk, &e.into()),
+        },
+        Flow::ClientCredentials => match (&p.certificate, &p.private_key) {
+            (Some(cert), Some(key)) => certificate_check(cert, key, walk.now),
+            _ => match p.client_secret_source() {
+                SecretSource::Env(var) => match from_env(&var, |k| std::env::var(k).ok()) {
+                    Ok(_) => Outcome::pass(format!("the client secret comes from ${var}")),
+                    Err(e) => session_failure(walk, &e.into()),
+                },
+                SecretSource::File(path) => match from_file(&path) {
+                    Ok(_) => {
+                        Outcome::pass(format!("the client secret comes from {}", path.display()))
+                    }
+                    Err(e) => session_failure(walk, &e.into()),
+                },
+                SecretSource::Store => match secret(SecretKind::ClientSecret) {
+                    Ok(Some(_)) => Outcome::pass("a client secret is in the keyring"),
+                    Ok(None) => session_failure(walk, &SessionError::NoClientSecret(name.into())),
+                    Err(e) => session_failure(walk, &e.into()),
+                },
+            },
+        },
+        Flow::Interactive | Flow::DeviceCode => match walk.session.cached(name, p) {
+            Err(e) => session_failure(walk, &e),
+            Ok(None) => {
+                walk.sign_in_required = true;
+                Outcome::fail(
+                    "not signed in: no tokens are cached",
+                    Some(Remedy::sign_in(name)),
+                )
+            }
+            Ok(Some(set)) => {
+                let outcome = if set.refresh_token.is_some() {
+                    Outcome::pass("signed in: a refresh token is cached")
+                } else if set.seconds_left(walk.now) > 0 {
+                    Outcome::pass(format!(
+                        "signed in until {} (no refresh token: sign in again then)",
+                        when(set.expires_at)
+                    ))
+                } else {
+                    walk.sign_in_required = true;
+                    Outcome::fail(
+                        format!(
+                            "the cached token expired at {} and there is no refresh token",
+                            when(set.expires_at)
+                        ),
+                        Some(Remedy::sign_in(name)),
+                    )
+                };
+                walk.cached = Some(set);
+                outcome
+            }
+        },
+    }
+}
+
+fn certificate_check(cert: &std::path::Path, key: &std::path::Path, now: DateTime<Utc>) -> Outcome {
+    let renew = Remedy::Advice(
+        "make a new certificate, upload it to the app registration (Certificates & secrets) and point the profile at it",
+    );
+    if let Err(e) = ClientCertificate::load(cert, key) {
+        return Outcome::fail(e.to_string(), Some(renew));
+    }
+    match certificate_expiry(cert) {
+        Err(e) => Outcome::fail(e.to_string(), Some(renew)),
+        Ok(at) if at <= now => Outcome::fail(
+            format!(
+                "the certificate {} expired on {}",
+                cert.display(),
+                at.format("%Y-%m-%d")
+            ),
+            Some(renew),
+        ),
+        Ok(at) if (at - now).num_days() < CERT_WARNING_DAYS => Outcome::pass(format!(
+            "the certificate and its key match, but the certificate expires on {} (in {} days)",
+            at.format("%Y-%m-%d"),
+            (at - now).num_days()
+        ))
+        .with_fix(renew),
+        Ok(at) => Outcome::pass(format!(
+            "the certificate and its key match; valid until {}",
+            at.format("%Y-%m-%d")
+        )),
+    }
+}
+
+// ---- 2. the identity provider is reachable ----
+
+fn provider_reachable(walk: &mut Walk<'_>) -> Outcome {
+    if walk.profile.flow == Flow::ApiKey {
+        return Outcome::not_applicable("a legacy API key needs no identity provider");
+    }
+    match &walk.http {
+        Ok(http) => provider::check(walk.session, walk.profile, http),
+        Err(e) => Outcome::fail(e.clone(), Some(Remedy::AddCa)),
+    }
+}
+
+// ---- 3. a token can be had ----
+
+fn token_had(walk: &mut Walk<'_>) -> Outcome {
+    if walk.profile.flow == Flow::ApiKey {
+        return Outcome::not_applicable("a legacy API key is sent as it is");
+    }
+    if walk.cached.is_none() {
+        walk.cached = walk.session.cached(walk.name, walk.profile).ok().flatten();
+    }
+    match walk
+        .session
+        .token(walk.name, walk.profile, TokenOptions::default())
+    {
+        Ok((set, source)) => {
+            let how = match source {
+                TokenSource::Cache => "from the cache",
+                TokenSource::Refreshed => "refreshed",
+                TokenSource::Acquired => "acquired from the identity provider",
+            };
+            let detail = format!("{how}, valid until {}", when(set.expires_at));
+            walk.token = Some((set, source));
+            Outcome::pass(detail)
+        }
+        Err(e) => {
+            let mut outcome = session_failure(walk, &e);
+            if let Some(old) = &walk.cached {
+                let state = if old.seconds_left(walk.now) <= 0 {
+                    "expired at"
+                } else {
+                    "runs out at"
+                };
+                outcome.detail = format!(
+                    "the cached token {state} {}, and renewing it failed: {}",
+                    when(old.expires_at),
+                    outcome.detail
+                );
+            }
+            outcome
+        }
+    }
+}
+
+// ---- 4. the token fits the profile ----
+
+/// The API the profile's CDF is known by to the identity provider: the cluster's URL,
+/// also for a Private Link base URL.
+fn expected_resource(p: &Profile) -> String {
+    let base = p.base_url();
+    private_link_cluster(&base)
+        .map(|cluster| format!("https://{cluster}.cognitedata.com"))
+        .unwrap_or(base)
+}
+
+fn same_resource(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/')
+        .eq_ignore_ascii_case(b.trim_end_matches('/'))
+}
+
+/// A tenant id that is a GUID (a domain cannot be compared with `tid`).
+fn is_guid(text: &str) -> bool {
+    text.len() == 36
+        && text.chars().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+fn token_fits(walk: &mut Walk<'_>) -> Outcome {
+    let Some((set, _)) = &walk.token else {
+        return Outcome::not_applicable("no token to look at");
+    };
+    let Ok(jwt) = Jwt::decode(set.access_token.expose()) else {
+        return Outcome::pass("the token is opaque (not a JWT): only CDF can say whether it fits");
+    };
+    let p = walk.profile;
+    let now = walk.now;
+    let mut problems: Vec<(String, Remedy)> = Vec::new();
+    let mut facts: Vec<String> = Vec::new();
+
+    let audiences: Vec<String> = match jwt.claims.get("aud") {
+        Some(serde_json::Value::String(a)) => vec![a.clone()],
+        Some(serde_json::Value::Array(list)) => list
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let expected = expected_resource(p);
+    let mut accepted = vec![expected.clone()];
+    accepted.extend(p.audience.clone());
+    let aud_text = if audiences.is_empty() {
+        "no audience".to_string()
+    } else {
+        audiences.join(", ")
+    };
+    facts.push(format!("aud {aud_text}"));
+    if !audiences
+        .iter()
+        .any(|a| accepted.iter().any(|e| same_resource(a, e)))
+    {
+        let scope = p.resource_scopes().join(" ");
+        problems.push((
+            format!(
+                "the token is for {aud_text}, but the profile's CDF is {expected} (the profile's scope asks for {scope})"
+            ),
+            Remedy::CheckFields {
+                why: Some("the token is for another API than the profile's cluster"),
+                fields: &[Field::Scopes, Field::Cluster, Field::BaseUrl],
+            },
+        ));
+    }
+    if let Some(tid) = jwt.str_claim("tid") {
+        facts.push(format!("tid {tid}"));
+        if is_guid(&p.tenant_id) && !tid.eq_ignore_ascii_case(&p.tenant_id) {
+            problems.push((
+                format!(
+                    "the token is from tenant {tid}, not the profile's {}",
+                    p.tenant_id
+                ),
+                Remedy::CheckFields {
+                    why: Some("the token comes from another tenant"),
+                    fields: &[Field::TenantId, Field::Authority],
+                },
+            ));
+        }
+    }
+    let clock = Remedy::Advice("set this computer's clock right (turn on network time)");
+    if let Some(exp) = jwt.time_claim("exp") {
+        facts.push(format!("expires {}", when(exp)));
+        if exp <= now {
+            problems.push((
+                format!("the token expired at {}", when(exp)),
+                Remedy::sign_in(walk.name),
+            ));
+        }
+    }
+    if let Some(nbf) = jwt.time_claim("nbf")
+        && (nbf - now).num_seconds() > CLOCK_SKEW_SECS
+    {
+        problems.push((
+            format!(
+                "the token is not valid before {}, {} s from now: this computer's clock is behind",
+                when(nbf),
+                (nbf - now).num_seconds()
+            ),
+            clock.clone(),
+        ));
+    }
+    if let Some(iat) = jwt.time_claim("iat")
+        && (iat - now).num_seconds() > CLOCK_SKEW_SECS
+    {
+        problems.push((
+            format!(
+                "the provider issued the token at {}, {} s ahead of this computer's clock, which is off",
+                when(iat),
+                (iat - now).num_seconds()
+            ),
+            clock,
+        ));
+    }
+    walk.token_facts = Some(facts.join(", "));
+    if problems.is_empty() {
+        return Outcome::pass(facts.join(", "));
+    }
+    let fix = problems[0].1.clone();
+    walk.misfit = Some(fix.clone());
+    let text: Vec<String> = problems.into_iter().map(|(t, _)| t).collect();
+    Outcome::fail(text.join("; "), Some(fix))
+}
+
+// ---- 5. CDF accepts it ----
+
+fn cdf_accepts(walk: &mut Walk<'_>) -> Outcome {
+    let http = match &walk.http {
+        Ok(h) => h.clone(),
+        Err(e) => return Outcome::fail(e.clone(), Some(Remedy::AddCa)),
+    };
+    let base_url = walk.profile.base_url();
+    if walk.profile.flow == Flow::ApiKey {
+        let key = match walk.session.api_key(walk.name) {
+            Ok(k) => k,
+            Err(e) => return session_failure(walk, &e),
+        };
+        return match walk
+            .session
+            .block_on(client::login_status(&http, &base_url, &key))
+        {
+            Ok(status) => {
+                let detail = format!("login/status: the key is logged in as {}", status.user);
+                walk.login_status = Some(status);
+                Outcome::pass(detail)
+            }
+            Err(e) => cdf_failure(e),
+        };
+    }
+    let Some((set, _)) = &walk.token else {
+        return Outcome::not_applicable("no token to send");
+    };
+    match walk
+        .session
+        .block_on(client::inspect(&http, &base_url, &set.access_token))
+    {
+        Ok(inspection) => {
+            let detail = format!(
+                "token/inspect answered: subject {}, {} project(s), {} capabilities",
+                inspection.subject,
+                inspection.projects.len(),
+                inspection.capabilities.len()
+            );
+            walk.inspection = Some(inspection);
+            Outcome::pass(detail)
+        }
+        Err(e @ CdfError::Refused { .. }) => {
+            // A refusal says nothing about why: the token's own facts usually do.
+            let facts = walk.token_facts.clone().unwrap_or_default();
+            let detail = match (&walk.misfit, facts.is_empty()) {
+                (Some(_), _) => format!("{e}; see 'token-fits': {facts}"),
+                (None, false) => format!("{e}; the token: {facts}"),
+                (None, true) => e.to_string(),
+            };
+            Outcome::fail(detail, walk.misfit.clone().or_else(|| e.remedy()))
+        }
+        Err(e) => cdf_failure(e),
+    }
+}
+
+fn cdf_failure(e: CdfError) -> Outcome {
+    let remedy = e.remedy();
+    let detail = match &e {
+        CdfError::Transport(AuthError::Unreachable { .. } | AuthError::Timeout { .. }) => {
+            format!("{e} (CDF itself)")
+        }
+        _ => e.to_string(),
+    };
+    Outcome::fail(detail, remedy)
+}
+
+// ---- 6. the profile's project is among the token's ----
+
+fn project_in_reach(walk: &mut Walk<'_>) -> Outcome {
+    let project = &walk.profile.project;
+    if let Some(status) = &walk.login_status {
+        return if status.project == *project {
+            Outcome::pass(format!("the key belongs to {project}"))
+        } else {
+            Outcome::fail(
+                format!(
+                    "the key belongs to project '{}', not '{project}'",
+                    status.project
+                ),
+                Some(Remedy::CheckFields {
+                    why: None,
+                    fields: &[Field::Project],
+                }),
+            )
+        };
+    }
+    let Some(inspection) = &walk.inspection else {
+        return Outcome::not_applicable("CDF said nothing to look at");
+    };
+    let sentence = inspection.verdict_sentence(project);
+    match inspection.verdict(project) {
+        Verdict::Reachable => Outcome::pass(sentence),
+        Verdict::Unreachable { others } if others.is_empty() => Outcome::fail(
+            sentence,
+            Some(Remedy::Advice(
+                "ask a CDF administrator to add you (or the app) to a group of the project",
+            )),
+        ),
+        Verdict::Unreachable { .. } => Outcome::fail(
+            sentence,
+            Some(Remedy::CheckFields {
+                why: Some("the profile names a project this token does not reach"),
+                fields: &[Field::Project],
+            }),
+        ),
+    }
+}
+
+// ---- 7. each needed capability is granted for that project ----
+
+fn capabilities_granted(walk: &mut Walk<'_>) -> Outcome {
+    if walk.login_status.is_some() {
+        return Outcome::not_applicable("login/status does not list capabilities");
+    }
+    let Some(inspection) = &walk.inspection else {
+        return Outcome::not_applicable("CDF said nothing to look at");
+    };
+    if walk.needs.is_empty() {
+        return Outcome::pass("none asked for");
+    }
+    let project = &walk.profile.project;
+    let (mut granted, mut missing) = (Vec::new(), Vec::new());
+    for need in walk.needs {
+        match need.grant(inspection, project) {
+            Grant::Granted => granted.push(need.to_string()),
+            Grant::Missing => missing.push(format!("{need} is not granted")),
+            Grant::ElsewhereOnly(where_) => {
+                missing.push(format!("{need} is granted only for {}", where_.join("; ")))
+            }
+        }
+    }
+    let granted_text = if granted.is_empty() {
+        String::new()
+    } else {
+        format!("granted: {}", granted.join(", "))
+    };
+    if missing.is_empty() {
+        return Outcome::pass(format!("{granted_text} (in {project})"));
+    }
+    let mut detail = format!("in {project}, {}", missing.join("; "));
+    if !granted.is_empty() {
+        detail.push_str(&format!("; {granted_text}"));
+    }
+    Outcome::fail(
+        detail,
+        Some(Remedy::Advice(
+            "ask a CDF administrator to add the missing capabilities, scoped to this project, to a group you (or the app) belong to",
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    //! The chain against a scripted identity provider and CDF (one closure transport for
+    //! both), an in-memory keyring and a manual clock: no socket, no sleeping.
+
+    use std::sync::{Arc, Mutex};
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::auth::http::{Method, Request, Response, Transport};
+    use crate::paths::Paths;
+    use crate::secrets::SecretStore;
+    use crate::secrets::{MemoryStore, Secret};
+    use crate::token::{Clock, ManualClock, b64url};
+
+    const AUTHORITY: &str = "http://127.0.0.1:9/idp";
+    const TOKEN_URL: &str = "http://127.0.0.1:9/idp/token";
+    const INSPECT: &str = "https://api.cognitedata.com/api/v1/token/inspect";
+    const NAME: &str = "svc";
+
+    /// What the scripted world does; tests change it between walks.
+    struct World {
+        idp_down: bool,
+        /// The `aud` of issued tokens.
+        aud: String,
+        /// Seconds added to the clock for `iat`/`nbf` of issued tokens.
+        issued_offset: i64,
+        projects: Vec<&'static str>,
+        /// CDF accepts only tokens for this audience.
+        cdf_audience: String,
+    }
+
+    struct Fixture {
+        session: Session,
+        transport: Arc<dyn Transport>,
+        world: Arc<Mutex<World>>,
+        clock: Arc<ManualClock>,
+        _rt: tokio::runtime::Runtime,
+        _dir: tempfile::TempDir,
+    }
+
+    fn jwt(claims: Value) -> String {
+        format!(
+            "{}.{}.sig",
+            b64url(br#"{"alg":"RS256"}"#),
+            b64url(claims.to_string().as_bytes())
+        )
+    }
+
+    fn answer(status: u16, body: Value) -> Response {
+        Response {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    impl Fixture {
+        fn new() -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            let clock = Arc::new(ManualClock::new(Utc::now()));
+            let world = Arc::new(Mutex::new(World {
+                idp_down: false,
+                aud: "https://api.cognitedata.com".into(),
+                issued_offset: 0,
+                projects: vec!["my-project", "sandbox"],
+                cdf_audience: "https://api.cognitedata.com".into(),
+            }));
+            let (w, c) = (world.clone(), clock.clone());
+            let transport = move |r: &Request<'_>| -> Result<Response, AuthError> {
+                let w = w.lock().unwrap();
+                let url = r.url.as_str();
+                if url.starts_with(AUTHORITY) && w.idp_down {
+                    return Err(AuthError::Unreachable {
+                        host: "127.0.0.1:9".into(),
+                        reason: "Connection refused".into(),
+                    });
+                }
+                let now = c.now().timestamp();
+                Ok(match (r.method, url) {
+                    (Method::Get, u)
+                        if u == format!("{AUTHORITY}/.well-known/openid-configuration") =>
+                    {
+                        answer(
+                            200,
+                            json!({"issuer": AUTHORITY, "token_endpoint": TOKEN_URL}),
+                        )
+                    }
+                    (Method::Post, TOKEN_URL) => {
+                        let iat = now + w.issued_offset;
+                        let token =
+                            jwt(json!({"aud": w.aud, "iat": iat, "nbf": iat, "exp": now + 3600}));
+                        answer(
+                            200,
+                            json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}),
+                        )
+                    }
+                    (Method::Get, INSPECT) => {
+                        let auth = r
+                            .headers
+                            .iter()
+                            .find(|(k, _)| *k == "Authorization")
+                            .map(|(_, v)| *v)
+                            .unwrap_or("");
+                        let claims = Jwt::decode(auth.trim_start_matches("Bearer "))
+                            .unwrap()
+                            .claims;
+                        if claims["aud"] != w.cdf_audience.as_str() {
+                            return Ok(answer(
+                                401,
+                                json!({"error": {"code": 401, "message": "Unauthorized"}}),
+                            ));
+                        }
+                        let projects: Vec<Value> = w
+                            .projects
+                            .iter()
+                            .map(|p| json!({"projectUrlName": p, "groups": [1]}))
+                            .collect();
+                        answer(
+                            200,
+                            json!({
+                                "subject": "cc-client",
+                                "projects": projects,
+                                "capabilities": [
+                                    {"assetsAcl": {"actions": ["READ"], "scope": {"all": {}}}, "projectScope": {"allProjects": {}}},
+                                    {"rawAcl": {"actions": ["WRITE"], "scope": {"all": {}}}, "projectScope": {"projects": ["sandbox"]}}
+                                ]
+                            }),
+                        )
+                    }
+                    _ => answer(404, json!({})),
+                })
+            };
+            let transport: Arc<dyn Transport> = Arc::new(transport);
+            let store = MemoryStore::default();
+            store
+                .set(NAME, SecretKind::ClientSecret, &Secret::new("s3cret"))
+                .unwrap();
+            let session = Session::new(
+                Paths::under(dir.path()),
+                Box::new(store),
+                Box::new(clock.clone()),
+                rt.handle().clone(),
+            )
+            .with_transport(transport.clone());
+            Fixture {
+                session,
+                transport,
+                world,
+                clock,
+                _rt: rt,
+                _dir: dir,
+            }
+        }
+
+        fn walk(&self, profile: &Profile, needs: &[&str]) -> Report {
+            let needs: Vec<Need> = needs.iter().map(|n| n.parse().unwrap()).collect();
+            let http = Ok(Http::with_transport(self.transport.clone()));
+            diagnose_with(&self.session, http, NAME, profile, &needs)
+        }
+    }
+
+    fn profile(flow: Flow, extra: &str) -> Profile {
+        toml::from_str(&format!(
+            "cluster='api'\nproject='my-project'\ntenant_id='t'\nclient_id='cc'\nflow='{}'\nauthority='{AUTHORITY}'\n{extra}",
+            flow.as_str()
+        ))
+        .unwrap()
+    }
+
+    fn step(report: &Report, id: StepId) -> &Step {
+        report.steps.iter().find(|s| s.id == id).unwrap()
+    }
+
+    fn statuses(report: &Report) -> Vec<&'static str> {
+        report.steps.iter().map(|s| s.status.as_str()).collect()
+    }
+
+    #[test]
+    fn a_healthy_profile_passes_every_step_in_order() {
+        let f = Fixture::new();
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &["assetsAcl:READ"]);
+        assert_eq!(r.health(), Health::Healthy, "{r:#?}");
+        let names: Vec<&str> = r.steps.iter().map(|s| s.id.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "profile",
+                "provider",
+                "token",
+                "token-fits",
+                "cdf-accepts",
+                "project",
+                "capabilities"
+            ]
+        );
+        assert_eq!(statuses(&r), ["passed"; 7]);
+        let provider = &step(&r, StepId::Provider).detail;
+        assert!(
+            provider.contains("no proxy") && provider.contains("endpoints discovered from"),
+            "{provider}"
+        );
+        assert!(
+            step(&r, StepId::Token)
+                .detail
+                .starts_with("acquired from the identity provider")
+        );
+        assert!(
+            step(&r, StepId::Capabilities)
+                .detail
+                .contains("assetsAcl:READ")
+        );
+        // A second walk is served from the cache.
+        let again = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        assert!(
+            step(&again, StepId::Token)
+                .detail
+                .starts_with("from the cache")
+        );
+        assert_eq!(step(&again, StepId::Capabilities).detail, "none asked for");
+    }
+
+    #[test]
+    fn a_missing_capability_or_one_granted_elsewhere_is_named() {
+        let f = Fixture::new();
+        let r = f.walk(
+            &profile(Flow::ClientCredentials, ""),
+            &["assetsAcl:READ", "timeSeriesAcl:WRITE", "raw:write"],
+        );
+        assert_eq!(r.health(), Health::Broken);
+        let caps = step(&r, StepId::Capabilities);
+        assert_eq!(caps.status, Status::Failed);
+        assert!(
+            caps.detail.contains("timeSeriesAcl:WRITE is not granted"),
+            "{}",
+            caps.detail
+        );
+        assert!(
+            caps.detail
+                .contains("rawAcl:WRITE is granted only for sandbox"),
+            "{}",
+            caps.detail
+        );
+        assert!(
+            caps.detail.contains("granted: assetsAcl:READ"),
+            "{}",
+            caps.detail
+        );
+        assert!(matches!(caps.fix, Some(Remedy::Advice(a)) if a.contains("administrator")));
+    }
+
+    #[test]
+    fn a_project_out_of_reach_gets_did_you_mean_and_skips_the_capabilities() {
+        let f = Fixture::new();
+        let p = profile(Flow::ClientCredentials, "").clone();
+        let p = Profile {
+            project: "sandbx".into(),
+            ..p
+        };
+        let r = f.walk(&p, &["assetsAcl:READ"]);
+        let project = step(&r, StepId::Project);
+        assert_eq!(project.status, Status::Failed);
+        assert!(
+            project.detail.contains("did you mean 'sandbox'"),
+            "{}",
+            project.detail
+        );
+        let caps = step(&r, StepId::Capabilities);
+        assert_eq!(caps.status, Status::Skipped);
+        assert_eq!(caps.detail, "skipped: needs 'project' to pass first");
+    }
+
+    #[test]
+    fn a_token_for_another_cluster_names_its_audience_and_explains_the_refusal() {
+        let f = Fixture::new();
+        f.world.lock().unwrap().aud = "https://westeurope-1.cognitedata.com".into();
+        let p = profile(
+            Flow::ClientCredentials,
+            "scopes=['https://westeurope-1.cognitedata.com/.default']",
+        );
+        let r = f.walk(&p, &[]);
+        let fits = step(&r, StepId::Fits);
+        assert_eq!(fits.status, Status::Failed);
+        assert!(
+            fits.detail.contains("the token is for https://westeurope-1.cognitedata.com, but the profile's CDF is https://api.cognitedata.com"),
+            "{}",
+            fits.detail
+        );
+        assert!(
+            fits.detail
+                .contains("scope asks for https://westeurope-1.cognitedata.com/.default")
+        );
+        let accepted = step(&r, StepId::Accepted);
+        assert_eq!(accepted.status, Status::Failed);
+        assert!(accepted.detail.contains("HTTP 401"), "{}", accepted.detail);
+        assert!(
+            accepted
+                .detail
+                .contains("see 'token-fits': aud https://westeurope-1"),
+            "{}",
+            accepted.detail
+        );
+        assert_eq!(
+            accepted.fix, fits.fix,
+            "the refusal is mended like the misfit"
+        );
+        assert_eq!(statuses(&r)[5..], ["skipped", "skipped"]);
+    }
+
+    #[test]
+    fn a_private_link_base_url_expects_its_clusters_audience() {
+        let p = profile(
+            Flow::ClientCredentials,
+            "base_url='https://p001.plink.az-x-1.cognitedata.com'",
+        );
+        assert_eq!(expected_resource(&p), "https://az-x-1.cognitedata.com");
+        assert_eq!(
+            expected_resource(&profile(Flow::ClientCredentials, "")),
+            "https://api.cognitedata.com"
+        );
+    }
+
+    #[test]
+    fn an_expired_cached_token_while_the_provider_is_down() {
+        let f = Fixture::new();
+        let p = profile(Flow::ClientCredentials, "");
+        assert_eq!(f.walk(&p, &[]).health(), Health::Healthy);
+        f.clock.advance(7200);
+        f.world.lock().unwrap().idp_down = true;
+        let r = f.walk(&p, &[]);
+        assert_eq!(r.health(), Health::Broken);
+        assert_eq!(
+            statuses(&r),
+            [
+                "passed", "failed", "failed", "skipped", "skipped", "skipped", "skipped"
+            ]
+        );
+        assert!(
+            step(&r, StepId::Provider)
+                .detail
+                .contains("cannot reach 127.0.0.1:9")
+        );
+        let token = &step(&r, StepId::Token).detail;
+        assert!(token.starts_with("the cached token expired at "), "{token}");
+        assert!(
+            token.contains("renewing it failed: cannot reach 127.0.0.1:9"),
+            "{token}"
+        );
+        assert!(
+            matches!(step(&r, StepId::Token).fix, Some(Remedy::Advice(a)) if a.contains("network"))
+        );
+    }
+
+    #[test]
+    fn a_person_not_signed_in_needs_a_sign_in() {
+        let f = Fixture::new();
+        let r = f.walk(&profile(Flow::Interactive, ""), &[]);
+        assert_eq!(r.health(), Health::SignInRequired);
+        let first = step(&r, StepId::Profile);
+        assert_eq!(first.detail, "not signed in: no tokens are cached");
+        assert_eq!(first.fix, Some(Remedy::sign_in(NAME)));
+        assert_eq!(
+            step(&r, StepId::Provider).status,
+            Status::Passed,
+            "independent of signing in"
+        );
+        assert_eq!(step(&r, StepId::Token).status, Status::Skipped);
+    }
+
+    #[test]
+    fn a_client_without_its_secret_is_incomplete() {
+        let f = Fixture::new();
+        f.session
+            .secrets()
+            .delete(NAME, SecretKind::ClientSecret)
+            .unwrap();
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        let first = step(&r, StepId::Profile);
+        assert_eq!(first.status, Status::Failed);
+        assert!(
+            first.detail.contains("no client secret"),
+            "{}",
+            first.detail
+        );
+        assert!(matches!(first.fix, Some(Remedy::StoreSecret { .. })));
+        assert_eq!(r.health(), Health::Broken);
+    }
+
+    #[test]
+    fn a_clock_behind_the_providers_is_named() {
+        let f = Fixture::new();
+        f.world.lock().unwrap().issued_offset = 600;
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        let fits = step(&r, StepId::Fits);
+        assert_eq!(fits.status, Status::Failed);
+        assert!(
+            fits.detail.contains("this computer's clock is behind"),
+            "{}",
+            fits.detail
+        );
+        assert!(matches!(&fits.fix, Some(Remedy::Advice(a)) if a.contains("clock")));
+    }
+
+    #[test]
+    fn a_certificate_near_its_end_is_named_with_its_date() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let (cert, key) = (root.join("cert-client.pem"), root.join("cert-client.key"));
+        let expiry = certificate_expiry(&cert).unwrap();
+        let soon = certificate_check(&cert, &key, expiry - chrono::Duration::days(10));
+        assert_eq!(soon.status, Status::Passed);
+        assert!(
+            soon.detail.contains(&format!(
+                "expires on {} (in 10 days)",
+                expiry.format("%Y-%m-%d")
+            )),
+            "{}",
+            soon.detail
+        );
+        assert!(soon.fix.is_some());
+        let late = certificate_check(&cert, &key, expiry + chrono::Duration::days(1));
+        assert_eq!(late.status, Status::Failed);
+        assert!(late.detail.contains("expired on"));
+        let fine = certificate_check(&cert, &key, expiry - chrono::Duration::days(100));
+        assert!(fine.fix.is_none() && fine.detail.contains("valid until"));
+    }
+
+    #[test]
+    fn tenant_ids_are_compared_only_when_they_are_guids() {
+        assert!(is_guid("8d3c2b1a-0000-4000-8000-000000000001"));
+        assert!(!is_guid("contoso.onmicrosoft.com"));
+    }
+}

@@ -1,0 +1,268 @@
+//! Step 2, the identity provider is reachable: which URL answers for the profile, its
+//! name resolved, the proxy in use, TLS with the profile's CA, the endpoints known or
+//! discovered.
+
+use std::net::ToSocketAddrs;
+
+use serde_json::Value;
+use url::Url;
+
+use super::Outcome;
+use crate::auth::Http;
+use crate::auth::endpoints::is_entra_host;
+use crate::auth::error::IdpError;
+use crate::auth::http::host_of;
+use crate::field::Field;
+use crate::profile::Profile;
+use crate::remedy::Remedy;
+use crate::session::Session;
+
+/// What to ask, and what an answer there proves.
+enum Probe {
+    /// An OpenID configuration document: the endpoints are discovered from it.
+    Discovery(Url),
+    /// Entra ID: endpoints known; its metadata document also says whether the tenant exists.
+    Entra(Url),
+    /// A client-credentials token URL: any HTTP answer shows the way there works.
+    TokenUrl(Url),
+}
+
+impl Probe {
+    fn for_profile(profile: &Profile) -> Result<Probe, String> {
+        let parse =
+            |text: &str| Url::parse(text).map_err(|e| format!("'{text}' is not a URL ({e})"));
+        if let (Some(token_url), false) = (&profile.token_url, profile.flow.is_user_flow()) {
+            return Ok(Probe::TokenUrl(parse(token_url)?));
+        }
+        let authority = profile.authority();
+        let authority_url = parse(&authority)?;
+        let well_known = |suffix: &str| {
+            parse(&format!(
+                "{authority}{suffix}/.well-known/openid-configuration"
+            ))
+        };
+        Ok(if is_entra_host(&authority_url) {
+            Probe::Entra(well_known("/v2.0")?)
+        } else {
+            Probe::Discovery(well_known("")?)
+        })
+    }
+
+    fn url(&self) -> &Url {
+        match self {
+            Probe::Discovery(u) | Probe::Entra(u) | Probe::TokenUrl(u) => u,
+        }
+    }
+}
+
+pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcome {
+    let probe = match Probe::for_profile(profile) {
+        Ok(p) => p,
+        Err(e) => {
+            return Outcome::fail(
+                e,
+                Some(Remedy::CheckFields {
+                    why: None,
+                    fields: &[Field::Authority, Field::TokenUrl],
+                }),
+            );
+        }
+    };
+    let url = probe.url();
+    let host = host_of(url);
+    let proxy = proxy_for(url, &|k| std::env::var(k).ok());
+    let mut facts = Vec::new();
+    match resolve(url) {
+        Resolved::Literal => {}
+        Resolved::Addresses(a) => facts.push(format!(
+            "{} resolves to {a}",
+            url.host_str().unwrap_or_default()
+        )),
+        Resolved::Failed(e) if proxy.is_none() => {
+            return Outcome::fail(
+                format!(
+                    "the name {} does not resolve: {e}",
+                    url.host_str().unwrap_or_default()
+                ),
+                Some(Remedy::Advice(
+                    "check the profile's authority for typos, your network connection and DNS; behind a proxy set HTTPS_PROXY",
+                )),
+            );
+        }
+        Resolved::Failed(_) => facts.push("the proxy resolves the name".to_string()),
+    }
+    facts.push(match &proxy {
+        Some(p) => format!("through the proxy {p}"),
+        None => "no proxy".to_string(),
+    });
+    if url.scheme() == "https" {
+        facts.push(match &profile.ca_file {
+            Some(ca) => format!("TLS trusted with the system's CAs and {}", ca.display()),
+            None => "TLS trusted with the system's CAs".to_string(),
+        });
+    }
+    let (status, body) = match session.block_on(http.get_raw(url, &[])) {
+        Ok(answer) => answer,
+        Err(e) => {
+            let remedy = e.remedy();
+            return Outcome::fail(format!("{e} ({})", facts.join("; ")), remedy);
+        }
+    };
+    let json: Option<Value> = serde_json::from_slice(&body).ok();
+    let found = |what: &str| format!("{host} answered ({}); {what}", facts.join("; "));
+    match probe {
+        Probe::TokenUrl(_) => Outcome::pass(found("the token URL is given in the profile")),
+        Probe::Entra(_) | Probe::Discovery(_) if (200..300).contains(&status) => {
+            let has_token_endpoint = json
+                .as_ref()
+                .and_then(|j| j.get("token_endpoint"))
+                .and_then(Value::as_str)
+                .is_some();
+            match (&probe, has_token_endpoint) {
+                (Probe::Entra(_), _) => Outcome::pass(found("Entra ID's endpoints are known")),
+                (_, true) => Outcome::pass(found(&format!("endpoints discovered from {url}"))),
+                (_, false) => Outcome::fail(
+                    format!("{url} is not an OpenID configuration (no token_endpoint)"),
+                    Some(Remedy::CheckFields {
+                        why: None,
+                        fields: &[Field::Authority],
+                    }),
+                ),
+            }
+        }
+        _ => {
+            // Entra answers an unknown tenant with an OAuth error (AADSTS90002).
+            let idp: Option<IdpError> = json.and_then(|j| serde_json::from_value(j).ok());
+            match idp {
+                Some(e) => {
+                    let remedy = e.remedy();
+                    Outcome::fail(format!("{host} answered HTTP {status}: {e}"), remedy)
+                }
+                None => Outcome::fail(
+                    format!("{url} answered HTTP {status}, not an OpenID configuration"),
+                    Some(Remedy::CheckFields {
+                        why: None,
+                        fields: &[Field::Authority],
+                    }),
+                ),
+            }
+        }
+    }
+}
+
+enum Resolved {
+    /// The host is an IP address.
+    Literal,
+    Addresses(String),
+    Failed(String),
+}
+
+fn resolve(url: &Url) -> Resolved {
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let port = url.port_or_known_default().unwrap_or(443);
+            match (name, port).to_socket_addrs() {
+                Ok(addrs) => {
+                    let mut ips: Vec<String> = addrs.map(|a| a.ip().to_string()).collect();
+                    ips.dedup();
+                    ips.truncate(3);
+                    if ips.is_empty() {
+                        Resolved::Failed("no address".into())
+                    } else {
+                        Resolved::Addresses(ips.join(", "))
+                    }
+                }
+                Err(e) => Resolved::Failed(e.to_string()),
+            }
+        }
+        _ => Resolved::Literal,
+    }
+}
+
+/// The proxy reqwest takes from the environment for `url`, with any password removed;
+/// `None` when none is set or `NO_PROXY` exempts the host.
+pub(super) fn proxy_for(url: &Url, var: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let first = |names: &[&'static str]| -> Option<(&'static str, String)> {
+        names
+            .iter()
+            .find_map(|n| var(n).filter(|v| !v.trim().is_empty()).map(|v| (*n, v)))
+    };
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']'])
+        .to_lowercase();
+    if let Some((_, no_proxy)) = first(&["NO_PROXY", "no_proxy"]) {
+        let exempt = no_proxy.split(',').map(str::trim).any(|entry| {
+            let entry = entry.trim_start_matches('.').to_lowercase();
+            entry == "*"
+                || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
+        });
+        if exempt {
+            return None;
+        }
+    }
+    let names: &[&'static str] = if url.scheme() == "https" {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    let (name, value) = first(names)?;
+    let shown = match Url::parse(value.trim()) {
+        Ok(mut u) if u.password().is_some() || !u.username().is_empty() => {
+            let _ = u.set_password(None);
+            let _ = u.set_username("");
+            u.to_string()
+        }
+        _ => value.trim().to_string(),
+    };
+    Some(format!("{shown} (from {name})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn the_proxy_is_named_without_its_password_and_no_proxy_is_honoured() {
+        let url = Url::parse("https://login.microsoftonline.com/t").unwrap();
+        assert_eq!(proxy_for(&url, &env(&[])), None);
+        assert_eq!(
+            proxy_for(&url, &env(&[("HTTPS_PROXY", "http://me:pw@proxy:3128")])).as_deref(),
+            Some("http://proxy:3128/ (from HTTPS_PROXY)")
+        );
+        assert_eq!(
+            proxy_for(
+                &url,
+                &env(&[
+                    ("https_proxy", "proxy:3128"),
+                    ("NO_PROXY", ".microsoftonline.com")
+                ])
+            ),
+            None
+        );
+        let plain = Url::parse("http://127.0.0.1:9/idp").unwrap();
+        assert_eq!(
+            proxy_for(&plain, &env(&[("HTTPS_PROXY", "http://p:1")])),
+            None,
+            "an https proxy is not used for http"
+        );
+        assert_eq!(
+            proxy_for(
+                &plain,
+                &env(&[("ALL_PROXY", "socks5://p:1"), ("NO_PROXY", "localhost")])
+            )
+            .as_deref(),
+            Some("socks5://p:1 (from ALL_PROXY)")
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! `cdf-signin doctor` against the test provider and the fake CDF API: which link of the
+//! chain broke, in text and `--json`, and the exit status that says so.
+
+mod common;
+
+use std::time::Duration;
+
+use common::cdf::{CdfApi, CdfOptions};
+use common::{CLUSTER, Env, Idp, Run};
+use serde_json::Value;
+
+/// The steps of `--json` as (name, status) pairs, and the whole list.
+fn steps(run: &Run) -> (Vec<(String, String)>, Vec<Value>) {
+    let list: Vec<Value> = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not a JSON list ({e}): {}", run.stdout));
+    let pairs = list
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (pairs, list)
+}
+
+fn step<'a>(list: &'a [Value], name: &str) -> &'a Value {
+    list.iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no step {name} in {list:?}"))
+}
+
+fn statuses(run: &Run) -> Vec<String> {
+    steps(run).0.into_iter().map(|(_, s)| s).collect()
+}
+
+#[test]
+fn a_healthy_profile_passes_every_step() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+
+    let run = env.run(&["doctor", "--profile", "svc", "--need", "assetsAcl:READ"]);
+    run.ok();
+    let text = &run.stdout;
+    assert!(
+        text.starts_with(&format!(
+            "Checking profile 'svc' (my-project at {})\n",
+            cdf.base_url()
+        )),
+        "{text}"
+    );
+    for (n, name) in [
+        "profile",
+        "provider",
+        "token",
+        "token-fits",
+        "cdf-accepts",
+        "project",
+        "capabilities",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(
+            text.contains(&format!("ok   {}. {name:<12} ", n + 1)),
+            "step {name}: {text}"
+        );
+    }
+    assert!(text.contains("a client secret is in the keyring"), "{text}");
+    assert!(text.contains("endpoints discovered from"), "{text}");
+    assert!(text.contains("no proxy"), "{text}");
+    assert!(
+        text.contains("my-project is reachable with this token"),
+        "{text}"
+    );
+    assert!(
+        text.contains("granted: assetsAcl:READ (in my-project)"),
+        "{text}"
+    );
+    assert!(!text.contains("fix:"), "{text}");
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+
+    // --json: the same steps, each with name, ok, status, detail and fix.
+    let run = env.run(&["doctor", "--profile", "svc", "--json"]);
+    run.ok();
+    let (pairs, list) = steps(&run);
+    assert_eq!(pairs.len(), 7);
+    for s in &list {
+        assert_eq!(s["ok"], true, "{s}");
+        assert_eq!(s["status"], "passed", "{s}");
+        assert!(s["detail"].as_str().is_some_and(|d| !d.is_empty()), "{s}");
+        assert!(s["fix"].is_null(), "{s}");
+    }
+    assert!(
+        step(&list, "token")["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("from the cache"),
+        "the second run used the cached token"
+    );
+    assert_eq!(idp.count("token"), 1);
+}
+
+#[test]
+fn a_need_granted_passes_and_one_missing_fails_naming_the_acl() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+
+    let granted = env.run(&[
+        "doctor",
+        "--profile",
+        "svc",
+        "--need",
+        "timeSeriesAcl:WRITE",
+        "--need",
+        "files:read",
+    ]);
+    granted.ok();
+    assert!(
+        granted
+            .stdout
+            .contains("granted: timeSeriesAcl:WRITE, filesAcl:READ (in my-project)"),
+        "{}",
+        granted.stdout
+    );
+
+    let args = [
+        "doctor",
+        "--profile",
+        "svc",
+        "--need",
+        "assetsAcl:READ",
+        "--need",
+        "functionsAcl:WRITE",
+        "--need",
+        "wellsAcl:READ",
+    ];
+    let missing = env.run(&args);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    let text = &missing.stdout;
+    assert!(text.contains("FAIL 7. capabilities "), "{text}");
+    assert!(
+        text.contains("functionsAcl:WRITE is granted only for my-project-dev"),
+        "{text}"
+    );
+    assert!(text.contains("wellsAcl:READ is not granted"), "{text}");
+    assert!(text.contains("granted: assetsAcl:READ"), "{text}");
+    assert!(text.contains("fix: ask a CDF administrator"), "{text}");
+    assert_eq!(
+        missing.stderr.trim(),
+        "error: profile 'svc': 1 of 7 checks failed (capabilities)"
+    );
+
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let run = env.run(&json_args);
+    assert_eq!(run.code, 1);
+    let (_, list) = steps(&run);
+    let caps = step(&list, "capabilities");
+    assert_eq!(caps["ok"], false);
+    assert_eq!(caps["status"], "failed");
+    assert!(
+        caps["detail"]
+            .as_str()
+            .unwrap()
+            .contains("wellsAcl:READ is not granted"),
+        "{caps}"
+    );
+    assert!(
+        caps["fix"].as_str().unwrap().contains("administrator"),
+        "{caps}"
+    );
+    assert_eq!(step(&list, "project")["ok"], true);
+
+    let bad = env.run(&["doctor", "--profile", "svc", "--need", "assetsAcl"]);
+    let line = bad.fails_cleanly(2);
+    assert!(
+        line.contains("--need 'assetsAcl' is not ACL:ACTION"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_project_out_of_reach_is_named_with_did_you_mean() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start_with(
+        &idp,
+        CdfOptions {
+            projects: Some(vec!["publicdata".into(), "my-project-dev".into()]),
+            ..CdfOptions::default()
+        },
+    );
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+    let run = env.run(&[
+        "doctor",
+        "--profile",
+        "svc",
+        "--need",
+        "assetsAcl:READ",
+        "--json",
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        statuses(&run),
+        [
+            "passed", "passed", "passed", "passed", "passed", "failed", "skipped"
+        ]
+    );
+    let (_, list) = steps(&run);
+    let project = step(&list, "project");
+    assert!(
+        project["detail"]
+            .as_str()
+            .unwrap()
+            .contains("my-project is NOT reachable with this token; did you mean 'my-project-dev'"),
+        "{project}"
+    );
+    assert!(
+        project["fix"].as_str().unwrap().contains("--project"),
+        "the command line names its flag: {project}"
+    );
+    assert_eq!(
+        step(&list, "capabilities")["detail"],
+        "skipped: needs 'project' to pass first"
+    );
+}
+
+#[test]
+fn a_scope_for_another_clusters_api_names_the_audience() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    env.run_stdin(
+        &[
+            "profile",
+            "add",
+            "elsewhere",
+            "--cluster",
+            CLUSTER,
+            "--project",
+            "my-project",
+            "--tenant-id",
+            "test-tenant",
+            "--client-id",
+            "cc-client",
+            "--flow",
+            "client-credentials",
+            "--authority",
+            &idp.issuer,
+            "--base-url",
+            cdf.base_url(),
+            "--scope",
+            "https://westeurope-1.cognitedata.com/.default",
+            "--client-secret-stdin",
+        ],
+        Some("cc-secret\n"),
+    )
+    .ok();
+    let run = env.run(&["doctor", "--profile", "elsewhere"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let text = &run.stdout;
+    assert!(
+        text.contains(&format!(
+            "FAIL 4. token-fits   the token is for https://westeurope-1.cognitedata.com, but the profile's CDF is {}",
+            cdf.base_url()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("the profile's scope asks for https://westeurope-1.cognitedata.com/.default"),
+        "{text}"
+    );
+    assert!(text.contains("fix: the token is for another API than the profile's cluster: check --scope and --cluster and --base-url"), "{text}");
+    assert!(text.contains("FAIL 5. cdf-accepts"), "{text}");
+    assert!(text.contains("refused the token (HTTP 401"), "{text}");
+    assert!(
+        text.contains("see 'token-fits': aud https://westeurope-1.cognitedata.com"),
+        "the refusal is explained with the token's facts: {text}"
+    );
+    assert!(text.contains("skip 6. project"), "{text}");
+    assert_eq!(cdf.rejected("audience"), 1);
+}
+
+#[test]
+fn an_expired_cached_token_while_the_provider_is_down() {
+    let idp = Idp::start_with(&[("IDP_ACCESS_TOKEN_TTL", "1")]);
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+    let answer: Value = serde_json::from_str(
+        &env.run(&["token", "--profile", "svc", "--json", "--min-valid", "0"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let expires_at = chrono::DateTime::parse_from_rfc3339(answer["expires_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    drop(idp);
+    common::wait_for(
+        "the cached token to expire",
+        Duration::from_secs(10),
+        || chrono::Utc::now() > expires_at + chrono::Duration::seconds(1),
+    );
+
+    let run = env.run(&["doctor", "--profile", "svc", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        statuses(&run),
+        [
+            "passed", "failed", "failed", "skipped", "skipped", "skipped", "skipped"
+        ]
+    );
+    let (_, list) = steps(&run);
+    let provider = step(&list, "provider")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        provider.starts_with("cannot reach 127.0.0.1:"),
+        "{provider}"
+    );
+    assert!(provider.contains("no proxy"), "{provider}");
+    let token = step(&list, "token");
+    let detail = token["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("the cached token expired at "),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("renewing it failed: cannot reach 127.0.0.1:"),
+        "{detail}"
+    );
+    assert!(
+        token["fix"].as_str().unwrap().contains("HTTPS_PROXY"),
+        "{token}"
+    );
+    assert_eq!(
+        step(&list, "token-fits")["detail"],
+        "skipped: needs 'token' to pass first"
+    );
+}
+
+#[test]
+fn a_person_not_signed_in_exits_with_the_sign_in_status() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_profile(&idp, "dev", "interactive", "interactive-client", &[])
+        .ok();
+    let run = env.run(&["doctor", "--profile", "dev"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("FAIL 1. profile      not signed in: no tokens are cached"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("fix: run `cdf-signin login --profile dev`"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ok   2. provider"), "{}", run.stdout);
+    assert!(run.stdout.contains("skip 3. token"), "{}", run.stdout);
+}
