@@ -152,7 +152,7 @@ pub async fn sign_in(
 
 /// Decides what a request to the listener means. The redirect may come with or without a
 /// trailing `/`, so the path is `/` either way.
-pub(super) fn handle(raw_url: &str, expected_state: &str) -> (u16, String, Callback) {
+pub(crate) fn handle(raw_url: &str, expected_state: &str) -> (u16, String, Callback) {
     let Ok(url) = Url::parse(&format!("http://localhost{raw_url}")) else {
         return (
             400,
