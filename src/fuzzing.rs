@@ -687,4 +687,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(cache_file_of(dir.path(), &profile).is_some());
     }
+
+    fn seed(target: &str, name: &str) -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/seeds")
+            .join(target)
+            .join(name);
+        std::fs::read(path).unwrap()
+    }
+
+    /// The new targets get past their first gate with their seeds: a sealed seed
+    /// decrypts and loads, the matching certificate pair loads, the callback seed
+    /// carries this attempt's state and a code.
+    #[test]
+    fn seeds_reach_the_parsers_behind_the_gates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = OneKeyStore::default();
+        let cache = crate::cache::TokenCache::new(dir.path().to_path_buf(), &store);
+        let sealed = seal(&seed("token_cache", "entra-set.json")).unwrap();
+        std::fs::write(dir.path().join("fuzz.tokens"), sealed).unwrap();
+        let set = cache.load(CACHE_PROFILE).unwrap().unwrap();
+        assert_eq!(set.refresh_token.unwrap().expose(), "0.AAAA-refresh");
+
+        let pair = seed("certificate", "matching-pair");
+        let at = pair.windows(4).position(|w| w == b"\n%%\n").unwrap();
+        let (cert, key) = (dir.path().join("c.pem"), dir.path().join("c.key"));
+        std::fs::write(&cert, &pair[..at]).unwrap();
+        std::fs::write(&key, &pair[at + 4..]).unwrap();
+        assert!(crate::auth::ClientCertificate::load(&cert, &key).is_ok());
+
+        let head = seed("loopback", "callback");
+        let end = head.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let (method, target, host) = crate::auth::loopback::parse_head(&head[..end]).unwrap();
+        assert!(crate::auth::loopback::screen_parts(method == "GET", host.as_deref()).is_ok());
+        let (_, _, outcome) = crate::auth::interactive::handle(&target, "the-state");
+        assert!(matches!(
+            outcome,
+            crate::auth::loopback::Callback::Done(Ok(_))
+        ));
+    }
 }
