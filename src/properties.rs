@@ -328,16 +328,6 @@ proptest! {
     }
 
     #[test]
-    fn token_cache_reads_back_what_it_stored(name in profile_name(), set in token_set()) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = MemoryStore::default();
-        let cache = TokenCache::new(dir.path().to_path_buf(), &store);
-        cache.store(&name, &set).unwrap();
-        let back = cache.load(&name).unwrap().unwrap();
-        prop_assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&set).unwrap());
-    }
-
-    #[test]
     fn jwt_claims_read_back_the_same(
         header in proptest::collection::btree_map(text(), json_value(), 0..4),
         claims in proptest::collection::btree_map(text(), json_value(), 0..6),
@@ -367,22 +357,6 @@ proptest! {
         let text = toml::to_string_pretty(&file).unwrap();
         let back: ProfileFile = toml::from_str(&text).unwrap();
         prop_assert_eq!(back, file);
-    }
-
-    #[test]
-    fn profile_store_loads_what_it_wrote(
-        profiles in proptest::collection::btree_map(profile_name(), valid_profile(), 1..4),
-    ) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = ProfileStore::new(dir.path());
-        let default = profiles.keys().next().cloned();
-        store.update(|f| {
-            f.profiles = profiles.clone();
-            f.default = default.clone();
-            Ok(())
-        }).unwrap();
-        let back = store.load().unwrap();
-        prop_assert_eq!(back, ProfileFile { default, profiles });
     }
 
     #[test]
@@ -454,6 +428,32 @@ proptest! {
 
 proptest! {
     #![proptest_config(config(64))]
+
+    #[test]
+    fn token_cache_reads_back_what_it_stored(name in profile_name(), set in token_set()) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = MemoryStore::default();
+        let cache = TokenCache::new(dir.path().to_path_buf(), &store);
+        cache.store(&name, &set).unwrap();
+        let back = cache.load(&name).unwrap().unwrap();
+        prop_assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&set).unwrap());
+    }
+
+    #[test]
+    fn profile_store_loads_what_it_wrote(
+        profiles in proptest::collection::btree_map(profile_name(), valid_profile(), 1..4),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path());
+        let default = profiles.keys().next().cloned();
+        store.update(|f| {
+            f.profiles = profiles.clone();
+            f.default = default.clone();
+            Ok(())
+        }).unwrap();
+        let back = store.load().unwrap();
+        prop_assert_eq!(back, ProfileFile { default, profiles });
+    }
 
     /// The slower entry points (files on disk, RSA): fewer cases.
     #[test]
