@@ -455,6 +455,14 @@ proptest! {
         prop_assert_eq!(back, ProfileFile { default, profiles });
     }
 
+    /// A token set from any instant in chrono's range, as the token cache file holds it:
+    /// loaded, shown as the countdown and the status line show it, stored and loaded
+    /// back the same (the `token_cache` fuzz target, which asserts the round trip).
+    #[test]
+    fn any_cached_token_set_is_shown_and_kept(set in token_set()) {
+        crate::fuzzing::token_cache(&serde_json::to_vec(&set).unwrap());
+    }
+
     /// The slower entry points (files on disk, RSA): fewer cases.
     #[test]
     fn no_file_parser_panics_on_arbitrary_bytes(data in proptest::collection::vec(any::<u8>(), 0..300)) {
