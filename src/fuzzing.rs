@@ -16,7 +16,7 @@ use crate::auth::http::{Http, Request, Response};
 use crate::auth::{AuthError, CancelToken, Endpoints, SignInPrompt};
 use crate::cdf::export::{self, ProjectEnv, Shell};
 use crate::profile::{Flow, Profile, ProfileFile};
-use crate::secrets::Secret;
+use crate::secrets::{Secret, SecretError, SecretKind, SecretStore};
 use crate::token::{Jwt, TokenSet};
 
 /// Where the scripted identity provider lives (never contacted: the transport answers).
@@ -61,13 +61,7 @@ pub fn jwt(data: &str) {
         id_token: None,
         scope: None,
     };
-    let _ = set.lifetime_secs();
-    let left = set.seconds_left(now);
-    let _ = set.is_valid_for(now, 60);
-    let _ = crate::format::time_left_in_words(left);
-    let _ = crate::format::countdown(left);
-    let _ = crate::format::countdown_next_change((expires_at - now).num_seconds());
-    let _ = crate::format::countdown_next_change_ms((expires_at - now).num_milliseconds());
+    show_token_set(&set, now);
 }
 
 /// A token endpoint's answer body: as a success (HTTP 200) through refresh, then as an
@@ -246,6 +240,214 @@ pub fn device_code(data: &[u8]) {
     }
 }
 
+/// A request to the loopback listener, as its connection thread reads it (the head up to
+/// the blank line, at most `MAX_HEAD` bytes), screened and handled as the waiting side
+/// does. Only a request carrying this attempt's `state` may end the wait with a code.
+pub fn loopback(data: &[u8]) {
+    use crate::auth::loopback::{Callback, MAX_HEAD, parse_head, screen_parts};
+    const STATE: &str = "the-state";
+    let head = match data.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(end) => &data[..end],
+        None => data,
+    };
+    if head.len() > MAX_HEAD {
+        return;
+    }
+    let Some((method, target, host)) = parse_head(head) else {
+        return;
+    };
+    if screen_parts(method == "GET", host.as_deref()).is_err() {
+        return;
+    }
+    let (status, page, outcome) = crate::auth::interactive::handle(&target, STATE);
+    let _ = (status, page.len());
+    match outcome {
+        Callback::Done(Ok(code)) => {
+            // The one thing a forged request must never do: reach the token endpoint.
+            let url = Url::parse(&format!("http://localhost{target}"));
+            let state_of = |url: &Url| {
+                url.query_pairs()
+                    .find(|(k, _)| k == "state")
+                    .map(|(_, v)| v.into_owned())
+            };
+            assert!(
+                url.as_ref().ok().and_then(state_of).as_deref() == Some(STATE),
+                "a request without this attempt's state gave a code"
+            );
+            assert!(!code.is_empty(), "an empty code ended the wait");
+        }
+        Callback::Done(Err(e)) => describe(&e),
+        Callback::Ignored => {}
+    }
+}
+
+/// CDF's answer to `login/status` (a legacy API key), and the error answers of CDF's API
+/// as `token/inspect` meets them, then worded as `cdf-signin access` words them.
+pub fn login_status(data: &[u8]) {
+    let key = Secret::new("api-key");
+    let base_url = "https://westeurope-1.cognitedata.com";
+    for status in [200, 401, 403, 404, 500] {
+        let http = answering(status, data);
+        match block_on(crate::cdf::client::login_status(&http, base_url, &key)) {
+            Some(Ok(s)) => {
+                let id = s.project_id.map(|i| format!(" (id {i})"));
+                let _ = (s.user.len(), s.logged_in, s.project == "my-project", id);
+            }
+            Some(Err(e)) => {
+                let _ = (e.to_string(), e.remedy());
+            }
+            None => {}
+        }
+        let token = Secret::new("token");
+        if let Some(Err(e)) = block_on(crate::cdf::client::inspect(&http, base_url, &token)) {
+            let _ = (e.to_string(), e.remedy());
+        }
+    }
+}
+
+/// The key of the fuzzing token cache (32 bytes, base64) and the file's layout, as
+/// `src/cache.rs` writes it: magic, a 24-byte nonce, then the sealed TokenSet JSON.
+const CACHE_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const CACHE_MAGIC: &[u8] = b"CDFSIGNIN1";
+const CACHE_PROFILE: &str = "fuzz";
+/// The binding the fuzzing cache is sealed for (a profile's settings fingerprint).
+const CACHE_BINDING: &str = "fuzz-binding";
+
+/// The token cache file: the fuzzed bytes as the file on disk, then the same bytes as the
+/// TokenSet JSON sealed inside a file that decrypts; a set that loads is shown and
+/// stored again, and must load back the same.
+pub fn token_cache(data: &[u8]) {
+    if let Some(dir) = scratch_dir("cache") {
+        token_cache_in(&dir, data);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn token_cache_in(dir: &std::path::Path, data: &[u8]) {
+    let store = OneKeyStore::default();
+    let cache = crate::cache::TokenCache::new(dir.to_path_buf(), &store);
+    let file = dir.join(format!("{CACHE_PROFILE}.tokens"));
+    let Some(now) = chrono::DateTime::from_timestamp(1_800_000_000, 0) else {
+        return;
+    };
+    for bytes in [Some(data.to_vec()), seal(data)].into_iter().flatten() {
+        if std::fs::write(&file, &bytes).is_err() {
+            return;
+        }
+        let Ok(Some(set)) = cache.load(CACHE_PROFILE, CACHE_BINDING) else {
+            continue;
+        };
+        show_token_set(&set, now);
+        for token in [Some(&set.access_token), set.id_token.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            jwt(token.expose());
+        }
+        if cache.store(CACHE_PROFILE, CACHE_BINDING, &set).is_ok() {
+            let back = cache.load(CACHE_PROFILE, CACHE_BINDING).ok().flatten();
+            let same = back
+                .is_some_and(|b| serde_json::to_value(&b).ok() == serde_json::to_value(&set).ok());
+            assert!(same, "a stored token set did not load back the same");
+        }
+    }
+}
+
+/// A directory of this thread's own (the unit tests run entry points on several threads
+/// at once); the caller removes it.
+fn scratch_dir(what: &str) -> Option<PathBuf> {
+    let thread = format!("{:?}", std::thread::current().id());
+    let digits: String = thread.chars().filter(char::is_ascii_digit).collect();
+    let dir = std::env::temp_dir().join(format!(
+        "cdf-signin-fuzz-{what}-{}-{digits}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir)
+}
+
+/// `data` as the plaintext of a cache file that decrypts with [`CACHE_KEY`].
+fn seal(data: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(CACHE_KEY)
+        .ok()?;
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new_from_slice(&key).ok()?;
+    let nonce = [7u8; 24];
+    let sealed = cipher
+        .encrypt(
+            chacha20poly1305::XNonce::from_slice(&nonce),
+            Payload {
+                msg: data,
+                aad: format!("{CACHE_PROFILE}\n{CACHE_BINDING}").as_bytes(),
+            },
+        )
+        .ok()?;
+    Some([CACHE_MAGIC, &nonce, &sealed].concat())
+}
+
+/// A keyring that holds the fuzzing cache key and nothing else.
+#[derive(Default)]
+struct OneKeyStore(std::sync::Mutex<Option<Secret>>);
+
+impl SecretStore for OneKeyStore {
+    fn get(&self, _: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+        if kind != SecretKind::CacheKey {
+            return Ok(None);
+        }
+        let held = self
+            .0
+            .lock()
+            .map_err(|_| SecretError::Failed("poisoned".into()))?;
+        Ok(Some(held.clone().unwrap_or_else(|| Secret::new(CACHE_KEY))))
+    }
+
+    fn set(&self, _: &str, _: SecretKind, value: &Secret) -> Result<(), SecretError> {
+        let mut held = self
+            .0
+            .lock()
+            .map_err(|_| SecretError::Failed("poisoned".into()))?;
+        *held = Some(value.clone());
+        Ok(())
+    }
+
+    fn delete(&self, _: &str, _: SecretKind) -> Result<(), SecretError> {
+        Ok(())
+    }
+}
+
+/// A client certificate and its private key, as `ClientCertificate::load` reads them
+/// from two PEM files: the input up to a line `%%` is the certificate file, the rest the
+/// key file; without that line both files hold the whole input (one PEM with both).
+pub fn certificate(data: &[u8]) {
+    if let Some(dir) = scratch_dir("pem") {
+        certificate_in(&dir, data);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn certificate_in(dir: &std::path::Path, data: &[u8]) {
+    let (cert, key) = match data.windows(4).position(|w| w == b"\n%%\n") {
+        Some(at) => (&data[..at], &data[at + 4..]),
+        None => (data, data),
+    };
+    let (cert_path, key_path) = (dir.join("client.pem"), dir.join("client.key"));
+    if std::fs::write(&cert_path, cert).is_err() || std::fs::write(&key_path, key).is_err() {
+        return;
+    }
+    match crate::auth::ClientCertificate::load(&cert_path, &key_path) {
+        Ok(cert) => {
+            if let Ok(assertion) = cert.assertion("client", &format!("{IDP}/token"), 1_800_000_000)
+            {
+                let decoded = Jwt::decode(assertion.expose());
+                assert!(decoded.is_ok(), "a signed assertion is not a JWT");
+            }
+        }
+        Err(e) => describe(&e),
+    }
+}
+
 /// What the app does with a profile from outside (a file or an import): validation, the
 /// derived URLs and scopes, endpoint resolution and the `env` lines.
 fn use_profile(name: &str, profile: &Profile) {
@@ -284,6 +486,18 @@ fn use_profile(name: &str, profile: &Profile) {
     if let Some(Err(e)) = block_on(resolver.resolve(profile)) {
         describe(&e);
     }
+}
+
+/// What the status line, `token --json` and the window's countdown do with a token set.
+fn show_token_set(set: &TokenSet, now: chrono::DateTime<chrono::Utc>) {
+    let _ = set.lifetime_secs();
+    let left = set.seconds_left(now);
+    let _ = set.is_valid_for(now, 60);
+    let _ = crate::format::time_left_in_words(left);
+    let _ = crate::format::countdown(left);
+    let _ = crate::format::local_time_with_offset(set.expires_at);
+    let _ = crate::format::countdown_next_change((set.expires_at - now).num_seconds());
+    let _ = crate::format::countdown_next_change_ms((set.expires_at - now).num_milliseconds());
 }
 
 /// An error as the front ends show it: its one line and its remedy.
@@ -385,6 +599,10 @@ mod tests {
             "discovery" => discovery(data),
             "discovery_cache" => discovery_cache(data),
             "device_code" => device_code(data),
+            "loopback" => loopback(data),
+            "login_status" => login_status(data),
+            "token_cache" => token_cache(data),
+            "certificate" => certificate(data),
             other => panic!("fuzz/ has inputs for an unknown target `{other}`"),
         }
     }
@@ -470,5 +688,44 @@ mod tests {
         assert_eq!(set.refresh_token.unwrap().expose(), "r");
         let dir = tempfile::tempdir().unwrap();
         assert!(cache_file_of(dir.path(), &profile).is_some());
+    }
+
+    fn seed(target: &str, name: &str) -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/seeds")
+            .join(target)
+            .join(name);
+        std::fs::read(path).unwrap()
+    }
+
+    /// The new targets get past their first gate with their seeds: a sealed seed
+    /// decrypts and loads, the matching certificate pair loads, the callback seed
+    /// carries this attempt's state and a code.
+    #[test]
+    fn seeds_reach_the_parsers_behind_the_gates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = OneKeyStore::default();
+        let cache = crate::cache::TokenCache::new(dir.path().to_path_buf(), &store);
+        let sealed = seal(&seed("token_cache", "entra-set.json")).unwrap();
+        std::fs::write(dir.path().join("fuzz.tokens"), sealed).unwrap();
+        let set = cache.load(CACHE_PROFILE, CACHE_BINDING).unwrap().unwrap();
+        assert_eq!(set.refresh_token.unwrap().expose(), "0.AAAA-refresh");
+
+        let pair = seed("certificate", "matching-pair");
+        let at = pair.windows(4).position(|w| w == b"\n%%\n").unwrap();
+        let (cert, key) = (dir.path().join("c.pem"), dir.path().join("c.key"));
+        std::fs::write(&cert, &pair[..at]).unwrap();
+        std::fs::write(&key, &pair[at + 4..]).unwrap();
+        assert!(crate::auth::ClientCertificate::load(&cert, &key).is_ok());
+
+        let head = seed("loopback", "callback");
+        let end = head.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let (method, target, host) = crate::auth::loopback::parse_head(&head[..end]).unwrap();
+        assert!(crate::auth::loopback::screen_parts(method == "GET", host.as_deref()).is_ok());
+        let (_, _, outcome) = crate::auth::interactive::handle(&target, "the-state");
+        assert!(matches!(
+            outcome,
+            crate::auth::loopback::Callback::Done(Ok(_))
+        ));
     }
 }

@@ -18,6 +18,8 @@ mod fsutil;
 pub mod fuzzing;
 pub mod paths;
 pub mod profile;
+#[cfg(test)]
+mod properties;
 mod provision;
 mod remedy;
 mod runtime;

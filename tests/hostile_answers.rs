@@ -59,6 +59,37 @@ impl Hostile {
         self.run(&["token", "--profile", "svc"]).fails_cleanly(1)
     }
 
+    /// The next token request gets exactly these bytes (status line, headers and body),
+    /// then the connection closes.
+    fn answer_raw(&self, bytes: &[u8]) {
+        use base64::Engine;
+        let raw = base64::engine::general_purpose::STANDARD.encode(bytes);
+        self.idp
+            .fault(json!({"path": self.idp.token_path(), "raw_base64": raw}));
+    }
+
+    /// Caches a good token and returns it.
+    fn cache_a_token(&self) -> String {
+        let r = self.run(&["token", "--profile", "svc"]);
+        r.ok().stdout.trim().to_string()
+    }
+
+    /// The cached token is still served, without asking the provider.
+    fn assert_still_cached(&self, token: &str, what: &str) {
+        let before = self.idp.count("token");
+        let r = self.run(&["token", "--profile", "svc"]);
+        assert_eq!(
+            r.ok().stdout.trim(),
+            token,
+            "{what}: the cached token is gone"
+        );
+        assert_eq!(
+            self.idp.count("token"),
+            before,
+            "{what}: the provider was asked"
+        );
+    }
+
     fn cached_tokens(&self) -> usize {
         std::fs::read_dir(self.env.data_dir().join("tokens"))
             .map(|d| d.count())
@@ -292,4 +323,203 @@ fn oversized_ca_file_is_one_error_naming_file_and_limit() {
     let args = common::add_args("svc", "interactive", &["--ca-file", &ca]);
     assert_too_big(&env, &args, "big-ca.pem", "1 MiB");
     assert!(!env.profiles_file().exists());
+}
+
+/// An unsigned JWT carrying `claims`.
+fn jwt_with(claims: &Value) -> String {
+    use base64::Engine;
+    let part = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.c2ln",
+        part(&json!({"alg": "none", "typ": "JWT"})),
+        part(claims)
+    )
+}
+
+/// `exp` (and `iat`, `nbf`) in the year 9999, past it, and before 1970, in the access and
+/// ID tokens: `token` hands the token out with a sane expiry, and `claims` shows the
+/// dates (or leaves out what no calendar holds), each without a panic.
+#[test]
+fn exp_in_the_year_9999_or_before_1970_is_shown_cleanly() {
+    let h = Hostile::new();
+    let year = 365 * 24 * 3600;
+    let year_9999 = 253_402_300_799_i64;
+    for (what, exp, expires_in, shown) in [
+        (
+            "the last second of 9999",
+            json!(year_9999),
+            None,
+            Some("9999-12-31"),
+        ),
+        ("past the year 9999", json!(year_9999 * 1000), None, None),
+        ("i64::MAX", json!(i64::MAX), Some(3600), None),
+        (
+            "a second before 1970",
+            json!(-1),
+            Some(3600),
+            Some("1969-12-31"),
+        ),
+        (
+            "the year 1",
+            json!(-62_135_596_800_i64),
+            Some(3600),
+            Some("0001-01-01"),
+        ),
+        ("before the year 1", json!(-1e300), Some(3600), None),
+        ("i64::MIN, no expires_in", json!(i64::MIN), None, None),
+        // Expired on arrival: handed out once, then `claims` renews it first.
+        ("1969, no expires_in", json!(-1), None, None),
+    ] {
+        let claims = json!({"sub": "svc", "exp": exp, "iat": exp, "nbf": exp});
+        let token = jwt_with(&claims);
+        let mut body = json!({"access_token": token, "id_token": token, "token_type": "Bearer"});
+        if let Some(secs) = expires_in {
+            body["expires_in"] = json!(secs);
+        }
+        h.answer_token(200, &body.to_string(), json!({}));
+        let r = h.run(&["token", "--profile", "svc", "--force-refresh", "--json"]);
+        let out: Value = serde_json::from_str(&r.ok().stdout).unwrap();
+        assert_eq!(out["access_token"], token.as_str(), "{what}");
+        let left = out["expires_in"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{what}: {out}"));
+        assert!((0..=year).contains(&left), "{what}: {left}");
+
+        for args in [
+            &["claims", "--profile", "svc"][..],
+            &["claims", "--profile", "svc", "--json"],
+        ] {
+            let r = h.run(args);
+            if r.code != 0 {
+                // An expired token may be renewed first; the provider's next answer is
+                // its own. Either way: a clean line.
+                r.fails_cleanly(r.code);
+                continue;
+            }
+            assert!(r.stdout.contains("svc"), "{what}: {}", r.stdout);
+            if let (Some(date), false) = (shown, args.contains(&"--json")) {
+                assert!(r.stdout.contains(date), "{what}: {date} in {}", r.stdout);
+            }
+        }
+    }
+}
+
+/// A token answer and an error answer with bytes that are not UTF-8: each one clean
+/// error line, and the token cached before is still served.
+#[test]
+fn bytes_that_are_not_utf8_end_in_one_line_and_keep_the_cache() {
+    let h = Hostile::new();
+    let good = h.cache_a_token();
+    let answer = |status: &str, body: &[u8]| {
+        let mut raw = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(body);
+        raw
+    };
+    for (what, raw, expected) in [
+        (
+            "a token answer",
+            answer(
+                "200 OK",
+                b"{\"access_token\":\"ab\xff\xfe\xc0cd\",\"expires_in\":3600}",
+            ),
+            "malformed",
+        ),
+        (
+            "an error answer",
+            answer(
+                "400 Bad Request",
+                b"{\"error\":\"invalid_client\",\"error_description\":\"bad \xff\xfe secret\"}",
+            ),
+            "400",
+        ),
+        (
+            "a status line",
+            b"HTTP/1.1 200 \xff\xfe\r\nContent-Length: 2\r\n\r\n{}".to_vec(),
+            "",
+        ),
+    ] {
+        h.answer_raw(&raw);
+        let r = h.run(&["token", "--profile", "svc", "--force-refresh"]);
+        let line = r.fails_cleanly(1);
+        assert!(line.contains(expected), "{what}: {line}");
+        assert!(!line.contains('\u{fffd}'), "{what}: {line}");
+        h.assert_still_cached(&good, what);
+    }
+}
+
+/// A body that ends when the connection closes (no Content-Length, not chunked) is read
+/// whole: the token is correct and cached.
+#[test]
+fn a_close_delimited_token_answer_is_read_whole() {
+    let h = Hostile::new();
+    let body = json!({"access_token": "close-delimited-token", "token_type": "Bearer", "expires_in": 3600, "scope": "x".repeat(20_000)});
+    let raw = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{body}"
+    );
+    h.answer_raw(raw.as_bytes());
+    let r = h.run(&["token", "--profile", "svc", "--json"]);
+    let out: Value = serde_json::from_str(&r.ok().stdout).unwrap();
+    assert_eq!(out["access_token"], "close-delimited-token");
+    let left = out["expires_in"].as_i64().unwrap();
+    assert!((3500..=3600).contains(&left), "{left}");
+    h.assert_still_cached("close-delimited-token", "after a close-delimited answer");
+}
+
+/// `Retry-After` as an HTTP date (in the future, in the past, or not a date at all) is
+/// not a number of seconds: the throttling error comes without a wait it cannot vouch
+/// for, in one line, and the cached token stays.
+#[test]
+fn retry_after_as_an_http_date_is_a_clean_throttling_error() {
+    let h = Hostile::new();
+    let good = h.cache_a_token();
+    for date in [
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Wed, 21 Oct 2015 07:28:00 GMT",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "-5",
+        "1e12",
+    ] {
+        h.answer_token(
+            429,
+            "{\"error\":\"slow_down\"}",
+            json!({"headers": {"Retry-After": date}}),
+        );
+        let r = h.run(&["token", "--profile", "svc", "--force-refresh"]);
+        let line = r.fails_cleanly(1);
+        assert!(line.contains("HTTP 429"), "{date}: {line}");
+        assert!(!line.contains("retry after"), "{date}: {line}");
+        h.assert_still_cached(&good, date);
+    }
+}
+
+/// After each bad answer of this file's kinds, the token cached before is still there.
+#[test]
+fn bad_answers_leave_the_cached_token_in_place() {
+    let h = Hostile::new();
+    let good = h.cache_a_token();
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    for (what, status, body) in [
+        ("JSON nested 10,000 deep", 200, nested.as_str()),
+        (
+            "an error body with status 200",
+            200,
+            r#"{"error":"invalid_client"}"#,
+        ),
+        ("garbage", 200, "\u{0}\u{1}garbage"),
+        (
+            "no access token",
+            200,
+            r#"{"token_type":"Bearer","expires_in":3600}"#,
+        ),
+        ("an empty 500", 500, ""),
+    ] {
+        h.answer_token(status, body, json!({}));
+        let r = h.run(&["token", "--profile", "svc", "--force-refresh"]);
+        r.fails_cleanly(1);
+        h.assert_still_cached(&good, what);
+    }
 }

@@ -161,7 +161,7 @@ fn check_nonce(set: &TokenSet, sent: &str) -> Result<(), AuthError> {
 
 /// Decides what a request to the listener means. The redirect may come with or without a
 /// trailing `/`, so the path is `/` either way.
-pub(super) fn handle(raw_url: &str, expected_state: &str) -> (u16, String, Callback) {
+pub(crate) fn handle(raw_url: &str, expected_state: &str) -> (u16, String, Callback) {
     let Ok(url) = Url::parse(&format!("http://localhost{raw_url}")) else {
         return (
             400,

@@ -14,7 +14,7 @@ use super::error::AuthError;
 
 const PAGE: &str = include_str!("../../assets/callback.html");
 
-pub(super) enum Callback {
+pub(crate) enum Callback {
     /// Not ours or not for this attempt: answered, keep waiting.
     Ignored,
     Done(Result<String, AuthError>),
@@ -93,7 +93,7 @@ const HEAD_WAIT: Duration = Duration::from_secs(10);
 const WRITE_WAIT: Duration = Duration::from_secs(2);
 /// The longest request head read: an authorization code, state and session state come
 /// to well under 4 KiB, even from Entra ID.
-const MAX_HEAD: usize = 16 * 1024;
+pub(crate) const MAX_HEAD: usize = 16 * 1024;
 /// How many connections may be sending their head at once.
 const MAX_OPEN: usize = 512;
 
@@ -345,7 +345,7 @@ fn take_request(stream: TcpStream, head: Head, events: &mpsc::Sender<Event>) {
 }
 
 /// The method, target and `Host` of an HTTP/1 request head.
-fn parse_head(bytes: &[u8]) -> Option<(String, String, Option<String>)> {
+pub(crate) fn parse_head(bytes: &[u8]) -> Option<(String, String, Option<String>)> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut lines = text.split("\r\n");
     let mut parts = lines.next()?.split(' ');
@@ -443,7 +443,7 @@ fn screen(request: &Incoming) -> Result<(), (u16, String)> {
     screen_parts(request.method == "GET", request.host.as_deref())
 }
 
-fn screen_parts(is_get: bool, host: Option<&str>) -> Result<(), (u16, String)> {
+pub(crate) fn screen_parts(is_get: bool, host: Option<&str>) -> Result<(), (u16, String)> {
     let refused = "This address only receives sign-in responses from this computer's browser.";
     if !is_get {
         return Err((405, page("Not a sign-in response", refused, false)));

@@ -10,7 +10,7 @@ pub(crate) mod endpoints;
 pub(crate) mod error;
 pub(crate) mod http;
 pub(crate) mod interactive;
-mod loopback;
+pub(crate) mod loopback;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};

@@ -5,7 +5,8 @@
 // client credentials (secret and private_key_jwt), refresh-token rotation, required PKCE.
 // Prints one JSON line {"issuer","port"} on stdout when ready; exits when stdin closes.
 // --tls serves HTTPS with the test CA's server certificate (tests/fixtures/tls-*).
-// Test-control endpoints under /__test/: stats, revoke-refresh-tokens, fault.
+// Test-control endpoints under /__test/: stats, revoke-refresh-tokens, fault (a scripted
+// answer: status, headers, body, stream_bytes, delay_ms, or raw_base64 for raw bytes).
 // Env: IDP_ACCESS_TOKEN_TTL (s, default 3600), IDP_DEVICE_CODE_TTL (s, default 600),
 // IDP_REFRESH_REUSE=revoke-grant (reusing a rotated refresh token revokes the whole grant,
 // the provider's default; otherwise the old token alone is invalid).
@@ -247,6 +248,13 @@ const handler = async (req, res) => {
     fault.times -= 1;
     if (fault.delay_ms) await new Promise((r) => { setTimeout(r, fault.delay_ms); });
     // A fault without a status only delays: the provider then answers as usual.
+    if (fault.raw_base64 !== undefined) {
+      // Bytes exactly as given (status line, headers, body), then the connection closes:
+      // a close-delimited body, or one that is not UTF-8.
+      await readBody(req);
+      req.socket.end(Buffer.from(fault.raw_base64, 'base64'));
+      return;
+    }
     if (fault.status !== undefined) {
       await readBody(req);
       res.writeHead(fault.status, { 'content-type': fault.content_type ?? 'text/plain', ...(fault.headers ?? {}) });
