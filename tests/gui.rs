@@ -927,6 +927,20 @@ fn import_asks_before_saving_endpoints_that_are_not_the_defaults() {
         !env.profiles_file().exists(),
         "nothing saved before the answer"
     );
+    assert!(
+        gui.harness.query_by_label("Import").is_none(),
+        "while it asks, only Import anyway or Cancel go on"
+    );
+    // Cancel drops the question and saves nothing; Import asks again.
+    gui.click("Cancel");
+    gui.wait("the question gone", |h| {
+        h.query_by_label("Import anyway").is_none()
+    });
+    assert!(!env.profiles_file().exists(), "Cancel saves nothing");
+    gui.click("Import");
+    gui.wait("the question again", |h| {
+        h.query_by_label("Import anyway").is_some()
+    });
     gui.click("Import anyway");
     gui.wait("the imported profile", |h| {
         h.state().model.selected.as_deref() == Some("svc-proj")

@@ -372,9 +372,6 @@ impl Draw<'_> {
                         ui.label(format!("• {e}"));
                     }
                     ui.weak("Import it only if you trust where the file came from.");
-                    if ui.button("Import anyway").clicked() {
-                        confirmed = Some(PathBuf::from(dialog.path.trim()));
-                    }
                 }
                 if let Some(e) = &dialog.error {
                     ui.colored_label(ui.visuals().error_fg_color, &e.message);
@@ -383,6 +380,17 @@ impl Draw<'_> {
                     }
                 }
                 ui.horizontal(|ui| {
+                    // While the endpoints wait for a decision, the only ways on are an
+                    // explicit "Import anyway" or Cancel; Enter does not confirm.
+                    if dialog.confirm.is_some() {
+                        if ui.button("Import anyway").clicked() {
+                            confirmed = Some(PathBuf::from(dialog.path.trim()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            dialog.confirm = None;
+                        }
+                        return;
+                    }
                     let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if ui
                         .add_enabled(!dialog.busy, egui::Button::new("Import"))
