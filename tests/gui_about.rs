@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cdf_signin::secrets::KeyringStore;
+use cdf_signin::secrets::{KeyringStore, SecretStore, Storage};
 use cdf_signin::token::ManualClock;
 use cdf_signin::ui::clipboard::RecordingClipboard;
 use cdf_signin::ui::{App, Deps};
@@ -16,7 +16,14 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn open(env: &Env) -> (Harness<'static, App>, RecordingClipboard) {
-    let keyring = env.keyring_service.clone();
+    let store = KeyringStore::new(env.keyring_service.clone());
+    open_with(env, Box::new(store))
+}
+
+fn open_with(
+    env: &Env,
+    secrets: Box<dyn SecretStore>,
+) -> (Harness<'static, App>, RecordingClipboard) {
     let clipboard = RecordingClipboard::default();
     let deps_clipboard = clipboard.clone();
     let paths = env.paths();
@@ -29,7 +36,7 @@ fn open(env: &Env) -> (Harness<'static, App>, RecordingClipboard) {
                     paths,
                     clock: Arc::new(ManualClock::new(chrono::Utc::now())),
                     clipboard: Box::new(deps_clipboard),
-                    secrets: Box::new(KeyringStore::new(keyring)),
+                    secrets,
                 },
             )
         });
@@ -105,4 +112,30 @@ fn about_shows_version_licence_and_where_things_live() {
     harness.step();
     harness.step();
     assert!(!shows(&harness, &version), "Escape closes it");
+}
+
+/// With the opt-in file storage, the box says that secrets are plain files, and does not
+/// claim that nothing secret is written in plain text.
+#[test]
+fn about_warns_when_secrets_are_plain_files() {
+    let env = Env::new();
+    let store = cdf_signin::secrets::open(&env.paths(), Storage::File, env.keyring_service.clone())
+        .unwrap();
+    let (mut harness, _) = open_with(&env, store);
+    click(&mut harness, "About");
+    assert!(shows(&harness, "file storage: not encrypted"));
+    assert!(shows(&harness, "plain files (0600)"));
+    assert!(!shows(
+        &harness,
+        "Nothing secret is ever written in plain text."
+    ));
+
+    // The keyring's box keeps its promise.
+    let (mut harness, _) = open(&Env::new());
+    click(&mut harness, "About");
+    assert!(shows(
+        &harness,
+        "Nothing secret is ever written in plain text."
+    ));
+    assert!(!shows(&harness, "plain files (0600)"));
 }

@@ -73,6 +73,10 @@ impl SecretStore for FileStore {
         }
     }
 
+    fn writes_plain_text(&self) -> bool {
+        true
+    }
+
     fn describe(&self) -> String {
         format!(
             "file storage: not encrypted, kept across reboots ({})",

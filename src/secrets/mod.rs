@@ -115,6 +115,11 @@ pub trait SecretStore: Send + Sync {
     fn describe(&self) -> String {
         "memory only".to_string()
     }
+    /// Whether secrets land on disk unencrypted (only the opt-in file storage): the
+    /// About box must not then claim that nothing secret is written in plain text.
+    fn writes_plain_text(&self) -> bool {
+        false
+    }
     /// The value again from the store itself, past any copy or memo: for a secret the
     /// identity provider has just rejected (another program may have replaced it).
     fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {

@@ -22,6 +22,8 @@ pub struct AboutInfo {
     pub settings_file: Option<PathBuf>,
     /// Where client secrets and token keys live, in words.
     pub keyring: String,
+    /// The store writes secrets to disk unencrypted (file storage, an explicit opt-in).
+    pub plain_text: bool,
     /// Where the storage choice is saved (`settings.toml` in the config dir).
     pub config_dir: PathBuf,
     /// The saved storage choice, which the Settings screen changes.
@@ -39,6 +41,7 @@ impl AboutInfo {
             discovery_dir: paths.discovery_dir(),
             settings_file: None,
             keyring: secrets.describe(),
+            plain_text: secrets.writes_plain_text(),
             config_dir: paths.config_dir.clone(),
             storage: crate::secrets::storage::saved_choice(&paths.config_dir)
                 .ok()
@@ -127,12 +130,19 @@ impl Draw<'_> {
                             ui,
                             "Tokens",
                             &format!(
-                                "{} (encrypted with XChaCha20-Poly1305; the key is in the keyring)",
+                                "{} (encrypted with XChaCha20-Poly1305; the key is kept with the client secrets)",
                                 info.token_dir.display()
                             ),
                         );
                     });
-                ui.weak("Nothing secret is ever written in plain text.");
+                if info.plain_text {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "File storage is chosen: client secrets and the token key are plain files (0600), readable by anything that runs as you.",
+                    );
+                } else {
+                    ui.weak("Nothing secret is ever written in plain text.");
+                }
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
                     if ui.button("Copy details").clicked() {
