@@ -523,3 +523,69 @@ fn bad_answers_leave_the_cached_token_in_place() {
         h.assert_still_cached(&good, what);
     }
 }
+
+/// The provider's discovery document, with `change` applied, as the next answer to
+/// discovery.
+fn answer_discovery(h: &Hostile, change: impl FnOnce(&mut Value)) {
+    let url = format!("{}/.well-known/openid-configuration", h.idp.issuer);
+    let (_, mut doc) = http("GET", &url, None);
+    change(&mut doc);
+    let path = url::Url::parse(&url).unwrap().path().to_string();
+    h.idp.fault(json!({
+        "path": path,
+        "status": 200,
+        "content_type": "application/json",
+        "body": doc.to_string(),
+    }));
+}
+
+fn discovery_cache_files(h: &Hostile) -> usize {
+    std::fs::read_dir(h.env.paths().discovery_dir())
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// Finding 2 of issue 13, end to end: a discovery document that sends the client secret
+/// over plain http to another host, or that names another issuer, is refused in one
+/// line, nothing is sent there, and the bad answer is not cached: the next run discovers
+/// again and gets a token.
+#[test]
+fn a_discovery_document_that_points_elsewhere_is_refused_and_not_cached() {
+    let h = Hostile::new();
+    type Change = Box<dyn FnOnce(&mut Value)>;
+    let cases: [(&str, Change); 3] = [
+        (
+            "collector.example.invalid",
+            Box::new(|d| d["token_endpoint"] = json!("http://collector.example.invalid/token")),
+        ),
+        (
+            "file:",
+            Box::new(|d| d["token_endpoint"] = json!("file:///tmp/token")),
+        ),
+        (
+            "issuer.example.invalid",
+            Box::new(|d| d["issuer"] = json!("https://issuer.example.invalid")),
+        ),
+    ];
+    for (named, change) in cases {
+        answer_discovery(&h, change);
+        let before = h.idp.count("token");
+        let err = h.token_error();
+        assert!(err.contains(named), "{named}: {err}");
+        assert_eq!(
+            h.idp.count("token"),
+            before,
+            "{named}: a token was asked for"
+        );
+        assert_eq!(h.cached_tokens(), 0, "{named}");
+        assert_eq!(
+            discovery_cache_files(&h),
+            0,
+            "{named}: the bad answer was cached"
+        );
+    }
+    // The faults are used up: the genuine document is discovered, cached and used.
+    let token = h.cache_a_token();
+    assert!(!token.is_empty());
+    assert_eq!(discovery_cache_files(&h), 1);
+}
