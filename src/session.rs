@@ -134,7 +134,6 @@ impl Session {
         self
     }
 
-    #[cfg(test)]
     pub fn paths(&self) -> &Paths {
         &self.paths
     }

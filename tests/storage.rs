@@ -203,6 +203,10 @@ fn client_credentials_with_no_session_bus_keep_the_secret_in_the_kernel_keyring(
     let r = env.run(&["login", "--profile", "svc"]);
     r.ok();
     assert!(r.stderr.contains("kernel keyring"), "{}", r.stderr);
+    // The first login that falls back says so; later ones do not repeat it.
+    let again = env.run(&["login", "--profile", "svc"]);
+    again.ok();
+    assert!(!again.stderr.contains("kernel keyring"), "{}", again.stderr);
     let token = env
         .run(&["token", "--profile", "svc"])
         .ok()
