@@ -711,12 +711,39 @@ mod tests {
         let set = cache.load(CACHE_PROFILE, CACHE_BINDING).unwrap().unwrap();
         assert_eq!(set.refresh_token.unwrap().expose(), "0.AAAA-refresh");
 
-        let pair = seed("certificate", "matching-pair");
+        // The certificate target's input, built as fuzz/certificate-seeds.sh builds its
+        // seeds: from the test fixtures (no key is committed under fuzz/).
+        let fixture = |name: &str| {
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures")
+                    .join(name),
+            )
+            .unwrap()
+        };
+        let pair = [
+            fixture("cert-client.pem"),
+            b"%%\n".to_vec(),
+            fixture("cert-client.key"),
+        ]
+        .concat();
         let at = pair.windows(4).position(|w| w == b"\n%%\n").unwrap();
         let (cert, key) = (dir.path().join("c.pem"), dir.path().join("c.key"));
         std::fs::write(&cert, &pair[..at]).unwrap();
         std::fs::write(&key, &pair[at + 4..]).unwrap();
         assert!(crate::auth::ClientCertificate::load(&cert, &key).is_ok());
+        // The entry point itself, on the fixture pairs that the stable run no longer
+        // finds among the committed seeds.
+        certificate(&pair);
+        certificate(
+            &[
+                fixture("cert-client.pem"),
+                b"%%\n".to_vec(),
+                fixture("other.key"),
+            ]
+            .concat(),
+        );
+        certificate(&[fixture("cert-client.pem"), fixture("cert-client.key")].concat());
 
         let head = seed("loopback", "callback");
         let end = head.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
