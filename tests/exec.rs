@@ -17,18 +17,18 @@ fn signed_in() -> (Idp, Env) {
     (idp, env)
 }
 
+/// `cdf-signin exec --profile PROFILE -- sh -c SCRIPT`: the command line every test runs.
+fn exec_sh<'a>(profile: &'a str, script: &'a str) -> [&'a str; 7] {
+    ["exec", "--profile", profile, "--", "sh", "-c", script]
+}
+
 #[test]
 fn the_command_gets_the_profiles_variables_and_a_token() {
     let (idp, env) = signed_in();
-    let run = env.run(&[
-        "exec",
-        "--profile",
+    let run = env.run(&exec_sh(
         "svc",
-        "--",
-        "sh",
-        "-c",
         r#"printf '%s|%s|%s|%s' "$CDF_PROJECT" "$CDF_CLUSTER" "$CDF_URL" "$CDF_TOKEN""#,
-    ]);
+    ));
     run.ok();
     let parts: Vec<&str> = run.stdout.split('|').collect();
     assert_eq!(parts[..3], ["test-project", CLUSTER, common::BASE_URL]);
@@ -54,10 +54,10 @@ fn min_valid_renews_a_token_that_would_run_out_during_the_command() {
     let idp = Idp::start_with(&[("IDP_ACCESS_TOKEN_TTL", "600")]);
     let env = Env::new();
     env.add_cc_profile(&idp, "svc", "cc-secret");
-    let print = ["sh", "-c", r#"printf '%s' "$CDF_TOKEN""#];
     let args = |min: &'static str| {
-        let mut a = vec!["exec", "--profile", "svc", "--min-valid", min, "--"];
-        a.extend(print);
+        // `exec --profile svc --min-valid N -- sh -c ...`
+        let mut a = exec_sh("svc", r#"printf '%s' "$CDF_TOKEN""#).to_vec();
+        a.splice(3..3, ["--min-valid", min]);
         a
     };
     let first = env.run(&args("60")).ok().stdout.clone();
@@ -76,15 +76,7 @@ fn min_valid_renews_a_token_that_would_run_out_during_the_command() {
 #[test]
 fn the_exit_status_and_stdin_pass_through() {
     let (_idp, env) = signed_in();
-    let run = env.run(&[
-        "exec",
-        "--profile",
-        "svc",
-        "--",
-        "sh",
-        "-c",
-        "echo out; echo err >&2; exit 7",
-    ]);
+    let run = env.run(&exec_sh("svc", "echo out; echo err >&2; exit 7"));
     assert_eq!(run.code, 7, "{}", run.stderr);
     assert_eq!(run.stdout, "out\n");
     assert_eq!(
@@ -103,25 +95,9 @@ fn the_exit_status_and_stdin_pass_through() {
 #[test]
 fn a_command_ended_by_a_signal_gives_128_plus_its_number() {
     let (_idp, env) = signed_in();
-    let run = env.run(&[
-        "exec",
-        "--profile",
-        "svc",
-        "--",
-        "sh",
-        "-c",
-        "kill -TERM $$",
-    ]);
+    let run = env.run(&exec_sh("svc", "kill -TERM $$"));
     assert_eq!(run.code, 128 + 15, "{}", run.stderr);
-    let run = env.run(&[
-        "exec",
-        "--profile",
-        "svc",
-        "--",
-        "sh",
-        "-c",
-        "kill -KILL $$",
-    ]);
+    let run = env.run(&exec_sh("svc", "kill -KILL $$"));
     assert_eq!(run.code, 128 + 9, "{}", run.stderr);
 }
 
@@ -132,7 +108,7 @@ fn sigterm_and_sigint_are_passed_on_to_the_command() {
         let script = format!(
             "trap 'echo got-{signal} >&2; exit {code}' {signal}; echo ready >&2; while :; do sleep 0.05; done"
         );
-        let running = env.spawn(&["exec", "--profile", "svc", "--", "sh", "-c", &script]);
+        let running = env.spawn(&exec_sh("svc", &script));
         running.wait_line("ready", Duration::from_secs(30));
         let sent = Command::new("kill")
             .args(["-s", signal, &running.child.id().to_string()])
@@ -157,7 +133,7 @@ fn without_a_token_the_command_never_starts() {
         .ok();
     let marker = env.root.path().join("started");
     let touch = format!("touch '{}'", path_str(&marker));
-    let run = env.run(&["exec", "--profile", "dev", "--", "sh", "-c", &touch]);
+    let run = env.run(&exec_sh("dev", &touch));
     let line = run.fails_cleanly(3);
     assert!(line.contains("is not signed in"), "{line}");
     assert_eq!(run.hint(), Some("run `cdf-signin login --profile dev`"));
@@ -165,7 +141,7 @@ fn without_a_token_the_command_never_starts() {
 
     // A service principal whose secret the provider refuses: exit 1, nothing run.
     env.add_cc_profile(&idp, "svc", "wrong-secret");
-    let run = env.run(&["exec", "--profile", "svc", "--", "sh", "-c", &touch]);
+    let run = env.run(&exec_sh("svc", &touch));
     run.fails_cleanly(1);
     assert!(!marker.exists(), "COMMAND ran without a token");
 }
