@@ -26,7 +26,7 @@ pub fn openable(text: &str) -> Result<String, String> {
     let url = Url::parse(text.trim()).map_err(|e| format!("'{text}' is not a URL ({e})"))?;
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback(&url) => {}
+        "http" if crate::urls::is_loopback(&url) => {}
         "http" => {
             return Err(format!(
                 "'{text}' uses http:// on a host that is not loopback"
@@ -78,15 +78,6 @@ fn describe(c: char) -> String {
         format!("the character U+{:04X}", c as u32)
     } else {
         format!("'{c}'")
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -10,11 +10,8 @@ use url::Url;
 use super::error::AuthError;
 use super::http::Http;
 use crate::fsutil;
-use crate::profile::{self, Field, Profile, ProfileError};
-
-/// Entra ID sign-in hosts (public and sovereign clouds) have fixed v2.0 endpoint paths,
-/// so no discovery request is needed.
-pub use crate::profile::is_entra_host;
+use crate::profile::Profile;
+use crate::urls::{self, is_entra_host};
 
 /// How long discovered metadata is trusted before it is fetched again.
 const DISCOVERY_TTL_SECS: i64 = 7 * 24 * 3600;
@@ -49,7 +46,7 @@ struct CachedEndpoints {
 /// `https://login.microsoftonline.com/{tenant}`.
 pub fn entra_endpoints(authority: &str) -> Result<Endpoints, AuthError> {
     let at = |path: &str| {
-        Url::parse(&format!("{authority}/oauth2/v2.0/{path}")).map_err(|e| AuthError::Discovery {
+        Url::parse(&urls::entra_endpoint(authority, path)).map_err(|e| AuthError::Discovery {
             authority: authority.to_string(),
             reason: e.to_string(),
         })
@@ -147,12 +144,7 @@ impl Resolver<'_> {
     }
 
     async fn fetch_metadata(&self, authority: &str) -> Result<Endpoints, AuthError> {
-        // Entra-style location first (as MSAL does for unknown hosts), then plain OIDC.
-        let candidates = [
-            format!("{authority}/v2.0/.well-known/openid-configuration"),
-            format!("{authority}/.well-known/openid-configuration"),
-        ];
-        for candidate in &candidates {
+        for candidate in &urls::discovery_candidates(authority) {
             let url = Url::parse(candidate).map_err(|e| AuthError::Discovery {
                 authority: authority.to_string(),
                 reason: e.to_string(),
@@ -214,17 +206,13 @@ fn vet(authority: &Url, endpoints: &Endpoints, user_flow: bool) -> Result<(), St
     ];
     for (what, url) in all {
         let Some(url) = url else { continue };
-        if let Err(e) = profile::parse_secure_url(Field::TokenUrl, url.as_str()) {
-            let reason = match e {
-                ProfileError::InvalidField { reason, .. } => reason,
-                other => other.to_string(),
-            };
+        if let Err(reason) = urls::parse_secure(url.as_str()) {
             return Err(format!("the {what}: {reason}"));
         }
-        if user_flow && !profile::user_flow_may_use(authority, url) {
+        if user_flow && !urls::user_flow_may_use(authority, url) {
             return Err(format!(
                 "the {what} {}; a person's sign-in is only sent to the authority",
-                profile::off_origin_reason(authority, url)
+                urls::off_origin_reason(authority, url)
             ));
         }
     }

@@ -17,7 +17,7 @@ use crate::auth::{AuthError, ClientCertificate, Http};
 use crate::cdf::client::{self, CdfError, LoginStatus};
 use crate::cdf::inspect::{Inspection, Verdict};
 use crate::field::Field;
-use crate::profile::{Flow, Profile, SecretSource, from_env, from_file, private_link_cluster};
+use crate::profile::{Flow, Profile, SecretSource, from_env, from_file};
 use crate::remedy::Remedy;
 use crate::secrets::SecretKind;
 use crate::session::{Session, SessionError, TokenOptions, TokenSource};
@@ -467,10 +467,7 @@ fn token_had(walk: &mut Walk<'_>) -> Outcome {
 /// The API the profile's CDF is known by to the identity provider: the cluster's URL,
 /// also for a Private Link base URL.
 fn expected_resource(p: &Profile) -> String {
-    let base = p.base_url();
-    private_link_cluster(&base)
-        .map(|cluster| format!("https://{cluster}.cognitedata.com"))
-        .unwrap_or(base)
+    crate::urls::resource_of(&p.base_url())
 }
 
 fn same_resource(a: &str, b: &str) -> bool {
@@ -778,6 +775,8 @@ mod tests {
         cdf_audience: String,
         /// The `subject` token/inspect names.
         subject: String,
+        /// Where the provider serves its OpenID configuration: `""` or `"/v2.0"`.
+        discovery_at: &'static str,
     }
 
     struct Fixture {
@@ -822,6 +821,7 @@ mod tests {
                 projects: vec!["my-project", "sandbox"],
                 cdf_audience: "https://api.cognitedata.com".into(),
                 subject: "cc-client".into(),
+                discovery_at: "",
             }));
             let (w, c) = (world.clone(), clock.clone());
             let transport = move |r: &Request<'_>| -> Result<Response, AuthError> {
@@ -836,7 +836,10 @@ mod tests {
                 let now = c.now().timestamp();
                 Ok(match (r.method, url) {
                     (Method::Get, u)
-                        if u == format!("{AUTHORITY}/.well-known/openid-configuration") =>
+                        if u == format!(
+                            "{AUTHORITY}{}/.well-known/openid-configuration",
+                            w.discovery_at
+                        ) =>
                     {
                         answer(
                             200,
@@ -1000,6 +1003,36 @@ mod tests {
                 .starts_with("from the cache")
         );
         assert_eq!(step(&again, StepId::Capabilities).detail, "none asked for");
+    }
+
+    /// Issue 18: a provider that serves its configuration only at the Entra-style
+    /// `/v2.0` location is one sign-in uses, so the doctor finds it there too.
+    #[test]
+    fn a_provider_with_its_configuration_at_v2_only_is_reachable() {
+        let f = Fixture::new();
+        f.world.lock().unwrap().discovery_at = "/v2.0";
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        assert_eq!(statuses(&r), ["passed"; 7], "{r:#?}");
+        let provider = &step(&r, StepId::Provider).detail;
+        assert!(
+            provider.contains(&format!(
+                "endpoints discovered from {AUTHORITY}/v2.0/.well-known/openid-configuration"
+            )),
+            "{provider}"
+        );
+        // Neither location: the doctor names both.
+        f.world.lock().unwrap().discovery_at = "/nowhere";
+        let r = f.walk(&profile(Flow::ClientCredentials, "scopes=['x']"), &[]);
+        let provider = step(&r, StepId::Provider);
+        assert_eq!(provider.status, Status::Failed);
+        assert!(
+            provider
+                .detail
+                .contains("/v2.0/.well-known/openid-configuration")
+                && provider.detail.contains("HTTP 404"),
+            "{}",
+            provider.detail
+        );
     }
 
     #[test]

@@ -9,18 +9,19 @@ use url::Url;
 
 use super::Outcome;
 use crate::auth::Http;
-use crate::auth::endpoints::is_entra_host;
 use crate::auth::error::IdpError;
 use crate::auth::http::host_of;
 use crate::field::Field;
 use crate::profile::Profile;
 use crate::remedy::Remedy;
 use crate::session::Session;
+use crate::urls::{discovery_candidates, is_entra_host};
 
 /// What to ask, and what an answer there proves.
 enum Probe {
-    /// An OpenID configuration document: the endpoints are discovered from it.
-    Discovery(Url),
+    /// An OpenID configuration document: the endpoints are discovered from it. Asked at
+    /// each of the places sign-in looks, in the same order, until one answers.
+    Discovery([Url; 2]),
     /// Entra ID: endpoints known; its metadata document also says whether the tenant exists.
     Entra(Url),
     /// A client-credentials token URL: any HTTP answer shows the way there works.
@@ -36,21 +37,42 @@ impl Probe {
         }
         let authority = profile.authority();
         let authority_url = parse(&authority)?;
-        let well_known = |suffix: &str| {
-            parse(&format!(
-                "{authority}{suffix}/.well-known/openid-configuration"
-            ))
-        };
+        let [v2, plain] = discovery_candidates(&authority);
         Ok(if is_entra_host(&authority_url) {
-            Probe::Entra(well_known("/v2.0")?)
+            Probe::Entra(parse(&v2)?)
         } else {
-            Probe::Discovery(well_known("")?)
+            Probe::Discovery([parse(&v2)?, parse(&plain)?])
         })
     }
 
-    fn url(&self) -> &Url {
+    /// The URLs to ask, in order (all on the same host): the first, then the others.
+    fn urls(&self) -> (&Url, &[Url]) {
         match self {
-            Probe::Discovery(u) | Probe::Entra(u) | Probe::TokenUrl(u) => u,
+            Probe::Discovery([first, rest @ ..]) => (first, rest),
+            Probe::Entra(u) | Probe::TokenUrl(u) => (u, &[]),
+        }
+    }
+}
+
+/// The first answer that settles it, asking `first`, then `then` in turn, as sign-in
+/// does: a 4xx means "not here", so the next one is asked. Returns the URL that
+/// answered, its answer, and what the ones before it said.
+fn ask_in_turn(
+    session: &Session,
+    http: &Http,
+    (first, then): (&Url, &[Url]),
+) -> Result<(Url, u16, Vec<u8>, Vec<String>), crate::auth::AuthError> {
+    let mut before = Vec::new();
+    let mut url = first;
+    let mut rest = then.iter();
+    loop {
+        let (status, body) = session.block_on(http.get_raw(url, &[]))?;
+        match rest.next() {
+            Some(next) if (400..500).contains(&status) => {
+                before.push(format!("HTTP {status} at {url}"));
+                url = next;
+            }
+            _ => return Ok((url.clone(), status, body, before)),
         }
     }
 }
@@ -68,7 +90,7 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
             );
         }
     };
-    let url = probe.url();
+    let url = probe.urls().0;
     let host = host_of(url);
     let proxy = proxy_for(url, &|k| std::env::var(k).ok());
     let mut facts = Vec::new();
@@ -101,7 +123,7 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
             None => "TLS trusted with the system's CAs".to_string(),
         });
     }
-    let (status, body) = match session.block_on(http.get_raw(url, &[])) {
+    let (url, status, body, before) = match ask_in_turn(session, http, probe.urls()) {
         Ok(answer) => answer,
         Err(e) => {
             let remedy = e.remedy();
@@ -139,7 +161,10 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
                     Outcome::fail(format!("{host} answered HTTP {status}: {e}"), remedy)
                 }
                 None => Outcome::fail(
-                    format!("{url} answered HTTP {status}, not an OpenID configuration"),
+                    format!(
+                        "{}{url} answered HTTP {status}, not an OpenID configuration",
+                        before.iter().map(|b| format!("{b}; ")).collect::<String>()
+                    ),
                     Some(Remedy::CheckFields {
                         why: None,
                         fields: &[Field::Authority],
