@@ -158,7 +158,7 @@ fn create_temp(dir: &Path, file_name: &str) -> io::Result<(std::path::PathBuf, F
     for _ in 0..8 {
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
-        let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let suffix = hex::encode(random);
         let tmp = dir.join(format!(".{file_name}.tmp.{suffix}"));
         match private_options().open(&tmp) {
             Ok(file) => {
