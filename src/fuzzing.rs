@@ -458,7 +458,7 @@ fn use_profile(name: &str, profile: &Profile) {
     let _ = (profile.authority(), profile.resource_scopes());
     let _ = (
         profile.sign_in_scopes(),
-        profile.port(),
+        profile.shown_port(),
         profile.secret_kind(),
     );
     let _ = profile.renews_silently(true);

@@ -354,7 +354,13 @@ impl Session {
                 let http = self.http(profile)?;
                 let endpoints = self.endpoints(&http, profile)?;
                 self.rt.block_on(auth::interactive::sign_in(
-                    &http, &endpoints, profile, prompt, cancel, timeout,
+                    &http,
+                    &endpoints,
+                    profile,
+                    prompt,
+                    cancel,
+                    timeout,
+                    crate::profile::DEFAULT_PORT,
                 ))?
             }
             Flow::DeviceCode => {

@@ -141,7 +141,12 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         "audience": p.audience,
         "token_url": p.token_url,
         "scopes": idp.then(|| p.sign_in_scopes()),
-        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.port())),
+        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.shown_port())),
+        // A list is tried in order; without one, any free port when the default is taken.
+        "redirect_ports": (p.flow == Flow::Interactive).then(|| match &p.port {
+            Some(spec) => spec.to_string(),
+            None => format!("{} (else any free port)", crate::profile::DEFAULT_PORT),
+        }),
         "login_hint": p.login_hint,
         "prompt": p.prompt.map(Prompt::as_str),
         "ca_file": path(&p.ca_file),

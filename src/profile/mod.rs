@@ -10,7 +10,9 @@ use url::Url;
 
 pub use crate::field::Field;
 
+mod port;
 mod secret_source;
+pub use port::PortSpec;
 pub use secret_source::{SecretSource, SourceError, from_env, from_file, is_env_name};
 
 use crate::fsutil;
@@ -99,7 +101,9 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
+    /// The redirect ports of the interactive flow, tried in order; none: [`DEFAULT_PORT`],
+    /// else any free one.
+    pub port: Option<PortSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -316,9 +320,6 @@ impl Profile {
                 format!("'{a}' must not be empty or contain spaces"),
             ));
         }
-        if self.port == Some(0) {
-            return Err(invalid(Field::Port, "0 is not a port; use 1-65535"));
-        }
         for scope in &self.scopes {
             if scope.is_empty() || scope.chars().any(char::is_whitespace) {
                 return Err(invalid(
@@ -504,8 +505,9 @@ impl Profile {
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    pub fn port(&self) -> u16 {
-        self.port.unwrap_or(DEFAULT_PORT)
+    /// The redirect URI to show: the profile's first port, or the default one.
+    pub fn shown_port(&self) -> u16 {
+        self.port.as_ref().map_or(DEFAULT_PORT, PortSpec::first)
     }
 
     pub fn uses_certificate(&self) -> bool {
@@ -717,7 +719,7 @@ pub(crate) mod tests {
                 "offline_access"
             ]
         );
-        assert_eq!(p.port(), 53000);
+        assert_eq!(p.shown_port(), 53000);
         let cc = sample(Flow::ClientCredentials);
         assert_eq!(
             cc.sign_in_scopes(),
@@ -773,9 +775,6 @@ pub(crate) mod tests {
                 .to_string()
                 .contains("--private-key")
         );
-        let mut p = sample(Flow::Interactive);
-        p.port = Some(0);
-        assert!(p.validate().is_err());
         let mut p = sample(Flow::Interactive);
         p.project = "has space".into();
         assert!(p.validate().is_err());

@@ -111,7 +111,7 @@ impl Editor {
             base_url: text(&p.base_url),
             token_url: text(&p.token_url),
             scopes: p.scopes.join(" "),
-            port: p.port.map(|x| x.to_string()).unwrap_or_default(),
+            port: p.port.as_ref().map(ToString::to_string).unwrap_or_default(),
             login_hint: text(&p.login_hint),
             prompt: p.prompt,
             certificate: path_text(&p.certificate),
@@ -164,10 +164,10 @@ impl Editor {
         }
         let port = match self.port.trim() {
             "" => None,
-            p => match p.parse::<u16>() {
-                Ok(n) if n > 0 => Some(n),
-                _ => {
-                    errors.insert(Field::Port, format!("'{p}' is not a port (1-65535)"));
+            p => match p.parse::<crate::profile::PortSpec>() {
+                Ok(spec) => Some(spec),
+                Err(e) => {
+                    errors.insert(Field::Port, e);
                     None
                 }
             },
@@ -429,7 +429,7 @@ impl Editor {
                     }
                     Some(Flow::Interactive) => {
                         self.field(ui, Field::LoginHint, "you@example.com");
-                        self.field(ui, Field::Port, "53000");
+                        self.field(ui, Field::Port, "53000, or 3000,3100-3110");
                     }
                     _ => {}
                 }
