@@ -524,6 +524,7 @@ fn endpoints() -> Option<Endpoints> {
         authorization: Some(Url::parse(&format!("{IDP}/authorize")).ok()?),
         token: Url::parse(&format!("{IDP}/token")).ok()?,
         device_authorization: Some(Url::parse(&format!("{IDP}/devicecode")).ok()?),
+        revocation: None,
     })
 }
 

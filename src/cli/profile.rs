@@ -18,10 +18,12 @@ pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
     file.get(name)?;
     // Keyring first: if it is unreachable, nothing has changed yet.
     ctx.session().forget_profile(name)?;
-    ctx.store.update(|f| {
+    let left = ctx.store.update(|f| {
         f.remove(name);
-        Ok(())
+        Ok(f.clone())
     })?;
+    // The last profile of an account takes the account's sign-in with it.
+    ctx.session().prune_accounts(&left)?;
     output::note(&format!(
         "Removed profile '{name}' with its tokens and keyring entries."
     ));
@@ -156,6 +158,7 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         "client_secret_env": p.client_secret_env,
         "client_secret_file": path(&p.client_secret_file),
         "storage": storage,
+        "account": account_value(ctx, name, p, &file),
     });
     if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
         base.extend(more);
@@ -166,6 +169,10 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let mut out = String::new();
     if let Value::Object(map) = &v {
         for (k, val) in map {
+            if k == "account" {
+                out.push_str(&account_text(val));
+                continue;
+            }
             let text = match val {
                 Value::Null if k == "tenant_id" && idp => "unknown".to_string(),
                 Value::Null => continue,
@@ -183,4 +190,50 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         }
     }
     output::print_text(&out)
+}
+
+/// The account a person's profile shares with others: its id, who is signed in to it,
+/// and the profiles sharing it. Null for service principals and API keys; an unreachable
+/// keyring leaves the sign-in unknown.
+fn account_value(ctx: &Ctx, name: &str, p: &Profile, file: &crate::profile::ProfileFile) -> Value {
+    let Some(account) = p.account() else {
+        return Value::Null;
+    };
+    match ctx.session().account_status(name, p, file) {
+        Ok(Some(status)) => json!({
+            "id": status.id,
+            "signed_in": status.signed_in,
+            "signed_in_as": status.signed_in_as,
+            "profiles": status.profiles,
+        }),
+        Ok(None) | Err(_) => json!({
+            "id": account.id,
+            "signed_in": null,
+            "signed_in_as": null,
+            "profiles": file.account_members(&account),
+        }),
+    }
+}
+
+fn account_text(v: &Value) -> String {
+    if v.is_null() {
+        return String::new();
+    }
+    let state = match (v["signed_in"].as_bool(), v["signed_in_as"].as_str()) {
+        (Some(true), Some(who)) => format!("signed in as {who}"),
+        (Some(true), None) => "signed in".to_string(),
+        (Some(false), _) => "not signed in".to_string(),
+        (None, _) => "sign-in unknown (keyring unreachable)".to_string(),
+    };
+    let profiles: Vec<&str> = v["profiles"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    format!(
+        "{:14} {} ({state})\n{:14} {}\n",
+        "account:",
+        v["id"].as_str().unwrap_or_default(),
+        "shared by:",
+        profiles.join(" ")
+    )
 }

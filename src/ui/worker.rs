@@ -168,7 +168,8 @@ pub enum Event {
         tokens: TokenSet,
     },
     SignInEnded(String),
-    SignedOut(String),
+    /// Every profile signed out: the one asked and those sharing its account.
+    SignedOut(Vec<String>),
     /// A profile saved; `renamed_from` is its old name when it was renamed.
     Saved {
         name: String,
@@ -383,8 +384,13 @@ fn handle(shared: &Shared, command: Command) {
             shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)))
         }
         // A profile gone meanwhile has nothing cached.
+        // A profile whose account another profile signed in to gets its token from the
+        // account here: switching to it asks for no sign-in.
         Command::LoadCached(name) => match shared.profile(&name).map_or(Ok(None), |p| {
-            shared.session.cached(&name, &p).map_err(UiError::from)
+            shared
+                .session
+                .cached_or_shared(&name, &p)
+                .map_err(UiError::from)
         }) {
             Ok(t) => shared.emit(Event::Cached(name, t)),
             Err(e) => shared.fail(Some(&name), e, true),
@@ -424,10 +430,16 @@ fn handle(shared: &Shared, command: Command) {
                 Err(e) => shared.fail(Some(&profile), e, background),
             }
         }
-        Command::SignOut(name) => match shared.session.logout(&name) {
-            Ok(()) => shared.emit(Event::SignedOut(name)),
-            Err(e) => shared.fail(Some(&name), e.into(), false),
-        },
+        Command::SignOut(name) => {
+            let result = shared.store.load().map_err(UiError::from).and_then(|file| {
+                let profile = file.get(&name)?;
+                Ok(shared.session.sign_out(&name, profile, &file)?)
+            });
+            match result {
+                Ok(done) => shared.emit(Event::SignedOut(done.profiles)),
+                Err(e) => shared.fail(Some(&name), e, false),
+            }
+        }
         Command::SaveProfile {
             name,
             profile,
@@ -435,6 +447,8 @@ fn handle(shared: &Shared, command: Command) {
             replaces,
         } => match save(shared, &name, *profile, secret, replaces.clone()) {
             Ok(()) => {
+                // Changed account fields leave the old account's sign-in to no profile.
+                prune_accounts(shared);
                 shared.emit(Event::Saved {
                     renamed_from: replaces.filter(|old| *old != name),
                     name,
@@ -459,6 +473,7 @@ fn handle(shared: &Shared, command: Command) {
                 });
             match result {
                 Ok(()) => {
+                    prune_accounts(shared);
                     shared.emit(Event::Deleted(name));
                     shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
                 }
@@ -622,6 +637,19 @@ fn import_env(
         name,
         notes: imported.notes,
     })
+}
+
+/// Forgets the sign-ins of accounts no profile shares any more; a failure only leaves
+/// an encrypted file behind, so it is logged, not shown.
+fn prune_accounts(shared: &Shared) {
+    let result = shared
+        .store
+        .load()
+        .map_err(UiError::from)
+        .and_then(|file| Ok(shared.session.prune_accounts(&file)?));
+    if let Err(e) = result {
+        tracing::warn!("cannot forget unused account sign-ins: {}", e.message);
+    }
 }
 
 fn save(
