@@ -146,7 +146,7 @@ pub struct AccountStatus {
 pub struct Session {
     paths: Paths,
     secrets: Box<dyn SecretStore>,
-    clock: Box<dyn Clock>,
+    clock: Arc<dyn Clock>,
     rt: tokio::runtime::Handle,
     /// `None` (production): each renewal or sign-in builds [`Http::new`] with the
     /// profile's CA file. `Some`: every profile talks to this transport instead; unit
@@ -164,7 +164,7 @@ impl Session {
         Session {
             paths,
             secrets,
-            clock,
+            clock: Arc::from(clock),
             rt,
             transport: None,
         }
@@ -191,15 +191,21 @@ impl Session {
         self.clock.now()
     }
 
+    /// The session's clock, for clients that work beside it (doctor's probes).
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     fn cache(&self) -> TokenCache<'_> {
         TokenCache::new(self.paths.token_dir(), self.secrets.as_ref())
     }
 
     fn http(&self, profile: &Profile) -> Result<Http, AuthError> {
-        match &self.transport {
-            Some(transport) => Ok(Http::with_transport(transport.clone())),
-            None => Http::new(profile.ca_file.as_deref()),
-        }
+        let http = match &self.transport {
+            Some(transport) => Http::with_transport(transport.clone()),
+            None => Http::new(profile.ca_file.as_deref())?,
+        };
+        Ok(http.with_clock(self.clock.clone()))
     }
 
     fn endpoints(&self, http: &Http, profile: &Profile) -> Result<Endpoints, AuthError> {

@@ -426,3 +426,64 @@ fn a_user_flow_token_url_off_the_authority_is_refused() {
         "{line}"
     );
 }
+
+/// Issue 18: a profiles file with one invalid profile names it in one `warning:` line
+/// and never uses it; the valid profiles keep working; saving another profile keeps the
+/// invalid table byte for byte; removing it is the way out.
+#[test]
+fn an_invalid_profile_is_named_once_and_the_others_keep_working() {
+    let env = Env::new();
+    add(&env, "dev", "interactive", &[]).ok();
+    let escaped = "[profiles.\"../../../escaped\"]\ncluster = 'api'\nproject = 'p'\n\
+                   tenant_id = 't'\nclient_id = 'c'\nflow = 'device-code'\n";
+    let bad_url = "[profiles.plain]   # edited by hand\ncluster = 'api'\nproject = 'p'\n\
+                   tenant_id = 't'\nclient_id = 'c'\nflow = 'device-code'\n\
+                   authority = 'http://login.example.invalid/t'\n";
+    let mut text = std::fs::read_to_string(env.profiles_file()).unwrap();
+    text.push_str(&format!("\n{escaped}\n{bad_url}"));
+    std::fs::write(env.profiles_file(), &text).unwrap();
+
+    let run = env.run(&["profile", "list", "--json"]);
+    run.ok();
+    let list: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("'../../../escaped'") && warnings[0].contains("invalid profile name"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("'plain'") && warnings[1].contains("http://"),
+        "{}",
+        warnings[1]
+    );
+
+    // Never used, and said so; the valid profile still works.
+    let line = env.run(&["profile", "show", "plain"]).fails_cleanly(1);
+    assert!(line.contains("'plain' is not used"), "{line}");
+    env.run(&["profile", "show", "dev"]).ok();
+    assert!(!env.config_dir().join("escaped").exists());
+
+    // Saving another profile keeps each invalid table as it was.
+    add(&env, "ops", "device-code", &[]).ok();
+    let saved = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        saved.contains(escaped) && saved.contains(bad_url),
+        "{saved}"
+    );
+    assert!(saved.contains("[profiles.ops]"), "{saved}");
+
+    // Removing one takes exactly its table.
+    env.run(&["profile", "remove", "../../../escaped"]).ok();
+    let saved = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        !saved.contains("escaped") && saved.contains(bad_url),
+        "{saved}"
+    );
+}

@@ -13,6 +13,10 @@ const ROW_HEIGHT: f32 = 22.0;
 enum Row {
     Group(String),
     Profile(String),
+    /// A profile set aside when the file was read: greyed, with Edit and Delete.
+    Invalid(String),
+    /// What is wrong with it, under it.
+    Problem(String),
 }
 
 impl Draw<'_> {
@@ -61,6 +65,17 @@ impl Draw<'_> {
                                 });
                             }
                             Row::Profile(name) => self.sidebar_row(ui, name),
+                            Row::Invalid(name) => self.invalid_row(ui, name),
+                            Row::Problem(problem) => {
+                                ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
+                                    ui.add_space(12.0);
+                                    ui.add(
+                                        egui::Label::new(RichText::new(problem).small().weak())
+                                            .truncate(),
+                                    )
+                                    .on_hover_text(problem);
+                                });
+                            }
                         }
                     }
                 });
@@ -87,7 +102,46 @@ impl Draw<'_> {
             rows.push(Row::Group(group));
             rows.extend(names.into_iter().map(Row::Profile));
         }
+        let invalid = &self.m.profiles.invalid;
+        if !invalid.is_empty() {
+            rows.push(Row::Group("not used · fix or delete".into()));
+            for (name, profile) in invalid {
+                rows.push(Row::Invalid(name.clone()));
+                rows.push(Row::Problem(profile.problem.clone()));
+            }
+        }
         rows
+    }
+
+    /// A profile that breaks a rule: its name greyed (it cannot be selected), and the
+    /// two ways out.
+    fn invalid_row(&mut self, ui: &mut egui::Ui, name: &str) {
+        ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
+            ui.horizontal(|ui| {
+                ui.add_space(8.0);
+                ui.add(
+                    egui::Label::new(RichText::new(name.escape_debug().to_string()).weak())
+                        .truncate(),
+                );
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let delete = format!("Delete {}", name.escape_debug());
+                    if ui
+                        .small_button("Delete...")
+                        .on_hover_text(&delete)
+                        .clicked()
+                    {
+                        self.act(Action::AskDelete(Some(name.to_string())));
+                    }
+                    let edit = format!("Edit {}", name.escape_debug());
+                    if ui.small_button("Edit").on_hover_text(&edit).clicked() {
+                        self.act(Action::EditProfile {
+                            name: name.to_string(),
+                            duplicate: false,
+                        });
+                    }
+                });
+            });
+        });
     }
 
     fn sidebar_row(&mut self, ui: &mut egui::Ui, name: &str) {
