@@ -332,6 +332,25 @@ impl Session {
         }))
     }
 
+    /// Carries a profile's sign-in (its cached tokens) over to the name `to`, as a rename
+    /// does: only tokens bound to `profile`'s settings move, sealed again for the new
+    /// name. `true` when there were some.
+    pub fn carry_sign_in(
+        &self,
+        from: &str,
+        to: &str,
+        profile: &Profile,
+    ) -> Result<bool, SessionError> {
+        let _from = self.lock(from)?;
+        let _to = self.lock(to)?;
+        let binding = profile.token_binding();
+        let Some(set) = self.cache().load(from, &binding)? else {
+            return Ok(false);
+        };
+        self.cache().store(to, &binding, &set)?;
+        Ok(true)
+    }
+
     /// An access token for the profile: cached if valid long enough, else refreshed, else
     /// (client credentials) newly acquired. User flows with nothing usable fail with
     /// [`SessionError::SignInRequired`] without contacting the identity provider.

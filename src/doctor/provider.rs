@@ -205,35 +205,40 @@ fn resolve(url: &Url) -> Resolved {
 }
 
 /// The proxy reqwest takes from the environment for `url`, with any password removed;
-/// `None` when none is set or `NO_PROXY` exempts the host.
+/// `None` when none is set or `NO_PROXY` exempts the host. Whether one applies is
+/// decided by the proxy matcher reqwest itself uses (hyper-util's), fed the same
+/// variables, so doctor and the requests never disagree; the variable is named as found.
 pub(super) fn proxy_for(url: &Url, var: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    use hyper_util::client::proxy::matcher::Matcher;
     let first = |names: &[&'static str]| -> Option<(&'static str, String)> {
         names
             .iter()
             .find_map(|n| var(n).filter(|v| !v.trim().is_empty()).map(|v| (*n, v)))
     };
-    let host = url
-        .host_str()
-        .unwrap_or_default()
-        .trim_matches(['[', ']'])
-        .to_lowercase();
-    if let Some((_, no_proxy)) = first(&["NO_PROXY", "no_proxy"]) {
-        let exempt = no_proxy.split(',').map(str::trim).any(|entry| {
-            let entry = entry.trim_start_matches('.').to_lowercase();
-            entry == "*"
-                || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
-        });
-        if exempt {
-            return None;
-        }
-    }
+    let value = |names: &[&'static str]| first(names).map(|(_, v)| v).unwrap_or_default();
+    let intercepts = |no_proxy: String| {
+        let matcher = Matcher::builder()
+            .all(value(&["ALL_PROXY", "all_proxy"]))
+            .http(value(&["HTTP_PROXY", "http_proxy"]))
+            .https(value(&["HTTPS_PROXY", "https_proxy"]))
+            .no(no_proxy)
+            .build();
+        url.as_str()
+            .parse::<http::Uri>()
+            .is_ok_and(|uri| matcher.intercept(&uri).is_some())
+    };
     let names: &[&'static str] = if url.scheme() == "https" {
         &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
     } else {
         &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
     };
-    let (name, value) = first(names)?;
-    Some(match proxy_shown(&value) {
+    let (name, setting) = first(names)?;
+    if !intercepts(value(&["NO_PROXY", "no_proxy"])) {
+        // Exempted by NO_PROXY, or a value the matcher cannot use at all.
+        return (!intercepts(String::new()))
+            .then(|| format!("set (from {name}) but not a proxy address; requests go direct"));
+    }
+    Some(match proxy_shown(&setting) {
         Some(shown) => format!("{shown} (from {name})"),
         None => format!("set (from {name})"),
     })
@@ -293,8 +298,14 @@ mod tests {
                 "p.invalid:3128",
                 "http://p.invalid:3128/ (from HTTPS_PROXY)",
             ),
-            ("::Pr0xyPassw0rd@@ bad", "set (from HTTPS_PROXY)"),
-            ("http://u:Pr0xyPassw0rd@", "set (from HTTPS_PROXY)"),
+            (
+                "::Pr0xyPassw0rd@@ bad",
+                "set (from HTTPS_PROXY) but not a proxy address; requests go direct",
+            ),
+            (
+                "http://u:Pr0xyPassw0rd@",
+                "set (from HTTPS_PROXY) but not a proxy address; requests go direct",
+            ),
         ] {
             let got = proxy_for(&url, &|k: &str| {
                 (k == "HTTPS_PROXY").then(|| value.to_string())
