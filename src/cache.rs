@@ -11,6 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use thiserror::Error;
 
 use crate::fsutil;
@@ -50,6 +52,20 @@ impl<'a> TokenCache<'a> {
     /// from). A file that cannot be decrypted (its key is gone, it was tampered with, or
     /// the profile's settings changed since) counts as no cache and is left in place.
     pub fn load(&self, profile: &str, binding: &str) -> Result<Option<TokenSet>, CacheError> {
+        self.load_as(profile, binding)
+    }
+
+    pub fn store(&self, profile: &str, binding: &str, set: &TokenSet) -> Result<(), CacheError> {
+        self.store_as(profile, binding, set)
+    }
+
+    /// [`TokenCache::load`] of any sealed value (an account's refresh token, under the
+    /// account's name).
+    pub fn load_as<T: DeserializeOwned>(
+        &self,
+        profile: &str,
+        binding: &str,
+    ) -> Result<Option<T>, CacheError> {
         let path = self.file(profile);
         let bytes = match fsutil::read_bounded(&path, fsutil::limits::TOKEN_CACHE) {
             Ok(b) => b,
@@ -74,7 +90,12 @@ impl<'a> TokenCache<'a> {
         }
     }
 
-    pub fn store(&self, profile: &str, binding: &str, set: &TokenSet) -> Result<(), CacheError> {
+    pub fn store_as<T: Serialize>(
+        &self,
+        profile: &str,
+        binding: &str,
+        set: &T,
+    ) -> Result<(), CacheError> {
         let key = match self.secrets.get(profile, SecretKind::CacheKey)? {
             Some(k) if decode_key(&k).is_ok() => k,
             _ => {
@@ -126,7 +147,7 @@ fn aad(profile: &str, binding: &str) -> Vec<u8> {
     format!("{profile}\n{binding}").into_bytes()
 }
 
-fn encrypt(key: &Secret, aad: &[u8], set: &TokenSet) -> Result<Vec<u8>, CacheError> {
+fn encrypt<T: Serialize>(key: &Secret, aad: &[u8], set: &T) -> Result<Vec<u8>, CacheError> {
     let cipher = decode_key(key)?;
     let mut nonce = [0u8; NONCE_LEN];
     getrandom::fill(&mut nonce).map_err(|e| CacheError::Crypto(format!("no randomness: {e}")))?;
@@ -141,7 +162,7 @@ fn encrypt(key: &Secret, aad: &[u8], set: &TokenSet) -> Result<Vec<u8>, CacheErr
     Ok(out)
 }
 
-fn decrypt(key: &Secret, aad: &[u8], bytes: &[u8]) -> Result<TokenSet, CacheError> {
+fn decrypt<T: DeserializeOwned>(key: &Secret, aad: &[u8], bytes: &[u8]) -> Result<T, CacheError> {
     let rest = bytes
         .strip_prefix(MAGIC)
         .filter(|r| r.len() > NONCE_LEN)

@@ -460,7 +460,7 @@ fn use_profile(name: &str, profile: &Profile) {
     let _ = (profile.authority(), profile.resource_scopes());
     let _ = (
         profile.sign_in_scopes(),
-        profile.port(),
+        profile.shown_port(),
         profile.secret_kind(),
     );
     let _ = profile.renews_silently(true);
@@ -526,6 +526,7 @@ fn endpoints() -> Option<Endpoints> {
         authorization: Some(Url::parse(&format!("{IDP}/authorize")).ok()?),
         token: Url::parse(&format!("{IDP}/token")).ok()?,
         device_authorization: Some(Url::parse(&format!("{IDP}/devicecode")).ok()?),
+        revocation: None,
     })
 }
 

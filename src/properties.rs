@@ -121,7 +121,8 @@ fn any_profile() -> impl Strategy<Value = Profile> {
         (optional(), optional(), optional(), optional()),
         proptest::collection::vec(text(), 0..3),
         (
-            proptest::option::of(any::<u16>()),
+            // Port lists as a person might type them, right or wrong; what parses is kept.
+            proptest::option::of("[0-9, -]{0,24}"),
             optional(),
             proptest::option::of(prompt),
         ),
@@ -145,7 +146,7 @@ fn any_profile() -> impl Strategy<Value = Profile> {
                 token_url,
                 scopes,
                 audience,
-                port,
+                port: port.and_then(|p| p.parse().ok()),
                 login_hint,
                 prompt,
                 ca_file: ca_file.map(Into::into),
@@ -202,7 +203,7 @@ fn valid_profile() -> impl Strategy<Value = Profile> {
                 base_url,
                 scopes,
                 audience,
-                port,
+                port: port.map(crate::profile::PortSpec::single),
                 login_hint: None,
                 prompt: None,
                 ca_file: None,

@@ -20,9 +20,9 @@ use crate::cache::{CacheError, TokenCache};
 use crate::field::Field;
 use crate::fsutil::FileLock;
 use crate::paths::Paths;
-use crate::profile::{Flow, Profile, SecretSource, SourceError};
+use crate::profile::{Account, Flow, Profile, ProfileFile, SecretSource, SourceError};
 use crate::remedy::Remedy;
-use crate::secrets::{SecretError, SecretKind, SecretStore};
+use crate::secrets::{Secret, SecretError, SecretKind, SecretStore};
 use crate::token::{Clock, TokenSet};
 
 #[derive(Debug, Error)]
@@ -97,6 +97,50 @@ impl Default for TokenOptions {
             force_refresh: false,
         }
     }
+}
+
+/// What an account keeps, sealed under its name and bound to its fingerprint: the
+/// refresh token that every profile of the account redeems for its own scope, and the ID
+/// token of the last sign-in or refresh (who signed in).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct AccountTokens {
+    refresh_token: Secret,
+    #[serde(default)]
+    id_token: Option<Secret>,
+}
+
+/// The answers with which a provider refuses a refresh token (for this scope, or at all)
+/// or wants the person back: the profile then needs a sign-in, and says why.
+const REFUSALS: &[&str] = &[
+    "invalid_grant",
+    "invalid_scope",
+    "invalid_target",
+    "interaction_required",
+    "consent_required",
+    "login_required",
+];
+
+/// What a sign-out did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedOut {
+    /// Every profile signed out: the one named and those sharing its account.
+    pub profiles: Vec<String>,
+    /// Whether the provider revoked the refresh token.
+    pub revoked: bool,
+    /// Why revoking failed (the tokens are forgotten here all the same).
+    pub revoke_error: Option<String>,
+}
+
+/// A profile's account, as `profile show` describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountStatus {
+    pub id: String,
+    /// Whether the account holds a sign-in (a refresh token).
+    pub signed_in: bool,
+    /// Who signed in, from the ID token.
+    pub signed_in_as: Option<String>,
+    /// The profiles sharing it, this one included.
+    pub profiles: Vec<String>,
 }
 
 pub struct Session {
@@ -183,7 +227,109 @@ impl Session {
     /// The cached tokens of a profile, without any network request; none when they came
     /// from settings other than the profile's current ones.
     pub fn cached(&self, name: &str, profile: &Profile) -> Result<Option<TokenSet>, SessionError> {
-        Ok(self.cache().load(name, &profile.token_binding())?)
+        match self.cache().load(name, &profile.token_binding())? {
+            Some(set) => Ok(Some(self.with_account_refresh(profile, set)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The profile's cached tokens or, when it has none but its account is signed in (a
+    /// sign-in of another profile of the account), tokens for it redeemed from the
+    /// account: no prompt, one refresh. For the window's switch to a profile.
+    pub fn cached_or_shared(
+        &self,
+        name: &str,
+        profile: &Profile,
+    ) -> Result<Option<TokenSet>, SessionError> {
+        if let Some(set) = self.cached(name, profile)? {
+            return Ok(Some(set));
+        }
+        match profile.account() {
+            Some(account) if self.account_tokens(&account)?.is_some() => {
+                let opts = TokenOptions::default();
+                Ok(Some(self.token(name, profile, opts)?.0))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn account_tokens(&self, account: &Account) -> Result<Option<AccountTokens>, SessionError> {
+        Ok(self
+            .cache()
+            .load_as(&account.store_name(), &account.binding)?)
+    }
+
+    /// A profile's cache holds no refresh token since its account keeps it; the sets
+    /// handed out carry the account's, so that callers can tell a token renews silently.
+    fn with_account_refresh(
+        &self,
+        profile: &Profile,
+        mut set: TokenSet,
+    ) -> Result<TokenSet, SessionError> {
+        if set.refresh_token.is_none()
+            && let Some(account) = profile.account()
+            && let Some(tokens) = self.account_tokens(&account)?
+        {
+            set.refresh_token = Some(tokens.refresh_token);
+            if set.id_token.is_none() {
+                set.id_token = tokens.id_token;
+            }
+        }
+        Ok(set)
+    }
+
+    /// The lock of whatever holds the profile's refresh token: its account, or (service
+    /// principals) the profile itself.
+    fn renewal_lock(&self, name: &str, profile: &Profile) -> Result<FileLock, SessionError> {
+        match profile.account() {
+            Some(account) => self.lock(&account.store_name()),
+            None => self.lock(name),
+        }
+    }
+
+    /// Stores new tokens of a profile: a person's refresh token (and ID token) with the
+    /// account, the access token with the profile, bound to the profile's settings.
+    /// Returns the set as it came (refresh token included). Called under the renewal lock.
+    fn keep(&self, name: &str, profile: &Profile, set: TokenSet) -> Result<TokenSet, SessionError> {
+        let mut own = set.clone();
+        if let Some(account) = profile.account()
+            && let Some(refresh_token) = own.refresh_token.take()
+        {
+            let tokens = AccountTokens {
+                refresh_token,
+                id_token: set.id_token.clone(),
+            };
+            self.cache()
+                .store_as(&account.store_name(), &account.binding, &tokens)?;
+        }
+        self.cache().store(name, &profile.token_binding(), &own)?;
+        Ok(set)
+    }
+
+    /// The account a profile shares with others, as `profile show` describes it; none
+    /// for service principals and API keys.
+    pub fn account_status(
+        &self,
+        name: &str,
+        profile: &Profile,
+        profiles: &ProfileFile,
+    ) -> Result<Option<AccountStatus>, SessionError> {
+        let Some(account) = profile.account() else {
+            return Ok(None);
+        };
+        let tokens = self.account_tokens(&account)?;
+        let mut members = profiles.account_members(&account);
+        if !members.iter().any(|m| m == name) {
+            members.push(name.to_string());
+        }
+        Ok(Some(AccountStatus {
+            id: account.id,
+            signed_in: tokens.is_some(),
+            signed_in_as: tokens
+                .and_then(|t| t.id_token)
+                .and_then(|t| crate::token::signed_in_as(&t)),
+            profiles: members,
+        }))
     }
 
     /// Carries a profile's sign-in (its cached tokens) over to the name `to`, as a rename
@@ -226,21 +372,33 @@ impl Session {
             && let Some(set) = self.cache().load(name, &binding)?
             && set.is_valid_for(now, opts.min_valid_secs)
         {
-            return Ok((set, TokenSource::Cache));
+            return Ok((self.with_account_refresh(profile, set)?, TokenSource::Cache));
         }
 
-        // Only one process renews a profile at a time, so a rotated refresh token is never
-        // redeemed twice. Whoever waited re-reads the cache the winner wrote.
-        let _lock = self.lock(name)?;
+        // Only one process renews an account (all the profiles sharing a person's
+        // sign-in) at a time, so a rotated refresh token is never redeemed twice, whichever
+        // profile asks. Whoever waited re-reads the caches the winner wrote.
+        let _lock = self.renewal_lock(name, profile)?;
         let cached = self.cache().load(name, &binding)?;
         if let Some(set) = &cached
             && !opts.force_refresh
             && set.is_valid_for(self.clock.now(), opts.min_valid_secs)
         {
-            return Ok((set.clone(), TokenSource::Cache));
+            let set = self.with_account_refresh(profile, set.clone())?;
+            return Ok((set, TokenSource::Cache));
         }
+        let account = match profile.account() {
+            Some(a) => self.account_tokens(&a)?,
+            None => None,
+        };
 
-        if let Some(refresh_token) = cached.as_ref().and_then(|s| s.refresh_token.clone()) {
+        // The account's refresh token; a profile signed in before accounts existed keeps
+        // its own in its cache.
+        let refresh_token = account
+            .as_ref()
+            .map(|a| a.refresh_token.clone())
+            .or_else(|| cached.as_ref().and_then(|s| s.refresh_token.clone()));
+        if let Some(refresh_token) = refresh_token {
             let http = self.http(profile)?;
             let endpoints = self.endpoints(&http, profile)?;
             match self
@@ -249,13 +407,17 @@ impl Session {
             {
                 Ok(mut set) => {
                     if set.id_token.is_none() {
-                        set.id_token = cached.and_then(|c| c.id_token);
+                        set.id_token = cached
+                            .and_then(|c| c.id_token)
+                            .or_else(|| account.and_then(|a| a.id_token));
                     }
-                    self.cache().store(name, &binding, &set)?;
-                    return Ok((set, TokenSource::Refreshed));
+                    return Ok((self.keep(name, profile, set)?, TokenSource::Refreshed));
                 }
+                // A provider that will not redeem the account's refresh token for this
+                // profile's scope (some refuse other resources) leaves this profile, and
+                // only it, needing a sign-in; the account's token is kept for the others.
                 Err(AuthError::Idp(e))
-                    if e.error == "invalid_grant" && profile.flow.is_user_flow() =>
+                    if REFUSALS.contains(&e.error.as_str()) && profile.flow.is_user_flow() =>
                 {
                     return Err(SessionError::SignInRequired {
                         profile: name.to_string(),
@@ -270,8 +432,7 @@ impl Session {
         match profile.flow {
             Flow::ClientCredentials => {
                 let set = self.acquire_client_credentials(name, profile)?;
-                self.cache().store(name, &binding, &set)?;
-                Ok((set, TokenSource::Acquired))
+                Ok((self.keep(name, profile, set)?, TokenSource::Acquired))
             }
             Flow::ApiKey => Err(SessionError::ApiKeyProfile(name.to_string())),
             Flow::Interactive | Flow::DeviceCode => {
@@ -379,7 +540,13 @@ impl Session {
                 let http = self.http(profile)?;
                 let endpoints = self.endpoints(&http, profile)?;
                 self.rt.block_on(auth::interactive::sign_in(
-                    &http, &endpoints, profile, prompt, cancel, timeout,
+                    &http,
+                    &endpoints,
+                    profile,
+                    prompt,
+                    cancel,
+                    timeout,
+                    crate::profile::DEFAULT_PORT,
                 ))?
             }
             Flow::DeviceCode => {
@@ -393,16 +560,100 @@ impl Session {
                 })?
             }
         };
-        let _lock = self.lock(name)?;
-        self.cache().store(name, &profile.token_binding(), &set)?;
-        Ok(set)
+        let _lock = self.renewal_lock(name, profile)?;
+        self.keep(name, profile, set)
     }
 
-    /// Forgets the profile's tokens (cache file and its keyring key).
+    /// Forgets the profile's own tokens (cache file and its keyring key), not its
+    /// account's: for a service principal whose secret changed.
     pub fn logout(&self, name: &str) -> Result<(), SessionError> {
         let _lock = self.lock(name)?;
         self.cache().forget(name)?;
         Ok(())
+    }
+
+    /// Signs the profile out: a person's account with every profile sharing it (in
+    /// `profiles`), after revoking its refresh token where the provider offers
+    /// revocation; a service principal's profile alone. A failed revocation is reported,
+    /// and the tokens are forgotten here all the same.
+    pub fn sign_out(
+        &self,
+        name: &str,
+        profile: &Profile,
+        profiles: &ProfileFile,
+    ) -> Result<SignedOut, SessionError> {
+        let Some(account) = profile.account() else {
+            self.logout(name)?;
+            return Ok(SignedOut {
+                profiles: vec![name.to_string()],
+                revoked: false,
+                revoke_error: None,
+            });
+        };
+        let _lock = self.lock(&account.store_name())?;
+        let mut members = profiles.account_members(&account);
+        if !members.iter().any(|m| m == name) {
+            members.push(name.to_string());
+        }
+        let legacy = self
+            .cache()
+            .load(name, &profile.token_binding())?
+            .and_then(|s| s.refresh_token);
+        let refresh_token = self
+            .account_tokens(&account)?
+            .map(|a| a.refresh_token)
+            .or(legacy);
+        let (mut revoked, mut revoke_error) = (false, None);
+        if let Some(token) = refresh_token {
+            let result = self.http(profile).and_then(|http| {
+                let endpoints = self.endpoints(&http, profile)?;
+                self.rt
+                    .block_on(auth::revoke(&http, &endpoints, profile, &token))
+            });
+            match result {
+                Ok(done) => revoked = done,
+                Err(e) => revoke_error = Some(e.to_string()),
+            }
+        }
+        self.cache().forget(&account.store_name())?;
+        for member in &members {
+            self.cache().forget(member)?;
+        }
+        Ok(SignedOut {
+            profiles: members,
+            revoked,
+            revoke_error,
+        })
+    }
+
+    /// Forgets the tokens of accounts no profile in `profiles` shares any more (after a
+    /// profile was removed, or its account fields changed), so that no refresh token
+    /// outlives every profile that could use it.
+    pub fn prune_accounts(&self, profiles: &ProfileFile) -> Result<Vec<String>, SessionError> {
+        let live: Vec<String> = profiles
+            .profiles
+            .values()
+            .filter_map(|p| p.account().map(|a| a.store_name()))
+            .collect();
+        let entries = match std::fs::read_dir(self.paths.token_dir()) {
+            Ok(e) => e,
+            Err(_) => return Ok(Vec::new()),
+        };
+        let mut pruned = Vec::new();
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let Some(store_name) = file.strip_suffix(".tokens") else {
+                continue;
+            };
+            if store_name.starts_with(".account-") && !live.iter().any(|l| l == store_name) {
+                let _lock = self.lock(store_name)?;
+                self.cache().forget(store_name)?;
+                let _ =
+                    std::fs::remove_file(self.paths.lock_dir().join(format!("{store_name}.lock")));
+                pruned.push(store_name.to_string());
+            }
+        }
+        Ok(pruned)
     }
 
     /// Removes everything the profile has in the keyring and on disk.
@@ -434,6 +685,7 @@ mod tests {
     /// Loopback, but never connected to: every request goes to the closure transport.
     const AUTHORITY: &str = "http://127.0.0.1:9/idp";
     const TOKEN_URL: &str = "http://127.0.0.1:9/idp/token";
+    const REVOKE_URL: &str = "http://127.0.0.1:9/idp/revoke";
     const NAME: &str = "dev";
     /// The resource scope of cluster `api`; refresh must send this and nothing else.
     const SCOPE: &str = "https://api.cognitedata.com/.default";
@@ -478,9 +730,9 @@ mod tests {
             Ok(match (r.method, r.url.as_str()) {
                 (Method::Get, url) if url == discovery => json_answer(
                     200,
-                    json!({"issuer": AUTHORITY, "token_endpoint": TOKEN_URL}),
+                    json!({"issuer": AUTHORITY, "token_endpoint": TOKEN_URL, "revocation_endpoint": REVOKE_URL}),
                 ),
-                (Method::Post, TOKEN_URL) => answer(r),
+                (Method::Post, TOKEN_URL | REVOKE_URL) => answer(r),
                 _ => Response {
                     status: 404,
                     ..Response::default()
@@ -975,7 +1227,9 @@ mod tests {
     fn waiter_for_the_lock_serves_the_token_the_holder_wrote() {
         let f = Fixture::new(|_| token_answer("AT-waiter", Some("RT-waiter")));
         f.put(&f.tokens("AT1", -10, Some("RT1")));
-        let lock_path = f.session.paths().lock_dir().join(format!("{NAME}.lock"));
+        // A person's profiles renew under their account's lock.
+        let account = profile(Flow::Interactive).account().unwrap().store_name();
+        let lock_path = f.session.paths().lock_dir().join(format!("{account}.lock"));
         let (tx, key_read) = mpsc::channel();
         let outcome = std::thread::scope(|scope| {
             // Owned by this closure: a failing assertion below drops it and frees the waiter.
@@ -996,5 +1250,286 @@ mod tests {
         assert_eq!(set.access_token.expose(), "AT-holder");
         assert!(f.requests().is_empty(), "{:?}", f.requests());
         assert_eq!(expose(&f.cached().refresh_token), Some("RT-holder"));
+    }
+
+    /// A profile of the same account as [`profile`] (same authority, tenant and client)
+    /// for another project on another cluster, so another scope.
+    fn sibling(flow: Flow) -> Profile {
+        let mut p = profile(flow);
+        p.project = "prod".into();
+        p.cluster = "other".into();
+        p
+    }
+
+    const OTHER_SCOPE: &str = "https://other.cognitedata.com/.default";
+
+    /// The profiles file of `dev` (device code), `prod` (interactive, another cluster)
+    /// and a service principal.
+    fn profiles_file() -> ProfileFile {
+        let mut file = ProfileFile::default();
+        file.profiles.insert(NAME.into(), profile(Flow::DeviceCode));
+        file.profiles
+            .insert("prod".into(), sibling(Flow::Interactive));
+        file.profiles
+            .insert("svc".into(), profile(Flow::ClientCredentials));
+        file
+    }
+
+    /// An ID token naming its person (unsigned: only its claims are read here).
+    fn id_token(name: &str) -> Secret {
+        let b64 = |v: Value| crate::token::b64url(v.to_string().as_bytes());
+        Secret::new(format!(
+            "{}.{}.sig",
+            b64(json!({"alg": "RS256"})),
+            b64(json!({"sub": "s1", "name": name}))
+        ))
+    }
+
+    /// `dev` signed in (device code): what `login` keeps.
+    fn sign_in_dev(f: &Fixture) {
+        let mut set = f.tokens("AT-dev", 3600, Some("RT1"));
+        set.id_token = Some(id_token("Alice Example"));
+        f.session
+            .keep(NAME, &profile(Flow::DeviceCode), set)
+            .unwrap();
+    }
+
+    /// Issue 19: a sign-in of one profile serves every profile of its account: the
+    /// first token of another project and cluster is one refresh of the account's
+    /// refresh token for that profile's scope, with no prompt; the rotated refresh token
+    /// goes back to the account, the access token to the profile alone.
+    #[test]
+    fn another_profile_of_a_signed_in_account_gets_its_token_by_one_refresh() {
+        let f = Fixture::new(|r| match r.form_value("refresh_token") {
+            Some("RT1") => token_answer("AT-prod", Some("RT2")),
+            Some("RT2") => token_answer("AT-dev2", Some("RT3")),
+            _ => idp_error("invalid_grant"),
+        });
+        sign_in_dev(&f);
+        let prod = sibling(Flow::Interactive);
+        let (set, source) = f
+            .session
+            .token("prod", &prod, TokenOptions::default())
+            .unwrap();
+        assert_eq!(
+            (set.access_token.expose(), source),
+            ("AT-prod", TokenSource::Refreshed)
+        );
+        let sent = f.token_requests();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].field("grant_type"), Some("refresh_token"));
+        assert_eq!(sent[0].field("scope"), Some(OTHER_SCOPE));
+        assert_eq!(
+            set.signed_in_as().as_deref(),
+            Some("Alice Example"),
+            "the account's ID token says who"
+        );
+        // The profile's own file holds no refresh token; the account holds the new one.
+        let own = f
+            .session
+            .cache()
+            .load("prod", &prod.token_binding())
+            .unwrap()
+            .unwrap();
+        assert!(own.refresh_token.is_none());
+        let account = prod.account().unwrap();
+        let kept = f.session.account_tokens(&account).unwrap().unwrap();
+        assert_eq!(kept.refresh_token.expose(), "RT2");
+        // dev's access token is still its own and served from its cache; its next
+        // refresh redeems the rotated token, never RT1 again.
+        let dev = profile(Flow::DeviceCode);
+        let (set, source) = f
+            .session
+            .token(NAME, &dev, TokenOptions::default())
+            .unwrap();
+        assert_eq!(
+            (set.access_token.expose(), source),
+            ("AT-dev", TokenSource::Cache)
+        );
+        let forced = TokenOptions {
+            force_refresh: true,
+            ..TokenOptions::default()
+        };
+        let (set, _) = f.session.token(NAME, &dev, forced).unwrap();
+        assert_eq!(set.access_token.expose(), "AT-dev2");
+        let presented: Vec<_> = f
+            .token_requests()
+            .iter()
+            .map(|r| r.field("refresh_token").unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(presented, ["RT1", "RT2"]);
+        assert_eq!(
+            expose(&f.session.cached(NAME, &dev).unwrap().unwrap().refresh_token),
+            Some("RT3"),
+            "handed-out sets carry the account's refresh token"
+        );
+    }
+
+    /// A provider that refuses the account's refresh token for another scope leaves that
+    /// profile needing a sign-in, with the provider's error, and the account as it was.
+    #[test]
+    fn a_refusal_for_another_scope_leaves_that_profile_signed_out_only() {
+        let f = Fixture::new(|r| match r.form_value("scope") {
+            Some(OTHER_SCOPE) => json_answer(
+                400,
+                json!({"error": "invalid_scope", "error_description": "refresh token missing requested scope"}),
+            ),
+            _ => token_answer("AT-dev2", Some("RT2")),
+        });
+        sign_in_dev(&f);
+        match f
+            .session
+            .token("prod", &sibling(Flow::Interactive), TokenOptions::default())
+        {
+            Err(SessionError::SignInRequired { profile, reason }) => {
+                assert_eq!(profile, "prod");
+                let reason = reason.unwrap_or_default();
+                assert!(reason.contains("invalid_scope"), "{reason}");
+                assert!(reason.contains("missing requested scope"), "{reason}");
+            }
+            other => panic!("expected SignInRequired, got {other:?}"),
+        }
+        let account = profile(Flow::DeviceCode).account().unwrap();
+        let kept = f.session.account_tokens(&account).unwrap().unwrap();
+        assert_eq!(kept.refresh_token.expose(), "RT1");
+        let forced = TokenOptions {
+            force_refresh: true,
+            ..TokenOptions::default()
+        };
+        let (set, _) = f
+            .session
+            .token(NAME, &profile(Flow::DeviceCode), forced)
+            .unwrap();
+        assert_eq!(set.access_token.expose(), "AT-dev2");
+    }
+
+    /// Profiles of another account (here another client) share nothing: no token, and
+    /// no request carrying the first account's refresh token.
+    #[test]
+    fn a_profile_of_another_account_starts_signed_out() {
+        let f = Fixture::new(|_| token_answer("AT", Some("RT")));
+        sign_in_dev(&f);
+        let mut other = sibling(Flow::DeviceCode);
+        other.client_id = "other-client".into();
+        let r = f.session.token("other", &other, TokenOptions::default());
+        assert!(
+            matches!(r, Err(SessionError::SignInRequired { reason: None, .. })),
+            "{r:?}"
+        );
+        assert!(f.requests().is_empty(), "{:?}", f.requests());
+        assert!(
+            f.session
+                .cached_or_shared("other", &other)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    /// Signing out of one profile signs its account out, with every profile sharing it
+    /// (not the service principal), after revoking the refresh token at the provider.
+    #[test]
+    fn sign_out_revokes_and_signs_out_every_profile_of_the_account() {
+        let f = Fixture::new(|r| match r.url.as_str() {
+            REVOKE_URL => Response {
+                status: 200,
+                ..Response::default()
+            },
+            _ => token_answer("AT-prod", Some("RT2")),
+        });
+        f.session
+            .secrets()
+            .set("svc", SecretKind::ClientSecret, &Secret::new("s"))
+            .unwrap();
+        let file = profiles_file();
+        sign_in_dev(&f);
+        f.session
+            .token("prod", &sibling(Flow::Interactive), TokenOptions::default())
+            .unwrap();
+        f.session
+            .token(
+                "svc",
+                &profile(Flow::ClientCredentials),
+                TokenOptions::default(),
+            )
+            .unwrap();
+        let status = f
+            .session
+            .account_status("prod", &sibling(Flow::Interactive), &file)
+            .unwrap()
+            .unwrap();
+        assert_eq!(status.profiles, [NAME, "prod"]);
+        assert!(status.signed_in);
+        assert_eq!(status.signed_in_as.as_deref(), Some("Alice Example"));
+
+        let done = f
+            .session
+            .sign_out("prod", &sibling(Flow::Interactive), &file)
+            .unwrap();
+        assert_eq!(done.profiles, [NAME, "prod"]);
+        assert!(done.revoked, "{done:?}");
+        let revocations: Vec<_> = f
+            .requests()
+            .into_iter()
+            .filter(|r| r.url == REVOKE_URL)
+            .collect();
+        assert_eq!(revocations.len(), 1, "{revocations:?}");
+        assert_eq!(revocations[0].field("token"), Some("RT2"));
+        assert_eq!(
+            revocations[0].field("token_type_hint"),
+            Some("refresh_token")
+        );
+        assert_eq!(revocations[0].field("client_id"), Some("cli"));
+        for (name, p) in [
+            (NAME, profile(Flow::DeviceCode)),
+            ("prod", sibling(Flow::Interactive)),
+        ] {
+            let r = f.session.token(name, &p, TokenOptions::default());
+            assert!(
+                matches!(r, Err(SessionError::SignInRequired { .. })),
+                "{name}: {r:?}"
+            );
+        }
+        let tokens: Vec<_> = std::fs::read_dir(f.session.paths().token_dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            tokens,
+            ["svc.tokens"],
+            "only the service principal's file is left"
+        );
+        let status = f
+            .session
+            .account_status(NAME, &profile(Flow::DeviceCode), &file)
+            .unwrap()
+            .unwrap();
+        assert!(!status.signed_in);
+    }
+
+    /// The last profile of an account gone, its sign-in goes too.
+    #[test]
+    fn an_account_no_profile_shares_is_pruned() {
+        let f = Fixture::new(|_| token_answer("AT", Some("RT")));
+        sign_in_dev(&f);
+        let account = profile(Flow::DeviceCode).account().unwrap();
+        let file = profiles_file();
+        assert!(f.session.prune_accounts(&file).unwrap().is_empty());
+        assert!(f.session.account_tokens(&account).unwrap().is_some());
+        let mut moved = profiles_file();
+        for p in moved.profiles.values_mut() {
+            p.tenant_id = "elsewhere".into();
+        }
+        assert_eq!(
+            f.session.prune_accounts(&moved).unwrap(),
+            [account.store_name()]
+        );
+        assert!(f.session.account_tokens(&account).unwrap().is_none());
+        assert!(
+            f.session
+                .secrets()
+                .get(&account.store_name(), SecretKind::CacheKey)
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -27,6 +27,12 @@ pub struct TokenSet {
 }
 
 impl TokenSet {
+    /// Who signed in, from the ID token: their name, else their user name or email, else
+    /// the subject. None without an ID token (service principals).
+    pub fn signed_in_as(&self) -> Option<String> {
+        signed_in_as(self.id_token.as_ref()?)
+    }
+
     /// Seconds of validity left at `now` (negative once expired).
     pub fn seconds_left(&self, now: DateTime<Utc>) -> i64 {
         (self.expires_at - now).num_seconds()
@@ -49,6 +55,15 @@ impl TokenSet {
 /// `t` moved by `secs` seconds, stopping at the ends of chrono's range instead of
 /// panicking (`t + TimeDelta::seconds(secs)` panics past ±2^63 ms or year ±262143).
 /// Callers clamp numbers from outside to a sane bound first; this is the backstop.
+/// [`TokenSet::signed_in_as`] of an ID token.
+pub fn signed_in_as(id_token: &Secret) -> Option<String> {
+    let jwt = Jwt::decode(id_token.expose()).ok()?;
+    ["name", "preferred_username", "email", "upn", "sub"]
+        .iter()
+        .find_map(|c| jwt.str_claim(c).filter(|v| !v.trim().is_empty()))
+        .map(str::to_string)
+}
+
 pub fn add_secs_saturating(t: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
     TimeDelta::try_seconds(secs)
         .and_then(|d| t.checked_add_signed(d))

@@ -182,8 +182,9 @@ fn expired_device_code_ends_the_wait() {
 }
 
 /// Finding 5 of issue 13: tokens belong to the settings they came from. After the token
-/// URL or the scopes change in profiles.toml, `token` serves no old access token and
-/// sends the old refresh token nowhere; the profile starts signed out.
+/// URL changes in profiles.toml, `token` serves no old access token and sends the old
+/// refresh token nowhere; the profile starts signed out. After the scopes change, the old
+/// access token is not served either, but the sign-in (the account) still holds.
 #[test]
 fn a_changed_profile_starts_signed_out_and_its_refresh_token_goes_nowhere() {
     let idp = Idp::start();
@@ -195,17 +196,31 @@ fn a_changed_profile_starts_signed_out_and_its_refresh_token_goes_nowhere() {
         .ok();
     assert_eq!(idp.count("token"), before + 1, "the control refresh");
 
+    // The token URL is one of the account's fields (as are the authority, tenant, client
+    // and login hint): the profile now belongs to another account, signed out.
     let token_url = format!("{}{}", idp.issuer, idp.token_path());
-    for edit in [
-        format!("token_url = \"{token_url}\"\n"),
-        "scopes = [\"https://testcluster.cognitedata.com/.default\", \"extra\"]\n".to_string(),
-    ] {
-        std::fs::write(env.profiles_file(), format!("{original}{edit}")).unwrap();
-        let before = idp.count("token");
-        let r = env.run(&["token", "--profile", "dev"]);
-        assert!(r.fails_cleanly(3).contains("not signed in"), "after {edit}");
-        let r = env.run(&["token", "--profile", "dev", "--force-refresh"]);
-        r.fails_cleanly(3);
-        assert_eq!(idp.count("token"), before, "no token request after {edit}");
-    }
+    let edit = format!("token_url = \"{token_url}\"\n");
+    std::fs::write(env.profiles_file(), format!("{original}{edit}")).unwrap();
+    let before = idp.count("token");
+    let r = env.run(&["token", "--profile", "dev"]);
+    assert!(r.fails_cleanly(3).contains("not signed in"), "after {edit}");
+    let r = env.run(&["token", "--profile", "dev", "--force-refresh"]);
+    r.fails_cleanly(3);
+    assert_eq!(idp.count("token"), before, "no token request after {edit}");
+
+    // Issue 19: new scopes keep the account (the same sign-in at the same token
+    // endpoint): the access token cached for the old scopes is not served, and the
+    // account's refresh token is redeemed once for the new ones.
+    std::fs::write(env.profiles_file(), &original).unwrap();
+    let old_token = env.run(&["token", "--profile", "dev"]).ok().stdout.clone();
+    let edit = "scopes = [\"https://othercluster.cognitedata.com/.default\"]\n";
+    std::fs::write(env.profiles_file(), format!("{original}{edit}")).unwrap();
+    let before = idp.count("token_refresh_token");
+    let new_token = env.run(&["token", "--profile", "dev"]).ok().stdout.clone();
+    assert_ne!(new_token, old_token);
+    assert_eq!(
+        jwt_claims(new_token.trim())["aud"],
+        "https://othercluster.cognitedata.com"
+    );
+    assert_eq!(idp.count("token_refresh_token"), before + 1);
 }

@@ -952,6 +952,85 @@ fn import_asks_before_saving_endpoints_that_are_not_the_defaults() {
     );
 }
 
+/// Issue 19: one browser sign-in, then switching to two other profiles of the same
+/// account (another project, another cluster) shows each its token, redeemed from the
+/// account's refresh token, with no second sign-in; each says who is signed in.
+#[test]
+fn switching_to_profiles_of_a_signed_in_account_asks_for_no_second_sign_in() {
+    let idp = Idp::start();
+    let env = Env::new();
+    let port = common::free_port().to_string();
+    for (name, cluster, project) in [
+        ("dev", common::CLUSTER, "test-project"),
+        ("prod", common::CLUSTER, "prod-project"),
+        ("other", "othercluster", "other-project"),
+    ] {
+        env.run(&[
+            "profile",
+            "add",
+            name,
+            "--cluster",
+            cluster,
+            "--project",
+            project,
+            "--tenant-id",
+            "test-tenant",
+            "--client-id",
+            "interactive-client",
+            "--flow",
+            "interactive",
+            "--authority",
+            &idp.issuer,
+            "--port",
+            &port,
+        ])
+        .ok();
+    }
+    env.run(&["profile", "use", "dev"]).ok();
+    let browser = common::repo().join("tests/idp/browser.mjs");
+    unsafe {
+        std::env::set_var("BROWSER", browser.display().to_string());
+    }
+    let mut gui = open(&env);
+    gui.click("    dev  (default)");
+    gui.click("Sign in");
+    gui.wait("the browser sign-in", |h| {
+        h.state().model.states.tokens("dev").is_some()
+    });
+    assert!(
+        gui.has_text("Signed in as"),
+        "the signed-in person is named"
+    );
+    let (sign_ins, refreshes) = (idp.count("authorization"), idp.count("token_refresh_token"));
+
+    for (name, audience) in [
+        ("prod", common::BASE_URL),
+        ("other", "https://othercluster.cognitedata.com"),
+    ] {
+        gui.click(&format!("    {name}"));
+        gui.wait("the shared sign-in's token", |h| {
+            h.state().model.states.tokens(name).is_some()
+                || h.state().model.states.error(name).is_some()
+        });
+        let state = &gui.harness.state().model.states;
+        assert!(state.error(name).is_none(), "{:?}", state.error(name));
+        let token = state
+            .tokens(name)
+            .unwrap()
+            .access_token
+            .expose()
+            .to_string();
+        assert_eq!(common::jwt_claims(&token)["aud"], audience);
+        assert!(
+            gui.has_text("Valid") && gui.has_text("Signed in as"),
+            "{name}"
+        );
+        assert!(!gui.has_label("Sign in"), "{name} offers no second sign-in");
+    }
+    assert_eq!(idp.count("authorization"), sign_ins, "no second sign-in");
+    assert_eq!(idp.count("token_refresh_token"), refreshes + 2);
+}
+
 /// Issue 18: a profile that breaks a rule is listed greyed with what is wrong, is never
 /// used, and can be deleted or fixed in the editor; the valid ones keep working.
 #[test]

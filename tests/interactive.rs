@@ -135,3 +135,76 @@ fn ctrl_c_cancels_the_browser_wait() {
     let r = login.finish(Duration::from_secs(10));
     assert!(r.fails_cleanly(1).contains("cancelled"));
 }
+
+/// Issue 19: `--port` takes a list, stored as given and tried in order: with the first
+/// port busy the redirect goes to the next, and the sign-in completes there.
+#[test]
+fn a_port_list_skips_a_busy_port_and_signs_in_on_the_next() {
+    let idp = Idp::start();
+    let mut env = Env::new();
+    let busy = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let busy_port = busy.local_addr().unwrap().port();
+    let next = free_port();
+    let list = format!("{busy_port},{next}");
+    env.add_profile(
+        &idp,
+        "dev",
+        "interactive",
+        "interactive-client",
+        &["--port", &list],
+    )
+    .ok();
+    let stored = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(stored.contains(&format!("port = \"{list}\"")), "{stored}");
+    env.set("BROWSER", &browser_script());
+    let r = env.spawn(&["login", "--profile", "dev"]).finish(SIGN_IN);
+    r.ok();
+    assert!(
+        r.stderr
+            .contains(&format!("redirect_uri=http%3A%2F%2Flocalhost%3A{next}")),
+        "URL printed: {}",
+        r.stderr
+    );
+    env.run(&["token", "--profile", "dev"]).ok();
+}
+
+/// Every port of the list taken: one error naming the list, before any browser opens.
+#[test]
+fn a_port_list_all_busy_is_one_error_naming_them() {
+    let idp = Idp::start();
+    let (mut env, _) = interactive_env(&idp, "true");
+    let held: Vec<std::net::TcpListener> = (0..2)
+        .map(|_| std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap())
+        .collect();
+    let ports: Vec<u16> = held
+        .iter()
+        .map(|h| h.local_addr().unwrap().port())
+        .collect();
+    let list = format!("{},{}", ports[0], ports[1]);
+    env.add_profile(
+        &idp,
+        "busy",
+        "interactive",
+        "interactive-client",
+        &["--port", &list],
+    )
+    .ok();
+    env.set("BROWSER", "false");
+    let r = env.run(&["login", "--profile", "busy"]);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains(&list) && line.contains("in use"), "{line}");
+    assert!(
+        r.hint().unwrap_or_default().contains("--port"),
+        "{r:?}",
+        r = r.stderr
+    );
+    assert_eq!(idp.count("authorization"), 0);
+    let bad = env.add_profile(
+        &idp,
+        "bad",
+        "interactive",
+        "interactive-client",
+        &["--port", "3100-3000"],
+    );
+    assert!(bad.fails_cleanly(2).contains("backwards"), "{}", bad.stderr);
+}

@@ -65,17 +65,34 @@ fn no_file_holds(env: &Env, secret: &str) {
 /// format of docs/ARCHITECTURE.md: magic, 24-byte nonce, XChaCha20-Poly1305 sealed JSON,
 /// the profile name and its settings' binding as authenticated data).
 fn cached_tokens(env: &Env, storage: Storage, profile: &str) -> Value {
+    let binding = stored_profile(env, profile).token_binding();
+    sealed(env, storage, profile, &binding)
+}
+
+/// What the profile's account keeps (its refresh token), read as [`cached_tokens`] reads
+/// a profile's file.
+fn account_tokens(env: &Env, storage: Storage, profile: &str) -> Value {
+    let account = stored_profile(env, profile).account().expect("an account");
+    sealed(env, storage, &account.store_name(), &account.binding)
+}
+
+fn stored_profile(env: &Env, profile: &str) -> cdf_signin::profile::Profile {
+    ProfileStore::new(&env.config_dir())
+        .load()
+        .unwrap()
+        .get(profile)
+        .unwrap()
+        .clone()
+}
+
+/// Opens `tokens/<name>.tokens` with its key from the store, independently of the code
+/// under test.
+fn sealed(env: &Env, storage: Storage, profile: &str, binding: &str) -> Value {
     let key = env
         .store(storage)
         .get(profile, SecretKind::CacheKey)
         .unwrap()
         .expect("a token cache key in the store");
-    let binding = ProfileStore::new(&env.config_dir())
-        .load()
-        .unwrap()
-        .get(profile)
-        .unwrap()
-        .token_binding();
     let raw = base64::engine::general_purpose::STANDARD
         .decode(key.expose())
         .unwrap();
@@ -187,8 +204,10 @@ fn device_code_refresh_and_logout_with_no_session_bus() {
         .to_string();
     assert_eq!(idp.count("token"), before, "served from the cache");
 
-    // A refresh with the stored refresh token.
-    let refresh_token = cached_tokens(&env, Storage::Kernel, "dev")["refresh_token"]
+    // A refresh with the stored refresh token, which the account keeps (the profile's
+    // own file holds its access token only).
+    assert!(cached_tokens(&env, Storage::Kernel, "dev")["refresh_token"].is_null());
+    let refresh_token = account_tokens(&env, Storage::Kernel, "dev")["refresh_token"]
         .as_str()
         .expect("a refresh token")
         .to_string();
@@ -200,7 +219,7 @@ fn device_code_refresh_and_logout_with_no_session_bus() {
         .to_string();
     assert_eq!(idp.count("token"), before + 1, "one refresh");
     assert_ne!(refreshed, first);
-    let rotated = cached_tokens(&env, Storage::Kernel, "dev")["refresh_token"]
+    let rotated = account_tokens(&env, Storage::Kernel, "dev")["refresh_token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -208,16 +227,19 @@ fn device_code_refresh_and_logout_with_no_session_bus() {
         no_file_holds(&env, secret);
     }
 
+    let account = stored_profile(&env, "dev").account().unwrap().store_name();
     env.run(&["logout", "--profile", "dev"]).ok();
     let r = env.run(&["token", "--profile", "dev"]);
     assert!(r.fails_cleanly(3).contains("not signed in"), "{}", r.stderr);
-    assert!(
-        env.store(Storage::Kernel)
-            .get("dev", SecretKind::CacheKey)
-            .unwrap()
-            .is_none(),
-        "logout clears the kernel keyring"
-    );
+    for name in ["dev", account.as_str()] {
+        assert!(
+            env.store(Storage::Kernel)
+                .get(name, SecretKind::CacheKey)
+                .unwrap()
+                .is_none(),
+            "logout clears the kernel keyring of {name}"
+        );
+    }
 }
 
 #[test]

@@ -138,7 +138,7 @@ impl ProfileDraft {
             token_url: text(&p.token_url),
             scopes: p.scopes.clone(),
             audience: text(&p.audience),
-            port: p.port.map(|x| x.to_string()).unwrap_or_default(),
+            port: p.port.as_ref().map(ToString::to_string).unwrap_or_default(),
             login_hint: text(&p.login_hint),
             prompt: p.prompt,
             ca_file: p.ca_file.clone(),
@@ -185,10 +185,10 @@ impl ProfileDraft {
         }
         let port = match self.port.trim() {
             "" => None,
-            p => match p.parse::<u16>() {
-                Ok(n) if n > 0 => Some(n),
-                _ => {
-                    let reason = format!("'{p}' is not a port (1-65535)");
+            // One port or a list tried in order (`3000,3100-3110`), kept as typed.
+            p => match p.parse::<crate::profile::PortSpec>() {
+                Ok(spec) => Some(spec),
+                Err(reason) => {
                     problems.push(Problem::invalid(Field::Port, reason));
                     None
                 }

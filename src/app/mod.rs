@@ -234,6 +234,8 @@ impl<'a> Profiles<'a> {
             }
             let _ = self.session.forget_profile(original);
         }
+        // Changed account fields may leave the old account's sign-in to no profile.
+        self.prune_accounts();
         Ok(Saved {
             name: name.to_string(),
             renamed_from: renamed.then(|| original.to_string()),
@@ -340,7 +342,23 @@ impl<'a> Profiles<'a> {
             f.remove(name);
             Ok(())
         })?;
+        // The last profile of an account takes the account's sign-in with it.
+        self.prune_accounts();
         Ok(())
+    }
+
+    /// Forgets the sign-ins of accounts no profile shares any more. A failure leaves
+    /// only an encrypted file whose key is still in the store, forgotten at the next
+    /// change: it is logged, and the change itself stands.
+    fn prune_accounts(&self) {
+        let pruned = self
+            .store
+            .load()
+            .map_err(AppError::from)
+            .and_then(|file| Ok(self.session.prune_accounts(&file)?));
+        if let Err(e) = pruned {
+            tracing::warn!("cannot forget the sign-ins no profile shares any more: {e}");
+        }
     }
 
     pub fn set_default(&self, name: &str) -> Result<(), AppError> {

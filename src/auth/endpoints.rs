@@ -21,6 +21,10 @@ pub struct Endpoints {
     pub authorization: Option<Url>,
     pub token: Url,
     pub device_authorization: Option<Url>,
+    /// RFC 7009 token revocation, where the provider offers it (Entra ID does not): signing
+    /// out revokes the account's refresh token there.
+    #[serde(default)]
+    pub revocation: Option<Url>,
 }
 
 /// The parts of an OpenID configuration document that matter here.
@@ -33,6 +37,8 @@ struct Metadata {
     authorization_endpoint: Option<Url>,
     #[serde(default)]
     device_authorization_endpoint: Option<Url>,
+    #[serde(default)]
+    revocation_endpoint: Option<Url>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -55,6 +61,7 @@ pub fn entra_endpoints(authority: &str) -> Result<Endpoints, AuthError> {
         authorization: Some(at("authorize")?),
         token: at("token")?,
         device_authorization: Some(at("devicecode")?),
+        revocation: None,
     })
 }
 
@@ -81,6 +88,7 @@ impl Resolver<'_> {
                 authorization: None,
                 token: token.clone(),
                 device_authorization: None,
+                revocation: None,
             });
         }
         let authority_url = Url::parse(&authority).map_err(|e| AuthError::Discovery {
@@ -157,6 +165,7 @@ impl Resolver<'_> {
                         authorization: m.authorization_endpoint,
                         token: m.token_endpoint,
                         device_authorization: m.device_authorization_endpoint,
+                        revocation: m.revocation_endpoint,
                     });
                 }
                 Ok(None) => continue,
@@ -203,6 +212,8 @@ fn vet(authority: &Url, endpoints: &Endpoints, user_flow: bool) -> Result<(), St
             "device authorization endpoint",
             endpoints.device_authorization.as_ref(),
         ),
+        // A person's refresh token goes there.
+        ("revocation endpoint", endpoints.revocation.as_ref()),
     ];
     for (what, url) in all {
         let Some(url) = url else { continue };
@@ -396,6 +407,7 @@ mod tests {
                 authorization: None,
                 token: Url::parse("https://a/token").unwrap(),
                 device_authorization: None,
+                revocation: None,
             },
         };
         std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
@@ -418,6 +430,7 @@ mod tests {
                     authorization: None,
                     token: Url::parse("https://a/token").unwrap(),
                     device_authorization: None,
+                    revocation: None,
                 },
             };
             std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();

@@ -205,6 +205,10 @@ pub enum AuthError {
     Discovery { authority: String, reason: String },
     #[error("port {0} on localhost is in use, so the sign-in redirect cannot be received")]
     PortInUse(u16),
+    #[error(
+        "the redirect ports {0} on localhost are all in use, so the sign-in redirect cannot be received"
+    )]
+    PortsInUse(String),
     #[error("cannot listen on localhost port {port}: {reason}")]
     Listener { port: u16, reason: String },
     #[error("sign-in cancelled")]
@@ -247,7 +251,7 @@ impl AuthError {
                 why: None,
                 fields: &[Field::Authority],
             }),
-            AuthError::PortInUse(_) => Some(Remedy::ChoosePort),
+            AuthError::PortInUse(_) | AuthError::PortsInUse(_) => Some(Remedy::ChoosePort),
             AuthError::SignInTimeout(_) => Some(Remedy::MoreTime),
             AuthError::DeviceCodeExpired => Some(Remedy::EnterCodeSooner),
             AuthError::UnsafeUrl { .. } => Some(Remedy::CheckFields {

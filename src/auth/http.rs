@@ -153,6 +153,27 @@ impl Http {
         interpret(url, self.exchange(&request).await?)
     }
 
+    /// POSTs a form whose success answer has no content to read (RFC 7009 revocation
+    /// answers 200 with any body); failures are read as [`Http::post_form`] reads them.
+    pub async fn post_form_no_content(
+        &self,
+        url: &Url,
+        form: &[(&str, &str)],
+    ) -> Result<(), AuthError> {
+        tracing::debug!(url = %url, params = ?form.iter().map(|(k, _)| *k).collect::<Vec<_>>(), "POST");
+        let request = Request {
+            method: Method::Post,
+            url,
+            headers: &[("Accept", "application/json")],
+            form,
+        };
+        let response = self.exchange(&request).await?;
+        if (200..300).contains(&response.status) {
+            return Ok(());
+        }
+        interpret::<serde_json::Value>(url, response).map(|_| ())
+    }
+
     /// GETs JSON; `Ok(None)` on 404 (used to probe discovery documents).
     pub async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<Option<T>, AuthError> {
         tracing::debug!(url = %url, "GET");

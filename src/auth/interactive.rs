@@ -70,8 +70,9 @@ pub fn authorize_url(
     url
 }
 
-/// Runs the interactive flow. The listener is bound before the browser opens, so a busy
-/// port is an immediate error rather than a hang.
+/// Runs the interactive flow. The listener is bound before the browser opens, so busy
+/// ports are an immediate error rather than a hang; a profile without ports of its own
+/// listens on `default_port` or, when that is taken, any free one.
 pub async fn sign_in(
     http: &Http,
     endpoints: &Endpoints,
@@ -79,6 +80,7 @@ pub async fn sign_in(
     prompt: &(dyn Fn(SignInPrompt) + Send + Sync),
     cancel: &CancelToken,
     timeout: Duration,
+    default_port: u16,
 ) -> Result<TokenSet, AuthError> {
     let authorize = endpoints
         .authorization
@@ -87,10 +89,9 @@ pub async fn sign_in(
             authority: profile.authority(),
             reason: "the provider offers no authorization endpoint".into(),
         })?;
-    let port = profile.port();
-    let listener = Listener::bind(port)?;
+    let listener = Listener::bind_redirect(profile.port.as_ref(), default_port)?;
     let attempt = Attempt::new()?;
-    let redirect = redirect_uri(port);
+    let redirect = redirect_uri(listener.port());
     let url = authorize_url(
         authorize,
         profile,
@@ -297,7 +298,7 @@ mod tests {
     #[test]
     fn authorize_url_carries_pkce_and_options() {
         let mut p: Profile = toml::from_str("cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='interactive'\nlogin_hint='a@b.c'\nprompt='select_account'").unwrap();
-        p.port = Some(53123);
+        p.port = Some(crate::profile::PortSpec::single(53123));
         let endpoint =
             Url::parse("https://login.microsoftonline.com/t/oauth2/v2.0/authorize").unwrap();
         let url = authorize_url(&endpoint, &p, &redirect_uri(53123), "st", "no", "ch");

@@ -11,6 +11,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::error::AuthError;
+use crate::profile::PortSpec;
 
 const PAGE: &str = include_str!("../../assets/callback.html");
 
@@ -143,8 +144,63 @@ impl Listener {
         Ok(listener)
     }
 
-    #[cfg(test)]
-    fn port(&self) -> u16 {
+    /// The listener for a sign-in's redirect. With the profile's `ports`: the first of
+    /// them that binds, in order (a provider that registers exact redirect URIs knows only
+    /// those); none binds is one error naming them all. Without: `default` and, when it is
+    /// taken, any free port, since Entra ID ignores the port of a loopback redirect
+    /// (RFC 8252 section 7.3). `default` is a parameter so that tests never bind the real
+    /// one.
+    pub(super) fn bind_redirect(
+        ports: Option<&PortSpec>,
+        default: u16,
+    ) -> Result<Listener, AuthError> {
+        let Some(spec) = ports else {
+            return match Listener::bind(default) {
+                Err(AuthError::PortInUse(_)) => {
+                    let listener = Listener::bind_any()?;
+                    tracing::info!(
+                        "port {default} is in use; the sign-in redirect uses port {} instead",
+                        listener.port
+                    );
+                    Ok(listener)
+                }
+                other => other,
+            };
+        };
+        let mut other_error = None;
+        for port in spec.ports() {
+            match Listener::bind(port) {
+                Ok(listener) => return Ok(listener),
+                Err(AuthError::PortInUse(_)) => {
+                    tracing::debug!("redirect port {port} is in use; trying the next");
+                }
+                Err(e) => {
+                    tracing::debug!("cannot listen on redirect port {port}: {e}");
+                    other_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(match (spec.as_single(), other_error) {
+            (Some(_), Some(e)) => e,
+            (Some(port), None) => AuthError::PortInUse(port),
+            (None, _) => AuthError::PortsInUse(spec.to_string()),
+        })
+    }
+
+    /// Any free port, the same on both loopback addresses: the port the system picks
+    /// for 127.0.0.1 may be taken on ::1, so a few picks are tried.
+    fn bind_any() -> Result<Listener, AuthError> {
+        let mut last = None;
+        for _ in 0..8 {
+            match Listener::bind(0) {
+                Err(AuthError::PortInUse(p)) => last = Some(AuthError::PortInUse(p)),
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or(AuthError::PortInUse(0)))
+    }
+
+    pub(super) fn port(&self) -> u16 {
         self.port
     }
 
@@ -754,6 +810,57 @@ mod tests {
             ));
             run.stopper.stop();
             run.thread.join().unwrap();
+        }
+
+        /// Issue 19: a profile without ports listens on the default, and on any free
+        /// port when the default is taken (here a port the test holds stands in for
+        /// 53000, which no test binds).
+        #[test]
+        fn a_taken_default_port_gives_way_to_a_free_one() {
+            let held = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+            let default = held.local_addr().unwrap().port();
+            let listener = Listener::bind_redirect(None, default).expect("a free port");
+            assert_ne!(listener.port(), default);
+            assert_ne!(listener.port(), 0);
+            let redirect = crate::auth::interactive::redirect_uri(listener.port());
+            assert_eq!(redirect, format!("http://localhost:{}", listener.port()));
+            drop(held);
+            let free = Listener::bind_redirect(None, default).expect("the default, now free");
+            assert_eq!(free.port(), default);
+        }
+
+        /// A profile's ports are tried in order; all taken is one error naming them.
+        #[test]
+        fn a_port_list_is_tried_in_order_and_all_taken_names_them() {
+            let held: Vec<TcpListener> = (0..2)
+                .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap())
+                .collect();
+            let ports: Vec<u16> = held
+                .iter()
+                .map(|h| h.local_addr().unwrap().port())
+                .collect();
+            let spare = Listener::bind(0).unwrap();
+            let free = spare.port();
+            drop(spare);
+            let spec: PortSpec = format!("{},{},{free}", ports[0], ports[1]).parse().unwrap();
+            let listener = Listener::bind_redirect(Some(&spec), 1).expect("the third port");
+            assert_eq!(listener.port(), free);
+            drop(listener);
+
+            let taken: PortSpec = format!("{},{}", ports[0], ports[1]).parse().unwrap();
+            match Listener::bind_redirect(Some(&taken), 1) {
+                Err(e @ AuthError::PortsInUse(_)) => {
+                    let text = e.to_string();
+                    assert!(text.contains(&taken.to_string()), "{text}");
+                    assert_eq!(e.remedy(), Some(crate::remedy::Remedy::ChoosePort));
+                }
+                other => panic!("expected PortsInUse, got {:?}", other.map(|l| l.port())),
+            }
+            let one = PortSpec::single(ports[0]);
+            assert!(matches!(
+                Listener::bind_redirect(Some(&one), 1),
+                Err(AuthError::PortInUse(p)) if p == ports[0]
+            ));
         }
 
         #[test]

@@ -228,6 +228,26 @@ pub async fn refresh(
     Ok(set)
 }
 
+/// Revokes a refresh token (RFC 7009) where the provider offers revocation; `Ok(false)`
+/// where it does not (Entra ID: a sign-out there only forgets the token locally).
+pub async fn revoke(
+    http: &Http,
+    endpoints: &Endpoints,
+    profile: &Profile,
+    refresh_token: &Secret,
+) -> Result<bool, AuthError> {
+    let Some(url) = &endpoints.revocation else {
+        return Ok(false);
+    };
+    let form = [
+        ("token", refresh_token.expose()),
+        ("token_type_hint", "refresh_token"),
+        ("client_id", profile.client_id.as_str()),
+    ];
+    http.post_form_no_content(url, &form).await?;
+    Ok(true)
+}
+
 /// Random bytes as base64url: state, nonce, PKCE verifier.
 pub fn random_token(bytes: usize) -> Result<String, AuthError> {
     let mut buf = vec![0u8; bytes];

@@ -331,7 +331,8 @@ pub fn to_profile(
                 .ok()
                 .filter(|p| *p > 0)
                 .ok_or_else(|| var_err("CDF_REDIRECT_PORT", format!("'{p}' is not a port")))?;
-            (flow == Flow::Interactive && port != crate::profile::DEFAULT_PORT).then_some(port)
+            (flow == Flow::Interactive && port != crate::profile::DEFAULT_PORT)
+                .then(|| crate::profile::PortSpec::single(port))
         }
         None => None,
     };
@@ -551,7 +552,10 @@ mod tests {
         let text = CC.replace("client_credentials", "interactive") + "CDF_REDIRECT_PORT=53123\n";
         let i = import(&text).unwrap();
         assert_eq!(i.profile.flow, Flow::Interactive);
-        assert_eq!(i.profile.port, Some(53123));
+        assert_eq!(
+            i.profile.port,
+            Some(crate::profile::PortSpec::single(53123))
+        );
         assert!(i.secret.is_none());
         assert!(i.notes[0].starts_with("IDP_CLIENT_SECRET ignored"));
         let d = import(&CC.replace("client_credentials", "device_code")).unwrap();

@@ -229,9 +229,10 @@ pub struct AddArgs {
     /// Scope to request (repeatable). Default: {base_url}/.default
     #[arg(long = "scope", value_name = "S")]
     pub scopes: Vec<String>,
-    /// Loopback port for the interactive flow's redirect (default 53000)
-    #[arg(long, value_name = "N")]
-    pub port: Option<u16>,
+    /// Loopback port(s) for the interactive flow's redirect, tried in order, e.g. 3000 or
+    /// 3000,3100-3110 (default: 53000, else any free port)
+    #[arg(long, value_name = "PORTS")]
+    pub port: Option<crate::profile::PortSpec>,
     /// Read the client secret from stdin
     #[arg(long)]
     pub client_secret_stdin: bool,

@@ -135,7 +135,12 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         "audience": p.audience,
         "token_url": p.token_url,
         "scopes": idp.then(|| p.sign_in_scopes()),
-        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.port())),
+        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.shown_port())),
+        // A list is tried in order; without one, any free port when the default is taken.
+        "redirect_ports": (p.flow == Flow::Interactive).then(|| match &p.port {
+            Some(spec) => spec.to_string(),
+            None => format!("{} (else any free port)", crate::profile::DEFAULT_PORT),
+        }),
         "login_hint": p.login_hint,
         "prompt": p.prompt.map(Prompt::as_str),
         "ca_file": path(&p.ca_file),
@@ -145,6 +150,7 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         "client_secret_env": p.client_secret_env,
         "client_secret_file": path(&p.client_secret_file),
         "storage": storage,
+        "account": account_value(ctx, name, p, &file),
     });
     if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
         base.extend(more);
@@ -155,6 +161,10 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let mut out = String::new();
     if let Value::Object(map) = &v {
         for (k, val) in map {
+            if k == "account" {
+                out.push_str(&account_text(val));
+                continue;
+            }
             let text = match val {
                 Value::Null if k == "tenant_id" && idp => "unknown".to_string(),
                 Value::Null => continue,
@@ -172,4 +182,50 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         }
     }
     output::print_text(&out)
+}
+
+/// The account a person's profile shares with others: its id, who is signed in to it,
+/// and the profiles sharing it. Null for service principals and API keys; an unreachable
+/// keyring leaves the sign-in unknown.
+fn account_value(ctx: &Ctx, name: &str, p: &Profile, file: &crate::profile::ProfileFile) -> Value {
+    let Some(account) = p.account() else {
+        return Value::Null;
+    };
+    match ctx.session().account_status(name, p, file) {
+        Ok(Some(status)) => json!({
+            "id": status.id,
+            "signed_in": status.signed_in,
+            "signed_in_as": status.signed_in_as,
+            "profiles": status.profiles,
+        }),
+        Ok(None) | Err(_) => json!({
+            "id": account.id,
+            "signed_in": null,
+            "signed_in_as": null,
+            "profiles": file.account_members(&account),
+        }),
+    }
+}
+
+fn account_text(v: &Value) -> String {
+    if v.is_null() {
+        return String::new();
+    }
+    let state = match (v["signed_in"].as_bool(), v["signed_in_as"].as_str()) {
+        (Some(true), Some(who)) => format!("signed in as {who}"),
+        (Some(true), None) => "signed in".to_string(),
+        (Some(false), _) => "not signed in".to_string(),
+        (None, _) => "sign-in unknown (keyring unreachable)".to_string(),
+    };
+    let profiles: Vec<&str> = v["profiles"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    format!(
+        "{:14} {} ({state})\n{:14} {}\n",
+        "account:",
+        v["id"].as_str().unwrap_or_default(),
+        "shared by:",
+        profiles.join(" ")
+    )
 }

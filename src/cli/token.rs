@@ -58,10 +58,39 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
 }
 
 pub(super) fn logout(ctx: &Ctx, select: &Select) -> CmdResult {
-    let (name, _) = ctx.resolve(select)?;
-    ctx.session().logout(&name)?;
-    output::note(&format!("Signed out of '{name}'."));
+    let file = ctx.store.load()?;
+    let (name, profile) = file.resolve(select.profile.as_deref())?;
+    let done = ctx.session().sign_out(name, profile, &file)?;
+    output::note(&signed_out_text(name, &done));
     Ok(())
+}
+
+/// "Signed out of 'dev'", naming the profiles that shared its sign-in and what the
+/// provider did about it.
+fn signed_out_text(name: &str, done: &crate::session::SignedOut) -> String {
+    let others: Vec<String> = done
+        .profiles
+        .iter()
+        .filter(|p| *p != name)
+        .map(|p| format!("'{p}'"))
+        .collect();
+    let mut text = format!("Signed out of '{name}'");
+    if !others.is_empty() {
+        text.push_str(&format!(
+            " and of the profiles sharing its sign-in: {}",
+            others.join(", ")
+        ));
+    }
+    text.push('.');
+    if done.revoked {
+        text.push_str(" The identity provider revoked the sign-in.");
+    }
+    if let Some(e) = &done.revoke_error {
+        text.push_str(&format!(
+            " The identity provider could not revoke it ({e}); it is forgotten here."
+        ));
+    }
+    text
 }
 
 fn print_prompt(prompt: SignInPrompt) {

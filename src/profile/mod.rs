@@ -7,8 +7,10 @@ use thiserror::Error;
 
 pub use crate::field::Field;
 
+mod port;
 mod secret_source;
 mod store;
+pub use port::PortSpec;
 pub use secret_source::{SecretSource, SourceError, from_env, from_file, is_env_name};
 pub use store::{InvalidProfile, ProfileFile, ProfileStore};
 
@@ -98,7 +100,9 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
+    /// The redirect ports of the interactive flow, tried in order; none: [`DEFAULT_PORT`],
+    /// else any free one.
+    pub port: Option<PortSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,9 +274,6 @@ impl Profile {
                 Field::Audience,
                 format!("'{a}' must not be empty or contain spaces"),
             ));
-        }
-        if self.port == Some(0) {
-            return Err(invalid(Field::Port, "0 is not a port; use 1-65535"));
         }
         for scope in &self.scopes {
             if scope.is_empty() || scope.chars().any(char::is_whitespace) {
@@ -455,8 +456,34 @@ impl Profile {
         hex::encode(digest)
     }
 
-    pub fn port(&self) -> u16 {
-        self.port.unwrap_or(DEFAULT_PORT)
+    /// The account a person's sign-in belongs to, which every profile with the same
+    /// authority, tenant, client, token URL and login hint shares, whichever user flow
+    /// (interactive or device code) signed in: one sign-in serves all their projects and
+    /// clusters. None for service principals and API keys, whose tokens are their own.
+    pub fn account(&self) -> Option<Account> {
+        use sha2::Digest;
+        if !self.flow.is_user_flow() {
+            return None;
+        }
+        let parts = serde_json::json!([
+            "account",
+            self.authority(),
+            self.token_url,
+            self.tenant_id,
+            self.client_id,
+            self.login_hint,
+        ]);
+        let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
+        let binding = hex::encode(digest);
+        Some(Account {
+            id: binding[..16].to_string(),
+            binding,
+        })
+    }
+
+    /// The redirect URI to show: the profile's first port, or the default one.
+    pub fn shown_port(&self) -> u16 {
+        self.port.as_ref().map_or(DEFAULT_PORT, PortSpec::first)
     }
 
     pub fn uses_certificate(&self) -> bool {
@@ -482,6 +509,23 @@ impl Profile {
     /// always can; a person's sign-in only while there is a refresh token.
     pub fn renews_silently(&self, has_refresh_token: bool) -> bool {
         self.flow == Flow::ClientCredentials || (self.flow.is_user_flow() && has_refresh_token)
+    }
+}
+
+/// The sign-in several profiles share (see [`Profile::account`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// A short name for it: the first 16 hex digits of `binding`.
+    pub id: String,
+    /// A fingerprint of the account's fields; its refresh token is bound to it.
+    pub binding: String,
+}
+
+impl Account {
+    /// The name its tokens, their keyring key and its lock go by. No profile can have it
+    /// (profile names do not start with a dot).
+    pub fn store_name(&self) -> String {
+        format!(".account-{}", self.id)
     }
 }
 
@@ -535,12 +579,59 @@ pub(crate) mod tests {
                 "offline_access"
             ]
         );
-        assert_eq!(p.port(), 53000);
+        assert_eq!(p.shown_port(), 53000);
         let cc = sample(Flow::ClientCredentials);
         assert_eq!(
             cc.sign_in_scopes(),
             vec!["https://westeurope-1.cognitedata.com/.default"]
         );
+    }
+
+    /// Issue 19: profiles of one authority, tenant, client, token URL and login hint share
+    /// an account, whatever their project, cluster, base URL or user flow; a service
+    /// principal has none.
+    #[test]
+    fn profiles_of_one_sign_in_share_an_account() {
+        let dev = sample(Flow::DeviceCode);
+        let account = dev.account().expect("a user flow has an account");
+        let mut other_project = sample(Flow::Interactive);
+        other_project.project = "prod".into();
+        other_project.cluster = "az-eastus-1".into();
+        other_project.base_url = Some("https://other.cognitedata.com".into());
+        other_project.port = Some(PortSpec::single(3000));
+        assert_eq!(other_project.account(), Some(account.clone()));
+        assert_ne!(dev.token_binding(), other_project.token_binding());
+
+        let changes: [fn(&mut Profile); 5] = [
+            |p| p.tenant_id = "fabrikam.onmicrosoft.com".into(),
+            |p| p.client_id = "other-client".into(),
+            |p| p.authority = Some("https://login.example.com/t".into()),
+            |p| p.token_url = Some("https://login.microsoftonline.com/t/token".into()),
+            |p| {
+                p.flow = Flow::Interactive;
+                p.login_hint = Some("a@b.c".into());
+            },
+        ];
+        for change in changes {
+            let mut p = sample(Flow::DeviceCode);
+            change(&mut p);
+            let other = p.account().unwrap();
+            assert_ne!(other, account, "{p:?}");
+            assert_ne!(other.id, account.id);
+        }
+        assert_eq!(sample(Flow::ClientCredentials).account(), None);
+        assert!(account.store_name().starts_with(".account-"));
+        assert!(validate_name(&account.store_name()).is_err());
+
+        let mut file = ProfileFile::default();
+        file.profiles.insert("dev".into(), dev);
+        file.profiles.insert("prod".into(), other_project);
+        file.profiles
+            .insert("svc".into(), sample(Flow::ClientCredentials));
+        let mut elsewhere = sample(Flow::DeviceCode);
+        elsewhere.tenant_id = "fabrikam.onmicrosoft.com".into();
+        file.profiles.insert("x".into(), elsewhere);
+        assert_eq!(file.account_members(&account), ["dev", "prod"]);
     }
 
     #[test]
@@ -587,9 +678,6 @@ pub(crate) mod tests {
                 .to_string()
                 .contains("--private-key")
         );
-        let mut p = sample(Flow::Interactive);
-        p.port = Some(0);
-        assert!(p.validate().is_err());
         let mut p = sample(Flow::Interactive);
         p.project = "has space".into();
         assert!(p.validate().is_err());

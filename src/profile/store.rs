@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Profile, ProfileError, validate_name};
+use super::{Account, Profile, ProfileError, validate_name};
 use crate::fsutil;
 
 /// The profiles file: profiles by name plus the default.
@@ -203,6 +203,15 @@ impl ProfileFile {
             },
         };
         Ok((name, self.get(name)?))
+    }
+
+    /// The profiles that share `account`, by name.
+    pub fn account_members(&self, account: &Account) -> Vec<String> {
+        self.profiles
+            .iter()
+            .filter(|(_, p)| p.account().as_ref() == Some(account))
+            .map(|(n, _)| n.clone())
+            .collect()
     }
 
     /// Removes a profile, valid or set aside; when it was the default there is no

@@ -110,7 +110,7 @@ impl Editor {
             base_url: text(&p.base_url),
             token_url: text(&p.token_url),
             scopes: p.scopes.join(" "),
-            port: p.port.map(|x| x.to_string()).unwrap_or_default(),
+            port: p.port.as_ref().map(ToString::to_string).unwrap_or_default(),
             login_hint: text(&p.login_hint),
             prompt: p.prompt,
             certificate: path_text(&p.certificate),
@@ -413,7 +413,7 @@ impl Editor {
                     }
                     Some(Flow::Interactive) => {
                         self.field(ui, Field::LoginHint, "you@example.com");
-                        self.field(ui, Field::Port, "53000");
+                        self.field(ui, Field::Port, "53000, or 3000,3100-3110");
                     }
                     // A port typed before the flow changed is shown, to be cleared.
                     _ if !self.port.trim().is_empty() => {

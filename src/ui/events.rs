@@ -44,9 +44,11 @@ impl App {
                 s.tokens = Some(tokens);
             }
             Event::SignInEnded(name) => m.states.entry(&name).sign_in = None,
-            Event::SignedOut(name) => {
-                m.states.entry(&name).tokens = None;
-                self.toast(format!("Signed out of {name}"));
+            Event::SignedOut(names) => {
+                for name in &names {
+                    m.states.entry(name).tokens = None;
+                }
+                self.toast(format!("Signed out of {}", names.join(", ")));
             }
             Event::Saved { name, renamed_from } => {
                 if let Some(old) = renamed_from {

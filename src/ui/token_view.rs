@@ -39,6 +39,10 @@ impl Draw<'_> {
                 "(sign in again or renew)".into()
             });
         });
+        // Profiles sharing an account each say whose sign-in serves them.
+        if let Some(who) = tokens.signed_in_as() {
+            ui.label(format!("Signed in as {who}"));
+        }
         let fraction = (left as f32 / lifetime as f32).clamp(0.0, 1.0);
         ui.add(egui::ProgressBar::new(fraction).desired_width(ui.available_width().min(480.0)));
         if left > 0 {

@@ -170,7 +170,8 @@ pub enum Event {
         tokens: TokenSet,
     },
     SignInEnded(String),
-    SignedOut(String),
+    /// Every profile signed out: the one asked and those sharing its account.
+    SignedOut(Vec<String>),
     /// A profile saved; `renamed_from` is its old name when it was renamed.
     Saved {
         name: String,
@@ -401,8 +402,13 @@ fn handle(shared: &Shared, command: Command) {
     match command {
         Command::LoadProfiles => shared.emit_profiles(),
         // A profile gone meanwhile has nothing cached.
+        // A profile whose account another profile signed in to gets its token from the
+        // account here: switching to it asks for no sign-in.
         Command::LoadCached(name) => match shared.profile(&name).map_or(Ok(None), |p| {
-            shared.session.cached(&name, &p).map_err(UiError::from)
+            shared
+                .session
+                .cached_or_shared(&name, &p)
+                .map_err(UiError::from)
         }) {
             Ok(t) => shared.emit(Event::Cached(name, t)),
             Err(e) => shared.fail(Some(&name), e, true),
@@ -442,10 +448,16 @@ fn handle(shared: &Shared, command: Command) {
                 Err(e) => shared.fail(Some(&profile), e, background),
             }
         }
-        Command::SignOut(name) => match shared.session.logout(&name) {
-            Ok(()) => shared.emit(Event::SignedOut(name)),
-            Err(e) => shared.fail(Some(&name), e.into(), false),
-        },
+        Command::SignOut(name) => {
+            let result = shared.store.load().map_err(UiError::from).and_then(|file| {
+                let profile = file.get(&name)?;
+                Ok(shared.session.sign_out(&name, profile, &file)?)
+            });
+            match result {
+                Ok(done) => shared.emit(Event::SignedOut(done.profiles)),
+                Err(e) => shared.fail(Some(&name), e, false),
+            }
+        }
         Command::SaveProfile(draft) => match shared.app().save(&draft) {
             Ok(saved) => {
                 shared.emit(Event::Saved {

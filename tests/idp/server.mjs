@@ -10,6 +10,11 @@
 // Env: IDP_ACCESS_TOKEN_TTL (s, default 3600), IDP_DEVICE_CODE_TTL (s, default 600),
 // IDP_REFRESH_REUSE=revoke-grant (reusing a rotated refresh token revokes the whole grant,
 // the provider's default; otherwise the old token alone is invalid).
+// Refresh tokens are multi-resource, as Entra ID's are: one redeemed with the `.default`
+// scope of another resource gets an access token for that resource (the grant is widened
+// to it). IDP_SINGLE_RESOURCE_REFRESH=1 keeps the provider's own rule: invalid_scope.
+// Stats count token requests by grant (token_refresh_token, token_device_code, ...) and
+// refresh_reuse, the refresh tokens presented more than once.
 import http from 'node:http';
 import https from 'node:https';
 import crypto from 'node:crypto';
@@ -209,6 +214,40 @@ const countKey = (p) => {
   return null;
 };
 
+// Every refresh token presented so far, to count the ones presented twice.
+const presented = new Set();
+
+// Lets a refresh token (and its grant) serve `resource` too: Entra's multi-resource
+// refresh tokens. The stored payloads are changed in place.
+function widenRefreshToken(value, resource) {
+  const rt = stores.get('RefreshToken')?.get(value)?.payload;
+  if (!rt) return;
+  const scope = `${resource}/.default`;
+  rt.scope = [...new Set([...String(rt.scope ?? '').split(' ').filter(Boolean), scope])].join(' ');
+  rt.resource = [...new Set([rt.resource ?? []].flat().concat(resource))];
+  const grant = stores.get('Grant')?.get(rt.grantId)?.payload;
+  if (grant) grant.resources = { ...(grant.resources ?? {}), [resource]: grant.resources?.[resource] ?? scope };
+}
+
+// Reads a token request's form, counts it, and hands the (maybe extended) form to the
+// provider as an already-read body.
+async function screenTokenRequest(req) {
+  const form = new URLSearchParams(await readBody(req));
+  const grant = (form.get('grant_type') ?? '').replace('urn:ietf:params:oauth:grant-type:', '');
+  stats[`token_${grant}`] = (stats[`token_${grant}`] ?? 0) + 1;
+  if (grant === 'refresh_token') {
+    const value = form.get('refresh_token') ?? '';
+    if (presented.has(value)) stats.refresh_reuse = (stats.refresh_reuse ?? 0) + 1;
+    presented.add(value);
+    const resource = resourceFromScope(form.get('scope'));
+    if (resource && process.env.IDP_SINGLE_RESOURCE_REFRESH !== '1' && !form.has('resource')) {
+      widenRefreshToken(value, resource);
+      form.set('resource', resource);
+    }
+  }
+  req.body = form.toString();
+}
+
 function readBody(req) {
   return new Promise((resolve) => {
     let data = '';
@@ -290,6 +329,9 @@ const handler = async (req, res) => {
       url.searchParams.set('prompt', [...prompts].join(' '));
       req.url = `${url.pathname}${url.search}`;
     }
+  }
+  if (p === '/token' && req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+    await screenTokenRequest(req);
   }
   if (p === '/v2.0/.well-known/openid-configuration') {
     res.writeHead(404, { 'content-type': 'application/json' });
