@@ -23,11 +23,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = crate::runtime::build().unwrap();
         let session = Session::new(
             Paths::under(dir.path()),
             Box::new(MemoryStore::default()),
