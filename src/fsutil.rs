@@ -115,6 +115,44 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Creates `path` empty and private (0600), unless something is there already: `true`
+/// when this call made it. Exclusive (`O_EXCL`), so of two processes only one does.
+pub fn create_marker(path: &Path) -> io::Result<bool> {
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
+    }
+    match private_options().open(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes `bytes` to `path` only if nothing is there: a whole private file appears at
+/// once (written to a temp file, fsynced, then hard-linked into place, which fails when
+/// the name is taken), so a reader never sees half of it. `true` when this call wrote
+/// it; `false` when another writer was first.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no parent"))?;
+    create_private_dir(dir)?;
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let (tmp, mut file) = create_temp(dir, file_name)?;
+    let result = (|| {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        match fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        }
+    })();
+    let _ = fs::remove_file(&tmp);
+    result
+}
+
 /// A new, private temp file in `dir` with an unguessable name.
 fn create_temp(dir: &Path, file_name: &str) -> io::Result<(std::path::PathBuf, File)> {
     for _ in 0..8 {

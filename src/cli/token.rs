@@ -50,26 +50,11 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
         local_time_with_offset(set.expires_at)
     ));
     if let Some(note) = ctx.secrets().fallback_note()
-        && first_fallback(&ctx.session().paths().data_dir)
+        && crate::secrets::storage::first_fallback(&ctx.session().paths().data_dir)
     {
         output::note(&note);
     }
     Ok(())
-}
-
-/// Whether this is the installation's first sign-in that fell back from the OS keyring:
-/// the note is said once, not at every login. A marker file, made with `create_new` so
-/// that of two processes only one says it; a marker that cannot be made (other than by
-/// existing already) leaves the note said.
-fn first_fallback(data_dir: &std::path::Path) -> bool {
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(data_dir.join(".storage-fallback-noted"))
-    {
-        Ok(_) => true,
-        Err(e) => e.kind() != std::io::ErrorKind::AlreadyExists,
-    }
 }
 
 pub(super) fn logout(ctx: &Ctx, select: &Select) -> CmdResult {

@@ -129,6 +129,28 @@ impl Report {
     }
 }
 
+/// A detail as one line, whatever a server put in the text it quotes (an inspect
+/// `subject`, a group name, an error description): line ends, other control characters
+/// and bidi overrides are written as escapes (`\n`, `\u{1b}`), so no server can add a
+/// line that reads like another step, in the text output or the JSON.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// What a step found.
 pub(crate) struct Outcome {
     status: Status,
@@ -265,7 +287,7 @@ pub(crate) fn diagnose_with(
         steps.push(Step {
             id: *id,
             status: outcome.status,
-            detail: outcome.detail,
+            detail: one_line(&outcome.detail),
             fix: outcome.fix,
         });
     }
@@ -751,6 +773,8 @@ mod tests {
         projects: Vec<&'static str>,
         /// CDF accepts only tokens for this audience.
         cdf_audience: String,
+        /// The `subject` token/inspect names.
+        subject: String,
         /// Where the provider serves its OpenID configuration: `""` or `"/v2.0"`.
         discovery_at: &'static str,
     }
@@ -796,6 +820,7 @@ mod tests {
                 issued_offset: 0,
                 projects: vec!["my-project", "sandbox"],
                 cdf_audience: "https://api.cognitedata.com".into(),
+                subject: "cc-client".into(),
                 discovery_at: "",
             }));
             let (w, c) = (world.clone(), clock.clone());
@@ -854,7 +879,7 @@ mod tests {
                         answer(
                             200,
                             json!({
-                                "subject": "cc-client",
+                                "subject": w.subject,
                                 "projects": projects,
                                 "capabilities": [
                                     {"assetsAcl": {"actions": ["READ"], "scope": {"all": {}}}, "projectScope": {"allProjects": {}}},
@@ -909,6 +934,31 @@ mod tests {
 
     fn statuses(report: &Report) -> Vec<&'static str> {
         report.steps.iter().map(|s| s.status.as_str()).collect()
+    }
+
+    /// Issue 17, finding 6: server text cannot add a line that reads like a step.
+    #[test]
+    fn server_text_stays_on_its_steps_line() {
+        let f = Fixture::new();
+        f.world.lock().unwrap().subject =
+            "cc\nok   9. fake-step all good\r\u{1b}[2J\u{2028}x".into();
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        assert_eq!(r.health(), Health::Healthy, "{r:#?}");
+        for step in &r.steps {
+            assert!(
+                !step
+                    .detail
+                    .chars()
+                    .any(|c| c.is_control() || c == '\u{2028}'),
+                "{:?}",
+                step.detail
+            );
+        }
+        let accepted = &step(&r, StepId::Accepted).detail;
+        assert!(
+            accepted.contains("subject cc\\nok   9. fake-step all good\\r\\u{1b}[2J\\u{2028}x,"),
+            "{accepted}"
+        );
     }
 
     #[test]

@@ -233,15 +233,30 @@ pub(super) fn proxy_for(url: &Url, var: &dyn Fn(&str) -> Option<String>) -> Opti
         &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
     };
     let (name, value) = first(names)?;
-    let shown = match Url::parse(value.trim()) {
-        Ok(mut u) if u.password().is_some() || !u.username().is_empty() => {
-            let _ = u.set_password(None);
-            let _ = u.set_username("");
-            u.to_string()
-        }
-        _ => value.trim().to_string(),
+    Some(match proxy_shown(&value) {
+        Some(shown) => format!("{shown} (from {name})"),
+        None => format!("set (from {name})"),
+    })
+}
+
+/// A proxy setting as it may be shown: without user name and password, whether written
+/// with a scheme or without one (`user:pass@host:port`, which reqwest reads as
+/// `http://`); `None` when it does not parse as a proxy URL, since then nothing tells
+/// which part is a password.
+fn proxy_shown(value: &str) -> Option<String> {
+    let value = value.trim();
+    let with_scheme = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("http://{value}")
     };
-    Some(format!("{shown} (from {name})"))
+    let mut url = Url::parse(&with_scheme).ok()?;
+    if url.host_str().is_none_or(str::is_empty) || url.cannot_be_a_base() {
+        return None;
+    }
+    url.set_password(None).ok()?;
+    url.set_username("").ok()?;
+    Some(url.to_string())
 }
 
 #[cfg(test)]
@@ -254,6 +269,38 @@ mod tests {
                 .iter()
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| v.to_string())
+        }
+    }
+
+    /// Issue 17, finding 3: credentials never shown, with or without a scheme.
+    #[test]
+    fn proxy_credentials_are_stripped_in_every_spelling() {
+        let url = Url::parse("https://login.example.invalid/").unwrap();
+        for (value, shown) in [
+            (
+                "proxyuser:Pr0xyPassw0rd@127.0.0.1:3999",
+                "http://127.0.0.1:3999/ (from HTTPS_PROXY)",
+            ),
+            (
+                "http://u:Pr0xyPassw0rd@p.invalid:8080",
+                "http://p.invalid:8080/ (from HTTPS_PROXY)",
+            ),
+            (
+                "socks5h://Pr0xyPassw0rd@p.invalid:1080",
+                "socks5h://p.invalid:1080 (from HTTPS_PROXY)",
+            ),
+            (
+                "p.invalid:3128",
+                "http://p.invalid:3128/ (from HTTPS_PROXY)",
+            ),
+            ("::Pr0xyPassw0rd@@ bad", "set (from HTTPS_PROXY)"),
+            ("http://u:Pr0xyPassw0rd@", "set (from HTTPS_PROXY)"),
+        ] {
+            let got = proxy_for(&url, &|k: &str| {
+                (k == "HTTPS_PROXY").then(|| value.to_string())
+            });
+            assert_eq!(got.as_deref(), Some(shown), "{value}");
+            assert!(!got.unwrap().contains("Pr0xyPassw0rd"));
         }
     }
 
