@@ -5,6 +5,9 @@
 //! modules; everything else is internal, so the compiler reports what nothing uses.
 //! The layers and what each may import: `docs/ARCHITECTURE.md`.
 
+// No unsafe code in this crate: the crates it builds on hold what needs it.
+#![forbid(unsafe_code)]
+
 mod app;
 pub mod auth;
 mod cache;

@@ -190,3 +190,41 @@ fn the_front_ends_change_profiles_and_secrets_only_through_app() {
     }
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
+
+/// One clock: every "now" in the product comes from the injected `Clock` (`src/token.rs`
+/// holds the clocks themselves); a wall-clock read anywhere else would be compared with
+/// the injected one. Test modules, and the fuzzing/property entry points (test code),
+/// may read the wall clock.
+#[test]
+fn only_the_clock_module_reads_the_wall_clock() {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if ["token.rs", "fuzzing.rs", "properties.rs"].contains(&rel.as_str())
+            || rel.ends_with("tests.rs")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        for (n, line) in code.lines().enumerate() {
+            for call in ["Utc::now(", "Local::now(", "SystemTime::now("] {
+                if line.contains(call) {
+                    found.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "wall-clock reads outside the Clock:\n{}",
+        found.join("\n")
+    );
+}

@@ -487,3 +487,112 @@ fn an_invalid_profile_is_named_once_and_the_others_keep_working() {
         "{saved}"
     );
 }
+
+fn shown(env: &Env, name: &str) -> Value {
+    serde_json::from_str(&env.run(&["profile", "show", name, "--json"]).ok().stdout).unwrap()
+}
+
+/// `profile edit`: any field `profile add` takes, by the same rules; the secret and the
+/// sign-in are kept; `--unset` clears an optional field; nothing to change is a usage
+/// error.
+#[test]
+fn profile_edit_changes_fields_and_keeps_secret_and_sign_in() {
+    let idp = common::Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let token = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    let requests = idp.count("token");
+
+    // A field outside the token's binding: the sign-in stays.
+    env.run(&["profile", "edit", "svc", "--project", "other-project"])
+        .ok();
+    assert_eq!(shown(&env, "svc")["project"], "other-project");
+    assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token);
+    assert_eq!(idp.count("token"), requests, "served from the cache");
+
+    // A field of the binding: signed out, and the kept secret gets a new token.
+    env.run(&[
+        "profile",
+        "edit",
+        "svc",
+        "--scope",
+        "https://api.cognitedata.com/.default",
+    ])
+    .ok();
+    let again = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    assert_ne!(again, token);
+    assert_eq!(idp.count("token"), requests + 1);
+
+    // --unset clears; the same rules as add; nothing to change.
+    let file = || std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(file().contains("scopes"));
+    env.run(&["profile", "edit", "svc", "--unset", "scope"])
+        .ok();
+    assert!(!file().contains("scopes"), "{}", file());
+    let r = env.run(&["profile", "edit", "svc", "--port", "4000"]);
+    r.fails_cleanly(2);
+    assert!(
+        r.stderr
+            .contains("--port applies to the interactive flow only"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&[
+        "profile",
+        "edit",
+        "svc",
+        "--base-url",
+        "http://example.invalid",
+    ]);
+    let line = r.fails_cleanly(2);
+    assert!(line.contains("base URL"), "{line}");
+    let r = env.run(&["profile", "edit", "svc"]);
+    assert!(r.fails_cleanly(2).contains("nothing to change"));
+    let r = env.run(&["profile", "edit", "nope", "--project", "x"]);
+    r.fails_cleanly(1);
+    assert_eq!(
+        shown(&env, "svc")["project"],
+        "other-project",
+        "nothing lost"
+    );
+}
+
+/// `profile rename`: the secret and the sign-in go with the profile, the default too;
+/// the old name is gone; a taken name is refused.
+#[test]
+fn profile_rename_carries_secret_and_sign_in() {
+    let idp = common::Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.add_cc_profile(&idp, "other", "cc-secret");
+    let token = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    let requests = idp.count("token");
+
+    let r = env.run(&["profile", "rename", "svc", "other"]);
+    assert!(r.fails_cleanly(1).contains("other"), "{}", r.stderr);
+
+    env.run(&["profile", "rename", "svc", "renamed"]).ok();
+    assert_eq!(
+        env.run(&["token", "--profile", "renamed"]).ok().stdout,
+        token,
+        "the sign-in came along"
+    );
+    assert_eq!(idp.count("token"), requests);
+    assert_eq!(
+        env.keyring_lookup("renamed", "client-secret").as_deref(),
+        Some("cc-secret")
+    );
+    assert!(env.keyring_lookup("svc", "client-secret").is_none());
+    assert!(env.keyring_lookup("svc", "token-cache-key").is_none());
+    let list = env.run(&["profile", "list", "--json"]).ok().stdout.clone();
+    let list: Value = serde_json::from_str(&list).unwrap();
+    let text = list.to_string();
+    assert!(!text.contains("\"svc\""), "{text}");
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "renamed" && p["default"] == true),
+        "{text}"
+    );
+}

@@ -226,7 +226,12 @@ impl<'a> Profiles<'a> {
             }
         };
         if renamed && original_usable {
-            // The old name's tokens and secret go with it; a carried secret is stored.
+            // The sign-in goes with the profile while its account's settings stay (the
+            // tokens are sealed for the new name); then the old name's tokens and secret
+            // go. A sign-in that cannot be carried leaves the profile signed out.
+            if let Err(e) = self.session.carry_sign_in(original, name, &r.profile) {
+                tracing::debug!("sign-in not carried from '{original}' to '{name}': {e}");
+            }
             let _ = self.session.forget_profile(original);
         }
         Ok(Saved {

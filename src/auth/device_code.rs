@@ -104,7 +104,7 @@ pub async fn sign_in(
     }
     let auth: DeviceAuthorization = http.post_form(device_url, &form).await?;
     let (verification_uri, verification_uri_complete) = verification_urls(&auth)?;
-    let expires_at = code_expiry(Utc::now(), auth.expires_in);
+    let expires_at = code_expiry(http.now(), auth.expires_in);
     prompt(SignInPrompt::DeviceCode(DeviceCodePrompt {
         user_code: auth.user_code.clone(),
         verification_uri,
@@ -120,7 +120,7 @@ pub async fn sign_in(
         ("device_code", auth.device_code.expose()),
     ];
     loop {
-        let left = (expires_at - Utc::now()).num_milliseconds();
+        let left = (expires_at - http.now()).num_milliseconds();
         if left <= 0 {
             return Err(AuthError::DeviceCodeExpired);
         }
@@ -129,7 +129,7 @@ pub async fn sign_in(
             _ = cancel.cancelled() => return Err(AuthError::Cancelled),
             _ = tokio::time::sleep(wait) => {}
         }
-        if Utc::now() >= expires_at {
+        if http.now() >= expires_at {
             return Err(AuthError::DeviceCodeExpired);
         }
         let attempt = tokio::select! {
@@ -145,7 +145,7 @@ pub async fn sign_in(
                 // Our clock starts the code's life a little after the provider's; a
                 // provider that has already dropped the code says "invalid_grant".
                 "invalid_grant" | "bad_verification_code"
-                    if (expires_at - Utc::now()).num_seconds() < EXPIRY_SLACK_SECS =>
+                    if (expires_at - http.now()).num_seconds() < EXPIRY_SLACK_SECS =>
                 {
                     return Err(AuthError::DeviceCodeExpired);
                 }

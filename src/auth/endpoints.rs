@@ -106,7 +106,7 @@ impl Resolver<'_> {
 
     fn cache_file(&self, authority: &str) -> PathBuf {
         let digest = Sha256::digest(authority.as_bytes());
-        let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let name = hex::encode(&digest[..16]);
         self.cache_dir.join(format!("{name}.json"))
     }
 
@@ -119,7 +119,7 @@ impl Resolver<'_> {
         user_flow: bool,
     ) -> Result<Endpoints, AuthError> {
         let cache = self.cache_file(authority);
-        if let Some(e) = read_cache(&cache, authority)
+        if let Some(e) = read_cache(&cache, authority, self.http.now().timestamp())
             && vet(authority_url, &e, user_flow).is_ok()
         {
             return Ok(e);
@@ -131,7 +131,7 @@ impl Resolver<'_> {
         })?;
         let record = CachedEndpoints {
             authority: authority.to_string(),
-            fetched_at: chrono::Utc::now().timestamp(),
+            fetched_at: self.http.now().timestamp(),
             endpoints: endpoints.clone(),
         };
         if let Ok(json) = serde_json::to_vec_pretty(&record) {
@@ -219,15 +219,14 @@ fn vet(authority: &Url, endpoints: &Endpoints, user_flow: bool) -> Result<(), St
     Ok(())
 }
 
-fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
+/// `now`: seconds since the epoch, by the session's clock.
+fn read_cache(path: &Path, authority: &str, now: i64) -> Option<Endpoints> {
     // An oversized or unreadable record is no record: discovery runs again and rewrites it.
     let bytes = fsutil::read_bounded(path, fsutil::limits::DISCOVERY).ok()?;
     let record: CachedEndpoints = serde_json::from_slice(&bytes).ok()?;
     // The file is outside data: a time far in the past must not overflow, and one in the
     // future (a clock set back, an edited file) must not make the entry fresh forever.
-    let age = chrono::Utc::now()
-        .timestamp()
-        .checked_sub(record.fetched_at)?;
+    let age = now.checked_sub(record.fetched_at)?;
     let fresh = (0..DISCOVERY_TTL_SECS).contains(&age);
     (record.authority == authority && fresh).then_some(record.endpoints)
 }
@@ -400,8 +399,8 @@ mod tests {
             },
         };
         std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
-        assert!(read_cache(&path, "https://a").is_some());
-        assert!(read_cache(&path, "https://b").is_none());
+        assert!(read_cache(&path, "https://a", chrono::Utc::now().timestamp()).is_some());
+        assert!(read_cache(&path, "https://b", chrono::Utc::now().timestamp()).is_none());
     }
 
     /// The cache file is outside data (fuzz/regressions/discovery_cache/): a `fetched_at`
@@ -422,7 +421,10 @@ mod tests {
                 },
             };
             std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
-            assert!(read_cache(&path, "https://a").is_none(), "{fetched_at}");
+            assert!(
+                read_cache(&path, "https://a", now).is_none(),
+                "{fetched_at}"
+            );
         }
     }
 }

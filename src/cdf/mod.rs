@@ -61,7 +61,7 @@ pub fn check_access(
 }
 
 /// A profile like `from` for another project of the same cluster: same tenant, client,
-/// flow and settings. The caller copies the keyring secret (see `provision::secret_of`).
+/// flow and settings. The caller copies the stored secret (`app::Profiles::add_for_project`).
 pub fn profile_for_project(from: &Profile, project: &str) -> Profile {
     let mut p = from.clone();
     p.project = project.to_string();
@@ -91,16 +91,5 @@ pub fn name_for_project(project: &str) -> String {
 
 /// Levenshtein distance, for "did you mean" suggestions.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    strsim::levenshtein(a, b)
 }

@@ -116,7 +116,7 @@ pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) 
             "access_token": set.access_token.expose(),
             "token_type": set.token_type,
             "expires_at": expires_at.to_rfc3339_opts(SecondsFormat::Secs, false),
-            "expires_in": set.seconds_left(Utc::now()).max(0),
+            "expires_in": set.seconds_left(ctx.session().now()).max(0),
             "profile": name,
             "project": profile.project,
             "base_url": profile.base_url(),
@@ -158,7 +158,7 @@ pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
             force_refresh: false,
         },
     )?;
-    let now = Utc::now();
+    let now = ctx.session().now();
     let access = decode_for_display(&set.access_token, "access token")?;
     let id = match &set.id_token {
         Some(t) => Some(decode_for_display(t, "ID token")?),

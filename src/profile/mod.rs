@@ -441,7 +441,7 @@ impl Profile {
             self.cluster,
         ]);
         let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(digest)
     }
 
     pub fn port(&self) -> u16 {

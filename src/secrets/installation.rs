@@ -57,7 +57,7 @@ pub fn installation_id(data_dir: &Path) -> io::Result<String> {
 fn new_id() -> io::Result<String> {
     let mut raw = [0u8; ID_BYTES];
     getrandom::fill(&mut raw).map_err(|e| io::Error::other(format!("no randomness: {e}")))?;
-    Ok(raw.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(raw))
 }
 
 fn is_id(text: &str) -> bool {

@@ -247,10 +247,7 @@ fn entry_name(profile: &str, kind: SecretKind) -> String {
 /// data dir) in entry names without spelling it out.
 fn short_hash(text: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&sha2::Sha256::digest(text.as_bytes())[..8])
 }
 
 fn first_line(text: &str) -> String {
