@@ -153,6 +153,7 @@ fn any_profile() -> impl Strategy<Value = Profile> {
                 private_key: private_key.map(Into::into),
                 client_secret_env: None,
                 client_secret_file: None,
+                production: false,
             },
         )
 }
@@ -209,6 +210,7 @@ fn valid_profile() -> impl Strategy<Value = Profile> {
                 private_key: None,
                 client_secret_env: None,
                 client_secret_file: None,
+                production: false,
             },
         )
 }

@@ -596,3 +596,76 @@ fn profile_rename_carries_secret_and_sign_in() {
         "{text}"
     );
 }
+
+/// The production mark: suggested by the project's name (never set by it), set with
+/// `--production`, shown by `profile list`, and said by `env` and `exec` on stderr only.
+#[test]
+fn production_profiles_are_marked_and_say_so() {
+    let idp = common::Idp::start();
+    let env = Env::new();
+    let args = [
+        "profile",
+        "add",
+        "svc",
+        "--cluster",
+        common::CLUSTER,
+        "--project",
+        "contoso-prod",
+        "--tenant-id",
+        "test-tenant",
+        "--client-id",
+        "cc-client",
+        "--flow",
+        "client-credentials",
+        "--authority",
+        &idp.issuer,
+        "--client-secret-stdin",
+    ];
+    let r = env.run_stdin(&args, Some("cc-secret\n"));
+    r.ok();
+    assert!(
+        r.stderr.contains("looks like production; mark the profile with `cdf-signin profile edit svc --production`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        shown(&env, "svc")["production"],
+        false,
+        "suggested, not set"
+    );
+    let plain = env.run(&["env", "--profile", "svc"]).ok().stderr.clone();
+    assert!(!plain.contains("PRODUCTION"), "{plain}");
+
+    env.run(&["profile", "edit", "svc", "--production"]).ok();
+    assert_eq!(shown(&env, "svc")["production"], true);
+    let list = env.run(&["profile", "list"]).ok().stdout.clone();
+    assert!(
+        list.lines()
+            .any(|l| l.contains("svc") && l.ends_with("PRODUCTION")),
+        "{list}"
+    );
+    let r = env.run(&["env", "--profile", "svc"]);
+    r.ok();
+    assert_eq!(
+        r.stderr
+            .lines()
+            .filter(|l| l.contains("PRODUCTION"))
+            .count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("CDF_TOKEN="), "{}", r.stdout);
+    assert!(!r.stdout.contains("PRODUCTION"), "stdout unchanged");
+    let r = env.run(&["exec", "--profile", "svc", "--", "true"]);
+    r.ok();
+    assert!(
+        r.stderr.contains("'svc' is a PRODUCTION profile"),
+        "{}",
+        r.stderr
+    );
+
+    env.run(&["profile", "edit", "svc", "--unset", "production"])
+        .ok();
+    assert_eq!(shown(&env, "svc")["production"], false);
+}

@@ -52,6 +52,8 @@ pub struct ProfileDraft {
     pub certificate: Option<PathBuf>,
     pub private_key: Option<PathBuf>,
     pub secret: SecretInput,
+    /// Marked as production.
+    pub production: bool,
 }
 
 /// What is wrong with one field.
@@ -147,6 +149,7 @@ impl ProfileDraft {
                 (None, Some(path)) => SecretInput::File(path.clone()),
                 (None, None) => SecretInput::Keep,
             },
+            production: p.production,
         }
     }
 
@@ -247,6 +250,7 @@ impl ProfileDraft {
             private_key: self.private_key.clone(),
             client_secret_env,
             client_secret_file,
+            production: self.production,
         };
         if problems.is_empty() {
             match profile.validate() {

@@ -376,6 +376,7 @@ pub fn to_profile(
         private_key: None,
         client_secret_env: None,
         client_secret_file: None,
+        production: false,
     };
     // The default scope adds nothing to the profile: leave it implied.
     let scopes = profile.scopes.clone();

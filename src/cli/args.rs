@@ -263,6 +263,9 @@ pub struct AddArgs {
     /// Extra CA certificate(s) to trust for this profile (PEM)
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Mark the profile as production (shown unmistakably; env and exec say so)
+    #[arg(long)]
+    pub production: bool,
 }
 
 // No doc comment: the variant's comment is the command's help.
@@ -312,6 +315,9 @@ pub struct EditArgs {
     pub prompt: Option<PromptArg>,
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Mark the profile as production (--unset production clears the mark)
+    #[arg(long)]
+    pub production: bool,
     /// Clear an optional field (repeatable)
     #[arg(long, value_enum, value_name = "FIELD")]
     pub unset: Vec<UnsetField>,
@@ -336,6 +342,8 @@ pub enum UnsetField {
     ClientSecretEnv,
     /// Back to the stored secret.
     ClientSecretFile,
+    /// The production mark.
+    Production,
 }
 
 // No doc comments on these two: the variant's comment is the command's help.

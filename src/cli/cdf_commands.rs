@@ -149,6 +149,7 @@ fn login_status_text(name: &str, p: &Profile, s: &LoginStatus) -> String {
 pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
     let shell: Shell = shell.parse().map_err(Failure::usage)?;
     let (name, profile) = ctx.resolve(select)?;
+    super::output::production_note(&name, &profile);
     let session = ctx.session();
     let (var, credential) = if profile.flow == Flow::ApiKey {
         (export::credential_var(true), session.api_key(&name)?)

@@ -16,6 +16,7 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
         return Err(Failure::usage("give the command to run after --"));
     };
     let (name, profile) = ctx.resolve(select)?;
+    super::output::production_note(&name, &profile);
     // The credential first: when none can be had, the command never starts.
     let (var, credential) = if profile.flow == Flow::ApiKey {
         (export::credential_var(true), ctx.session().api_key(&name)?)

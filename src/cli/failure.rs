@@ -225,16 +225,24 @@ pub fn words(remedy: &Remedy) -> String {
         }
         Remedy::CheckFields { why, fields } => {
             let flags: Vec<&str> = fields.iter().map(|f| f.flag()).collect();
-            after_reason(*why, ": ", format!("check {}", flags.join(" and ")))
+            // Says how to change them, not only which: `profile edit` takes every flag.
+            let change = match fields.first() {
+                Some(f) => format!(
+                    " (change with `cdf-signin profile edit NAME {} VALUE`)",
+                    f.flag()
+                ),
+                None => String::new(),
+            };
+            after_reason(*why, ": ", format!("check {}{change}", flags.join(" and ")))
         }
         Remedy::ChoosePort => format!(
-            "close the program using it, or give the profile another port with {} (any localhost port works with Entra ID)",
+            "close the program using it, or give the profile another port with `cdf-signin profile edit NAME {} N` (any localhost port works with Entra ID)",
             Field::Port.flag()
         ),
         Remedy::MoreTime => "run login again, or give it more time with --timeout".into(),
         Remedy::EnterCodeSooner => "run login again and enter the code sooner".into(),
         Remedy::AddCa => format!(
-            "if your network inspects TLS, add its CA with `cdf-signin profile add ... {} CA.pem`",
+            "if your network inspects TLS, add its CA with `cdf-signin profile edit NAME {} CA.pem`",
             Field::CaFile.flag()
         ),
         Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
@@ -309,7 +317,7 @@ mod tests {
                     why: Some("the client id is not known in this tenant"),
                     fields: &[Field::ClientId, Field::TenantId],
                 },
-                "the client id is not known in this tenant: check --client-id and --tenant-id",
+                "the client id is not known in this tenant: check --client-id and --tenant-id (change with `cdf-signin profile edit NAME --client-id VALUE`)",
             ),
             (
                 Remedy::EnterCodeSooner,

@@ -29,6 +29,17 @@ pub(super) fn print_json(value: &serde_json::Value) -> CmdResult {
     print_line(&text)
 }
 
+/// One line on stderr when a command hands out a production profile's credentials
+/// (stdout stays as it is, for scripts).
+pub(super) fn production_note(name: &str, profile: &crate::profile::Profile) {
+    if profile.production {
+        note(&format!(
+            "note: '{name}' is a PRODUCTION profile (project {})",
+            profile.project
+        ));
+    }
+}
+
 /// A message for the person at the terminal (stderr). A closed stderr loses the
 /// message, never the command.
 pub(super) fn note(text: &str) {

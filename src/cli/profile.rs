@@ -56,6 +56,7 @@ fn profile_summary(name: &str, p: &Profile, is_default: bool) -> Value {
         "base_url": p.base_url(),
         "tenant_id": (!p.tenant_id.is_empty()).then_some(&p.tenant_id),
         "client_id": (!p.client_id.is_empty()).then_some(&p.client_id),
+        "production": p.production,
     })
 }
 
@@ -89,8 +90,9 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
     );
     for (n, p) in &file.profiles {
         let mark = if is_default(n) { '*' } else { ' ' };
+        let production = if p.production { "  PRODUCTION" } else { "" };
         text.push_str(&format!(
-            "{mark} {n:width$}  {:18}  {:20}  {}\n",
+            "{mark} {n:width$}  {:18}  {:20}  {}{production}\n",
             p.flow.as_str(),
             p.project,
             p.base_url()

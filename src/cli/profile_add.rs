@@ -38,6 +38,7 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
             (None, Some(path)) => SecretInput::File(path),
             (None, None) => SecretInput::Keep,
         },
+        production: args.production,
     };
     let needed = match draft.resolve() {
         Ok(_) => None,
@@ -91,5 +92,12 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
             ""
         }
     ));
+    // Suggested, never set: the person decides what production is.
+    if !profile.production && crate::profile::looks_like_production(&profile.project) {
+        output::note(&format!(
+            "note: project '{}' looks like production; mark the profile with `cdf-signin profile edit {} --production`",
+            profile.project, saved.name
+        ));
+    }
     Ok(())
 }

@@ -51,6 +51,9 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
     } else if let Some(path) = args.client_secret_file {
         draft.secret = SecretInput::File(path);
     }
+    if args.production {
+        draft.production = true;
+    }
     for field in &args.unset {
         unset(&mut draft, *field);
     }
@@ -103,6 +106,7 @@ fn unset(draft: &mut ProfileDraft, field: UnsetField) {
             draft.certificate = None;
             draft.private_key = None;
         }
+        UnsetField::Production => draft.production = false,
         UnsetField::ClientSecretEnv | UnsetField::ClientSecretFile => {
             if !matches!(draft.secret, SecretInput::Store(_)) {
                 draft.secret = SecretInput::Keep;

@@ -115,6 +115,17 @@ pub struct Profile {
     /// The file (0600 or stricter) the client secret is read from at each token request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret_file: Option<PathBuf>,
+    /// Marked as production by its owner: the window shows it unmistakably, `env` and
+    /// `exec` say so. Not part of the token binding: marking signs nobody out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub production: bool,
+}
+
+/// Whether a project's name suggests production (`contoso-prod`, `plant_production`):
+/// the front ends suggest the mark, never set it.
+pub fn looks_like_production(project: &str) -> bool {
+    let p = project.to_ascii_lowercase();
+    p.ends_with("prod") || p.ends_with("production")
 }
 
 #[derive(Debug, Error)]
@@ -499,6 +510,7 @@ pub(crate) mod tests {
             private_key: None,
             client_secret_env: None,
             client_secret_file: None,
+            production: false,
         }
     }
 

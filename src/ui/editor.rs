@@ -62,6 +62,8 @@ pub struct Editor {
     pub ca_file: String,
     /// Kept as it was: the editor has no input for it (Auth0 profiles from an import).
     pub audience: String,
+    /// Marked as production (a checkbox; suggested by the project's name, never set).
+    pub production: bool,
     pub errors: HashMap<Field, String>,
 }
 
@@ -122,6 +124,7 @@ impl Editor {
             secret_env,
             secret_file,
             audience: d.audience,
+            production: d.production,
             ..Default::default()
         }
     }
@@ -180,6 +183,7 @@ impl Editor {
             private_key: text("private_key"),
             ca_file: text("ca_file"),
             audience: text("audience"),
+            production: matches!(fields.get("production"), Some(toml::Value::Boolean(true))),
             ..Default::default()
         }
     }
@@ -239,6 +243,7 @@ impl Editor {
             certificate: path(&self.certificate).filter(|_| cc),
             private_key: path(&self.private_key).filter(|_| cc),
             secret,
+            production: self.production,
         }
     }
 
@@ -352,6 +357,13 @@ impl Editor {
                     });
                 }
                 self.field(ui, Field::Project, "your CDF project");
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut self.production, "Production")
+                        .on_hover_text("Marks the profile: a coloured band, a PRODUCTION badge, and a note from env and exec");
+                    if !self.production && crate::profile::looks_like_production(&self.project) {
+                        ui.weak("this project looks like production");
+                    }
+                });
                 if self.flow != Some(Flow::ApiKey) {
                     self.field(ui, Field::TenantId, "GUID or contoso.onmicrosoft.com");
                     self.field(ui, Field::ClientId, "the app registration's application id");
