@@ -161,6 +161,36 @@ fn the_scanner_sees_imports() {
     assert!(!imports["ui"].contains("cli"));
 }
 
+/// The front ends change profiles and secrets only through the application layer
+/// (`app::Profiles`): no profiles-file write, no keyring write or delete, no forgetting
+/// of a profile in `ui` or `cli` themselves. Signing out (the token cache) is the
+/// session's.
+#[test]
+fn the_front_ends_change_profiles_and_secrets_only_through_app() {
+    let forbidden = [
+        ".update(",
+        "forget_profile(",
+        "secrets().set(",
+        "secrets().delete(",
+        "provision::",
+    ];
+    let mut broken = Vec::new();
+    for front_end in ["ui", "cli"] {
+        let mut files = Vec::new();
+        rust_files(&root().join("src").join(front_end), &mut files);
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+            for call in forbidden {
+                if code.contains(call) {
+                    broken.push(format!("{} calls `{call}`", file.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
 /// One clock: every "now" in the product comes from the injected `Clock` (`src/token.rs`
 /// holds the clocks themselves); a wall-clock read anywhere else would be compared with
 /// the injected one. Test modules, and the fuzzing/property entry points (test code),

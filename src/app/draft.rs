@@ -219,6 +219,16 @@ impl ProfileDraft {
             },
             SecretInput::Keep | SecretInput::Store(_) => (None, None),
         };
+        // A certificate goes with its key: the missing one is asked for.
+        match (&self.certificate, &self.private_key) {
+            (Some(_), None) => {
+                problems.push(Problem::new(Field::PrivateKey, ProblemKind::Required));
+            }
+            (None, Some(_)) => {
+                problems.push(Problem::new(Field::Certificate, ProblemKind::Required));
+            }
+            _ => {}
+        }
         let mut scopes: Vec<String> = self.scopes.iter().filter_map(|s| opt(s)).collect();
         scopes.dedup();
         let profile = Profile {

@@ -23,11 +23,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = crate::runtime::build().unwrap();
         let session = Session::new(
             Paths::under(dir.path()),
             Box::new(MemoryStore::default()),
@@ -130,6 +126,15 @@ fn the_rules_where_the_front_ends_disagreed() {
     d.private_key = Some(fixture_path("other.key"));
     let p = problems(f.app().create(&d));
     assert_eq!(p[0].field, Field::Certificate, "{p:?}");
+    d.private_key = None;
+    assert_eq!(
+        problems(f.app().create(&d)),
+        [Problem {
+            field: Field::PrivateKey,
+            kind: ProblemKind::Required,
+        }],
+        "the window asks for the key, not a flag"
+    );
     d.private_key = Some(fixture_path("no-such.key"));
     let p = problems(f.app().create(&d));
     assert!(

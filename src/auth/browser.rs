@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use url::Url;
-
 /// Characters no opened URL may hold after serialisation: quotes, the backtick and `$`
 /// (PowerShell and POSIX shells expand or end strings at them). Whitespace and control
 /// characters are refused too. `&`, `?`, `=`, `%` and `#` stay: every authorize URL
@@ -23,24 +21,8 @@ const SHELL_SPECIAL: &[char] = &['"', '\'', '`', '$'];
 /// syntax allows it (path, query, fragment), and refused where it does not (scheme, user,
 /// host, port). Returns the URL to open and to show.
 pub fn openable(text: &str) -> Result<String, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("'{text}' is not a URL ({e})"))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if crate::urls::is_loopback(&url) => {}
-        "http" => {
-            return Err(format!(
-                "'{text}' uses http:// on a host that is not loopback"
-            ));
-        }
-        other => {
-            return Err(format!(
-                "'{text}' has scheme '{other}'; only https:// is opened"
-            ));
-        }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("'{text}' has no host"));
-    }
+    // The rule every URL that carries a sign-in follows (https, or http to loopback).
+    let url = crate::urls::parse_secure(text.trim())?;
     let serialised = url.as_str();
     // Everything before the path (scheme, user, host, port) is taken as it is.
     let path_at = url[..url::Position::BeforePath].len();

@@ -61,7 +61,7 @@ pub fn check_access(
 }
 
 /// A profile like `from` for another project of the same cluster: same tenant, client,
-/// flow and settings. The caller copies the keyring secret (see `provision::secret_of`).
+/// flow and settings. The caller copies the stored secret (`app::Profiles::add_for_project`).
 pub fn profile_for_project(from: &Profile, project: &str) -> Profile {
     let mut p = from.clone();
     p.project = project.to_string();

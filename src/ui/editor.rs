@@ -74,10 +74,6 @@ pub enum EditorAction {
     Cancel,
 }
 
-fn text(o: &Option<String>) -> String {
-    o.clone().unwrap_or_default()
-}
-
 fn path_text(o: &Option<PathBuf>) -> String {
     o.as_ref()
         .map(|p| p.display().to_string())
@@ -98,33 +94,37 @@ impl Editor {
     }
 
     pub fn edit(name: &str, p: &Profile) -> Editor {
+        let d = ProfileDraft::of(name, p);
+        let (secret_from, secret_env, secret_file) = match d.secret {
+            SecretInput::Env(var) => (SecretFrom::Env, var, String::new()),
+            SecretInput::File(path) => (SecretFrom::File, String::new(), path_text(&Some(path))),
+            SecretInput::Keep | SecretInput::Store(_) => {
+                (SecretFrom::Store, String::new(), String::new())
+            }
+        };
         Editor {
-            original: Some(name.to_string()),
-            name: name.to_string(),
-            cluster: p.cluster.clone(),
-            project: p.project.clone(),
-            tenant_id: p.tenant_id.clone(),
-            client_id: p.client_id.clone(),
-            flow: Some(p.flow),
-            authority: text(&p.authority),
-            base_url: text(&p.base_url),
-            token_url: text(&p.token_url),
-            scopes: p.scopes.join(" "),
-            port: p.port.as_ref().map(ToString::to_string).unwrap_or_default(),
-            login_hint: text(&p.login_hint),
-            prompt: p.prompt,
-            certificate: path_text(&p.certificate),
-            private_key: path_text(&p.private_key),
-            ca_file: path_text(&p.ca_file),
-            secret_from: match (&p.client_secret_env, &p.client_secret_file) {
-                (Some(_), _) => SecretFrom::Env,
-                (None, Some(_)) => SecretFrom::File,
-                (None, None) => SecretFrom::Store,
-            },
-            secret_env: text(&p.client_secret_env),
-            secret_file: path_text(&p.client_secret_file),
-            audience: text(&p.audience),
-            production: p.production,
+            original: d.original,
+            name: d.name,
+            cluster: d.cluster,
+            project: d.project,
+            tenant_id: d.tenant_id,
+            client_id: d.client_id,
+            flow: d.flow,
+            authority: d.authority,
+            base_url: d.base_url,
+            token_url: d.token_url,
+            scopes: d.scopes.join(" "),
+            port: d.port,
+            login_hint: d.login_hint,
+            prompt: d.prompt,
+            certificate: path_text(&d.certificate),
+            private_key: path_text(&d.private_key),
+            ca_file: path_text(&d.ca_file),
+            secret_from,
+            secret_env,
+            secret_file,
+            audience: d.audience,
+            production: d.production,
             ..Default::default()
         }
     }

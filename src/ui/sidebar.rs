@@ -68,12 +68,15 @@ impl Draw<'_> {
                             Row::Invalid(name) => self.invalid_row(ui, name),
                             Row::Problem(problem) => {
                                 ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
-                                    ui.add_space(12.0);
-                                    ui.add(
-                                        egui::Label::new(RichText::new(problem).small().weak())
-                                            .truncate(),
-                                    )
-                                    .on_hover_text(problem);
+                                    // Under its profile's name, indented like it.
+                                    ui.horizontal_top(|ui| {
+                                        ui.add_space(16.0);
+                                        ui.add(
+                                            egui::Label::new(RichText::new(problem).small().weak())
+                                                .truncate(),
+                                        )
+                                        .on_hover_text(problem);
+                                    });
                                 });
                             }
                         }

@@ -57,7 +57,7 @@ pub fn remedy(remedy: &Remedy) -> String {
             format!("pick another name, or delete the profile '{profile}' first")
         }
         Remedy::OtherName { suggestion } => {
-            format!("import it under another name, e.g. {suggestion}")
+            format!("press Import to add it as {suggestion}, or type another name")
         }
         Remedy::FixOrRemove { .. } => {
             "fix it with Edit, or Delete it (it is shown greyed on the left)".into()
