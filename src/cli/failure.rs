@@ -194,6 +194,10 @@ pub fn words(remedy: &Remedy) -> String {
             Field::CaFile.flag()
         ),
         Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
+        Remedy::AddProfile => format!(
+            "add one with your own cluster, project, tenant and client ids, e.g. `{}` (see `cdf-signin profile add --help`)",
+            super::args::ADD_EXAMPLE
+        ),
         Remedy::ChooseProfile => {
             "pass --profile NAME, or set a default with `cdf-signin profile use NAME`".into()
         }

@@ -130,6 +130,8 @@ pub enum ProfileError {
     Exists(String),
     #[error("no profile selected and no default profile set")]
     NoDefault,
+    #[error("there are no profiles yet")]
+    NoProfiles,
     #[error("cannot read {path}: {reason}")]
     Read { path: PathBuf, reason: String },
     #[error("cannot write {path}: {reason}")]
@@ -146,6 +148,7 @@ impl ProfileError {
                 profile: name.clone(),
             },
             ProfileError::NoDefault => Remedy::ChooseProfile,
+            ProfileError::NoProfiles => Remedy::AddProfile,
             ProfileError::Parse { .. } => Remedy::Advice(
                 "fix the file by hand; cdf-signin does not rewrite a file it cannot read",
             ),
@@ -565,6 +568,10 @@ impl ProfileFile {
         &'a self,
         name: Option<&'a str>,
     ) -> Result<(&'a str, &'a Profile), ProfileError> {
+        // On the first run any name is unknown: say how to add one, not how to pick one.
+        if self.profiles.is_empty() {
+            return Err(ProfileError::NoProfiles);
+        }
         let name = match name {
             Some(n) => n,
             None => match (&self.default, self.profiles.len()) {
