@@ -29,9 +29,20 @@ pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
         (Access::ApiKey(s), false) => login_status_text(&name, &profile, s),
     };
     if json {
-        output::print_line(text.trim_end())
+        output::print_line(text.trim_end())?;
     } else {
-        output::print_text(&format!("{}\n", text.trim_end()))
+        output::print_text(&format!("{}\n", text.trim_end()))?;
+    }
+    // Like doctor: a token that does not reach the profile's project is a failure, said
+    // already in the output (the Project line, or project_reachable in the JSON).
+    let reachable = match &access {
+        Access::Token(i) => matches!(i.verdict(&profile.project), Verdict::Reachable),
+        Access::ApiKey(s) => s.project == profile.project,
+    };
+    if reachable {
+        Ok(())
+    } else {
+        Err(Failure::silent(super::EXIT_ERROR))
     }
 }
 
