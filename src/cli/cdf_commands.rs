@@ -21,7 +21,8 @@ use crate::session::TokenOptions;
 
 pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
-    let access = cdf_mod::check_access(ctx.session(), &name, &profile)?;
+    let access = cdf_mod::check_access(ctx.session(), &name, &profile)
+        .map_err(|e| super::failure::access_failure(&profile, e))?;
     let text = match (&access, json) {
         (Access::Token(i), true) => inspection_json(&name, &profile, i).to_string(),
         (Access::Token(i), false) => inspection_text(&name, &profile, i),

@@ -5,8 +5,9 @@
 use crate::auth::AuthError;
 use crate::cdf::AccessError;
 use crate::cdf::client::CdfError;
+use crate::doctor::cluster::{self, MissingHost};
 use crate::field::Field;
-use crate::profile::ProfileError;
+use crate::profile::{Profile, ProfileError};
 use crate::provision::ProvisionError;
 use crate::remedy::{Remedy, after_reason};
 use crate::secrets::SecretError;
@@ -71,6 +72,34 @@ impl Failure {
     pub(super) fn hint(mut self, hint: impl Into<String>) -> Failure {
         self.hint = Some(hint.into());
         self
+    }
+}
+
+impl From<MissingHost> for Failure {
+    fn from(m: MissingHost) -> Failure {
+        Failure::new(m.message).hint(words(&m.fix))
+    }
+}
+
+/// A failure to get `profile`'s token, said as a cluster that does not exist when that
+/// is what it is.
+pub(super) fn token_failure(profile: &Profile, e: SessionError) -> Failure {
+    match cluster::explain(profile, cluster::session_points_at_cluster(&e)) {
+        Some(m) => m.into(),
+        None => e.into(),
+    }
+}
+
+/// A failure to reach `profile`'s CDF (or to get its token), the same way.
+pub(super) fn access_failure(profile: &Profile, e: AccessError) -> Failure {
+    match e {
+        AccessError::Session(s) => token_failure(profile, s),
+        AccessError::Cdf(c) => {
+            match cluster::explain(profile, cluster::cdf_points_at_cluster(&c)) {
+                Some(m) => m.into(),
+                None => c.into(),
+            }
+        }
     }
 }
 

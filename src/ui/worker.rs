@@ -140,6 +140,38 @@ impl From<crate::cdf::AccessError> for UiError {
     }
 }
 
+impl From<crate::doctor::cluster::MissingHost> for UiError {
+    fn from(m: crate::doctor::cluster::MissingHost) -> UiError {
+        UiError {
+            hint: Some(super::wording::remedy(&m.fix)),
+            ..UiError::plain(m.message)
+        }
+    }
+}
+
+/// A failure to get `p`'s token, said as a cluster that does not exist when it is one
+/// (the same rule as the command line's).
+fn token_error(p: &Profile, e: SessionError) -> UiError {
+    use crate::doctor::cluster;
+    match cluster::explain(p, cluster::session_points_at_cluster(&e)) {
+        Some(m) => m.into(),
+        None => e.into(),
+    }
+}
+
+fn access_error(p: &Profile, e: crate::cdf::AccessError) -> UiError {
+    use crate::doctor::cluster;
+    match e {
+        crate::cdf::AccessError::Session(s) => token_error(p, s),
+        crate::cdf::AccessError::Cdf(c) => {
+            match cluster::explain(p, cluster::cdf_points_at_cluster(&c)) {
+                Some(m) => m.into(),
+                None => crate::cdf::AccessError::Cdf(c).into(),
+            }
+        }
+    }
+}
+
 impl From<crate::provision::ProvisionError> for UiError {
     fn from(e: crate::provision::ProvisionError) -> UiError {
         UiError {
@@ -417,7 +449,7 @@ fn handle(shared: &Shared, command: Command) {
                             force_refresh: force,
                         },
                     )
-                    .map_err(UiError::from)
+                    .map_err(|e| token_error(&p, e))
             });
             match result {
                 Ok((tokens, _)) => shared.emit(Event::Token { profile, tokens }),
@@ -467,7 +499,8 @@ fn handle(shared: &Shared, command: Command) {
         }
         Command::Verify(name) => {
             let result = shared.profile(&name).and_then(|p| {
-                crate::cdf::check_access(&shared.session, &name, &p).map_err(UiError::from)
+                crate::cdf::check_access(&shared.session, &name, &p)
+                    .map_err(|e| access_error(&p, e))
             });
             // Checking may have renewed the token: show what is cached now.
             if let Ok(p) = shared.profile(&name)
