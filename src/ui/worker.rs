@@ -21,6 +21,8 @@ pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
 pub enum Command {
     /// Read the profiles file.
     LoadProfiles,
+    /// Read it again (the window got the focus: another process may have changed it).
+    ReloadProfiles,
     /// The profile's cached tokens, without network.
     LoadCached(String),
     SignIn(String),
@@ -193,6 +195,8 @@ impl From<ProfileError> for UiError {
 #[derive(Debug, Clone)]
 pub enum Event {
     Profiles(Result<ProfileFile, UiError>),
+    /// The file read again; the window applies it only when it differs.
+    Reloaded(Result<ProfileFile, UiError>),
     Cached(String, Option<TokenSet>),
     Prompt(String, SignInPrompt),
     Token {
@@ -404,7 +408,7 @@ impl Command {
             Command::Renew { profile, .. } | Command::Check { profile, .. } => Some(profile),
             Command::SaveProfile { name, .. } => Some(name),
             Command::AddForProject { from, .. } => Some(from),
-            Command::LoadProfiles | Command::ImportEnv { .. } => None,
+            Command::LoadProfiles | Command::ReloadProfiles | Command::ImportEnv { .. } => None,
         }
     }
 }
@@ -413,6 +417,9 @@ fn handle(shared: &Shared, command: Command) {
     match command {
         Command::LoadProfiles => {
             shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)))
+        }
+        Command::ReloadProfiles => {
+            shared.emit(Event::Reloaded(shared.store.load().map_err(UiError::from)))
         }
         // A profile gone meanwhile has nothing cached.
         Command::LoadCached(name) => match shared.profile(&name).map_or(Ok(None), |p| {
