@@ -92,27 +92,70 @@ fn tighten_dir(dir: &Path) -> io::Result<()> {
 /// planted beforehand is used: not a symlink to follow, not a file with looser
 /// permissions. It is mode 0600 whatever the umask.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, tmp) = written_temp(path, bytes, true)?;
+    let result = fs::rename(&tmp, path);
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    } else if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    result
+}
+
+/// Creates `path` empty and private (0600), unless something is there already: `true`
+/// when this call made it. Exclusive (`O_EXCL`), so of two processes only one does.
+pub fn create_marker(path: &Path) -> io::Result<bool> {
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
+    }
+    match private_options().open(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes `bytes` to `path` only if nothing is there: a whole private file appears at
+/// once (written to a temp file, fsynced, then hard-linked into place, which fails when
+/// the name is taken), so a reader never sees half of it. `true` when this call wrote
+/// it; `false` when another writer was first.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    let (_, tmp) = written_temp(path, bytes, false)?;
+    let result = match fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    };
+    let _ = fs::remove_file(&tmp);
+    result
+}
+
+/// `bytes` in a new private temp file beside `path`, fsynced and closed; its directory
+/// is made (and, with `tighten`, made private) first. Returns the directory and the temp
+/// file, which the caller moves into place or removes.
+fn written_temp<'p>(
+    path: &'p Path,
+    bytes: &[u8],
+    tighten: bool,
+) -> io::Result<(&'p Path, std::path::PathBuf)> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no parent"))?;
     create_private_dir(dir)?;
-    tighten_dir(dir)?;
+    if tighten {
+        tighten_dir(dir)?;
+    }
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let (tmp, mut file) = create_temp(dir, file_name)?;
-    let result = (|| {
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    match written {
+        Ok(()) => Ok((dir, tmp)),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
         }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
     }
-    result
 }
 
 /// A new, private temp file in `dir` with an unguessable name.
@@ -120,7 +163,7 @@ fn create_temp(dir: &Path, file_name: &str) -> io::Result<(std::path::PathBuf, F
     for _ in 0..8 {
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
-        let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let suffix = hex::encode(random);
         let tmp = dir.join(format!(".{file_name}.tmp.{suffix}"));
         match private_options().open(&tmp) {
             Ok(file) => {

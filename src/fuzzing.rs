@@ -156,13 +156,15 @@ pub fn dotenv(data: &str) {
 /// `profiles.toml`, read as the profile store reads it, then every profile checked and
 /// used as sign-in and `env` use it.
 pub fn profiles_toml(data: &str) {
-    let file = match toml::from_str::<ProfileFile>(data) {
+    let file = match ProfileFile::parse(data) {
         Ok(file) => file,
         Err(e) => {
-            let _ = e.message().to_string();
+            let _ = e.to_string();
             return;
         }
     };
+    // What a rewrite would write: the set-aside tables as they were.
+    let _ = file.to_text();
     if let Err(e) = file.resolve(None) {
         let _ = (e.to_string(), e.remedy());
     }
@@ -463,7 +465,7 @@ fn use_profile(name: &str, profile: &Profile) {
     );
     let _ = profile.renews_silently(true);
     let _ = crate::auth::refresh_scopes(profile);
-    let _ = crate::profile::private_link_cluster(&base_url);
+    let _ = crate::urls::private_link_cluster(&base_url);
     let env = ProjectEnv {
         project: &profile.project,
         cluster: &profile.cluster,

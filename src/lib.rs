@@ -5,6 +5,10 @@
 //! modules; everything else is internal, so the compiler reports what nothing uses.
 //! The layers and what each may import: `docs/ARCHITECTURE.md`.
 
+// No unsafe code in this crate: the crates it builds on hold what needs it.
+#![forbid(unsafe_code)]
+
+mod app;
 pub mod auth;
 mod cache;
 pub mod cdf;
@@ -20,10 +24,10 @@ pub mod paths;
 pub mod profile;
 #[cfg(test)]
 mod properties;
-mod provision;
 mod remedy;
 mod runtime;
 pub mod secrets;
 mod session;
 pub mod token;
 pub mod ui;
+mod urls;

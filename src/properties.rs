@@ -359,7 +359,7 @@ proptest! {
         default in proptest::option::of(text()),
         profiles in proptest::collection::btree_map(text(), any_profile(), 0..3),
     ) {
-        let file = ProfileFile { default, profiles };
+        let file = ProfileFile { default, profiles, ..Default::default() };
         let text = toml::to_string_pretty(&file).unwrap();
         let back: ProfileFile = toml::from_str(&text).unwrap();
         prop_assert_eq!(back, file);
@@ -458,7 +458,7 @@ proptest! {
             Ok(())
         }).unwrap();
         let back = store.load().unwrap();
-        prop_assert_eq!(back, ProfileFile { default, profiles });
+        prop_assert_eq!(back, ProfileFile { default, profiles, ..Default::default() });
     }
 
     /// A token set from any instant in chrono's range, as the token cache file holds it:

@@ -44,6 +44,11 @@ pub enum Remedy {
     AddProfile,
     /// The name is taken by `profile`.
     RenameOrRemove { profile: String },
+    /// An import's name is taken: give another, such as `suggestion` (which is free).
+    OtherName { suggestion: String },
+    /// The profile breaks a rule and is not used: fix it in the profiles file, or
+    /// remove it.
+    FixOrRemove { profile: String },
     /// A legacy API-key profile has a key, not tokens.
     UseApiKey { profile: String },
     /// Advice no front end words differently (the network, the provider, an admin).

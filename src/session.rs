@@ -102,7 +102,7 @@ impl Default for TokenOptions {
 pub struct Session {
     paths: Paths,
     secrets: Box<dyn SecretStore>,
-    clock: Box<dyn Clock>,
+    clock: Arc<dyn Clock>,
     rt: tokio::runtime::Handle,
     /// `None` (production): each renewal or sign-in builds [`Http::new`] with the
     /// profile's CA file. `Some`: every profile talks to this transport instead; unit
@@ -120,7 +120,7 @@ impl Session {
         Session {
             paths,
             secrets,
-            clock,
+            clock: Arc::from(clock),
             rt,
             transport: None,
         }
@@ -147,15 +147,21 @@ impl Session {
         self.clock.now()
     }
 
+    /// The session's clock, for clients that work beside it (doctor's probes).
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     fn cache(&self) -> TokenCache<'_> {
         TokenCache::new(self.paths.token_dir(), self.secrets.as_ref())
     }
 
     fn http(&self, profile: &Profile) -> Result<Http, AuthError> {
-        match &self.transport {
-            Some(transport) => Ok(Http::with_transport(transport.clone())),
-            None => Http::new(profile.ca_file.as_deref()),
-        }
+        let http = match &self.transport {
+            Some(transport) => Http::with_transport(transport.clone()),
+            None => Http::new(profile.ca_file.as_deref())?,
+        };
+        Ok(http.with_clock(self.clock.clone()))
     }
 
     fn endpoints(&self, http: &Http, profile: &Profile) -> Result<Endpoints, AuthError> {
@@ -178,6 +184,25 @@ impl Session {
     /// from settings other than the profile's current ones.
     pub fn cached(&self, name: &str, profile: &Profile) -> Result<Option<TokenSet>, SessionError> {
         Ok(self.cache().load(name, &profile.token_binding())?)
+    }
+
+    /// Carries a profile's sign-in (its cached tokens) over to the name `to`, as a rename
+    /// does: only tokens bound to `profile`'s settings move, sealed again for the new
+    /// name. `true` when there were some.
+    pub fn carry_sign_in(
+        &self,
+        from: &str,
+        to: &str,
+        profile: &Profile,
+    ) -> Result<bool, SessionError> {
+        let _from = self.lock(from)?;
+        let _to = self.lock(to)?;
+        let binding = profile.token_binding();
+        let Some(set) = self.cache().load(from, &binding)? else {
+            return Ok(false);
+        };
+        self.cache().store(to, &binding, &set)?;
+        Ok(true)
     }
 
     /// An access token for the profile: cached if valid long enough, else refreshed, else

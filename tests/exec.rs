@@ -125,6 +125,52 @@ fn sigterm_and_sigint_are_passed_on_to_the_command() {
     }
 }
 
+/// Issue 17, finding 4: signals are passed on by a system call, never by whichever
+/// `kill` PATH finds: here PATH starts with an empty entry (the current directory),
+/// which holds a planted `kill`, and has no real `kill` at all.
+#[test]
+fn signals_are_passed_on_without_any_kill_from_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_idp, mut env) = signed_in();
+    let bin = env.root.path().join("bin");
+    let cwd = env.root.path().join("cwd");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::create_dir(&cwd).unwrap();
+    for tool in ["sh", "sleep"] {
+        let real = ["/bin", "/usr/bin"]
+            .iter()
+            .map(|d| std::path::Path::new(d).join(tool))
+            .find(|p| p.exists())
+            .unwrap();
+        std::os::unix::fs::symlink(real, bin.join(tool)).unwrap();
+    }
+    let marker = env.root.path().join("planted-kill-ran");
+    let planted = cwd.join("kill");
+    std::fs::write(
+        &planted,
+        format!("#!/bin/sh\ntouch '{}'\n", path_str(&marker)),
+    )
+    .unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.set("PATH", &format!(":{}", path_str(&bin)));
+
+    let script =
+        "trap 'echo got-TERM >&2; exit 5' TERM; echo ready >&2; while :; do sleep 0.05; done";
+    let mut cmd = env.command(&exec_sh("svc", script));
+    cmd.current_dir(&cwd);
+    let running = common::spawn_command(cmd);
+    running.wait_line("ready", Duration::from_secs(30));
+    let sent = Command::new("kill")
+        .args(["-s", "TERM", &running.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let run = running.finish(Duration::from_secs(30));
+    assert_eq!(run.code, 5, "SIGTERM reached the command: {}", run.stderr);
+    assert!(run.stderr.contains("got-TERM"), "{}", run.stderr);
+    assert!(!marker.exists(), "a kill from PATH ran");
+}
+
 #[test]
 fn without_a_token_the_command_never_starts() {
     let idp = Idp::start();

@@ -1159,3 +1159,120 @@ fn the_access_tab_asks_cdf_once_on_first_open_and_claims_wrap() {
         "past the right edge: {past_the_edge:?}"
     );
 }
+
+/// Issue 18: a profile that breaks a rule is listed greyed with what is wrong, is never
+/// used, and can be deleted or fixed in the editor; the valid ones keep working.
+#[test]
+fn invalid_profiles_are_greyed_with_edit_and_delete() {
+    let env = Env::new();
+    env.run(&common::add_args("dev", "device-code", &[])).ok();
+    let body =
+        "cluster = 'api'\nproject = 'p'\ntenant_id = 't'\nclient_id = 'c'\nflow = 'device-code'\n";
+    let mut text = std::fs::read_to_string(env.profiles_file()).unwrap();
+    text.push_str(&format!("\n[profiles.\"../../../escaped\"]\n{body}"));
+    text.push_str(&format!(
+        "\n[profiles.bad]\n{body}base_url = 'http://cdf.invalid'\n"
+    ));
+    std::fs::write(env.profiles_file(), &text).unwrap();
+
+    let mut gui = open(&env);
+    assert!(gui.has_text("not used · fix or delete"));
+    assert!(gui.has_text("invalid profile name"));
+    assert!(gui.has_text("allowed only for loopback hosts"));
+    assert_eq!(
+        gui.harness.state().model.selected.as_deref(),
+        Some("dev"),
+        "the valid profile is the one in use"
+    );
+
+    // Delete the escaped one (listed first): its table goes, nothing else.
+    gui.harness
+        .query_all_by_label("Delete...")
+        .next()
+        .unwrap()
+        .click();
+    gui.harness.step();
+    gui.harness.step();
+    assert!(gui.has_text("Delete '../../../escaped'"));
+    gui.click("Delete");
+    gui.wait("the escaped profile gone", |h| {
+        !h.state()
+            .model
+            .profiles
+            .invalid
+            .contains_key("../../../escaped")
+    });
+
+    // Fix the other one in the editor (with no profile shown, the row's Edit is the
+    // only one).
+    gui.harness.state_mut().model.selected = None;
+    gui.harness.step();
+    gui.click("Edit");
+    let editor = gui.harness.state().view.editor.clone().unwrap();
+    assert_eq!(
+        (editor.name.as_str(), editor.base_url.as_str()),
+        ("bad", "http://cdf.invalid")
+    );
+    gui.harness
+        .state_mut()
+        .view
+        .editor
+        .as_mut()
+        .unwrap()
+        .base_url = "https://cdf.example.invalid".into();
+    gui.harness.step();
+    gui.click("Save profile");
+    gui.wait("the fixed profile", |h| {
+        h.state().model.profiles.profiles.contains_key("bad")
+    });
+    assert!(gui.harness.state().model.profiles.invalid.is_empty());
+    let saved = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        !saved.contains("escaped") && saved.contains("https://cdf.example.invalid"),
+        "{saved}"
+    );
+    assert!(saved.contains("[profiles.dev]"), "{saved}");
+}
+
+/// Issue 18: importing a project whose name is taken is an error in the window too; it
+/// offers the first free name, and importing under it works.
+#[test]
+fn import_offers_a_free_name_when_the_projects_is_taken() {
+    let env = Env::new();
+    env.run(&[
+        "profile",
+        "import",
+        &common::fixture("env/cc-entra.env").display().to_string(),
+    ])
+    .ok();
+    let mut gui = open(&env);
+    gui.click("Import .env");
+    gui.harness.get_by_label("File").focus();
+    gui.harness.step();
+    gui.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    gui.harness
+        .get_by_label("File")
+        .type_text(&common::fixture("env/cc-entra.env").display().to_string());
+    gui.harness.step();
+    gui.click("Import");
+    gui.wait("the name question", |h| {
+        h.state()
+            .view
+            .import
+            .as_ref()
+            .is_some_and(|d| d.name.is_some())
+    });
+    assert!(gui.has_text("a profile named 'my-project' exists already"));
+    let dialog = gui.harness.state().view.import.clone().unwrap();
+    assert_eq!(dialog.name.as_deref(), Some("my-project-2"));
+    gui.click("Import");
+    gui.wait("the imported profile", |h| {
+        h.state().model.selected.as_deref() == Some("my-project-2")
+    });
+    assert_eq!(
+        env.keyring_lookup("my-project-2", "client-secret")
+            .as_deref(),
+        Some("Zx8Q~sec'ret with spaces")
+    );
+}

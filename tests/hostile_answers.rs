@@ -589,3 +589,128 @@ fn a_discovery_document_that_points_elsewhere_is_refused_and_not_cached() {
     assert!(!token.is_empty());
     assert_eq!(discovery_cache_files(&h), 1);
 }
+
+/// Issue 17, finding 1: a device-code answer whose pages are not https, or carry
+/// characters a shell acts on, is refused (a `file:` page) or defused (the quotes and
+/// spaces percent-encoded) before anything is shown or opened.
+#[test]
+fn device_code_pages_pass_the_opener_gate() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
+        .ok();
+    let answer = |uri: &str, complete: &str| {
+        idp.fault(json!({
+            "path": endpoint_path(&idp, "device_authorization_endpoint"),
+            "status": 200,
+            "content_type": "application/json",
+            "body": json!({
+                "device_code": "hostile-device-code",
+                "user_code": "HOST-ILE2",
+                "verification_uri": uri,
+                "verification_uri_complete": complete,
+                "expires_in": 600,
+                "interval": 60,
+            }).to_string(),
+        }));
+    };
+    answer("file:///etc/passwd", "https://x.invalid/ok");
+    let r = env.run(&["login", "--profile", "dev", "--timeout", "2"]);
+    assert_no_panic(&r);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("device verification_uri"), "{line}");
+    assert!(!r.stderr.contains("HOST-ILE2"), "shown: {}", r.stderr);
+    assert_eq!(idp.count("token"), 0);
+
+    answer(
+        "https://x.invalid/device",
+        "https://x.invalid/\" ; Start-Process calc ; \"",
+    );
+    let r = env.run(&["login", "--profile", "dev", "--timeout", "2"]);
+    assert_no_panic(&r);
+    assert!(r.stderr.contains("HOST-ILE2"), "{}", r.stderr);
+    assert!(!r.stderr.contains("Start-Process calc"), "{}", r.stderr);
+}
+
+/// Issue 17, finding 1: under WSL, a discovery document whose authorization endpoint
+/// (on the authority's origin, so the origin rules pass it) carries PowerShell code. The
+/// URL reaches the Windows shell's URL handler as one argument, with none of `"`, `'`,
+/// `` ` ``, `$` or whitespace, and wslview, which hands URLs to PowerShell, never runs.
+#[test]
+fn under_wsl_a_crafted_authorize_url_reaches_no_shell() {
+    use std::os::unix::fs::PermissionsExt;
+    let idp = Idp::start();
+    let mut env = Env::new();
+    let stubs = env.root.path().join("stubs");
+    std::fs::create_dir(&stubs).unwrap();
+    let record = env.root.path().join("rundll32-args");
+    let wslview_ran = env.root.path().join("wslview-ran");
+    for (name, script) in [
+        (
+            "rundll32.exe",
+            format!("printf '%s\\n' \"$@\" > '{}'\n", path_str(&record)),
+        ),
+        ("wslview", format!("touch '{}'\n", path_str(&wslview_ran))),
+    ] {
+        let path = stubs.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{script}")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    env.set("WSL_DISTRO_NAME", "Ubuntu");
+    env.set(
+        "PATH",
+        &format!("{}:{}", path_str(&stubs), std::env::var("PATH").unwrap()),
+    );
+    let port = common::free_port().to_string();
+    env.add_profile(
+        &idp,
+        "dev",
+        "interactive",
+        "interactive-client",
+        &["--port", &port],
+    )
+    .ok();
+    let (_, mut doc) = http(
+        "GET",
+        &format!("{}/.well-known/openid-configuration", idp.issuer),
+        None,
+    );
+    let authorize = doc["authorization_endpoint"].as_str().unwrap().to_string();
+    doc["authorization_endpoint"] = json!(format!("{authorize}$(Start-Process(calc))"));
+    idp.fault(json!({
+        "path": "/.well-known/openid-configuration",
+        "status": 200,
+        "content_type": "application/json",
+        "body": doc.to_string(),
+        "times": 5,
+    }));
+    let login = env.spawn(&["login", "--profile", "dev", "--timeout", "60"]);
+    common::wait_for(
+        "the URL handler to run",
+        std::time::Duration::from_secs(60),
+        || std::fs::read_to_string(&record).is_ok_and(|t| t.ends_with('\n')),
+    );
+    login.interrupt();
+    let run = login.finish(std::time::Duration::from_secs(30));
+    assert_no_panic(&run);
+    let args: Vec<String> = std::fs::read_to_string(&record)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(args.len(), 2, "{args:?}");
+    assert_eq!(args[0], "url.dll,FileProtocolHandler");
+    let url = &args[1];
+    assert!(
+        url.starts_with(&format!("{authorize}%24(Start-Process(calc))?")),
+        "{url}"
+    );
+    assert!(!url.contains(['"', '\'', '`', '$', ' ']), "{url}");
+    assert!(url.contains("&state="), "the query is intact: {url}");
+    assert!(!wslview_ran.exists(), "wslview ran");
+    assert!(
+        !run.stderr.contains("$(Start-Process"),
+        "the URL shown is the one opened: {}",
+        run.stderr
+    );
+}

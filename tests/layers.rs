@@ -64,7 +64,8 @@ fn imports() -> Graph {
             .as_os_str()
             .to_string_lossy();
         let top = top.trim_end_matches(".rs").to_string();
-        if top == "lib" || top == "main" {
+        // A test module in a file of its own (`#[cfg(test)] mod tests;`) is test code.
+        if top == "lib" || top == "main" || rel.file_name().is_some_and(|f| f == "tests.rs") {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();
@@ -158,4 +159,42 @@ fn the_scanner_sees_imports() {
     assert!(imports["session"].contains("auth"), "{imports:?}");
     assert!(imports["cli"].contains("session"));
     assert!(!imports["ui"].contains("cli"));
+}
+
+/// One clock: every "now" in the product comes from the injected `Clock` (`src/token.rs`
+/// holds the clocks themselves); a wall-clock read anywhere else would be compared with
+/// the injected one. Test modules, and the fuzzing/property entry points (test code),
+/// may read the wall clock.
+#[test]
+fn only_the_clock_module_reads_the_wall_clock() {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if ["token.rs", "fuzzing.rs", "properties.rs"].contains(&rel.as_str())
+            || rel.ends_with("tests.rs")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        for (n, line) in code.lines().enumerate() {
+            for call in ["Utc::now(", "Local::now(", "SystemTime::now("] {
+                if line.contains(call) {
+                    found.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "wall-clock reads outside the Clock:\n{}",
+        found.join("\n")
+    );
 }

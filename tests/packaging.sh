@@ -60,7 +60,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Version)" = "$version-1" ] || fail "Version is '$(field Version)', Cargo.toml says $version"
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture is '$(field Architecture)'"
 field Depends | grep -q '^libc6 (>= ' || fail "Depends lacks libc6: '$(field Depends)'"
-field Depends | grep -q 'procps' || fail "Depends lacks procps (kill for exec): '$(field Depends)'"
+field Depends | grep -q 'procps' && fail "Depends names procps, which exec no longer needs (it signals with kill(2)): '$(field Depends)'"
 # One package name a line (files, not `| grep -q`, which can SIGPIPE the writer under pipefail).
 field Recommends | tr ',|' '\n\n' | sed 's/ //g; s/(.*//' >"$work/recommends"
 for pkg in libgl1 libegl1 libx11-6 libxkbcommon0 libwayland-client0 xdg-utils gnome-keyring; do

@@ -526,3 +526,173 @@ fn a_user_flow_token_url_off_the_authority_is_refused() {
         "{line}"
     );
 }
+
+/// Issue 18: a profiles file with one invalid profile names it in one `warning:` line
+/// and never uses it; the valid profiles keep working; saving another profile keeps the
+/// invalid table byte for byte; removing it is the way out.
+#[test]
+fn an_invalid_profile_is_named_once_and_the_others_keep_working() {
+    let env = Env::new();
+    add(&env, "dev", "interactive", &[]).ok();
+    let escaped = "[profiles.\"../../../escaped\"]\ncluster = 'api'\nproject = 'p'\n\
+                   tenant_id = 't'\nclient_id = 'c'\nflow = 'device-code'\n";
+    let bad_url = "[profiles.plain]   # edited by hand\ncluster = 'api'\nproject = 'p'\n\
+                   tenant_id = 't'\nclient_id = 'c'\nflow = 'device-code'\n\
+                   authority = 'http://login.example.invalid/t'\n";
+    let mut text = std::fs::read_to_string(env.profiles_file()).unwrap();
+    text.push_str(&format!("\n{escaped}\n{bad_url}"));
+    std::fs::write(env.profiles_file(), &text).unwrap();
+
+    let run = env.run(&["profile", "list", "--json"]);
+    run.ok();
+    let list: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("'../../../escaped'") && warnings[0].contains("invalid profile name"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("'plain'") && warnings[1].contains("http://"),
+        "{}",
+        warnings[1]
+    );
+
+    // Never used, and said so; the valid profile still works.
+    let line = env.run(&["profile", "show", "plain"]).fails_cleanly(1);
+    assert!(line.contains("'plain' is not used"), "{line}");
+    env.run(&["profile", "show", "dev"]).ok();
+    assert!(!env.config_dir().join("escaped").exists());
+
+    // Saving another profile keeps each invalid table as it was.
+    add(&env, "ops", "device-code", &[]).ok();
+    let saved = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        saved.contains(escaped) && saved.contains(bad_url),
+        "{saved}"
+    );
+    assert!(saved.contains("[profiles.ops]"), "{saved}");
+
+    // Removing one takes exactly its table.
+    env.run(&["profile", "remove", "../../../escaped"]).ok();
+    let saved = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        !saved.contains("escaped") && saved.contains(bad_url),
+        "{saved}"
+    );
+}
+
+fn shown(env: &Env, name: &str) -> Value {
+    serde_json::from_str(&env.run(&["profile", "show", name, "--json"]).ok().stdout).unwrap()
+}
+
+/// `profile edit`: any field `profile add` takes, by the same rules; the secret and the
+/// sign-in are kept; `--unset` clears an optional field; nothing to change is a usage
+/// error.
+#[test]
+fn profile_edit_changes_fields_and_keeps_secret_and_sign_in() {
+    let idp = common::Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let token = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    let requests = idp.count("token");
+
+    // A field outside the token's binding: the sign-in stays.
+    env.run(&["profile", "edit", "svc", "--project", "other-project"])
+        .ok();
+    assert_eq!(shown(&env, "svc")["project"], "other-project");
+    assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token);
+    assert_eq!(idp.count("token"), requests, "served from the cache");
+
+    // A field of the binding: signed out, and the kept secret gets a new token.
+    env.run(&[
+        "profile",
+        "edit",
+        "svc",
+        "--scope",
+        "https://api.cognitedata.com/.default",
+    ])
+    .ok();
+    let again = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    assert_ne!(again, token);
+    assert_eq!(idp.count("token"), requests + 1);
+
+    // --unset clears; the same rules as add; nothing to change.
+    let file = || std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(file().contains("scopes"));
+    env.run(&["profile", "edit", "svc", "--unset", "scope"])
+        .ok();
+    assert!(!file().contains("scopes"), "{}", file());
+    let r = env.run(&["profile", "edit", "svc", "--port", "4000"]);
+    r.fails_cleanly(2);
+    assert!(
+        r.stderr
+            .contains("--port applies to the interactive flow only"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&[
+        "profile",
+        "edit",
+        "svc",
+        "--base-url",
+        "http://example.invalid",
+    ]);
+    let line = r.fails_cleanly(2);
+    assert!(line.contains("base URL"), "{line}");
+    let r = env.run(&["profile", "edit", "svc"]);
+    assert!(r.fails_cleanly(2).contains("nothing to change"));
+    let r = env.run(&["profile", "edit", "nope", "--project", "x"]);
+    r.fails_cleanly(1);
+    assert_eq!(
+        shown(&env, "svc")["project"],
+        "other-project",
+        "nothing lost"
+    );
+}
+
+/// `profile rename`: the secret and the sign-in go with the profile, the default too;
+/// the old name is gone; a taken name is refused.
+#[test]
+fn profile_rename_carries_secret_and_sign_in() {
+    let idp = common::Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.add_cc_profile(&idp, "other", "cc-secret");
+    let token = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();
+    let requests = idp.count("token");
+
+    let r = env.run(&["profile", "rename", "svc", "other"]);
+    assert!(r.fails_cleanly(1).contains("other"), "{}", r.stderr);
+
+    env.run(&["profile", "rename", "svc", "renamed"]).ok();
+    assert_eq!(
+        env.run(&["token", "--profile", "renamed"]).ok().stdout,
+        token,
+        "the sign-in came along"
+    );
+    assert_eq!(idp.count("token"), requests);
+    assert_eq!(
+        env.keyring_lookup("renamed", "client-secret").as_deref(),
+        Some("cc-secret")
+    );
+    assert!(env.keyring_lookup("svc", "client-secret").is_none());
+    assert!(env.keyring_lookup("svc", "token-cache-key").is_none());
+    let list = env.run(&["profile", "list", "--json"]).ok().stdout.clone();
+    let list: Value = serde_json::from_str(&list).unwrap();
+    let text = list.to_string();
+    assert!(!text.contains("\"svc\""), "{text}");
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "renamed" && p["default"] == true),
+        "{text}"
+    );
+}

@@ -14,7 +14,7 @@ die() { echo "setup: ERROR: $*" >&2; exit 1; }
 # ---- Debian packages --------------------------------------------------------------------
 packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils imagemagick libgl1-mesa-dri libegl1 libgl1 mesa-vulkan-drivers
           ca-certificates curl xdg-utils python3 python3-venv
-          # tests/exec.rs: kill(1), with which `exec` passes signals on
+          # tests/exec.rs: kill(1) and ps, with which the tests signal and watch processes
           procps
           # tests/shells.rs: env lines are sourced by a real fish
           fish

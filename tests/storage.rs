@@ -95,6 +95,32 @@ fn cached_tokens(env: &Env, storage: Storage, profile: &str) -> Value {
     serde_json::from_slice(&plain).unwrap()
 }
 
+/// Issue 17, finding 7: every file and directory cdf-signin made under the Env's root
+/// (config, data and cache dirs, markers included) is private: 0600 / 0700.
+fn all_private(env: &Env) {
+    fn walk(dir: &Path, seen: &mut usize) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            let mode = meta.permissions().mode() & 0o777;
+            let want = if meta.is_dir() { 0o700 } else { 0o600 };
+            assert_eq!(mode, want, "{} is {mode:o}", path.display());
+            *seen += 1;
+            if meta.is_dir() {
+                walk(&path, seen);
+            }
+        }
+    }
+    let mut seen = 0;
+    for top in ["config/cdf-signin", "data/cdf-signin", "cache/cdf-signin"] {
+        let dir = env.root.path().join(top);
+        if dir.exists() {
+            walk(&dir, &mut seen);
+        }
+    }
+    assert!(seen > 3, "only {seen} files looked at");
+}
+
 fn show(env: &Env, name: &str) -> Value {
     serde_json::from_str(&env.run(&["profile", "show", name, "--json"]).ok().stdout).unwrap()
 }
@@ -128,6 +154,14 @@ fn device_code_refresh_and_logout_with_no_session_bus() {
         r.stderr
     );
     assert!(fallback[0].contains("lost at reboot"), "{}", fallback[0]);
+    // Issue 17, finding 2: the note says who else shares the kernel's keyrings.
+    assert!(
+        fallback[0].contains(
+            "shared by every process of your user in this user namespace, containers included"
+        ),
+        "{}",
+        fallback[0]
+    );
 
     let shown = show(&env, "dev");
     assert!(
@@ -222,6 +256,8 @@ fn client_credentials_with_no_session_bus_keep_the_secret_in_the_kernel_keyring(
     assert_eq!(idp.count("token"), requests);
     no_file_holds(&env, "cc-secret");
     no_file_holds(&env, &token);
+    assert!(env.data_dir().join(".storage-fallback-noted").exists());
+    all_private(&env);
 
     env.run(&["logout", "--profile", "svc"]).ok();
     assert!(store.get("svc", SecretKind::CacheKey).unwrap().is_none());
@@ -447,5 +483,59 @@ fn two_configurations_with_the_same_profile_names_never_see_each_other() {
     assert_eq!(
         a.run(&["token", "--profile", "k"]).ok().stdout.trim(),
         "key-of-a"
+    );
+}
+
+/// Issue 17, finding 2: two containers running as one uid with the same paths share the
+/// kernel's keyrings. Container A signs in and goes away (its files with it, its kernel
+/// keyring entries left behind); container B starts at the same paths with the same
+/// profile and no secret of its own: it must find nothing of A's, and send nothing.
+#[test]
+fn a_second_installation_at_the_same_paths_finds_nothing_of_the_first() {
+    let idp = Idp::start();
+    let env = Env::no_bus();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.run(&["token", "--profile", "svc"]).ok();
+    let profiles = std::fs::read_to_string(env.profiles_file()).unwrap();
+
+    let aside = env.root.path().join("container-a");
+    std::fs::create_dir(&aside).unwrap();
+    for dir in ["config", "data", "cache"] {
+        let from = env.root.path().join(dir);
+        if from.exists() {
+            std::fs::rename(&from, aside.join(dir)).unwrap();
+        }
+    }
+    // Container B: the same image (the same profiles file), nothing else.
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(env.profiles_file(), &profiles).unwrap();
+    std::fs::set_permissions(env.profiles_file(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let requests = idp.count("token");
+    let r = env.run(&["token", "--profile", "svc"]);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains("client secret"), "{line}");
+    assert_eq!(idp.count("token"), requests, "B sent a token request");
+    assert!(
+        env.store(Storage::Kernel)
+            .get("svc", SecretKind::ClientSecret)
+            .unwrap()
+            .is_none(),
+        "B's store holds A's secret"
+    );
+
+    // A comes back and still has its own secret; dropping the Env removes it.
+    for dir in ["config", "data", "cache"] {
+        let _ = std::fs::remove_dir_all(env.root.path().join(dir));
+        if aside.join(dir).exists() {
+            std::fs::rename(aside.join(dir), env.root.path().join(dir)).unwrap();
+        }
+    }
+    assert_eq!(
+        env.store(Storage::Kernel)
+            .get("svc", SecretKind::ClientSecret)
+            .unwrap()
+            .unwrap()
+            .expose(),
+        "cc-secret"
     );
 }

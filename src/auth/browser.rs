@@ -1,15 +1,93 @@
 //! Opening the sign-in page: `$BROWSER` when set (as the desktop conventions say), else,
 //! under WSL, the Windows browser, else the platform's opener.
+//!
+//! Every URL passes [`openable`] first, whoever asks (the CLI, the window) and whatever
+//! opens it: an opener may hand the URL to a command interpreter (wslview gives it to
+//! PowerShell inside double quotes, where `$( )` runs and `"` ends the string), so the
+//! characters such interpreters treat specially never reach one.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// Opens `url` without waiting for the browser to exit.
+use url::Url;
+
+/// Characters no opened URL may hold after serialisation: quotes, the backtick and `$`
+/// (PowerShell and POSIX shells expand or end strings at them). Whitespace and control
+/// characters are refused too. `&`, `?`, `=`, `%` and `#` stay: every authorize URL
+/// needs them, and inside one argument (or a quoted string) they are plain text.
+const SHELL_SPECIAL: &[char] = &['"', '\'', '`', '$'];
+
+/// The gate in front of every opener: `text` must be an https URL (http only on a
+/// loopback host); the characters of [`SHELL_SPECIAL`] are percent-encoded where the URL
+/// syntax allows it (path, query, fragment), and refused where it does not (scheme, user,
+/// host, port). Returns the URL to open and to show.
+pub fn openable(text: &str) -> Result<String, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("'{text}' is not a URL ({e})"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if crate::urls::is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "'{text}' uses http:// on a host that is not loopback"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "'{text}' has scheme '{other}'; only https:// is opened"
+            ));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("'{text}' has no host"));
+    }
+    let serialised = url.as_str();
+    // Everything before the path (scheme, user, host, port) is taken as it is.
+    let path_at = url[..url::Position::BeforePath].len();
+    let (head, tail) = serialised.split_at(path_at);
+    if let Some(bad) = head.chars().find(|c| is_forbidden(*c)) {
+        return Err(format!(
+            "'{text}' has {} before its path, which no browser is handed",
+            describe(bad)
+        ));
+    }
+    let mut out = String::with_capacity(serialised.len() + 8);
+    out.push_str(head);
+    for c in tail.chars() {
+        if is_forbidden(c) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    // Serialisation already percent-encodes what is not ASCII; this holds whatever the
+    // url crate's rules become.
+    debug_assert!(out.chars().all(|c| c.is_ascii() && !is_forbidden(c)));
+    Ok(out)
+}
+
+fn is_forbidden(c: char) -> bool {
+    SHELL_SPECIAL.contains(&c) || c.is_whitespace() || c.is_control() || !c.is_ascii()
+}
+
+fn describe(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("the character U+{:04X}", c as u32)
+    } else {
+        format!("'{c}'")
+    }
+}
+
+/// Opens `url` without waiting for the browser to exit; refuses one [`openable`] does
+/// not pass.
 pub fn open(url: &str) -> Result<(), String> {
+    let url = openable(url).map_err(|e| format!("not opened: {e}"))?;
     open_with(
         std::env::var("BROWSER").ok().as_deref(),
-        url,
+        &url,
         Duration::from_secs(1),
         &platform_open,
     )
@@ -109,9 +187,14 @@ fn run(argv: &[String], grace: Duration) -> Result<(), String> {
 struct Host {
     /// Running under the Windows Subsystem for Linux.
     wsl: bool,
-    /// `wslview` (wslu), where it is on `PATH`.
-    wslview: Option<PathBuf>,
+    /// The Windows shell's URL handler, `rundll32.exe`, as found on `PATH` (WSL appends
+    /// the Windows `PATH`) or at its usual place under `/mnt/c`.
+    rundll32: Option<PathBuf>,
 }
+
+/// Where `rundll32.exe` is when WSL does not put Windows on `PATH` (`appendWindowsPath`
+/// off in wsl.conf).
+const RUNDLL32_AT: &str = "/mnt/c/Windows/System32/rundll32.exe";
 
 impl Host {
     fn from_env() -> Host {
@@ -136,25 +219,31 @@ impl Host {
         let wsl = has_var("WSL_DISTRO_NAME")
             || has_var("WSL_INTEROP")
             || osrelease.to_ascii_lowercase().contains("microsoft");
-        let wslview = wsl
-            .then(|| path.iter().map(|d| d.join("wslview")).find(|p| exists(p)))
+        let rundll32 = wsl
+            .then(|| {
+                path.iter()
+                    // An empty entry means the current directory: never run from there.
+                    .filter(|d| d.is_absolute())
+                    .map(|d| d.join("rundll32.exe"))
+                    .chain([PathBuf::from(RUNDLL32_AT)])
+                    .find(|p| exists(p))
+            })
             .flatten();
-        Host { wsl, wslview }
+        Host { wsl, rundll32 }
     }
 }
 
-/// The program and arguments that open `url` in the Windows browser: `wslview` where
-/// installed, else the Windows shell's URL handler. The URL is one argument, passed to
-/// no command interpreter, so `&` and `%` arrive intact (`cmd.exe /c start` would split
-/// the query string at `&`).
+/// The program and arguments that open `url` in the Windows browser: the Windows shell's
+/// URL handler, with the URL as one argument, passed to no command interpreter (`&` and
+/// `%` arrive intact; `cmd.exe /c start` would split the query string at `&`). wslview
+/// is not used: it hands the URL to PowerShell inside a command string.
 fn wsl_command(host: &Host, url: &str) -> (PathBuf, Vec<String>) {
-    match &host.wslview {
-        Some(wslview) => (wslview.clone(), vec![url.to_string()]),
-        None => (
-            PathBuf::from("rundll32.exe"),
-            vec!["url.dll,FileProtocolHandler".to_string(), url.to_string()],
-        ),
-    }
+    (
+        host.rundll32
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("rundll32.exe")),
+        vec!["url.dll,FileProtocolHandler".to_string(), url.to_string()],
+    )
 }
 
 #[cfg(test)]
@@ -236,31 +325,93 @@ mod tests {
     }
 
     #[test]
-    fn wslview_is_used_where_installed_and_the_url_stays_one_argument() {
-        let path = [PathBuf::from("/usr/local/bin"), PathBuf::from("/usr/bin")];
-        let host = Host::detect(
-            |k| k == "WSL_DISTRO_NAME",
-            "",
-            &path,
-            |p| p == Path::new("/usr/bin/wslview"),
+    fn under_wsl_the_shells_url_handler_opens_never_wslview() {
+        let path = [
+            PathBuf::from(""),
+            PathBuf::from("/usr/bin"),
+            PathBuf::from("/mnt/c/WINDOWS/system32"),
+        ];
+        // wslview in /usr/bin, rundll32.exe in the current directory (the empty entry)
+        // and on the Windows part of PATH.
+        let everywhere = |p: &Path| {
+            p == Path::new("/usr/bin/wslview")
+                || p == Path::new("rundll32.exe")
+                || p.starts_with("/mnt/c") && p.ends_with("rundll32.exe")
+        };
+        let host = Host::detect(|k| k == "WSL_DISTRO_NAME", "", &path, everywhere);
+        let (program, args) = wsl_command(&host, WSL_URL);
+        assert_eq!(
+            program,
+            PathBuf::from("/mnt/c/WINDOWS/system32/rundll32.exe"),
+            "found on PATH, never in the current directory"
         );
-        let (program, args) = wsl_command(&host, WSL_URL);
-        assert_eq!(program, PathBuf::from("/usr/bin/wslview"));
-        assert_eq!(args, [WSL_URL]);
-
-        let host = Host::detect(|k| k == "WSL_DISTRO_NAME", "", &path, |_| false);
-        let (program, args) = wsl_command(&host, WSL_URL);
-        assert_eq!(program, PathBuf::from("rundll32.exe"));
         assert_eq!(args, ["url.dll,FileProtocolHandler", WSL_URL]);
         assert!(
             args[1].contains("&state=a%20b&"),
             "the URL is passed intact"
         );
+
+        let host = Host::detect(|k| k == "WSL_DISTRO_NAME", "", &[], |_| false);
+        assert_eq!(wsl_command(&host, WSL_URL).0, PathBuf::from("rundll32.exe"));
+        let host = Host::detect(
+            |k| k == "WSL_INTEROP",
+            "",
+            &[],
+            |p| p == Path::new(RUNDLL32_AT),
+        );
+        assert_eq!(wsl_command(&host, WSL_URL).0, PathBuf::from(RUNDLL32_AT));
     }
 
     #[test]
-    fn outside_wsl_wslview_is_not_looked_for() {
+    fn outside_wsl_rundll32_is_not_looked_for() {
         let host = Host::detect(|_| false, "6.8.0", &[PathBuf::from("/usr/bin")], |_| true);
-        assert!(!host.wsl && host.wslview.is_none());
+        assert!(!host.wsl && host.rundll32.is_none());
+    }
+
+    /// Issue 17, finding 1: what reaches an opener holds no character a command
+    /// interpreter acts on; what an authorize URL needs stays.
+    #[test]
+    fn the_gate_encodes_shell_characters_and_keeps_query_syntax() {
+        let got =
+            openable("http://127.0.0.1:18083/authorize$(Start-Process(calc))?a=1&b=%20#f").unwrap();
+        assert_eq!(
+            got,
+            "http://127.0.0.1:18083/authorize%24(Start-Process(calc))?a=1&b=%20#f"
+        );
+        let got = openable("https://x.invalid/\" ; Start-Process calc ; \"").unwrap();
+        assert!(!got.contains(['"', ' ', '$', '`', '\'']), "{got}");
+        assert!(got.starts_with("https://x.invalid/%22"), "{got}");
+        let got = openable("https://h.invalid/p'q`r?s='$t'#`u").unwrap();
+        assert_eq!(got, "https://h.invalid/p%27q%60r?s=%27%24t%27#%60u");
+        assert_eq!(
+            openable(WSL_URL).unwrap(),
+            WSL_URL,
+            "a plain authorize URL is unchanged"
+        );
+        // Entra ID's device page is on microsoft.com: only scheme and characters count.
+        assert_eq!(
+            openable("https://microsoft.com/devicelogin").unwrap(),
+            "https://microsoft.com/devicelogin"
+        );
+        assert!(openable("https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=c&scope=openid%20offline_access").is_ok());
+    }
+
+    #[test]
+    fn the_gate_refuses_other_schemes_plain_http_and_bad_hosts() {
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "ms-settings:",
+            "http://example.invalid/authorize",
+            "not a url",
+            "https://user$(calc)@h.invalid/",
+            "",
+        ] {
+            assert!(openable(bad).is_err(), "{bad} passed");
+        }
+        assert!(openable("http://localhost:9/cb").is_ok());
+        assert!(openable("http://[::1]:9/cb").is_ok());
+        let e = open("file:///etc/passwd").unwrap_err();
+        assert!(e.contains("scheme 'file'"), "{e}");
     }
 }

@@ -47,6 +47,21 @@ struct DeviceAuthorization {
     message: Option<String>,
 }
 
+/// The pages a person is sent to, through the opener gate (scheme and characters; not
+/// the origin rule: Entra ID's device page is on microsoft.com, not the authority's host).
+/// Both are shown and may be opened, so either failing refuses the answer.
+fn verification_urls(auth: &DeviceAuthorization) -> Result<(String, Option<String>), AuthError> {
+    let gate = |what, url: &str| {
+        super::browser::openable(url).map_err(|reason| AuthError::UnsafeUrl { what, reason })
+    };
+    let uri = gate("device verification_uri", &auth.verification_uri)?;
+    let complete = match &auth.verification_uri_complete {
+        Some(url) => Some(gate("device verification_uri_complete", url)?),
+        None => None,
+    };
+    Ok((uri, complete))
+}
+
 fn default_expiry() -> i64 {
     900
 }
@@ -88,11 +103,12 @@ pub async fn sign_in(
         form.push(("audience", audience));
     }
     let auth: DeviceAuthorization = http.post_form(device_url, &form).await?;
-    let expires_at = code_expiry(Utc::now(), auth.expires_in);
+    let (verification_uri, verification_uri_complete) = verification_urls(&auth)?;
+    let expires_at = code_expiry(http.now(), auth.expires_in);
     prompt(SignInPrompt::DeviceCode(DeviceCodePrompt {
         user_code: auth.user_code.clone(),
-        verification_uri: auth.verification_uri.clone(),
-        verification_uri_complete: auth.verification_uri_complete.clone(),
+        verification_uri,
+        verification_uri_complete,
         expires_at,
         message: auth.message.clone(),
     }));
@@ -104,7 +120,7 @@ pub async fn sign_in(
         ("device_code", auth.device_code.expose()),
     ];
     loop {
-        let left = (expires_at - Utc::now()).num_milliseconds();
+        let left = (expires_at - http.now()).num_milliseconds();
         if left <= 0 {
             return Err(AuthError::DeviceCodeExpired);
         }
@@ -113,7 +129,7 @@ pub async fn sign_in(
             _ = cancel.cancelled() => return Err(AuthError::Cancelled),
             _ = tokio::time::sleep(wait) => {}
         }
-        if Utc::now() >= expires_at {
+        if http.now() >= expires_at {
             return Err(AuthError::DeviceCodeExpired);
         }
         let attempt = tokio::select! {
@@ -129,7 +145,7 @@ pub async fn sign_in(
                 // Our clock starts the code's life a little after the provider's; a
                 // provider that has already dropped the code says "invalid_grant".
                 "invalid_grant" | "bad_verification_code"
-                    if (expires_at - Utc::now()).num_seconds() < EXPIRY_SLACK_SECS =>
+                    if (expires_at - http.now()).num_seconds() < EXPIRY_SLACK_SECS =>
                 {
                     return Err(AuthError::DeviceCodeExpired);
                 }
@@ -216,6 +232,43 @@ mod tests {
         assert!(d.message.unwrap().contains("FJ2XKQ7LM"));
         assert!(d.verification_uri_complete.is_none());
         assert!(!format!("{:?}", d.device_code).contains("FAQAB"));
+    }
+
+    /// Issue 17, finding 1: the pages a person is sent to pass the opener gate.
+    #[test]
+    fn verification_pages_pass_the_opener_gate() {
+        let parse = |uri: &str, complete: Option<&str>| {
+            let body = serde_json::json!({"user_code": "A", "device_code": "d",
+                "verification_uri": uri, "verification_uri_complete": complete});
+            verification_urls(&serde_json::from_value(body).unwrap())
+        };
+        let (uri, complete) = parse("https://microsoft.com/devicelogin", None).unwrap();
+        assert_eq!(uri, "https://microsoft.com/devicelogin");
+        assert!(complete.is_none());
+        let (_, complete) = parse(
+            "https://x.invalid/device",
+            Some("https://x.invalid/\" ; Start-Process calc ; \""),
+        )
+        .unwrap();
+        let complete = complete.unwrap();
+        assert!(!complete.contains(['"', ' ', '$']), "{complete}");
+        let e = parse("file:///etc/passwd", None).unwrap_err();
+        assert!(matches!(
+            e,
+            AuthError::UnsafeUrl {
+                what: "device verification_uri",
+                ..
+            }
+        ));
+        assert!(e.to_string().contains("file"), "{e}");
+        let e = parse("https://x.invalid/d", Some("javascript:alert(1)")).unwrap_err();
+        assert!(matches!(
+            e,
+            AuthError::UnsafeUrl {
+                what: "device verification_uri_complete",
+                ..
+            }
+        ));
     }
 
     #[test]

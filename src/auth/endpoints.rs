@@ -10,11 +10,8 @@ use url::Url;
 use super::error::AuthError;
 use super::http::Http;
 use crate::fsutil;
-use crate::profile::{self, Field, Profile, ProfileError};
-
-/// Entra ID sign-in hosts (public and sovereign clouds) have fixed v2.0 endpoint paths,
-/// so no discovery request is needed.
-pub use crate::profile::is_entra_host;
+use crate::profile::Profile;
+use crate::urls::{self, is_entra_host};
 
 /// How long discovered metadata is trusted before it is fetched again.
 const DISCOVERY_TTL_SECS: i64 = 7 * 24 * 3600;
@@ -49,7 +46,7 @@ struct CachedEndpoints {
 /// `https://login.microsoftonline.com/{tenant}`.
 pub fn entra_endpoints(authority: &str) -> Result<Endpoints, AuthError> {
     let at = |path: &str| {
-        Url::parse(&format!("{authority}/oauth2/v2.0/{path}")).map_err(|e| AuthError::Discovery {
+        Url::parse(&urls::entra_endpoint(authority, path)).map_err(|e| AuthError::Discovery {
             authority: authority.to_string(),
             reason: e.to_string(),
         })
@@ -109,7 +106,7 @@ impl Resolver<'_> {
 
     fn cache_file(&self, authority: &str) -> PathBuf {
         let digest = Sha256::digest(authority.as_bytes());
-        let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let name = hex::encode(&digest[..16]);
         self.cache_dir.join(format!("{name}.json"))
     }
 
@@ -122,7 +119,7 @@ impl Resolver<'_> {
         user_flow: bool,
     ) -> Result<Endpoints, AuthError> {
         let cache = self.cache_file(authority);
-        if let Some(e) = read_cache(&cache, authority)
+        if let Some(e) = read_cache(&cache, authority, self.http.now().timestamp())
             && vet(authority_url, &e, user_flow).is_ok()
         {
             return Ok(e);
@@ -134,7 +131,7 @@ impl Resolver<'_> {
         })?;
         let record = CachedEndpoints {
             authority: authority.to_string(),
-            fetched_at: chrono::Utc::now().timestamp(),
+            fetched_at: self.http.now().timestamp(),
             endpoints: endpoints.clone(),
         };
         if let Ok(json) = serde_json::to_vec_pretty(&record) {
@@ -147,12 +144,7 @@ impl Resolver<'_> {
     }
 
     async fn fetch_metadata(&self, authority: &str) -> Result<Endpoints, AuthError> {
-        // Entra-style location first (as MSAL does for unknown hosts), then plain OIDC.
-        let candidates = [
-            format!("{authority}/v2.0/.well-known/openid-configuration"),
-            format!("{authority}/.well-known/openid-configuration"),
-        ];
-        for candidate in &candidates {
+        for candidate in &urls::discovery_candidates(authority) {
             let url = Url::parse(candidate).map_err(|e| AuthError::Discovery {
                 authority: authority.to_string(),
                 reason: e.to_string(),
@@ -214,32 +206,27 @@ fn vet(authority: &Url, endpoints: &Endpoints, user_flow: bool) -> Result<(), St
     ];
     for (what, url) in all {
         let Some(url) = url else { continue };
-        if let Err(e) = profile::parse_secure_url(Field::TokenUrl, url.as_str()) {
-            let reason = match e {
-                ProfileError::InvalidField { reason, .. } => reason,
-                other => other.to_string(),
-            };
+        if let Err(reason) = urls::parse_secure(url.as_str()) {
             return Err(format!("the {what}: {reason}"));
         }
-        if user_flow && !profile::user_flow_may_use(authority, url) {
+        if user_flow && !urls::user_flow_may_use(authority, url) {
             return Err(format!(
                 "the {what} {}; a person's sign-in is only sent to the authority",
-                profile::off_origin_reason(authority, url)
+                urls::off_origin_reason(authority, url)
             ));
         }
     }
     Ok(())
 }
 
-fn read_cache(path: &Path, authority: &str) -> Option<Endpoints> {
+/// `now`: seconds since the epoch, by the session's clock.
+fn read_cache(path: &Path, authority: &str, now: i64) -> Option<Endpoints> {
     // An oversized or unreadable record is no record: discovery runs again and rewrites it.
     let bytes = fsutil::read_bounded(path, fsutil::limits::DISCOVERY).ok()?;
     let record: CachedEndpoints = serde_json::from_slice(&bytes).ok()?;
     // The file is outside data: a time far in the past must not overflow, and one in the
     // future (a clock set back, an edited file) must not make the entry fresh forever.
-    let age = chrono::Utc::now()
-        .timestamp()
-        .checked_sub(record.fetched_at)?;
+    let age = now.checked_sub(record.fetched_at)?;
     let fresh = (0..DISCOVERY_TTL_SECS).contains(&age);
     (record.authority == authority && fresh).then_some(record.endpoints)
 }
@@ -412,8 +399,8 @@ mod tests {
             },
         };
         std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
-        assert!(read_cache(&path, "https://a").is_some());
-        assert!(read_cache(&path, "https://b").is_none());
+        assert!(read_cache(&path, "https://a", chrono::Utc::now().timestamp()).is_some());
+        assert!(read_cache(&path, "https://b", chrono::Utc::now().timestamp()).is_none());
     }
 
     /// The cache file is outside data (fuzz/regressions/discovery_cache/): a `fetched_at`
@@ -434,7 +421,10 @@ mod tests {
                 },
             };
             std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
-            assert!(read_cache(&path, "https://a").is_none(), "{fetched_at}");
+            assert!(
+                read_cache(&path, "https://a", now).is_none(),
+                "{fetched_at}"
+            );
         }
     }
 }

@@ -221,6 +221,9 @@ pub enum AuthError {
     Internal(String),
     #[error("cannot read the CA file {path}: {reason}")]
     CaFile { path: String, reason: String },
+    /// A URL the provider gave for a person to open that the opener gate refuses.
+    #[error("the identity provider's {what} will not be opened or shown: {reason}")]
+    UnsafeUrl { what: &'static str, reason: String },
 }
 
 impl AuthError {
@@ -247,6 +250,10 @@ impl AuthError {
             AuthError::PortInUse(_) => Some(Remedy::ChoosePort),
             AuthError::SignInTimeout(_) => Some(Remedy::MoreTime),
             AuthError::DeviceCodeExpired => Some(Remedy::EnterCodeSooner),
+            AuthError::UnsafeUrl { .. } => Some(Remedy::CheckFields {
+                why: Some("the identity provider sent an address that is not safe to open"),
+                fields: &[Field::Authority],
+            }),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@ use url::Url;
 
 use super::error::{AuthError, IdpError};
 use crate::fsutil;
+use crate::token::{Clock, SystemClock};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -104,6 +105,9 @@ where
 #[derive(Clone)]
 pub struct Http {
     transport: Arc<dyn Transport>,
+    /// "Now" for what the answers start (token expiry, a device code's life, an
+    /// assertion's time, the discovery cache's age): the session's clock.
+    clock: Arc<dyn Clock>,
 }
 
 impl Http {
@@ -115,7 +119,21 @@ impl Http {
     }
 
     pub fn with_transport(transport: Arc<dyn Transport>) -> Http {
-        Http { transport }
+        Http {
+            transport,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The same client, reading "now" from `clock` (the session passes its own).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Http {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by this client's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// POSTs a form and parses a JSON success answer; OAuth error bodies become

@@ -100,11 +100,14 @@ pub async fn sign_in(
         &attempt.challenge(),
     );
 
-    let opened = browser::open(url.as_str());
-    prompt(SignInPrompt::Browser {
-        url: url.to_string(),
-        opened,
-    });
+    // The gate before anything is bound or shown: the URL printed, shown in the window
+    // and opened is the one that passed it.
+    let url = browser::openable(url.as_str()).map_err(|reason| AuthError::UnsafeUrl {
+        what: "authorization endpoint",
+        reason,
+    })?;
+    let opened = browser::open(&url);
+    prompt(SignInPrompt::Browser { url, opened });
 
     let stopper = listener.stopper();
     let mut waiter = {

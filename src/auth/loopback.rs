@@ -448,19 +448,10 @@ pub(crate) fn screen_parts(is_get: bool, host: Option<&str>) -> Result<(), (u16,
     if !is_get {
         return Err((405, page("Not a sign-in response", refused, false)));
     }
-    if !host.is_some_and(is_loopback_host) {
+    if !host.is_some_and(crate::urls::is_loopback_host_header) {
         return Err((400, page("Not a sign-in response", refused, false)));
     }
     Ok(())
-}
-
-/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
-fn is_loopback_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().map(|h| format!("[{h}]")),
-        None => host.split(':').next().map(str::to_string),
-    };
-    name.is_some_and(|n| n.eq_ignore_ascii_case("localhost") || n == "127.0.0.1" || n == "[::1]")
 }
 
 pub(super) fn page(title: &str, message: &str, ok: bool) -> String {

@@ -158,7 +158,7 @@ pub(crate) async fn token_request(
     form: &[(&str, &str)],
 ) -> Result<TokenSet, AuthError> {
     let response: TokenResponse = http.post_form(&endpoints.token, form).await?;
-    Ok(response.into_token_set(Utc::now()))
+    Ok(response.into_token_set(http.now()))
 }
 
 /// The client credentials grant, with a secret or a certificate assertion.
@@ -184,7 +184,7 @@ pub async fn client_credentials(
             assertion = c.assertion(
                 &profile.client_id,
                 endpoints.token.as_str(),
-                Utc::now().timestamp(),
+                http.now().timestamp(),
             )?;
             form.push((
                 "client_assertion_type",

@@ -189,7 +189,7 @@ pub fn to_profile(
         .transpose()?;
     let cluster = match (var("CDF_CLUSTER"), &cdf_url) {
         (Some(c), _) => c,
-        (None, Some(url)) => cluster_of(url).ok_or_else(|| {
+        (None, Some(url)) => crate::urls::cluster_of(url).ok_or_else(|| {
             var_err(
                 "CDF_CLUSTER",
                 "missing, and CDF_URL is not a cognitedata.com URL",
@@ -197,7 +197,7 @@ pub fn to_profile(
         })?,
         (None, None) => return Err(var_err("CDF_CLUSTER", "missing (or give CDF_URL)")),
     };
-    let default_base = format!("https://{cluster}.cognitedata.com");
+    let default_base = crate::urls::cluster_base_url(&cluster);
     let base_url = cdf_url
         .map(|u| u.as_str().trim_end_matches('/').to_string())
         .filter(|u| *u != default_base);
@@ -207,7 +207,9 @@ pub fn to_profile(
         .map(|u| parse_url("IDP_TOKEN_URL", &u))
         .transpose()?;
     let discovery_authority = var("IDP_DISCOVERY_URL")
-        .map(|u| parse_url("IDP_DISCOVERY_URL", &u).map(|u| authority_of_discovery(&u)))
+        .map(|u| {
+            parse_url("IDP_DISCOVERY_URL", &u).map(|u| crate::urls::authority_of_discovery(&u))
+        })
         .transpose()?;
     let authority = var("IDP_AUTHORITY_URL")
         .map(|u| {
@@ -241,12 +243,12 @@ pub fn to_profile(
                     ));
                 }
             };
-            let standard = format!("https://login.microsoftonline.com/{tenant}");
+            let standard = crate::urls::default_authority(&tenant);
             let authority = authority.filter(|a| *a != standard);
             // The usual Entra token URL adds nothing the tenant does not already say.
             let token_url = token_url
                 .map(|u| u.to_string())
-                .filter(|u| *u != format!("{standard}/oauth2/v2.0/token"));
+                .filter(|u| *u != crate::urls::entra_endpoint(&standard, "token"));
             (tenant, authority, token_url)
         }
         "cdf" => {
@@ -432,41 +434,18 @@ fn field_to_variable(e: ProfileError) -> ImportError {
 }
 
 fn parse_url(var: &'static str, text: &str) -> Result<Url, ImportError> {
-    crate::profile::parse_secure_url(crate::profile::Field::BaseUrl, text).map_err(|e| match e {
-        ProfileError::InvalidField { reason, .. } => var_err(var, reason),
-        other => var_err(var, other.to_string()),
-    })
-}
-
-/// `https://westeurope-1.cognitedata.com` → `westeurope-1`; a Private Link host
-/// `p001.plink.az-x-1.cognitedata.com` → `az-x-1`.
-pub fn cluster_of(url: &Url) -> Option<String> {
-    let host = url.host_str()?;
-    let labels: Vec<&str> = host.strip_suffix(".cognitedata.com")?.split('.').collect();
-    labels
-        .last()
-        .filter(|l| !l.is_empty())
-        .map(|l| l.to_string())
+    crate::urls::parse_secure(text).map_err(|reason| var_err(var, reason))
 }
 
 /// The tenant of an Entra URL: the first path segment on an Entra host.
 fn entra_tenant(url: &Url) -> Option<String> {
-    if !crate::auth::endpoints::is_entra_host(url) {
+    if !crate::urls::is_entra_host(url) {
         return None;
     }
     url.path_segments()?
         .next()
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-}
-
-/// `{authority}[/v2.0]/.well-known/openid-configuration` → `{authority}`.
-fn authority_of_discovery(url: &Url) -> String {
-    let text = url.as_str().trim_end_matches('/');
-    let text = text
-        .strip_suffix("/.well-known/openid-configuration")
-        .unwrap_or(text);
-    text.strip_suffix("/v2.0").unwrap_or(text).to_string()
 }
 
 #[cfg(test)]

@@ -230,6 +230,11 @@ pub enum ProfileCommand {
     AddFrom(AddFromArgs),
     /// Add a profile from a cognite-toolkit .env file (default ./.env)
     Import(ImportArgs),
+    /// Change fields of a profile: any field `profile add` takes, checked by the same
+    /// rules; its secret, and its sign-in while the account fields stay, are kept
+    Edit(Box<EditArgs>),
+    /// Rename a profile, carrying its secret and sign-in over
+    Rename { old: String, new: String },
     /// Store a new client secret (or API key) for a profile
     SetSecret {
         name: String,
@@ -302,6 +307,79 @@ pub struct AddArgs {
     /// Extra CA certificate(s) to trust for this profile (PEM)
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+}
+
+// No doc comment: the variant's comment is the command's help.
+#[derive(Args)]
+pub struct EditArgs {
+    pub name: String,
+    #[arg(long)]
+    pub cluster: Option<String>,
+    #[arg(long)]
+    pub project: Option<String>,
+    #[arg(long)]
+    pub tenant_id: Option<String>,
+    #[arg(long)]
+    pub client_id: Option<String>,
+    #[arg(long, value_enum)]
+    pub flow: Option<FlowArg>,
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Scope to request (repeatable; replaces the profile's scopes)
+    #[arg(long = "scope", value_name = "S")]
+    pub scopes: Vec<String>,
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<String>,
+    /// Read a new client secret from stdin
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["client_secret_stdin", "client_secret_file"])]
+    pub client_secret_env: Option<String>,
+    #[arg(long, value_name = "PATH", conflicts_with = "client_secret_stdin")]
+    pub client_secret_file: Option<PathBuf>,
+    /// Read a new legacy API key from stdin
+    #[arg(long)]
+    pub api_key_stdin: bool,
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+    #[arg(long, value_name = "PEM_PATH", requires = "private_key")]
+    pub certificate: Option<PathBuf>,
+    #[arg(long, value_name = "PEM_PATH", requires = "certificate")]
+    pub private_key: Option<PathBuf>,
+    #[arg(long, value_name = "EMAIL")]
+    pub login_hint: Option<String>,
+    #[arg(long, value_enum)]
+    pub prompt: Option<PromptArg>,
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Clear an optional field (repeatable)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub unset: Vec<UnsetField>,
+}
+
+/// The optional fields `profile edit --unset` clears.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UnsetField {
+    TenantId,
+    Authority,
+    BaseUrl,
+    TokenUrl,
+    Scope,
+    Port,
+    Audience,
+    LoginHint,
+    Prompt,
+    CaFile,
+    /// The certificate and its private key.
+    Certificate,
+    /// Back to the stored secret.
+    ClientSecretEnv,
+    /// Back to the stored secret.
+    ClientSecretFile,
 }
 
 // No doc comments on these two: the variant's comment is the command's help.

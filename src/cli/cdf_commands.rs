@@ -10,13 +10,12 @@ use super::args::{AddFromArgs, ImportArgs, Select};
 use super::context::Ctx;
 use super::failure::{CmdResult, Failure};
 use super::output;
+use crate::app::{ImportOutcome, ImportSource};
 use crate::cdf::client::LoginStatus;
 use crate::cdf::export::{self, ProjectEnv, Shell};
 use crate::cdf::inspect::{Inspection, ProjectScope, Verdict};
-use crate::cdf::{self as cdf_mod, Access, dotenv};
+use crate::cdf::{self as cdf_mod, Access};
 use crate::profile::{Flow, Profile};
-use crate::provision;
-use crate::secrets::SecretKind;
 use crate::session::TokenOptions;
 
 pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
@@ -184,66 +183,69 @@ pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
 
 pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
     let (from, project) = (&args.name, &args.project);
-    let name = args
-        .new_name
-        .clone()
-        .unwrap_or_else(|| cdf_mod::name_for_project(project));
-    let (copied_secret, is_default) =
-        provision::copy_for_project(&ctx.store, ctx.secrets(), from, project, &name)?;
+    let added = ctx
+        .app()
+        .add_for_project(from, project, args.new_name.as_deref())?;
     output::note(&format!(
-        "Added profile '{name}' for project {project} (like '{from}'{}){}.",
-        if copied_secret {
+        "Added profile '{}' for project {project} (like '{from}'{}){}.",
+        added.saved.name,
+        if added.copied_secret {
             ", with the same stored secret"
         } else {
             ""
         },
-        if is_default { ", the default" } else { "" }
+        if added.saved.is_default {
+            ", the default"
+        } else {
+            ""
+        }
     ));
     Ok(())
 }
 
 pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
-    let name = args.name.as_deref();
-    let imported = match (args.file.as_deref(), args.from_env) {
+    let env = |k: &str| std::env::var(k).ok();
+    let source = match (args.file.as_deref(), args.from_env) {
         (Some(_), true) => return Err(Failure::usage("give a FILE or --from-env, not both")),
-        (None, true) => dotenv::to_profile(&|k| std::env::var(k).ok(), name),
-        (path, false) => dotenv::import_file(path.unwrap_or(Path::new(".env")), name),
-    }
-    .map_err(|e| match e {
-        dotenv::ImportError::Read { .. } => Failure::new(e.to_string()),
-        e => Failure::usage(e.to_string()),
-    })?;
-    let secret = imported
-        .secret
-        .as_ref()
-        .map(|s| (SecretKind::ClientSecret, s));
-    let is_default = provision::create(
-        &ctx.store,
-        ctx.secrets(),
-        &imported.name,
-        &imported.profile,
-        secret,
-    )?;
-    for note in &imported.notes {
+        (None, true) => ImportSource::Vars(&env),
+        (path, false) => ImportSource::File(path.unwrap_or(Path::new(".env"))),
+    };
+    // Running the command on a file is the confirmation; its endpoints are named below.
+    let outcome = ctx.app().import(source, args.name.as_deref(), true)?;
+    let ImportOutcome::Saved {
+        saved,
+        notes,
+        endpoints,
+        secret_stored,
+    } = outcome
+    else {
+        return Err(Failure::new("the import was not confirmed"));
+    };
+    for note in &notes {
         output::note(&format!("note: {note}"));
     }
-    for endpoint in &imported.endpoints {
+    for endpoint in &endpoints {
         output::note(&format!(
             "note: uses {endpoint} (not the provider's default); import only files you trust"
         ));
     }
+    let profile = ctx.profiles()?.get(&saved.name)?.clone();
     output::note(&format!(
         "Imported profile '{}' ({}, project {} at {}){}{}.",
-        imported.name,
-        imported.profile.flow.as_str(),
-        imported.profile.project,
-        imported.profile.base_url(),
-        if secret.is_some() {
+        saved.name,
+        profile.flow.as_str(),
+        profile.project,
+        profile.base_url(),
+        if secret_stored {
             ", client secret in the keyring"
         } else {
             ""
         },
-        if is_default { ", the default" } else { "" }
+        if saved.is_default {
+            ", the default"
+        } else {
+            ""
+        }
     ));
     Ok(())
 }

@@ -1,19 +1,25 @@
 //! What every command needs: where the files are, the profiles, and a session on an
 //! async runtime.
 
+use std::sync::Once;
+
+use crate::app::Profiles;
 use crate::paths::Paths;
-use crate::profile::{Profile, ProfileStore};
+use crate::profile::{Profile, ProfileFile, ProfileStore};
 use crate::session::Session;
 use crate::token::SystemClock;
 
 use super::args::Select;
 use super::failure::Failure;
+use super::output;
 
 pub(super) struct Ctx {
     pub store: ProfileStore,
     session: Session,
     /// Runs the session's network work (and the Ctrl-C watcher).
     pub rt: tokio::runtime::Runtime,
+    /// The profiles that break a rule are named once per command.
+    warned: Once,
 }
 
 impl Ctx {
@@ -24,7 +30,34 @@ impl Ctx {
         let rt = crate::runtime::build()
             .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))?;
         let session = Session::new(paths, secrets, Box::new(SystemClock), rt.handle().clone());
-        Ok(Ctx { store, session, rt })
+        Ok(Ctx {
+            store,
+            session,
+            rt,
+            warned: Once::new(),
+        })
+    }
+
+    /// The profiles file as read, each profile that breaks a rule named in one
+    /// `warning:` line (once per command) and left out.
+    pub fn profiles(&self) -> Result<ProfileFile, Failure> {
+        let file = self.store.load()?;
+        self.warned.call_once(|| {
+            for (name, invalid) in &file.invalid {
+                output::note(&format!(
+                    "warning: profile '{}' in {} is not used: {}",
+                    name.escape_debug(),
+                    self.store.path().display(),
+                    invalid.problem
+                ));
+            }
+        });
+        Ok(file)
+    }
+
+    /// The one way commands change profiles and secrets.
+    pub fn app(&self) -> Profiles<'_> {
+        Profiles::new(&self.store, &self.session)
     }
 
     /// The one session of this command, with the one secret store.
@@ -38,7 +71,7 @@ impl Ctx {
 
     /// The selected profile (or the default) with its name.
     pub fn resolve(&self, select: &Select) -> Result<(String, Profile), Failure> {
-        let file = self.store.load()?;
+        let file = self.profiles()?;
         let (name, profile) = file.resolve(select.profile.as_deref())?;
         Ok((name.to_string(), profile.clone()))
     }

@@ -88,15 +88,21 @@ fn forward_signals(ctx: &Ctx, pid: u32) {
     }
 }
 
-/// std can only SIGKILL a child; `kill(1)` sends any signal without unsafe code.
+/// std can only SIGKILL a child; kill(2) through rustix sends any signal, with no
+/// process spawned (a `kill` found on PATH could be anything) and no unsafe code here.
 #[cfg(unix)]
 fn send_signal(pid: u32, name: &str) {
-    let sent = Command::new("kill")
-        .args(["-s", name, &pid.to_string()])
-        .stdin(std::process::Stdio::null())
-        .status();
-    if let Err(e) = sent {
-        tracing::debug!("cannot pass SIG{name} on to {pid}: {e}");
+    use rustix::process::{Pid, Signal, kill_process};
+    let signal = if name == "TERM" {
+        Signal::TERM
+    } else {
+        Signal::INT
+    };
+    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
+        return;
+    };
+    if let Err(e) = kill_process(pid, signal) {
+        tracing::debug!("cannot pass SIG{name} on to {pid:?}: {e}");
     }
 }
 

@@ -2,13 +2,13 @@
 //! Every error the commands meet becomes a [`Failure`] here, so the command line's
 //! wording of errors lives in this one file.
 
+use crate::app::{AppError, Problem, ProblemKind};
 use crate::auth::AuthError;
 use crate::cdf::AccessError;
 use crate::cdf::client::CdfError;
 use crate::doctor::cluster::{self, MissingHost};
 use crate::field::Field;
-use crate::profile::{Profile, ProfileError};
-use crate::provision::ProvisionError;
+use crate::profile::{Flow, Profile, ProfileError};
 use crate::remedy::{Remedy, after_reason};
 use crate::secrets::SecretError;
 use crate::session::SessionError;
@@ -162,12 +162,55 @@ impl From<CdfError> for Failure {
     }
 }
 
-impl From<ProvisionError> for Failure {
-    fn from(e: ProvisionError) -> Failure {
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Failure {
+        let hint = e.remedy().as_ref().map(words);
         match e {
-            ProvisionError::Profile(p) => p.into(),
-            ProvisionError::Keyring(k) => k.into(),
+            AppError::Problems(p) => problems(&p, None),
+            AppError::Profile(p) => p.into(),
+            AppError::Keyring(k) => k.into(),
+            AppError::Session(s) => s.into(),
+            AppError::Import(i) => {
+                use crate::cdf::dotenv::ImportError;
+                match i {
+                    ImportError::Read { .. } => Failure::new(i.to_string()),
+                    i => Failure::usage(i.to_string()),
+                }
+            }
+            e @ (AppError::NameTaken { .. } | AppError::NoStoredSecret(_)) => Failure {
+                message: e.to_string(),
+                hint,
+                code: EXIT_ERROR,
+            },
         }
+    }
+}
+
+/// The first of a profile's problems in the command line's words (a flag each), as
+/// one line; `flow` is the flow the profile was given.
+pub(super) fn problems(problems: &[Problem], flow: Option<Flow>) -> Failure {
+    let Some(p) = problems.first() else {
+        return Failure::usage("the profile is incomplete");
+    };
+    let flag = p.field.flag();
+    let flow = flow.map(Flow::as_str).unwrap_or("chosen");
+    match (&p.kind, p.field) {
+        (ProblemKind::Required, Field::Flow) => Failure::usage("--flow is required"),
+        (ProblemKind::Required, _) => {
+            Failure::usage(format!("{flag} is required for the {flow} flow"))
+        }
+        (ProblemKind::NotForFlow, Field::Port) => {
+            Failure::usage("--port applies to the interactive flow only")
+        }
+        (ProblemKind::NotForFlow, _) => {
+            Failure::usage(format!("{flag} does not apply to the {flow} flow"))
+        }
+        (ProblemKind::Invalid(reason), Field::Name) => Failure::usage(reason.clone()),
+        (ProblemKind::Invalid(reason), field) => {
+            Failure::usage(format!("invalid {}: {reason}", field.noun()))
+        }
+        // A file that cannot be used is not a usage error.
+        (ProblemKind::Unreadable(reason), _) => Failure::new(reason.clone()),
     }
 }
 
@@ -210,16 +253,24 @@ pub fn words(remedy: &Remedy) -> String {
         }
         Remedy::CheckFields { why, fields } => {
             let flags: Vec<&str> = fields.iter().map(|f| f.flag()).collect();
-            after_reason(*why, ": ", format!("check {}", flags.join(" and ")))
+            // Says how to change them, not only which: `profile edit` takes every flag.
+            let change = match fields.first() {
+                Some(f) => format!(
+                    " (change with `cdf-signin profile edit NAME {} VALUE`)",
+                    f.flag()
+                ),
+                None => String::new(),
+            };
+            after_reason(*why, ": ", format!("check {}{change}", flags.join(" and ")))
         }
         Remedy::ChoosePort => format!(
-            "close the program using it, or give the profile another port with {} (any localhost port works with Entra ID)",
+            "close the program using it, or give the profile another port with `cdf-signin profile edit NAME {} N` (any localhost port works with Entra ID)",
             Field::Port.flag()
         ),
         Remedy::MoreTime => "run login again, or give it more time with --timeout".into(),
         Remedy::EnterCodeSooner => "run login again and enter the code sooner".into(),
         Remedy::AddCa => format!(
-            "if your network inspects TLS, add its CA with `cdf-signin profile add ... {} CA.pem`",
+            "if your network inspects TLS, add its CA with `cdf-signin profile edit NAME {} CA.pem`",
             Field::CaFile.flag()
         ),
         Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
@@ -232,6 +283,12 @@ pub fn words(remedy: &Remedy) -> String {
         }
         Remedy::RenameOrRemove { profile } => format!(
             "pick another name, or remove it first with `cdf-signin profile remove {profile}`"
+        ),
+        Remedy::OtherName { suggestion } => {
+            format!("give it another name with --name, e.g. --name {suggestion}")
+        }
+        Remedy::FixOrRemove { profile } => format!(
+            "fix its table in profiles.toml, or remove it with `cdf-signin profile remove {profile}`"
         ),
         Remedy::UseApiKey { profile: p } => format!(
             "`cdf-signin token --profile {p}` prints the key; `cdf-signin inspect --profile {p}` checks it"
@@ -292,7 +349,7 @@ mod tests {
                     why: Some("the client id is not known in this tenant"),
                     fields: &[Field::ClientId, Field::TenantId],
                 },
-                "the client id is not known in this tenant: check --client-id and --tenant-id",
+                "the client id is not known in this tenant: check --client-id and --tenant-id (change with `cdf-signin profile edit NAME --client-id VALUE`)",
             ),
             (
                 Remedy::EnterCodeSooner,

@@ -12,6 +12,7 @@ pub mod generate;
 mod output;
 mod profile;
 mod profile_add;
+mod profile_edit;
 mod secret_input;
 mod token;
 mod usage;
@@ -92,5 +93,7 @@ fn profile_command(ctx: &Ctx, command: ProfileCommand) -> CmdResult {
         ProfileCommand::AddFrom(args) => cdf_commands::add_from(ctx, &args),
         ProfileCommand::Import(args) => cdf_commands::import(ctx, &args),
         ProfileCommand::SetSecret { name, stdin } => profile::set_secret(ctx, &name, stdin),
+        ProfileCommand::Edit(args) => profile_edit::edit_profile(ctx, *args),
+        ProfileCommand::Rename { old, new } => profile_edit::rename_profile(ctx, &old, &new),
     }
 }

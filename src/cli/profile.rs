@@ -14,14 +14,7 @@ use crate::format::json_value_in_line;
 use crate::profile::{Flow, Profile, Prompt, SecretSource};
 
 pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
-    let file = ctx.store.load()?;
-    file.get(name)?;
-    // Keyring first: if it is unreachable, nothing has changed yet.
-    ctx.session().forget_profile(name)?;
-    ctx.store.update(|f| {
-        f.remove(name);
-        Ok(())
-    })?;
+    ctx.app().remove(name)?;
     output::note(&format!(
         "Removed profile '{name}' with its tokens and keyring entries."
     ));
@@ -29,14 +22,14 @@ pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
 }
 
 pub(super) fn use_profile(ctx: &Ctx, name: &str) -> CmdResult {
-    ctx.store.update(|f| f.set_default(name))?;
+    ctx.app().set_default(name)?;
     output::note(&format!("'{name}' is now the default profile."));
     Ok(())
 }
 
 /// `profile set-secret`: a new client secret or API key, read from stdin or a prompt.
 pub(super) fn set_secret(ctx: &Ctx, name: &str, from_stdin: bool) -> CmdResult {
-    let file = ctx.store.load()?;
+    let file = ctx.profiles()?;
     let profile = file.get(name)?;
     let Some(kind) = profile.secret_kind() else {
         return Err(Failure::new(format!(
@@ -46,8 +39,7 @@ pub(super) fn set_secret(ctx: &Ctx, name: &str, from_stdin: bool) -> CmdResult {
     };
     let what = kind.noun();
     let secret = read_secret(from_stdin, what)?;
-    ctx.secrets().set(name, kind, &secret)?;
-    ctx.session().logout(name)?;
+    ctx.app().set_secret(name, &secret)?;
     output::note(&format!(
         "Stored the new {what} of '{name}' in the keyring."
     ));
@@ -68,7 +60,7 @@ fn profile_summary(name: &str, p: &Profile, is_default: bool) -> Value {
 }
 
 pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
-    let file = ctx.store.load()?;
+    let file = ctx.profiles()?;
     let is_default = |n: &str| file.default.as_deref() == Some(n);
     if json {
         let list: Vec<Value> = file
@@ -114,7 +106,7 @@ fn storage_noun(description: &str) -> &str {
 }
 
 pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
-    let file = ctx.store.load()?;
+    let file = ctx.profiles()?;
     let p = file.get(name)?;
     let storage = ctx.secrets().describe();
     let secret = if let Some(kind) = p.secret_kind() {

@@ -1,81 +1,53 @@
-//! `profile add`: a profile from command-line options, checked before anything is stored.
-
-use std::path::{Path, PathBuf};
+//! `profile add`: a profile from command-line options, checked by the application layer
+//! before anything is stored; the secret is asked for only once everything else is
+//! right.
 
 use super::args::AddArgs;
 use super::context::Ctx;
-use super::failure::{CmdResult, Failure};
+use super::failure::{self, CmdResult, Failure};
 use super::output;
 use super::secret_input::read_secret;
-use crate::auth::{ClientCertificate, Http};
-use crate::profile::{self, Flow, Profile, ProfileError};
+use crate::app::{ProfileDraft, SecretInput, only_the_secret_is_missing};
+use crate::field::Field;
+use crate::profile::{Flow, ProfileError};
 use crate::secrets::SecretKind;
 
 pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
-    profile::validate_name(&args.name)?;
     let flow: Flow = args.flow.into();
-    // Tenant and client identify the app registration; a legacy API key has neither.
-    let (tenant_id, client_id) = match (flow, args.tenant_id, args.client_id) {
-        (Flow::ApiKey, t, c) => (t.unwrap_or_default(), c.unwrap_or_default()),
-        (_, Some(t), Some(c)) => (t, c),
-        (_, None, _) => {
-            return Err(Failure::usage(format!(
-                "--tenant-id is required for the {} flow",
-                flow.as_str()
-            )));
-        }
-        (_, _, None) => {
-            return Err(Failure::usage(format!(
-                "--client-id is required for the {} flow",
-                flow.as_str()
-            )));
-        }
-    };
-    let mut p = Profile {
+    let mut draft = ProfileDraft {
+        original: None,
+        name: args.name,
+        flow: Some(flow),
         cluster: args.cluster,
         project: args.project,
-        tenant_id,
-        client_id,
-        flow,
-        authority: args.authority,
-        base_url: args.base_url,
-        token_url: args.token_url,
+        tenant_id: args.tenant_id.unwrap_or_default(),
+        client_id: args.client_id.unwrap_or_default(),
+        authority: args.authority.unwrap_or_default(),
+        base_url: args.base_url.unwrap_or_default(),
+        token_url: args.token_url.unwrap_or_default(),
         scopes: args.scopes,
-        audience: args.audience,
-        port: args.port,
-        login_hint: args.login_hint,
+        audience: args.audience.unwrap_or_default(),
+        port: args.port.map(|p| p.to_string()).unwrap_or_default(),
+        login_hint: args.login_hint.unwrap_or_default(),
         prompt: args.prompt.map(Into::into),
-        ca_file: args.ca_file.as_deref().map(absolute).transpose()?,
-        certificate: args.certificate.as_deref().map(absolute).transpose()?,
-        private_key: args.private_key.as_deref().map(absolute).transpose()?,
-        client_secret_env: args.client_secret_env,
-        // Not resolved: the file may appear only where the service runs (systemd).
-        client_secret_file: args
-            .client_secret_file
-            .as_deref()
-            .map(std::path::absolute)
-            .transpose()
-            .map_err(|e| Failure::usage(format!("--client-secret-file: {e}")))?,
+        ca_file: args.ca_file,
+        certificate: args.certificate,
+        private_key: args.private_key,
+        secret: match (args.client_secret_env, args.client_secret_file) {
+            (Some(var), _) => SecretInput::Env(var),
+            (None, Some(path)) => SecretInput::File(path),
+            (None, None) => SecretInput::Keep,
+        },
     };
-    if flow != Flow::Interactive && flow != Flow::ApiKey && p.port.is_some() {
-        return Err(Failure::usage(
-            "--port applies to the interactive flow only",
-        ));
-    }
-    p.scopes.dedup();
-    p.validate()?;
-    if let (Some(c), Some(k)) = (&p.certificate, &p.private_key) {
-        ClientCertificate::load(c, k).map_err(|e| Failure::usage(e.to_string()))?;
-    }
-    if let Some(ca) = &p.ca_file {
-        Http::new(Some(ca))?;
-    }
-    if ctx.store.load()?.profiles.contains_key(&args.name) {
-        return Err(ProfileError::Exists(args.name).into());
-    }
-
-    let secret_kind = p.secret_kind();
-    if args.client_secret_stdin && secret_kind != Some(SecretKind::ClientSecret) {
+    let needed = match draft.resolve() {
+        Ok(_) => None,
+        Err(p) if only_the_secret_is_missing(&p) => Some(match p[0].field {
+            Field::ApiKey => SecretKind::ApiKey,
+            _ => SecretKind::ClientSecret,
+        }),
+        Err(p) => return Err(failure::problems(&p, Some(flow))),
+    };
+    if args.client_secret_stdin && needed != Some(SecretKind::ClientSecret) {
         return Err(Failure::usage(
             "--client-secret-stdin applies to client-credentials profiles without a certificate",
         ));
@@ -85,40 +57,39 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
             "--api-key-stdin applies to --flow api-key only",
         ));
     }
-    let secret = match secret_kind {
-        Some(kind @ SecretKind::ApiKey) => Some(read_secret(args.api_key_stdin, kind.noun())?),
-        Some(kind) => Some(read_secret(args.client_secret_stdin, kind.noun())?),
-        None => None,
-    };
-    if p.base_url.is_none()
-        && let Some(known) = crate::cdf::clusters::did_you_mean(&p.cluster)
+    // Before the secret is asked for: a taken name would waste the typing.
+    if ctx.profiles()?.has(draft.name.trim()) {
+        return Err(ProfileError::Exists(draft.name.trim().to_string()).into());
+    }
+    if let Some(kind) = needed {
+        let from_stdin = match kind {
+            SecretKind::ApiKey => args.api_key_stdin,
+            _ => args.client_secret_stdin,
+        };
+        draft.secret = SecretInput::Store(read_secret(from_stdin, kind.noun())?);
+    }
+    let saved = ctx.app().create(&draft)?;
+    let profile = ctx.profiles()?.get(&saved.name)?.clone();
+    if profile.base_url.is_none()
+        && let Some(known) = crate::cdf::clusters::did_you_mean(&profile.cluster)
     {
         output::note(&format!(
             "note: '{}' is not one of the common clusters (did you mean '{known}'?); the base URL is {}",
-            p.cluster,
-            p.base_url()
+            profile.cluster,
+            profile.base_url()
         ));
     }
-    let is_default = crate::provision::create(
-        &ctx.store,
-        ctx.secrets(),
-        &args.name,
-        &p,
-        secret_kind.zip(secret.as_ref()),
-    )?;
     output::note(&format!(
         "Added profile '{}' ({}, project {} at {}){}.",
-        args.name,
+        saved.name,
         flow.as_str(),
-        p.project,
-        p.base_url(),
-        if is_default { ", the default" } else { "" }
+        profile.project,
+        profile.base_url(),
+        if saved.is_default {
+            ", the default"
+        } else {
+            ""
+        }
     ));
     Ok(())
-}
-
-/// Profiles keep absolute paths: the window and scripts run from other directories.
-fn absolute(path: &Path) -> Result<PathBuf, Failure> {
-    std::fs::canonicalize(path)
-        .map_err(|e| Failure::usage(format!("cannot find {}: {e}", path.display())))
 }

@@ -50,26 +50,11 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
         local_time_with_offset(set.expires_at)
     ));
     if let Some(note) = ctx.secrets().fallback_note()
-        && first_fallback(&ctx.session().paths().data_dir)
+        && crate::secrets::storage::first_fallback(&ctx.session().paths().data_dir)
     {
         output::note(&note);
     }
     Ok(())
-}
-
-/// Whether this is the installation's first sign-in that fell back from the OS keyring:
-/// the note is said once, not at every login. A marker file, made with `create_new` so
-/// that of two processes only one says it; a marker that cannot be made (other than by
-/// existing already) leaves the note said.
-fn first_fallback(data_dir: &std::path::Path) -> bool {
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(data_dir.join(".storage-fallback-noted"))
-    {
-        Ok(_) => true,
-        Err(e) => e.kind() != std::io::ErrorKind::AlreadyExists,
-    }
 }
 
 pub(super) fn logout(ctx: &Ctx, select: &Select) -> CmdResult {
@@ -134,7 +119,7 @@ pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) 
             "access_token": set.access_token.expose(),
             "token_type": set.token_type,
             "expires_at": expires_at.to_rfc3339_opts(SecondsFormat::Secs, false),
-            "expires_in": set.seconds_left(Utc::now()).max(0),
+            "expires_in": set.seconds_left(ctx.session().now()).max(0),
             "profile": name,
             "project": profile.project,
             "base_url": profile.base_url(),
@@ -176,7 +161,7 @@ pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
             force_refresh: false,
         },
     )?;
-    let now = Utc::now();
+    let now = ctx.session().now();
     let access = decode_for_display(&set.access_token, "access token")?;
     let id = match &set.id_token {
         Some(t) => Some(decode_for_display(t, "ID token")?),

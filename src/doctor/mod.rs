@@ -18,7 +18,7 @@ use crate::auth::{AuthError, ClientCertificate, Http};
 use crate::cdf::client::{self, CdfError, LoginStatus};
 use crate::cdf::inspect::{Inspection, Verdict};
 use crate::field::Field;
-use crate::profile::{Flow, Profile, SecretSource, from_env, from_file, private_link_cluster};
+use crate::profile::{Flow, Profile, SecretSource, from_env, from_file};
 use crate::remedy::Remedy;
 use crate::secrets::SecretKind;
 use crate::session::{Session, SessionError, TokenOptions, TokenSource};
@@ -130,6 +130,28 @@ impl Report {
     }
 }
 
+/// A detail as one line, whatever a server put in the text it quotes (an inspect
+/// `subject`, a group name, an error description): line ends, other control characters
+/// and bidi overrides are written as escapes (`\n`, `\u{1b}`), so no server can add a
+/// line that reads like another step, in the text output or the JSON.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// What a step found.
 pub(crate) struct Outcome {
     status: Status,
@@ -216,7 +238,9 @@ const STEPS: &[(StepId, &[StepId], StepFn)] = &[
 /// Walks the chain for profile `name`, with the production HTTP client (the profile's CA
 /// file trusted). Blocking: call from a plain thread.
 pub fn diagnose(session: &Session, name: &str, profile: &Profile, needs: &[Need]) -> Report {
-    let http = Http::new(profile.ca_file.as_deref()).map_err(|e| e.to_string());
+    let http = Http::new(profile.ca_file.as_deref())
+        .map(|h| h.with_clock(session.clock()))
+        .map_err(|e| e.to_string());
     diagnose_with(session, http, name, profile, needs)
 }
 
@@ -266,7 +290,7 @@ pub(crate) fn diagnose_with(
         steps.push(Step {
             id: *id,
             status: outcome.status,
-            detail: outcome.detail,
+            detail: one_line(&outcome.detail),
             fix: outcome.fix,
         });
     }
@@ -450,10 +474,7 @@ fn token_had(walk: &mut Walk<'_>) -> Outcome {
 /// The API the profile's CDF is known by to the identity provider: the cluster's URL,
 /// also for a Private Link base URL.
 fn expected_resource(p: &Profile) -> String {
-    let base = p.base_url();
-    private_link_cluster(&base)
-        .map(|cluster| format!("https://{cluster}.cognitedata.com"))
-        .unwrap_or(base)
+    crate::urls::resource_of(&p.base_url())
 }
 
 fn same_resource(a: &str, b: &str) -> bool {
@@ -762,6 +783,10 @@ mod tests {
         projects: Vec<&'static str>,
         /// CDF accepts only tokens for this audience.
         cdf_audience: String,
+        /// The `subject` token/inspect names.
+        subject: String,
+        /// Where the provider serves its OpenID configuration: `""` or `"/v2.0"`.
+        discovery_at: &'static str,
     }
 
     struct Fixture {
@@ -805,6 +830,8 @@ mod tests {
                 issued_offset: 0,
                 projects: vec!["my-project", "sandbox"],
                 cdf_audience: "https://api.cognitedata.com".into(),
+                subject: "cc-client".into(),
+                discovery_at: "",
             }));
             let (w, c) = (world.clone(), clock.clone());
             let transport = move |r: &Request<'_>| -> Result<Response, AuthError> {
@@ -819,7 +846,10 @@ mod tests {
                 let now = c.now().timestamp();
                 Ok(match (r.method, url) {
                     (Method::Get, u)
-                        if u == format!("{AUTHORITY}/.well-known/openid-configuration") =>
+                        if u == format!(
+                            "{AUTHORITY}{}/.well-known/openid-configuration",
+                            w.discovery_at
+                        ) =>
                     {
                         answer(
                             200,
@@ -859,7 +889,7 @@ mod tests {
                         answer(
                             200,
                             json!({
-                                "subject": "cc-client",
+                                "subject": w.subject,
                                 "projects": projects,
                                 "capabilities": [
                                     {"assetsAcl": {"actions": ["READ"], "scope": {"all": {}}}, "projectScope": {"allProjects": {}}},
@@ -916,6 +946,31 @@ mod tests {
         report.steps.iter().map(|s| s.status.as_str()).collect()
     }
 
+    /// Issue 17, finding 6: server text cannot add a line that reads like a step.
+    #[test]
+    fn server_text_stays_on_its_steps_line() {
+        let f = Fixture::new();
+        f.world.lock().unwrap().subject =
+            "cc\nok   9. fake-step all good\r\u{1b}[2J\u{2028}x".into();
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        assert_eq!(r.health(), Health::Healthy, "{r:#?}");
+        for step in &r.steps {
+            assert!(
+                !step
+                    .detail
+                    .chars()
+                    .any(|c| c.is_control() || c == '\u{2028}'),
+                "{:?}",
+                step.detail
+            );
+        }
+        let accepted = &step(&r, StepId::Accepted).detail;
+        assert!(
+            accepted.contains("subject cc\\nok   9. fake-step all good\\r\\u{1b}[2J\\u{2028}x,"),
+            "{accepted}"
+        );
+    }
+
     #[test]
     fn a_healthy_profile_passes_every_step_in_order() {
         let f = Fixture::new();
@@ -958,6 +1013,36 @@ mod tests {
                 .starts_with("from the cache")
         );
         assert_eq!(step(&again, StepId::Capabilities).detail, "none asked for");
+    }
+
+    /// Issue 18: a provider that serves its configuration only at the Entra-style
+    /// `/v2.0` location is one sign-in uses, so the doctor finds it there too.
+    #[test]
+    fn a_provider_with_its_configuration_at_v2_only_is_reachable() {
+        let f = Fixture::new();
+        f.world.lock().unwrap().discovery_at = "/v2.0";
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        assert_eq!(statuses(&r), ["passed"; 7], "{r:#?}");
+        let provider = &step(&r, StepId::Provider).detail;
+        assert!(
+            provider.contains(&format!(
+                "endpoints discovered from {AUTHORITY}/v2.0/.well-known/openid-configuration"
+            )),
+            "{provider}"
+        );
+        // Neither location: the doctor names both.
+        f.world.lock().unwrap().discovery_at = "/nowhere";
+        let r = f.walk(&profile(Flow::ClientCredentials, "scopes=['x']"), &[]);
+        let provider = step(&r, StepId::Provider);
+        assert_eq!(provider.status, Status::Failed);
+        assert!(
+            provider
+                .detail
+                .contains("/v2.0/.well-known/openid-configuration")
+                && provider.detail.contains("HTTP 404"),
+            "{}",
+            provider.detail
+        );
     }
 
     #[test]

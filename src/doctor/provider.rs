@@ -9,18 +9,19 @@ use url::Url;
 
 use super::Outcome;
 use crate::auth::Http;
-use crate::auth::endpoints::is_entra_host;
 use crate::auth::error::IdpError;
 use crate::auth::http::host_of;
 use crate::field::Field;
 use crate::profile::Profile;
 use crate::remedy::Remedy;
 use crate::session::Session;
+use crate::urls::{discovery_candidates, is_entra_host};
 
 /// What to ask, and what an answer there proves.
 enum Probe {
-    /// An OpenID configuration document: the endpoints are discovered from it.
-    Discovery(Url),
+    /// An OpenID configuration document: the endpoints are discovered from it. Asked at
+    /// each of the places sign-in looks, in the same order, until one answers.
+    Discovery([Url; 2]),
     /// Entra ID: endpoints known; its metadata document also says whether the tenant exists.
     Entra(Url),
     /// A client-credentials token URL: any HTTP answer shows the way there works.
@@ -36,21 +37,42 @@ impl Probe {
         }
         let authority = profile.authority();
         let authority_url = parse(&authority)?;
-        let well_known = |suffix: &str| {
-            parse(&format!(
-                "{authority}{suffix}/.well-known/openid-configuration"
-            ))
-        };
+        let [v2, plain] = discovery_candidates(&authority);
         Ok(if is_entra_host(&authority_url) {
-            Probe::Entra(well_known("/v2.0")?)
+            Probe::Entra(parse(&v2)?)
         } else {
-            Probe::Discovery(well_known("")?)
+            Probe::Discovery([parse(&v2)?, parse(&plain)?])
         })
     }
 
-    fn url(&self) -> &Url {
+    /// The URLs to ask, in order (all on the same host): the first, then the others.
+    fn urls(&self) -> (&Url, &[Url]) {
         match self {
-            Probe::Discovery(u) | Probe::Entra(u) | Probe::TokenUrl(u) => u,
+            Probe::Discovery([first, rest @ ..]) => (first, rest),
+            Probe::Entra(u) | Probe::TokenUrl(u) => (u, &[]),
+        }
+    }
+}
+
+/// The first answer that settles it, asking `first`, then `then` in turn, as sign-in
+/// does: a 4xx means "not here", so the next one is asked. Returns the URL that
+/// answered, its answer, and what the ones before it said.
+fn ask_in_turn(
+    session: &Session,
+    http: &Http,
+    (first, then): (&Url, &[Url]),
+) -> Result<(Url, u16, Vec<u8>, Vec<String>), crate::auth::AuthError> {
+    let mut before = Vec::new();
+    let mut url = first;
+    let mut rest = then.iter();
+    loop {
+        let (status, body) = session.block_on(http.get_raw(url, &[]))?;
+        match rest.next() {
+            Some(next) if (400..500).contains(&status) => {
+                before.push(format!("HTTP {status} at {url}"));
+                url = next;
+            }
+            _ => return Ok((url.clone(), status, body, before)),
         }
     }
 }
@@ -68,7 +90,7 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
             );
         }
     };
-    let url = probe.url();
+    let url = probe.urls().0;
     let host = host_of(url);
     let proxy = proxy_for(url, &|k| std::env::var(k).ok());
     let mut facts = Vec::new();
@@ -101,7 +123,7 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
             None => "TLS trusted with the system's CAs".to_string(),
         });
     }
-    let (status, body) = match session.block_on(http.get_raw(url, &[])) {
+    let (url, status, body, before) = match ask_in_turn(session, http, probe.urls()) {
         Ok(answer) => answer,
         Err(e) => {
             let remedy = e.remedy();
@@ -139,7 +161,10 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
                     Outcome::fail(format!("{host} answered HTTP {status}: {e}"), remedy)
                 }
                 None => Outcome::fail(
-                    format!("{url} answered HTTP {status}, not an OpenID configuration"),
+                    format!(
+                        "{}{url} answered HTTP {status}, not an OpenID configuration",
+                        before.iter().map(|b| format!("{b}; ")).collect::<String>()
+                    ),
                     Some(Remedy::CheckFields {
                         why: None,
                         fields: &[Field::Authority],
@@ -208,15 +233,30 @@ pub(super) fn proxy_for(url: &Url, var: &dyn Fn(&str) -> Option<String>) -> Opti
         &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
     };
     let (name, value) = first(names)?;
-    let shown = match Url::parse(value.trim()) {
-        Ok(mut u) if u.password().is_some() || !u.username().is_empty() => {
-            let _ = u.set_password(None);
-            let _ = u.set_username("");
-            u.to_string()
-        }
-        _ => value.trim().to_string(),
+    Some(match proxy_shown(&value) {
+        Some(shown) => format!("{shown} (from {name})"),
+        None => format!("set (from {name})"),
+    })
+}
+
+/// A proxy setting as it may be shown: without user name and password, whether written
+/// with a scheme or without one (`user:pass@host:port`, which reqwest reads as
+/// `http://`); `None` when it does not parse as a proxy URL, since then nothing tells
+/// which part is a password.
+fn proxy_shown(value: &str) -> Option<String> {
+    let value = value.trim();
+    let with_scheme = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("http://{value}")
     };
-    Some(format!("{shown} (from {name})"))
+    let mut url = Url::parse(&with_scheme).ok()?;
+    if url.host_str().is_none_or(str::is_empty) || url.cannot_be_a_base() {
+        return None;
+    }
+    url.set_password(None).ok()?;
+    url.set_username("").ok()?;
+    Some(url.to_string())
 }
 
 #[cfg(test)]
@@ -229,6 +269,38 @@ mod tests {
                 .iter()
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| v.to_string())
+        }
+    }
+
+    /// Issue 17, finding 3: credentials never shown, with or without a scheme.
+    #[test]
+    fn proxy_credentials_are_stripped_in_every_spelling() {
+        let url = Url::parse("https://login.example.invalid/").unwrap();
+        for (value, shown) in [
+            (
+                "proxyuser:Pr0xyPassw0rd@127.0.0.1:3999",
+                "http://127.0.0.1:3999/ (from HTTPS_PROXY)",
+            ),
+            (
+                "http://u:Pr0xyPassw0rd@p.invalid:8080",
+                "http://p.invalid:8080/ (from HTTPS_PROXY)",
+            ),
+            (
+                "socks5h://Pr0xyPassw0rd@p.invalid:1080",
+                "socks5h://p.invalid:1080 (from HTTPS_PROXY)",
+            ),
+            (
+                "p.invalid:3128",
+                "http://p.invalid:3128/ (from HTTPS_PROXY)",
+            ),
+            ("::Pr0xyPassw0rd@@ bad", "set (from HTTPS_PROXY)"),
+            ("http://u:Pr0xyPassw0rd@", "set (from HTTPS_PROXY)"),
+        ] {
+            let got = proxy_for(&url, &|k: &str| {
+                (k == "HTTPS_PROXY").then(|| value.to_string())
+            });
+            assert_eq!(got.as_deref(), Some(shown), "{value}");
+            assert!(!got.unwrap().contains("Pr0xyPassw0rd"));
         }
     }
 

@@ -1,21 +1,20 @@
 //! Profiles: one tenant / client / cluster / project combination each, stored as TOML.
 
-use std::collections::BTreeMap;
-use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use url::Url;
 
 pub use crate::field::Field;
 
 mod secret_source;
+mod store;
 pub use secret_source::{SecretSource, SourceError, from_env, from_file, is_env_name};
+pub use store::{InvalidProfile, ProfileFile, ProfileStore};
 
-use crate::fsutil;
 use crate::remedy::Remedy;
 use crate::secrets::SecretKind;
+use crate::urls;
 
 /// How a profile signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +137,12 @@ pub enum ProfileError {
     Write { path: PathBuf, reason: String },
     #[error("{path} is not a valid profiles file: {reason}")]
     Parse { path: PathBuf, reason: String },
+    /// A profile set aside when the file was read (see [`ProfileFile::invalid`]).
+    #[error("profile '{}' is not used: {problem}", name.escape_debug())]
+    Unusable { name: String, problem: String },
+    /// A set-aside profile that a rewrite of the file would lose.
+    #[error("cannot rewrite the profiles file: profile '{}' is not used ({problem}) and is not written as a [profiles.NAME] table of its own, so it would be lost", name.escape_debug())]
+    Unkept { name: String, problem: String },
 }
 
 impl ProfileError {
@@ -152,6 +157,11 @@ impl ProfileError {
             ProfileError::Parse { .. } => Remedy::Advice(
                 "fix the file by hand; cdf-signin does not rewrite a file it cannot read",
             ),
+            ProfileError::Unusable { name, .. } | ProfileError::Unkept { name, .. } => {
+                Remedy::FixOrRemove {
+                    profile: name.clone(),
+                }
+            }
             _ => return None,
         })
     }
@@ -177,75 +187,9 @@ pub fn validate_name(name: &str) -> Result<(), ProfileError> {
     }
 }
 
-/// Parses a URL and allows `http://` only for loopback hosts.
-pub fn parse_secure_url(field: Field, text: &str) -> Result<Url, ProfileError> {
-    let url =
-        Url::parse(text).map_err(|e| invalid(field, format!("'{text}' is not a URL ({e})")))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(&url) => {}
-        "http" => {
-            return Err(invalid(
-                field,
-                format!(
-                    "'{text}' uses http://, which is allowed only for loopback hosts; use https://"
-                ),
-            ));
-        }
-        other => {
-            return Err(invalid(
-                field,
-                format!("'{text}' has scheme '{other}'; use https://"),
-            ));
-        }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid(field, format!("'{text}' has no host")));
-    }
-    Ok(url)
-}
-
-/// Entra ID sign-in hosts, public and sovereign clouds.
-const ENTRA_HOSTS: &[&str] = &[
-    "login.microsoftonline.com",
-    "login.microsoft.com",
-    "login.windows.net",
-    "login.microsoftonline.us",
-    "login.chinacloudapi.cn",
-    "login.partner.microsoftonline.cn",
-];
-
-pub fn is_entra_host(url: &Url) -> bool {
-    url.host_str()
-        .is_some_and(|h| ENTRA_HOSTS.iter().any(|e| h.eq_ignore_ascii_case(e)))
-}
-
-/// Whether a user flow may send a person's codes to `endpoint`: only on the authority's
-/// own origin (scheme, host, port), or on any Entra host when the authority is one.
-pub fn user_flow_may_use(authority: &Url, endpoint: &Url) -> bool {
-    authority.origin() == endpoint.origin()
-        || (is_entra_host(authority)
-            && is_entra_host(endpoint)
-            && endpoint.scheme() == "https"
-            && endpoint.port().is_none())
-}
-
-/// The refusal of [`user_flow_may_use`], naming both origins.
-pub fn off_origin_reason(authority: &Url, endpoint: &Url) -> String {
-    format!(
-        "'{endpoint}' is on {}, not on the authority's origin {}",
-        endpoint.origin().ascii_serialization(),
-        authority.origin().ascii_serialization()
-    )
-}
-
-fn is_loopback_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
+/// Parses a URL that receives tokens or secrets (see [`urls::parse_secure`]).
+pub fn parse_secure_url(field: Field, text: &str) -> Result<url::Url, ProfileError> {
+    urls::parse_secure(text).map_err(|reason| invalid(field, reason))
 }
 
 fn is_plain_token(text: &str, extra: &[char]) -> bool {
@@ -299,12 +243,12 @@ impl Profile {
             let token = parse_secure_url(Field::TokenUrl, t)?;
             if self.flow.is_user_flow() {
                 let authority = parse_secure_url(Field::Authority, &self.authority())?;
-                if !user_flow_may_use(&authority, &token) {
+                if !urls::user_flow_may_use(&authority, &token) {
                     return Err(invalid(
                         Field::TokenUrl,
                         format!(
                             "{}: the {} flow sends a person's sign-in only to the authority; remove the token URL or use one on the authority's host",
-                            off_origin_reason(&authority, &token),
+                            urls::off_origin_reason(&authority, &token),
                             self.flow.as_str()
                         ),
                     ));
@@ -444,14 +388,14 @@ impl Profile {
     pub fn authority(&self) -> String {
         match &self.authority {
             Some(a) => a.trim_end_matches('/').to_string(),
-            None => format!("https://login.microsoftonline.com/{}", self.tenant_id),
+            None => urls::default_authority(&self.tenant_id),
         }
     }
 
     pub fn base_url(&self) -> String {
         match &self.base_url {
             Some(b) => b.trim_end_matches('/').to_string(),
-            None => format!("https://{}.cognitedata.com", self.cluster),
+            None => urls::cluster_base_url(&self.cluster),
         }
     }
 
@@ -461,11 +405,7 @@ impl Profile {
     /// URL, not by the private endpoint.
     pub fn resource_scopes(&self) -> Vec<String> {
         if self.scopes.is_empty() {
-            let base = self.base_url();
-            let resource = private_link_cluster(&base)
-                .map(|cluster| format!("https://{cluster}.cognitedata.com"))
-                .unwrap_or(base);
-            vec![format!("{resource}/.default")]
+            vec![format!("{}/.default", urls::resource_of(&self.base_url()))]
         } else {
             self.scopes
                 .iter()
@@ -504,7 +444,7 @@ impl Profile {
             self.cluster,
         ]);
         let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(digest)
     }
 
     pub fn port(&self) -> u16 {
@@ -534,144 +474,6 @@ impl Profile {
     /// always can; a person's sign-in only while there is a refresh token.
     pub fn renews_silently(&self, has_refresh_token: bool) -> bool {
         self.flow == Flow::ClientCredentials || (self.flow.is_user_flow() && has_refresh_token)
-    }
-}
-
-/// The cluster of a Private Link base URL: `https://p001.plink.az-x-1.cognitedata.com`
-/// → `az-x-1`.
-pub fn private_link_cluster(base_url: &str) -> Option<String> {
-    let url = Url::parse(base_url).ok()?;
-    let host = url.host_str()?.strip_suffix(".cognitedata.com")?;
-    let (_, cluster) = host.split_once(".plink.")?;
-    (!cluster.is_empty() && !cluster.contains('.')).then(|| cluster.to_string())
-}
-
-/// The profiles file: profiles by name plus the default.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(default)]
-    pub profiles: BTreeMap<String, Profile>,
-}
-
-impl ProfileFile {
-    pub fn get(&self, name: &str) -> Result<&Profile, ProfileError> {
-        self.profiles
-            .get(name)
-            .ok_or_else(|| ProfileError::NotFound(name.to_string()))
-    }
-
-    /// The profile named, or the default one.
-    pub fn resolve<'a>(
-        &'a self,
-        name: Option<&'a str>,
-    ) -> Result<(&'a str, &'a Profile), ProfileError> {
-        // On the first run any name is unknown: say how to add one, not how to pick one.
-        if self.profiles.is_empty() {
-            return Err(ProfileError::NoProfiles);
-        }
-        let name = match name {
-            Some(n) => n,
-            None => match (&self.default, self.profiles.len()) {
-                (Some(d), _) => d.as_str(),
-                // One profile and no default: there is nothing to choose between.
-                (None, 1) => self
-                    .profiles
-                    .keys()
-                    .next()
-                    .map(String::as_str)
-                    .ok_or(ProfileError::NoDefault)?,
-                (None, _) => return Err(ProfileError::NoDefault),
-            },
-        };
-        Ok((name, self.get(name)?))
-    }
-
-    /// Removes a profile; when it was the default there is no default any more.
-    pub fn remove(&mut self, name: &str) -> Option<Profile> {
-        if self.default.as_deref() == Some(name) {
-            self.default = None;
-        }
-        self.profiles.remove(name)
-    }
-
-    /// Makes an existing profile the default.
-    pub fn set_default(&mut self, name: &str) -> Result<(), ProfileError> {
-        self.get(name)?;
-        self.default = Some(name.to_string());
-        Ok(())
-    }
-}
-
-/// Reads and writes `profiles.toml` (0600, atomic replace, locked against concurrent
-/// writers).
-pub struct ProfileStore {
-    path: PathBuf,
-    lock_path: PathBuf,
-}
-
-impl ProfileStore {
-    pub fn new(config_dir: &Path) -> Self {
-        ProfileStore {
-            path: config_dir.join("profiles.toml"),
-            lock_path: config_dir.join(".profiles.lock"),
-        }
-    }
-
-    #[cfg(test)]
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn load(&self) -> Result<ProfileFile, ProfileError> {
-        let text = match fsutil::read_bounded_to_string(&self.path, fsutil::limits::PROFILES) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ProfileFile::default()),
-            Err(e) => {
-                return Err(ProfileError::Read {
-                    path: self.path.clone(),
-                    reason: e.to_string(),
-                });
-            }
-        };
-        let file: ProfileFile = toml::from_str(&text).map_err(|e| ProfileError::Parse {
-            path: self.path.clone(),
-            reason: e.message().to_string(),
-        })?;
-        // A hand-edited file passes the same rules as `profile add`: a name becomes file
-        // names (`../x` would escape our directories), a URL receives tokens.
-        for (name, profile) in &file.profiles {
-            if let Err(e) = validate_name(name).and_then(|()| profile.validate()) {
-                return Err(ProfileError::Parse {
-                    path: self.path.clone(),
-                    reason: format!("profile '{}': {e}", name.escape_debug()),
-                });
-            }
-        }
-        Ok(file)
-    }
-
-    /// Loads, applies `change`, and writes back, all under the writers' lock. Nothing is
-    /// written when `change` fails.
-    pub fn update<T>(
-        &self,
-        change: impl FnOnce(&mut ProfileFile) -> Result<T, ProfileError>,
-    ) -> Result<T, ProfileError> {
-        let write_err = |e: std::io::Error| ProfileError::Write {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        };
-        let _lock = fsutil::FileLock::acquire(&self.lock_path).map_err(write_err)?;
-        let mut file = self.load()?;
-        let result = change(&mut file)?;
-        let text = toml::to_string_pretty(&file).map_err(|e| ProfileError::Write {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        })?;
-        fsutil::write_atomic(&self.path, text.as_bytes()).map_err(write_err)?;
-        Ok(result)
     }
 }
 
@@ -740,10 +542,6 @@ pub(crate) mod tests {
             p.resource_scopes(),
             vec!["https://az-x-1.cognitedata.com/.default"]
         );
-        assert_eq!(
-            private_link_cluster("https://westeurope-1.cognitedata.com"),
-            None
-        );
         p.base_url = Some("http://127.0.0.1:8080".into());
         assert_eq!(p.resource_scopes(), vec!["http://127.0.0.1:8080/.default"]);
     }
@@ -787,56 +585,5 @@ pub(crate) mod tests {
         p.project = "has space".into();
         assert!(p.validate().is_err());
         assert!(sample(Flow::Interactive).validate().is_ok());
-    }
-
-    #[test]
-    fn store_round_trip_and_unknown_fields_rejected() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = ProfileStore::new(dir.path());
-        assert!(store.load().unwrap().profiles.is_empty());
-        store
-            .update(|f| {
-                f.profiles.insert("dev".into(), sample(Flow::Interactive));
-                f.default = Some("dev".into());
-                Ok(())
-            })
-            .unwrap();
-        let loaded = store.load().unwrap();
-        assert_eq!(loaded.get("dev").unwrap(), &sample(Flow::Interactive));
-        assert_eq!(loaded.resolve(None).unwrap().0, "dev");
-
-        // A failing change writes nothing.
-        let before = std::fs::read(store.path()).unwrap();
-        let r: Result<(), _> = store.update(|f| {
-            f.profiles.clear();
-            Err(ProfileError::NoDefault)
-        });
-        assert!(r.is_err());
-        assert_eq!(std::fs::read(store.path()).unwrap(), before);
-
-        std::fs::write(store.path(), "[profiles.dev]\ncluster='x'\nsurprise=1\n").unwrap();
-        let err = store.load().unwrap_err();
-        assert!(matches!(err, ProfileError::Parse { .. }), "{err}");
-    }
-
-    #[test]
-    fn a_hand_edited_file_passes_the_same_rules_as_profile_add() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = ProfileStore::new(dir.path());
-        let write = |text: &str| std::fs::write(store.path(), text).unwrap();
-        let good = "cluster='api'\nproject='p'\ntenant_id='t'\nclient_id='c'\nflow='device-code'\n";
-        write(&format!("[profiles.dev]\n{good}"));
-        assert!(store.load().is_ok());
-        write(&format!("[profiles.\"../../../x\"]\n{good}"));
-        let e = store.load().unwrap_err().to_string();
-        assert!(
-            e.contains("../../../x") && e.contains("invalid profile name"),
-            "{e}"
-        );
-        write(&format!(
-            "[profiles.dev]\n{good}base_url='http://cdf.invalid'\n"
-        ));
-        let e = store.load().unwrap_err().to_string();
-        assert!(e.contains("http://"), "{e}");
     }
 }

@@ -28,6 +28,14 @@ impl KernelCache {
         }
     }
 
+    /// No copies at all.
+    pub fn none() -> KernelCache {
+        KernelCache {
+            ring: None,
+            prefix: String::new(),
+        }
+    }
+
     fn description(&self, name: &str) -> String {
         format!("{}{name}", self.prefix)
     }

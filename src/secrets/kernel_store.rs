@@ -5,8 +5,9 @@
 //! login sessions (an SSH logout keeps it), lives in kernel memory only (never on disk,
 //! gone at reboot), is readable only by the same user, and is expired by the kernel after
 //! `/proc/sys/kernel/keys/persistent_keyring_expiry` seconds (3 days by default) without
-//! use. Key descriptions carry the store's identity (a hash of the data dir) and the
-//! service, so two configurations of the same OS user never see each other's entries.
+//! use. Key descriptions carry the installation's random id and the service, so two
+//! configurations of the same OS user, or two containers of one uid with the same paths,
+//! never see each other's entries.
 
 use linux_keyutils::{KeyError, KeyRing, KeyRingIdentifier};
 
@@ -31,12 +32,18 @@ fn reason(e: KeyError) -> String {
 }
 
 impl KernelStore {
-    /// `identity` names this configuration (a hash of its data dir); `service` the
-    /// keyring service.
-    pub fn open(identity: &str, service: &str) -> KernelStore {
-        // Linked into this process's keyring, so this process possesses it (and so may
-        // search it) and the link goes with the process.
-        let ring = KeyRing::get_persistent(KeyRingIdentifier::Process).map_err(reason);
+    /// `identity` names this installation (its random id), or says why it has none, which
+    /// makes the store unusable; `service` is the keyring service.
+    pub fn open(identity: Result<String, String>, service: &str) -> KernelStore {
+        let (ring, identity) = match identity {
+            // Linked into this process's keyring, so this process possesses it (and so
+            // may search it) and the link goes with the process.
+            Ok(id) => (
+                KeyRing::get_persistent(KeyRingIdentifier::Process).map_err(reason),
+                id,
+            ),
+            Err(why) => (Err(why), String::new()),
+        };
         KernelStore {
             ring,
             prefix: format!("cdf-signin:{identity}:{service}:"),
@@ -106,7 +113,7 @@ mod tests {
     /// removes what it made.
     fn store(tag: &str) -> KernelStore {
         KernelStore::open(
-            &format!("unit-{}-{tag}", std::process::id()),
+            Ok(format!("unit-{}-{tag}", std::process::id())),
             "cdf-signin-unit",
         )
     }

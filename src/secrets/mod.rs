@@ -154,6 +154,8 @@ pub mod storage;
 pub use storage::{STORAGE_ENV, Storage, open, open_store};
 
 #[cfg(target_os = "linux")]
+mod installation;
+#[cfg(target_os = "linux")]
 mod kernel_store;
 
 #[cfg(target_os = "linux")]
@@ -195,11 +197,30 @@ pub fn service_name() -> String {
 }
 
 impl KeyringStore {
-    /// The OS keyring's entries under `service` (tests pass a service of their own).
+    /// The OS keyring's entries under `service` (tests pass a service of their own),
+    /// with no memory copies in the kernel keyring.
     pub fn new(service: impl Into<String>) -> Self {
-        let service = service.into();
+        Self::with_installation(service.into(), None)
+    }
+
+    /// The OS keyring of the installation whose data dir is `data_dir`: on Linux its
+    /// kernel-keyring memory copies are named for the installation's random id.
+    pub fn for_installation(service: impl Into<String>, data_dir: &std::path::Path) -> Self {
+        #[cfg(target_os = "linux")]
+        let id = installation::installation_id(data_dir)
+            .map_err(|e| tracing::debug!("no installation id, so no memory copies: {e}"))
+            .ok();
+        #[cfg(not(target_os = "linux"))]
+        let id: Option<String> = {
+            let _ = data_dir;
+            None
+        };
+        Self::with_installation(service.into(), id.as_deref())
+    }
+
+    fn with_installation(service: String, installation: Option<&str>) -> Self {
         KeyringStore {
-            backend: Backend::new(service.clone()),
+            backend: Backend::new(service.clone(), installation),
             service,
             memo: Default::default(),
         }
@@ -226,10 +247,7 @@ fn entry_name(profile: &str, kind: SecretKind) -> String {
 /// data dir) in entry names without spelling it out.
 fn short_hash(text: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&sha2::Sha256::digest(text.as_bytes())[..8])
 }
 
 fn first_line(text: &str) -> String {

@@ -16,7 +16,8 @@ fn map(err: keyring::Error) -> SecretError {
 }
 
 impl Backend {
-    pub fn new(service: String) -> Backend {
+    /// The native stores keep no copies, so the installation id is not needed.
+    pub fn new(service: String, _installation: Option<&str>) -> Backend {
         Backend { service }
     }
 

@@ -26,11 +26,17 @@ fn failed(e: secret_service::Error) -> SecretError {
 }
 
 impl Backend {
-    pub fn new(service: String) -> Backend {
-        // The copy is named for this bus too: another configuration of the same OS user
-        // (another Secret Service) must never be answered from this one's copies.
+    /// `installation` is the installation's random id; without one, no memory copies are
+    /// kept (every read goes to the Secret Service).
+    pub fn new(service: String, installation: Option<&str>) -> Backend {
+        // The copy is named for this bus and this installation too: another configuration
+        // of the same OS user (another Secret Service), or another container of the same
+        // uid and paths, must never be answered from this one's copies.
         let bus = bus_address().unwrap_or_default();
-        let copies = KernelCache::open(&copy_namespace(&bus, &service));
+        let copies = match installation {
+            Some(id) => KernelCache::open(&copy_namespace(id, &bus, &service)),
+            None => KernelCache::none(),
+        };
         Backend {
             service,
             connection: Mutex::new(None),
@@ -152,8 +158,11 @@ impl Backend {
 
 /// What the kernel-keyring copies of one store are named under: the bus (which names the
 /// Secret Service) and the keyring service.
-fn copy_namespace(bus: &str, service: &str) -> String {
-    format!("{}:{service}", short_hash(bus))
+fn copy_namespace(installation: &str, bus: &str, service: &str) -> String {
+    format!(
+        "{}:{service}",
+        short_hash(&format!("{installation}\n{bus}"))
+    )
 }
 
 /// The session bus this process would use: `$DBUS_SESSION_BUS_ADDRESS`, else
@@ -193,13 +202,25 @@ mod tests {
 
     #[test]
     fn copies_are_named_for_the_bus_and_the_service() {
-        let a = copy_namespace("unix:path=/run/user/1000/bus", "cdf-signin");
+        let a = copy_namespace("i1", "unix:path=/run/user/1000/bus", "cdf-signin");
         assert_eq!(
             a,
-            copy_namespace("unix:path=/run/user/1000/bus", "cdf-signin")
+            copy_namespace("i1", "unix:path=/run/user/1000/bus", "cdf-signin")
         );
-        assert_ne!(a, copy_namespace("unix:path=/tmp/other/bus", "cdf-signin"));
-        assert_ne!(a, copy_namespace("unix:path=/run/user/1000/bus", "other"));
+        assert_ne!(
+            a,
+            copy_namespace("i1", "unix:path=/tmp/other/bus", "cdf-signin")
+        );
+        assert_ne!(
+            a,
+            copy_namespace("i1", "unix:path=/run/user/1000/bus", "other")
+        );
         assert!(!a.contains("/run/user"), "the address is hashed: {a}");
+        // Issue 17, finding 2: another container of the same uid, bus path and service
+        // has another installation id, and so other copies.
+        assert_ne!(
+            a,
+            copy_namespace("i2", "unix:path=/run/user/1000/bus", "cdf-signin")
+        );
     }
 }

@@ -129,17 +129,24 @@ pub fn open(
     service: String,
 ) -> Result<Box<dyn SecretStore>, SecretError> {
     Ok(match storage {
-        Storage::Keyring => Box::new(KeyringStore::new(service)),
+        Storage::Keyring => Box::new(KeyringStore::for_installation(service, &paths.data_dir)),
         Storage::File => Box::new(FileStore::new(&paths.data_dir, &service)),
         Storage::Kernel => kernel(paths, &service)?,
         Storage::Auto => Box::new(AutoStore::new(paths, service)),
     })
 }
 
+/// Entries are named for the installation's random id, not its path: containers of one
+/// uid with the same paths share the kernel's keyrings (see `installation`).
 #[cfg(target_os = "linux")]
 fn kernel_store(paths: &Paths, service: &str) -> super::kernel_store::KernelStore {
-    let identity = super::short_hash(&paths.data_dir.display().to_string());
-    super::kernel_store::KernelStore::open(&identity, service)
+    let identity = super::installation::installation_id(&paths.data_dir).map_err(|e| {
+        format!(
+            "cannot keep the installation id in {}: {e}",
+            paths.data_dir.display()
+        )
+    });
+    super::kernel_store::KernelStore::open(identity, service)
 }
 
 #[cfg(target_os = "linux")]
@@ -152,6 +159,14 @@ fn kernel(_: &Paths, _: &str) -> Result<Box<dyn SecretStore>, SecretError> {
     Err(SecretError::NoStorage(format!(
         "{STORAGE_ENV}=kernel: the kernel keyring exists on Linux only"
     )))
+}
+
+/// Whether this is the installation's first sign-in that fell back from the OS keyring:
+/// the note is said once, not at every login. A private marker file in the data dir,
+/// made exclusively so that of two processes only one says it; a marker that cannot be
+/// made (other than by existing already) leaves the note said.
+pub fn first_fallback(data_dir: &Path) -> bool {
+    fsutil::create_marker(&data_dir.join(".storage-fallback-noted")).unwrap_or(true)
 }
 
 /// Which store `auto` settled on.
@@ -182,7 +197,7 @@ impl AutoStore {
             kernel: std::sync::OnceLock::new(),
             #[cfg(target_os = "linux")]
             paths: paths.clone(),
-            keyring: KeyringStore::new(service),
+            keyring: KeyringStore::for_installation(service, &paths.data_dir),
             settled: Mutex::new(None),
         }
     }
@@ -295,7 +310,7 @@ impl SecretStore for AutoStore {
     fn fallback_note(&self) -> Option<String> {
         let why = self.settled_on_kernel()?;
         Some(format!(
-            "note: no OS keyring answered ({why}); secrets are kept in the kernel keyring: memory only, lost at reboot (set {STORAGE_ENV} to choose)"
+            "note: no OS keyring answered ({why}); secrets are kept in the kernel keyring: memory only, lost at reboot, and shared by every process of your user in this user namespace, containers included (set {STORAGE_ENV} to choose)"
         ))
     }
 }

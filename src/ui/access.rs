@@ -31,6 +31,8 @@ pub struct ImportDialog {
     pub busy: bool,
     /// The file's endpoints that are not the provider's defaults, waiting for a yes.
     pub confirm: Option<Vec<String>>,
+    /// The profile's name, offered after the project's name was taken.
+    pub name: Option<String>,
 }
 
 impl ImportDialog {
@@ -374,6 +376,11 @@ impl Draw<'_> {
                     .labelled_by(label.id);
                 if field.changed() {
                     dialog.confirm = None;
+                }
+                if let Some(name) = &mut dialog.name {
+                    let label = ui.label("Profile name");
+                    ui.add(egui::TextEdit::singleline(name).desired_width(420.0))
+                        .labelled_by(label.id);
                 }
                 if let Some(endpoints) = &dialog.confirm {
                     ui.colored_label(

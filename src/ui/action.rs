@@ -8,7 +8,8 @@ use super::editor::Editor;
 use super::state::{Check, SignIn};
 use super::worker::{Command, UiError};
 use super::{App, Screen};
-use crate::profile::{Flow, Profile};
+use crate::app::ProfileDraft;
+use crate::profile::Flow;
 use crate::secrets::Secret;
 
 /// Which banner a Dismiss closes.
@@ -39,12 +40,7 @@ pub enum Action {
         duplicate: bool,
     },
     CloseEditor,
-    SaveProfile {
-        name: String,
-        profile: Box<Profile>,
-        secret: Option<Secret>,
-        replaces: Option<String>,
-    },
+    SaveProfile(Box<ProfileDraft>),
     /// Settings button: show the settings, or go back when they are shown.
     ToggleSettings,
     ShowProfile,
@@ -113,20 +109,13 @@ impl App {
                         Editor::edit(&name, p)
                     };
                     self.open_editor(editor);
+                } else if let Some(invalid) = self.model.profiles.invalid.get(&name) {
+                    // Fixing a profile that breaks a rule: its fields as written.
+                    self.open_editor(Editor::fix(&name, &invalid.fields));
                 }
             }
             Action::CloseEditor => self.model.screen = Screen::Profile,
-            Action::SaveProfile {
-                name,
-                profile,
-                secret,
-                replaces,
-            } => self.send(Command::SaveProfile {
-                name,
-                profile,
-                secret,
-                replaces,
-            }),
+            Action::SaveProfile(draft) => self.send(Command::SaveProfile(draft)),
             Action::ToggleSettings => {
                 self.model.screen = if self.model.screen == Screen::Settings {
                     Screen::Profile
@@ -209,7 +198,18 @@ impl App {
         dialog.busy = true;
         dialog.error = None;
         dialog.confirm = None;
-        self.send(Command::ImportEnv { path, confirmed });
+        // After a name clash the dialog offers a name; empty means the project's.
+        let name = dialog
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let name = name.map(str::to_string);
+        self.send(Command::ImportEnv {
+            path,
+            name,
+            confirmed,
+        });
     }
 
     fn start_check(&mut self, name: String) {

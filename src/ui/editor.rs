@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
-use crate::auth::ClientCertificate;
-use crate::profile::{self, Field, Flow, Profile, ProfileError, Prompt};
-use crate::secrets::Secret;
+use crate::app::{ProfileDraft, Resolved, SecretInput};
+use crate::profile::{Field, Flow, Profile, Prompt};
 
 /// Clusters people use most; any other name is accepted too.
 pub use crate::cdf::clusters::KNOWN as KNOWN_CLUSTERS;
@@ -61,17 +60,15 @@ pub struct Editor {
     pub certificate: String,
     pub private_key: String,
     pub ca_file: String,
+    /// Kept as it was: the editor has no input for it (Auth0 profiles from an import).
+    pub audience: String,
     pub errors: HashMap<Field, String>,
 }
 
 pub enum EditorAction {
     None,
-    Save {
-        name: String,
-        profile: Box<Profile>,
-        secret: Option<Secret>,
-        replaces: Option<String>,
-    },
+    /// The fields passed the checks that need no file; the worker saves them.
+    Save(Box<ProfileDraft>),
     Cancel,
 }
 
@@ -124,6 +121,65 @@ impl Editor {
             },
             secret_env: text(&p.client_secret_env),
             secret_file: path_text(&p.client_secret_file),
+            audience: text(&p.audience),
+            ..Default::default()
+        }
+    }
+
+    /// The editor on a profile that was set aside when read: whatever of its fields
+    /// can be read as text, to be corrected; saving replaces it.
+    pub fn fix(name: &str, fields: &toml::Table) -> Editor {
+        let text = |key: &str| match fields.get(key) {
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(toml::Value::Integer(n)) => n.to_string(),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .filter_map(toml::Value::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        let flow = [
+            Flow::Interactive,
+            Flow::DeviceCode,
+            Flow::ClientCredentials,
+            Flow::ApiKey,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == text("flow"));
+        let secret_from = match (
+            fields.contains_key("client_secret_env"),
+            fields.contains_key("client_secret_file"),
+        ) {
+            (true, _) => SecretFrom::Env,
+            (false, true) => SecretFrom::File,
+            _ => SecretFrom::Store,
+        };
+        Editor {
+            original: Some(name.to_string()),
+            name: name.to_string(),
+            cluster: text("cluster"),
+            project: text("project"),
+            tenant_id: text("tenant_id"),
+            client_id: text("client_id"),
+            flow,
+            authority: text("authority"),
+            base_url: text("base_url"),
+            token_url: text("token_url"),
+            scopes: text("scopes"),
+            port: text("port"),
+            login_hint: text("login_hint"),
+            prompt: [Prompt::SelectAccount, Prompt::Login, Prompt::Consent]
+                .into_iter()
+                .find(|p| p.as_str() == text("prompt")),
+            secret_from,
+            secret_env: text("client_secret_env"),
+            secret_file: text("client_secret_file"),
+            certificate: text("certificate"),
+            private_key: text("private_key"),
+            ca_file: text("ca_file"),
+            audience: text("audience"),
             ..Default::default()
         }
     }
@@ -135,150 +191,66 @@ impl Editor {
         e
     }
 
-    /// The profile the fields describe, or an error message per field.
-    pub fn build(&self) -> Result<(String, Profile, Option<Secret>), HashMap<Field, String>> {
-        let mut errors = HashMap::new();
-        if let Err(e) = profile::validate_name(self.name.trim()) {
-            errors.insert(Field::Name, e.to_string());
-        }
-        let Some(flow) = self.flow else {
-            errors.insert(Field::Flow, "choose how this profile signs in".into());
-            return Err(errors);
+    /// The draft the fields describe: what the chosen flow shows, the rest left out
+    /// (a port stays, so that one outside the interactive flow is shown and refused).
+    pub fn draft(&self) -> ProfileDraft {
+        let flow = self.flow;
+        let api_key = flow == Some(Flow::ApiKey);
+        let interactive = flow == Some(Flow::Interactive);
+        let cc = flow == Some(Flow::ClientCredentials);
+        // An API key has no identity provider: its fields are hidden and not kept.
+        let idp = |s: &String| if api_key { String::new() } else { s.clone() };
+        let path = |s: &String| opt(s).map(PathBuf::from);
+        let typed = match opt(&self.secret) {
+            Some(s) => SecretInput::Store(crate::secrets::Secret::new(s)),
+            None => SecretInput::Keep,
         };
-        let api_key = flow == Flow::ApiKey;
-        let may_leave_tenant = flow == Flow::ClientCredentials && !self.token_url.trim().is_empty();
-        for (field, value, needed) in [
-            (Field::Cluster, &self.cluster, true),
-            (Field::Project, &self.project, true),
-            // A service principal with a token URL may leave its tenant unknown.
-            (
-                Field::TenantId,
-                &self.tenant_id,
-                !api_key && !may_leave_tenant,
-            ),
-            (Field::ClientId, &self.client_id, !api_key),
-        ] {
-            if needed && value.trim().is_empty() {
-                errors.insert(field, format!("the {field} is required"));
-            }
-        }
-        let port = match self.port.trim() {
-            "" => None,
-            p => match p.parse::<u16>() {
-                Ok(n) if n > 0 => Some(n),
-                _ => {
-                    errors.insert(Field::Port, format!("'{p}' is not a port (1-65535)"));
-                    None
-                }
-            },
+        let secret = match self.secret_from {
+            _ if !cc || opt(&self.certificate).is_some() => typed,
+            SecretFrom::Store => typed,
+            SecretFrom::Env => SecretInput::Env(self.secret_env.clone()),
+            SecretFrom::File => SecretInput::File(PathBuf::from(self.secret_file.trim())),
         };
-        let p = Profile {
-            cluster: self.cluster.trim().to_string(),
-            project: self.project.trim().to_string(),
-            // An API key has no identity provider: its fields are hidden and not kept.
-            tenant_id: if api_key {
-                String::new()
-            } else {
-                self.tenant_id.trim().to_string()
-            },
-            client_id: if api_key {
-                String::new()
-            } else {
-                self.client_id.trim().to_string()
-            },
+        ProfileDraft {
+            original: self.original.clone(),
+            name: self.name.clone(),
             flow,
-            authority: opt(&self.authority).filter(|_| !api_key),
-            base_url: opt(&self.base_url),
-            token_url: opt(&self.token_url).filter(|_| !api_key),
+            cluster: self.cluster.clone(),
+            project: self.project.clone(),
+            tenant_id: idp(&self.tenant_id),
+            client_id: idp(&self.client_id),
+            authority: idp(&self.authority),
+            base_url: self.base_url.clone(),
+            token_url: idp(&self.token_url),
             scopes: if api_key {
                 vec![]
             } else {
                 self.scopes.split_whitespace().map(str::to_string).collect()
             },
-            audience: None,
-            port: if flow == Flow::Interactive {
-                port
+            audience: idp(&self.audience),
+            port: self.port.clone(),
+            login_hint: if interactive {
+                self.login_hint.clone()
             } else {
-                None
+                String::new()
             },
-            login_hint: if flow == Flow::Interactive {
-                opt(&self.login_hint)
-            } else {
-                None
-            },
-            prompt: if flow == Flow::Interactive {
-                self.prompt
-            } else {
-                None
-            },
-            ca_file: opt(&self.ca_file).map(PathBuf::from),
-            certificate: if flow == Flow::ClientCredentials {
-                opt(&self.certificate).map(PathBuf::from)
-            } else {
-                None
-            },
-            private_key: if flow == Flow::ClientCredentials {
-                opt(&self.private_key).map(PathBuf::from)
-            } else {
-                None
-            },
-            client_secret_env: opt(&self.secret_env).filter(|_| self.secret_from_env(flow)),
-            client_secret_file: opt(&self.secret_file)
-                .map(PathBuf::from)
-                .filter(|_| self.secret_from_file(flow)),
-        };
-        if self.secret_from_env(flow) && p.client_secret_env.is_none() {
-            errors.insert(
-                Field::ClientSecretEnv,
-                "enter the name of the variable".into(),
-            );
-        }
-        if self.secret_from_file(flow) && p.client_secret_file.is_none() {
-            errors.insert(Field::ClientSecretFile, "enter the file's path".into());
-        }
-        if errors.is_empty()
-            && let Err(ProfileError::InvalidField { field, reason }) = p.validate()
-        {
-            errors.insert(field, reason);
-        }
-        if let (Some(c), Some(k)) = (&p.certificate, &p.private_key)
-            && let Err(e) = ClientCertificate::load(c, k)
-        {
-            errors.insert(Field::Certificate, e.to_string());
-        }
-        let secret = opt(&self.secret).map(Secret::new);
-        let needs_secret = p.secret_kind().is_some();
-        if needs_secret && secret.is_none() && self.original.is_none() {
-            if api_key {
-                errors.insert(Field::ApiKey, "enter the API key".into());
-            } else {
-                errors.insert(
-                    Field::ClientSecret,
-                    "enter the client secret (or a certificate and key)".into(),
-                );
-            }
-        }
-        if errors.is_empty() {
-            Ok((
-                self.name.trim().to_string(),
-                p,
-                secret.filter(|_| needs_secret),
-            ))
-        } else {
-            Err(errors)
+            prompt: self.prompt.filter(|_| interactive),
+            ca_file: path(&self.ca_file),
+            certificate: path(&self.certificate).filter(|_| cc),
+            private_key: path(&self.private_key).filter(|_| cc),
+            secret,
         }
     }
 
-    fn secret_from_env(&self, flow: Flow) -> bool {
-        flow == Flow::ClientCredentials
-            && self.secret_from == SecretFrom::Env
-            && opt(&self.certificate).is_none()
-    }
-
-    fn secret_from_file(&self, flow: Flow) -> bool {
-        flow == Flow::ClientCredentials
-            && self.secret_from == SecretFrom::File
-            && opt(&self.certificate).is_none()
+    /// The checks that need no file, worded for the editor: the profile the fields
+    /// describe, or a message per field.
+    pub fn check(&self) -> Result<Resolved, HashMap<Field, String>> {
+        self.draft().check().map_err(|problems| {
+            problems
+                .iter()
+                .map(|p| (p.field, super::wording::problem(p)))
+                .collect()
+        })
     }
 
     /// The editor's text for a field.
@@ -431,6 +403,10 @@ impl Editor {
                         self.field(ui, Field::LoginHint, "you@example.com");
                         self.field(ui, Field::Port, "53000");
                     }
+                    // A port typed before the flow changed is shown, to be cleared.
+                    _ if !self.port.trim().is_empty() => {
+                        self.field(ui, Field::Port, "only for the interactive flow")
+                    }
                     _ => {}
                 }
                 ui.collapsing("Advanced", |ui| {
@@ -451,15 +427,8 @@ impl Editor {
                 ui.add(egui::Button::new("Save profile").fill(ui.visuals().selection.bg_fill));
             let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
             if save.clicked() || enter {
-                match self.build() {
-                    Ok((name, profile, secret)) => {
-                        action = EditorAction::Save {
-                            name,
-                            profile: Box::new(profile),
-                            secret,
-                            replaces: self.original.clone(),
-                        };
-                    }
+                match self.check() {
+                    Ok(_) => action = EditorAction::Save(Box::new(self.draft())),
                     Err(errors) => self.errors = errors,
                 }
             }
@@ -488,10 +457,10 @@ mod tests {
 
     #[test]
     fn valid_fields_build_a_profile() {
-        let (name, p, secret) = filled().build().unwrap();
-        assert_eq!(name, "dev");
-        assert_eq!(p.flow, Flow::Interactive);
-        assert!(secret.is_none());
+        let r = filled().check().unwrap();
+        assert_eq!(r.name, "dev");
+        assert_eq!(r.profile.flow, Flow::Interactive);
+        assert!(r.secret.is_none());
     }
 
     #[test]
@@ -500,22 +469,22 @@ mod tests {
         e.name = "bad name".into();
         e.project.clear();
         e.port = "99999".into();
-        let errors = e.build().unwrap_err();
+        let errors = e.check().unwrap_err();
         assert!(errors.contains_key(&Field::Name));
         assert!(errors.contains_key(&Field::Project));
         assert!(errors.contains_key(&Field::Port));
         let mut e = filled();
         e.authority = "http://example.com".into();
-        assert!(e.build().unwrap_err()[&Field::Authority].contains("loopback"));
+        assert!(e.check().unwrap_err()[&Field::Authority].contains("loopback"));
     }
 
     #[test]
     fn client_credentials_need_a_secret_when_new() {
         let mut e = filled();
         e.flow = Some(Flow::ClientCredentials);
-        assert!(e.build().unwrap_err().contains_key(&Field::ClientSecret));
+        assert!(e.check().unwrap_err().contains_key(&Field::ClientSecret));
         e.secret = "s".into();
-        assert_eq!(e.build().unwrap().2.unwrap().expose(), "s");
+        assert_eq!(e.check().unwrap().secret.unwrap().1.expose(), "s");
     }
 
     #[test]
@@ -523,15 +492,16 @@ mod tests {
         let mut e = filled();
         e.flow = Some(Flow::ClientCredentials);
         e.secret_from = SecretFrom::Env;
-        assert!(e.build().unwrap_err().contains_key(&Field::ClientSecretEnv));
+        assert!(e.check().unwrap_err().contains_key(&Field::ClientSecretEnv));
         e.secret_env = "CDF_SECRET".into();
         e.secret_file = "/run/credentials/x/secret".into();
-        let (_, p, secret) = e.build().unwrap();
+        let r = e.check().unwrap();
+        let (p, secret) = (r.profile, r.secret);
         assert_eq!(p.client_secret_env.as_deref(), Some("CDF_SECRET"));
         assert_eq!(p.client_secret_file, None, "only the chosen source is kept");
         assert!(secret.is_none());
         e.secret_from = SecretFrom::File;
-        let (_, p, _) = e.build().unwrap();
+        let p = e.check().unwrap().profile;
         assert_eq!(p.client_secret_env, None);
         assert_eq!(
             p.client_secret_file,

@@ -1,7 +1,7 @@
 //! What the worker reports, folded into the window's state.
 
 use super::state::{Check, SignIn};
-use super::worker::Event;
+use super::worker::{Event, UiError};
 use super::{App, ImportDialog, Screen};
 
 impl App {
@@ -110,6 +110,24 @@ impl App {
                 dialog.path = path.display().to_string();
                 dialog.busy = false;
                 dialog.confirm = Some(endpoints);
+            }
+            Event::Problems(problems) => match &mut self.view.editor {
+                Some(editor) => {
+                    editor.errors = problems
+                        .iter()
+                        .map(|p| (p.field, super::wording::problem(p)))
+                        .collect();
+                }
+                None => {
+                    let text: Vec<String> = problems.iter().map(super::wording::problem).collect();
+                    m.global_error = Some(UiError::plain(text.join("; ")));
+                }
+            },
+            Event::ImportNameTaken { error, free } => {
+                let dialog = self.view.import.get_or_insert_with(ImportDialog::new);
+                dialog.busy = false;
+                dialog.name = Some(free);
+                dialog.error = Some(error);
             }
             Event::ImportFailed(error) => match &mut self.view.import {
                 Some(dialog) => {

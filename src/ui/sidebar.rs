@@ -11,8 +11,15 @@ const ROW_HEIGHT: f32 = 22.0;
 
 /// A sidebar row: a group heading (what it shows, and its tooltip) or a profile.
 enum Row {
-    Group { title: String, tooltip: String },
+    Group {
+        title: String,
+        tooltip: String,
+    },
     Profile(String),
+    /// A profile set aside when the file was read: greyed, with Edit and Delete.
+    Invalid(String),
+    /// What is wrong with it, under it.
+    Problem(String),
 }
 
 impl Draw<'_> {
@@ -64,6 +71,17 @@ impl Draw<'_> {
                                 });
                             }
                             Row::Profile(name) => self.sidebar_row(ui, name),
+                            Row::Invalid(name) => self.invalid_row(ui, name),
+                            Row::Problem(problem) => {
+                                ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
+                                    ui.add_space(12.0);
+                                    ui.add(
+                                        egui::Label::new(RichText::new(problem).small().weak())
+                                            .truncate(),
+                                    )
+                                    .on_hover_text(problem);
+                                });
+                            }
                         }
                     }
                 });
@@ -91,6 +109,17 @@ impl Draw<'_> {
             let tooltip = self.group_tooltip(&names);
             rows.push(Row::Group { title, tooltip });
             rows.extend(names.into_iter().map(Row::Profile));
+        }
+        let invalid = &self.m.profiles.invalid;
+        if !invalid.is_empty() {
+            rows.push(Row::Group {
+                title: "not used · fix or delete".into(),
+                tooltip: "Profiles the file has but that break a rule: edit or delete them".into(),
+            });
+            for (name, profile) in invalid {
+                rows.push(Row::Invalid(name.clone()));
+                rows.push(Row::Problem(profile.problem.clone()));
+            }
         }
         rows
     }
@@ -122,6 +151,37 @@ impl Draw<'_> {
             Some(g) => format!("Cluster {}, tenant id {g}", p.cluster),
             None => format!("Cluster {}, tenant {}", p.cluster, p.tenant_text()),
         }
+    }
+
+    /// A profile that breaks a rule: its name greyed (it cannot be selected), and the
+    /// two ways out.
+    fn invalid_row(&mut self, ui: &mut egui::Ui, name: &str) {
+        ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
+            ui.horizontal(|ui| {
+                ui.add_space(8.0);
+                ui.add(
+                    egui::Label::new(RichText::new(name.escape_debug().to_string()).weak())
+                        .truncate(),
+                );
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let delete = format!("Delete {}", name.escape_debug());
+                    if ui
+                        .small_button("Delete...")
+                        .on_hover_text(&delete)
+                        .clicked()
+                    {
+                        self.act(Action::AskDelete(Some(name.to_string())));
+                    }
+                    let edit = format!("Edit {}", name.escape_debug());
+                    if ui.small_button("Edit").on_hover_text(&edit).clicked() {
+                        self.act(Action::EditProfile {
+                            name: name.to_string(),
+                            duplicate: false,
+                        });
+                    }
+                });
+            });
+        });
     }
 
     fn sidebar_row(&mut self, ui: &mut egui::Ui, name: &str) {

@@ -158,17 +158,7 @@ impl Draw<'_> {
                     match editor.ui(ui) {
                         EditorAction::None => {}
                         EditorAction::Cancel => self.act(Action::CloseEditor),
-                        EditorAction::Save {
-                            name,
-                            profile,
-                            secret,
-                            replaces,
-                        } => self.act(Action::SaveProfile {
-                            name,
-                            profile,
-                            secret,
-                            replaces,
-                        }),
+                        EditorAction::Save(draft) => self.act(Action::SaveProfile(draft)),
                     }
                     return;
                 }

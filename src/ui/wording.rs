@@ -1,8 +1,27 @@
 //! A remedy in the window's words: its buttons and the editor's fields, never a command
 //! line.
 
+use crate::app::{Problem, ProblemKind};
 use crate::field::Field;
 use crate::remedy::{Remedy, after_reason};
+
+/// A problem with a profile's field, as the editor shows it under the field.
+pub fn problem(problem: &Problem) -> String {
+    match (&problem.kind, problem.field) {
+        (ProblemKind::Required, Field::Flow) => "choose how this profile signs in".into(),
+        (ProblemKind::Required, Field::ClientSecret) => {
+            "enter the client secret (or a certificate and key)".into()
+        }
+        (ProblemKind::Required, Field::ApiKey) => "enter the API key".into(),
+        (ProblemKind::Required, Field::ClientSecretEnv) => "enter the name of the variable".into(),
+        (ProblemKind::Required, Field::ClientSecretFile) => "enter the file's path".into(),
+        (ProblemKind::Required, field) => format!("the {field} is required"),
+        (ProblemKind::NotForFlow, field) => {
+            format!("only the interactive flow uses a {field}; clear it")
+        }
+        (ProblemKind::Invalid(reason) | ProblemKind::Unreadable(reason), _) => reason.clone(),
+    }
+}
 
 pub fn remedy(remedy: &Remedy) -> String {
     match remedy {
@@ -37,6 +56,12 @@ pub fn remedy(remedy: &Remedy) -> String {
         Remedy::AddProfile => "add a profile with Add profile".into(),
         Remedy::RenameOrRemove { profile } => {
             format!("pick another name, or delete the profile '{profile}' first")
+        }
+        Remedy::OtherName { suggestion } => {
+            format!("import it under another name, e.g. {suggestion}")
+        }
+        Remedy::FixOrRemove { .. } => {
+            "fix it with Edit, or Delete it (it is shown greyed on the left)".into()
         }
         Remedy::UseApiKey { .. } => {
             "Copy API key copies the key; Verify key asks CDF whether it works".into()

@@ -7,6 +7,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::app::{AppError, ImportOutcome, ImportSource, Problem, ProfileDraft, Profiles};
 use crate::auth::{CancelToken, SignInPrompt};
 use crate::paths::Paths;
 use crate::profile::{Profile, ProfileError, ProfileFile, ProfileStore};
@@ -36,13 +37,9 @@ pub enum Command {
         background: bool,
     },
     SignOut(String),
-    /// Create or replace a profile; `replaces` is its old name when editing.
-    SaveProfile {
-        name: String,
-        profile: Box<Profile>,
-        secret: Option<Secret>,
-        replaces: Option<String>,
-    },
+    /// Create a profile, or replace `draft.original` (renaming it when the name
+    /// changed).
+    SaveProfile(Box<ProfileDraft>),
     DeleteProfile(String),
     SetDefault(String),
     /// Ask CDF what the profile's token (or API key) may do.
@@ -52,10 +49,12 @@ pub enum Command {
         from: String,
         project: String,
     },
-    /// Import a cognite-toolkit `.env` file as a profile; one whose endpoints are not
-    /// the provider's defaults is saved only once `confirmed`.
+    /// Import a cognite-toolkit `.env` file as a profile named `name` (default: its
+    /// project); one whose endpoints are not the provider's defaults is saved only once
+    /// `confirmed`.
     ImportEnv {
         path: std::path::PathBuf,
+        name: Option<String>,
         confirmed: bool,
     },
     /// Fetch an API-key profile's key from the keyring, to copy it.
@@ -174,11 +173,14 @@ fn access_error(p: &Profile, e: crate::cdf::AccessError) -> UiError {
     }
 }
 
-impl From<crate::provision::ProvisionError> for UiError {
-    fn from(e: crate::provision::ProvisionError) -> UiError {
-        UiError {
-            hint: e.remedy().as_ref().map(super::wording::remedy),
-            ..UiError::plain(e.to_string())
+impl From<AppError> for UiError {
+    fn from(e: AppError) -> UiError {
+        match e {
+            AppError::Session(s) => s.into(),
+            e => UiError {
+                hint: e.remedy().as_ref().map(super::wording::remedy),
+                ..UiError::plain(e.to_string())
+            },
         }
     }
 }
@@ -211,6 +213,9 @@ pub enum Event {
         renamed_from: Option<String>,
     },
     Deleted(String),
+    /// The editor's fields that the worker found wrong (a certificate that does not fit
+    /// its key, a file that is not there): shown at each field.
+    Problems(Vec<Problem>),
     /// What CDF said about a profile's credentials.
     Access {
         profile: String,
@@ -227,6 +232,12 @@ pub enum Event {
         notes: Vec<String>,
     },
     ImportFailed(UiError),
+    /// The import's name is taken; `free` is a name that is not, for the person to
+    /// accept or change.
+    ImportNameTaken {
+        error: UiError,
+        free: String,
+    },
     /// The `.env` at `path` uses these endpoints, which are not the provider's
     /// defaults: saved only when the person confirms.
     ImportConfirm {
@@ -308,6 +319,15 @@ impl Shared {
 
     fn profile(&self, name: &str) -> Result<Profile, UiError> {
         Ok(self.store.load()?.get(name)?.clone())
+    }
+
+    /// The one way profiles and secrets change.
+    fn app(&self) -> Profiles<'_> {
+        Profiles::new(&self.store, &self.session)
+    }
+
+    fn emit_profiles(&self) {
+        self.emit(Event::Profiles(self.store.load().map_err(UiError::from)));
     }
 
     fn fail(&self, profile: Option<&str>, error: UiError, background: bool) {
@@ -406,7 +426,7 @@ impl Command {
             | Command::Verify(p)
             | Command::CopyApiKey(p) => Some(p),
             Command::Renew { profile, .. } | Command::Check { profile, .. } => Some(profile),
-            Command::SaveProfile { name, .. } => Some(name),
+            Command::SaveProfile(draft) => Some(&draft.name),
             Command::AddForProject { from, .. } => Some(from),
             Command::LoadProfiles | Command::ReloadProfiles | Command::ImportEnv { .. } => None,
         }
@@ -415,9 +435,7 @@ impl Command {
 
 fn handle(shared: &Shared, command: Command) {
     match command {
-        Command::LoadProfiles => {
-            shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)))
-        }
+        Command::LoadProfiles => shared.emit_profiles(),
         Command::ReloadProfiles => {
             shared.emit(Event::Reloaded(shared.store.load().map_err(UiError::from)))
         }
@@ -467,43 +485,24 @@ fn handle(shared: &Shared, command: Command) {
             Ok(()) => shared.emit(Event::SignedOut(name)),
             Err(e) => shared.fail(Some(&name), e.into(), false),
         },
-        Command::SaveProfile {
-            name,
-            profile,
-            secret,
-            replaces,
-        } => match save(shared, &name, *profile, secret, replaces.clone()) {
-            Ok(()) => {
+        Command::SaveProfile(draft) => match shared.app().save(&draft) {
+            Ok(saved) => {
                 shared.emit(Event::Saved {
-                    renamed_from: replaces.filter(|old| *old != name),
-                    name,
+                    name: saved.name,
+                    renamed_from: saved.renamed_from,
                 });
-                shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
+                shared.emit_profiles();
             }
-            Err(e) => shared.fail(Some(&name), e, false),
+            Err(AppError::Problems(problems)) => shared.emit(Event::Problems(problems)),
+            Err(e) => shared.fail(Some(draft.name.trim()), e.into(), false),
         },
-        Command::DeleteProfile(name) => {
-            let result = shared
-                .session
-                .forget_profile(&name)
-                .map_err(UiError::from)
-                .and_then(|()| {
-                    shared
-                        .store
-                        .update(|f| {
-                            f.remove(&name);
-                            Ok(())
-                        })
-                        .map_err(UiError::from)
-                });
-            match result {
-                Ok(()) => {
-                    shared.emit(Event::Deleted(name));
-                    shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
-                }
-                Err(e) => shared.fail(Some(&name), e, false),
+        Command::DeleteProfile(name) => match shared.app().remove(&name) {
+            Ok(()) => {
+                shared.emit(Event::Deleted(name));
+                shared.emit_profiles();
             }
-        }
+            Err(e) => shared.fail(Some(&name), e.into(), false),
+        },
         Command::Verify(name) => {
             let result = shared.profile(&name).and_then(|p| {
                 crate::cdf::check_access(&shared.session, &name, &p)
@@ -521,24 +520,45 @@ fn handle(shared: &Shared, command: Command) {
             });
         }
         Command::AddForProject { from, project } => {
-            match add_for_project(shared, &from, &project) {
-                Ok(name) => {
-                    shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
-                    shared.emit(Event::Added { name, project });
+            match shared.app().add_for_project(&from, &project, None) {
+                Ok(added) => {
+                    shared.emit_profiles();
+                    shared.emit(Event::Added {
+                        name: added.saved.name,
+                        project,
+                    });
                 }
-                Err(e) => shared.fail(Some(&from), e, false),
+                Err(e) => shared.fail(Some(&from), e.into(), false),
             }
         }
-        Command::ImportEnv { path, confirmed } => match import_env(shared, &path, confirmed) {
-            Ok(ImportOutcome::Saved { name, notes }) => {
-                shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from)));
-                shared.emit(Event::Imported { name, notes });
+        Command::ImportEnv {
+            path,
+            name,
+            confirmed,
+        } => {
+            let source = ImportSource::File(&path);
+            match shared.app().import(source, name.as_deref(), confirmed) {
+                Ok(ImportOutcome::Saved { saved, notes, .. }) => {
+                    shared.emit_profiles();
+                    shared.emit(Event::Imported {
+                        name: saved.name,
+                        notes,
+                    });
+                }
+                Ok(ImportOutcome::Confirm { endpoints }) => {
+                    shared.emit(Event::ImportConfirm { path, endpoints })
+                }
+                Err(AppError::NameTaken { name, free }) => shared.emit(Event::ImportNameTaken {
+                    error: AppError::NameTaken {
+                        name,
+                        free: free.clone(),
+                    }
+                    .into(),
+                    free,
+                }),
+                Err(e) => shared.emit(Event::ImportFailed(e.into())),
             }
-            Ok(ImportOutcome::Confirm(endpoints)) => {
-                shared.emit(Event::ImportConfirm { path, endpoints })
-            }
-            Err(e) => shared.emit(Event::ImportFailed(e)),
-        },
+        }
         Command::CopyApiKey(name) => match shared.session.api_key(&name) {
             Ok(key) => shared.emit(Event::CopySecret {
                 text: key,
@@ -562,13 +582,10 @@ fn handle(shared: &Shared, command: Command) {
             let result = result.map(|(check, _)| check);
             shared.emit(Event::Checked { profile, result });
         }
-        Command::SetDefault(name) => {
-            let result = shared.store.update(|f| f.set_default(&name));
-            match result {
-                Ok(()) => shared.emit(Event::Profiles(shared.store.load().map_err(UiError::from))),
-                Err(e) => shared.fail(Some(&name), e.into(), false),
-            }
-        }
+        Command::SetDefault(name) => match shared.app().set_default(&name) {
+            Ok(()) => shared.emit_profiles(),
+            Err(e) => shared.fail(Some(&name), e.into(), false),
+        },
     }
 }
 
@@ -603,134 +620,4 @@ fn sign_in(shared: &Shared, name: String) {
         Err(SessionError::Auth(crate::auth::AuthError::Cancelled)) => {}
         Err(e) => shared.fail(Some(&name), e.into(), false),
     }
-}
-
-fn add_for_project(shared: &Shared, from: &str, project: &str) -> Result<String, UiError> {
-    // The project's own name, or with the source's name in front when that is taken.
-    let mut name = crate::cdf::name_for_project(project);
-    if shared.store.load()?.profiles.contains_key(&name) {
-        name = crate::cdf::name_for_project(&format!("{from}-{project}"));
-    }
-    crate::provision::copy_for_project(
-        &shared.store,
-        shared.session.secrets(),
-        from,
-        project,
-        &name,
-    )?;
-    Ok(name)
-}
-
-enum ImportOutcome {
-    Saved {
-        name: String,
-        notes: Vec<String>,
-    },
-    /// Not saved: these endpoints are not the provider's defaults.
-    Confirm(Vec<String>),
-}
-
-fn import_env(
-    shared: &Shared,
-    path: &std::path::Path,
-    confirmed: bool,
-) -> Result<ImportOutcome, UiError> {
-    let imported =
-        crate::cdf::dotenv::import_file(path, None).map_err(|e| UiError::plain(e.to_string()))?;
-    if !confirmed && !imported.endpoints.is_empty() {
-        return Ok(ImportOutcome::Confirm(imported.endpoints));
-    }
-    let mut name = imported.name.clone();
-    let file = shared.store.load()?;
-    // Importing the same project twice gives a second name, not an error.
-    let mut n = 2;
-    while file.profiles.contains_key(&name) {
-        name = format!("{}-{n}", imported.name);
-        n += 1;
-    }
-    crate::provision::create(
-        &shared.store,
-        shared.session.secrets(),
-        &name,
-        &imported.profile,
-        imported
-            .secret
-            .as_ref()
-            .map(|s| (crate::secrets::SecretKind::ClientSecret, s)),
-    )?;
-    Ok(ImportOutcome::Saved {
-        name,
-        notes: imported.notes,
-    })
-}
-
-fn save(
-    shared: &Shared,
-    name: &str,
-    profile: Profile,
-    secret: Option<Secret>,
-    replaces: Option<String>,
-) -> Result<(), UiError> {
-    crate::profile::validate_name(name)?;
-    profile.validate()?;
-    // A new profile, a duplicate or a rename must not take an existing name: checked
-    // before the keyring is written, and again under the profiles lock.
-    let takes_a_name = replaces.as_deref() != Some(name);
-    if takes_a_name && shared.store.load()?.profiles.contains_key(name) {
-        return Err(ProfileError::Exists(name.to_string()).into());
-    }
-    let keyring = shared.session.secrets();
-    // A profile whose flow keeps no secret (a certificate, a person's sign-in) stores
-    // none, and a renamed one has none to carry over.
-    let Some(kind) = profile.secret_kind() else {
-        return save_profile(shared, name, profile, replaces, takes_a_name);
-    };
-    if let Some(secret) = &secret {
-        keyring
-            .set(name, kind, secret)
-            .map_err(|e| UiError::from(SessionError::from(e)))?;
-    }
-    let renamed_from = replaces.clone().filter(|old| old != name);
-    if let (Some(old), None) = (&renamed_from, &secret) {
-        // A renamed profile keeps its client secret (or API key).
-        if let Ok(Some(s)) = keyring.get(old, kind) {
-            keyring
-                .set(name, kind, &s)
-                .map_err(|e| UiError::from(SessionError::from(e)))?;
-        }
-    }
-    save_profile(shared, name, profile, replaces, takes_a_name)
-}
-
-/// Writes the profile (renamed from `renamed_from`), then drops the old name's tokens and
-/// secrets.
-fn save_profile(
-    shared: &Shared,
-    name: &str,
-    profile: Profile,
-    replaces: Option<String>,
-    takes_a_name: bool,
-) -> Result<(), UiError> {
-    let renamed_from = replaces.filter(|old| old != name);
-    shared.store.update(|f| {
-        if takes_a_name && f.profiles.contains_key(name) {
-            return Err(ProfileError::Exists(name.to_string()));
-        }
-        if let Some(old) = &renamed_from {
-            f.profiles.remove(old);
-            if f.default.as_deref() == Some(old.as_str()) {
-                f.default = Some(name.to_string());
-            }
-        }
-        f.profiles.insert(name.to_string(), profile.clone());
-        if f.default.is_none() {
-            f.default = Some(name.to_string());
-        }
-        Ok(())
-    })?;
-    if let Some(old) = renamed_from {
-        // The old name's tokens and secret go with it; a moved secret was stored above.
-        let _ = shared.session.forget_profile(&old);
-    }
-    Ok(())
 }

@@ -1,0 +1,374 @@
+//! The application layer: the one way either front end changes profiles and their
+//! secrets. The window's worker and the CLI commands call [`Profiles`] and word what
+//! comes back; the rules (what a valid profile is, which name an import or a copy
+//! gets, what a rename carries over, what is written first) live here once.
+//!
+//! Every call is synchronous and may touch files, the keyring and (for a CA file) the
+//! TLS setup: the window calls it from its worker, never from the UI thread.
+
+mod draft;
+
+use std::path::Path;
+
+use thiserror::Error;
+
+pub use draft::{
+    Problem, ProblemKind, ProfileDraft, Resolved, SecretInput, only_the_secret_is_missing,
+};
+
+use crate::cdf::dotenv::{self, ImportError};
+use crate::profile::{ProfileError, ProfileFile, ProfileStore, validate_name};
+use crate::remedy::Remedy;
+use crate::secrets::{Secret, SecretError, SecretKind};
+use crate::session::{Session, SessionError};
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// The draft's fields, each with what is wrong.
+    #[error("{}", .0.iter().map(Problem::plain).collect::<Vec<_>>().join("; "))]
+    Problems(Vec<Problem>),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Keyring(#[from] SecretError),
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// An import's name is taken; `free` is the first `NAME-N` that is not.
+    #[error("a profile named '{name}' exists already")]
+    NameTaken { name: String, free: String },
+    /// The profile keeps no secret in the store (a person's sign-in, a certificate, a
+    /// secret read from a variable or a file).
+    #[error("profile '{0}' does not use a stored client secret or API key")]
+    NoStoredSecret(String),
+}
+
+impl AppError {
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            AppError::Problems(_) | AppError::Import(_) => None,
+            AppError::Profile(e) => e.remedy(),
+            AppError::Keyring(e) => Some(e.remedy()),
+            AppError::Session(e) => e.remedy(),
+            AppError::NameTaken { free, .. } => Some(Remedy::OtherName {
+                suggestion: free.clone(),
+            }),
+            AppError::NoStoredSecret(_) => Some(Remedy::Advice(
+                "only client-credentials profiles without a certificate or a secret source, and api-key profiles, keep one",
+            )),
+        }
+    }
+}
+
+/// A profile saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub name: String,
+    /// Its old name, when an edit renamed it.
+    pub renamed_from: Option<String>,
+    /// Whether it is the default profile now (the first one becomes it).
+    pub is_default: bool,
+}
+
+/// Where an import reads the cognite-toolkit variables.
+pub enum ImportSource<'a> {
+    /// A `.env` file.
+    File(&'a Path),
+    /// Variables by name (the process environment, for `--from-env`).
+    Vars(&'a dyn Fn(&str) -> Option<String>),
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub enum ImportOutcome {
+    /// Saved as a profile.
+    Saved {
+        saved: Saved,
+        /// Remarks for the person (ignored variables, defaults filled in).
+        notes: Vec<String>,
+        /// Endpoints that are not the provider's defaults (each "what URL").
+        endpoints: Vec<String>,
+        /// Whether a client secret went to the secret store.
+        secret_stored: bool,
+    },
+    /// Not saved: these endpoints are not the provider's defaults, and the import was
+    /// not confirmed.
+    Confirm { endpoints: Vec<String> },
+}
+
+/// A profile added for another project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddedForProject {
+    pub saved: Saved,
+    /// Whether the source's stored secret was copied.
+    pub copied_secret: bool,
+}
+
+/// The profiles, their secrets and their tokens, changed together.
+pub struct Profiles<'a> {
+    store: &'a ProfileStore,
+    session: &'a Session,
+}
+
+impl<'a> Profiles<'a> {
+    pub fn new(store: &'a ProfileStore, session: &'a Session) -> Profiles<'a> {
+        Profiles { store, session }
+    }
+
+    /// Creates the draft's profile, or edits `draft.original`.
+    pub fn save(&self, draft: &ProfileDraft) -> Result<Saved, AppError> {
+        match &draft.original {
+            None => self.create(draft),
+            Some(original) => self.edit(original, draft),
+        }
+    }
+
+    /// A new profile from a draft (a taken name is an error; nothing is overwritten).
+    pub fn create(&self, draft: &ProfileDraft) -> Result<Saved, AppError> {
+        let draft = ProfileDraft {
+            original: None,
+            ..draft.clone()
+        };
+        let r = draft.resolve().map_err(AppError::Problems)?;
+        self.add(r)
+    }
+
+    /// Adds a resolved profile with its secret, all or nothing: the secret goes in
+    /// first (if the keyring is unreachable, nothing has changed), and is taken out
+    /// again when the profile cannot be written.
+    fn add(&self, r: Resolved) -> Result<Saved, AppError> {
+        let Resolved {
+            name,
+            profile,
+            secret,
+        } = r;
+        if self.store.load()?.has(&name) {
+            return Err(ProfileError::Exists(name).into());
+        }
+        let secrets = self.session.secrets();
+        if let Some((kind, value)) = &secret {
+            secrets.set(&name, *kind, value)?;
+        }
+        let written = self.store.update(|f| {
+            if f.has(&name) {
+                return Err(ProfileError::Exists(name.clone()));
+            }
+            f.profiles.insert(name.clone(), profile.clone());
+            if f.default.is_none() {
+                f.default = Some(name.clone());
+            }
+            Ok(f.default.as_deref() == Some(name.as_str()))
+        });
+        if written.is_err()
+            && let Some((kind, _)) = &secret
+        {
+            let _ = secrets.delete(&name, *kind);
+        }
+        Ok(Saved {
+            is_default: written?,
+            name,
+            renamed_from: None,
+        })
+    }
+
+    /// Replaces `original` with the draft's profile (valid or set aside when read). A
+    /// rename carries the stored secret over and keeps the default; the old name's
+    /// tokens and secrets go. A new secret in the draft replaces the stored one.
+    pub fn edit(&self, original: &str, draft: &ProfileDraft) -> Result<Saved, AppError> {
+        let r = draft.resolve().map_err(AppError::Problems)?;
+        let name = r.name.as_str();
+        let renamed = original != name;
+        let file = self.store.load()?;
+        if !file.has(original) {
+            return Err(ProfileError::NotFound(original.to_string()).into());
+        }
+        // A rename must not take an existing name: checked before the keyring is
+        // written, and again under the profiles lock.
+        if renamed && file.has(name) {
+            return Err(ProfileError::Exists(name.to_string()).into());
+        }
+        // A name that breaks the rules never reached the keyring or the disk, and must
+        // not become a path now.
+        let original_usable = validate_name(original).is_ok();
+        let secrets = self.session.secrets();
+        let mut wrote_secret = None;
+        if let Some(kind) = r.profile.secret_kind() {
+            let carried = match &r.secret {
+                Some((_, s)) => Some(s.clone()),
+                None if renamed && original_usable => secrets.get(original, kind).ok().flatten(),
+                None => None,
+            };
+            if let Some(s) = carried {
+                secrets.set(name, kind, &s)?;
+                wrote_secret = Some(kind);
+            }
+        }
+        let written = self.store.update(|f| {
+            if renamed && f.has(name) {
+                return Err(ProfileError::Exists(name.to_string()));
+            }
+            let was_default = f.default.as_deref() == Some(original);
+            f.remove(original);
+            if was_default || f.default.is_none() {
+                f.default = Some(name.to_string());
+            }
+            f.profiles.insert(name.to_string(), r.profile.clone());
+            Ok(f.default.as_deref() == Some(name))
+        });
+        let is_default = match written {
+            Ok(d) => d,
+            Err(e) => {
+                if let (true, Some(kind)) = (renamed, wrote_secret) {
+                    let _ = secrets.delete(name, kind);
+                }
+                return Err(e.into());
+            }
+        };
+        if renamed && original_usable {
+            // The sign-in goes with the profile while its account's settings stay (the
+            // tokens are sealed for the new name); then the old name's tokens and secret
+            // go. A sign-in that cannot be carried leaves the profile signed out.
+            if let Err(e) = self.session.carry_sign_in(original, name, &r.profile) {
+                tracing::debug!("sign-in not carried from '{original}' to '{name}': {e}");
+            }
+            let _ = self.session.forget_profile(original);
+        }
+        Ok(Saved {
+            name: name.to_string(),
+            renamed_from: renamed.then(|| original.to_string()),
+            is_default,
+        })
+    }
+
+    /// Imports cognite-toolkit variables as a profile named `name` (default: after the
+    /// project). One policy for both front ends: a taken name is an error that names
+    /// the first free `NAME-N`; endpoints that are not the provider's defaults are
+    /// saved only once `confirmed` (the CLI's explicit command is its confirmation,
+    /// and it names them).
+    pub fn import(
+        &self,
+        source: ImportSource<'_>,
+        name: Option<&str>,
+        confirmed: bool,
+    ) -> Result<ImportOutcome, AppError> {
+        let imported = match source {
+            ImportSource::File(path) => dotenv::import_file(path, name)?,
+            ImportSource::Vars(get) => dotenv::to_profile(get, name)?,
+        };
+        validate_name(&imported.name)?;
+        let file = self.store.load()?;
+        if file.has(&imported.name) {
+            return Err(AppError::NameTaken {
+                free: free_name(&file, &imported.name),
+                name: imported.name,
+            });
+        }
+        if !confirmed && !imported.endpoints.is_empty() {
+            return Ok(ImportOutcome::Confirm {
+                endpoints: imported.endpoints,
+            });
+        }
+        let secret = imported.secret.map(|s| (SecretKind::ClientSecret, s));
+        let secret_stored = secret.is_some();
+        let saved = self.add(Resolved {
+            name: imported.name,
+            profile: imported.profile,
+            secret,
+        })?;
+        Ok(ImportOutcome::Saved {
+            saved,
+            notes: imported.notes,
+            endpoints: imported.endpoints,
+            secret_stored,
+        })
+    }
+
+    /// Adds a profile like `from` for another `project` (same sign-in), with a copy of
+    /// its stored secret. Named `name`, or after the project, or `FROM-PROJECT` when
+    /// the project's name is taken.
+    pub fn add_for_project(
+        &self,
+        from: &str,
+        project: &str,
+        name: Option<&str>,
+    ) -> Result<AddedForProject, AppError> {
+        let file = self.store.load()?;
+        let source = file.get(from)?.clone();
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => {
+                let own = crate::cdf::name_for_project(project);
+                if file.has(&own) {
+                    crate::cdf::name_for_project(&format!("{from}-{project}"))
+                } else {
+                    own
+                }
+            }
+        };
+        validate_name(&name)?;
+        let profile = crate::cdf::profile_for_project(&source, project);
+        profile.validate()?;
+        // The secret the source keeps in the store, if any (none for one read from a
+        // variable or a file: the copy reads the same place).
+        let secret = match source.secret_kind() {
+            Some(kind) => self.session.secrets().get(from, kind)?.map(|s| (kind, s)),
+            None => None,
+        };
+        let copied_secret = secret.is_some();
+        let saved = self.add(Resolved {
+            name,
+            profile,
+            secret,
+        })?;
+        Ok(AddedForProject {
+            saved,
+            copied_secret,
+        })
+    }
+
+    /// Removes a profile (valid or set aside) with its tokens and secrets. The keyring
+    /// goes first: if it is unreachable, nothing has changed.
+    pub fn remove(&self, name: &str) -> Result<(), AppError> {
+        if !self.store.load()?.has(name) {
+            return Err(ProfileError::NotFound(name.to_string()).into());
+        }
+        if validate_name(name).is_ok() {
+            self.session.forget_profile(name)?;
+        }
+        self.store.update(|f| {
+            f.remove(name);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    pub fn set_default(&self, name: &str) -> Result<(), AppError> {
+        Ok(self.store.update(|f| f.set_default(name))?)
+    }
+
+    /// Stores a new client secret or API key for a profile and signs it out (tokens
+    /// from the old secret go). Returns which secret it was.
+    pub fn set_secret(&self, name: &str, secret: &Secret) -> Result<SecretKind, AppError> {
+        let kind = self
+            .store
+            .load()?
+            .get(name)?
+            .secret_kind()
+            .ok_or_else(|| AppError::NoStoredSecret(name.to_string()))?;
+        self.session.secrets().set(name, kind, secret)?;
+        self.session.logout(name)?;
+        Ok(kind)
+    }
+}
+
+/// The first of `NAME-2`, `NAME-3`, ... that no profile has.
+fn free_name(file: &ProfileFile, name: &str) -> String {
+    (2..)
+        .map(|n| format!("{name}-{n}"))
+        .find(|candidate| !file.has(candidate))
+        .unwrap_or_else(|| format!("{name}-copy"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,365 @@
+//! The application layer once, for both front ends: profiles in a temporary directory,
+//! secrets in a `MemoryStore`, a manual clock; no network, no window, no terminal.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::*;
+use crate::field::Field;
+use crate::paths::Paths;
+use crate::profile::{Flow, Profile};
+use crate::secrets::MemoryStore;
+use crate::token::ManualClock;
+
+struct Fixture {
+    store: ProfileStore,
+    session: Session,
+    dir: tempfile::TempDir,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let session = Session::new(
+            Paths::under(dir.path()),
+            Box::new(MemoryStore::default()),
+            Box::new(Arc::new(ManualClock::new(Utc::now()))),
+            rt.handle().clone(),
+        );
+        Fixture {
+            store: ProfileStore::new(&dir.path().join("config")),
+            session,
+            dir,
+            _rt: rt,
+        }
+    }
+
+    fn app(&self) -> Profiles<'_> {
+        Profiles::new(&self.store, &self.session)
+    }
+
+    fn secret(&self, name: &str, kind: SecretKind) -> Option<String> {
+        let s = self.session.secrets().get(name, kind).unwrap();
+        s.map(|s| s.expose().to_string())
+    }
+
+    fn profile(&self, name: &str) -> Profile {
+        self.store.load().unwrap().get(name).unwrap().clone()
+    }
+
+    fn write_env(&self, file: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+fn service(name: &str, secret: &str) -> ProfileDraft {
+    ProfileDraft {
+        name: name.into(),
+        flow: Some(Flow::ClientCredentials),
+        cluster: "westeurope-1".into(),
+        project: "p".into(),
+        tenant_id: "contoso.onmicrosoft.com".into(),
+        client_id: "c".into(),
+        secret: SecretInput::Store(Secret::new(secret)),
+        ..ProfileDraft::default()
+    }
+}
+
+fn problems(r: Result<Saved, AppError>) -> Vec<Problem> {
+    match r {
+        Err(AppError::Problems(p)) => p,
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from("tests/fixtures").join(name)
+}
+
+#[test]
+fn the_rules_where_the_front_ends_disagreed() {
+    let f = Fixture::new();
+    // The tenant is optional with a token URL.
+    let mut d = service("svc", "s3cret");
+    d.tenant_id.clear();
+    assert!(problems(f.app().create(&d)).contains(&Problem {
+        field: Field::TenantId,
+        kind: ProblemKind::Required,
+    }));
+    d.token_url = "https://idp.example.invalid/oauth2/token".into();
+    let saved = f.app().create(&d).unwrap();
+    assert!(saved.is_default, "the first profile becomes the default");
+    assert_eq!(f.profile("svc").tenant_id, "");
+
+    // A port outside the interactive flow is an error, not dropped.
+    let mut d = service("svc2", "s");
+    d.port = "8400".into();
+    assert_eq!(
+        problems(f.app().create(&d)),
+        [Problem {
+            field: Field::Port,
+            kind: ProblemKind::NotForFlow,
+        }]
+    );
+
+    // Certificate and key are kept as absolute paths.
+    let mut d = service("cert", "");
+    d.secret = SecretInput::Keep;
+    d.certificate = Some(fixture_path("cert-client.pem"));
+    d.private_key = Some(fixture_path("cert-client.key"));
+    f.app().create(&d).unwrap();
+    let p = f.profile("cert");
+    let (c, k) = (p.certificate.unwrap(), p.private_key.unwrap());
+    assert!(c.is_absolute() && k.is_absolute(), "{c:?} {k:?}");
+    assert!(c.ends_with("tests/fixtures/cert-client.pem"));
+
+    // A key that does not belong, and a file that is not there, are the fields' problems.
+    let mut d = service("cert2", "");
+    d.secret = SecretInput::Keep;
+    d.certificate = Some(fixture_path("cert-client.pem"));
+    d.private_key = Some(fixture_path("other.key"));
+    let p = problems(f.app().create(&d));
+    assert_eq!(p[0].field, Field::Certificate, "{p:?}");
+    d.private_key = Some(fixture_path("no-such.key"));
+    let p = problems(f.app().create(&d));
+    assert!(
+        matches!(&p[0].kind, ProblemKind::Invalid(r) if r.contains("cannot find")),
+        "{p:?}"
+    );
+    assert_eq!(
+        f.store.load().unwrap().profiles.len(),
+        2,
+        "nothing else saved"
+    );
+}
+
+#[test]
+fn a_new_profile_needs_its_secret_and_never_takes_a_name() {
+    let f = Fixture::new();
+    let mut d = service("svc", "");
+    d.secret = SecretInput::Keep;
+    let p = problems(f.app().create(&d));
+    assert!(only_the_secret_is_missing(&p), "{p:?}");
+    f.app().create(&service("svc", "first")).unwrap();
+    assert_eq!(f.secret("svc", SecretKind::ClientSecret).unwrap(), "first");
+    let err = f.app().create(&service("svc", "second")).unwrap_err();
+    assert!(
+        matches!(err, AppError::Profile(ProfileError::Exists(_))),
+        "{err}"
+    );
+    assert_eq!(
+        f.secret("svc", SecretKind::ClientSecret).unwrap(),
+        "first",
+        "the existing profile's secret is untouched"
+    );
+    // A secret from a variable keeps nothing in the store.
+    let mut d = service("env", "ignored");
+    d.secret = SecretInput::Env("CDF_SECRET".into());
+    f.app().create(&d).unwrap();
+    assert_eq!(f.secret("env", SecretKind::ClientSecret), None);
+    assert_eq!(
+        f.profile("env").client_secret_env.as_deref(),
+        Some("CDF_SECRET")
+    );
+}
+
+#[test]
+fn a_rename_carries_the_secret_and_the_default_and_drops_the_old_name() {
+    let f = Fixture::new();
+    f.app().create(&service("old", "s3cret")).unwrap();
+    f.app().create(&service("other", "o")).unwrap();
+    let tokens = Paths::under(f.dir.path()).token_dir();
+    std::fs::create_dir_all(&tokens).unwrap();
+    std::fs::write(tokens.join("old.tokens"), "sealed").unwrap();
+
+    let mut d = ProfileDraft::of("old", &f.profile("old"));
+    d.name = "new".into();
+    d.project = "p2".into();
+    let saved = f.app().save(&d).unwrap();
+    assert_eq!(saved.renamed_from.as_deref(), Some("old"));
+    let file = f.store.load().unwrap();
+    assert_eq!(file.default.as_deref(), Some("new"));
+    assert!(!file.has("old"));
+    assert_eq!(f.profile("new").project, "p2");
+    assert_eq!(f.secret("new", SecretKind::ClientSecret).unwrap(), "s3cret");
+    assert_eq!(f.secret("old", SecretKind::ClientSecret), None);
+    assert!(
+        !tokens.join("old.tokens").exists(),
+        "the old tokens are gone"
+    );
+
+    // A new secret replaces the stored one; a rename onto a taken name changes nothing.
+    let mut d = ProfileDraft::of("new", &f.profile("new"));
+    d.secret = SecretInput::Store(Secret::new("rotated"));
+    f.app().save(&d).unwrap();
+    assert_eq!(
+        f.secret("new", SecretKind::ClientSecret).unwrap(),
+        "rotated"
+    );
+    let before = std::fs::read(f.store.path()).unwrap();
+    let mut d = ProfileDraft::of("new", &f.profile("new"));
+    d.name = "other".into();
+    let err = f.app().save(&d).unwrap_err();
+    assert!(
+        matches!(err, AppError::Profile(ProfileError::Exists(_))),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(f.store.path()).unwrap(), before);
+    assert_eq!(f.secret("other", SecretKind::ClientSecret).unwrap(), "o");
+}
+
+const SERVICE_ENV: &str = "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=svc-proj\nIDP_CLIENT_ID=svc\n\
+    IDP_CLIENT_SECRET=s\nIDP_TENANT_ID=contoso.onmicrosoft.com\n";
+
+#[test]
+fn an_import_asks_about_endpoints_and_refuses_a_taken_name() {
+    let f = Fixture::new();
+    let unusual = f.write_env(
+        "svc.env",
+        &format!("{SERVICE_ENV}IDP_TOKEN_URL=https://tokens.example.invalid/oauth2/token\n"),
+    );
+    let outcome = f.app().import(ImportSource::File(&unusual), None, false);
+    let Ok(ImportOutcome::Confirm { endpoints }) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert!(endpoints[0].contains("https://tokens.example.invalid/oauth2/token"));
+    assert!(!f.store.path().exists(), "nothing saved before the answer");
+    let outcome = f.app().import(ImportSource::File(&unusual), None, true);
+    let Ok(ImportOutcome::Saved {
+        saved,
+        secret_stored,
+        ..
+    }) = outcome
+    else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!((saved.name.as_str(), secret_stored), ("svc-proj", true));
+    assert_eq!(f.secret("svc-proj", SecretKind::ClientSecret).unwrap(), "s");
+
+    // The same project again: an error naming a free name, for both front ends.
+    let vars = |k: &str| {
+        SERVICE_ENV
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")).map(str::to_string))
+    };
+    let err = f
+        .app()
+        .import(ImportSource::Vars(&vars), None, true)
+        .unwrap_err();
+    let AppError::NameTaken { name, free } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!((name.as_str(), free.as_str()), ("svc-proj", "svc-proj-2"));
+    assert!(err.to_string().contains("exists already"));
+    let done = f.app().import(ImportSource::Vars(&vars), Some(free), false);
+    assert!(matches!(done, Ok(ImportOutcome::Saved { .. })), "{done:?}");
+    assert!(f.store.load().unwrap().has("svc-proj-2"));
+}
+
+#[test]
+fn a_profile_for_another_project_copies_the_stored_secret_only() {
+    let f = Fixture::new();
+    f.app().create(&service("svc", "s3cret")).unwrap();
+    let added = f.app().add_for_project("svc", "p", None).unwrap();
+    // The project's own name is free: it is used; then the source's name goes first.
+    assert_eq!(
+        (added.saved.name.as_str(), added.copied_secret),
+        ("p", true)
+    );
+    let added = f.app().add_for_project("svc", "p", None).unwrap();
+    assert_eq!(added.saved.name, "svc-p");
+    assert_eq!(
+        f.secret("svc-p", SecretKind::ClientSecret).unwrap(),
+        "s3cret"
+    );
+    let err = f
+        .app()
+        .add_for_project("svc", "p", Some("svc-p"))
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Profile(ProfileError::Exists(_))),
+        "{err}"
+    );
+
+    // A secret read from a variable is not copied into the store.
+    let mut d = service("env", "");
+    d.secret = SecretInput::Env("CDF_SECRET".into());
+    f.app().create(&d).unwrap();
+    let added = f.app().add_for_project("env", "q", None).unwrap();
+    assert!(!added.copied_secret);
+    assert_eq!(
+        f.profile("q").client_secret_env.as_deref(),
+        Some("CDF_SECRET")
+    );
+}
+
+#[test]
+fn remove_default_and_set_secret() {
+    let f = Fixture::new();
+    f.app().create(&service("a", "sa")).unwrap();
+    f.app().create(&service("b", "sb")).unwrap();
+    f.app().set_default("b").unwrap();
+    assert_eq!(f.store.load().unwrap().default.as_deref(), Some("b"));
+    assert_eq!(
+        f.app().set_secret("a", &Secret::new("new")).unwrap(),
+        SecretKind::ClientSecret
+    );
+    assert_eq!(f.secret("a", SecretKind::ClientSecret).unwrap(), "new");
+    f.app().remove("b").unwrap();
+    let file = f.store.load().unwrap();
+    assert_eq!((file.has("b"), file.default.as_deref()), (false, None));
+    assert_eq!(f.secret("b", SecretKind::ClientSecret), None);
+    assert!(matches!(
+        f.app().remove("b"),
+        Err(AppError::Profile(ProfileError::NotFound(_)))
+    ));
+    let mut d = service("person", "");
+    d.flow = Some(Flow::DeviceCode);
+    f.app().create(&d).unwrap();
+    assert!(matches!(
+        f.app().set_secret("person", &Secret::new("x")),
+        Err(AppError::NoStoredSecret(_))
+    ));
+}
+
+#[test]
+fn an_invalid_profile_can_be_fixed_or_removed_but_not_used() {
+    let f = Fixture::new();
+    f.app().create(&service("good", "s")).unwrap();
+    let mut text = std::fs::read_to_string(f.store.path()).unwrap();
+    text.push_str("\n[profiles.bad]\ncluster = 'api'\nproject = 'p'\nflow = 'device-code'\nclient_id = 'c'\ntenant_id = 't'\nauthority = 'http://idp.invalid'\n");
+    text.push_str("\n[profiles.\"../../../escaped\"]\ncluster = 'api'\nproject = 'p'\nflow = 'device-code'\nclient_id = 'c'\ntenant_id = 't'\n");
+    std::fs::write(f.store.path(), &text).unwrap();
+
+    assert!(matches!(
+        f.app().set_default("bad"),
+        Err(AppError::Profile(ProfileError::Unusable { .. }))
+    ));
+    // Fixed in the editor: the draft of its fields, corrected, replaces it.
+    let file = f.store.load().unwrap();
+    let fields = &file.invalid["bad"].fields;
+    let mut d = ProfileDraft::of("bad", &f.profile("good"));
+    d.flow = Some(Flow::DeviceCode);
+    d.tenant_id = fields["tenant_id"].as_str().unwrap().into();
+    d.authority = "https://idp.example.invalid".into();
+    d.secret = SecretInput::Keep;
+    f.app().save(&d).unwrap();
+    assert_eq!(
+        f.profile("bad").authority.as_deref(),
+        Some("https://idp.example.invalid")
+    );
+    // Removed: its table goes, and no path is made of its name.
+    f.app().remove("../../../escaped").unwrap();
+    let file = f.store.load().unwrap();
+    assert!(file.invalid.is_empty() && file.has("good") && file.has("bad"));
+}
