@@ -194,3 +194,22 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
             });
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The three columns and their gaps fit the width there is, from the smallest
+    /// window (640 points, less the sidebar) up: nothing is laid out past the edge.
+    #[test]
+    fn the_claim_columns_fit_the_width_they_are_given() {
+        for total in [320.0, 380.0, 540.0, 740.0, 1400.0] {
+            let [key, value, meaning] = claim_columns(total);
+            assert!(
+                key + value + meaning + 2.0 * CLAIM_GAP <= total,
+                "{total}: {key} + {value} + {meaning}"
+            );
+            assert!(value >= meaning && key >= 60.0, "{total}");
+        }
+    }
+}
