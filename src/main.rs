@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use cdf_signin::cli::{self, Cli, EXIT_USAGE, Failure};
+use cdf_signin::cli::{self, Cli, Failure};
 
 /// The exit status of an internal error (sysexits' EX_SOFTWARE).
 const EXIT_INTERNAL: i32 = 70;
@@ -60,7 +60,7 @@ fn install_panic_net() {
     }));
 }
 
-/// Clap's usage errors, shortened to the project's one-line form.
+/// Clap's usage errors in the project's one-line form, with clap's whole message.
 fn usage_error(e: clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -68,14 +68,8 @@ fn usage_error(e: clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            let message = first.strip_prefix("error: ").unwrap_or(first);
-            report(Failure {
-                message: message.to_string(),
-                hint: Some("see `cdf-signin --help`".into()),
-                code: EXIT_USAGE,
-            })
+            let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+            report(cli::usage_failure(&e, &args))
         }
     }
 }

@@ -40,6 +40,8 @@ pub enum Remedy {
     ListProfiles,
     /// No profile was named and there is no default.
     ChooseProfile,
+    /// There are no profiles at all: add the first one.
+    AddProfile,
     /// The name is taken by `profile`.
     RenameOrRemove { profile: String },
     /// An import's name is taken: give another, such as `suggestion` (which is free).

@@ -742,7 +742,7 @@ fn deleting_a_profile_drops_all_of_its_window_state() {
         h.state().model.states.access("svc").is_some()
     });
     gui.harness
-        .get_by_label_contains("svc  (default)")
+        .get_by_label_contains("    svc  my-project  · ")
         .click_secondary();
     gui.harness.step();
     gui.harness.step();
@@ -859,7 +859,7 @@ fn the_editor_never_overwrites_another_profile() {
     gui.click("Cancel");
 
     // Duplicate of b saved under a's name.
-    gui.harness.get_by_label("    b").click_secondary();
+    gui.harness.get_by_label("    b  p").click_secondary();
     gui.harness.step();
     gui.harness.step();
     gui.click("Duplicate");
@@ -874,7 +874,7 @@ fn the_editor_never_overwrites_another_profile() {
     gui.click("Cancel");
 
     // b renamed onto a.
-    gui.harness.get_by_label("    b").click();
+    gui.harness.get_by_label("    b  p").click();
     gui.harness.step();
     gui.click("Edit");
     gui.save_as("a");
@@ -1029,6 +1029,214 @@ fn switching_to_profiles_of_a_signed_in_account_asks_for_no_second_sign_in() {
     }
     assert_eq!(idp.count("authorization"), sign_ins, "no second sign-in");
     assert_eq!(idp.count("token_refresh_token"), refreshes + 2);
+}
+
+// ---- issue 21: the daily path by keyboard, the sidebar, and a file changed outside ----
+
+/// The label of the widget that has the keyboard focus.
+fn focused(gui: &Gui) -> Option<String> {
+    gui.harness
+        .query_by(|n| n.is_focused())
+        .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
+}
+
+fn press(gui: &mut Gui, modifiers: egui::Modifiers, key: egui::Key) {
+    gui.harness.key_press_modifiers(modifiers, key);
+    gui.harness.step();
+    gui.harness.step();
+}
+
+#[test]
+fn the_keyboard_starts_on_the_primary_action_copies_with_ctrl_shift_c_and_switches_with_ctrl_k() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.run(&common::add_args_for(
+        "other",
+        "az-eastus-1",
+        "p-other",
+        "device-code",
+        &[],
+    ))
+    .ok();
+    let mut gui = open(&env);
+    // Signed out: the focus is on the profile's way to a token, so Enter gets one.
+    gui.wait("the focus on Get token", |h| {
+        h.query_by(|n| n.is_focused())
+            .and_then(|n| n.accesskit_node().label().map(|l| l == "Get token"))
+            == Some(true)
+    });
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
+    let token = gui
+        .harness
+        .state()
+        .model
+        .states
+        .tokens("svc")
+        .unwrap()
+        .access_token
+        .expose()
+        .to_string();
+
+    // Ctrl+Shift+C copies it from anywhere, a text field included.
+    gui.harness.get_by_label("Filter profiles").focus();
+    gui.harness.step();
+    assert_eq!(gui.clipboard(), None);
+    let copy = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+    press(&mut gui, copy, egui::Key::C);
+    assert_eq!(gui.clipboard().as_deref(), Some(token.as_str()));
+
+    // In a text field Ctrl+K is the field's; elsewhere it opens the switcher.
+    press(&mut gui, egui::Modifiers::COMMAND, egui::Key::K);
+    assert!(gui.harness.state().view.switcher.is_none());
+    assert!(!gui.has_label("Switch to profile"));
+    // Escape leaves the field.
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Escape);
+    assert_eq!(focused(&gui), None);
+    press(&mut gui, egui::Modifiers::COMMAND, egui::Key::K);
+    assert!(gui.has_label("Switch to profile"), "the switcher opened");
+    assert_eq!(focused(&gui).as_deref(), Some("Switch to profile"));
+    gui.harness
+        .get_by_label("Switch to profile")
+        .type_text("eastus");
+    gui.harness.step();
+    assert!(gui.has_label("other  ·  p-other · az-eastus-1"));
+    assert!(!gui.has_text("svc  ·  "), "filtered out");
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("other"));
+    assert!(!gui.has_label("Switch to profile"), "Enter closed it");
+    gui.wait("the focus on Sign in", |h| {
+        h.query_by(|n| n.is_focused())
+            .and_then(|n| n.accesskit_node().label().map(|l| l == "Sign in"))
+            == Some(true)
+    });
+    // Escape closes it without switching.
+    press(&mut gui, egui::Modifiers::COMMAND, egui::Key::K);
+    assert!(gui.has_label("Switch to profile"));
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Escape);
+    assert!(!gui.has_label("Switch to profile"));
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("other"));
+    drop(gui);
+
+    // Launched again on the signed-in profile: the focus is on Copy access token.
+    env.run(&["profile", "use", "svc"]).ok();
+    let mut gui = open(&env);
+    gui.wait("the focus on Copy access token", |h| {
+        h.query_by(|n| n.is_focused())
+            .and_then(|n| n.accesskit_node().label().map(|l| l == "Copy access token"))
+            == Some(true)
+    });
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
+    assert_eq!(gui.clipboard().as_deref(), Some(token.as_str()));
+}
+
+#[test]
+fn sidebar_rows_show_project_and_time_left_and_groups_the_tenant_as_typed() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let mut gui = open(&env);
+    let row = |gui: &Gui| {
+        gui.harness
+            .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("    svc")))
+            .filter_map(|n| n.accesskit_node().label().map(|l| l.to_string()))
+            .next()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        row(&gui),
+        "    svc  test-project  (default)",
+        "signed out: no time"
+    );
+    assert!(
+        gui.has_label("testcluster · test-tenant"),
+        "the tenant as the profile has it"
+    );
+    gui.click("Get token");
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
+    let left = gui
+        .harness
+        .state()
+        .model
+        .states
+        .tokens("svc")
+        .unwrap()
+        .seconds_left(cdf_signin::token::Clock::now(gui.clock.as_ref()));
+    let minutes = left / 60;
+    let left = if minutes >= 60 {
+        format!("{} h {:02} min", minutes / 60, minutes % 60)
+    } else {
+        format!("{minutes} min")
+    };
+    assert_eq!(
+        row(&gui),
+        format!("    svc  test-project  · {left} left  (default)")
+    );
+}
+
+#[test]
+fn profiles_added_on_the_command_line_appear_when_the_window_gets_the_focus() {
+    let env = Env::new();
+    env.run(&common::add_args("first", "device-code", &[])).ok();
+    let mut gui = open(&env);
+    gui.click("Settings");
+    env.run(&common::add_args("second", "device-code", &[]))
+        .ok();
+    gui.harness
+        .input_mut()
+        .events
+        .push(egui::Event::WindowFocused(true));
+    gui.wait("the profile added outside", |h| {
+        h.state().model.profiles.profiles.contains_key("second")
+    });
+    assert!(gui.has_text("second"));
+    assert!(gui.has_label("Done"), "Settings stay open");
+}
+
+#[test]
+fn the_access_tab_asks_cdf_once_on_first_open_and_claims_wrap() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
+    let inspect = "GET /api/v1/token/inspect";
+    assert_eq!(cdf.hits(inspect), 0);
+    gui.click("Access");
+    gui.wait("CDF's answer", |h| {
+        h.state().model.states.access("svc").is_some()
+    });
+    assert!(gui.has_text("my-project is reachable with this token"));
+    gui.click("Claims");
+    gui.click("Access");
+    assert_eq!(cdf.hits(inspect), 1, "asked once for this token");
+
+    // At the smallest size, no claim runs off the right edge.
+    gui.click("Claims");
+    gui.harness.set_size(egui::vec2(800.0, 600.0));
+    for _ in 0..4 {
+        gui.harness.step();
+    }
+    assert!(gui.has_text("Issuer"), "the claims' meanings are shown");
+    let past_the_edge: Vec<(String, f32)> = gui
+        .harness
+        .query_all_by(|n| n.label().is_some())
+        .map(|n| {
+            (
+                n.accesskit_node().label().unwrap_or_default().to_string(),
+                n.rect().right(),
+            )
+        })
+        .filter(|(_, right)| *right > 800.5)
+        .collect();
+    assert!(
+        past_the_edge.is_empty(),
+        "past the right edge: {past_the_edge:?}"
+    );
 }
 
 /// Issue 18: a profile that breaks a rule is listed greyed with what is wrong, is never

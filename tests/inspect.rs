@@ -114,14 +114,16 @@ fn a_project_the_token_does_not_reach_gets_did_you_mean() {
         Some("cc-secret\n"),
     )
     .ok();
-    let j = inspect_json(&env, "typo");
+    // Exit 1 like doctor, with the whole answer still on stdout and nothing more said.
+    let run = env.run(&["inspect", "--profile", "typo", "--json"]);
+    assert_eq!((run.code, run.stderr.as_str()), (1, ""), "{}", run.stdout);
+    let j: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(j["project_reachable"], false);
     assert_eq!(j["did_you_mean"][0], "sandbox", "the closest name first");
-    let text = env
-        .run(&["inspect", "--profile", "typo"])
-        .ok()
-        .stdout
-        .clone();
+    let run = env.run(&["inspect", "--profile", "typo"]);
+    assert_eq!((run.code, run.stderr.as_str()), (1, ""), "{}", run.stdout);
+    let text = run.stdout;
+    assert!(text.contains("Capabilities ("), "{text}");
     assert!(
         text.contains(
             "sandbx is NOT reachable with this token; did you mean 'sandbox' or 'publicdata'?"

@@ -238,12 +238,112 @@ fn usage_errors_exit_2_with_one_line() {
 }
 
 #[test]
+fn usage_errors_keep_clap_s_whole_message_and_point_to_the_subcommand_s_help() {
+    let env = Env::new();
+    // The missing arguments are listed, not cut after the colon.
+    let r = env.run(&[
+        "profile",
+        "add",
+        "svc",
+        "--cluster",
+        "api",
+        "--project",
+        "p",
+    ]);
+    let line = r.fails_cleanly(2);
+    assert_eq!(
+        line,
+        "error: the following required arguments were not provided: --flow <FLOW>"
+    );
+    assert_eq!(r.hint(), Some("see `cdf-signin profile add --help`"));
+    let r = env.run(&["exec", "--profile", "svc"]);
+    assert!(r.fails_cleanly(2).contains("<COMMAND>"), "{}", r.stderr);
+    assert_eq!(r.hint(), Some("see `cdf-signin exec --help`"));
+    let r = env.run(&["tokn"]);
+    assert!(
+        r.fails_cleanly(2).ends_with("did you mean `token`?"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.hint(), Some("see `cdf-signin --help`"));
+    let r = env.run(&common::add_args("x", "password", &[]));
+    let line = r.fails_cleanly(2);
+    assert!(
+        line.contains("[possible values: interactive, device-code, client-credentials, api-key]"),
+        "{line}"
+    );
+    // Help is not an error, and ends with examples.
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["--help"],
+            "cdf-signin doctor --profile dev --need assetsAcl:READ",
+        ),
+        (
+            &["profile", "add", "--help"],
+            "--flow client-credentials --client-secret-stdin",
+        ),
+    ];
+    for (args, last) in cases {
+        let r = env.run(args);
+        r.ok();
+        assert!(r.stdout.contains("\nExamples:\n"), "{}", r.stdout);
+        assert!(r.stdout.trim_end().ends_with(last), "{}", r.stdout);
+        // The first example, joined back as a shell would, is the first-run hint's.
+        let joined = r.stdout.replace(" \\\n     ", "");
+        assert!(
+            joined.contains("cdf-signin profile add dev --cluster westeurope-1 --project my-project --tenant-id contoso.onmicrosoft.com --client-id 11111111-2222-3333-4444-555555555555 --flow interactive"),
+            "{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
 fn no_profile_selected_is_explained() {
     let env = Env::new();
+    // The first profile added is the default; removing it leaves two and no default.
+    for name in ["one", "two", "three"] {
+        env.run(&common::add_args(name, "device-code", &[])).ok();
+    }
+    env.run(&["profile", "remove", "one"]).ok();
     let r = env.run(&["token"]);
     let line = r.fails_cleanly(1);
     assert!(line.contains("no profile selected"), "{line}");
     assert!(r.hint().unwrap().contains("profile use"));
+}
+
+#[test]
+fn the_first_run_says_there_are_no_profiles_and_how_to_add_one() {
+    let env = Env::new();
+    let commands: [&[&str]; 10] = [
+        &["token"],
+        &["token", "--profile", "dev"],
+        &["login"],
+        &["doctor"],
+        &["env"],
+        &["exec", "--", "true"],
+        &["inspect"],
+        &["claims"],
+        &["logout"],
+        &["login", "--profile", "dev"],
+    ];
+    for args in commands {
+        // stdin is a pipe with nothing in it: a prompt would show on stderr, or hang.
+        let r = env.run_stdin(args, Some(""));
+        assert_eq!(
+            r.fails_cleanly(1),
+            "error: there are no profiles yet",
+            "{args:?}"
+        );
+        assert_eq!(r.stderr.lines().count(), 2, "{args:?}: {}", r.stderr);
+        let hint = r.hint().unwrap();
+        assert!(
+            hint.contains("`cdf-signin profile add dev --cluster westeurope-1 --project my-project --tenant-id contoso.onmicrosoft.com --client-id 11111111-2222-3333-4444-555555555555 --flow interactive`"),
+            "{args:?}: {hint}"
+        );
+    }
+    let r = env.run(&["profile", "list"]);
+    assert!(r.ok().stderr.contains("--flow interactive"), "{}", r.stderr);
 }
 
 #[test]

@@ -8,8 +8,51 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::profile::{Flow, Prompt};
 
+/// The first profile most people add: a person signing in with the browser. The
+/// first-run hint shows it in one line; the `--help` examples show the same command
+/// in lines short enough not to be wrapped (a test checks they are the same).
+pub const ADD_EXAMPLE: &str = "cdf-signin profile add dev --cluster westeurope-1 --project my-project --tenant-id contoso.onmicrosoft.com --client-id 11111111-2222-3333-4444-555555555555 --flow interactive";
+
+/// `--tenant-id ... --client-id ...` of every example, continued over two lines.
+macro_rules! ids {
+    () => {
+        " \\\n      --tenant-id contoso.onmicrosoft.com \\\n      --client-id 11111111-2222-3333-4444-555555555555"
+    };
+}
+
+const EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  # Add a profile (the tenant and client ids are on the app registration's\n",
+    "  # Overview page in Entra ID; see the README)\n",
+    "  cdf-signin profile add dev --cluster westeurope-1 --project my-project",
+    ids!(),
+    " --flow interactive\n",
+    "  cdf-signin login --profile dev\n",
+    "  cdf-signin token --profile dev\n",
+    "  eval \"$(cdf-signin env --profile dev)\"\n",
+    "  cdf-signin exec --profile dev -- python script.py\n",
+    "  cdf-signin doctor --profile dev --need assetsAcl:READ",
+);
+
+const ADD_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  # A person, signing in with the browser\n",
+    "  cdf-signin profile add dev --cluster westeurope-1 --project my-project",
+    ids!(),
+    " --flow interactive\n",
+    "  # A person on a machine without a browser (SSH, a container)\n",
+    "  cdf-signin profile add remote --cluster westeurope-1 --project my-project",
+    ids!(),
+    " --flow device-code\n",
+    "  # A service principal, its secret read from stdin into the keyring\n",
+    "  printf '%s' \"$SECRET\" | cdf-signin profile add svc --cluster westeurope-1 \\\n",
+    "      --project my-project",
+    ids!(),
+    " \\\n      --flow client-credentials --client-secret-stdin",
+);
+
 #[derive(Parser)]
-#[command(name = "cdf-signin", version, about = "Sign in to Cognite Data Fusion and get access tokens", long_about = None)]
+#[command(name = "cdf-signin", version, about = "Sign in to Cognite Data Fusion and get access tokens", long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
     /// Log what happens (tokens and secrets are never logged)
     #[arg(long, short, global = true)]
@@ -164,6 +207,7 @@ impl From<PromptArg> for Prompt {
 #[derive(Subcommand)]
 pub enum ProfileCommand {
     /// Add a profile
+    #[command(after_help = ADD_EXAMPLES)]
     Add(Box<AddArgs>),
     /// List profiles (* marks the default)
     List {
@@ -373,6 +417,16 @@ pub struct ImportArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The help's examples are lines a shell joins back into the hint's one-liner.
+    #[test]
+    fn the_help_shows_the_first_run_example() {
+        for help in [EXAMPLES, ADD_EXAMPLES] {
+            let joined = help.replace(" \\\n     ", "");
+            assert!(joined.contains(ADD_EXAMPLE), "{joined}");
+            assert!(help.lines().all(|l| l.len() <= 80), "{help}");
+        }
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -20,7 +20,8 @@ use crate::session::TokenOptions;
 
 pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
-    let access = cdf_mod::check_access(ctx.session(), &name, &profile)?;
+    let access = cdf_mod::check_access(ctx.session(), &name, &profile)
+        .map_err(|e| super::failure::access_failure(&profile, e))?;
     let text = match (&access, json) {
         (Access::Token(i), true) => inspection_json(&name, &profile, i).to_string(),
         (Access::Token(i), false) => inspection_text(&name, &profile, i),
@@ -28,9 +29,20 @@ pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
         (Access::ApiKey(s), false) => login_status_text(&name, &profile, s),
     };
     if json {
-        output::print_line(text.trim_end())
+        output::print_line(text.trim_end())?;
     } else {
-        output::print_text(&format!("{}\n", text.trim_end()))
+        output::print_text(&format!("{}\n", text.trim_end()))?;
+    }
+    // Like doctor: a token that does not reach the profile's project is a failure, said
+    // already in the output (the Project line, or project_reachable in the JSON).
+    let reachable = match &access {
+        Access::Token(i) => matches!(i.verdict(&profile.project), Verdict::Reachable),
+        Access::ApiKey(s) => s.project == profile.project,
+    };
+    if reachable {
+        Ok(())
+    } else {
+        Err(Failure::silent(super::EXIT_ERROR))
     }
 }
 

@@ -6,9 +6,9 @@ use crate::app::{AppError, Problem, ProblemKind};
 use crate::auth::AuthError;
 use crate::cdf::AccessError;
 use crate::cdf::client::CdfError;
+use crate::doctor::cluster::{self, MissingHost};
 use crate::field::Field;
-use crate::profile::Flow;
-use crate::profile::ProfileError;
+use crate::profile::{Flow, Profile, ProfileError};
 use crate::remedy::{Remedy, after_reason};
 use crate::secrets::SecretError;
 use crate::session::SessionError;
@@ -72,6 +72,34 @@ impl Failure {
     pub(super) fn hint(mut self, hint: impl Into<String>) -> Failure {
         self.hint = Some(hint.into());
         self
+    }
+}
+
+impl From<MissingHost> for Failure {
+    fn from(m: MissingHost) -> Failure {
+        Failure::new(m.message).hint(words(&m.fix))
+    }
+}
+
+/// A failure to get `profile`'s token, said as a cluster that does not exist when that
+/// is what it is.
+pub(super) fn token_failure(profile: &Profile, e: SessionError) -> Failure {
+    match cluster::explain(profile, cluster::session_points_at_cluster(&e)) {
+        Some(m) => m.into(),
+        None => e.into(),
+    }
+}
+
+/// A failure to reach `profile`'s CDF (or to get its token), the same way.
+pub(super) fn access_failure(profile: &Profile, e: AccessError) -> Failure {
+    match e {
+        AccessError::Session(s) => token_failure(profile, s),
+        AccessError::Cdf(c) => {
+            match cluster::explain(profile, cluster::cdf_points_at_cluster(&c)) {
+                Some(m) => m.into(),
+                None => c.into(),
+            }
+        }
     }
 }
 
@@ -246,6 +274,10 @@ pub fn words(remedy: &Remedy) -> String {
             Field::CaFile.flag()
         ),
         Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
+        Remedy::AddProfile => format!(
+            "add one with your own cluster, project, tenant and client ids, e.g. `{}` (see `cdf-signin profile add --help`)",
+            super::args::ADD_EXAMPLE
+        ),
         Remedy::ChooseProfile => {
             "pass --profile NAME, or set a default with `cdf-signin profile use NAME`".into()
         }

@@ -15,6 +15,7 @@ mod profile_add;
 mod profile_edit;
 mod secret_input;
 mod token;
+mod usage;
 
 pub use args::{
     AddArgs, AddFromArgs, Cli, Command, FlowArg, ImportArgs, ProfileCommand, PromptArg, Select,
@@ -25,6 +26,7 @@ use context::Ctx;
 use failure::CmdResult;
 pub use failure::window_failure;
 pub use output::terminal_text;
+pub use usage::failure as usage_failure;
 
 use crate::session::TokenOptions;
 

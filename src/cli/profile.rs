@@ -72,9 +72,10 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
         return output::print_json(&Value::Array(list));
     }
     if file.profiles.is_empty() {
-        output::note(
-            "No profiles yet. Add one with `cdf-signin profile add NAME --cluster ... --project ... --tenant-id ... --client-id ... --flow ...`.",
-        );
+        output::note(&format!(
+            "No profiles yet. Add one with your own cluster, project, tenant and client ids, e.g. `{}`.",
+            super::args::ADD_EXAMPLE
+        ));
         return Ok(());
     }
     let width = file

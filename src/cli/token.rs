@@ -137,7 +137,10 @@ pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) 
     if profile.flow == Flow::ApiKey {
         return api_key(ctx, &name, &profile, json);
     }
-    let (set, source) = ctx.session().token(&name, &profile, opts)?;
+    let (set, source) = ctx
+        .session()
+        .token(&name, &profile, opts)
+        .map_err(|e| super::failure::token_failure(&profile, e))?;
     tracing::debug!(?source, "token served");
     let text = if json {
         let expires_at: DateTime<Local> = set.expires_at.into();

@@ -7,6 +7,7 @@
 //! a [`Walk`] that gathers facts (the token, its claims, CDF's answer) for the steps
 //! after it.
 
+pub mod cluster;
 pub mod need;
 mod provider;
 
@@ -446,6 +447,10 @@ fn token_had(walk: &mut Walk<'_>) -> Outcome {
             Outcome::pass(detail)
         }
         Err(e) => {
+            if let Some(m) = cluster::explain(walk.profile, cluster::session_points_at_cluster(&e))
+            {
+                return Outcome::fail(m.message, Some(m.fix));
+            }
             let mut outcome = session_failure(walk, &e);
             if let Some(old) = &walk.cached {
                 let state = if old.seconds_left(walk.now) <= 0 {
@@ -614,7 +619,7 @@ fn cdf_accepts(walk: &mut Walk<'_>) -> Outcome {
                 walk.login_status = Some(status);
                 Outcome::pass(detail)
             }
-            Err(e) => cdf_failure(e),
+            Err(e) => cdf_failure(walk.profile, e),
         };
     }
     let Some((set, _)) = &walk.token else {
@@ -644,11 +649,14 @@ fn cdf_accepts(walk: &mut Walk<'_>) -> Outcome {
             };
             Outcome::fail(detail, walk.misfit.clone().or_else(|| e.remedy()))
         }
-        Err(e) => cdf_failure(e),
+        Err(e) => cdf_failure(walk.profile, e),
     }
 }
 
-fn cdf_failure(e: CdfError) -> Outcome {
+fn cdf_failure(profile: &Profile, e: CdfError) -> Outcome {
+    if let Some(m) = cluster::explain(profile, cluster::cdf_points_at_cluster(&e)) {
+        return Outcome::fail(m.message, Some(m.fix));
+    }
     let remedy = e.remedy();
     let detail = match &e {
         CdfError::Transport(AuthError::Unreachable { .. } | AuthError::Timeout { .. }) => {

@@ -144,6 +144,8 @@ pub enum ProfileError {
     Exists(String),
     #[error("no profile selected and no default profile set")]
     NoDefault,
+    #[error("there are no profiles yet")]
+    NoProfiles,
     #[error("cannot read {path}: {reason}")]
     Read { path: PathBuf, reason: String },
     #[error("cannot write {path}: {reason}")]
@@ -166,6 +168,7 @@ impl ProfileError {
                 profile: name.clone(),
             },
             ProfileError::NoDefault => Remedy::ChooseProfile,
+            ProfileError::NoProfiles => Remedy::AddProfile,
             ProfileError::Parse { .. } => Remedy::Advice(
                 "fix the file by hand; cdf-signin does not rewrite a file it cannot read",
             ),

@@ -188,6 +188,11 @@ impl ProfileFile {
         &'a self,
         name: Option<&'a str>,
     ) -> Result<(&'a str, &'a Profile), ProfileError> {
+        // On the first run any name is unknown: say how to add one, not how to pick one.
+        // (A file whose profiles were all set aside is not a first run.)
+        if self.profiles.is_empty() && self.invalid.is_empty() {
+            return Err(ProfileError::NoProfiles);
+        }
         let name = match name {
             Some(n) => n,
             None => match (&self.default, self.profiles.len()) {

@@ -159,6 +159,18 @@ impl Draw<'_> {
     fn access_results(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
         let m = self.m;
         match m.states.access(name) {
+            // A token profile asks on first open, once per token: a new token clears
+            // the answer (events.rs), a failure stays until Verify.
+            None if p.flow != crate::profile::Flow::ApiKey
+                && m.states
+                    .tokens(name)
+                    .is_some_and(|t| t.seconds_left(self.now) > 0) =>
+            {
+                if !m.states.is_verifying(name) {
+                    self.act(Action::Verify(name.to_string()));
+                }
+                ui.weak("Asking CDF...");
+            }
             None => {
                 ui.weak("Not checked yet.");
             }

@@ -27,6 +27,11 @@ pub enum Banner {
 pub enum Action {
     /// Show a profile (and load its cached token).
     Select(String),
+    /// Open the profile switcher (Ctrl+K), or close it.
+    OpenSwitcher,
+    CloseSwitcher,
+    /// Say something in a toast.
+    Notice(String),
     /// Open the editor on a new profile.
     NewProfile,
     /// Open the editor on an existing profile, or on a copy of it.
@@ -87,7 +92,14 @@ impl App {
     /// Carries out what the views asked for.
     pub(super) fn apply(&mut self, action: Action) {
         match action {
-            Action::Select(name) => self.select(&name),
+            Action::Select(name) => {
+                self.view.switcher = None;
+                self.view.focus_primary = true;
+                self.select(&name);
+            }
+            Action::OpenSwitcher => self.view.switcher = Some(String::new()),
+            Action::CloseSwitcher => self.view.switcher = None,
+            Action::Notice(text) => self.toast(text),
             Action::NewProfile => self.open_editor(Editor::new()),
             Action::EditProfile { name, duplicate } => {
                 if let Some(p) = self.model.profiles.profiles.get(&name) {

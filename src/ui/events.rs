@@ -23,13 +23,26 @@ impl App {
                     self.select(&name);
                 }
             }
+            // Another process changed the file: show it without leaving the editor or
+            // Settings. A file that cannot be read now keeps what is shown (the next
+            // command that uses it says why).
+            Event::Reloaded(Ok(file)) => {
+                if m.loaded && file != m.profiles {
+                    let screen = m.screen;
+                    self.handle(Event::Profiles(Ok(file)));
+                    self.model.screen = screen;
+                }
+            }
+            Event::Reloaded(Err(_)) => {}
             Event::Profiles(Err(e)) => {
                 m.loaded = true;
                 m.global_error = Some(e);
             }
             Event::Cached(name, tokens) => {
+                let s = m.states.entry(&name);
+                s.cache_read = true;
                 if let Some(t) = tokens {
-                    m.states.entry(&name).tokens = Some(t);
+                    set_tokens(s, t);
                 }
             }
             Event::Prompt(name, prompt) => {
@@ -41,12 +54,14 @@ impl App {
                 s.renewing = false;
                 s.failed_renewal = None;
                 s.error = None;
-                s.tokens = Some(tokens);
+                set_tokens(s, tokens);
             }
             Event::SignInEnded(name) => m.states.entry(&name).sign_in = None,
             Event::SignedOut(names) => {
                 for name in &names {
-                    m.states.entry(name).tokens = None;
+                    let s = m.states.entry(name);
+                    s.tokens = None;
+                    s.access = None;
                 }
                 self.toast(format!("Signed out of {}", names.join(", ")));
             }
@@ -151,4 +166,17 @@ impl App {
             } => m.global_error = Some(error),
         }
     }
+}
+
+/// A profile's tokens, and CDF's answer about them kept only while they stay the same:
+/// another token may reach other projects, and the Access tab asks again.
+fn set_tokens(s: &mut super::ProfileState, tokens: crate::token::TokenSet) {
+    let same = s
+        .tokens
+        .as_ref()
+        .is_some_and(|old| old.access_token.expose() == tokens.access_token.expose());
+    if !same {
+        s.access = None;
+    }
+    s.tokens = Some(tokens);
 }

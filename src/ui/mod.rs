@@ -13,6 +13,7 @@ pub(crate) mod renewal;
 mod sidebar;
 mod sign_in;
 pub(crate) mod state;
+mod switcher;
 mod token_view;
 mod views;
 mod wording;
@@ -143,6 +144,11 @@ pub struct ViewState {
     pub editor: Option<Editor>,
     pub import: Option<ImportDialog>,
     about_logo: Option<egui::TextureHandle>,
+    /// The profile switcher (Ctrl+K) is open, with what is typed in it.
+    pub switcher: Option<String>,
+    /// The current profile's primary action (Copy access token, or Sign in) takes the
+    /// keyboard focus once it is drawn: after launch and after a switch.
+    pub focus_primary: bool,
 }
 
 pub struct App {
@@ -208,6 +214,8 @@ impl App {
                 editor: None,
                 import: None,
                 about_logo: None,
+                switcher: None,
+                focus_primary: true,
             },
             copied: None,
             applied_theme: None,
@@ -346,6 +354,51 @@ impl App {
                 out.push(Action::Select(name.clone()));
             }
         }
+        // The switcher, while open, has Enter and Escape to itself.
+        if let Some(query) = &self.view.switcher {
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+                out.push(Action::CloseSwitcher);
+            }
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
+                match switcher::matches(&self.model.profiles, query)
+                    .into_iter()
+                    .next()
+                {
+                    Some(name) => out.push(Action::Select(name)),
+                    None => out.push(Action::CloseSwitcher),
+                }
+            }
+        } else if !ctx.text_edit_focused() && ctx.input_mut(|i| i.consume_shortcut(&switcher::OPEN))
+        {
+            // In a text field Ctrl+K is the field's own.
+            out.push(Action::OpenSwitcher);
+        }
+        // Ctrl+Shift+C copies the current token from anywhere. The platform layer turns
+        // Ctrl+C with any other modifier into a Copy event, so both forms are read.
+        let copy = ctx.input_mut(|i| i.consume_shortcut(&switcher::COPY_TOKEN))
+            || ctx.input(|i| {
+                i.modifiers.command
+                    && i.modifiers.shift
+                    && i.events.iter().any(|e| matches!(e, egui::Event::Copy))
+            });
+        if copy && let Some(name) = &self.model.selected {
+            let is_api_key = self
+                .model
+                .profiles
+                .profiles
+                .get(name)
+                .is_some_and(|p| p.flow == crate::profile::Flow::ApiKey);
+            match self.model.states.tokens(name) {
+                _ if is_api_key => out.push(Action::CopyApiKey(name.clone())),
+                Some(t) if t.seconds_left(self.now()) > 0 => out.push(Action::CopySecret {
+                    text: t.access_token.clone(),
+                    what: "the access token",
+                }),
+                _ => out.push(Action::Notice(format!(
+                    "{name} has no valid access token to copy: sign in first"
+                ))),
+            }
+        }
         // Escape closes the About box first; only then does it cancel a sign-in.
         if self.model.about_open
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
@@ -376,6 +429,17 @@ impl eframe::App for App {
             self.handle(event);
         }
         self.apply_theme(ctx);
+        // Back in the window: another process (the command line) may have changed the
+        // profiles file. The worker reads it; the UI thread never does.
+        if self.model.loaded
+            && ctx.input(|i| {
+                i.events
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::WindowFocused(true)))
+            })
+        {
+            self.send(Command::ReloadProfiles);
+        }
         for action in self.input_actions(ctx) {
             self.apply(action);
         }

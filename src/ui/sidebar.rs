@@ -9,9 +9,12 @@ use crate::profile::Flow;
 
 const ROW_HEIGHT: f32 = 22.0;
 
-/// A sidebar row: a group heading or a profile.
+/// A sidebar row: a group heading (what it shows, and its tooltip) or a profile.
 enum Row {
-    Group(String),
+    Group {
+        title: String,
+        tooltip: String,
+    },
     Profile(String),
     /// A profile set aside when the file was read: greyed, with Edit and Delete.
     Invalid(String),
@@ -58,10 +61,13 @@ impl Draw<'_> {
                     ui.spacing_mut().item_spacing.y = 0.0;
                     for row in &rows[range] {
                         match row {
-                            Row::Group(g) => {
+                            Row::Group { title, tooltip } => {
                                 ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
-                                    ui.add_space(6.0);
-                                    ui.label(RichText::new(g).small().weak());
+                                    ui.add_space(4.0);
+                                    ui.add(
+                                        egui::Label::new(RichText::new(title).strong()).truncate(),
+                                    )
+                                    .on_hover_text(tooltip);
                                 });
                             }
                             Row::Profile(name) => self.sidebar_row(ui, name),
@@ -92,6 +98,7 @@ impl Draw<'_> {
             let hay =
                 format!("{name} {} {} {}", p.project, p.cluster, p.tenant_text()).to_lowercase();
             if needle.is_empty() || hay.contains(&needle) {
+                // The tenant as the profile has it: a domain stays a domain.
                 let group = if p.flow == Flow::ApiKey {
                     format!("{} · legacy API keys", p.cluster)
                 } else {
@@ -101,19 +108,52 @@ impl Draw<'_> {
             }
         }
         let mut rows = Vec::new();
-        for (group, names) in groups {
-            rows.push(Row::Group(group));
+        for (title, names) in groups {
+            let tooltip = self.group_tooltip(&names);
+            rows.push(Row::Group { title, tooltip });
             rows.extend(names.into_iter().map(Row::Profile));
         }
         let invalid = &self.m.profiles.invalid;
         if !invalid.is_empty() {
-            rows.push(Row::Group("not used · fix or delete".into()));
+            rows.push(Row::Group {
+                title: "not used · fix or delete".into(),
+                tooltip: "Profiles the file has but that break a rule: edit or delete them".into(),
+            });
             for (name, profile) in invalid {
                 rows.push(Row::Invalid(name.clone()));
                 rows.push(Row::Problem(profile.problem.clone()));
             }
         }
         rows
+    }
+
+    /// The group's cluster and tenant in full: the tenant's GUID when the profile has
+    /// one, or when a token of the group says which it is (a domain's `tid`).
+    fn group_tooltip(&self, names: &[String]) -> String {
+        let Some(p) = names.first().and_then(|n| self.m.profiles.profiles.get(n)) else {
+            return String::new();
+        };
+        if p.flow == Flow::ApiKey {
+            return format!("Cluster {}: profiles with a legacy API key", p.cluster);
+        }
+        let guid = if uuid_like(&p.tenant_id) {
+            Some(p.tenant_id.clone())
+        } else {
+            names.iter().find_map(|n| {
+                let t = self.m.states.tokens(n)?;
+                let jwt = crate::token::Jwt::decode(t.access_token.expose()).ok()?;
+                jwt.claims.get("tid")?.as_str().map(str::to_string)
+            })
+        };
+        match guid {
+            Some(g) if g != p.tenant_id => format!(
+                "Cluster {}, tenant {} (tenant id {g})",
+                p.cluster,
+                p.tenant_text()
+            ),
+            Some(g) => format!("Cluster {}, tenant id {g}", p.cluster),
+            None => format!("Cluster {}, tenant {}", p.cluster, p.tenant_text()),
+        }
     }
 
     /// A profile that breaks a rule: its name greyed (it cannot be selected), and the
@@ -154,7 +194,23 @@ impl Draw<'_> {
             .states
             .tokens(name)
             .is_some_and(|t| t.seconds_left(self.now) > 0);
+        let p = self.m.profiles.profiles.get(name);
         let mut text = format!("    {name}");
+        if let Some(p) = p {
+            text.push_str(&format!("  {}", p.project));
+        }
+        // The time left, in minutes: the row is redrawn when the minute changes.
+        if let Some(t) = self.m.states.tokens(name).filter(|_| signed_in) {
+            let ms = (t.expires_at - self.now).num_milliseconds();
+            text.push_str(&format!(
+                "  · {} left",
+                row_countdown(t.seconds_left(self.now))
+            ));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(
+                    (ms % 60_000).max(50) as u64
+                ));
+        }
         if self
             .m
             .profiles
@@ -172,7 +228,8 @@ impl Draw<'_> {
         }
         let selected = self.m.selected.as_deref() == Some(name);
         let response = ui.add(
-            egui::Button::selectable(selected, text)
+            egui::Button::selectable(selected, text.as_str())
+                .truncate()
                 .min_size([ui.available_width(), ROW_HEIGHT].into()),
         );
         // A dot for "has a valid token": green when signed in, hollow when not.
@@ -215,5 +272,41 @@ impl Draw<'_> {
                 ui.close();
             }
         });
+    }
+}
+
+/// Whole minutes (or hours and minutes) left, as the token view counts them, short
+/// enough for a sidebar row.
+fn row_countdown(secs: i64) -> String {
+    let mins = secs.max(0) / 60;
+    match mins {
+        0 => "<1 min".into(),
+        m if m >= 60 => format!("{} h {:02} min", m / 60, m % 60),
+        m => format!("{m} min"),
+    }
+}
+
+/// A tenant id typed as a GUID (8-4-4-4-12 hex digits).
+fn uuid_like(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_count_whole_minutes_and_guids_are_told_from_domains() {
+        assert_eq!(row_countdown(59), "<1 min");
+        assert_eq!(row_countdown(3599), "59 min");
+        assert_eq!(row_countdown(3600), "1 h 00 min");
+        assert_eq!(row_countdown(3661), "1 h 01 min");
+        assert!(uuid_like("11111111-2222-3333-4444-555555555555"));
+        assert!(!uuid_like("contoso.onmicrosoft.com"));
+        assert!(!uuid_like("test-tenant"));
     }
 }

@@ -26,6 +26,11 @@ impl Draw<'_> {
                 .fill(ui.visuals().selection.bg_fill)
                 .min_size([140.0, 32.0].into()),
         );
+        // Once the cache has been read: a cached token would make Copy the primary one.
+        if self.v.focus_primary && self.m.states.get(name).is_some_and(|s| s.cache_read) {
+            button.request_focus();
+            self.v.focus_primary = false;
+        }
         ui.weak(what);
         if button.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             self.act(Action::SignIn(name.to_string()));

@@ -47,6 +47,8 @@ pub struct ProfileState {
     pub last_auto_renewal: Option<DateTime<Utc>>,
     /// The Check panel, open while this is set.
     pub check: Option<Check>,
+    /// The token cache has been read (whether or not it had a token).
+    pub cache_read: bool,
 }
 
 /// Every profile's state, by profile name.

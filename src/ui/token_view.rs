@@ -53,7 +53,17 @@ impl Draw<'_> {
         }
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
-            if ui.button("Copy access token").clicked() {
+            let shortcut = ui.ctx().format_shortcut(&super::switcher::COPY_TOKEN);
+            let copy = ui.add(egui::Button::new("Copy access token").shortcut_text(shortcut));
+            // The shortcut is shown on the button; its name stays the action's.
+            copy.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, "Copy access token")
+            });
+            if self.v.focus_primary {
+                copy.request_focus();
+                self.v.focus_primary = false;
+            }
+            if copy.clicked() {
                 self.act(Action::CopySecret {
                     text: tokens.access_token.clone(),
                     what: "the access token",
@@ -124,26 +134,45 @@ impl Draw<'_> {
     }
 }
 
+const CLAIM_GAP: f32 = 12.0;
+
+/// The widths of the claim, value and meaning columns in `total` points: the claim names
+/// are short, the values get half of the rest.
+fn claim_columns(total: f32) -> [f32; 3] {
+    let room = (total - 2.0 * CLAIM_GAP - 16.0).max(180.0);
+    let key = (room * 0.2).clamp(60.0, 160.0);
+    let value = (room - key) * 0.5;
+    [key, value, room - key - value]
+}
+
 fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
     egui::ScrollArea::vertical()
         .auto_shrink([false, true])
         .max_height(ui.available_height() - 40.0)
         .show(ui, |ui| {
-            // Values get the room they need; long ones (URLs, ids) wrap inside their column.
-            let value_width = (ui.available_width() * 0.4).max(240.0);
+            // The three columns share the width there is: every cell wraps inside its
+            // column, so a long value (a URL, a list of groups) never runs off the edge.
+            let widths = claim_columns(ui.available_width());
+            let cell = |ui: &mut egui::Ui, width: f32, text: RichText| {
+                ui.scope(|ui| {
+                    ui.set_min_width(width);
+                    ui.set_max_width(width);
+                    ui.add(egui::Label::new(text).wrap());
+                });
+            };
             egui::Grid::new("claims")
                 .num_columns(3)
                 .striped(true)
-                .spacing([12.0, 4.0])
+                .spacing([CLAIM_GAP, 4.0])
                 .show(ui, |ui| {
                     for (k, v) in &jwt.claims {
-                        ui.monospace(k);
-                        ui.scope(|ui| {
-                            ui.set_min_width(value_width);
-                            ui.set_max_width(value_width);
-                            ui.add(egui::Label::new(claim_value_in_table(k, v)).wrap());
-                        });
-                        ui.weak(claim_meaning(k).unwrap_or(""));
+                        cell(ui, widths[0], RichText::new(k).monospace());
+                        cell(ui, widths[1], RichText::new(claim_value_in_table(k, v)));
+                        cell(
+                            ui,
+                            widths[2],
+                            RichText::new(claim_meaning(k).unwrap_or("")).weak(),
+                        );
                         ui.end_row();
                     }
                 });
@@ -168,4 +197,23 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
                 .labelled_by(label.id);
             });
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The three columns and their gaps fit the width there is, from the smallest
+    /// window (640 points, less the sidebar) up: nothing is laid out past the edge.
+    #[test]
+    fn the_claim_columns_fit_the_width_they_are_given() {
+        for total in [320.0, 380.0, 540.0, 740.0, 1400.0] {
+            let [key, value, meaning] = claim_columns(total);
+            assert!(
+                key + value + meaning + 2.0 * CLAIM_GAP <= total,
+                "{total}: {key} + {value} + {meaning}"
+            );
+            assert!(value >= meaning && key >= 60.0, "{total}");
+        }
+    }
 }

@@ -43,6 +43,12 @@ pub(super) fn draw(
         .default_size(260.0)
         .show(ui, |ui| d.sidebar(ui));
     egui::CentralPanel::default().show(ui, |ui| d.central(ui));
+    d.switcher_window(ui.ctx());
+    // A click or Tab means the person chose where to be: the pending focus is dropped.
+    // (An action of this frame, a switch, asks for it again after the drawing.)
+    if ui.input(|i| i.pointer.any_pressed() || i.key_pressed(egui::Key::Tab)) {
+        d.v.focus_primary = false;
+    }
     d.confirm_delete_dialog(ui.ctx());
     d.import_dialog(ui.ctx());
     d.about_window(ui.ctx());

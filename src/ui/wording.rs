@@ -53,6 +53,7 @@ pub fn remedy(remedy: &Remedy) -> String {
             Field::CaFile.label()
         ),
         Remedy::ListProfiles | Remedy::ChooseProfile => "pick a profile on the left".into(),
+        Remedy::AddProfile => "add a profile with Add profile".into(),
         Remedy::RenameOrRemove { profile } => {
             format!("pick another name, or delete the profile '{profile}' first")
         }

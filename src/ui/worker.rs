@@ -22,6 +22,8 @@ pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
 pub enum Command {
     /// Read the profiles file.
     LoadProfiles,
+    /// Read it again (the window got the focus: another process may have changed it).
+    ReloadProfiles,
     /// The profile's cached tokens, without network.
     LoadCached(String),
     SignIn(String),
@@ -139,6 +141,38 @@ impl From<crate::cdf::AccessError> for UiError {
     }
 }
 
+impl From<crate::doctor::cluster::MissingHost> for UiError {
+    fn from(m: crate::doctor::cluster::MissingHost) -> UiError {
+        UiError {
+            hint: Some(super::wording::remedy(&m.fix)),
+            ..UiError::plain(m.message)
+        }
+    }
+}
+
+/// A failure to get `p`'s token, said as a cluster that does not exist when it is one
+/// (the same rule as the command line's).
+fn token_error(p: &Profile, e: SessionError) -> UiError {
+    use crate::doctor::cluster;
+    match cluster::explain(p, cluster::session_points_at_cluster(&e)) {
+        Some(m) => m.into(),
+        None => e.into(),
+    }
+}
+
+fn access_error(p: &Profile, e: crate::cdf::AccessError) -> UiError {
+    use crate::doctor::cluster;
+    match e {
+        crate::cdf::AccessError::Session(s) => token_error(p, s),
+        crate::cdf::AccessError::Cdf(c) => {
+            match cluster::explain(p, cluster::cdf_points_at_cluster(&c)) {
+                Some(m) => m.into(),
+                None => crate::cdf::AccessError::Cdf(c).into(),
+            }
+        }
+    }
+}
+
 impl From<AppError> for UiError {
     fn from(e: AppError) -> UiError {
         match e {
@@ -163,6 +197,8 @@ impl From<ProfileError> for UiError {
 #[derive(Debug, Clone)]
 pub enum Event {
     Profiles(Result<ProfileFile, UiError>),
+    /// The file read again; the window applies it only when it differs.
+    Reloaded(Result<ProfileFile, UiError>),
     Cached(String, Option<TokenSet>),
     Prompt(String, SignInPrompt),
     Token {
@@ -393,7 +429,7 @@ impl Command {
             Command::Renew { profile, .. } | Command::Check { profile, .. } => Some(profile),
             Command::SaveProfile(draft) => Some(&draft.name),
             Command::AddForProject { from, .. } => Some(from),
-            Command::LoadProfiles | Command::ImportEnv { .. } => None,
+            Command::LoadProfiles | Command::ReloadProfiles | Command::ImportEnv { .. } => None,
         }
     }
 }
@@ -401,6 +437,9 @@ impl Command {
 fn handle(shared: &Shared, command: Command) {
     match command {
         Command::LoadProfiles => shared.emit_profiles(),
+        Command::ReloadProfiles => {
+            shared.emit(Event::Reloaded(shared.store.load().map_err(UiError::from)))
+        }
         // A profile gone meanwhile has nothing cached.
         // A profile whose account another profile signed in to gets its token from the
         // account here: switching to it asks for no sign-in.
@@ -441,7 +480,7 @@ fn handle(shared: &Shared, command: Command) {
                             force_refresh: force,
                         },
                     )
-                    .map_err(UiError::from)
+                    .map_err(|e| token_error(&p, e))
             });
             match result {
                 Ok((tokens, _)) => shared.emit(Event::Token { profile, tokens }),
@@ -478,7 +517,8 @@ fn handle(shared: &Shared, command: Command) {
         },
         Command::Verify(name) => {
             let result = shared.profile(&name).and_then(|p| {
-                crate::cdf::check_access(&shared.session, &name, &p).map_err(UiError::from)
+                crate::cdf::check_access(&shared.session, &name, &p)
+                    .map_err(|e| access_error(&p, e))
             });
             // Checking may have renewed the token: show what is cached now.
             if let Ok(p) = shared.profile(&name)
