@@ -952,6 +952,17 @@ fn import_asks_before_saving_endpoints_that_are_not_the_defaults() {
     );
 }
 
+/// Clicks the sidebar row of profile `name` (its label also holds the project, the time
+/// left and "(default)").
+fn click_row(gui: &mut Gui, name: &str) {
+    let prefix = format!("    {name}  ");
+    gui.harness
+        .get_by(|n| n.label().is_some_and(|l| l.starts_with(&prefix)))
+        .click();
+    gui.harness.step();
+    gui.harness.step();
+}
+
 /// Issue 19: one browser sign-in, then switching to two other profiles of the same
 /// account (another project, another cluster) shows each its token, redeemed from the
 /// account's refresh token, with no second sign-in; each says who is signed in.
@@ -992,7 +1003,7 @@ fn switching_to_profiles_of_a_signed_in_account_asks_for_no_second_sign_in() {
         std::env::set_var("BROWSER", browser.display().to_string());
     }
     let mut gui = open(&env);
-    gui.click("    dev  (default)");
+    click_row(&mut gui, "dev");
     gui.click("Sign in");
     gui.wait("the browser sign-in", |h| {
         h.state().model.states.tokens("dev").is_some()
@@ -1007,7 +1018,7 @@ fn switching_to_profiles_of_a_signed_in_account_asks_for_no_second_sign_in() {
         ("prod", common::BASE_URL),
         ("other", "https://othercluster.cognitedata.com"),
     ] {
-        gui.click(&format!("    {name}"));
+        click_row(&mut gui, name);
         gui.wait("the shared sign-in's token", |h| {
             h.state().model.states.tokens(name).is_some()
                 || h.state().model.states.error(name).is_some()

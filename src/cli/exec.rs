@@ -28,6 +28,9 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
         let (set, _) = ctx.session().token(&name, &profile, opts)?;
         (export::credential_var(false), set.access_token)
     };
+    // The handlers first: a signal that arrives while the command starts is held until
+    // its pid is known, never left to end us with the default action.
+    let started = forward_signals(ctx);
     let mut child = Command::new(program)
         .args(args)
         .env("CDF_PROJECT", &profile.project)
@@ -36,7 +39,7 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
         .env(var, credential.expose())
         .spawn()
         .map_err(|e| Failure::new(format!("cannot run {}: {e}", program.to_string_lossy())))?;
-    forward_signals(ctx, child.id());
+    let _ = started.send(child.id());
     let status = child
         .wait()
         .map_err(|e| Failure::new(format!("lost track of {}: {e}", program.to_string_lossy())))?;
@@ -63,12 +66,14 @@ fn exit_code(status: ExitStatus) -> i32 {
 /// its status. At a terminal Ctrl-C already reaches the command (the terminal signals
 /// the whole foreground process group), so SIGINT is passed on only when stdin is not a
 /// terminal, never twice.
+/// Returns where to send the command's pid once it runs.
 #[cfg(unix)]
-fn forward_signals(ctx: &Ctx, pid: u32) {
+fn forward_signals(ctx: &Ctx) -> tokio::sync::watch::Sender<u32> {
     use std::io::IsTerminal;
 
     use tokio::signal::unix::{SignalKind, signal};
     let from_terminal = std::io::stdin().is_terminal();
+    let (started, pid) = tokio::sync::watch::channel(0u32);
     for (kind, name) in [
         (SignalKind::terminate(), "TERM"),
         (SignalKind::interrupt(), "INT"),
@@ -79,14 +84,21 @@ fn forward_signals(ctx: &Ctx, pid: u32) {
             continue;
         };
         let pass_on = name == "TERM" || !from_terminal;
+        let mut pid = pid.clone();
         ctx.rt.spawn(async move {
             while stream.recv().await.is_some() {
-                if pass_on {
-                    send_signal(pid, name);
+                if !pass_on {
+                    continue;
                 }
+                // 0 until the command has started; then its pid.
+                let Ok(to) = pid.wait_for(|p| *p != 0).await.map(|p| *p) else {
+                    return;
+                };
+                send_signal(to, name);
             }
         });
     }
+    started
 }
 
 /// std can only SIGKILL a child; kill(2) through rustix sends any signal, with no
@@ -109,4 +121,6 @@ fn send_signal(pid: u32, name: &str) {
 
 /// Windows: a console's Ctrl-C reaches every process attached to it.
 #[cfg(not(unix))]
-fn forward_signals(_ctx: &Ctx, _pid: u32) {}
+fn forward_signals(_ctx: &Ctx) -> tokio::sync::watch::Sender<u32> {
+    tokio::sync::watch::channel(0u32).0
+}
