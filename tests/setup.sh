@@ -24,7 +24,7 @@ packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils ima
           # standard library's sources (-Zbuild-std), mingw-w64, nasm (aws-lc-sys), Wine,
           # NSIS, xclip (the clipboard Wine shares with X11)
           rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64 nasm wine64 wine nsis xclip zip unzip
-          # the xdotool-driven window test under Wine waits on the lock with flock(1)
+          # flock(1): tests/wine/prepare.sh runs once at a time
           util-linux)
 missing=()
 for p in "${packages[@]}"; do
