@@ -11,7 +11,7 @@ use cdf_signin::cli::{self, Cli, Failure};
 /// The exit status of an internal error (sysexits' EX_SOFTWARE).
 const EXIT_INTERNAL: i32 = 70;
 
-fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     install_panic_net();
     let cli = match Cli::try_parse() {
         Ok(c) => c,

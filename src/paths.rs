@@ -1,4 +1,6 @@
-//! Where cdf-signin keeps its files (XDG on Linux through `directories`).
+//! Where cdf-signin keeps its files, through `directories`: XDG on Linux; on Windows
+//! profiles under %APPDATA% (roaming) and tokens and caches under %LOCALAPPDATA%; on
+//! macOS under ~/Library/Application Support and ~/Library/Caches.
 
 use std::path::PathBuf;
 
@@ -23,7 +25,10 @@ impl Paths {
         let dirs = directories::ProjectDirs::from("com", "cognite", "cdf-signin").ok_or(NoHome)?;
         Ok(Paths {
             config_dir: dirs.config_dir().to_path_buf(),
-            data_dir: dirs.data_dir().to_path_buf(),
+            // The local (non-roaming) one: on Windows %LOCALAPPDATA%, so the token cache
+            // and its key's entry never travel with a roaming profile to another machine;
+            // elsewhere the same directory as data_dir().
+            data_dir: dirs.data_local_dir().to_path_buf(),
             cache_dir: dirs.cache_dir().to_path_buf(),
         })
     }

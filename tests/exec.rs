@@ -158,7 +158,7 @@ fn signals_are_passed_on_without_any_kill_from_path() {
         "trap 'echo got-TERM >&2; exit 5' TERM; echo ready >&2; while :; do sleep 0.05; done";
     let mut cmd = env.command(&exec_sh("svc", script));
     cmd.current_dir(&cwd);
-    let running = common::spawn_command(cmd);
+    let running = common::spawn_running(cmd);
     running.wait_line("ready", Duration::from_secs(30));
     let sent = Command::new("kill")
         .args(["-s", "TERM", &running.child.id().to_string()])

@@ -64,8 +64,13 @@ fn imports() -> Graph {
             .as_os_str()
             .to_string_lossy();
         let top = top.trim_end_matches(".rs").to_string();
-        // A test module in a file of its own (`#[cfg(test)] mod tests;`) is test code.
-        if top == "lib" || top == "main" || rel.file_name().is_some_and(|f| f == "tests.rs") {
+        // Entry points, not layers: the library root and the executables; a test module
+        // in a file of its own (`#[cfg(test)] mod tests;`) is test code.
+        if top == "lib"
+            || top == "main"
+            || top == "bin"
+            || rel.file_name().is_some_and(|f| f == "tests.rs")
+        {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();

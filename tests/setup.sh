@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine, idempotently (a second run
-# is a quick no-op): Debian packages (chromium, gnome-keyring, dbus, Xvfb, ...), the test
+# is a quick no-op): Debian packages (chromium, gnome-keyring, dbus, Xvfb, Wine, mingw-w64, ...), the test
 # OpenID provider's npm packages, the pinned Python cognite-sdk in a virtualenv
 # (${CARGO_TARGET_DIR:-target}/pyenv) and cargo-nextest. Runs without stdin (CI). Fails loudly,
 # with the name of what is missing, when something is still not there afterwards.
@@ -19,7 +19,13 @@ packages=(chromium gnome-keyring dbus libsecret-tools xvfb xdotool x11-utils ima
           # tests/shells.rs: env lines are sourced by a real fish
           fish
           # tests/packaging.sh: cargo-deb's automatic Depends, the validators, man; icons
-          dpkg-dev desktop-file-utils appstream man-db librsvg2-bin)
+          dpkg-dev desktop-file-utils appstream man-db librsvg2-bin
+          # tests/windows.rs, tests/wine/prepare.sh, packaging/windows: Debian's Rust with the
+          # standard library's sources (-Zbuild-std), mingw-w64, nasm (aws-lc-sys), Wine,
+          # NSIS, xclip (the clipboard Wine shares with X11)
+          rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64 nasm wine64 wine nsis xclip zip unzip
+          # flock(1): tests/wine/prepare.sh runs once at a time
+          util-linux)
 missing=()
 for p in "${packages[@]}"; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
@@ -78,6 +84,21 @@ if [ "$(cat "$py_stamp" 2>/dev/null || true)" != "$py_want" ] || [ "$(sdk_versio
   echo "$py_want" >"$py_stamp"
 fi
 
+# ---- zig and cargo-zigbuild, in a virtualenv (tests/macos.sh) -----------------------------
+zigenv="${CARGO_TARGET_DIR:-target}/zigenv"
+zig_req=packaging/macos/requirements-zig.txt
+zig_stamp="$zigenv/.requirements.sha256"
+zig_want=$(sha256sum "$zig_req" | cut -d' ' -f1)
+if [ "$(cat "$zig_stamp" 2>/dev/null || true)" != "$zig_want" ] || [ ! -x "$zigenv/bin/cargo-zigbuild" ]; then
+  say "creating $zigenv with zig and cargo-zigbuild from $zig_req"
+  rm -rf "$zigenv"
+  /usr/bin/python3 -m venv "$zigenv" </dev/null || die "python3 -m venv $zigenv failed"
+  "$zigenv/bin/python" -m pip install --no-input --disable-pip-version-check -q -r "$zig_req" </dev/null \
+    || die "pip install -r $zig_req into $zigenv failed"
+  "$zigenv/bin/cargo-zigbuild" --version >/dev/null || die "cargo-zigbuild does not run in $zigenv"
+  echo "$zig_want" >"$zig_stamp"
+fi
+
 # ---- cargo-nextest ------------------------------------------------------------------------
 if ! cargo nextest --version >/dev/null 2>&1; then
   say "installing cargo-nextest"
@@ -93,7 +114,9 @@ ensure_cargo_deb
 absent=()
 for tool in chromium gnome-keyring-daemon dbus-daemon dbus-send secret-tool node npm Xvfb xdotool \
             xwininfo import identify curl xdg-open \
-            dpkg-deb dpkg-shlibdeps desktop-file-validate appstreamcli man rsvg-convert python3; do
+            dpkg-deb dpkg-shlibdeps desktop-file-validate appstreamcli man rsvg-convert python3 \
+            wine wineserver wineboot makensis x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres nasm \
+            xclip zip unzip flock; do
   command -v "$tool" >/dev/null || absent+=("$tool")
 done
 [ ${#absent[@]} -eq 0 ] || die "still missing after installing: ${absent[*]}"

@@ -6,45 +6,10 @@
 mod common;
 
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Env;
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts Xvfb on a display number it picks itself (-displayfd), so tests never collide.
-fn start_xvfb() -> (Killed, String) {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb (package xvfb) is required");
-    let mut out = child.stdout.take().unwrap();
-    let mut number = String::new();
-    let mut byte = [0u8; 1];
-    while out.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
-        number.push(byte[0] as char);
-    }
-    assert!(!number.trim().is_empty(), "Xvfb did not report its display");
-    (Killed(child), format!(":{}", number.trim()))
-}
+use common::{Env, Killed, start_xvfb};
 
 /// A key's value in `packaging/linux/cdf-signin.desktop`.
 fn desktop_entry(key: &str) -> String {

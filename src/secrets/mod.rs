@@ -244,7 +244,8 @@ fn entry_name(profile: &str, kind: SecretKind) -> String {
 }
 
 /// 16 hex digits of the SHA-256 of `text`: names a store's identity (a bus address, a
-/// data dir) in entry names without spelling it out.
+/// data dir) in entry names without spelling it out. Only the Linux stores have such names.
+#[cfg(target_os = "linux")]
 fn short_hash(text: &str) -> String {
     use sha2::Digest;
     hex::encode(&sha2::Sha256::digest(text.as_bytes())[..8])

@@ -49,10 +49,14 @@ impl Clipboard for SystemClipboard {
             use arboard::SetExtLinux;
             set.exclude_from_history()
         };
+        // Windows documents one format for each: monitors (clipboard managers), the cloud
+        // clipboard and the history; all three are set, so none depends on another.
         #[cfg(target_os = "windows")]
         let set = {
             use arboard::SetExtWindows;
-            set.exclude_from_history()
+            set.exclude_from_monitoring()
+                .exclude_from_cloud()
+                .exclude_from_history()
         };
         #[cfg(target_os = "macos")]
         let set = {

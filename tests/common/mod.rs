@@ -6,7 +6,7 @@
 
 pub mod cdf;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -618,12 +618,13 @@ impl Running {
 
 impl Env {
     pub fn spawn(&self, args: &[&str]) -> Running {
-        spawn_command(self.command(args))
+        spawn_running(self.command(args))
     }
 }
 
-/// Starts `cmd` (made by [`Env::command`], perhaps changed) as a [`Running`].
-pub fn spawn_command(mut cmd: Command) -> Running {
+/// Starts `cmd` (a cdf-signin, directly or under Wine) with stdin closed and its stderr
+/// collected as it comes.
+pub fn spawn_running(mut cmd: Command) -> Running {
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -657,4 +658,40 @@ pub fn node_script(script: &str, args: &[&str]) -> Run {
         .output()
         .expect("run node");
     to_run(out)
+}
+
+/// A child process killed (and reaped) when dropped.
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts Xvfb on a display number it picks itself (-displayfd), so tests never collide.
+pub fn start_xvfb() -> (Killed, String) {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb (package xvfb) is required");
+    let mut out = child.stdout.take().unwrap();
+    let mut number = String::new();
+    let mut byte = [0u8; 1];
+    while out.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
+        number.push(byte[0] as char);
+    }
+    assert!(!number.trim().is_empty(), "Xvfb did not report its display");
+    (Killed(child), format!(":{}", number.trim()))
 }
