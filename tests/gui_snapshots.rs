@@ -112,3 +112,43 @@ fn legacy_api_key_profile() {
     settle(&mut h, |h| h.query_by_label("Copy API key").is_some());
     h.snapshot("legacy-api-key");
 }
+
+/// Issue 21: a production profile is unmistakable: a red band over its header, a
+/// PRODUCTION badge there and in the top bar, PRODUCTION in its sidebar row and in the
+/// window title; the accessible names say it too. A profile not marked shows none of it.
+#[test]
+fn production_profile_is_marked_everywhere() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    let marked = PROFILES.replace(
+        "client_id = \"22222222-3333-4444-5555-666666666666\"\n",
+        "client_id = \"22222222-3333-4444-5555-666666666666\"\nproduction = true\n",
+    );
+    std::fs::write(env.profiles_file(), marked).unwrap();
+    let mut h = open(&env);
+    settle(&mut h, |h| h.query_by_label("Sign in").is_some());
+    // dev is current: no badge, no band; only ops-service's row says PRODUCTION.
+    assert!(h.query_by_label_contains("is PRODUCTION").is_none());
+    assert!(h.query_by_label_contains("PRODUCTION profile").is_none());
+    assert!(
+        h.query_by_label_contains("dev-westeurope  PRODUCTION")
+            .is_none()
+    );
+    assert_eq!(cdf_signin::ui::window_title(&h.state().model), "cdf-signin");
+    h.get_by_label_contains("acme-prod").click();
+    settle(&mut h, |h| h.query_by_label("Get token").is_some());
+    assert!(
+        h.query_by_label("Current profile ops-service is PRODUCTION")
+            .is_some()
+    );
+    assert!(h.query_by_label("PRODUCTION profile ops-service").is_some());
+    assert!(
+        h.query_by_label_contains("ops-service  PRODUCTION  acme-prod")
+            .is_some()
+    );
+    assert_eq!(
+        cdf_signin::ui::window_title(&h.state().model),
+        "PRODUCTION: ops-service — cdf-signin"
+    );
+    h.snapshot("production");
+}

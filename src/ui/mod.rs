@@ -149,6 +149,8 @@ pub struct ViewState {
     /// The current profile's primary action (Copy access token, or Sign in) takes the
     /// keyboard focus once it is drawn: after launch and after a switch.
     pub focus_primary: bool,
+    /// The window title last asked for (it names a current production profile).
+    title: String,
 }
 
 pub struct App {
@@ -216,6 +218,8 @@ impl App {
                 about_logo: None,
                 switcher: None,
                 focus_primary: true,
+                // What the native window is created with.
+                title: "cdf-signin".to_string(),
             },
             copied: None,
             applied_theme: None,
@@ -460,6 +464,12 @@ impl eframe::App for App {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let title = window_title(&self.model);
+        if title != self.view.title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.view.title = title;
+        }
         let now = self.now();
         let actions = views::draw(&self.model, &mut self.view, now, ui);
         if !actions.is_empty() {
@@ -476,6 +486,21 @@ impl eframe::App for App {
         if let Ok(text) = serde_json::to_string(&self.view.settings) {
             storage.set_string(SETTINGS_KEY, text);
         }
+    }
+}
+
+/// The window's title: "cdf-signin", or, while a production profile is current,
+/// "PRODUCTION: NAME — cdf-signin", so the task bar and window switchers say it too.
+pub fn window_title(model: &Model) -> String {
+    match model.selected.as_deref().filter(|n| {
+        model
+            .profiles
+            .profiles
+            .get(*n)
+            .is_some_and(|p| p.production)
+    }) {
+        Some(name) => format!("PRODUCTION: {name} — cdf-signin"),
+        None => "cdf-signin".to_string(),
     }
 }
 

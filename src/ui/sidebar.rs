@@ -197,6 +197,10 @@ impl Draw<'_> {
         let p = self.m.profiles.profiles.get(name);
         let mut text = format!("    {name}");
         if let Some(p) = p {
+            // Right after the name, so that a truncated row still shows it.
+            if p.production {
+                text.push_str("  PRODUCTION");
+            }
             text.push_str(&format!("  {}", p.project));
         }
         // The time left, in minutes: the row is redrawn when the minute changes.

@@ -105,6 +105,15 @@ impl Draw<'_> {
             if let Some(name) = chosen {
                 self.act(Action::Select(name));
             }
+            if self
+                .m
+                .selected
+                .as_deref()
+                .and_then(|n| self.m.profiles.profiles.get(n))
+                .is_some_and(|p| p.production)
+            {
+                production_badge(ui, &format!("Current profile {current} is PRODUCTION"));
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Settings").clicked() {
                     self.act(Action::ToggleSettings);
@@ -221,8 +230,17 @@ impl Draw<'_> {
     }
 
     fn profile_header(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
+        if p.production {
+            // A band across the whole view: unmistakable before anything is copied.
+            let (band, _) =
+                ui.allocate_exact_size(egui::vec2(ui.available_width(), 6.0), egui::Sense::hover());
+            ui.painter().rect_filled(band, 2.0, PRODUCTION_RED);
+        }
         ui.horizontal(|ui| {
             ui.heading(name);
+            if p.production {
+                production_badge(ui, &format!("PRODUCTION profile {name}"));
+            }
             ui.weak(format!(
                 "{} · {} · {}",
                 p.project,
@@ -383,4 +401,20 @@ impl Draw<'_> {
                 }
             });
     }
+}
+
+/// The colour of production: the band on a production profile's header and its badges.
+pub(super) const PRODUCTION_RED: egui::Color32 = egui::Color32::from_rgb(0xc6, 0x28, 0x28);
+
+/// "PRODUCTION", white on red, with `accessible` as its name for screen readers and tests.
+pub(super) fn production_badge(ui: &mut egui::Ui, accessible: &str) {
+    let text = egui::RichText::new(" PRODUCTION ")
+        .strong()
+        .color(egui::Color32::WHITE)
+        .background_color(PRODUCTION_RED);
+    let response = ui.label(text);
+    let accessible = accessible.to_string();
+    response.widget_info(move || {
+        egui::WidgetInfo::labeled(egui::Role::Label, true, accessible.clone())
+    });
 }
