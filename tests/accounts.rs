@@ -17,24 +17,9 @@ const OTHER_BASE_URL: &str = "https://othercluster.cognitedata.com";
 /// `profile add NAME` for the provider's device-code client: one account, whatever the
 /// cluster and project.
 fn add(env: &Env, idp: &Idp, name: &str, cluster: &str, project: &str) {
-    env.run(&[
-        "profile",
-        "add",
-        name,
-        "--cluster",
-        cluster,
-        "--project",
-        project,
-        "--tenant-id",
-        "test-tenant",
-        "--client-id",
-        "device-client",
-        "--flow",
-        "device-code",
-        "--authority",
-        &idp.issuer,
-    ])
-    .ok();
+    let at = common::Place { cluster, project };
+    env.add_profile_at(idp, name, at, "device-code", "device-client", &[])
+        .ok();
 }
 
 /// `dev` and `prod` (two projects of one cluster) and `other` (another cluster, so

@@ -976,25 +976,15 @@ fn switching_to_profiles_of_a_signed_in_account_asks_for_no_second_sign_in() {
         ("prod", common::CLUSTER, "prod-project"),
         ("other", "othercluster", "other-project"),
     ] {
-        env.run(&[
-            "profile",
-            "add",
+        let at = common::Place { cluster, project };
+        env.add_profile_at(
+            &idp,
             name,
-            "--cluster",
-            cluster,
-            "--project",
-            project,
-            "--tenant-id",
-            "test-tenant",
-            "--client-id",
-            "interactive-client",
-            "--flow",
+            at,
             "interactive",
-            "--authority",
-            &idp.issuer,
-            "--port",
-            &port,
-        ])
+            "interactive-client",
+            &["--port", &port],
+        )
         .ok();
     }
     env.run(&["profile", "use", "dev"]).ok();

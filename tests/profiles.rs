@@ -703,24 +703,18 @@ fn profile_rename_carries_secret_and_sign_in() {
 fn production_profiles_are_marked_and_say_so() {
     let idp = common::Idp::start();
     let env = Env::new();
-    let args = [
-        "profile",
-        "add",
+    let at = common::Place {
+        cluster: common::CLUSTER,
+        project: "contoso-prod",
+    };
+    let args = common::idp_add_args(
+        &idp,
         "svc",
-        "--cluster",
-        common::CLUSTER,
-        "--project",
-        "contoso-prod",
-        "--tenant-id",
-        "test-tenant",
-        "--client-id",
-        "cc-client",
-        "--flow",
+        at,
         "client-credentials",
-        "--authority",
-        &idp.issuer,
-        "--client-secret-stdin",
-    ];
+        "cc-client",
+        &["--client-secret-stdin"],
+    );
     let r = env.run_stdin(&args, Some("cc-secret\n"));
     r.ok();
     assert!(

@@ -379,7 +379,8 @@ impl Env {
         to_run(child.wait_with_output().expect("wait for cdf-signin"))
     }
 
-    /// `profile add NAME` against the test provider with the given flow and extra args.
+    /// `profile add NAME` against the test provider with the given flow and extra args
+    /// (cluster [`CLUSTER`], project `test-project`).
     pub fn add_profile(
         &self,
         idp: &Idp,
@@ -388,47 +389,39 @@ impl Env {
         client_id: &str,
         extra: &[&str],
     ) -> Run {
-        let mut args = vec![
-            "profile",
-            "add",
-            name,
-            "--cluster",
-            CLUSTER,
-            "--project",
-            "test-project",
-            "--tenant-id",
-            "test-tenant",
-            "--client-id",
-            client_id,
-            "--flow",
-            flow,
-            "--authority",
-            &idp.issuer,
-        ];
-        args.extend_from_slice(extra);
-        self.run(&args)
+        let at = Place {
+            cluster: CLUSTER,
+            project: "test-project",
+        };
+        self.add_profile_at(idp, name, at, flow, client_id, extra)
+    }
+
+    /// [`Env::add_profile`] on another cluster or project.
+    pub fn add_profile_at(
+        &self,
+        idp: &Idp,
+        name: &str,
+        at: Place<'_>,
+        flow: &str,
+        client_id: &str,
+        extra: &[&str],
+    ) -> Run {
+        self.run(&idp_add_args(idp, name, at, flow, client_id, extra))
     }
 
     pub fn add_cc_profile(&self, idp: &Idp, name: &str, secret: &str) {
-        let mut args = vec![
-            "profile",
-            "add",
+        let at = Place {
+            cluster: CLUSTER,
+            project: "test-project",
+        };
+        let args = idp_add_args(
+            idp,
             name,
-            "--cluster",
-            CLUSTER,
-            "--project",
-            "test-project",
-            "--tenant-id",
-            "test-tenant",
-            "--client-id",
-            "cc-client",
-            "--flow",
+            at,
             "client-credentials",
-            "--authority",
-            &idp.issuer,
-            "--client-secret-stdin",
-        ];
-        args.retain(|a| !a.is_empty());
+            "cc-client",
+            &["--client-secret-stdin"],
+        );
         self.run_stdin(&args, Some(&format!("{secret}\n"))).ok();
     }
 
@@ -470,6 +463,44 @@ impl Drop for Env {
             let _ = self.run(&["profile", "remove", &name]);
         }
     }
+}
+
+/// Where a test profile points: its cluster and project.
+#[derive(Clone, Copy)]
+pub struct Place<'a> {
+    pub cluster: &'a str,
+    pub project: &'a str,
+}
+
+/// The arguments of `profile add NAME` against the test provider (tenant `test-tenant`,
+/// the provider as authority), then `extra`.
+pub fn idp_add_args<'a>(
+    idp: &'a Idp,
+    name: &'a str,
+    at: Place<'a>,
+    flow: &'a str,
+    client_id: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "profile",
+        "add",
+        name,
+        "--cluster",
+        at.cluster,
+        "--project",
+        at.project,
+        "--tenant-id",
+        "test-tenant",
+        "--client-id",
+        client_id,
+        "--flow",
+        flow,
+        "--authority",
+        &idp.issuer,
+    ];
+    args.extend_from_slice(extra);
+    args
 }
 
 /// `profile add NAME` with placeholder cluster, project, tenant and client, the `flow`,
