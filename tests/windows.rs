@@ -563,8 +563,21 @@ fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
         );
     }
 
-    let status = wine.wine().arg(setup).arg("/S").status().expect("wine");
-    assert!(status.success(), "the silent install failed");
+    let install = wine
+        .wine()
+        .arg(setup)
+        .arg("/S")
+        .stdin(Stdio::null())
+        .env("WINEDEBUG", "err+all")
+        .output()
+        .expect("wine");
+    assert!(
+        install.status.success(),
+        "the silent install failed ({}): {}{}",
+        install.status,
+        String::from_utf8_lossy(&install.stdout),
+        String::from_utf8_lossy(&install.stderr)
+    );
     wine.settle();
     let user = wine.user_dir();
     let shortcut =
