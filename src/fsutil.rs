@@ -85,6 +85,22 @@ fn tighten_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Makes the file at `path` owner-only (0600), creating it empty when it is missing, so
+/// that a writer that truncates it later (eframe's settings) keeps that mode. A symlink
+/// is left alone.
+pub fn keep_private(path: &Path) -> io::Result<()> {
+    create_marker(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::symlink_metadata(path)?;
+        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` so that readers see either the old or the new content, never
 /// half a file: write a private temp file next to it, fsync, rename over, fsync the dir.
 ///
@@ -221,6 +237,32 @@ impl FileLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn keep_private_tightens_or_creates_and_leaves_symlinks_alone() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+        let loose = dir.path().join("app.ron");
+        fs::write(&loose, "(kept)").unwrap();
+        fs::set_permissions(&loose, fs::Permissions::from_mode(0o644)).unwrap();
+        keep_private(&loose).unwrap();
+        assert_eq!(mode(&loose), 0o600);
+        assert_eq!(fs::read_to_string(&loose).unwrap(), "(kept)");
+
+        let missing = dir.path().join("sub/app.ron");
+        keep_private(&missing).unwrap();
+        assert_eq!((mode(&missing), fs::read(&missing).unwrap().len()), (0o600, 0));
+
+        let target = dir.path().join("elsewhere");
+        fs::write(&target, "x").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+        let link = dir.path().join("link.ron");
+        symlink(&target, &link).unwrap();
+        keep_private(&link).unwrap();
+        assert_eq!(mode(&target), 0o644, "a symlink's target is not ours to change");
+    }
 
     #[test]
     fn bounded_read_takes_files_up_to_the_bound() {

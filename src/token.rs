@@ -42,9 +42,7 @@ impl TokenSet {
     /// Both claims are within [`Jwt::time_claim`]'s range, so their difference cannot
     /// overflow.
     pub fn lifetime_secs(&self) -> Option<i64> {
-        let jwt = Jwt::decode(self.access_token.expose()).ok()?;
-        let (exp, iat) = (jwt.time_claim("exp")?, jwt.time_claim("iat")?);
-        Some(exp.signed_duration_since(iat).num_seconds()).filter(|l| *l > 0)
+        lifetime_secs(&self.access_token)
     }
 
     pub fn is_valid_for(&self, now: DateTime<Utc>, min_valid_secs: i64) -> bool {
@@ -56,6 +54,15 @@ impl TokenSet {
 /// panicking (`t + TimeDelta::seconds(secs)` panics past ±2^63 ms or year ±262143).
 /// Callers clamp numbers from outside to a sane bound first; this is the backstop.
 /// [`TokenSet::signed_in_as`] of an ID token.
+/// An access token's whole lifetime (`exp - iat`) when it is a JWT that says so.
+/// Both claims are within [`Jwt::time_claim`]'s range, so their difference cannot
+/// overflow.
+pub fn lifetime_secs(access_token: &Secret) -> Option<i64> {
+    let jwt = Jwt::decode(access_token.expose()).ok()?;
+    let (exp, iat) = (jwt.time_claim("exp")?, jwt.time_claim("iat")?);
+    Some(exp.signed_duration_since(iat).num_seconds()).filter(|l| *l > 0)
+}
+
 pub fn signed_in_as(id_token: &Secret) -> Option<String> {
     let jwt = Jwt::decode(id_token.expose()).ok()?;
     ["name", "preferred_username", "email", "upn", "sub"]

@@ -126,35 +126,7 @@ fn every_import_is_allowed_by_the_layer_table() {
 
 #[test]
 fn the_layers_have_no_cycle() {
-    let allowed = allowed();
-    // Depth-first search for a back edge.
-    fn visit(
-        m: &str,
-        g: &Graph,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<String> {
-        if let Some(i) = path.iter().position(|p| p == m) {
-            return Some(format!("{} -> {m}", path[i..].join(" -> ")));
-        }
-        if done.contains(m) {
-            return None;
-        }
-        path.push(m.to_string());
-        for next in g.get(m).into_iter().flatten() {
-            if let Some(cycle) = visit(next, g, path, done) {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        done.insert(m.to_string());
-        None
-    }
-    let mut done = BTreeSet::new();
-    for m in allowed.keys() {
-        let cycle = visit(m, &allowed, &mut Vec::new(), &mut done);
-        assert!(cycle.is_none(), "cycle: {}", cycle.unwrap_or_default());
-    }
+    assert_eq!(cycle_in(&allowed()), None, "the layer table has a cycle");
 }
 
 #[test]
@@ -230,6 +202,195 @@ fn only_the_clock_module_reads_the_wall_clock() {
     assert!(
         found.is_empty(),
         "wall-clock reads outside the Clock:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The rows of the table headed `| {heading} | may import |`.
+fn table(heading: &str) -> Graph {
+    let doc = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap();
+    let table = doc
+        .split(&format!("| {heading} | may import |"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("the table headed '{heading}'"));
+    let names = |cell: &str| -> BTreeSet<String> {
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    let mut graph = Graph::new();
+    for line in table.lines().skip(2) {
+        let cells: Vec<&str> = line.split('|').collect();
+        if cells.len() < 4 {
+            break;
+        }
+        for module in names(cells[1]) {
+            graph.insert(module, names(cells[2]));
+        }
+    }
+    graph
+}
+
+/// A cycle in `graph`, if there is one.
+fn cycle_in(graph: &Graph) -> Option<String> {
+    fn visit(
+        m: &str,
+        g: &Graph,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<String> {
+        if let Some(i) = path.iter().position(|p| p == m) {
+            return Some(format!("{} -> {m}", path[i..].join(" -> ")));
+        }
+        if done.contains(m) {
+            return None;
+        }
+        path.push(m.to_string());
+        for next in g.get(m).into_iter().flatten() {
+            if let Some(cycle) = visit(next, g, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(m.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|m| visit(m, graph, &mut Vec::new(), &mut done))
+}
+
+/// The code of a file without its test module and without comment lines.
+fn product_code(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The window's controller: `App`'s methods, which may use every `ui` module.
+const UI_CONTROLLER: [&str; 3] = ["mod", "apply", "events"];
+
+/// Inside `ui`, what each module names through `super::`: a sibling module, or
+/// `controller` for an item of `mod.rs` (the `App` and its re-exports).
+fn ui_imports() -> Graph {
+    let dir = root().join("src/ui");
+    let modules: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())
+        .collect();
+    let mut graph = Graph::new();
+    for module in &modules {
+        if UI_CONTROLLER.contains(&module.as_str()) {
+            continue;
+        }
+        let code = product_code(&dir.join(format!("{module}.rs")));
+        let entry = graph.entry(module.clone()).or_default();
+        for (i, _) in code.match_indices("super::") {
+            let rest = &code[i + "super::".len()..];
+            let items: Vec<String> = if let Some(group) = rest.strip_prefix('{') {
+                group
+                    .split('}')
+                    .next()
+                    .unwrap()
+                    .split(',')
+                    .filter_map(|item| item.trim().split("::").next())
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                vec![
+                    rest.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect(),
+                ]
+            };
+            for item in items.into_iter().filter(|n| !n.is_empty()) {
+                if modules.contains(&item) {
+                    entry.insert(item);
+                } else {
+                    entry.insert("controller".to_string());
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn the_ui_modules_import_one_way() {
+    let allowed = table("ui module");
+    let imports = ui_imports();
+    assert!(
+        imports["views"].contains("action") && imports["worker"].contains("state"),
+        "the scanner reads no imports: {imports:?}"
+    );
+    let mut broken = Vec::new();
+    for (module, uses) in &imports {
+        let Some(ok) = allowed.get(module) else {
+            broken.push(format!("`ui::{module}` has no row in the ui module table"));
+            continue;
+        };
+        for used in uses.difference(ok) {
+            broken.push(format!(
+                "`ui::{module}` imports `{used}`, which its row does not allow"
+            ));
+        }
+    }
+    for module in allowed.keys() {
+        if !imports.contains_key(module) {
+            broken.push(format!("`ui::{module}` is in the table but not in src/ui/"));
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    assert_eq!(cycle_in(&allowed), None, "the ui module table has a cycle");
+}
+
+/// The UI thread draws: file, keyring, network and process work is the worker's
+/// (`ui::run` opens the secret store before the first frame; that is all).
+#[test]
+fn only_the_worker_does_io_in_the_window() {
+    let forbidden = [
+        "std::fs",
+        "fsutil::",
+        "browser::open",
+        "save_choice",
+        "saved_choice",
+        "std::process",
+        "std::net",
+        "reqwest",
+        "Session::new",
+        "session.",
+        ".secrets()",
+        ".describe()",
+        ".resolve()",
+        "ProfileStore",
+        "Profiles::new",
+    ];
+    let dir = root().join("src/ui");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        if file.file_name().is_some_and(|f| f == "worker.rs") {
+            continue;
+        }
+        let code = product_code(&file);
+        for call in forbidden {
+            if code.contains(call) {
+                found.push(format!("{} names `{call}`", file.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "I/O outside the worker:\n{}",
         found.join("\n")
     );
 }

@@ -1,79 +1,10 @@
 //! The About box: version, licence, and where settings and secrets live, so that a user
 //! (or a support request) can find them without reading the docs.
 
-use std::path::PathBuf;
-
 use eframe::egui;
 
 use super::action::Action;
 use super::views::Draw;
-use crate::paths::Paths;
-use crate::secrets::{STORAGE_ENV, SecretStore, Storage};
-
-/// What the About box shows; worked out once when the window opens.
-#[derive(Debug, Clone)]
-pub struct AboutInfo {
-    pub version: &'static str,
-    pub profiles_file: PathBuf,
-    pub token_dir: PathBuf,
-    pub discovery_dir: PathBuf,
-    /// The window's own settings (eframe's storage); `None` when nothing is saved, as in
-    /// tests.
-    pub settings_file: Option<PathBuf>,
-    /// Where client secrets and token keys live, in words.
-    pub keyring: String,
-    /// The store writes secrets to disk unencrypted (file storage, an explicit opt-in).
-    pub plain_text: bool,
-    /// Where the storage choice is saved (`settings.toml` in the config dir).
-    pub config_dir: PathBuf,
-    /// The saved storage choice, which the Settings screen changes.
-    pub storage: Storage,
-    /// `CDF_SIGNIN_STORAGE` when it is set: it overrides the saved choice.
-    pub storage_env: Option<String>,
-}
-
-impl AboutInfo {
-    pub fn new(paths: &Paths, secrets: &dyn SecretStore) -> AboutInfo {
-        AboutInfo {
-            version: env!("CARGO_PKG_VERSION"),
-            profiles_file: paths.profiles_file(),
-            token_dir: paths.token_dir(),
-            discovery_dir: paths.discovery_dir(),
-            settings_file: None,
-            keyring: secrets.describe(),
-            plain_text: secrets.writes_plain_text(),
-            config_dir: paths.config_dir.clone(),
-            storage: crate::secrets::storage::saved_choice(&paths.config_dir)
-                .ok()
-                .flatten()
-                .unwrap_or_default(),
-            storage_env: std::env::var(STORAGE_ENV)
-                .ok()
-                .filter(|v| !v.trim().is_empty()),
-        }
-    }
-
-    fn settings_text(&self) -> String {
-        match &self.settings_file {
-            Some(p) => p.display().to_string(),
-            None => "not saved in this session".to_string(),
-        }
-    }
-
-    /// Everything in the box as plain text, for Copy details.
-    pub fn as_text(&self) -> String {
-        format!(
-            "cdf-signin {}\nLicence: Apache-2.0\nProfiles: {}\nWindow settings: {}\n\
-             Client secrets and token keys: {}\nTokens (encrypted): {}\nDiscovery cache: {}\n",
-            self.version,
-            self.profiles_file.display(),
-            self.settings_text(),
-            self.keyring,
-            self.token_dir.display(),
-            self.discovery_dir.display(),
-        )
-    }
-}
 
 impl Draw<'_> {
     pub(super) fn about_window(&mut self, ctx: &egui::Context) {
@@ -181,29 +112,4 @@ fn row(ui: &mut egui::Ui, name: &str, value: &str) {
         ui.add(egui::Label::new(value).wrap().selectable(true));
     });
     ui.end_row();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_names_every_place() {
-        let store = crate::secrets::KeyringStore::new("svc");
-        let mut info = AboutInfo::new(&Paths::under(std::path::Path::new("/r")), &store);
-        let text = info.as_text();
-        for needle in [
-            env!("CARGO_PKG_VERSION"),
-            "Apache-2.0",
-            "/r/config/profiles.toml",
-            "/r/data/tokens",
-            "/r/cache/discovery",
-            "service \"svc\"",
-            "not saved",
-        ] {
-            assert!(text.contains(needle), "{needle} missing in:\n{text}");
-        }
-        info.settings_file = Some("/r/data/app.ron".into());
-        assert!(info.as_text().contains("Window settings: /r/data/app.ron"));
-    }
 }

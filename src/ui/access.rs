@@ -7,46 +7,12 @@ use std::path::PathBuf;
 use eframe::egui::{self, Color32, RichText};
 
 use super::action::{Action, Banner};
+use super::state::ShownToken;
 use super::views::Draw;
-use super::worker::UiError;
 use crate::cdf::Access;
 use crate::cdf::export::{self, ProjectEnv, Shell};
 use crate::cdf::inspect::{Inspection, Verdict};
 use crate::profile::Profile;
-use crate::token::TokenSet;
-
-/// The tabs under a profile's token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Tab {
-    #[default]
-    Claims,
-    Access,
-}
-
-/// The Import .env dialog.
-#[derive(Debug, Clone, Default)]
-pub struct ImportDialog {
-    pub path: String,
-    pub error: Option<UiError>,
-    pub busy: bool,
-    /// The file's endpoints that are not the provider's defaults, waiting for a yes.
-    pub confirm: Option<Vec<String>>,
-    /// The profile's name, offered after the project's name was taken.
-    pub name: Option<String>,
-}
-
-impl ImportDialog {
-    pub fn new() -> ImportDialog {
-        // Where a toolkit project keeps it: the current directory.
-        let path = std::env::current_dir()
-            .map(|d| d.join(".env").display().to_string())
-            .unwrap_or_else(|_| ".env".into());
-        ImportDialog {
-            path,
-            ..Default::default()
-        }
-    }
-}
 
 fn green() -> Color32 {
     Color32::from_rgb(34, 160, 80)
@@ -72,7 +38,7 @@ impl Draw<'_> {
         ui: &mut egui::Ui,
         name: &str,
         p: &Profile,
-        tokens: &TokenSet,
+        tokens: &ShownToken,
     ) {
         let base_url = p.base_url();
         let env = ProjectEnv {

@@ -1,8 +1,11 @@
 //! What the worker reports, folded into the window's state.
 
-use super::state::{Check, SignIn};
-use super::worker::{Event, UiError};
-use super::{App, ImportDialog, Screen};
+use super::App;
+use super::error::UiError;
+use super::model::ImportDialog;
+use super::model::Screen;
+use super::state::{Check, ShownToken};
+use super::worker::Event;
 
 impl App {
     pub(super) fn handle(&mut self, event: Event) {
@@ -45,23 +48,27 @@ impl App {
                     set_tokens(s, t);
                 }
             }
-            Event::Prompt(name, prompt) => {
-                m.states.entry(&name).sign_in = Some(SignIn::Waiting(prompt));
+            Event::Prompt(request, prompt) => m.states.prompt(&request, prompt),
+            // A token ends whichever request asked for it; a sign-in in progress on the
+            // same profile is not one of them and goes on.
+            Event::Token { request, tokens } => {
+                if let Some(s) = m.states.finish(&request) {
+                    s.failed_renewal = None;
+                    s.error = None;
+                    set_tokens(s, tokens);
+                }
             }
-            Event::Token { profile, tokens } => {
-                let s = m.states.entry(&profile);
-                s.sign_in = None;
-                s.renewing = false;
-                s.failed_renewal = None;
-                s.error = None;
-                set_tokens(s, tokens);
+            Event::Ended(request) => {
+                m.states.finish(&request);
             }
-            Event::SignInEnded(name) => m.states.entry(&name).sign_in = None,
             Event::SignedOut(names) => {
                 for name in &names {
                     let s = m.states.entry(name);
                     s.tokens = None;
                     s.access = None;
+                }
+                for name in &names {
+                    m.states.abandon(name, super::state::OpKind::Renewal);
                 }
                 self.toast(format!("Signed out of {}", names.join(", ")));
             }
@@ -87,13 +94,31 @@ impl App {
                 }
                 self.toast(format!("Deleted profile {name}"));
             }
-            Event::Access { profile, result } => {
-                let s = m.states.entry(&profile);
-                s.verifying = false;
-                s.access = Some(result);
+            Event::Access { request, result } => {
+                if let Some(s) = m.states.finish(&request) {
+                    s.access = Some(result);
+                }
             }
-            Event::Checked { profile, result } => {
-                m.states.entry(&profile).check = Some(Check::Done(result));
+            Event::Checked { request, result } => {
+                if let Some(s) = m.states.finish(&request) {
+                    s.check = Some(Check::Done(result));
+                }
+            }
+            Event::StoreInfo {
+                storage,
+                describe,
+                plain_text,
+            } => {
+                m.about.storage = storage;
+                m.about.keyring = describe;
+                m.about.plain_text = plain_text;
+            }
+            Event::StorageSaved(storage) => {
+                m.about.storage = storage;
+                self.toast(format!(
+                    "Storage '{}' saved; it applies from the next start (window and command line)",
+                    storage.as_str()
+                ));
             }
             Event::Added { name, project } => {
                 self.toast(format!("Added profile {name} for project {project}"));
@@ -139,6 +164,19 @@ impl App {
                 None => m.global_error = Some(error),
             },
             Event::CopySecret { text, what } => self.copy_secret(text.expose(), &what),
+            Event::RequestFailed {
+                request,
+                error,
+                background,
+            } => {
+                let now = self.clock.now();
+                if let Some(s) = m.states.finish(&request) {
+                    if background {
+                        s.failed_renewal = Some(now);
+                    }
+                    s.error = Some(error);
+                }
+            }
             Event::Failed {
                 profile: Some(p),
                 error,
@@ -146,11 +184,8 @@ impl App {
             } => {
                 let in_editor = m.screen == Screen::Editor && self.view.editor.is_some();
                 let s = m.states.entry(&p);
-                s.renewing = false;
                 if background {
                     s.failed_renewal = Some(self.clock.now());
-                } else {
-                    s.sign_in = None;
                 }
                 // A failed save belongs above the editor, where the person is looking.
                 if in_editor && !background {
@@ -170,7 +205,7 @@ impl App {
 
 /// A profile's tokens, and CDF's answer about them kept only while they stay the same:
 /// another token may reach other projects, and the Access tab asks again.
-fn set_tokens(s: &mut super::ProfileState, tokens: crate::token::TokenSet) {
+fn set_tokens(s: &mut super::state::ProfileState, tokens: ShownToken) {
     let same = s
         .tokens
         .as_ref()

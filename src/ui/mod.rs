@@ -4,11 +4,14 @@
 pub(crate) mod about;
 mod access;
 mod action;
+mod apply;
 mod check;
 pub mod clipboard;
 pub(crate) mod editor;
+pub(crate) mod error;
 mod events;
 mod icon;
+pub mod model;
 pub(crate) mod renewal;
 mod sidebar;
 mod sign_in;
@@ -19,138 +22,34 @@ mod views;
 mod wording;
 pub(crate) mod worker;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use eframe::egui;
-use serde::{Deserialize, Serialize};
 
 use crate::paths::Paths;
 use crate::profile::ProfileFile;
 use crate::secrets::SecretStore;
 use crate::token::{Clock, SystemClock};
-use about::AboutInfo;
-pub use access::{ImportDialog, Tab};
 use action::Action;
 use clipboard::Clipboard;
-use editor::Editor;
-pub use renewal::renew_margin;
-pub use state::{Check, ProfileState, ProfileStates, SignIn};
-use worker::{Command, UiError, Worker};
+use error::UiError;
+use model::AboutInfo;
+use model::Tab;
+pub use model::{Model, Screen, Settings, ThemeChoice, Toast, ViewState, window_title};
+pub use state::{Check, OpKind, ProfileState, ProfileStates, SignIn};
+use worker::{Command, Worker};
 
 /// The window's app id: the Wayland app id and X11 WM_CLASS, matched by the desktop entry.
 pub const APP_ID: &str = "cdf-signin";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum ThemeChoice {
-    #[default]
-    System,
-    Light,
-    Dark,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    pub clipboard_clear_secs: u64,
-    pub theme: ThemeChoice,
-    pub auto_refresh_default: bool,
-    /// Per-profile overrides of `auto_refresh_default`.
-    pub auto_refresh: HashMap<String, bool>,
-    pub last_profile: Option<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            clipboard_clear_secs: 60,
-            theme: ThemeChoice::System,
-            auto_refresh_default: true,
-            auto_refresh: HashMap::new(),
-            last_profile: None,
-        }
-    }
-}
-
-/// How long a copied secret may stay on the clipboard, in seconds (the Settings range).
-pub const CLIPBOARD_CLEAR_SECS: std::ops::RangeInclusive<u64> = 5..=3600;
-
-impl Settings {
-    /// Settings as eframe stored them; a file edited by hand cannot carry values the
-    /// window would not offer (a delay of 10^17 s overflowed the clock).
-    pub fn from_stored(text: &str) -> Settings {
-        let mut s: Settings = serde_json::from_str(text).unwrap_or_default();
-        s.clipboard_clear_secs = s
-            .clipboard_clear_secs
-            .clamp(*CLIPBOARD_CLEAR_SECS.start(), *CLIPBOARD_CLEAR_SECS.end());
-        s
-    }
-
-    pub fn auto_refresh_for(&self, profile: &str) -> bool {
-        self.auto_refresh
-            .get(profile)
-            .copied()
-            .unwrap_or(self.auto_refresh_default)
-    }
-}
-
 const SETTINGS_KEY: &str = "cdf-signin-settings";
-
-pub struct Toast {
-    pub text: String,
-    pub until: DateTime<Utc>,
-}
 
 /// What is on the clipboard because we put it there, and when it goes.
 struct Copied {
     text: String,
     clear_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Profile,
-    Editor,
-    Settings,
-}
-
-/// What the window knows: changed only by worker events and by [`App::apply`], read by
-/// the views.
-pub struct Model {
-    pub profiles: ProfileFile,
-    pub loaded: bool,
-    pub selected: Option<String>,
-    /// Everything per profile, in one map.
-    pub states: ProfileStates,
-    pub global_error: Option<UiError>,
-    pub screen: Screen,
-    pub confirm_delete: Option<String>,
-    pub toasts: Vec<Toast>,
-    pub about_open: bool,
-    pub about: AboutInfo,
-}
-
-/// What the widgets edit in place while they are drawn: text being typed, the tab picked,
-/// the settings' values, the editor's fields.
-pub struct ViewState {
-    pub settings: Settings,
-    pub filter: String,
-    pub access_filter: String,
-    pub tab: Tab,
-    /// The Check panel's needed capabilities, as typed.
-    pub check_needs: String,
-    pub editor: Option<Editor>,
-    pub import: Option<ImportDialog>,
-    about_logo: Option<egui::TextureHandle>,
-    /// The profile switcher (Ctrl+K) is open, with what is typed in it.
-    pub switcher: Option<String>,
-    /// The current profile's primary action (Copy access token, or Sign in) takes the
-    /// keyboard focus once it is drawn: after launch and after a switch.
-    pub focus_primary: bool,
-    /// The window title last asked for (it names a current production profile).
-    title: String,
 }
 
 pub struct App {
@@ -181,7 +80,9 @@ impl App {
             .map(|text| Settings::from_stored(&text))
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
-        let about = AboutInfo::new(&deps.paths, deps.secrets.as_ref());
+        // Where secrets are kept is found out by the worker (Event::StoreInfo): asking
+        // may mean a keyring round trip.
+        let about = AboutInfo::new(&deps.paths);
         let worker = Worker::start(
             worker::WorkerDeps {
                 paths: deps.paths,
@@ -191,6 +92,7 @@ impl App {
             move || ctx.request_repaint(),
         );
         worker.send(Command::LoadProfiles);
+        worker.send(Command::LoadStoreInfo);
         App {
             worker,
             clock: deps.clock,
@@ -292,11 +194,10 @@ impl App {
             now,
         );
         for (name, margin) in plan.due {
-            let state = self.model.states.entry(&name);
-            state.renewing = true;
-            state.last_auto_renewal = Some(now);
+            self.model.states.entry(&name).last_auto_renewal = Some(now);
+            let request = self.model.states.begin(&name, OpKind::Renewal);
             self.send(Command::Renew {
-                profile: name,
+                request,
                 min_valid_secs: margin,
                 force: false,
                 background: true,
@@ -489,21 +390,6 @@ impl eframe::App for App {
     }
 }
 
-/// The window's title: "cdf-signin", or, while a production profile is current,
-/// "PRODUCTION: NAME — cdf-signin", so the task bar and window switchers say it too.
-pub fn window_title(model: &Model) -> String {
-    match model.selected.as_deref().filter(|n| {
-        model
-            .profiles
-            .profiles
-            .get(*n)
-            .is_some_and(|p| p.production)
-    }) {
-        Some(name) => format!("PRODUCTION: {name} — cdf-signin"),
-        None => "cdf-signin".to_string(),
-    }
-}
-
 /// On Linux and the BSDs a window needs Wayland or X11: say so plainly instead of
 /// passing on winit's message (which names a file inside its own source).
 fn no_display(is_set: impl Fn(&str) -> bool) -> Option<String> {
@@ -560,6 +446,9 @@ pub fn run() -> Result<(), String> {
             if cc.storage.is_some() {
                 app.model.about.settings_file =
                     eframe::storage_dir(APP_ID).map(|d| d.join("app.ron"));
+                if let Some(file) = &app.model.about.settings_file {
+                    app.send(Command::KeepPrivate(file.clone()));
+                }
             }
             Ok(Box::new(app))
         }),

@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Settings;
-use super::state::ProfileStates;
+use super::model::Settings;
+use super::state::{ProfileStates, ShownToken};
 use crate::profile::ProfileFile;
-use crate::token::TokenSet;
 
 /// Tokens are renewed this long before they expire while the window is open (or half
 /// their lifetime before, for short-lived tokens: see [`renew_margin`]).
@@ -20,7 +19,7 @@ const RETRY_AFTER_FAILURE_SECS: i64 = 60;
 /// How long before expiry a token is renewed: five minutes, but at most half its
 /// lifetime, so a token that lives five minutes or less is not "due" the moment it
 /// arrives (which would renew it in a loop).
-pub fn renew_margin(tokens: &TokenSet) -> i64 {
+pub fn renew_margin(tokens: &ShownToken) -> i64 {
     match tokens.lifetime_secs() {
         Some(l) => RENEW_BEFORE_SECS.min(l / 2),
         None => RENEW_BEFORE_SECS,
@@ -53,9 +52,9 @@ pub fn plan(
         let Some(tokens) = &state.tokens else {
             continue;
         };
-        if !profile.renews_silently(tokens.refresh_token.is_some())
+        if !profile.renews_silently(tokens.renewable)
             || !settings.auto_refresh_for(name)
-            || state.renewing
+            || state.is_pending(super::state::OpKind::Renewal)
         {
             continue;
         }
@@ -92,12 +91,12 @@ mod tests {
     use crate::secrets::Secret;
     use chrono::Duration;
 
-    fn tokens(now: DateTime<Utc>, left_secs: i64, refresh: bool) -> TokenSet {
-        TokenSet {
+    fn tokens(now: DateTime<Utc>, left_secs: i64, refresh: bool) -> ShownToken {
+        ShownToken {
             access_token: Secret::new("not-a-jwt"),
             token_type: "Bearer".into(),
             expires_at: now + Duration::seconds(left_secs),
-            refresh_token: refresh.then(|| Secret::new("rt")),
+            renewable: refresh,
             id_token: None,
             scope: None,
         }
@@ -145,7 +144,7 @@ mod tests {
         let mut settings = Settings::default();
         settings.auto_refresh.insert("p".into(), false);
         assert!(plan(&file, &states, &settings, now).due.is_empty());
-        states.entry("p").renewing = true;
+        states.begin("p", crate::ui::state::OpKind::Renewal);
         assert!(
             plan(&file, &states, &Settings::default(), now)
                 .due

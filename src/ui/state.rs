@@ -1,14 +1,20 @@
-//! What the window knows about each profile, in one place: a profile's token, sign-in,
-//! error, renewal and Access results live in one [`ProfileState`], so deleting or
+//! What the window knows about each profile, in one place: a profile's token, pending
+//! requests, error and Access results live in one [`ProfileState`], so deleting or
 //! renaming a profile drops or moves all of it at once.
+//!
+//! Work on a profile (sign-in, renewal, access check, doctor check) is one pending
+//! [`Request`] per profile and kind, begun and finished here only. An answer carries its
+//! request; one that is no longer pending (cancelled, superseded by a newer request of
+//! the same kind, its profile deleted or renamed) is dropped.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::worker::UiError;
+use super::error::UiError;
 use crate::auth::SignInPrompt;
 use crate::cdf::Access;
+use crate::secrets::Secret;
 use crate::token::TokenSet;
 
 /// A running sign-in, as far as the window knows.
@@ -25,20 +31,102 @@ pub enum Check {
     Done(Result<crate::doctor::Report, UiError>),
 }
 
+/// The kinds of work the window asks for on a profile; at most one of each is pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpKind {
+    SignIn,
+    Renewal,
+    Access,
+    Check,
+}
+
+/// One request to the worker, echoed in its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: u64,
+    pub profile: String,
+    pub kind: OpKind,
+}
+
+/// What the window shows and copies of a profile's tokens: never the refresh token,
+/// which stays in the session's encrypted cache (the window only needs to know whether
+/// there is one, to say that it renews silently).
+#[derive(Debug, Clone)]
+pub struct ShownToken {
+    pub access_token: Secret,
+    pub id_token: Option<Secret>,
+    pub token_type: String,
+    pub expires_at: DateTime<Utc>,
+    pub scope: Option<String>,
+    pub renewable: bool,
+}
+
+impl From<TokenSet> for ShownToken {
+    fn from(t: TokenSet) -> ShownToken {
+        ShownToken {
+            renewable: t.refresh_token.is_some(),
+            access_token: t.access_token,
+            id_token: t.id_token,
+            token_type: t.token_type,
+            expires_at: t.expires_at,
+            scope: t.scope,
+        }
+    }
+}
+
+impl ShownToken {
+    pub fn seconds_left(&self, now: DateTime<Utc>) -> i64 {
+        (self.expires_at - now).num_seconds()
+    }
+
+    pub fn signed_in_as(&self) -> Option<String> {
+        crate::token::signed_in_as(self.id_token.as_ref()?)
+    }
+
+    pub fn lifetime_secs(&self) -> Option<i64> {
+        crate::token::lifetime_secs(&self.access_token)
+    }
+}
+
+/// The profile's requests in flight, one value per kind.
+#[derive(Debug, Clone, Default)]
+pub struct Pending {
+    sign_in: Option<(u64, SignIn)>,
+    renewal: Option<u64>,
+    access: Option<u64>,
+    check: Option<u64>,
+}
+
+impl Pending {
+    fn id(&self, kind: OpKind) -> Option<u64> {
+        match kind {
+            OpKind::SignIn => self.sign_in.as_ref().map(|(id, _)| *id),
+            OpKind::Renewal => self.renewal,
+            OpKind::Access => self.access,
+            OpKind::Check => self.check,
+        }
+    }
+
+    fn set(&mut self, kind: OpKind, id: Option<u64>) {
+        match kind {
+            OpKind::SignIn => self.sign_in = id.map(|id| (id, SignIn::Starting)),
+            OpKind::Renewal => self.renewal = id,
+            OpKind::Access => self.access = id,
+            OpKind::Check => self.check = id,
+        }
+    }
+}
+
 /// The window's view of one profile. The truth (tokens, secrets) lives in the session
 /// and its stores; this is what was last heard from the worker.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileState {
-    /// The cached or newly acquired tokens.
-    pub tokens: Option<TokenSet>,
-    /// A sign-in in progress.
-    pub sign_in: Option<SignIn>,
+    /// The cached or newly acquired tokens, as far as the window shows them.
+    pub tokens: Option<ShownToken>,
+    /// Work in flight, by kind.
+    pending: Pending,
     /// The last failure, shown as a banner on the profile.
     pub error: Option<UiError>,
-    /// A renewal (button or automatic) is under way.
-    pub renewing: bool,
-    /// A Verify is under way.
-    pub verifying: bool,
     /// What CDF last said about the profile's credentials.
     pub access: Option<Result<Access, UiError>>,
     /// When an automatic renewal last failed (retried after a pause).
@@ -51,10 +139,17 @@ pub struct ProfileState {
     pub cache_read: bool,
 }
 
+impl ProfileState {
+    pub fn is_pending(&self, kind: OpKind) -> bool {
+        self.pending.id(kind).is_some()
+    }
+}
+
 /// Every profile's state, by profile name.
 #[derive(Debug, Default)]
 pub struct ProfileStates {
     map: HashMap<String, ProfileState>,
+    last_id: u64,
 }
 
 impl ProfileStates {
@@ -67,12 +162,65 @@ impl ProfileStates {
         self.map.entry(name.to_string()).or_default()
     }
 
-    pub fn tokens(&self, name: &str) -> Option<&TokenSet> {
+    /// Starts a request of `kind` on `profile`; one of the same kind still pending is
+    /// superseded (its answer will be dropped).
+    pub fn begin(&mut self, profile: &str, kind: OpKind) -> Request {
+        self.last_id += 1;
+        let id = self.last_id;
+        let state = self.entry(profile);
+        state.pending.set(kind, Some(id));
+        if kind == OpKind::Check {
+            state.check = Some(Check::Running);
+        }
+        Request {
+            id,
+            profile: profile.to_string(),
+            kind,
+        }
+    }
+
+    /// Whether `request` is still the pending one of its kind.
+    pub fn is_current(&self, request: &Request) -> bool {
+        self.get(&request.profile)
+            .is_some_and(|s| s.pending.id(request.kind) == Some(request.id))
+    }
+
+    /// Ends `request`: the profile's state when it was still pending, `None` for an
+    /// answer nobody waits for any more.
+    pub fn finish(&mut self, request: &Request) -> Option<&mut ProfileState> {
+        if !self.is_current(request) {
+            return None;
+        }
+        let state = self.map.get_mut(&request.profile)?;
+        state.pending.set(request.kind, None);
+        Some(state)
+    }
+
+    /// Stops waiting for the profile's request of `kind` (cancelled, or its panel closed).
+    pub fn abandon(&mut self, profile: &str, kind: OpKind) {
+        if let Some(state) = self.map.get_mut(profile) {
+            state.pending.set(kind, None);
+        }
+    }
+
+    /// A pending sign-in's prompt (the browser page, the device code).
+    pub fn prompt(&mut self, request: &Request, prompt: SignInPrompt) {
+        if let Some(state) = self.map.get_mut(&request.profile)
+            && let Some((id, stage)) = &mut state.pending.sign_in
+            && *id == request.id
+        {
+            *stage = SignIn::Waiting(prompt);
+        }
+    }
+
+    pub fn tokens(&self, name: &str) -> Option<&ShownToken> {
         self.get(name).and_then(|s| s.tokens.as_ref())
     }
 
     pub fn sign_in(&self, name: &str) -> Option<&SignIn> {
-        self.get(name).and_then(|s| s.sign_in.as_ref())
+        self.get(name)
+            .and_then(|s| s.pending.sign_in.as_ref())
+            .map(|(_, stage)| stage)
     }
 
     pub fn error(&self, name: &str) -> Option<&UiError> {
@@ -84,7 +232,8 @@ impl ProfileStates {
     }
 
     pub fn is_renewing(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|s| s.renewing)
+        self.get(name)
+            .is_some_and(|s| s.is_pending(OpKind::Renewal))
     }
 
     pub fn check(&self, name: &str) -> Option<&Check> {
@@ -92,15 +241,15 @@ impl ProfileStates {
     }
 
     pub fn is_verifying(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|s| s.verifying)
+        self.get(name).is_some_and(|s| s.is_pending(OpKind::Access))
     }
 
     /// True while any profile has a sign-in in progress.
     pub fn any_sign_in(&self) -> bool {
-        self.map.values().any(|s| s.sign_in.is_some())
+        self.map.values().any(|s| s.pending.sign_in.is_some())
     }
 
-    /// Forgets everything about a profile.
+    /// Forgets everything about a profile, its pending requests included.
     pub fn remove(&mut self, name: &str) {
         self.map.remove(name);
     }
@@ -115,28 +264,88 @@ impl ProfileStates {
 mod tests {
     use super::*;
 
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
     #[test]
     fn remove_drops_every_part_of_a_profile() {
         let mut states = ProfileStates::default();
+        let renewal = states.begin("dev", OpKind::Renewal);
         let s = states.entry("dev");
         s.error = Some(UiError::plain("boom"));
         s.access = Some(Err(UiError::plain("refused")));
-        s.renewing = true;
-        s.failed_renewal = Some(Utc::now());
+        s.failed_renewal = Some(at(0));
         states.remove("dev");
-        // Re-created under the same name: nothing of the old one shows.
+        // Re-created under the same name: nothing of the old one shows, and the old
+        // renewal's answer finds nobody waiting.
         let fresh = states.entry("dev").clone();
         assert!(fresh.error.is_none() && fresh.access.is_none());
-        assert!(!fresh.renewing && fresh.failed_renewal.is_none());
+        assert!(!fresh.is_pending(OpKind::Renewal) && fresh.failed_renewal.is_none());
+        assert!(states.finish(&renewal).is_none());
     }
 
     #[test]
     fn retain_keeps_only_listed_profiles() {
         let mut states = ProfileStates::default();
-        states.entry("a").verifying = true;
-        states.entry("b").verifying = true;
+        states.begin("a", OpKind::Access);
+        states.begin("b", OpKind::Access);
         states.retain(|n| n == "b");
         assert!(!states.is_verifying("a"));
         assert!(states.is_verifying("b"));
+    }
+
+    #[test]
+    fn a_superseded_or_cancelled_request_is_not_finished() {
+        let mut states = ProfileStates::default();
+        let first = states.begin("dev", OpKind::Renewal);
+        let second = states.begin("dev", OpKind::Renewal);
+        assert_ne!(first.id, second.id);
+        assert!(states.finish(&first).is_none(), "superseded");
+        assert!(states.is_renewing("dev"));
+        assert!(states.finish(&second).is_some());
+        assert!(!states.is_renewing("dev"));
+        assert!(states.finish(&second).is_none(), "answered twice");
+
+        let sign_in = states.begin("dev", OpKind::SignIn);
+        states.prompt(
+            &sign_in,
+            SignInPrompt::Browser {
+                url: "http://127.0.0.1:1/".into(),
+                opened: Ok(()),
+            },
+        );
+        assert!(matches!(states.sign_in("dev"), Some(SignIn::Waiting(_))));
+        states.abandon("dev", OpKind::SignIn);
+        assert!(states.sign_in("dev").is_none() && !states.any_sign_in());
+        assert!(states.finish(&sign_in).is_none(), "cancelled");
+    }
+
+    #[test]
+    fn kinds_are_independent() {
+        let mut states = ProfileStates::default();
+        let access = states.begin("dev", OpKind::Access);
+        let check = states.begin("dev", OpKind::Check);
+        assert!(matches!(states.check("dev"), Some(Check::Running)));
+        assert!(states.finish(&access).is_some());
+        assert!(states.is_current(&check));
+        // Another profile's request of the same kind is its own.
+        let other = states.begin("prod", OpKind::Check);
+        assert!(states.is_current(&check) && states.is_current(&other));
+    }
+
+    #[test]
+    fn the_shown_token_keeps_no_refresh_token() {
+        let set = TokenSet {
+            access_token: Secret::new("at"),
+            token_type: "Bearer".into(),
+            expires_at: at(3600),
+            refresh_token: Some(Secret::new("rt")),
+            id_token: None,
+            scope: None,
+        };
+        let shown = ShownToken::from(set);
+        assert!(shown.renewable);
+        assert_eq!(shown.seconds_left(at(0)), 3600);
     }
 }

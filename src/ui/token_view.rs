@@ -4,11 +4,12 @@
 use eframe::egui::{self, Color32, RichText};
 
 use super::action::Action;
+use super::state::ShownToken;
 use super::views::Draw;
 use crate::format::{claim_meaning, claim_value_in_table, countdown, local_time};
 use crate::profile::Profile;
 use crate::secrets::Secret;
-use crate::token::{Jwt, TokenSet};
+use crate::token::Jwt;
 
 impl Draw<'_> {
     pub(super) fn token_view(
@@ -16,16 +17,16 @@ impl Draw<'_> {
         ui: &mut egui::Ui,
         name: &str,
         p: &Profile,
-        tokens: &TokenSet,
+        tokens: &ShownToken,
     ) {
         let now = self.now;
         let left = tokens.seconds_left(now);
         let jwt = Jwt::decode(tokens.access_token.expose()).ok();
         let lifetime = tokens.lifetime_secs().unwrap_or(3600);
-        let renews = p.renews_silently(tokens.refresh_token.is_some());
+        let renews = p.renews_silently(tokens.renewable);
         let (status, color) = if left <= 0 {
             ("Expired", ui.visuals().error_fg_color)
-        } else if left < super::renew_margin(tokens) {
+        } else if left < super::renewal::renew_margin(tokens) {
             ("Expiring", ui.visuals().warn_fg_color)
         } else {
             ("Valid", Color32::from_rgb(34, 160, 80))
@@ -121,13 +122,13 @@ impl Draw<'_> {
         }
         ui.separator();
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.v.tab, super::Tab::Claims, "Claims");
-            ui.selectable_value(&mut self.v.tab, super::Tab::Access, "Access");
+            ui.selectable_value(&mut self.v.tab, super::model::Tab::Claims, "Claims");
+            ui.selectable_value(&mut self.v.tab, super::model::Tab::Access, "Access");
         });
         match (self.v.tab, jwt) {
-            (super::Tab::Access, _) => self.access_tab(ui, name, p),
-            (super::Tab::Claims, Some(jwt)) => claims_table(ui, &jwt),
-            (super::Tab::Claims, None) => {
+            (super::model::Tab::Access, _) => self.access_tab(ui, name, p),
+            (super::model::Tab::Claims, Some(jwt)) => claims_table(ui, &jwt),
+            (super::model::Tab::Claims, None) => {
                 ui.weak("The access token is not a JWT, so it has no claims to show.");
             }
         }

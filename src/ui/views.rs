@@ -9,9 +9,9 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::action::{Action, Banner};
 use super::editor::{EditorAction, flow_sentence};
+use super::error::UiError;
+use super::model::{CLIPBOARD_CLEAR_SECS, Model, Screen, ThemeChoice, ViewState};
 use super::state::Check;
-use super::worker::UiError;
-use super::{Model, Screen, ThemeChoice, ViewState};
 use crate::profile::{Flow, Profile};
 use crate::secrets::{STORAGE_ENV, Storage};
 
@@ -342,7 +342,7 @@ impl Draw<'_> {
         let label = ui.label("Clear copied tokens after (seconds)");
         ui.add(
             egui::DragValue::new(&mut self.v.settings.clipboard_clear_secs)
-                .range(super::CLIPBOARD_CLEAR_SECS),
+                .range(CLIPBOARD_CLEAR_SECS),
         )
         .labelled_by(label.id);
         ui.add_space(6.0);

@@ -7,13 +7,15 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::error::{UiError, access_error, token_error};
+use super::state::{Request, ShownToken};
 use crate::app::{AppError, ImportOutcome, ImportSource, Problem, ProfileDraft, Profiles};
 use crate::auth::{CancelToken, SignInPrompt};
 use crate::paths::Paths;
-use crate::profile::{Profile, ProfileError, ProfileFile, ProfileStore};
-use crate::secrets::{Secret, SecretStore};
+use crate::profile::{Profile, ProfileFile, ProfileStore};
+use crate::secrets::{Secret, SecretStore, Storage};
 use crate::session::{Session, SessionError, TokenOptions};
-use crate::token::{Clock, TokenSet};
+use crate::token::Clock;
 
 /// How long the window waits for a sign-in to finish.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
@@ -26,11 +28,11 @@ pub enum Command {
     ReloadProfiles,
     /// The profile's cached tokens, without network.
     LoadCached(String),
-    SignIn(String),
+    SignIn(Request),
     CancelSignIn(String),
     /// A token valid at least `min_valid_secs` (refresh or client credentials).
     Renew {
-        profile: String,
+        request: Request,
         min_valid_secs: i64,
         force: bool,
         /// An automatic renewal, whose failure is shown on the profile only.
@@ -43,7 +45,7 @@ pub enum Command {
     DeleteProfile(String),
     SetDefault(String),
     /// Ask CDF what the profile's token (or API key) may do.
-    Verify(String),
+    Verify(Request),
     /// A profile like `from` for another project its token reaches.
     AddForProject {
         from: String,
@@ -61,137 +63,18 @@ pub enum Command {
     CopyApiKey(String),
     /// Walk the whole chain for a profile (the doctor), with the capabilities it needs.
     Check {
-        profile: String,
+        request: Request,
         needs: Vec<crate::doctor::Need>,
     },
-}
-
-/// Something the person should read about a failure: the one-line message, a hint, and
-/// the details a support request needs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UiError {
-    pub message: String,
-    pub hint: Option<String>,
-    pub code: Option<String>,
-    pub trace_id: Option<String>,
-    pub correlation_id: Option<String>,
-}
-
-impl UiError {
-    pub fn plain(message: impl Into<String>) -> UiError {
-        UiError {
-            message: message.into(),
-            hint: None,
-            code: None,
-            trace_id: None,
-            correlation_id: None,
-        }
-    }
-
-    /// The text behind "Copy details".
-    pub fn details(&self) -> String {
-        let mut out = format!(
-            "cdf-signin {}\nerror: {}",
-            env!("CARGO_PKG_VERSION"),
-            self.message
-        );
-        for (label, value) in [
-            ("code", &self.code),
-            ("trace id", &self.trace_id),
-            ("correlation id", &self.correlation_id),
-        ] {
-            if let Some(v) = value {
-                out.push_str(&format!("\n{label}: {v}"));
-            }
-        }
-        out
-    }
-}
-
-impl From<SessionError> for UiError {
-    fn from(e: SessionError) -> UiError {
-        let hint = e.remedy().as_ref().map(super::wording::remedy);
-        let (code, trace_id, correlation_id) = match &e {
-            SessionError::Auth(crate::auth::AuthError::Idp(idp)) => (
-                Some(idp.aadsts().unwrap_or_else(|| idp.error.clone())),
-                idp.trace_id.clone(),
-                idp.correlation_id.clone(),
-            ),
-            _ => (None, None, None),
-        };
-        UiError {
-            message: e.to_string(),
-            hint,
-            code,
-            trace_id,
-            correlation_id,
-        }
-    }
-}
-
-impl From<crate::cdf::AccessError> for UiError {
-    fn from(e: crate::cdf::AccessError) -> UiError {
-        match e {
-            crate::cdf::AccessError::Session(s) => s.into(),
-            crate::cdf::AccessError::Cdf(c) => UiError {
-                hint: c.remedy().as_ref().map(super::wording::remedy),
-                ..UiError::plain(c.to_string())
-            },
-        }
-    }
-}
-
-impl From<crate::doctor::cluster::MissingHost> for UiError {
-    fn from(m: crate::doctor::cluster::MissingHost) -> UiError {
-        UiError {
-            hint: Some(super::wording::remedy(&m.fix)),
-            ..UiError::plain(m.message)
-        }
-    }
-}
-
-/// A failure to get `p`'s token, said as a cluster that does not exist when it is one
-/// (the same rule as the command line's).
-fn token_error(p: &Profile, e: SessionError) -> UiError {
-    use crate::doctor::cluster;
-    match cluster::explain(p, cluster::session_points_at_cluster(&e)) {
-        Some(m) => m.into(),
-        None => e.into(),
-    }
-}
-
-fn access_error(p: &Profile, e: crate::cdf::AccessError) -> UiError {
-    use crate::doctor::cluster;
-    match e {
-        crate::cdf::AccessError::Session(s) => token_error(p, s),
-        crate::cdf::AccessError::Cdf(c) => {
-            match cluster::explain(p, cluster::cdf_points_at_cluster(&c)) {
-                Some(m) => m.into(),
-                None => crate::cdf::AccessError::Cdf(c).into(),
-            }
-        }
-    }
-}
-
-impl From<AppError> for UiError {
-    fn from(e: AppError) -> UiError {
-        match e {
-            AppError::Session(s) => s.into(),
-            e => UiError {
-                hint: e.remedy().as_ref().map(super::wording::remedy),
-                ..UiError::plain(e.to_string())
-            },
-        }
-    }
-}
-
-impl From<ProfileError> for UiError {
-    fn from(e: ProfileError) -> UiError {
-        UiError {
-            hint: e.remedy().as_ref().map(super::wording::remedy),
-            ..UiError::plain(e.to_string())
-        }
-    }
+    /// Where secrets are kept: the saved choice and the store in words (About, Settings).
+    LoadStoreInfo,
+    /// Save where secrets are kept, for the window and the command line alike.
+    SaveStorageChoice(Storage),
+    /// Open a page in the browser (the sign-in or verification page again).
+    OpenUrl(String),
+    /// Keep the window's own settings file owner-only, like every file of ours (eframe
+    /// writes it with the process umask).
+    KeepPrivate(std::path::PathBuf),
 }
 
 #[derive(Debug, Clone)]
@@ -199,13 +82,15 @@ pub enum Event {
     Profiles(Result<ProfileFile, UiError>),
     /// The file read again; the window applies it only when it differs.
     Reloaded(Result<ProfileFile, UiError>),
-    Cached(String, Option<TokenSet>),
-    Prompt(String, SignInPrompt),
+    Cached(String, Option<ShownToken>),
+    Prompt(Request, SignInPrompt),
+    /// A sign-in's or renewal's token.
     Token {
-        profile: String,
-        tokens: TokenSet,
+        request: Request,
+        tokens: ShownToken,
     },
-    SignInEnded(String),
+    /// A request ended without an answer to show (a cancelled sign-in).
+    Ended(Request),
     /// Every profile signed out: the one asked and those sharing its account.
     SignedOut(Vec<String>),
     /// A profile saved; `renamed_from` is its old name when it was renamed.
@@ -219,7 +104,7 @@ pub enum Event {
     Problems(Vec<Problem>),
     /// What CDF said about a profile's credentials.
     Access {
-        profile: String,
+        request: Request,
         result: Result<crate::cdf::Access, UiError>,
     },
     /// A profile added for another project (Add profile for project X).
@@ -252,8 +137,23 @@ pub enum Event {
     },
     /// The Check's checklist for a profile.
     Checked {
-        profile: String,
+        request: Request,
         result: Result<crate::doctor::Report, UiError>,
+    },
+    /// Where secrets are kept: the saved choice, and the store in use, in words.
+    StoreInfo {
+        storage: Storage,
+        describe: String,
+        plain_text: bool,
+    },
+    /// The storage choice was saved (it applies from the next start).
+    StorageSaved(Storage),
+    /// A sign-in or renewal failed; `background` for an automatic renewal, whose failure
+    /// is shown on the profile only.
+    RequestFailed {
+        request: Request,
+        error: UiError,
+        background: bool,
     },
     /// A failed operation on a profile (`None`: not tied to one).
     Failed {
@@ -327,6 +227,15 @@ impl Shared {
         Profiles::new(&self.store, &self.session)
     }
 
+    /// What is cached for `name` now (a check may have renewed the token).
+    fn emit_cached(&self, name: &str) {
+        if let Ok(p) = self.profile(name)
+            && let Ok(Some(t)) = self.session.cached(name, &p)
+        {
+            self.emit(Event::Cached(name.to_string(), Some(t.into())));
+        }
+    }
+
     fn emit_profiles(&self) {
         self.emit(Event::Profiles(self.store.load().map_err(UiError::from)));
     }
@@ -377,6 +286,7 @@ fn run(
         // up a token copy on another profile. Session calls block, so these are plain
         // threads, not async tasks.
         let profile = command.profile().map(str::to_string);
+        let request = command.request().cloned();
         let worker = shared.clone();
         let started = std::thread::Builder::new()
             .name("cdf-signin-command".into())
@@ -385,7 +295,15 @@ fn run(
                 // thread behind an endless spinner.
                 let run = std::panic::AssertUnwindSafe(|| handle(&worker, command));
                 if let Err(panic) = std::panic::catch_unwind(run) {
-                    worker.fail(profile.as_deref(), internal_error(&panic), false);
+                    let error = internal_error(&panic);
+                    match request {
+                        Some(request) => worker.emit(Event::RequestFailed {
+                            request,
+                            error,
+                            background: false,
+                        }),
+                        None => worker.fail(profile.as_deref(), error, false),
+                    }
                 }
             });
         if let Err(e) = started {
@@ -415,21 +333,39 @@ fn internal_error(panic: &Box<dyn std::any::Any + Send>) -> UiError {
 }
 
 impl Command {
+    /// The request a command answers, for those the window waits on.
+    fn request(&self) -> Option<&Request> {
+        match self {
+            Command::SignIn(request)
+            | Command::Verify(request)
+            | Command::Renew { request, .. }
+            | Command::Check { request, .. } => Some(request),
+            _ => None,
+        }
+    }
+
     /// The profile a command is about, if any: where its failure is shown.
     fn profile(&self) -> Option<&str> {
         match self {
             Command::LoadCached(p)
-            | Command::SignIn(p)
             | Command::CancelSignIn(p)
             | Command::SignOut(p)
             | Command::DeleteProfile(p)
             | Command::SetDefault(p)
-            | Command::Verify(p)
             | Command::CopyApiKey(p) => Some(p),
-            Command::Renew { profile, .. } | Command::Check { profile, .. } => Some(profile),
+            Command::SignIn(request)
+            | Command::Verify(request)
+            | Command::Renew { request, .. }
+            | Command::Check { request, .. } => Some(&request.profile),
             Command::SaveProfile(draft) => Some(&draft.name),
             Command::AddForProject { from, .. } => Some(from),
-            Command::LoadProfiles | Command::ReloadProfiles | Command::ImportEnv { .. } => None,
+            Command::LoadProfiles
+            | Command::ReloadProfiles
+            | Command::ImportEnv { .. }
+            | Command::LoadStoreInfo
+            | Command::SaveStorageChoice(_)
+            | Command::OpenUrl(_)
+            | Command::KeepPrivate(_) => None,
         }
     }
 }
@@ -449,10 +385,10 @@ fn handle(shared: &Shared, command: Command) {
                 .cached_or_shared(&name, &p)
                 .map_err(UiError::from)
         }) {
-            Ok(t) => shared.emit(Event::Cached(name, t)),
+            Ok(t) => shared.emit(Event::Cached(name, t.map(ShownToken::from))),
             Err(e) => shared.fail(Some(&name), e, true),
         },
-        Command::SignIn(name) => sign_in(shared, name),
+        Command::SignIn(request) => sign_in(shared, request),
         Command::CancelSignIn(name) => {
             if let Some(c) = shared
                 .cancels
@@ -464,16 +400,16 @@ fn handle(shared: &Shared, command: Command) {
             }
         }
         Command::Renew {
-            profile,
+            request,
             min_valid_secs,
             force,
             background,
         } => {
-            let result = shared.profile(&profile).and_then(|p| {
+            let result = shared.profile(&request.profile).and_then(|p| {
                 shared
                     .session
                     .token(
-                        &profile,
+                        &request.profile,
                         &p,
                         TokenOptions {
                             min_valid_secs,
@@ -483,8 +419,15 @@ fn handle(shared: &Shared, command: Command) {
                     .map_err(|e| token_error(&p, e))
             });
             match result {
-                Ok((tokens, _)) => shared.emit(Event::Token { profile, tokens }),
-                Err(e) => shared.fail(Some(&profile), e, background),
+                Ok((tokens, _)) => shared.emit(Event::Token {
+                    request,
+                    tokens: tokens.into(),
+                }),
+                Err(error) => shared.emit(Event::RequestFailed {
+                    request,
+                    error,
+                    background,
+                }),
             }
         }
         Command::SignOut(name) => {
@@ -515,21 +458,13 @@ fn handle(shared: &Shared, command: Command) {
             }
             Err(e) => shared.fail(Some(&name), e.into(), false),
         },
-        Command::Verify(name) => {
-            let result = shared.profile(&name).and_then(|p| {
-                crate::cdf::check_access(&shared.session, &name, &p)
-                    .map_err(|e| access_error(&p, e))
+        Command::Verify(request) => {
+            let name = &request.profile;
+            let result = shared.profile(name).and_then(|p| {
+                crate::cdf::check_access(&shared.session, name, &p).map_err(|e| access_error(&p, e))
             });
-            // Checking may have renewed the token: show what is cached now.
-            if let Ok(p) = shared.profile(&name)
-                && let Ok(Some(t)) = shared.session.cached(&name, &p)
-            {
-                shared.emit(Event::Cached(name.clone(), Some(t)));
-            }
-            shared.emit(Event::Access {
-                profile: name,
-                result,
-            });
+            shared.emit_cached(name);
+            shared.emit(Event::Access { request, result });
         }
         Command::AddForProject { from, project } => {
             match shared.app().add_for_project(&from, &project, None) {
@@ -578,21 +513,47 @@ fn handle(shared: &Shared, command: Command) {
             }),
             Err(e) => shared.fail(Some(&name), e.into(), false),
         },
-        Command::Check { profile, needs } => {
-            let result = shared.profile(&profile).map(|p| {
-                (
-                    crate::doctor::diagnose(&shared.session, &profile, &p, &needs),
-                    p,
-                )
+        Command::Check { request, needs } => {
+            let name = &request.profile;
+            let result = shared
+                .profile(name)
+                .map(|p| crate::doctor::diagnose(&shared.session, name, &p, &needs));
+            shared.emit_cached(name);
+            shared.emit(Event::Checked { request, result });
+        }
+        Command::LoadStoreInfo => {
+            // A choice that cannot be read is reported by every command that needs it;
+            // the window shows the default here.
+            let storage = crate::secrets::storage::saved_choice(&shared.session.paths().config_dir)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            let store = shared.session.secrets();
+            shared.emit(Event::StoreInfo {
+                storage,
+                describe: store.describe(),
+                plain_text: store.writes_plain_text(),
             });
-            // The check may have renewed the token: show what is cached now.
-            if let Ok((_, p)) = &result
-                && let Ok(Some(t)) = shared.session.cached(&profile, p)
+        }
+        Command::SaveStorageChoice(storage) => {
+            match crate::secrets::storage::save_choice(&shared.session.paths().config_dir, storage)
             {
-                shared.emit(Event::Cached(profile.clone(), Some(t)));
+                Ok(()) => shared.emit(Event::StorageSaved(storage)),
+                Err(e) => shared.fail(
+                    None,
+                    UiError::plain(format!("cannot save the storage choice: {e}")),
+                    false,
+                ),
             }
-            let result = result.map(|(check, _)| check);
-            shared.emit(Event::Checked { profile, result });
+        }
+        Command::OpenUrl(url) => {
+            if let Err(e) = crate::auth::browser::open(&url) {
+                shared.fail(None, UiError::plain(e), false);
+            }
+        }
+        Command::KeepPrivate(path) => {
+            // Not secret, so a failure here is not worth a banner.
+            let _ = crate::fsutil::keep_private(&path);
         }
         Command::SetDefault(name) => match shared.app().set_default(&name) {
             Ok(()) => shared.emit_profiles(),
@@ -601,20 +562,27 @@ fn handle(shared: &Shared, command: Command) {
     }
 }
 
-fn sign_in(shared: &Shared, name: String) {
+fn sign_in(shared: &Shared, request: Request) {
+    let name = request.profile.clone();
     let profile = match shared.profile(&name) {
         Ok(p) => p,
-        Err(e) => return shared.fail(Some(&name), e, false),
+        Err(error) => {
+            return shared.emit(Event::RequestFailed {
+                request,
+                error,
+                background: false,
+            });
+        }
     };
     let cancel = CancelToken::default();
     if let Ok(mut m) = shared.cancels.lock() {
         m.insert(name.clone(), cancel.clone());
     }
-    let prompt_name = name.clone();
+    let prompt_request = request.clone();
     let events = shared.events.clone();
     let wake = shared.wake.clone();
     let prompt = move |p: SignInPrompt| {
-        let _ = events.send(Event::Prompt(prompt_name.clone(), p));
+        let _ = events.send(Event::Prompt(prompt_request.clone(), p));
         wake();
     };
     let result = shared
@@ -623,13 +591,18 @@ fn sign_in(shared: &Shared, name: String) {
     if let Ok(mut m) = shared.cancels.lock() {
         m.remove(&name);
     }
-    shared.emit(Event::SignInEnded(name.clone()));
     match result {
         Ok(tokens) => shared.emit(Event::Token {
-            profile: name,
-            tokens,
+            request,
+            tokens: tokens.into(),
         }),
-        Err(SessionError::Auth(crate::auth::AuthError::Cancelled)) => {}
-        Err(e) => shared.fail(Some(&name), e.into(), false),
+        Err(SessionError::Auth(crate::auth::AuthError::Cancelled)) => {
+            shared.emit(Event::Ended(request))
+        }
+        Err(e) => shared.emit(Event::RequestFailed {
+            request,
+            error: e.into(),
+            background: false,
+        }),
     }
 }
