@@ -83,6 +83,29 @@ pub enum TokenSource {
     Acquired,
 }
 
+/// What a profile presents to CDF: a bearer token from a sign-in (with where it came
+/// from), or a legacy API key, which never expires. The one place that tells the two
+/// apart; every front end takes what [`Session::credential`] gives.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    Bearer(TokenSet, TokenSource),
+    ApiKey(crate::secrets::Secret),
+}
+
+impl Credential {
+    /// The value CDF receives (`Authorization: Bearer ...` or `api-key: ...`).
+    pub fn secret(&self) -> &crate::secrets::Secret {
+        match self {
+            Credential::Bearer(set, _) => &set.access_token,
+            Credential::ApiKey(key) => key,
+        }
+    }
+
+    pub fn is_api_key(&self) -> bool {
+        matches!(self, Credential::ApiKey(_))
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct TokenOptions {
     /// A cached token must stay valid at least this long to be served.
@@ -445,6 +468,21 @@ impl Session {
                 })
             }
         }
+    }
+
+    /// The profile's credential: its API key, or a token the way [`token`](Self::token)
+    /// gets one (cache, refresh, client credentials).
+    pub fn credential(
+        &self,
+        name: &str,
+        profile: &Profile,
+        opts: TokenOptions,
+    ) -> Result<Credential, SessionError> {
+        if profile.flow == Flow::ApiKey {
+            return Ok(Credential::ApiKey(self.api_key(name)?));
+        }
+        let (set, source) = self.token(name, profile, opts)?;
+        Ok(Credential::Bearer(set, source))
     }
 
     /// The legacy API key of an `api-key` profile, from the keyring.

@@ -10,8 +10,8 @@ pub(crate) mod inspect;
 use thiserror::Error;
 
 use crate::auth::Http;
-use crate::profile::{Flow, Profile};
-use crate::session::{Session, SessionError, TokenOptions};
+use crate::profile::Profile;
+use crate::session::{Credential, Session, SessionError, TokenOptions};
 use client::{CdfError, LoginStatus};
 use inspect::Inspection;
 
@@ -50,14 +50,16 @@ pub fn check_access(
 ) -> Result<Access, AccessError> {
     let http = Http::new(profile.ca_file.as_deref()).map_err(CdfError::from)?;
     let base_url = profile.base_url();
-    if profile.flow == Flow::ApiKey {
-        let key = session.api_key(name)?;
-        let status = session.block_on(client::login_status(&http, &base_url, &key))?;
-        return Ok(Access::ApiKey(status));
-    }
-    let (set, _) = session.token(name, profile, TokenOptions::default())?;
-    let inspection = session.block_on(client::inspect(&http, &base_url, &set.access_token))?;
-    Ok(Access::Token(inspection))
+    Ok(
+        match session.credential(name, profile, TokenOptions::default())? {
+            Credential::ApiKey(key) => Access::ApiKey(
+                session.block_on(client::login_status(&http, &base_url, &key))?,
+            ),
+            Credential::Bearer(set, _) => Access::Token(
+                session.block_on(client::inspect(&http, &base_url, &set.access_token))?,
+            ),
+        },
+    )
 }
 
 /// A profile like `from` for another project of the same cluster: same tenant, client,

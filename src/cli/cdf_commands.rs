@@ -15,7 +15,7 @@ use crate::cdf::client::LoginStatus;
 use crate::cdf::export::{self, ProjectEnv, Shell};
 use crate::cdf::inspect::{Inspection, ProjectScope, Verdict};
 use crate::cdf::{self as cdf_mod, Access};
-use crate::profile::{Flow, Profile};
+use crate::profile::Profile;
 use crate::session::TokenOptions;
 
 pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
@@ -163,12 +163,8 @@ pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
     super::output::production_note(&name, &profile);
     let session = ctx.session();
-    let (var, credential) = if profile.flow == Flow::ApiKey {
-        (export::credential_var(true), session.api_key(&name)?)
-    } else {
-        let (set, _) = session.token(&name, &profile, TokenOptions::default())?;
-        (export::credential_var(false), set.access_token)
-    };
+    let credential = session.credential(&name, &profile, TokenOptions::default())?;
+    let var = export::credential_var(credential.is_api_key());
     let base_url = profile.base_url();
     let env = ProjectEnv {
         project: &profile.project,
@@ -177,7 +173,7 @@ pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
     };
     output::print(&export::env_lines(
         &env,
-        Some((var, credential.expose())),
+        Some((var, credential.secret().expose())),
         shell,
     ))
 }

@@ -8,7 +8,6 @@ use super::args::Select;
 use super::context::Ctx;
 use super::failure::{CmdResult, Failure};
 use crate::cdf::export;
-use crate::profile::Flow;
 use crate::session::TokenOptions;
 
 pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsString]) -> CmdResult {
@@ -18,16 +17,12 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
     let (name, profile) = ctx.resolve(select)?;
     super::output::production_note(&name, &profile);
     // The credential first: when none can be had, the command never starts.
-    let (var, credential) = if profile.flow == Flow::ApiKey {
-        (export::credential_var(true), ctx.session().api_key(&name)?)
-    } else {
-        let opts = TokenOptions {
-            min_valid_secs: min_valid.max(0),
-            force_refresh: false,
-        };
-        let (set, _) = ctx.session().token(&name, &profile, opts)?;
-        (export::credential_var(false), set.access_token)
+    let opts = TokenOptions {
+        min_valid_secs: min_valid.max(0),
+        force_refresh: false,
     };
+    let credential = ctx.session().credential(&name, &profile, opts)?;
+    let var = export::credential_var(credential.is_api_key());
     // The handlers first: a signal that arrives while the command starts is held until
     // its pid is known, never left to end us with the default action.
     let started = forward_signals(ctx);
@@ -36,7 +31,7 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
         .env("CDF_PROJECT", &profile.project)
         .env("CDF_CLUSTER", &profile.cluster)
         .env("CDF_URL", profile.base_url())
-        .env(var, credential.expose())
+        .env(var, credential.secret().expose())
         .spawn()
         .map_err(|e| Failure::new(format!("cannot run {}: {e}", program.to_string_lossy())))?;
     let _ = started.send(child.id());

@@ -14,9 +14,9 @@ use crate::auth::{CancelToken, SignInPrompt};
 use crate::format::{
     is_time_claim, json_value_in_line, local_time_with_offset, time_left_in_words,
 };
-use crate::profile::{Flow, Profile};
+use crate::profile::Flow;
 use crate::secrets::Secret;
-use crate::session::TokenOptions;
+use crate::session::{Credential, TokenOptions};
 use crate::token::Jwt;
 
 pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
@@ -134,50 +134,36 @@ fn print_prompt(prompt: SignInPrompt) {
 
 pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
-    if profile.flow == Flow::ApiKey {
-        return api_key(ctx, &name, &profile, json);
-    }
-    let (set, source) = ctx
+    let credential = ctx
         .session()
-        .token(&name, &profile, opts)
+        .credential(&name, &profile, opts)
         .map_err(|e| super::failure::token_failure(&profile, e))?;
-    tracing::debug!(?source, "token served");
-    let text = if json {
-        let expires_at: DateTime<Local> = set.expires_at.into();
-        let value = json!({
-            "access_token": set.access_token.expose(),
-            "token_type": set.token_type,
-            "expires_at": expires_at.to_rfc3339_opts(SecondsFormat::Secs, false),
-            "expires_in": set.seconds_left(ctx.session().now()).max(0),
-            "profile": name,
-            "project": profile.project,
-            "base_url": profile.base_url(),
-        });
-        value.to_string()
-    } else {
-        set.access_token.expose().to_string()
+    if !json {
+        return output::print_line(credential.secret().expose());
+    }
+    // A legacy API key has no type CDF names and no expiry.
+    let (token_type, expires_at, expires_in) = match &credential {
+        Credential::Bearer(set, source) => {
+            tracing::debug!(?source, "token served");
+            let expires_at: DateTime<Local> = set.expires_at.into();
+            (
+                json!(set.token_type),
+                json!(expires_at.to_rfc3339_opts(SecondsFormat::Secs, false)),
+                json!(set.seconds_left(ctx.session().now()).max(0)),
+            )
+        }
+        Credential::ApiKey(_) => (json!("api-key"), json!(null), json!(null)),
     };
-    output::print_line(&text)
-}
-
-/// `token` of a legacy API-key profile: the key itself; it has no expiry.
-fn api_key(ctx: &Ctx, name: &str, profile: &Profile, json: bool) -> CmdResult {
-    let key = ctx.session().api_key(name)?;
-    let text = if json {
-        json!({
-            "access_token": key.expose(),
-            "token_type": "api-key",
-            "expires_at": null,
-            "expires_in": null,
-            "profile": name,
-            "project": profile.project,
-            "base_url": profile.base_url(),
-        })
-        .to_string()
-    } else {
-        key.expose().to_string()
-    };
-    output::print_line(&text)
+    let value = json!({
+        "access_token": credential.secret().expose(),
+        "token_type": token_type,
+        "expires_at": expires_at,
+        "expires_in": expires_in,
+        "profile": name,
+        "project": profile.project,
+        "base_url": profile.base_url(),
+    });
+    output::print_line(&value.to_string())
 }
 
 pub(super) fn claims(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
