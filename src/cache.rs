@@ -26,10 +26,18 @@ const NONCE_LEN: usize = 24;
 pub enum CacheError {
     #[error(transparent)]
     Keyring(#[from] SecretError),
-    #[error("cannot write the token cache {path}: {reason}")]
-    Write { path: PathBuf, reason: String },
-    #[error("cannot read the token cache {path}: {reason}")]
-    Read { path: PathBuf, reason: String },
+    #[error("cannot write the token cache {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the token cache {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Crypto(String),
 }
@@ -71,10 +79,7 @@ impl<'a> TokenCache<'a> {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(CacheError::Read {
-                    path,
-                    reason: e.to_string(),
-                });
+                return Err(CacheError::Read { path, source: e });
             }
         };
         let Some(key) = self.secrets.get(profile, SecretKind::CacheKey)? else {
@@ -109,10 +114,7 @@ impl<'a> TokenCache<'a> {
         };
         let bytes = encrypt(&key, &aad(profile, binding), set)?;
         let path = self.file(profile);
-        fsutil::write_atomic(&path, &bytes).map_err(|e| CacheError::Write {
-            path,
-            reason: e.to_string(),
-        })
+        fsutil::write_atomic(&path, &bytes).map_err(|e| CacheError::Write { path, source: e })
     }
 
     /// Removes the cached tokens and their key.
@@ -122,10 +124,7 @@ impl<'a> TokenCache<'a> {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(CacheError::Write {
-                    path,
-                    reason: e.to_string(),
-                });
+                return Err(CacheError::Write { path, source: e });
             }
         }
         self.secrets.delete(profile, SecretKind::CacheKey)?;

@@ -253,7 +253,10 @@ mod tests {
 
         let missing = dir.path().join("sub/app.ron");
         keep_private(&missing).unwrap();
-        assert_eq!((mode(&missing), fs::read(&missing).unwrap().len()), (0o600, 0));
+        assert_eq!(
+            (mode(&missing), fs::read(&missing).unwrap().len()),
+            (0o600, 0)
+        );
 
         let target = dir.path().join("elsewhere");
         fs::write(&target, "x").unwrap();
@@ -261,7 +264,11 @@ mod tests {
         let link = dir.path().join("link.ron");
         symlink(&target, &link).unwrap();
         keep_private(&link).unwrap();
-        assert_eq!(mode(&target), 0o644, "a symlink's target is not ours to change");
+        assert_eq!(
+            mode(&target),
+            0o644,
+            "a symlink's target is not ours to change"
+        );
     }
 
     #[test]

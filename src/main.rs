@@ -17,18 +17,21 @@ pub(crate) fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
-    init_logging(cli.verbose);
+    let verbose = cli.verbose;
+    init_logging(verbose);
     let result = match cli.command.unwrap_or(cli::Command::Gui) {
         cli::Command::Gui => cdf_signin::ui::run().map_err(cli::window_failure),
         command => cli::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(f) => report(f),
+        Err(f) => report(f, verbose),
     }
 }
 
-fn report(f: Failure) -> ExitCode {
+/// The failure on stderr: one `error:` line, a `hint:`, and with `--verbose` what lay
+/// under it, one `cause:` line each (innermost last).
+fn report(f: Failure, verbose: bool) -> ExitCode {
     if f.is_reader_left() {
         return ExitCode::SUCCESS;
     }
@@ -38,6 +41,14 @@ fn report(f: Failure) -> ExitCode {
     }
     // Messages carry text from outside (a provider's description): no escape sequences.
     let mut text = format!("error: {}\n", cli::terminal_text(&one_line(&f.message)));
+    if verbose {
+        for cause in &f.causes {
+            text.push_str(&format!(
+                "cause: {}\n",
+                cli::terminal_text(&one_line(cause))
+            ));
+        }
+    }
     if let Some(h) = f.hint {
         text.push_str(&format!("hint: {}\n", cli::terminal_text(&one_line(&h))));
     }
@@ -69,7 +80,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         }
         _ => {
             let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-            report(cli::usage_failure(&e, &args))
+            report(cli::usage_failure(&e, &args), false)
         }
     }
 }

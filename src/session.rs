@@ -44,8 +44,12 @@ pub enum SessionError {
     NoApiKey(String),
     #[error("profile '{0}' uses a legacy API key, which has no access token or sign-in")]
     ApiKeyProfile(String),
-    #[error("cannot lock {path}: {reason}")]
-    Lock { path: PathBuf, reason: String },
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     SecretSource(#[from] SourceError),
 }
@@ -241,10 +245,7 @@ impl Session {
 
     fn lock(&self, name: &str) -> Result<FileLock, SessionError> {
         let path = self.paths.lock_dir().join(format!("{name}.lock"));
-        FileLock::acquire(&path).map_err(|e| SessionError::Lock {
-            path,
-            reason: e.to_string(),
-        })
+        FileLock::acquire(&path).map_err(|e| SessionError::Lock { path, source: e })
     }
 
     /// The cached tokens of a profile, without any network request; none when they came

@@ -81,6 +81,20 @@ fn network_down() {
         line.contains(issuer.trim_start_matches("http://")),
         "names the host: {line}"
     );
+    assert!(!r.stderr.contains("cause:"), "causes only with --verbose");
+    // --verbose keeps what lay under it: the transport's error chain, down to the OS.
+    let verbose = env.run(&["--verbose", "token", "--profile", "svc", "--force-refresh"]);
+    let causes: Vec<&str> = verbose
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("cause: "))
+        .collect();
+    assert!(
+        causes.len() >= 2 && causes.iter().any(|c| c.contains("error sending request")),
+        "{}",
+        verbose.stderr
+    );
+    assert!(!verbose.stderr.contains("cc-secret"));
     assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token);
 }
 

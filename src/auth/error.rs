@@ -197,10 +197,22 @@ pub enum AuthError {
     Malformed { host: String, reason: String },
     #[error("{host} did not answer within {secs} s")]
     Timeout { host: String, secs: u64 },
+    /// `reason` is the innermost cause, for the one line; `source` keeps the whole
+    /// chain for `--verbose`.
     #[error("cannot reach {host}: {reason}")]
-    Unreachable { host: String, reason: String },
+    Unreachable {
+        host: String,
+        reason: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     #[error("the TLS certificate of {host} is not trusted: {reason}")]
-    Tls { host: String, reason: String },
+    Tls {
+        host: String,
+        reason: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     #[error("cannot discover the endpoints of {authority}: {reason}")]
     Discovery { authority: String, reason: String },
     #[error("port {0} on localhost is in use, so the sign-in redirect cannot be received")]

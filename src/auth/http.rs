@@ -334,6 +334,7 @@ impl ReqwestTransport {
         built.as_ref().map_err(|reason| AuthError::Tls {
             host: host_of(url),
             reason: reason.clone(),
+            source: None,
         })
     }
 
@@ -351,7 +352,7 @@ impl ReqwestTransport {
         let response = builder
             .send()
             .await
-            .map_err(|e| self.map_send_error(&host, &e))?;
+            .map_err(|e| self.map_send_error(&host, e))?;
         let header = |name: reqwest::header::HeaderName| {
             response
                 .headers()
@@ -364,7 +365,7 @@ impl ReqwestTransport {
         let retry_after = header(reqwest::header::RETRY_AFTER);
         let body = read_limited(response)
             .await
-            .map_err(|e| self.map_send_error(&host, &e))?
+            .map_err(|e| self.map_send_error(&host, e))?
             .ok_or_else(|| AuthError::Malformed {
                 host: host.clone(),
                 reason: format!("an answer larger than {} MiB", MAX_BODY >> 20),
@@ -377,8 +378,8 @@ impl ReqwestTransport {
         })
     }
 
-    fn map_send_error(&self, host: &str, e: &reqwest::Error) -> AuthError {
-        let chain = error_chain(e);
+    fn map_send_error(&self, host: &str, e: reqwest::Error) -> AuthError {
+        let chain = error_chain(&e);
         if e.is_timeout() {
             AuthError::Timeout {
                 host: host.into(),
@@ -390,12 +391,14 @@ impl ReqwestTransport {
         {
             AuthError::Tls {
                 host: host.into(),
-                reason: last_cause(e),
+                reason: last_cause(&e),
+                source: Some(Box::new(e)),
             }
         } else {
             AuthError::Unreachable {
                 host: host.into(),
-                reason: last_cause(e),
+                reason: last_cause(&e),
+                source: Some(Box::new(e)),
             }
         }
     }
@@ -610,6 +613,7 @@ mod tests {
             Err(AuthError::Unreachable {
                 host: host_of(r.url),
                 reason: "Connection refused".into(),
+                source: None,
             })
         }));
         assert!(matches!(

@@ -52,12 +52,14 @@ pub fn check_access(
     let base_url = profile.base_url();
     Ok(
         match session.credential(name, profile, TokenOptions::default())? {
-            Credential::ApiKey(key) => Access::ApiKey(
-                session.block_on(client::login_status(&http, &base_url, &key))?,
-            ),
-            Credential::Bearer(set, _) => Access::Token(
-                session.block_on(client::inspect(&http, &base_url, &set.access_token))?,
-            ),
+            Credential::ApiKey(key) => {
+                Access::ApiKey(session.block_on(client::login_status(&http, &base_url, &key))?)
+            }
+            Credential::Bearer(set, _) => Access::Token(session.block_on(client::inspect(
+                &http,
+                &base_url,
+                &set.access_token,
+            ))?),
         },
     )
 }

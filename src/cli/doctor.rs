@@ -41,6 +41,7 @@ pub(super) fn doctor(ctx: &Ctx, select: &Select, needs: &[String], json: bool) -
         ),
         hint: None,
         code,
+        causes: Vec::new(),
     })
 }
 

@@ -19,6 +19,9 @@ pub struct Failure {
     pub message: String,
     pub hint: Option<String>,
     pub code: i32,
+    /// What lay under the failure (an OS error under "cannot reach", ...), innermost
+    /// last; printed with `--verbose`.
+    pub causes: Vec<String>,
 }
 
 pub const EXIT_ERROR: i32 = 1;
@@ -35,6 +38,7 @@ impl Failure {
             message: message.into(),
             hint: None,
             code: EXIT_ERROR,
+            causes: Vec::new(),
         }
     }
 
@@ -44,6 +48,7 @@ impl Failure {
             message: message.into(),
             hint: None,
             code: EXIT_USAGE,
+            causes: Vec::new(),
         }
     }
 
@@ -53,6 +58,7 @@ impl Failure {
             message: String::new(),
             hint: None,
             code: EXIT_READER_LEFT,
+            causes: Vec::new(),
         }
     }
 
@@ -62,6 +68,7 @@ impl Failure {
             message: String::new(),
             hint: None,
             code,
+            causes: Vec::new(),
         }
     }
 
@@ -71,6 +78,24 @@ impl Failure {
 
     pub(super) fn hint(mut self, hint: impl Into<String>) -> Failure {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Keeps what lies under `e`: each source's text that the message (or an outer
+    /// source) does not already say. These are OS, TLS, HTTP and parser errors; none
+    /// carries a secret (tokens and secrets travel in bodies and headers, never in the
+    /// URLs an HTTP error names).
+    pub(super) fn caused_by(mut self, e: &(dyn std::error::Error + 'static)) -> Failure {
+        let mut said = vec![self.message.clone()];
+        let mut next = e.source();
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !text.is_empty() && !said.iter().any(|s| s.contains(&text)) {
+                self.causes.push(text.clone());
+            }
+            said.push(text);
+            next = cause.source();
+        }
         self
     }
 }
@@ -113,7 +138,9 @@ impl From<SessionError> for Failure {
             message: e.to_string(),
             hint: e.remedy().as_ref().map(words),
             code,
+            causes: Vec::new(),
         }
+        .caused_by(&e)
     }
 }
 
@@ -127,7 +154,9 @@ impl From<ProfileError> for Failure {
             message: e.to_string(),
             hint: e.remedy().as_ref().map(words),
             code,
+            causes: Vec::new(),
         }
+        .caused_by(&e)
     }
 }
 
@@ -158,7 +187,9 @@ impl From<CdfError> for Failure {
             hint: e.remedy().as_ref().map(words),
             message: e.to_string(),
             code: EXIT_ERROR,
+            causes: Vec::new(),
         }
+        .caused_by(&e)
     }
 }
 
@@ -181,6 +212,7 @@ impl From<AppError> for Failure {
                 message: e.to_string(),
                 hint,
                 code: EXIT_ERROR,
+                causes: Vec::new(),
             },
         }
     }

@@ -206,11 +206,13 @@ mod tests {
         let unreachable = AuthError::Unreachable {
             host: "westeurop-1.cognitedata.com".into(),
             reason: "dns error".into(),
+            source: None,
         };
         assert!(!session_points_at_cluster(&SessionError::Auth(
             AuthError::Unreachable {
                 host: "login.microsoftonline.com".into(),
                 reason: "dns error".into(),
+                source: None,
             }
         )));
         assert!(cdf_points_at_cluster(&CdfError::Transport(unreachable)));

@@ -841,6 +841,7 @@ mod tests {
                     return Err(AuthError::Unreachable {
                         host: "127.0.0.1:9".into(),
                         reason: "Connection refused".into(),
+                        source: None,
                     });
                 }
                 let now = c.now().timestamp();

@@ -146,10 +146,18 @@ pub enum ProfileError {
     NoDefault,
     #[error("there are no profiles yet")]
     NoProfiles,
-    #[error("cannot read {path}: {reason}")]
-    Read { path: PathBuf, reason: String },
-    #[error("cannot write {path}: {reason}")]
-    Write { path: PathBuf, reason: String },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("{path} is not a valid profiles file: {reason}")]
     Parse { path: PathBuf, reason: String },
     /// A profile set aside when the file was read (see [`ProfileFile::invalid`]).

@@ -143,11 +143,11 @@ impl ProfileFile {
     /// The file as `profiles.toml` text: the valid profiles written fresh, then each
     /// set-aside profile's table as it was read.
     pub fn to_text(&self) -> Result<String, ProfileError> {
-        let write_err = |reason: String| ProfileError::Write {
+        let write_err = |e: toml::ser::Error| ProfileError::Write {
             path: PathBuf::from("profiles.toml"),
-            reason,
+            source: Box::new(e),
         };
-        let mut text = toml::to_string_pretty(self).map_err(|e| write_err(e.to_string()))?;
+        let mut text = toml::to_string_pretty(self).map_err(write_err)?;
         for (name, invalid) in &self.invalid {
             let Some(table) = &invalid.text else {
                 return Err(ProfileError::Unkept {
@@ -295,7 +295,7 @@ impl ProfileStore {
             Err(e) => {
                 return Err(ProfileError::Read {
                     path: self.path.clone(),
-                    reason: e.to_string(),
+                    source: e,
                 });
             }
         };
@@ -313,15 +313,15 @@ impl ProfileStore {
     ) -> Result<T, ProfileError> {
         let write_err = |e: std::io::Error| ProfileError::Write {
             path: self.path.clone(),
-            reason: e.to_string(),
+            source: Box::new(e),
         };
         let _lock = fsutil::FileLock::acquire(&self.lock_path).map_err(write_err)?;
         let mut file = self.load()?;
         let result = change(&mut file)?;
         let text = file.to_text().map_err(|e| match e {
-            ProfileError::Write { reason, .. } => ProfileError::Write {
+            ProfileError::Write { source, .. } => ProfileError::Write {
                 path: self.path.clone(),
-                reason,
+                source,
             },
             other => other,
         })?;
