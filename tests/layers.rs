@@ -394,3 +394,53 @@ fn only_the_worker_does_io_in_the_window() {
         found.join("\n")
     );
 }
+
+/// The core speaks of fields, not of the command line's flags: its messages reach the
+/// window too, whose editor has no `--login-hint`. Each front end words a field its own
+/// way (`Field::flag`, `Field::label`). `cdf/export.rs` writes a command line on purpose.
+#[test]
+fn core_messages_name_no_command_line_flags() {
+    let src = root().join("src");
+    let mut found = Vec::new();
+    for core in [
+        "app",
+        "auth",
+        "cache.rs",
+        "cdf",
+        "doctor",
+        "profile",
+        "secrets",
+        "session.rs",
+        "token.rs",
+        "urls.rs",
+    ] {
+        let mut files = Vec::new();
+        let path = src.join(core);
+        if path.is_dir() {
+            rust_files(&path, &mut files);
+        } else {
+            files.push(path);
+        }
+        for file in files {
+            if file.ends_with("cdf/export.rs") || file.ends_with("tests.rs") {
+                continue;
+            }
+            let code = product_code(&file);
+            for (n, line) in code.lines().enumerate() {
+                let literals = line.split('"').skip(1).step_by(2);
+                let flag = literals.flat_map(str::split_whitespace).any(|w| {
+                    w.strip_prefix("--")
+                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_lowercase()))
+                });
+                if flag {
+                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "flags in core messages:\n{}",
+        found.join("\n")
+    );
+}

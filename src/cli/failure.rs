@@ -238,8 +238,9 @@ pub(super) fn problems(problems: &[Problem], flow: Option<Flow>) -> Failure {
             Failure::usage(format!("{flag} does not apply to the {flow} flow"))
         }
         (ProblemKind::Invalid(reason), Field::Name) => Failure::usage(reason.clone()),
+        // The core words the field; the command line also names the flag that sets it.
         (ProblemKind::Invalid(reason), field) => {
-            Failure::usage(format!("invalid {}: {reason}", field.noun()))
+            Failure::usage(format!("invalid {} ({flag}): {reason}", field.noun()))
         }
         // A file that cannot be used is not a usage error.
         (ProblemKind::Unreadable(reason), _) => Failure::new(reason.clone()),

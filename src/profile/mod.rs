@@ -297,14 +297,14 @@ impl Profile {
         if self.flow != Flow::Interactive && (self.login_hint.is_some() || self.prompt.is_some()) {
             return Err(invalid(
                 Field::Flow,
-                "--login-hint and --prompt apply to the interactive flow only",
+                "a login hint and a prompt apply to the interactive flow only",
             ));
         }
         match (&self.certificate, &self.private_key) {
             (Some(_), None) | (None, Some(_)) => {
                 return Err(invalid(
                     Field::Certificate,
-                    "give both --certificate and --private-key",
+                    "give both a certificate and its private key",
                 ));
             }
             (Some(_), Some(_)) if self.flow != Flow::ClientCredentials => {
@@ -326,7 +326,7 @@ impl Profile {
             (Some(_), Some(_)) => {
                 return Err(invalid(
                     Field::ClientSecretEnv,
-                    "give --client-secret-env or --client-secret-file, not both",
+                    "give a client secret variable or a client secret file, not both",
                 ));
             }
             (Some(var), None) if !is_env_name(var) => {
@@ -351,8 +351,8 @@ impl Profile {
             return Err(invalid(
                 field,
                 format!(
-                    "{} applies to client-credentials profiles without a certificate",
-                    field.flag()
+                    "a {} applies to client-credentials profiles without a certificate",
+                    field.noun()
                 ),
             ));
         }
@@ -366,24 +366,25 @@ impl Profile {
             parse_secure_url(Field::BaseUrl, b)?;
         }
         let idp_fields = [
-            ("--tenant-id", !self.tenant_id.is_empty()),
-            ("--client-id", !self.client_id.is_empty()),
-            ("--authority", self.authority.is_some()),
-            ("--token-url", self.token_url.is_some()),
-            ("--scope", !self.scopes.is_empty()),
-            ("--audience", self.audience.is_some()),
-            ("--port", self.port.is_some()),
-            ("--login-hint", self.login_hint.is_some()),
-            ("--prompt", self.prompt.is_some()),
-            ("--certificate", self.certificate.is_some()),
-            ("--client-secret-env", self.client_secret_env.is_some()),
-            ("--client-secret-file", self.client_secret_file.is_some()),
+            (Field::TenantId, !self.tenant_id.is_empty()),
+            (Field::ClientId, !self.client_id.is_empty()),
+            (Field::Authority, self.authority.is_some()),
+            (Field::TokenUrl, self.token_url.is_some()),
+            (Field::Scopes, !self.scopes.is_empty()),
+            (Field::Audience, self.audience.is_some()),
+            (Field::Port, self.port.is_some()),
+            (Field::LoginHint, self.login_hint.is_some()),
+            (Field::Prompt, self.prompt.is_some()),
+            (Field::Certificate, self.certificate.is_some()),
+            (Field::ClientSecretEnv, self.client_secret_env.is_some()),
+            (Field::ClientSecretFile, self.client_secret_file.is_some()),
         ];
-        if let Some((flag, _)) = idp_fields.iter().find(|(_, set)| *set) {
+        if let Some((field, _)) = idp_fields.iter().find(|(_, set)| *set) {
             return Err(invalid(
-                Field::Flow,
+                *field,
                 format!(
-                    "{flag} does not apply to an api-key profile (it has no identity provider)"
+                    "a {} does not apply to an api-key profile (it has no identity provider)",
+                    field.noun()
                 ),
             ));
         }
@@ -687,7 +688,7 @@ pub(crate) mod tests {
             p.validate()
                 .unwrap_err()
                 .to_string()
-                .contains("--private-key")
+                .contains("private key")
         );
         let mut p = sample(Flow::Interactive);
         p.project = "has space".into();
