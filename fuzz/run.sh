@@ -8,7 +8,7 @@
 # (FUZZ_RUNS overrides it), whichever comes first. A crash, a timeout (an input that
 # takes over FUZZ_TIMEOUT seconds, default 10) or running out of memory (over 2 GiB)
 # ends that target; its input is copied to fuzz/regressions/<target>/, where the
-# stable `cargo nextest run --lib` replays it (src/fuzzing.rs). libFuzzer's output goes
+# stable `cargo nextest run --lib` replays it (src/fuzzing/mod.rs). libFuzzer's output goes
 # to FUZZ_LOGS/<target>.log (default fuzz/artifacts/logs), new inputs to
 # fuzz/corpus/<target>/. Exit status 1 when any target found something.
 set -euo pipefail

@@ -22,8 +22,6 @@ mod fsutil;
 pub mod fuzzing;
 pub mod paths;
 pub mod profile;
-#[cfg(test)]
-mod properties;
 mod remedy;
 mod runtime;
 pub mod secrets;

@@ -4,7 +4,7 @@
 //! parallel renewals never present a rotating refresh token twice; signing out of one
 //! signs out all, revokes at the provider and leaves no token behind.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! Python cognite-sdk (pinned in tests/python/requirements.txt, installed by
 //! tests/setup.sh) runs the snippet `cdf_signin::cdf::export::python_snippet` writes.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

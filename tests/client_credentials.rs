@@ -1,7 +1,7 @@
 //! Client credentials against the real test provider: secret and certificate, cache
 //! across processes, `--json`, discovery caching, token URL override.
 
-mod common;
+use crate::common;
 
 use common::{BASE_URL, Env, Idp, fixture, jwt_claims, path_str};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The device code flow end to end: a real browser enters the code at the test
 //! provider; then refresh with rotation, the cross-process lock, revocation, decline.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! `cdf-signin doctor` against the test provider and the fake CDF API: which link of the
 //! chain broke, in text and `--json`, and the exit status that says so.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

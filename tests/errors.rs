@@ -1,7 +1,7 @@
 //! Misbehaving identity providers and broken environments: each is one clean error line,
 //! and the stored state survives.
 
-mod common;
+use crate::common;
 
 use common::{Env, Idp};
 use serde_json::json;

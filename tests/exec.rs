@@ -2,7 +2,7 @@
 //! environment, its stdio and exit status passed through, signals passed on, and no
 //! COMMAND at all when no token can be had.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::Duration;

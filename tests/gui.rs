@@ -2,7 +2,7 @@
 //! type, the real worker, the test OpenID provider and the real keyring; only the
 //! clipboard (recorded) and the clock (moved by hand) are stand-ins.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! The About box, driven through the window's accessibility tree (egui_kittest): it shows
 //! the version, the licence, and where this installation keeps its settings and secrets.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //! After an intended visual change: `UPDATE_SNAPSHOTS=1 tests/run.sh`, look at the new
 //! images, commit them.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

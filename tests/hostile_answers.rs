@@ -2,7 +2,7 @@
 //! in a token or one clean error line, never a panic (exit code 101), with nothing cached
 //! from a bad answer.
 
-mod common;
+use crate::common;
 
 use common::{Env, Idp, Run, http, path_str};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! add-from`, and legacy API-key profiles: what lands in the profile and the keyring, and
 //! that a broken file creates nothing.
 
-mod common;
+use crate::common;
 
 use common::{Env, Idp, fixture, path_str};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `cdf-signin inspect` and `env` against the fake CDF API, which checks the token
 //! against the test provider's keys like CDF does.
 
-mod common;
+use crate::common;
 
 use common::cdf::{CdfApi, CdfOptions};
 use common::{CLUSTER, Env, Idp};

@@ -2,7 +2,7 @@
 //! (Debian chromium through playwright-core as `$BROWSER`) on the provider's own login
 //! and consent pages, redirected to our loopback listener.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

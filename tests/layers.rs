@@ -184,9 +184,7 @@ fn only_the_clock_module_reads_the_wall_clock() {
             .unwrap()
             .to_string_lossy()
             .to_string();
-        if ["token.rs", "fuzzing.rs", "properties.rs"].contains(&rel.as_str())
-            || rel.ends_with("tests.rs")
-        {
+        if rel == "token.rs" || rel.starts_with("fuzzing") || rel.ends_with("tests.rs") {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();

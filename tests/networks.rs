@@ -1,7 +1,7 @@
 //! Corporate networks: TLS trust (OS store plus a profile's `--ca-file`) and proxies
 //! from the environment.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! Output to a reader that left, and a window without a display: the real binary ends
 //! cleanly, never with a panic.
 
-mod common;
+use crate::common;
 
 use std::process::Stdio;
 

@@ -1,6 +1,6 @@
 //! `cdf-signin profile ...`: storage, validation, defaults, keyring entries.
 
-mod common;
+use crate::common;
 
 use common::{Env, fixture, path_str};
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! `keyring` with none reachable failing before any request; client secrets from an
 //! environment variable or a file; two configurations that share profile names.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! StartupWMClass names (so the desktop groups the window under its launcher), carry our
 //! icon, and draw something.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

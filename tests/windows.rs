@@ -5,7 +5,7 @@
 //! installer. tests/wine/prepare.sh builds the executables and one Wine prefix (every test
 //! calls it; tests/run.sh runs it first); each test works in its own copy of that prefix.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

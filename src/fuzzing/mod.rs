@@ -6,6 +6,10 @@
 //! Answers from the network come in through a scripted `Transport`, as the unit tests
 //! of the session do, so the same code runs as in production up to the socket.
 
+/// Property tests of the same parsers (tests only).
+#[cfg(test)]
+mod properties;
+
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
