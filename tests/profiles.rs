@@ -763,3 +763,41 @@ fn production_profiles_are_marked_and_say_so() {
         .ok();
     assert_eq!(shown(&env, "svc")["production"], false);
 }
+
+#[test]
+fn remove_all_takes_every_profile_with_its_secret() {
+    let env = Env::new();
+    env.run_stdin(
+        &common::add_args("svc", "client-credentials", &["--client-secret-stdin"]),
+        Some("s3cr3t-value\n"),
+    )
+    .ok();
+    env.run(&common::add_args("person", "device-code", &[]))
+        .ok();
+    // A name with nothing else given is still required; --all and a name do not mix.
+    assert!(
+        env.run(&["profile", "remove"])
+            .fails_cleanly(2)
+            .contains("required")
+    );
+    env.run(&["profile", "remove", "svc", "--all"])
+        .fails_cleanly(2);
+    assert!(env.keyring_lookup("svc", "client-secret").is_some());
+
+    let r = env.run(&["profile", "remove", "--all"]);
+    r.ok();
+    assert!(
+        r.stderr.contains("Removed 2 profiles (person, svc)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.keyring_lookup("svc", "client-secret"), None);
+    let list = env.run(&["profile", "list"]);
+    assert!(!list.stdout.contains("svc") && !list.stdout.contains("person"));
+    assert!(
+        env.run(&["profile", "remove", "--all"])
+            .ok()
+            .stderr
+            .contains("no profiles to remove")
+    );
+}

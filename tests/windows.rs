@@ -653,4 +653,45 @@ fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
         kept.contains("kept"),
         "the profile went with the program: {kept:?}"
     );
+
+    // Asked to (`/REMOVEDATA`: the "Remove my profiles ..." choice), the uninstaller
+    // removes every profile with its Credential Manager entry, then settings and tokens.
+    let idp = Idp::start();
+    let again = install();
+    assert!(again.status.success(), "the second install failed");
+    wine.settle();
+    wine.add_secret_profile(&idp, "svc", "cc-secret");
+    wine.settle();
+    let credential = |wine: &Wine| {
+        std::fs::read_to_string(wine.prefix().join("user.reg"))
+            .unwrap()
+            .lines()
+            .any(|l| l.contains("Credential Manager") && l.contains(&wine.service))
+    };
+    assert!(credential(&wine), "no Credential Manager entry to remove");
+    let status = wine
+        .wine()
+        .arg(&uninstaller)
+        .args(["/S", "/REMOVEDATA"])
+        .status()
+        .expect("wine");
+    assert!(
+        status.success(),
+        "the silent uninstall with /REMOVEDATA failed"
+    );
+    wine.settle();
+    assert!(
+        !installed.exists(),
+        "{} is still there",
+        installed.display()
+    );
+    assert!(
+        !profiles.exists(),
+        "the profiles file is still there: {:?}",
+        std::fs::read_to_string(&profiles)
+    );
+    assert!(
+        !credential(&wine),
+        "the Credential Manager entry is still there"
+    );
 }

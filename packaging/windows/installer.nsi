@@ -10,6 +10,8 @@
 ; - Registers an uninstaller (Settings > Apps). Uninstalling keeps profiles, tokens and
 ;   the Credential Manager entries unless the "Remove my profiles ..." component is chosen.
 ; Silent: `cdf-signin-setup.exe /S` (installs without PATH); `/D=DIR` sets the directory.
+; Silent uninstall: `uninstall.exe /S` keeps profiles; `uninstall.exe /S /REMOVEDATA` is the
+; "Remove my profiles ..." choice.
 
 ; 64-bit, like the program (and Wine without its 32-bit half runs it).
 Target amd64-unicode
@@ -17,6 +19,8 @@ Target amd64-unicode
 !include "LogicLib.nsh"
 !include "StrFunc.nsh"
 !include "WinMessages.nsh"
+!include "FileFunc.nsh"
+!include "Sections.nsh"
 ${StrLoc}
 ${UnStrRep}
 
@@ -58,10 +62,6 @@ Function .onInit
   SetShellVarContext current
 FunctionEnd
 
-Function un.onInit
-  SetShellVarContext current
-FunctionEnd
-
 Section "cdf-signin (required)" SecMain
   SectionIn RO
   SetOutPath "$INSTDIR"
@@ -99,10 +99,10 @@ Section /o "Add cdf-signin to my PATH (for cmd, PowerShell, Windows Terminal)" S
 SectionEnd
 
 ; Off by default: profiles, tokens and secrets stay for a reinstall or an upgrade.
-; `profile remove` clears each profile's Credential Manager entries and cached tokens;
-; then the settings and cache directories go. Runs before the program is removed.
+; `profile remove --all` clears every profile's Credential Manager entries and cached
+; tokens; then the settings and cache directories go. Runs before the program is removed.
 Section /o "un.Remove my profiles, tokens and stored secrets" UnSecData
-  nsExec::Exec `cmd /c for /f "usebackq skip=1 tokens=1,2" %a in ($\`"$INSTDIR\cdf-signin.exe" profile list$\`) do @if "%a"=="*" ("$INSTDIR\cdf-signin.exe" profile remove %b) else ("$INSTDIR\cdf-signin.exe" profile remove %a)`
+  nsExec::Exec '"$INSTDIR\cdf-signin.exe" profile remove --all'
   Pop $0
   RMDir /r "$APPDATA\cognite\cdf-signin"
   RMDir /r "$LOCALAPPDATA\cognite\cdf-signin"
@@ -128,3 +128,14 @@ Section "un.cdf-signin" UnSecMain
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINST_KEY}"
 SectionEnd
+
+; After the sections, so that ${UnSecData} is defined.
+Function un.onInit
+  SetShellVarContext current
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/REMOVEDATA" $R1
+  ${IfNot} ${Errors}
+    !insertmacro SelectSection ${UnSecData}
+  ${EndIf}
+FunctionEnd

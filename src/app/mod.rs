@@ -347,6 +347,23 @@ impl<'a> Profiles<'a> {
         Ok(())
     }
 
+    /// Removes every profile, valid or set aside, each as [`remove`](Self::remove) does
+    /// (the uninstaller's "remove my profiles"); the names removed, in order. Stops at the
+    /// first failure, with the profiles before it removed.
+    pub fn remove_all(&self) -> Result<Vec<String>, AppError> {
+        let file = self.store.load()?;
+        let names: Vec<String> = file
+            .profiles
+            .keys()
+            .chain(file.invalid.keys())
+            .cloned()
+            .collect();
+        for name in &names {
+            self.remove(name)?;
+        }
+        Ok(names)
+    }
+
     /// Forgets the sign-ins of accounts no profile shares any more. A failure leaves
     /// only an encrypted file whose key is still in the store, forgotten at the next
     /// change: it is logged, and the change itself stands.

@@ -331,6 +331,16 @@ fn remove_default_and_set_secret() {
     let mut d = service("person", "");
     d.flow = Some(Flow::DeviceCode);
     f.app().create(&d).unwrap();
+    assert!(f.app().set_default("person").is_ok());
+    // Everything at once, secrets included.
+    let mut all = f.app().remove_all().unwrap();
+    all.sort();
+    assert_eq!(all, ["a", "person"]);
+    let file = f.store.load().unwrap();
+    assert!(file.profiles.is_empty() && file.default.is_none());
+    assert_eq!(f.secret("a", SecretKind::ClientSecret), None);
+    assert_eq!(f.app().remove_all().unwrap(), Vec::<String>::new());
+    f.app().create(&d).unwrap();
     assert!(matches!(
         f.app().set_secret("person", &Secret::new("x")),
         Err(AppError::NoStoredSecret(_))

@@ -222,8 +222,16 @@ pub enum ProfileCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remove a profile with its keyring entries and cached tokens
-    Remove { name: String },
+    /// Remove a profile with its keyring entries and cached tokens (or every profile,
+    /// with --all)
+    Remove {
+        #[arg(required_unless_present = "all")]
+        name: Option<String>,
+        /// Remove every profile, each with its keyring entries and cached tokens (the
+        /// Windows uninstaller's "remove my profiles")
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
     /// Make a profile the default
     Use { name: String },
     /// Add a profile like NAME for another project it reaches (same sign-in and secret)

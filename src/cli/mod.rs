@@ -88,7 +88,10 @@ fn profile_command(ctx: &Ctx, command: ProfileCommand) -> CmdResult {
         ProfileCommand::Add(args) => profile_add::add_profile(ctx, *args),
         ProfileCommand::List { json } => profile::list_profiles(ctx, json),
         ProfileCommand::Show { name, json } => profile::show_profile(ctx, &name, json),
-        ProfileCommand::Remove { name } => profile::remove_profile(ctx, &name),
+        ProfileCommand::Remove {
+            name: Some(name), ..
+        } => profile::remove_profile(ctx, &name),
+        ProfileCommand::Remove { name: None, .. } => profile::remove_all(ctx),
         ProfileCommand::Use { name } => profile::use_profile(ctx, &name),
         ProfileCommand::AddFrom(args) => cdf_commands::add_from(ctx, &args),
         ProfileCommand::Import(args) => cdf_commands::import(ctx, &args),

@@ -21,6 +21,20 @@ pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
     Ok(())
 }
 
+/// `profile remove --all`.
+pub(super) fn remove_all(ctx: &Ctx) -> CmdResult {
+    let removed = ctx.app().remove_all()?;
+    output::note(&match removed.len() {
+        0 => "There were no profiles to remove.".to_string(),
+        n => format!(
+            "Removed {n} profile{} ({}) with their tokens and keyring entries.",
+            if n == 1 { "" } else { "s" },
+            removed.join(", ")
+        ),
+    });
+    Ok(())
+}
+
 pub(super) fn use_profile(ctx: &Ctx, name: &str) -> CmdResult {
     ctx.app().set_default(name)?;
     output::note(&format!("'{name}' is now the default profile."));
