@@ -41,21 +41,23 @@ flow = "api-key"
 "#;
 
 fn open(env: &Env) -> Harness<'static, App> {
+    open_sized(env, egui::vec2(1000.0, 680.0))
+}
+
+fn open_sized(env: &Env, size: egui::Vec2) -> Harness<'static, App> {
     let keyring = env.keyring_service.clone();
     let paths = env.paths();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1000.0, 680.0))
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                Deps {
-                    paths,
-                    clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-                    clipboard: Box::new(RecordingClipboard::default()),
-                    secrets: Box::new(KeyringStore::new(keyring)),
-                },
-            )
-        });
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        App::new(
+            cc,
+            Deps {
+                paths,
+                clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+                clipboard: Box::new(RecordingClipboard::default()),
+                secrets: Box::new(KeyringStore::new(keyring)),
+            },
+        )
+    });
     settle(&mut harness, |h| h.state().model.loaded);
     harness
 }
@@ -91,6 +93,36 @@ fn welcome_and_editor() {
     h.get_by_label("Create your first profile").click();
     settle(&mut h, |h| h.state().view.editor.is_some());
     h.snapshot("editor");
+}
+
+/// Issue 21: the longest form (client credentials, Advanced open) in the smallest
+/// window: the fields scroll, Save and Cancel stay below them with their keys, and the
+/// errors sit beside the labels.
+#[test]
+fn editor_at_800x600_with_advanced_open() {
+    let env = Env::new();
+    let mut h = open_sized(&env, egui::vec2(800.0, 600.0));
+    h.get_by_label("Create your first profile").click();
+    settle(&mut h, |h| h.state().view.editor.is_some());
+    h.get_by_label("Advanced").click();
+    settle(&mut h, |h| {
+        h.query_by_label("Extra CA file (PEM)").is_some()
+    });
+    h.get_by_label("Client credentials").click();
+    settle(&mut h, |h| h.query_by_label("Client secret").is_some());
+    h.get_by_label("Save profile").click();
+    settle(&mut h, |h| {
+        h.state()
+            .view
+            .editor
+            .as_ref()
+            .is_some_and(|e| !e.errors.is_empty())
+    });
+    // Scrolled to the end of the fields: Advanced's last one just above the buttons.
+    h.get_by_label("Extra CA file (PEM)").scroll_to_me();
+    h.remove_cursor();
+    settle(&mut h, |_| true);
+    h.snapshot("editor-800x600-advanced");
 }
 
 #[test]
