@@ -1526,3 +1526,48 @@ fn the_editor_opens_with_the_focus_on_the_first_empty_field() {
     gui.click("Duplicate");
     assert_eq!(focused(&gui).as_deref(), Some("Client secret"));
 }
+
+/// On macOS the copy shortcut is Cmd+Shift+C: the button says so, and it copies.
+#[test]
+fn on_macos_the_copy_shortcut_is_cmd_shift_c_and_the_button_says_so() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let mut gui = open(&env);
+    gui.harness.ctx.set_os(egui::os::OperatingSystem::Mac);
+    gui.click("Get token");
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
+    let token = gui
+        .harness
+        .state()
+        .model
+        .states
+        .tokens("svc")
+        .unwrap()
+        .access_token
+        .expose()
+        .to_string();
+    gui.harness.hover_at(
+        gui.harness
+            .get_by_label("Copy access token")
+            .rect()
+            .center(),
+    );
+    // The tooltip waits half a second of the harness's own frame time.
+    for _ in 0..60 {
+        gui.harness.step();
+    }
+    assert!(
+        gui.has_text("Cmd+Shift+C does it from anywhere"),
+        "the button names the Mac's shortcut"
+    );
+    assert!(!gui.has_text("Ctrl+Shift+C"));
+    gui.harness.remove_cursor();
+    assert_eq!(gui.clipboard(), None);
+    // What egui-winit reports for Cmd+Shift+C on a Mac: the Command key is both.
+    let cmd_shift = egui::Modifiers::MAC_CMD | egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+    press(&mut gui, cmd_shift, egui::Key::C);
+    assert_eq!(gui.clipboard().as_deref(), Some(token.as_str()));
+}

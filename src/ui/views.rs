@@ -78,7 +78,8 @@ impl Draw<'_> {
                 .show_ui(ui, |ui| {
                     for (i, name) in self.profile_names().enumerate() {
                         let shortcut = if i < 9 {
-                            format!("   Ctrl+{}", i + 1)
+                            let key = super::switcher::command_key(ui.ctx().os());
+                            format!("   {key}+{}", i + 1)
                         } else {
                             String::new()
                         };
