@@ -1371,6 +1371,35 @@ impl Gui {
         self.harness.get_by_label(label).rect()
     }
 
+    /// Scrolls the editor's fields with the mouse wheel until `label` is in view (below
+    /// the heading, above the buttons), then clicks it with the pointer.
+    fn click_visible(&mut self, label: &str) {
+        let screen = self.harness.ctx.content_rect();
+        let view = egui::Rect::from_x_y_ranges(screen.x_range(), 80.0..=screen.max.y - 40.0);
+        for _ in 0..60 {
+            let rect = self.rect_of(label);
+            if view.contains_rect(rect) {
+                return self.click(label);
+            }
+            let down = rect.center().y > view.center().y;
+            self.harness.hover_at(view.center());
+            self.harness.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, if down { -60.0 } else { 60.0 }),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers: egui::Modifiers::NONE,
+            });
+            for _ in 0..4 {
+                self.harness.step();
+            }
+        }
+        panic!(
+            "{label} never scrolled into view: {:?}",
+            self.rect_of(label)
+        );
+    }
+
     fn editor_errors(&self) -> usize {
         self.harness
             .state()
@@ -1381,16 +1410,23 @@ impl Gui {
     }
 }
 
-/// At 800x600 with Advanced open, for every flow and every source of a client secret,
-/// Save is inside the window and a pointer click at its middle saves (here: is refused
-/// with the errors of an empty profile, so nothing is written).
+/// At 800x600 (and at the window's smallest, 640x420) with Advanced open, for every
+/// flow and every source of a client secret, Save is inside the window and a pointer
+/// click at its middle saves (here: is refused with the errors of an empty profile, so
+/// nothing is written).
 #[test]
 fn the_editor_saves_from_800x600_with_advanced_open_in_every_flow() {
+    for size in [SMALL, egui::vec2(640.0, 420.0)] {
+        save_is_reachable_in_every_flow(size);
+    }
+}
+
+fn save_is_reachable_in_every_flow(size: egui::Vec2) {
     let env = Env::new();
-    let mut gui = open_sized(&env, SMALL);
-    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, SMALL);
+    let mut gui = open_sized(&env, size);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
     gui.click("Create your first profile");
-    gui.click("Advanced");
+    gui.click_visible("Advanced");
     assert!(gui.has_label("Extra CA file (PEM)"), "Advanced is open");
     let cases = [
         ("Interactive (browser)", None),
@@ -1402,11 +1438,11 @@ fn the_editor_saves_from_800x600_with_advanced_open_in_every_flow() {
         ("Client credentials", Some("Stored here")),
     ];
     for (flow, source) in cases {
-        gui.click(flow);
+        gui.click_visible(flow);
         if let Some(source) = source {
-            gui.click(source);
+            gui.click_visible(source);
         }
-        let what = format!("{flow} {source:?}");
+        let what = format!("{size:?} {flow} {source:?}");
         for label in ["Save profile", "Cancel"] {
             let rect = gui.rect_of(label);
             assert!(window.contains_rect(rect), "{what}: {label} at {rect:?}");

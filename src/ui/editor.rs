@@ -387,7 +387,8 @@ impl Editor {
             .show(ui, |ui| {
                 self.field(ui, Field::Name, "e.g. dev-westeurope");
                 label_with_error(ui, "Sign-in flow", self.errors.get(&Field::Flow));
-                ui.horizontal(|ui| {
+                // Wrapped: in the narrowest window the four do not fit on one line.
+                ui.horizontal_wrapped(|ui| {
                     for flow in [
                         Flow::Interactive,
                         Flow::DeviceCode,
@@ -452,7 +453,7 @@ impl Editor {
                     }
                     Some(Flow::ClientCredentials) => {
                         ui.label("Client secret from");
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             for (from, label) in [
                                 (SecretFrom::Store, "Stored here"),
                                 (SecretFrom::Env, "Environment variable"),
