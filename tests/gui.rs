@@ -24,25 +24,28 @@ struct Gui {
 }
 
 fn open(env: &Env) -> Gui {
+    open_sized(env, egui::vec2(1100.0, 760.0))
+}
+
+/// The window at `size` points.
+fn open_sized(env: &Env, size: egui::Vec2) -> Gui {
     let keyring = env.keyring_service.clone();
     let clipboard = RecordingClipboard::default();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let deps_clipboard = clipboard.clone();
     let deps_clock = clock.clone();
     let paths = env.paths();
-    let harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 760.0))
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                Deps {
-                    paths,
-                    clock: deps_clock,
-                    clipboard: Box::new(deps_clipboard),
-                    secrets: Box::new(KeyringStore::new(keyring)),
-                },
-            )
-        });
+    let harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        App::new(
+            cc,
+            Deps {
+                paths,
+                clock: deps_clock,
+                clipboard: Box::new(deps_clipboard),
+                secrets: Box::new(KeyringStore::new(keyring)),
+            },
+        )
+    });
     let mut gui = Gui {
         harness,
         clipboard,
@@ -1355,4 +1358,252 @@ fn import_offers_a_free_name_when_the_projects_is_taken() {
             .as_deref(),
         Some("Zx8Q~sec'ret with spaces")
     );
+}
+
+// ---- issue 21: an editor that can always be saved ----
+
+/// The smallest window the editor must work in.
+const SMALL: egui::Vec2 = egui::vec2(800.0, 600.0);
+
+impl Gui {
+    /// Where a widget is drawn, in points.
+    fn rect_of(&self, label: &str) -> egui::Rect {
+        self.harness.get_by_label(label).rect()
+    }
+
+    /// Scrolls the editor's fields with the mouse wheel until `label` is in view (below
+    /// the heading, above the buttons), then clicks it with the pointer.
+    fn click_visible(&mut self, label: &str) {
+        let screen = self.harness.ctx.content_rect();
+        let view = egui::Rect::from_x_y_ranges(screen.x_range(), 80.0..=screen.max.y - 40.0);
+        for _ in 0..60 {
+            let rect = self.rect_of(label);
+            if view.contains_rect(rect) {
+                return self.click(label);
+            }
+            let down = rect.center().y > view.center().y;
+            self.harness.hover_at(view.center());
+            self.harness.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, if down { -60.0 } else { 60.0 }),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers: egui::Modifiers::NONE,
+            });
+            for _ in 0..4 {
+                self.harness.step();
+            }
+        }
+        panic!(
+            "{label} never scrolled into view: {:?}",
+            self.rect_of(label)
+        );
+    }
+
+    fn editor_errors(&self) -> usize {
+        self.harness
+            .state()
+            .view
+            .editor
+            .as_ref()
+            .map_or(0, |e| e.errors.len())
+    }
+}
+
+/// At 800x600 (and at the window's smallest, 640x420) with Advanced open, for every
+/// flow and every source of a client secret, Save is inside the window and a pointer
+/// click at its middle saves (here: is refused with the errors of an empty profile, so
+/// nothing is written).
+#[test]
+fn the_editor_saves_from_800x600_with_advanced_open_in_every_flow() {
+    for size in [SMALL, egui::vec2(640.0, 420.0)] {
+        save_is_reachable_in_every_flow(size);
+    }
+}
+
+fn save_is_reachable_in_every_flow(size: egui::Vec2) {
+    let env = Env::new();
+    let mut gui = open_sized(&env, size);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+    gui.click("Create your first profile");
+    gui.click_visible("Advanced");
+    assert!(gui.has_label("Extra CA file (PEM)"), "Advanced is open");
+    let cases = [
+        ("Interactive (browser)", None),
+        ("Device code", None),
+        ("API key (legacy)", None),
+        ("Client credentials", Some("Environment variable")),
+        ("Client credentials", Some("File")),
+        // The longest form: a secret stored here, certificate and key, then Advanced.
+        ("Client credentials", Some("Stored here")),
+    ];
+    for (flow, source) in cases {
+        gui.click_visible(flow);
+        if let Some(source) = source {
+            gui.click_visible(source);
+        }
+        let what = format!("{size:?} {flow} {source:?}");
+        for label in ["Save profile", "Cancel"] {
+            let rect = gui.rect_of(label);
+            assert!(window.contains_rect(rect), "{what}: {label} at {rect:?}");
+        }
+        gui.harness
+            .state_mut()
+            .view
+            .editor
+            .as_mut()
+            .unwrap()
+            .errors
+            .clear();
+        gui.harness.step();
+        // kittest clicks with the pointer, at the middle of the button's rect.
+        gui.click("Save profile");
+        assert!(
+            gui.editor_errors() > 0,
+            "{what}: a click on Save checked the fields"
+        );
+        assert!(!env.profiles_file().exists(), "{what}: nothing written");
+    }
+}
+
+/// Errors that come and go as one types move neither the buttons nor the fields below
+/// them: a click meant for Advanced never lands elsewhere.
+#[test]
+fn typing_and_errors_move_neither_save_nor_advanced() {
+    let env = Env::new();
+    let mut gui = open_sized(&env, SMALL);
+    gui.click("Create your first profile");
+    let before = [gui.rect_of("Save profile"), gui.rect_of("Advanced")];
+    let still = |gui: &Gui, when: &str| {
+        let now = [gui.rect_of("Save profile"), gui.rect_of("Advanced")];
+        assert_eq!(now, before, "Save and Advanced moved {when}");
+    };
+    gui.click("Save profile");
+    assert!(gui.editor_errors() >= 4, "the empty fields are named");
+    assert!(gui.has_text("is required"));
+    still(&gui, "when the errors appeared");
+    gui.type_into("Cluster", "westeu");
+    assert!(gui.has_label("westeurope-1"), "a suggestion is offered");
+    still(&gui, "when suggestions appeared and an error went");
+    gui.type_into("Cluster", "rope-1");
+    still(&gui, "when the suggestions went");
+    gui.type_into("Profile name", "bad name");
+    gui.type_into("Project", "acme");
+    gui.click("Save profile");
+    assert!(gui.has_text("invalid profile name"));
+    still(&gui, "when another error appeared");
+}
+
+/// Enter saves valid fields (and shows what is wrong otherwise); Escape leaves without
+/// saving; both keys are on the buttons.
+#[test]
+fn enter_saves_and_escape_cancels_in_the_editor() {
+    let env = Env::new();
+    let mut gui = open_sized(&env, SMALL);
+    gui.click("Create your first profile");
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
+    assert!(
+        gui.editor_errors() > 0,
+        "Enter on empty fields shows the errors"
+    );
+    assert!(!env.profiles_file().exists());
+    gui.type_into("Profile name", "dev-eu");
+    gui.click("Device code");
+    gui.type_into("Cluster", "westeurope-1");
+    gui.type_into("Project", "acme");
+    gui.type_into("Tenant id", "contoso.onmicrosoft.com");
+    gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
+    // Enter in the field just typed in.
+    assert_eq!(focused(&gui).as_deref(), Some("Client id"));
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
+    gui.wait("Enter to save the profile", |h| {
+        h.state().model.profiles.profiles.contains_key("dev-eu")
+    });
+    let file = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(file.contains("[profiles.dev-eu]"), "{file}");
+
+    // Escape, with a change typed, leaves the editor and writes nothing.
+    gui.wait("the profile shown", |h| {
+        h.state().model.screen == cdf_signin::ui::Screen::Profile
+    });
+    gui.click("Edit");
+    gui.type_into("Project", "-changed");
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Escape);
+    assert_eq!(
+        gui.harness.state().model.screen,
+        cdf_signin::ui::Screen::Profile,
+        "Escape left the editor"
+    );
+    assert_eq!(std::fs::read_to_string(env.profiles_file()).unwrap(), file);
+    assert!(!gui.has_label("Save profile"));
+}
+
+/// The keyboard starts in the first empty field the profile needs: the name of a new
+/// profile, the client secret of a copy of a service principal.
+#[test]
+fn the_editor_opens_with_the_focus_on_the_first_empty_field() {
+    let env = Env::new();
+    two_profiles(&env);
+    let mut gui = open_sized(&env, SMALL);
+    gui.click("Add profile");
+    assert_eq!(focused(&gui).as_deref(), Some("Profile name"));
+    // Typing goes straight in.
+    gui.harness.get_by_label("Profile name").type_text("typed");
+    gui.harness.step();
+    assert_eq!(
+        gui.harness.state().view.editor.as_ref().unwrap().name,
+        "typed"
+    );
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Escape);
+
+    gui.harness.get_by_label("    b  p").click_secondary();
+    gui.harness.step();
+    gui.harness.step();
+    gui.click("Duplicate");
+    assert_eq!(focused(&gui).as_deref(), Some("Client secret"));
+}
+
+/// On macOS the copy shortcut is Cmd+Shift+C: the button says so, and it copies.
+#[test]
+fn on_macos_the_copy_shortcut_is_cmd_shift_c_and_the_button_says_so() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let mut gui = open(&env);
+    gui.harness.ctx.set_os(egui::os::OperatingSystem::Mac);
+    gui.click("Get token");
+    gui.wait("the token", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
+    let token = gui
+        .harness
+        .state()
+        .model
+        .states
+        .tokens("svc")
+        .unwrap()
+        .access_token
+        .expose()
+        .to_string();
+    gui.harness.hover_at(
+        gui.harness
+            .get_by_label("Copy access token")
+            .rect()
+            .center(),
+    );
+    // The tooltip waits half a second of the harness's own frame time.
+    for _ in 0..60 {
+        gui.harness.step();
+    }
+    assert!(
+        gui.has_text("Cmd+Shift+C does it from anywhere"),
+        "the button names the Mac's shortcut"
+    );
+    assert!(!gui.has_text("Ctrl+Shift+C"));
+    gui.harness.remove_cursor();
+    assert_eq!(gui.clipboard(), None);
+    // What egui-winit reports for Cmd+Shift+C on a Mac: the Command key is both.
+    let cmd_shift = egui::Modifiers::MAC_CMD | egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+    press(&mut gui, cmd_shift, egui::Key::C);
+    assert_eq!(gui.clipboard().as_deref(), Some(token.as_str()));
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use cdf_signin::secrets::KeyringStore;
 use cdf_signin::token::ManualClock;
 use cdf_signin::ui::clipboard::RecordingClipboard;
-use cdf_signin::ui::{App, Deps};
+use cdf_signin::ui::{App, Deps, Toast};
 use common::Env;
 use eframe::egui;
 use egui_kittest::Harness;
@@ -41,21 +41,23 @@ flow = "api-key"
 "#;
 
 fn open(env: &Env) -> Harness<'static, App> {
+    open_sized(env, egui::vec2(1000.0, 680.0))
+}
+
+fn open_sized(env: &Env, size: egui::Vec2) -> Harness<'static, App> {
     let keyring = env.keyring_service.clone();
     let paths = env.paths();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1000.0, 680.0))
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                Deps {
-                    paths,
-                    clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-                    clipboard: Box::new(RecordingClipboard::default()),
-                    secrets: Box::new(KeyringStore::new(keyring)),
-                },
-            )
-        });
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        App::new(
+            cc,
+            Deps {
+                paths,
+                clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+                clipboard: Box::new(RecordingClipboard::default()),
+                secrets: Box::new(KeyringStore::new(keyring)),
+            },
+        )
+    });
     settle(&mut harness, |h| h.state().model.loaded);
     harness
 }
@@ -93,6 +95,36 @@ fn welcome_and_editor() {
     h.snapshot("editor");
 }
 
+/// Issue 21: the longest form (client credentials, Advanced open) in the smallest
+/// window: the fields scroll, Save and Cancel stay below them with their keys, and the
+/// errors sit beside the labels.
+#[test]
+fn editor_at_800x600_with_advanced_open() {
+    let env = Env::new();
+    let mut h = open_sized(&env, egui::vec2(800.0, 600.0));
+    h.get_by_label("Create your first profile").click();
+    settle(&mut h, |h| h.state().view.editor.is_some());
+    h.get_by_label("Advanced").click();
+    settle(&mut h, |h| {
+        h.query_by_label("Extra CA file (PEM)").is_some()
+    });
+    h.get_by_label("Client credentials").click();
+    settle(&mut h, |h| h.query_by_label("Client secret").is_some());
+    h.get_by_label("Save profile").click();
+    settle(&mut h, |h| {
+        h.state()
+            .view
+            .editor
+            .as_ref()
+            .is_some_and(|e| !e.errors.is_empty())
+    });
+    // Scrolled to the end of the fields: Advanced's last one just above the buttons.
+    h.get_by_label("Extra CA file (PEM)").scroll_to_me();
+    h.remove_cursor();
+    settle(&mut h, |_| true);
+    h.snapshot("editor-800x600-advanced");
+}
+
 #[test]
 fn signed_out_profile_and_settings() {
     let env = with_profiles();
@@ -102,6 +134,49 @@ fn signed_out_profile_and_settings() {
     h.get_by_label("Settings").click();
     settle(&mut h, |h| h.query_by_label("Done").is_some());
     h.snapshot("settings");
+}
+
+/// Issue 21: notifications wrap at a readable line length, not into narrow boxes, also
+/// when a longer one follows a short one.
+#[test]
+fn notifications_are_wide_enough_to_read() {
+    let env = with_profiles();
+    let mut h = open(&env);
+    settle(&mut h, |h| h.query_by_label("Sign in").is_some());
+    let toast = |h: &mut Harness<'static, App>, text: &str| {
+        let until = h.state().now() + chrono::Duration::seconds(60);
+        h.state_mut().model.toasts.push(Toast {
+            text: text.to_string(),
+            until,
+        });
+        settle(h, |h| h.query_by_label(text).is_some());
+        h.get_by_label(text).rect()
+    };
+    toast(&mut h, "Copied the access token; clears in 60 s");
+    // Ctrl+Shift+C without a token says so in a longer one.
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::C,
+    );
+    let text = "dev-westeurope has no valid access token to copy: sign in first";
+    settle(&mut h, |h| h.query_by_label(text).is_some());
+    let line = h.get_by_label("Sign in").rect().height();
+    let rect = h.get_by_label(text).rect();
+    assert!(
+        rect.width() >= 300.0 && rect.height() <= 1.5 * line,
+        "a one-line notification is {rect:?}"
+    );
+    // A long one wraps, at a line length one reads at a glance.
+    let long = toast(
+        &mut h,
+        "Imported ops-service-2 from /home/someone/Downloads/cdf-project-settings.env: its \
+         endpoints are the provider's defaults, and its secret went to the OS keyring",
+    );
+    assert!(
+        (300.0..=460.0).contains(&long.width()) && long.height() <= 4.0 * line,
+        "a long notification is {long:?}"
+    );
+    h.snapshot("notification");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The real binary in a real X server: Xvfb on a free display, a config with two
 //! profiles; the window must appear with the WM_CLASS that the desktop entry's
 //! StartupWMClass names (so the desktop groups the window under its launcher), carry our
-//! icon, and draw something.
+//! icon, and draw something. And the keyboard for real: Ctrl+Shift+C, sent with xdotool
+//! right after launch, puts the access token on the X clipboard (read with xclip).
 
 use crate::common;
 
@@ -9,7 +10,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Env, Killed, start_xvfb};
+use common::{Env, Idp, Killed, start_xvfb};
 
 /// A key's value in `packaging/linux/cdf-signin.desktop`.
 fn desktop_entry(key: &str) -> String {
@@ -46,6 +47,33 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The window of `app` (found by its process, _NET_WM_PID), once it is mapped.
+fn find_window(display: &str, app: &mut Killed) -> String {
+    let pid = app.0.id().to_string();
+    let start = Instant::now();
+    loop {
+        let found = run(Command::new("xdotool").env("DISPLAY", display).args([
+            "search",
+            "--onlyvisible",
+            "--pid",
+            &pid,
+        ]));
+        if let Some(id) = found.lines().next() {
+            break id.to_string();
+        }
+        if let Ok(Some(status)) = app.0.try_wait() {
+            let mut err = String::new();
+            let _ = app.0.stderr.take().unwrap().read_to_string(&mut err);
+            panic!("the app exited ({status}) before showing a window: {err}");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no window within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn window_appears_with_our_class_and_is_not_blank() {
     let env = Env::new();
@@ -72,30 +100,8 @@ fn window_appears_with_our_class_and_is_not_blank() {
     let mut app = Killed(app);
     // Found by its process (_NET_WM_PID), so that a wrong class fails the class check below
     // with both names rather than as "no window".
-    let pid = app.0.id().to_string();
 
-    let start = Instant::now();
-    let window = loop {
-        let found = run(Command::new("xdotool").env("DISPLAY", &display).args([
-            "search",
-            "--onlyvisible",
-            "--pid",
-            &pid,
-        ]));
-        if let Some(id) = found.lines().next() {
-            break id.to_string();
-        }
-        if let Ok(Some(status)) = app.0.try_wait() {
-            let mut err = String::new();
-            let _ = app.0.stderr.take().unwrap().read_to_string(&mut err);
-            panic!("the app exited ({status}) before showing a window: {err}");
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no window within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let window = find_window(&display, &mut app);
 
     let class = run(Command::new("xprop")
         .env("DISPLAY", &display)
@@ -164,4 +170,50 @@ fn window_appears_with_our_class_and_is_not_blank() {
     if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
         let _ = std::fs::copy(&shot, std::path::Path::new(&dir).join("main-window.png"));
     }
+}
+
+/// Issue 21: the daily path, for real. A service principal's token is cached by the
+/// command line; the window is launched on that profile and Ctrl+Shift+C, pressed from
+/// the moment the window exists, puts that token on the clipboard.
+#[test]
+fn ctrl_shift_c_copies_the_access_token_in_the_real_window() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.run(&["profile", "use", "svc"]).ok();
+    let token = env
+        .run(&["token", "--profile", "svc"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    assert!(token.len() > 20, "a token: {token:?}");
+    let (_xvfb, display) = start_xvfb();
+    let app = env
+        .command(&[])
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut app = Killed(app);
+    let window = find_window(&display, &mut app);
+    let x = |tool: &str, args: &[&str]| run(Command::new(tool).env("DISPLAY", &display).args(args));
+    // No window manager here: the window gets the keyboard focus from X itself.
+    x("xdotool", &["windowfocus", "--sync", &window]);
+    // The key is pressed until the window has read the cached token (it says "no valid
+    // access token" before that, and copies nothing).
+    let mut held = String::new();
+    common::wait_for(
+        "the access token on the clipboard after Ctrl+Shift+C",
+        Duration::from_secs(30),
+        || {
+            x("xdotool", &["key", "--clearmodifiers", "ctrl+shift+c"]);
+            std::thread::sleep(Duration::from_millis(300));
+            held = x("xclip", &["-selection", "clipboard", "-o"]);
+            held == token
+        },
+    );
+    assert_eq!(held, token);
 }

@@ -9,6 +9,8 @@ pub enum Shell {
     Sh,
     Fish,
     PowerShell,
+    /// Windows' cmd.exe, which has no quoting that holds every value: see [`cmd_quote`].
+    Cmd,
 }
 
 impl std::str::FromStr for Shell {
@@ -18,7 +20,10 @@ impl std::str::FromStr for Shell {
             "sh" | "bash" | "zsh" => Ok(Shell::Sh),
             "fish" => Ok(Shell::Fish),
             "powershell" | "pwsh" => Ok(Shell::PowerShell),
-            other => Err(format!("unknown shell `{other}` (sh, fish or powershell)")),
+            "cmd" => Ok(Shell::Cmd),
+            other => Err(format!(
+                "unknown shell `{other}` (sh, fish, powershell or cmd)"
+            )),
         }
     }
 }
@@ -37,9 +42,33 @@ pub fn credential_var(api_key: bool) -> &'static str {
     if api_key { "CDF_API_KEY" } else { "CDF_TOKEN" }
 }
 
+/// A value that `shell` cannot be given safely: which variable, and why (never the
+/// value, which may be a token or a key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unwritable {
+    pub shell: Shell,
+    pub var: String,
+    pub why: &'static str,
+}
+
+impl std::fmt::Display for Unwritable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} cannot be written for cmd: its value has {}",
+            self.var, self.why
+        )
+    }
+}
+
 /// `CDF_PROJECT`, `CDF_CLUSTER`, `CDF_URL` and (when given) the credential's line
-/// (`CDF_TOKEN`, see [`credential_var`]) to eval.
-pub fn env_lines(env: &ProjectEnv<'_>, credential: Option<(&str, &str)>, shell: Shell) -> String {
+/// (`CDF_TOKEN`, see [`credential_var`]) to eval. All or nothing: a value the shell
+/// cannot hold (only cmd has such values) fails the whole, so no half is printed.
+pub fn env_lines(
+    env: &ProjectEnv<'_>,
+    credential: Option<(&str, &str)>,
+    shell: Shell,
+) -> Result<String, Unwritable> {
     let mut vars = vec![
         ("CDF_PROJECT", env.project),
         ("CDF_CLUSTER", env.cluster),
@@ -54,9 +83,46 @@ pub fn env_lines(env: &ProjectEnv<'_>, credential: Option<(&str, &str)>, shell: 
             Shell::Sh => writeln!(out, "export {name}={}", sh_quote(value)),
             Shell::Fish => writeln!(out, "set -gx {name} {}", fish_quote(value)),
             Shell::PowerShell => writeln!(out, "$env:{name} = {}", ps_quote(value)),
+            Shell::Cmd => {
+                let value = cmd_quote(value).map_err(|why| Unwritable {
+                    shell,
+                    var: name.to_string(),
+                    why,
+                })?;
+                writeln!(out, "set \"{name}={value}\"")
+            }
         };
     }
-    out
+    Ok(out)
+}
+
+/// cmd.exe: the value as it goes inside `set "NAME=VALUE"`, or why it cannot.
+///
+/// Inside the quotes `&`, `|`, `<`, `>`, `^` and `(`, `)` are plain text, both when the
+/// lines run as a batch file and when `for /f ... do %i` runs them (its variable is
+/// substituted after cmd has looked for those characters); `set` drops the quotes.
+/// What no quoting protects is refused instead of escaped: a `"` ends the quotes; `%`
+/// expands variables in a batch file; `!` does with delayed expansion on (and then
+/// makes `^` an escape again); a line break ends the command; an empty value removes
+/// the variable; anything outside printable ASCII is read in the console's code page,
+/// whose best-fit mappings may turn it into one of these.
+pub fn cmd_quote(value: &str) -> Result<&str, &'static str> {
+    if value.is_empty() {
+        return Err("nothing in it, which cmd takes as removing the variable");
+    }
+    for c in value.chars() {
+        let why = match c {
+            '"' => "a double quote (\"), which ends cmd's quoting",
+            '%' => "a percent sign (%), which cmd expands",
+            '!' => "an exclamation mark (!), which cmd expands when delayed expansion is on",
+            '\n' | '\r' => "a line break, which ends a cmd command",
+            ' '..='~' => continue,
+            c if c.is_control() => "a control character, which cmd cannot hold",
+            _ => "a character outside ASCII, which cmd reads in the console's code page",
+        };
+        return Err(why);
+    }
+    Ok(value)
 }
 
 /// sh: single quotes, with embedded single quotes closed, escaped and reopened. Nothing
@@ -165,7 +231,7 @@ mod tests {
 
     #[test]
     fn sh_lines_quote_values() {
-        let text = env_lines(&ENV, Some(("CDF_TOKEN", "tok")), Shell::Sh);
+        let text = env_lines(&ENV, Some(("CDF_TOKEN", "tok")), Shell::Sh).unwrap();
         assert_eq!(
             text,
             "export CDF_PROJECT='it'\\''s-mine'\nexport CDF_CLUSTER='westeurope-1'\n\
@@ -175,10 +241,10 @@ mod tests {
 
     #[test]
     fn fish_and_powershell_lines() {
-        let fish = env_lines(&ENV, None, Shell::Fish);
+        let fish = env_lines(&ENV, None, Shell::Fish).unwrap();
         assert!(fish.starts_with("set -gx CDF_PROJECT 'it\\'s-mine'\n"));
         assert!(!fish.contains("CDF_TOKEN"));
-        let ps = env_lines(&ENV, Some((credential_var(false), "t")), Shell::PowerShell);
+        let ps = env_lines(&ENV, Some((credential_var(false), "t")), Shell::PowerShell).unwrap();
         assert!(ps.starts_with("$env:CDF_PROJECT = 'it''s-mine'\n"));
         assert!(ps.ends_with("$env:CDF_TOKEN = 't'\n"));
     }
@@ -187,11 +253,12 @@ mod tests {
     fn shell_names() {
         assert_eq!("zsh".parse::<Shell>(), Ok(Shell::Sh));
         assert_eq!("pwsh".parse::<Shell>(), Ok(Shell::PowerShell));
+        assert_eq!("cmd".parse::<Shell>(), Ok(Shell::Cmd));
         assert!(
-            "cmd"
+            "csh"
                 .parse::<Shell>()
                 .unwrap_err()
-                .contains("sh, fish or powershell")
+                .contains("sh, fish, powershell or cmd")
         );
     }
 
@@ -220,6 +287,50 @@ mod tests {
         assert_eq!(
             ps_quote("\u{201A}\u{201B}"),
             "'\u{201A}\u{201A}\u{201B}\u{201B}'"
+        );
+    }
+
+    #[test]
+    fn cmd_lines_quote_the_whole_assignment() {
+        let env = ProjectEnv {
+            project: "acme-dev",
+            cluster: "westeurope-1",
+            base_url: "https://westeurope-1.cognitedata.com",
+        };
+        let text = env_lines(&env, Some(("CDF_TOKEN", "eyJ0.e-y_J.s")), Shell::Cmd).unwrap();
+        assert_eq!(
+            text,
+            "set \"CDF_PROJECT=acme-dev\"\nset \"CDF_CLUSTER=westeurope-1\"\n\
+             set \"CDF_URL=https://westeurope-1.cognitedata.com\"\nset \"CDF_TOKEN=eyJ0.e-y_J.s\"\n"
+        );
+        // What quotes protect is kept as it is.
+        assert_eq!(cmd_quote("a&b|c<d>e^f (g) 'h'"), Ok("a&b|c<d>e^f (g) 'h'"));
+        assert_eq!(cmd_quote("https://h/?a=1&b=2"), Ok("https://h/?a=1&b=2"));
+    }
+
+    #[test]
+    fn cmd_refuses_what_no_quoting_protects() {
+        for (value, says) in [
+            ("a\"&calc", "double quote"),
+            ("50%PATH%", "percent"),
+            ("hi!PATH!", "exclamation"),
+            ("one\ntwo", "line break"),
+            ("one\rtwo", "line break"),
+            ("tab\there", "control character"),
+            ("\u{ff02}&calc", "outside ASCII"),
+            ("caf\u{e9}", "outside ASCII"),
+            ("", "removing the variable"),
+        ] {
+            let why = cmd_quote(value).unwrap_err();
+            assert!(why.contains(says), "{value:?}: {why}");
+        }
+        // One bad value: no line at all, and the error names the variable only.
+        let err = env_lines(&ENV, Some(("CDF_TOKEN", "sec%ret")), Shell::Cmd).unwrap_err();
+        assert_eq!(err.var, "CDF_TOKEN");
+        assert!(!err.to_string().contains("sec"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "CDF_TOKEN cannot be written for cmd: its value has a percent sign (%), which cmd expands"
         );
     }
 }

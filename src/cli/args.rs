@@ -109,8 +109,8 @@ pub enum Command {
     Env {
         #[command(flatten)]
         select: Select,
-        /// sh (also bash, zsh), fish or powershell
-        #[arg(long, default_value = "sh", value_parser = ["sh", "bash", "zsh", "fish", "powershell", "pwsh"])]
+        /// sh (also bash, zsh), fish, powershell or cmd
+        #[arg(long, default_value = "sh", value_parser = ["sh", "bash", "zsh", "fish", "powershell", "pwsh", "cmd"])]
         shell: String,
     },
     /// Walk the chain from the profile to CDF's capabilities and say which link broke

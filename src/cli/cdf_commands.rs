@@ -171,12 +171,13 @@ pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
         cluster: &profile.cluster,
         base_url: &base_url,
     };
-    output::print(&export::env_lines(
-        &env,
-        Some((var, credential.secret().expose())),
-        shell,
-    ))
+    let lines = export::env_lines(&env, Some((var, credential.secret().expose())), shell)
+        .map_err(|e| Failure::new(e.to_string()).hint(UNWRITABLE_HINT))?;
+    output::print(&lines)
 }
+
+/// What to do when cmd cannot be given a value: PowerShell quotes any value.
+const UNWRITABLE_HINT: &str = "use `cdf-signin env --shell powershell` (in PowerShell), which quotes any value, or `cdf-signin token` for the token alone";
 
 pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
     let (from, project) = (&args.name, &args.project);

@@ -475,7 +475,7 @@ fn use_profile(name: &str, profile: &Profile) {
         cluster: &profile.cluster,
         base_url: &base_url,
     };
-    for shell in [Shell::Sh, Shell::Fish, Shell::PowerShell] {
+    for shell in [Shell::Sh, Shell::Fish, Shell::PowerShell, Shell::Cmd] {
         let _ = export::env_lines(&env, Some(("CDF_TOKEN", "t")), shell);
     }
     let _ = export::python_snippet(name, &env, "cdf-signin");

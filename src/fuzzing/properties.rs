@@ -226,11 +226,17 @@ fn read_back(shell: Shell, script: &str) -> Option<Vec<(String, String)>> {
             Shell::Sh => rest.strip_prefix("export ")?.split_once('=')?,
             Shell::Fish => rest.strip_prefix("set -gx ")?.split_once(' ')?,
             Shell::PowerShell => rest.strip_prefix("$env:")?.split_once(" = ")?,
+            Shell::Cmd => rest.strip_prefix("set \"")?.split_once('=')?,
         };
         let (value, after) = match shell {
             Shell::Sh => unquote_sh(after)?,
             Shell::Fish => unquote_fish(after)?,
             Shell::PowerShell => unquote_ps(after)?,
+            // `set` takes what is between the quotes (cmd_quote let no quote in).
+            Shell::Cmd => {
+                let (value, after) = after.split_once('"')?;
+                (value.to_string(), after)
+            }
         };
         vars.push((name.to_string(), value));
         rest = after.strip_prefix('\n')?;
@@ -323,8 +329,16 @@ proptest! {
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
         for shell in [Shell::Sh, Shell::Fish, Shell::PowerShell] {
-            let script = export::env_lines(&env, Some(("CDF_TOKEN", &token)), shell);
+            let script = export::env_lines(&env, Some(("CDF_TOKEN", &token)), shell).unwrap();
             prop_assert_eq!(read_back(shell, &script), Some(expected.clone()), "{:?}: {}", shell, script);
+        }
+        // cmd: read back the same, or refused because a value has what cmd cannot hold.
+        match export::env_lines(&env, Some(("CDF_TOKEN", &token)), Shell::Cmd) {
+            Ok(script) => prop_assert_eq!(read_back(Shell::Cmd, &script), Some(expected.clone()), "{}", script),
+            Err(e) => {
+                let value = &expected.iter().find(|(n, _)| *n == e.var).unwrap().1;
+                prop_assert!(export::cmd_quote(value).is_err(), "{:?}", e);
+            }
         }
     }
 

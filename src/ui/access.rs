@@ -51,15 +51,17 @@ impl Draw<'_> {
             .on_hover_text("CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN lines for a shell")
             .clicked()
         {
-            let text = export::env_lines(
+            // sh quotes any value: there is always text to copy.
+            if let Ok(text) = export::env_lines(
                 &env,
                 Some((export::credential_var(false), tokens.access_token.expose())),
                 Shell::Sh,
-            );
-            self.act(Action::CopySecret {
-                text: crate::secrets::Secret::new(text),
-                what: "the env lines",
-            });
+            ) {
+                self.act(Action::CopySecret {
+                    text: crate::secrets::Secret::new(text),
+                    what: "the env lines",
+                });
+            }
         }
         if ui
             .button("Copy Python snippet")

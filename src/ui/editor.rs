@@ -1,4 +1,8 @@
 //! The profile editor: the same fields and validation as `profile add`, errors inline.
+//!
+//! Its layout holds still: Save and Cancel are pinned below the scrolling fields, and
+//! each field's error goes beside its label, on a line that is there with or without
+//! one, so nothing moves under the pointer while one types.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -65,6 +69,10 @@ pub struct Editor {
     /// Marked as production (a checkbox; suggested by the project's name, never set).
     pub production: bool,
     pub errors: HashMap<Field, String>,
+    /// The first frame has been drawn (the keyboard focus was placed then).
+    opened: bool,
+    /// The field that takes the keyboard focus when it is drawn.
+    focus: Option<Field>,
 }
 
 pub enum EditorAction {
@@ -282,10 +290,56 @@ impl Editor {
         })
     }
 
-    /// A labelled text input for `field`, with its error below it.
+    /// The text fields the chosen flow shows, in the order they are drawn (Advanced's
+    /// last): where the keyboard focus looks for the first empty one.
+    fn text_fields(&self) -> Vec<Field> {
+        let mut fields = vec![Field::Name, Field::Cluster, Field::Project];
+        if self.flow != Some(Flow::ApiKey) {
+            fields.extend([Field::TenantId, Field::ClientId]);
+        }
+        match self.flow {
+            Some(Flow::ApiKey) => fields.push(Field::ApiKey),
+            Some(Flow::ClientCredentials) => {
+                fields.push(match self.secret_from {
+                    SecretFrom::Store => Field::ClientSecret,
+                    SecretFrom::Env => Field::ClientSecretEnv,
+                    SecretFrom::File => Field::ClientSecretFile,
+                });
+                fields.extend([Field::Certificate, Field::PrivateKey]);
+            }
+            Some(Flow::Interactive) => fields.extend([Field::LoginHint, Field::Port]),
+            _ if !self.port.trim().is_empty() => fields.push(Field::Port),
+            _ => {}
+        }
+        fields.extend([
+            Field::Authority,
+            Field::BaseUrl,
+            Field::TokenUrl,
+            Field::Scopes,
+            Field::CaFile,
+        ]);
+        fields
+    }
+
+    /// Where the keyboard starts: the first shown field that is empty and that the
+    /// checks find wrong (required, or a name cannot be empty), else the name.
+    fn first_empty_required(&self) -> Field {
+        let wrong: Vec<Field> = match self.draft().check() {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.into_iter().map(|p| p.field).collect(),
+        };
+        let mut probe = self.clone();
+        self.text_fields()
+            .into_iter()
+            .find(|f| wrong.contains(f) && probe.text_mut(*f).is_some_and(|t| t.trim().is_empty()))
+            .unwrap_or(Field::Name)
+    }
+
+    /// A labelled text input for `field`, with its error beside the label.
     fn field(&mut self, ui: &mut egui::Ui, field: Field, hint: &str) {
         let password = matches!(field, Field::ClientSecret | Field::ApiKey);
-        let label_response = ui.label(field.label());
+        let label_response = label_with_error(ui, field.label(), self.errors.get(&field));
+        let focus = self.focus == Some(field);
         let Some(target) = self.text_mut(field) else {
             return;
         };
@@ -294,28 +348,47 @@ impl Editor {
             .password(password)
             .desired_width(f32::INFINITY);
         let response = ui.add(edit).labelled_by(label_response.id);
+        if focus {
+            response.request_focus();
+            self.focus = None;
+        }
         if response.changed() {
             self.errors.remove(&field);
-        }
-        if let Some(err) = self.errors.get(&field) {
-            ui.colored_label(ui.visuals().error_fg_color, err);
         }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui) -> EditorAction {
         let mut action = EditorAction::None;
+        if !self.opened {
+            self.opened = true;
+            self.focus = Some(self.first_empty_required());
+        }
+        // Enter saves from a text field (or from nowhere); on a button it presses that
+        // button. Read before the fields are drawn: a field gives up the focus on Enter.
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && (ui.ctx().text_edit_focused() || ui.memory(|m| m.focused().is_none()));
+        let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
         ui.heading(if self.original.is_some() {
             "Edit profile"
         } else {
             "New profile"
         });
         ui.add_space(6.0);
+        // The buttons' row is kept free at the bottom, whatever the window's height.
+        let spacing = ui.spacing();
+        let button_height = spacing
+            .interact_size
+            .y
+            .max(ui.text_style_height(&egui::TextStyle::Button) + 2.0 * spacing.button_padding.y);
+        let footer = button_height + 3.0 * spacing.item_spacing.y + 8.0;
         egui::ScrollArea::vertical()
-            .auto_shrink([false, true])
+            .auto_shrink([false, false])
+            .max_height((ui.available_height() - footer).max(0.0))
             .show(ui, |ui| {
                 self.field(ui, Field::Name, "e.g. dev-westeurope");
-                ui.label("Sign-in flow");
-                ui.horizontal(|ui| {
+                label_with_error(ui, "Sign-in flow", self.errors.get(&Field::Flow));
+                // Wrapped: in the narrowest window the four do not fit on one line.
+                ui.horizontal_wrapped(|ui| {
                     for flow in [
                         Flow::Interactive,
                         Flow::DeviceCode,
@@ -334,9 +407,6 @@ impl Editor {
                 if let Some(flow) = self.flow {
                     ui.weak(flow_sentence(flow));
                 }
-                if let Some(err) = self.errors.get(&Field::Flow) {
-                    ui.colored_label(ui.visuals().error_fg_color, err);
-                }
                 ui.add_space(4.0);
                 self.field(ui, Field::Cluster, "e.g. westeurope-1");
                 let typed = self.cluster.trim().to_string();
@@ -344,18 +414,22 @@ impl Editor {
                     .iter()
                     .copied()
                     .filter(|c| !typed.is_empty() && c.starts_with(&typed) && *c != typed)
-                    .take(5)
+                    .take(4)
                     .collect();
-                if !suggestions.is_empty() {
-                    ui.horizontal_wrapped(|ui| {
+                // One line, there with or without suggestions: they come and go as the
+                // cluster is typed, and must not move what is below.
+                ui.horizontal(|ui| {
+                    ui.set_min_height(ui.spacing().interact_size.y);
+                    if !suggestions.is_empty() {
                         ui.weak("Suggestions:");
                         for s in suggestions {
                             if ui.small_button(s).clicked() {
                                 self.cluster = s.to_string();
+                                self.errors.remove(&Field::Cluster);
                             }
                         }
-                    });
-                }
+                    }
+                });
                 self.field(ui, Field::Project, "your CDF project");
                 ui.horizontal(|ui| {
                     ui.checkbox(&mut self.production, "Production")
@@ -379,7 +453,7 @@ impl Editor {
                     }
                     Some(Flow::ClientCredentials) => {
                         ui.label("Client secret from");
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             for (from, label) in [
                                 (SecretFrom::Store, "Stored here"),
                                 (SecretFrom::Env, "Environment variable"),
@@ -433,23 +507,50 @@ impl Editor {
                     self.field(ui, Field::CaFile, "for TLS-inspecting proxies");
                 });
             });
-        ui.add_space(8.0);
+        // A field inside a closed Advanced was not drawn: the focus stays where it is.
+        self.focus = None;
+        ui.separator();
         ui.horizontal(|ui| {
-            let save =
-                ui.add(egui::Button::new("Save profile").fill(ui.visuals().selection.bg_fill));
-            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if save.clicked() || enter {
+            let save = ui
+                .add(
+                    egui::Button::new("Save profile")
+                        .shortcut_text("Enter")
+                        .fill(ui.visuals().selection.bg_fill),
+                )
+                .on_hover_text("Save the profile (Enter)");
+            // The keys are shown on the buttons; their names stay the actions'.
+            save.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, "Save profile")
+            });
+            let cancel = ui
+                .add(egui::Button::new("Cancel").shortcut_text("Esc"))
+                .on_hover_text("Leave without saving (Escape)");
+            cancel.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Cancel"));
+            if cancel.clicked() || escape {
+                action = EditorAction::Cancel;
+            } else if save.clicked() || enter {
                 match self.check() {
                     Ok(_) => action = EditorAction::Save(Box::new(self.draft())),
                     Err(errors) => self.errors = errors,
                 }
             }
-            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                action = EditorAction::Cancel;
-            }
         });
         action
     }
+}
+
+/// A field's label with its error beside it, on one line whatever the error's length
+/// (cut short, the whole of it on hover): an error that comes or goes moves nothing.
+fn label_with_error(ui: &mut egui::Ui, label: &str, error: Option<&String>) -> egui::Response {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        if let Some(error) = error {
+            let text = egui::RichText::new(error).color(ui.visuals().error_fg_color);
+            ui.add(egui::Label::new(text).truncate());
+        }
+        label
+    })
+    .inner
 }
 
 #[cfg(test)]
@@ -521,5 +622,51 @@ mod tests {
         );
         let reopened = Editor::edit("dev", &p);
         assert_eq!(reopened.secret_from, SecretFrom::File);
+    }
+
+    #[test]
+    fn the_focus_starts_in_the_first_empty_field_the_flow_needs() {
+        assert_eq!(Editor::new().first_empty_required(), Field::Name);
+        let mut e = filled();
+        e.project.clear();
+        e.tenant_id.clear();
+        assert_eq!(e.first_empty_required(), Field::Project);
+        let mut e = filled();
+        e.flow = Some(Flow::ClientCredentials);
+        assert_eq!(e.first_empty_required(), Field::ClientSecret);
+        e.secret_from = SecretFrom::Env;
+        assert_eq!(e.first_empty_required(), Field::ClientSecretEnv);
+        e.secret_from = SecretFrom::File;
+        assert_eq!(e.first_empty_required(), Field::ClientSecretFile);
+        // Nothing missing: the name, where the form starts.
+        assert_eq!(filled().first_empty_required(), Field::Name);
+    }
+
+    /// For every flow and source of a secret, the focus goes to a field the editor
+    /// draws and the checks name.
+    #[test]
+    fn the_focus_goes_to_a_drawn_field_with_a_problem() {
+        for flow in [
+            Flow::Interactive,
+            Flow::DeviceCode,
+            Flow::ClientCredentials,
+            Flow::ApiKey,
+        ] {
+            for from in [SecretFrom::Store, SecretFrom::Env, SecretFrom::File] {
+                let mut e = Editor {
+                    flow: Some(flow),
+                    secret_from: from,
+                    ..filled()
+                };
+                e.secret_env.clear();
+                let focus = e.first_empty_required();
+                assert!(e.text_fields().contains(&focus), "{flow:?} {from:?}");
+                let problems = e.draft().check().err().unwrap_or_default();
+                assert!(
+                    focus == Field::Name || problems.iter().any(|p| p.field == focus),
+                    "{flow:?} {from:?}: {focus:?}"
+                );
+            }
+        }
     }
 }

@@ -54,8 +54,13 @@ impl Draw<'_> {
         }
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
-            let shortcut = ui.ctx().format_shortcut(&super::switcher::COPY_TOKEN);
-            let copy = ui.add(egui::Button::new("Copy access token").shortcut_text(shortcut));
+            // Cmd+Shift+C on macOS, Ctrl+Shift+C elsewhere.
+            let shortcut = super::switcher::copy_token_keys(ui.ctx().os());
+            let copy = ui
+                .add(egui::Button::new("Copy access token").shortcut_text(shortcut.as_str()))
+                .on_hover_text(format!(
+                    "Copy the access token; {shortcut} does it from anywhere in the window"
+                ));
             // The shortcut is shown on the button; its name stays the action's.
             copy.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Button, true, "Copy access token")

@@ -78,7 +78,8 @@ impl Draw<'_> {
                 .show_ui(ui, |ui| {
                     for (i, name) in self.profile_names().enumerate() {
                         let shortcut = if i < 9 {
-                            format!("   Ctrl+{}", i + 1)
+                            let key = super::switcher::command_key(ui.ctx().os());
+                            format!("   {key}+{}", i + 1)
                         } else {
                             String::new()
                         };
@@ -394,14 +395,33 @@ impl Draw<'_> {
         egui::Area::new(egui::Id::unique("toasts"))
             .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -12.0])
             .show(ctx, |ui| {
-                for t in &self.m.toasts {
-                    egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        ui.label(&t.text);
-                    });
-                }
+                // Stacked against the window's right edge, like the corner they come from.
+                ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+                    for t in &self.m.toasts {
+                        // Each as wide as its text up to a readable line, set here: the
+                        // area would otherwise keep the width of the one before and wrap a
+                        // longer one into a narrow column.
+                        let font = egui::TextStyle::Body.resolve(ui.style());
+                        let natural = ui
+                            .fonts_mut(|f| f.layout_no_wrap(t.text.clone(), font, Color32::WHITE))
+                            .size()
+                            .x;
+                        let width = natural.ceil().min(TOAST_WIDTH);
+                        egui::Frame::popup(ui.style()).show(ui, |ui| {
+                            ui.set_width(width);
+                            // The text itself reads from the left.
+                            ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                                ui.add(egui::Label::new(&t.text).wrap());
+                            });
+                        });
+                    }
+                });
             });
     }
 }
+
+/// The widest a notification gets before it wraps: about 60 characters a line.
+const TOAST_WIDTH: f32 = 420.0;
 
 /// The colour of production: the band on a production profile's header and its badges.
 pub(super) const PRODUCTION_RED: egui::Color32 = egui::Color32::from_rgb(0xc6, 0x28, 0x28);
