@@ -101,9 +101,12 @@ impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
     }
 }
 
-/// A clock that moves only when told; for tests of countdowns and expiry.
+/// A clock that moves only when told; for unit tests of countdowns and expiry (the
+/// integration tests have their own, `tests/common/doubles.rs`).
+#[cfg(test)]
 pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
 
+#[cfg(test)]
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> ManualClock {
         ManualClock(std::sync::Mutex::new(start))
@@ -122,6 +125,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(test)]
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         self.0.lock().map(|t| *t).unwrap_or_else(|_| Utc::now())

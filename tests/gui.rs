@@ -4,103 +4,14 @@
 
 use crate::common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cdf_signin::secrets::KeyringStore;
-use cdf_signin::token::ManualClock;
-use cdf_signin::ui::clipboard::RecordingClipboard;
-use cdf_signin::ui::{App, Check, Deps, SignIn};
+use cdf_signin::ui::{Check, SignIn};
+use common::window::{Gui, open, open_sized};
 use common::{Env, Idp, node_script};
 use eframe::egui;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::json;
-
-struct Gui {
-    harness: Harness<'static, App>,
-    clipboard: RecordingClipboard,
-    clock: Arc<ManualClock>,
-}
-
-fn open(env: &Env) -> Gui {
-    open_sized(env, egui::vec2(1100.0, 760.0))
-}
-
-/// The window at `size` points.
-fn open_sized(env: &Env, size: egui::Vec2) -> Gui {
-    let keyring = env.keyring_service.clone();
-    let clipboard = RecordingClipboard::default();
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let deps_clipboard = clipboard.clone();
-    let deps_clock = clock.clone();
-    let paths = env.paths();
-    let harness = Harness::builder().with_size(size).build_eframe(move |cc| {
-        App::new(
-            cc,
-            Deps {
-                paths,
-                clock: deps_clock,
-                clipboard: Box::new(deps_clipboard),
-                secrets: Box::new(KeyringStore::new(keyring)),
-            },
-        )
-    });
-    let mut gui = Gui {
-        harness,
-        clipboard,
-        clock,
-    };
-    gui.wait("the profiles to load", |h| h.state().model.loaded);
-    gui
-}
-
-impl Gui {
-    /// Steps the UI until `cond` holds (worker events arrive asynchronously).
-    fn wait(&mut self, what: &str, mut cond: impl FnMut(&Harness<'static, App>) -> bool) {
-        let start = Instant::now();
-        loop {
-            self.harness.step();
-            if cond(&self.harness) {
-                self.harness.step();
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "timed out waiting for {what}"
-            );
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    fn has_label(&self, label: &str) -> bool {
-        self.harness.query_by_label(label).is_some()
-    }
-
-    fn has_text(&self, text: &str) -> bool {
-        self.harness
-            .query_all_by_label_contains(text)
-            .next()
-            .is_some()
-    }
-
-    fn click(&mut self, label: &str) {
-        self.harness.get_by_label(label).click();
-        self.harness.step();
-        self.harness.step();
-    }
-
-    fn type_into(&mut self, label: &str, text: &str) {
-        self.harness.get_by_label(label).focus();
-        self.harness.step();
-        self.harness.get_by_label(label).type_text(text);
-        self.harness.step();
-    }
-
-    fn clipboard(&self) -> Option<String> {
-        self.clipboard.content.lock().unwrap().clone()
-    }
-}
 
 #[test]
 fn first_run_welcome_then_create_a_profile_in_the_editor() {

@@ -3,54 +3,26 @@
 
 use crate::common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use cdf_signin::secrets::{KeyringStore, SecretStore, Storage};
-use cdf_signin::token::ManualClock;
-use cdf_signin::ui::clipboard::RecordingClipboard;
-use cdf_signin::ui::{App, Deps};
+use cdf_signin::secrets::{SecretStore, Storage};
+use cdf_signin::ui::App;
 use common::Env;
+use common::doubles::RecordingClipboard;
+use common::window;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn open(env: &Env) -> (Harness<'static, App>, RecordingClipboard) {
-    let store = KeyringStore::new(env.keyring_service.clone());
-    open_with(env, Box::new(store))
+    let gui = window::open(env);
+    (gui.harness, gui.clipboard)
 }
 
 fn open_with(
     env: &Env,
     secrets: Box<dyn SecretStore>,
 ) -> (Harness<'static, App>, RecordingClipboard) {
-    let clipboard = RecordingClipboard::default();
-    let deps_clipboard = clipboard.clone();
-    let paths = env.paths();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 760.0))
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                Deps {
-                    paths,
-                    clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-                    clipboard: Box::new(deps_clipboard),
-                    secrets,
-                },
-            )
-        });
-    let start = Instant::now();
-    while !harness.state().model.loaded {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "profiles never loaded"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.step();
-    (harness, clipboard)
+    let gui = window::open_with(env, window::SIZE, secrets);
+    (gui.harness, gui.clipboard)
 }
 
 fn shows(harness: &Harness<'static, App>, text: &str) -> bool {

@@ -6,14 +6,10 @@
 
 use crate::common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cdf_signin::secrets::KeyringStore;
-use cdf_signin::token::ManualClock;
-use cdf_signin::ui::clipboard::RecordingClipboard;
-use cdf_signin::ui::{App, Deps, Toast};
-use common::Env;
+use cdf_signin::ui::{App, Toast};
+use common::{Env, window};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -45,20 +41,8 @@ fn open(env: &Env) -> Harness<'static, App> {
 }
 
 fn open_sized(env: &Env, size: egui::Vec2) -> Harness<'static, App> {
-    let keyring = env.keyring_service.clone();
-    let paths = env.paths();
-    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
-        App::new(
-            cc,
-            Deps {
-                paths,
-                clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-                clipboard: Box::new(RecordingClipboard::default()),
-                secrets: Box::new(KeyringStore::new(keyring)),
-            },
-        )
-    });
-    settle(&mut harness, |h| h.state().model.loaded);
+    let mut harness = window::open_sized(env, size).harness;
+    settle(&mut harness, |_| true);
     harness
 }
 

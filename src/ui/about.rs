@@ -56,7 +56,7 @@ impl Draw<'_> {
                     .num_columns(2)
                     .spacing([12.0, 4.0])
                     .show(ui, |ui| {
-                        row(ui, "Client secrets and token keys", &info.keyring);
+                        row(ui, "Client secrets and token keys", info.keyring_text());
                         row(
                             ui,
                             "Tokens",

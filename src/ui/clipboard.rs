@@ -1,8 +1,6 @@
 //! Copying tokens: marked as secret (kept out of clipboard history), and cleared again
 //! after a delay, but only if the clipboard still holds what we put there.
 
-use std::sync::{Arc, Mutex};
-
 pub trait Clipboard: Send {
     /// Puts `text` on the clipboard, excluded from clipboard history where the platform
     /// allows.
@@ -75,32 +73,5 @@ impl Clipboard for SystemClipboard {
         self.inner()?
             .clear()
             .map_err(|e| format!("cannot clear the clipboard: {e}"))
-    }
-}
-
-/// A clipboard that records what it was given; for tests.
-#[derive(Clone, Default)]
-pub struct RecordingClipboard {
-    pub content: Arc<Mutex<Option<String>>>,
-    pub history: Arc<Mutex<Vec<String>>>,
-}
-
-impl Clipboard for RecordingClipboard {
-    fn set_secret(&mut self, text: &str) -> Result<(), String> {
-        *self.content.lock().map_err(|e| e.to_string())? = Some(text.to_string());
-        self.history
-            .lock()
-            .map_err(|e| e.to_string())?
-            .push(text.to_string());
-        Ok(())
-    }
-
-    fn get(&mut self) -> Option<String> {
-        self.content.lock().ok()?.clone()
-    }
-
-    fn clear(&mut self) -> Result<(), String> {
-        *self.content.lock().map_err(|e| e.to_string())? = None;
-        Ok(())
     }
 }

@@ -110,7 +110,7 @@ impl App {
                 plain_text,
             } => {
                 m.about.storage = storage;
-                m.about.keyring = describe;
+                m.about.keyring = Some(describe);
                 m.about.plain_text = plain_text;
             }
             Event::StorageSaved(storage) => {

@@ -11,6 +11,7 @@ pub(crate) mod editor;
 pub(crate) mod error;
 mod events;
 mod icon;
+mod keys;
 pub mod model;
 pub(crate) mod renewal;
 mod sidebar;
@@ -273,14 +274,13 @@ impl App {
                     None => out.push(Action::CloseSwitcher),
                 }
             }
-        } else if !ctx.text_edit_focused() && ctx.input_mut(|i| i.consume_shortcut(&switcher::OPEN))
-        {
+        } else if !ctx.text_edit_focused() && ctx.input_mut(|i| i.consume_shortcut(&keys::OPEN)) {
             // In a text field Ctrl+K is the field's own.
             out.push(Action::OpenSwitcher);
         }
         // Ctrl+Shift+C copies the current token from anywhere. The platform layer turns
         // Ctrl+C with any other modifier into a Copy event, so both forms are read.
-        let copy = ctx.input_mut(|i| i.consume_shortcut(&switcher::COPY_TOKEN))
+        let copy = ctx.input_mut(|i| i.consume_shortcut(&keys::COPY_TOKEN))
             || ctx.input(|i| {
                 i.modifiers.command
                     && i.modifiers.shift

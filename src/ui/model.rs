@@ -176,8 +176,9 @@ pub struct AboutInfo {
     /// The window's own settings (eframe's storage); `None` when nothing is saved, as in
     /// tests.
     pub settings_file: Option<PathBuf>,
-    /// Where client secrets and token keys live, in words.
-    pub keyring: String,
+    /// Where client secrets and token keys live, in words; `None` until the worker has
+    /// asked the store (a keyring round trip).
+    pub keyring: Option<String>,
     /// The store writes secrets to disk unencrypted (file storage, an explicit opt-in).
     pub plain_text: bool,
     /// Where the storage choice is saved (`settings.toml` in the config dir).
@@ -198,7 +199,7 @@ impl AboutInfo {
             token_dir: paths.token_dir(),
             discovery_dir: paths.discovery_dir(),
             settings_file: None,
-            keyring: "being looked up".to_string(),
+            keyring: None,
             plain_text: false,
             config_dir: paths.config_dir.clone(),
             // The saved choice is read by the worker, off the UI thread
@@ -217,6 +218,10 @@ impl AboutInfo {
         }
     }
 
+    pub fn keyring_text(&self) -> &str {
+        self.keyring.as_deref().unwrap_or("being looked up")
+    }
+
     /// Everything in the box as plain text, for Copy details.
     pub fn as_text(&self) -> String {
         format!(
@@ -225,7 +230,7 @@ impl AboutInfo {
             self.version,
             self.profiles_file.display(),
             self.settings_text(),
-            self.keyring,
+            self.keyring_text(),
             self.token_dir.display(),
             self.discovery_dir.display(),
         )
@@ -241,7 +246,7 @@ mod tests {
     #[test]
     fn text_names_every_place() {
         let mut info = AboutInfo::new(&Paths::under(std::path::Path::new("/r")));
-        info.keyring = crate::secrets::KeyringStore::new("svc").describe();
+        info.keyring = Some(crate::secrets::KeyringStore::new("svc").describe());
         let text = info.as_text();
         for needle in [
             env!("CARGO_PKG_VERSION"),

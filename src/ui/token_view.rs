@@ -55,7 +55,7 @@ impl Draw<'_> {
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
             // Cmd+Shift+C on macOS, Ctrl+Shift+C elsewhere.
-            let shortcut = super::switcher::copy_token_keys(ui.ctx().os());
+            let shortcut = super::keys::copy_token_keys(ui.ctx().os());
             let copy = ui
                 .add(egui::Button::new("Copy access token").shortcut_text(shortcut.as_str()))
                 .on_hover_text(format!(

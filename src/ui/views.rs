@@ -78,7 +78,7 @@ impl Draw<'_> {
                 .show_ui(ui, |ui| {
                     for (i, name) in self.profile_names().enumerate() {
                         let shortcut = if i < 9 {
-                            let key = super::switcher::command_key(ui.ctx().os());
+                            let key = super::keys::command_key(ui.ctx().os());
                             format!("   {key}+{}", i + 1)
                         } else {
                             String::new()
@@ -380,7 +380,13 @@ impl Draw<'_> {
             ));
         }
         // The first words only ("OS keyring", "kernel keyring"); About has the rest.
-        let now = self.m.about.keyring.split(':').next().unwrap_or_default();
+        let now = self
+            .m
+            .about
+            .keyring_text()
+            .split(':')
+            .next()
+            .unwrap_or_default();
         ui.weak(format!("In use now: {now} (details in About)"));
         ui.add_space(10.0);
         if ui.button("Done").clicked() {

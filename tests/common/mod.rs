@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod cdf;
+pub mod doubles;
+pub mod window;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,116 @@
+//! The one window-test harness: the real `App` and its worker in egui_kittest, with the
+//! test's paths and keyring service, a recorded clipboard and a clock moved by hand.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cdf_signin::secrets::{KeyringStore, SecretStore};
+use cdf_signin::ui::{App, Deps};
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use super::Env;
+use super::doubles::{ManualClock, RecordingClipboard};
+
+/// The window as the tests drive it.
+pub struct Gui {
+    pub harness: Harness<'static, App>,
+    pub clipboard: RecordingClipboard,
+    pub clock: Arc<ManualClock>,
+}
+
+/// The size most tests use: room for every panel.
+pub const SIZE: egui::Vec2 = egui::vec2(1100.0, 760.0);
+
+pub fn open(env: &Env) -> Gui {
+    open_sized(env, SIZE)
+}
+
+/// The window at `size` points, with the test's keyring service.
+pub fn open_sized(env: &Env, size: egui::Vec2) -> Gui {
+    open_with(
+        env,
+        size,
+        Box::new(KeyringStore::new(env.keyring_service.clone())),
+    )
+}
+
+/// The window with a secret store of the test's choosing; returns once the profiles
+/// are loaded.
+pub fn open_with(env: &Env, size: egui::Vec2, secrets: Box<dyn SecretStore>) -> Gui {
+    let clipboard = RecordingClipboard::default();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let (deps_clipboard, deps_clock) = (clipboard.clone(), clock.clone());
+    let paths = env.paths();
+    let harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        App::new(
+            cc,
+            Deps {
+                paths,
+                clock: deps_clock,
+                clipboard: Box::new(deps_clipboard),
+                secrets,
+            },
+        )
+    });
+    let mut gui = Gui {
+        harness,
+        clipboard,
+        clock,
+    };
+    // Both answers of the worker's first two commands: the profiles, and what the
+    // secret store is (the About box and Settings show it).
+    gui.wait("the profiles and the secret store", |h| {
+        let m = &h.state().model;
+        m.loaded && m.about.keyring.is_some()
+    });
+    gui
+}
+
+impl Gui {
+    /// Steps the UI until `cond` holds (worker events arrive asynchronously).
+    pub fn wait(&mut self, what: &str, mut cond: impl FnMut(&Harness<'static, App>) -> bool) {
+        let start = Instant::now();
+        loop {
+            self.harness.step();
+            if cond(&self.harness) {
+                self.harness.step();
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    pub fn has_label(&self, label: &str) -> bool {
+        self.harness.query_by_label(label).is_some()
+    }
+
+    pub fn has_text(&self, text: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
+    }
+
+    pub fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.step();
+        self.harness.step();
+    }
+
+    pub fn type_into(&mut self, label: &str, text: &str) {
+        self.harness.get_by_label(label).focus();
+        self.harness.step();
+        self.harness.get_by_label(label).type_text(text);
+        self.harness.step();
+    }
+
+    pub fn clipboard(&self) -> Option<String> {
+        self.clipboard.content.lock().unwrap().clone()
+    }
+}
