@@ -64,6 +64,9 @@ pub struct Editor {
     pub audience: String,
     /// Marked as production (a checkbox; suggested by the project's name, never set).
     pub production: bool,
+    /// The Cognite organization of a profile made by an organization sign-in: not
+    /// editable here, kept through an edit.
+    pub org: String,
     pub errors: HashMap<Field, String>,
 }
 
@@ -184,6 +187,7 @@ impl Editor {
             ca_file: text("ca_file"),
             audience: text("audience"),
             production: matches!(fields.get("production"), Some(toml::Value::Boolean(true))),
+            org: text("org"),
             ..Default::default()
         }
     }
@@ -244,6 +248,7 @@ impl Editor {
             private_key: path(&self.private_key).filter(|_| cc),
             secret,
             production: self.production,
+            org: opt(&self.org).filter(|_| interactive),
         }
     }
 
@@ -278,7 +283,7 @@ impl Editor {
             Field::Certificate => &mut self.certificate,
             Field::PrivateKey => &mut self.private_key,
             Field::CaFile => &mut self.ca_file,
-            Field::Flow | Field::Audience | Field::Prompt => return None,
+            Field::Flow | Field::Audience | Field::Prompt | Field::Org => return None,
         })
     }
 
