@@ -13,6 +13,8 @@ use std::path::Path;
 
 use thiserror::Error;
 
+pub use org::OrgOutcome;
+
 pub use draft::{
     Problem, ProblemKind, ProfileDraft, Resolved, SecretInput, only_the_secret_is_missing,
 };

@@ -24,6 +24,8 @@ use crate::urls;
 pub const CLI_CLIENT_ID: &str = "0404baaa-0a90-43a2-aba7-a110b53fb41c";
 /// The ports Cognite's CLI client has registered redirect URIs for, tried in order.
 pub const DEFAULT_PORTS: &str = "3000,3100-3110";
+/// Cognite's identity provider, when nothing points elsewhere.
+pub const DEFAULT_BASE: &str = urls::COGNITE_IDP_BASE;
 /// The variable that points at another Cognite IdP base, as for the toolkit.
 pub const BASE_URL_VAR: &str = "COGNITE_IDP_BASE_URL";
 

@@ -86,6 +86,8 @@ pub enum Action {
     },
     OpenUrl(String),
     Dismiss(Banner),
+    /// The organization sign-in's dialog (`org_sign_in.rs`).
+    Org(super::org_sign_in::OrgAction),
 }
 
 impl App {
@@ -101,6 +103,7 @@ impl App {
             Action::CloseSwitcher => self.view.switcher = None,
             Action::Notice(text) => self.toast(text),
             Action::NewProfile => self.open_editor(Editor::new()),
+            Action::Org(a) => self.apply_org(a),
             Action::EditProfile { name, duplicate } => {
                 if let Some(p) = self.model.profiles.profiles.get(&name) {
                     let editor = if duplicate {

@@ -9,6 +9,7 @@ pub mod clipboard;
 pub(crate) mod editor;
 mod events;
 mod icon;
+mod org_sign_in;
 pub(crate) mod renewal;
 mod sidebar;
 mod sign_in;
@@ -143,6 +144,8 @@ pub struct ViewState {
     pub check_needs: String,
     pub editor: Option<Editor>,
     pub import: Option<ImportDialog>,
+    /// "Sign in with your Cognite organization", while its dialog is open.
+    pub org: Option<org_sign_in::OrgDialog>,
     about_logo: Option<egui::TextureHandle>,
     /// The profile switcher (Ctrl+K) is open, with what is typed in it.
     pub switcher: Option<String>,
@@ -215,6 +218,7 @@ impl App {
                 check_needs: String::new(),
                 editor: None,
                 import: None,
+                org: None,
                 about_logo: None,
                 switcher: None,
                 focus_primary: true,

@@ -51,6 +51,7 @@ pub(super) fn draw(
     }
     d.confirm_delete_dialog(ui.ctx());
     d.import_dialog(ui.ctx());
+    d.org_sign_in_dialog(ui.ctx());
     d.about_window(ui.ctx());
     d.draw_toasts(ui.ctx());
     d.out
@@ -163,6 +164,10 @@ impl Draw<'_> {
         match m.screen {
             Screen::Settings => return self.settings_view(ui),
             Screen::Editor => {
+                if self.v.editor.as_ref().is_some_and(|e| e.original.is_none()) {
+                    self.org_choice(ui);
+                    ui.separator();
+                }
                 if let Some(editor) = &mut self.v.editor {
                     match editor.ui(ui) {
                         EditorAction::None => {}
@@ -226,6 +231,8 @@ impl Draw<'_> {
             if ui.add(egui::Button::new("Create your first profile").fill(ui.visuals().selection.bg_fill)).clicked() {
                 self.act(Action::NewProfile);
             }
+            ui.add_space(6.0);
+            self.org_choice(ui);
         });
     }
 

@@ -64,6 +64,9 @@ pub enum Command {
         profile: String,
         needs: Vec<crate::doctor::Need>,
     },
+    /// Sign in to a Cognite organization and add its projects (`org_sign_in.rs`).
+    SignInOrg(crate::cdf::orgs::OrgSignIn),
+    CancelOrgSignIn,
 }
 
 /// Something the person should read about a failure: the one-line message, a hint, and
@@ -255,6 +258,8 @@ pub enum Event {
         profile: String,
         result: Result<crate::doctor::Report, UiError>,
     },
+    /// About the organization sign-in (`org_sign_in.rs`).
+    Org(super::org_sign_in::OrgEvent),
     /// A failed operation on a profile (`None`: not tied to one).
     Failed {
         profile: Option<String>,
@@ -429,7 +434,11 @@ impl Command {
             Command::Renew { profile, .. } | Command::Check { profile, .. } => Some(profile),
             Command::SaveProfile(draft) => Some(&draft.name),
             Command::AddForProject { from, .. } => Some(from),
-            Command::LoadProfiles | Command::ReloadProfiles | Command::ImportEnv { .. } => None,
+            Command::LoadProfiles
+            | Command::ReloadProfiles
+            | Command::ImportEnv { .. }
+            | Command::SignInOrg(_)
+            | Command::CancelOrgSignIn => None,
         }
     }
 }
@@ -594,6 +603,13 @@ fn handle(shared: &Shared, command: Command) {
             let result = result.map(|(check, _)| check);
             shared.emit(Event::Checked { profile, result });
         }
+        Command::SignInOrg(request) => {
+            let emit = |e| shared.emit(e);
+            let done = super::org_sign_in::work(&shared.app(), &shared.cancels, &emit, request);
+            shared.emit_profiles();
+            shared.emit(done);
+        }
+        Command::CancelOrgSignIn => super::org_sign_in::cancel(&shared.cancels),
         Command::SetDefault(name) => match shared.app().set_default(&name) {
             Ok(()) => shared.emit_profiles(),
             Err(e) => shared.fail(Some(&name), e.into(), false),
