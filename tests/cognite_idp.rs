@@ -275,3 +275,30 @@ fn an_unknown_organization_is_one_error_in_the_providers_words() {
     assert!(r.hint().is_some(), "{}", r.stderr);
     assert!(!env.profiles_file().exists() || profiles(&env).0.is_empty());
 }
+
+/// The base receives the sign-in: plain http only to this computer, as everywhere; a bad
+/// organization name is refused before any browser opens.
+#[test]
+fn an_insecure_base_or_a_bad_organization_name_is_refused_before_sign_in() {
+    let env = Env::new();
+    let line = env
+        .run(&[
+            "login",
+            "--org",
+            "contoso",
+            "--authority",
+            "http://auth.example.invalid",
+        ])
+        .fails_cleanly(2);
+    assert!(
+        line.contains("http://") && line.contains("loopback"),
+        "{line}"
+    );
+    let mut env = Env::new();
+    env.set("COGNITE_IDP_BASE_URL", "http://auth.example.invalid");
+    let line = env.run(&["login", "--org", "contoso"]).fails_cleanly(2);
+    assert!(line.contains("loopback"), "{line}");
+    let line = env.run(&["login", "--org", "a b"]).fails_cleanly(2);
+    assert!(line.contains("organization"), "{line}");
+    assert!(!env.profiles_file().exists());
+}

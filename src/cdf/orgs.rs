@@ -116,8 +116,9 @@ impl OrgSignIn {
     /// The profile the sign-in runs with, before any project is known: every field the
     /// sign-in uses (and the account) is the one of the organization's profiles.
     pub fn sign_in_profile(&self) -> Profile {
+        // No project yet: the placeholders stand for the fields the sign-in does not use.
         let placeholder = Url::parse(urls::COGNITE_IDP_BASE).expect("a URL");
-        self.profile(&self.org, &placeholder)
+        self.profile("org-sign-in", &placeholder)
     }
 }
 
