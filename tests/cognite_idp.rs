@@ -141,6 +141,8 @@ fn sign_in_by_organization_makes_a_profile_per_project_sharing_the_sign_in() {
         jwt_claims(&dev)["client_id"],
         "0404baaa-0a90-43a2-aba7-a110b53fb41c"
     );
+    // Discovery at the base only, where the Cognite IdP publishes it.
+    assert!(w.idp.count("discovery") >= 1);
     // A renewal is one refresh of the shared refresh token, no sign-in.
     let refreshes = w.idp.count("token_refresh_token");
     let renewed = token(&env, &["--profile", "dev", "--force-refresh"]);
@@ -177,6 +179,7 @@ fn sign_in_by_organization_makes_a_profile_per_project_sharing_the_sign_in() {
             && lines.contains("CDF_TOKEN="),
         "{lines}"
     );
+    assert_eq!(w.idp.count("v2_discovery"), 0, "{}", w.idp.stats());
     let shown = env
         .run(&["profile", "show", "dev", "--json"])
         .ok()

@@ -174,6 +174,10 @@ mod tests {
         assert_eq!(p.authority(), "https://auth.cognite.com");
         assert_eq!(p.port.as_ref().unwrap().ports()[..3], [3000, 3100, 3101]);
         assert!(p.resource_scopes().is_empty());
+        assert_eq!(
+            p.discovery_locations(),
+            ["https://auth.cognite.com/.well-known/openid-configuration"]
+        );
         // Every project of the organization is one account; another organization is not.
         let other = request().profile("dev", &Url::parse("http://127.0.0.1:9").unwrap());
         other.validate().unwrap();

@@ -521,6 +521,19 @@ impl Profile {
         })
     }
 
+    /// Where the authority's OpenID configuration is looked for, in order (sign-in and
+    /// the doctor alike): Cognite's identity provider publishes it at its base only, so
+    /// an organization's profile asks there alone; any other authority is asked at the
+    /// Entra-style `/v2.0` location first ([`urls::discovery_candidates`]).
+    pub fn discovery_locations(&self) -> Vec<String> {
+        let [v2, plain] = urls::discovery_candidates(&self.authority());
+        if self.org.is_some() {
+            vec![plain]
+        } else {
+            vec![v2, plain]
+        }
+    }
+
     /// The redirect URI to show: the profile's first port, or the default one.
     pub fn shown_port(&self) -> u16 {
         self.port.as_ref().map_or(DEFAULT_PORT, PortSpec::first)
