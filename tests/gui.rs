@@ -1407,5 +1407,9 @@ fn signing_in_with_a_cognite_organization_lists_its_projects_as_profiles() {
         h.state().model.states.tokens("prod").is_some()
     });
     assert!(gui.has_text("Signed in to contoso"), "the toast says so");
+    assert!(
+        gui.has_text("Cognite organization contoso"),
+        "the header says so"
+    );
     assert_eq!(idp.count("authorization"), 1);
 }

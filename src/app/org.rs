@@ -134,3 +134,53 @@ fn free_name(file: &ProfileFile, org: &str, project: &str) -> Option<String> {
     .into_iter()
     .find(|n| !file.has(n))
 }
+
+#[cfg(test)]
+mod tests {
+    use url::Url;
+
+    use super::*;
+
+    fn org_profile(org: &str, project: &str) -> Profile {
+        let request = OrgSignIn {
+            org: org.into(),
+            ..OrgSignIn::default()
+        };
+        request.profile(project, &Url::parse("https://api.cognitedata.com").unwrap())
+    }
+
+    /// A project's profile is found by organization, provider and project, whatever it
+    /// was named; a name taken by another profile gives way to `ORG-PROJECT`.
+    #[test]
+    fn existing_profiles_are_found_and_taken_names_give_way() {
+        let mut file = ProfileFile::default();
+        file.profiles.insert(
+            "dev".into(),
+            crate::profile::tests::sample(crate::profile::Flow::DeviceCode),
+        );
+        file.profiles
+            .insert("mine".into(), org_profile("contoso", "prod"));
+        assert_eq!(
+            existing(&file, &org_profile("contoso", "prod")).as_deref(),
+            Some("mine")
+        );
+        assert_eq!(existing(&file, &org_profile("fabrikam", "prod")), None);
+        assert_eq!(existing(&file, &org_profile("contoso", "dev")), None);
+        let mut elsewhere = org_profile("contoso", "prod");
+        elsewhere.authority = Some("http://127.0.0.1:9".into());
+        assert_eq!(existing(&file, &elsewhere), None, "another Cognite IdP");
+
+        assert_eq!(free_name(&file, "contoso", "test").as_deref(), Some("test"));
+        assert_eq!(
+            free_name(&file, "contoso", "dev").as_deref(),
+            Some("contoso-dev")
+        );
+        file.profiles
+            .insert("contoso-dev".into(), org_profile("x", "y"));
+        assert_eq!(free_name(&file, "contoso", "dev"), None);
+        assert_eq!(
+            free_name(&file, "contoso", "my project").as_deref(),
+            Some("my-project")
+        );
+    }
+}

@@ -248,12 +248,12 @@ impl Draw<'_> {
             if p.production {
                 production_badge(ui, &format!("PRODUCTION profile {name}"));
             }
-            ui.weak(format!(
-                "{} · {} · {}",
-                p.project,
-                p.base_url(),
-                p.flow.as_str()
-            ));
+            // An organization's profile names the organization it signs in to.
+            let how = match &p.org {
+                Some(org) => format!("Cognite organization {org}"),
+                None => p.flow.as_str().to_string(),
+            };
+            ui.weak(format!("{} · {} · {how}", p.project, p.base_url()));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Edit").clicked() {
                     self.act(Action::EditProfile {
