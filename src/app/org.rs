@@ -80,6 +80,13 @@ impl Profiles<'_> {
             let file = self.store.load()?;
             let name = if let Some(name) = existing(&file, &profile) {
                 outcome.existing.push(name.clone());
+                // It keeps its own settings; the new sign-in is its own only while it is
+                // the same account (its client id may have been changed since).
+                if let Ok(kept) = file.get(&name)
+                    && kept.account() == template.account()
+                {
+                    self.session.store_sign_in(&name, kept, set.clone())?;
+                }
                 name
             } else {
                 let Some(name) = free_name(&file, &request.org, &project.name) else {
@@ -94,9 +101,9 @@ impl Profiles<'_> {
                 })?;
                 let name = saved.name.clone();
                 outcome.added.push(saved);
+                self.session.store_sign_in(&name, &profile, set.clone())?;
                 name
             };
-            self.session.store_sign_in(&name, &profile, set.clone())?;
             if project.is_default {
                 default_project = Some(name);
             }

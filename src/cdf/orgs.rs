@@ -130,7 +130,7 @@ pub fn projects(
     token: &Secret,
 ) -> Result<Vec<OrgProject>, CdfError> {
     let org = profile.org.as_deref().unwrap_or_default();
-    let http = Http::new(profile.ca_file.as_deref())?;
+    let http = Http::new(profile.ca_file.as_deref())?.with_clock(session.clock());
     let mut url = Url::parse(&profile.authority())
         .map_err(|e| CdfError::BaseUrl(format!("{} ({e})", profile.authority())))?;
     // Each segment escaped, whatever the organization's name holds.
