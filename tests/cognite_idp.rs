@@ -299,6 +299,8 @@ fn an_insecure_base_or_a_bad_organization_name_is_refused_before_sign_in() {
     );
     let mut env = Env::new();
     env.set("COGNITE_IDP_BASE_URL", "http://auth.example.invalid");
+    // A profile chosen in the environment is no conflict: --org makes its own.
+    env.set("CDF_SIGNIN_PROFILE", "dev");
     let line = env.run(&["login", "--org", "contoso"]).fails_cleanly(2);
     assert!(line.contains("loopback"), "{line}");
     let line = env.run(&["login", "--org", "a b"]).fails_cleanly(2);

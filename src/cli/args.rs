@@ -172,8 +172,10 @@ pub struct Select {
 #[derive(Args, Clone, Default)]
 pub struct OrgArgs {
     /// Sign in to this Cognite organization (Cognite IdP) and add a profile for each of
-    /// its projects, all sharing the sign-in
-    #[arg(long, value_name = "ORG", conflicts_with = "profile")]
+    /// its projects, all sharing the sign-in (no --profile then: it makes them)
+    // Not a clap conflict with --profile: CDF_SIGNIN_PROFILE in the environment would
+    // count as one.
+    #[arg(long, value_name = "ORG")]
     pub org: Option<String>,
     /// With --org: the client id (default: Cognite's public CLI client)
     #[arg(long, value_name = "ID", requires = "org")]
