@@ -63,7 +63,7 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Sign in with the profile's flow and keep the tokens
+    /// Sign in with the profile's flow and keep the tokens (--org: to a Cognite organization)
     Login {
         #[command(flatten)]
         select: Select,
