@@ -26,6 +26,8 @@ pub enum Field {
     Certificate,
     PrivateKey,
     CaFile,
+    /// A Cognite organization (`login --org`).
+    Org,
 }
 
 impl Field {
@@ -53,6 +55,7 @@ impl Field {
             Field::Certificate => "certificate",
             Field::PrivateKey => "private key",
             Field::CaFile => "CA file",
+            Field::Org => "organization",
         }
     }
 
@@ -80,6 +83,7 @@ impl Field {
             Field::Certificate => "Certificate (PEM), instead of a secret",
             Field::PrivateKey => "Private key (PEM)",
             Field::CaFile => "Extra CA file (PEM)",
+            Field::Org => "Organization",
         }
     }
 
@@ -107,6 +111,7 @@ impl Field {
             Field::Certificate => "--certificate",
             Field::PrivateKey => "--private-key",
             Field::CaFile => "--ca-file",
+            Field::Org => "--org",
         }
     }
 

@@ -51,6 +51,11 @@ pub enum Remedy {
     FixOrRemove { profile: String },
     /// A legacy API-key profile has a key, not tokens.
     UseApiKey { profile: String },
+    /// Cognite's identity provider refused the organization: check its name.
+    CheckOrg,
+    /// A person's sign-in with Cognite's identity provider goes by organization (a
+    /// toolkit `.env` names none): sign in by organization instead.
+    SignInByOrg,
     /// Advice no front end words differently (the network, the provider, an admin).
     Advice(&'static str),
 }

@@ -566,6 +566,33 @@ impl Session {
         cancel: &CancelToken,
         timeout: Duration,
     ) -> Result<TokenSet, SessionError> {
+        let set = self.sign_in(name, profile, prompt, cancel, timeout)?;
+        self.store_sign_in(name, profile, set)
+    }
+
+    /// Keeps the tokens of a sign-in for the profile `name` (its account's refresh token
+    /// with the account), under the renewal lock. A sign-in by organization keeps the
+    /// one sign-in for each profile it made.
+    pub fn store_sign_in(
+        &self,
+        name: &str,
+        profile: &Profile,
+        set: TokenSet,
+    ) -> Result<TokenSet, SessionError> {
+        let _lock = self.renewal_lock(name, profile)?;
+        self.keep(name, profile, set)
+    }
+
+    /// Runs the profile's flow (`name` only for a service principal's stored secret) and
+    /// returns the tokens without keeping them: [`Session::login`] keeps them.
+    pub fn sign_in(
+        &self,
+        name: &str,
+        profile: &Profile,
+        prompt: &(dyn Fn(SignInPrompt) + Send + Sync),
+        cancel: &CancelToken,
+        timeout: Duration,
+    ) -> Result<TokenSet, SessionError> {
         if profile.flow == Flow::ApiKey {
             return Err(SessionError::ApiKeyProfile(name.to_string()));
         }
@@ -599,8 +626,7 @@ impl Session {
                 })?
             }
         };
-        let _lock = self.renewal_lock(name, profile)?;
-        self.keep(name, profile, set)
+        Ok(set)
     }
 
     /// Forgets the profile's own tokens (cache file and its keyring key), not its

@@ -21,6 +21,10 @@ const ENTRA_HOSTS: &[&str] = &[
     "login.partner.microsoftonline.cn",
 ];
 
+/// Cognite's own identity provider (Cognite IdP): the base of its discovery, sign-in and
+/// organization API. `COGNITE_IDP_BASE_URL` or `--authority` point elsewhere.
+pub const COGNITE_IDP_BASE: &str = "https://auth.cognite.com";
+
 /// CDF's cluster domain: `https://{cluster}.cognitedata.com`.
 const CDF_DOMAIN: &str = "cognitedata.com";
 

@@ -1518,3 +1518,60 @@ fn on_macos_the_copy_shortcut_is_cmd_shift_c_and_the_button_says_so() {
     press(&mut gui, cmd_shift, egui::Key::C);
     assert_eq!(gui.clipboard().as_deref(), Some(token.as_str()));
 }
+
+/// Issue 19: "Sign in with your Cognite organization" on the welcome screen asks for the
+/// organization's name (the test's free ports and its provider's base go under
+/// Advanced, as 3000 may not be bound here), a real browser signs in, and the window
+/// ends with the organization's projects listed as profiles, its default project shown
+/// with its token and no second sign-in.
+#[test]
+fn signing_in_with_a_cognite_organization_lists_its_projects_as_profiles() {
+    let ports = [common::free_port(), common::free_port()];
+    let idp = Idp::start_cognite(&ports);
+    let api = "http://127.0.0.1:9";
+    idp.set_orgs(json!({"contoso": [
+        {"name": "dev", "apiUrl": api, "isDefault": false},
+        {"name": "prod", "apiUrl": api, "isDefault": true},
+    ]}));
+    let env = Env::new();
+    let browser = common::repo().join("tests/idp/browser.mjs");
+    unsafe {
+        std::env::set_var("BROWSER", browser.display().to_string());
+    }
+    let mut gui = open(&env);
+    assert!(gui.has_text("Welcome to cdf-signin"));
+    gui.click("Sign in with your Cognite organization");
+    gui.type_into("Organization", "contoso");
+    gui.click("Advanced");
+    gui.type_into("Redirect ports", &format!("{},{}", ports[0], ports[1]));
+    gui.type_into("Cognite IdP base URL", &idp.issuer);
+    gui.click("Sign in");
+    gui.wait("the organization's profiles", |h| {
+        h.state().model.profiles.profiles.len() == 2 && h.state().view.org.is_none()
+    });
+    let names: Vec<&String> = gui.harness.state().model.profiles.profiles.keys().collect();
+    assert_eq!(names, ["dev", "prod"]);
+    for name in ["dev", "prod"] {
+        assert!(
+            gui.harness
+                .query_all_by_label_contains(name)
+                .next()
+                .is_some(),
+            "{name} is listed"
+        );
+    }
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("prod"));
+    assert_eq!(
+        gui.harness.state().model.profiles.default.as_deref(),
+        Some("prod")
+    );
+    gui.wait("prod's token", |h| {
+        h.state().model.states.tokens("prod").is_some()
+    });
+    assert!(gui.has_text("Signed in to contoso"), "the toast says so");
+    assert!(
+        gui.has_text("Cognite organization contoso"),
+        "the header says so"
+    );
+    assert_eq!(idp.count("authorization"), 1);
+}

@@ -211,3 +211,14 @@ fn production_profile_is_marked_everywhere() {
     );
     h.snapshot("production");
 }
+
+/// Issue 19: the organization sign-in's dialog, opened from the welcome screen.
+#[test]
+fn cognite_organization_dialog() {
+    let env = Env::new();
+    let mut h = open(&env);
+    h.get_by_label("Sign in with your Cognite organization")
+        .click();
+    settle(&mut h, |h| h.query_by_label("Organization").is_some());
+    h.snapshot("org-sign-in");
+}

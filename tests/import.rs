@@ -356,3 +356,37 @@ fn a_client_credentials_env_with_any_token_url_and_no_tenant_imports() {
         run.stderr
     );
 }
+
+/// Issue 19: a toolkit `.env` for a person's sign-in with Cognite's own identity provider
+/// names no organization: refused, pointing at `login --org`, nothing written; a service
+/// principal of that provider still imports.
+#[test]
+fn a_cognite_idp_user_env_points_at_login_by_organization() {
+    let env = Env::new();
+    for flow in ["interactive", "device_code"] {
+        let text = format!(
+            "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=p1\nPROVIDER=cdf\nLOGIN_FLOW={flow}\nIDP_CLIENT_ID=c\n"
+        );
+        let file = env_file(&env, "cog.env", &text);
+        let r = env.run(&["profile", "import", &file]);
+        let line = r.fails_cleanly(2);
+        assert!(
+            line.contains("PROVIDER=cdf") && line.contains("organization"),
+            "{line}"
+        );
+        assert!(
+            r.hint()
+                .is_some_and(|h| h.contains("cdf-signin login --org ORG")),
+            "{}",
+            r.stderr
+        );
+        assert!(!env.profiles_file().exists(), "no profile may be written");
+    }
+    let file = env_file(
+        &env,
+        "cog-cc.env",
+        "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=p1\nPROVIDER=cdf\nIDP_CLIENT_ID=c\nIDP_CLIENT_SECRET=s\n",
+    );
+    env.run(&["profile", "import", &file, "--name", "svc"]).ok();
+    assert_eq!(show(&env, "svc")["flow"], "client-credentials");
+}

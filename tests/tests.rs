@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod cdf_api;
 mod client_credentials;
+mod cognite_idp;
 mod device_code;
 mod doctor;
 mod errors;

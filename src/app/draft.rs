@@ -54,6 +54,9 @@ pub struct ProfileDraft {
     pub secret: SecretInput,
     /// Marked as production.
     pub production: bool,
+    /// The Cognite organization of a profile made by `login --org` (not typed in an
+    /// editor: carried over from the profile, so an edit keeps it).
+    pub org: Option<String>,
 }
 
 /// What is wrong with one field.
@@ -150,6 +153,7 @@ impl ProfileDraft {
                 (None, None) => SecretInput::Keep,
             },
             production: p.production,
+            org: p.org.clone(),
         }
     }
 
@@ -168,7 +172,8 @@ impl ProfileDraft {
         let api_key = flow == Flow::ApiKey;
         // A service principal with a token URL may leave its tenant unknown (the rule
         // of `Profile::tenant_may_be_unknown`).
-        let tenant_optional = flow == Flow::ClientCredentials && opt(&self.token_url).is_some();
+        let tenant_optional = (flow == Flow::ClientCredentials && opt(&self.token_url).is_some())
+            || self.org.is_some();
         for (field, value, needed) in [
             (Field::Cluster, &self.cluster, true),
             (Field::Project, &self.project, true),
@@ -251,6 +256,7 @@ impl ProfileDraft {
             client_secret_env,
             client_secret_file,
             production: self.production,
+            org: self.org.clone(),
         };
         if problems.is_empty() {
             match profile.validate() {

@@ -7,10 +7,13 @@
 //! TLS setup: the window calls it from its worker, never from the UI thread.
 
 mod draft;
+mod org;
 
 use std::path::Path;
 
 use thiserror::Error;
+
+pub use org::OrgOutcome;
 
 pub use draft::{
     Problem, ProblemKind, ProfileDraft, Resolved, SecretInput, only_the_secret_is_missing,
@@ -35,6 +38,13 @@ pub enum AppError {
     Session(#[from] SessionError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// Cognite's identity provider refused the sign-in to an organization (one it does
+    /// not know, most often), in its own words.
+    #[error("{source}")]
+    OrgRefused { org: String, source: SessionError },
+    /// The Cognite identity provider's organization API (the projects after sign-in).
+    #[error(transparent)]
+    Cdf(#[from] crate::cdf::client::CdfError),
     /// An import's name is taken; `free` is the first `NAME-N` that is not.
     #[error("a profile named '{name}' exists already")]
     NameTaken { name: String, free: String },
@@ -47,10 +57,13 @@ pub enum AppError {
 impl AppError {
     pub fn remedy(&self) -> Option<Remedy> {
         match self {
-            AppError::Problems(_) | AppError::Import(_) => None,
+            AppError::Import(e) => e.remedy(),
+            AppError::Problems(_) => None,
             AppError::Profile(e) => e.remedy(),
             AppError::Keyring(e) => Some(e.remedy()),
             AppError::Session(e) => e.remedy(),
+            AppError::Cdf(e) => e.remedy(),
+            AppError::OrgRefused { .. } => Some(Remedy::CheckOrg),
             AppError::NameTaken { free, .. } => Some(Remedy::OtherName {
                 suggestion: free.clone(),
             }),

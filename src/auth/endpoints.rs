@@ -99,7 +99,9 @@ impl Resolver<'_> {
         let mut endpoints = if is_entra_host(&authority_url) {
             entra_endpoints(&authority)?
         } else {
-            self.discover(&authority, &authority_url, user_flow).await?
+            let locations = profile.discovery_locations();
+            self.discover(&authority, &authority_url, user_flow, &locations)
+                .await?
         };
         if let Some(token) = token_override {
             endpoints.token = token;
@@ -125,6 +127,7 @@ impl Resolver<'_> {
         authority: &str,
         authority_url: &Url,
         user_flow: bool,
+        locations: &[String],
     ) -> Result<Endpoints, AuthError> {
         let cache = self.cache_file(authority);
         if let Some(e) = read_cache(&cache, authority, self.http.now().timestamp())
@@ -132,7 +135,7 @@ impl Resolver<'_> {
         {
             return Ok(e);
         }
-        let endpoints = self.fetch_metadata(authority).await?;
+        let endpoints = self.fetch_metadata(authority, locations).await?;
         vet(authority_url, &endpoints, user_flow).map_err(|reason| AuthError::Discovery {
             authority: authority.to_string(),
             reason,
@@ -151,8 +154,12 @@ impl Resolver<'_> {
         Ok(endpoints)
     }
 
-    async fn fetch_metadata(&self, authority: &str) -> Result<Endpoints, AuthError> {
-        for candidate in &urls::discovery_candidates(authority) {
+    async fn fetch_metadata(
+        &self,
+        authority: &str,
+        locations: &[String],
+    ) -> Result<Endpoints, AuthError> {
+        for candidate in locations {
             let url = Url::parse(candidate).map_err(|e| AuthError::Discovery {
                 authority: authority.to_string(),
                 reason: e.to_string(),
@@ -177,7 +184,7 @@ impl Resolver<'_> {
         }
         Err(AuthError::Discovery {
             authority: authority.to_string(),
-            reason: "no OpenID configuration at /v2.0/.well-known/openid-configuration or /.well-known/openid-configuration".into(),
+            reason: format!("no OpenID configuration at {}", locations.join(" or ")),
         })
     }
 }

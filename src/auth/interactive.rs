@@ -32,9 +32,14 @@ impl Attempt {
     }
 }
 
-/// The exact redirect URI registered in Entra ID ("Mobile and desktop applications").
-pub fn redirect_uri(port: u16) -> String {
-    format!("http://localhost:{port}")
+/// The exact redirect URI registered in Entra ID ("Mobile and desktop applications");
+/// Cognite's identity provider registers its CLI client's with the path `/`.
+pub fn redirect_uri(profile: &Profile, port: u16) -> String {
+    if profile.org.is_some() {
+        format!("http://localhost:{port}/")
+    } else {
+        format!("http://localhost:{port}")
+    }
 }
 
 pub fn authorize_url(
@@ -66,6 +71,10 @@ pub fn authorize_url(
         if let Some(audience) = &profile.audience {
             q.append_pair("audience", audience);
         }
+        // Cognite's identity provider signs in to one organization, named up front.
+        if let Some(org) = &profile.org {
+            q.append_pair("organization_hint", org);
+        }
     }
     url
 }
@@ -91,7 +100,7 @@ pub async fn sign_in(
         })?;
     let listener = Listener::bind_redirect(profile.port.as_ref(), default_port)?;
     let attempt = Attempt::new()?;
-    let redirect = redirect_uri(listener.port());
+    let redirect = redirect_uri(profile, listener.port());
     let url = authorize_url(
         authorize,
         profile,
@@ -301,7 +310,7 @@ mod tests {
         p.port = Some(crate::profile::PortSpec::single(53123));
         let endpoint =
             Url::parse("https://login.microsoftonline.com/t/oauth2/v2.0/authorize").unwrap();
-        let url = authorize_url(&endpoint, &p, &redirect_uri(53123), "st", "no", "ch");
+        let url = authorize_url(&endpoint, &p, &redirect_uri(&p, 53123), "st", "no", "ch");
         let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
         assert_eq!(q["redirect_uri"], "http://localhost:53123");
         assert_eq!(q["code_challenge_method"], "S256");
@@ -311,6 +320,24 @@ mod tests {
         );
         assert_eq!(q["login_hint"], "a@b.c");
         assert_eq!(q["prompt"], "select_account");
+        assert!(!q.contains_key("organization_hint"));
+    }
+
+    /// Issue 19: a Cognite organization's sign-in: its own scopes and no resource, the
+    /// organization named, and the redirect URI with the path `/` that Cognite's CLI
+    /// client registers.
+    #[test]
+    fn authorize_url_of_a_cognite_organization() {
+        let p: Profile = toml::from_str("cluster='api'\nproject='p'\nclient_id='c'\nflow='interactive'\norg='contoso'\nport='3000,3100-3110'").unwrap();
+        p.validate().unwrap();
+        let endpoint = Url::parse("https://auth.cognite.com/oauth2/authorize").unwrap();
+        let url = authorize_url(&endpoint, &p, &redirect_uri(&p, 3100), "st", "no", "ch");
+        let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert_eq!(q["redirect_uri"], "http://localhost:3100/");
+        assert_eq!(q["organization_hint"], "contoso");
+        assert_eq!(q["scope"], "openid profile email offline_access");
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(p.authority(), "https://auth.cognite.com");
     }
 
     fn with_id_token(claims: serde_json::Value) -> TokenSet {

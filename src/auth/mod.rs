@@ -215,12 +215,15 @@ pub async fn refresh(
     refresh_token: &Secret,
 ) -> Result<TokenSet, AuthError> {
     let scope = refresh_scopes(profile);
-    let form = [
+    let mut form = vec![
         ("grant_type", "refresh_token"),
         ("client_id", profile.client_id.as_str()),
         ("refresh_token", refresh_token.expose()),
-        ("scope", scope.as_str()),
     ];
+    // No resource scope (a Cognite organization's sign-in): the grant's own scopes.
+    if !scope.is_empty() {
+        form.push(("scope", scope.as_str()));
+    }
     let mut set = token_request(http, endpoints, &form).await?;
     if set.refresh_token.is_none() {
         set.refresh_token = Some(refresh_token.clone());

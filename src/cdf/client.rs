@@ -113,7 +113,7 @@ fn endpoint(base_url: &str, path: &str) -> Result<Url, CdfError> {
         .map_err(|e| CdfError::BaseUrl(format!("{base_url} ({e})")))
 }
 
-async fn get(
+pub(super) async fn get(
     http: &Http,
     url: &Url,
     headers: &[(&str, &str)],

@@ -21,12 +21,28 @@ pub enum ImportError {
     Variable { var: &'static str, reason: String },
     #[error("cannot read {path}: {reason}")]
     Read { path: String, reason: String },
+    /// `PROVIDER=cdf` with a person's sign-in: Cognite's identity provider signs a
+    /// person in to an organization, which a `.env` does not name.
+    #[error(
+        "LOGIN_FLOW: PROVIDER=cdf (Cognite's identity provider) signs a person in by organization, which a .env file does not name"
+    )]
+    NeedsOrg,
     /// A syntax error, named with the file it is in.
     #[error("{path}: {source}")]
     InFile {
         path: String,
         source: Box<ImportError>,
     },
+}
+
+impl ImportError {
+    pub fn remedy(&self) -> Option<crate::remedy::Remedy> {
+        match self {
+            ImportError::NeedsOrg => Some(crate::remedy::Remedy::SignInByOrg),
+            ImportError::InFile { source, .. } => source.remedy(),
+            _ => None,
+        }
+    }
 }
 
 /// A profile read from toolkit variables, with the secret it needs and remarks for the
@@ -253,10 +269,7 @@ pub fn to_profile(
         }
         "cdf" => {
             if flow != Flow::ClientCredentials {
-                return Err(var_err(
-                    "LOGIN_FLOW",
-                    "PROVIDER=cdf (Cognite's identity provider) works with client_credentials here; sign in as yourself with PROVIDER=entra_id or other",
-                ));
+                return Err(ImportError::NeedsOrg);
             }
             let token_url = token_url
                 .map(|u| u.to_string())
@@ -378,6 +391,7 @@ pub fn to_profile(
         client_secret_env: None,
         client_secret_file: None,
         production: false,
+        org: None,
     };
     // The default scope adds nothing to the profile: leave it implied.
     let scopes = profile.scopes.clone();

@@ -6,6 +6,7 @@ pub(crate) mod clusters;
 pub(crate) mod dotenv;
 pub mod export;
 pub(crate) mod inspect;
+pub mod orgs;
 
 use thiserror::Error;
 

@@ -63,13 +63,15 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Sign in with the profile's flow and keep the tokens
+    /// Sign in with the profile's flow and keep the tokens (--org: to a Cognite organization)
     Login {
         #[command(flatten)]
         select: Select,
         /// Give up when sign-in has not finished after this many seconds
         #[arg(long, value_name = "SECS", default_value_t = 300)]
         timeout: u64,
+        #[command(flatten)]
+        org: OrgArgs,
     },
     /// Print an access token (cached, refreshed, or new) on stdout
     Token {
@@ -164,6 +166,27 @@ pub struct Select {
     /// The profile to use (default: the one set with `profile use`)
     #[arg(long, short, env = "CDF_SIGNIN_PROFILE")]
     pub profile: Option<String>,
+}
+
+/// `login --org`: Cognite's own identity provider, by organization.
+#[derive(Args, Clone, Default)]
+pub struct OrgArgs {
+    /// Sign in to this Cognite organization (Cognite IdP) and add a profile for each of
+    /// its projects, all sharing the sign-in (no --profile then: it makes them)
+    // Not a clap conflict with --profile: CDF_SIGNIN_PROFILE in the environment would
+    // count as one.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// With --org: the client id (default: Cognite's public CLI client)
+    #[arg(long, value_name = "ID", requires = "org")]
+    pub client_id: Option<String>,
+    /// With --org: redirect port(s) tried in order (default: 3000,3100-3110)
+    #[arg(long, value_name = "PORTS", requires = "org")]
+    pub port: Option<crate::profile::PortSpec>,
+    /// With --org: the Cognite IdP base (default: $COGNITE_IDP_BASE_URL, else
+    /// https://auth.cognite.com)
+    #[arg(long, value_name = "URL", requires = "org")]
+    pub authority: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

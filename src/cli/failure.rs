@@ -201,14 +201,23 @@ impl From<AppError> for Failure {
             AppError::Profile(p) => p.into(),
             AppError::Keyring(k) => k.into(),
             AppError::Session(s) => s.into(),
+            AppError::Cdf(c) => c.into(),
             AppError::Import(i) => {
                 use crate::cdf::dotenv::ImportError;
                 match i {
                     ImportError::Read { .. } => Failure::new(i.to_string()),
+                    ImportError::NeedsOrg => Failure {
+                        message: i.to_string(),
+                        hint,
+                        code: EXIT_USAGE,
+                        causes: Vec::new(),
+                    },
                     i => Failure::usage(i.to_string()),
                 }
             }
-            e @ (AppError::NameTaken { .. } | AppError::NoStoredSecret(_)) => Failure {
+            e @ (AppError::NameTaken { .. }
+            | AppError::NoStoredSecret(_)
+            | AppError::OrgRefused { .. }) => Failure {
                 message: e.to_string(),
                 hint,
                 code: EXIT_ERROR,
@@ -307,6 +316,8 @@ pub fn words(remedy: &Remedy) -> String {
             Field::CaFile.flag()
         ),
         Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
+        Remedy::CheckOrg => "check the organization's name (the one your Cognite sign-in page shows); another Cognite identity provider is given with --authority URL or COGNITE_IDP_BASE_URL".into(),
+        Remedy::SignInByOrg => "run `cdf-signin login --org ORG` with your Cognite organization's name: it adds a profile for each of its projects".into(),
         Remedy::AddProfile => format!(
             "add one with your own cluster, project, tenant and client ids, e.g. `{}` (see `cdf-signin profile add --help`)",
             super::args::ADD_EXAMPLE

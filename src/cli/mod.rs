@@ -9,6 +9,7 @@ mod doctor;
 mod exec;
 mod failure;
 pub mod generate;
+mod org;
 mod output;
 mod profile;
 mod profile_add;
@@ -18,7 +19,8 @@ mod token;
 mod usage;
 
 pub use args::{
-    AddArgs, AddFromArgs, Cli, Command, FlowArg, ImportArgs, ProfileCommand, PromptArg, Select,
+    AddArgs, AddFromArgs, Cli, Command, FlowArg, ImportArgs, OrgArgs, ProfileCommand, PromptArg,
+    Select,
 };
 pub use failure::{EXIT_ERROR, EXIT_SIGN_IN, EXIT_USAGE, Failure};
 
@@ -48,7 +50,20 @@ pub fn run(command: Command) -> Result<(), Failure> {
     }
     let ctx = Ctx::new()?;
     match command {
-        Command::Login { select, timeout } => token::login(&ctx, &select, timeout),
+        Command::Login {
+            org:
+                OrgArgs {
+                    org: Some(org),
+                    client_id,
+                    port,
+                    authority,
+                },
+            timeout,
+            ..
+        } => org::login(&ctx, org, client_id, port, authority, timeout),
+        Command::Login {
+            select, timeout, ..
+        } => token::login(&ctx, &select, timeout),
         Command::Token {
             select,
             json,

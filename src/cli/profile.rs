@@ -71,6 +71,7 @@ fn profile_summary(name: &str, p: &Profile, is_default: bool) -> Value {
         "tenant_id": (!p.tenant_id.is_empty()).then_some(&p.tenant_id),
         "client_id": (!p.client_id.is_empty()).then_some(&p.client_id),
         "production": p.production,
+        "org": p.org,
     })
 }
 
@@ -146,11 +147,11 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let idp = p.flow.uses_idp();
     let extra = json!({
         // A service principal with only a token URL has no authority to show.
-        "authority": (idp && !(p.tenant_id.is_empty() && p.authority.is_none())).then(|| p.authority()),
+        "authority": (idp && !(p.tenant_id.is_empty() && p.authority.is_none() && p.org.is_none())).then(|| p.authority()),
         "audience": p.audience,
         "token_url": p.token_url,
         "scopes": idp.then(|| p.sign_in_scopes()),
-        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p.shown_port())),
+        "redirect_uri": (p.flow == Flow::Interactive).then(|| crate::auth::interactive::redirect_uri(p, p.shown_port())),
         // A list is tried in order; without one, any free port when the default is taken.
         "redirect_ports": (p.flow == Flow::Interactive).then(|| match &p.port {
             Some(spec) => spec.to_string(),

@@ -39,6 +39,8 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
             (None, None) => SecretInput::Keep,
         },
         production: args.production,
+        // `login --org` makes these profiles.
+        org: None,
     };
     let needed = match draft.resolve() {
         Ok(_) => None,

@@ -93,7 +93,7 @@ fn signed_out_text(name: &str, done: &crate::session::SignedOut) -> String {
     text
 }
 
-fn print_prompt(prompt: SignInPrompt) {
+pub(super) fn print_prompt(prompt: SignInPrompt) {
     // Everything here goes through `note`, which defuses escape sequences a provider put
     // in its message or URLs.
     match prompt {

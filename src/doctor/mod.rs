@@ -523,9 +523,12 @@ fn token_fits(walk: &mut Walk<'_>) -> Outcome {
         audiences.join(", ")
     };
     facts.push(format!("aud {aud_text}"));
-    if !audiences
-        .iter()
-        .any(|a| accepted.iter().any(|e| same_resource(a, e)))
+    // A Cognite organization's token is for every project of the organization, not for
+    // one cluster's API: CDF itself says whether it fits (the next step).
+    if p.org.is_none()
+        && !audiences
+            .iter()
+            .any(|a| accepted.iter().any(|e| same_resource(a, e)))
     {
         let scope = p.resource_scopes().join(" ");
         problems.push((

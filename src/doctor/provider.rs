@@ -21,7 +21,7 @@ use crate::urls::{discovery_candidates, is_entra_host};
 enum Probe {
     /// An OpenID configuration document: the endpoints are discovered from it. Asked at
     /// each of the places sign-in looks, in the same order, until one answers.
-    Discovery([Url; 2]),
+    Discovery(Url, Vec<Url>),
     /// Entra ID: endpoints known; its metadata document also says whether the tenant exists.
     Entra(Url),
     /// A client-credentials token URL: any HTTP answer shows the way there works.
@@ -37,18 +37,21 @@ impl Probe {
         }
         let authority = profile.authority();
         let authority_url = parse(&authority)?;
-        let [v2, plain] = discovery_candidates(&authority);
+        let [v2, _] = discovery_candidates(&authority);
         Ok(if is_entra_host(&authority_url) {
             Probe::Entra(parse(&v2)?)
         } else {
-            Probe::Discovery([parse(&v2)?, parse(&plain)?])
+            let mut locations = profile.discovery_locations().into_iter();
+            let first = parse(&locations.next().unwrap_or(v2))?;
+            let then = locations.map(|l| parse(&l)).collect::<Result<_, _>>()?;
+            Probe::Discovery(first, then)
         })
     }
 
     /// The URLs to ask, in order (all on the same host): the first, then the others.
     fn urls(&self) -> (&Url, &[Url]) {
         match self {
-            Probe::Discovery([first, rest @ ..]) => (first, rest),
+            Probe::Discovery(first, then) => (first, then),
             Probe::Entra(u) | Probe::TokenUrl(u) => (u, &[]),
         }
     }
@@ -134,7 +137,7 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
     let found = |what: &str| format!("{host} answered ({}); {what}", facts.join("; "));
     match probe {
         Probe::TokenUrl(_) => Outcome::pass(found("the token URL is given in the profile")),
-        Probe::Entra(_) | Probe::Discovery(_) if (200..300).contains(&status) => {
+        Probe::Entra(_) | Probe::Discovery(..) if (200..300).contains(&status) => {
             let has_token_endpoint = json
                 .as_ref()
                 .and_then(|j| j.get("token_endpoint"))

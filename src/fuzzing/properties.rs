@@ -154,6 +154,7 @@ fn any_profile() -> impl Strategy<Value = Profile> {
                 private_key: private_key.map(Into::into),
                 client_secret_env: None,
                 client_secret_file: None,
+                org: None,
                 production: false,
             },
         )
@@ -211,6 +212,7 @@ fn valid_profile() -> impl Strategy<Value = Profile> {
                 private_key: None,
                 client_secret_env: None,
                 client_secret_file: None,
+                org: None,
                 production: false,
             },
         )

@@ -74,6 +74,9 @@ impl Prompt {
 
 pub const DEFAULT_PORT: u16 = 53000;
 pub const OIDC_SCOPES: [&str; 3] = ["openid", "profile", "offline_access"];
+/// What a sign-in with Cognite's identity provider asks for: its tokens are the
+/// organization's, for every project and cluster, so there is no resource scope.
+pub const COGNITE_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
 /// A profile as stored. Optional fields left empty take their defaults (see the
 /// accessor methods), so changing a default later reaches every profile.
@@ -123,6 +126,13 @@ pub struct Profile {
     /// `exec` say so. Not part of the token binding: marking signs nobody out.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub production: bool,
+    /// The organization of a profile that signs in with Cognite's own identity provider
+    /// (`login --org`): the authority is then that provider (default
+    /// [`urls::COGNITE_IDP_BASE`]), there is no tenant, and the sign-in names the
+    /// organization (`organization_hint`). Absent for every other profile, so older
+    /// profiles files read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
 }
 
 /// Whether a project's name suggests production (`contoso-prod`, `plant_production`):
@@ -242,6 +252,20 @@ impl Profile {
         }
         if self.flow == Flow::ApiKey {
             return self.validate_api_key();
+        }
+        if let Some(org) = &self.org {
+            if !is_plain_token(org, &[]) {
+                return Err(invalid(
+                    Field::Org,
+                    format!("'{org}' is not an organization name"),
+                ));
+            }
+            if self.flow != Flow::Interactive {
+                return Err(invalid(
+                    Field::Org,
+                    "a Cognite organization signs in with the interactive flow only",
+                ));
+            }
         }
         let unknown_tenant = self.tenant_id.is_empty() && self.tenant_may_be_unknown();
         if !unknown_tenant && !is_plain_token(&self.tenant_id, &['.']) {
@@ -394,7 +418,7 @@ impl Profile {
     /// A service principal with a token URL needs no tenant (the toolkit's
     /// `IDP_TOKEN_URL` on any provider): its tenant is then unknown.
     pub fn tenant_may_be_unknown(&self) -> bool {
-        self.flow == Flow::ClientCredentials && self.token_url.is_some()
+        (self.flow == Flow::ClientCredentials && self.token_url.is_some()) || self.org.is_some()
     }
 
     /// The tenant for display: its id, or "unknown" when none is recorded.
@@ -407,9 +431,10 @@ impl Profile {
     }
 
     pub fn authority(&self) -> String {
-        match &self.authority {
-            Some(a) => a.trim_end_matches('/').to_string(),
-            None => urls::default_authority(&self.tenant_id),
+        match (&self.authority, &self.org) {
+            (Some(a), _) => a.trim_end_matches('/').to_string(),
+            (None, Some(_)) => urls::COGNITE_IDP_BASE.to_string(),
+            (None, None) => urls::default_authority(&self.tenant_id),
         }
     }
 
@@ -425,7 +450,9 @@ impl Profile {
     /// keeps its cluster's scope: the identity provider knows the CDF API by the cluster
     /// URL, not by the private endpoint.
     pub fn resource_scopes(&self) -> Vec<String> {
-        if self.scopes.is_empty() {
+        if self.scopes.is_empty() && self.org.is_some() {
+            Vec::new()
+        } else if self.scopes.is_empty() {
             vec![format!("{}/.default", urls::resource_of(&self.base_url()))]
         } else {
             self.scopes
@@ -440,7 +467,9 @@ impl Profile {
     /// offline_access` (no `offline_access`, no refresh token).
     pub fn sign_in_scopes(&self) -> Vec<String> {
         let mut scopes = self.resource_scopes();
-        if self.flow.is_user_flow() {
+        if self.org.is_some() {
+            scopes.extend(COGNITE_SCOPES.map(String::from));
+        } else if self.flow.is_user_flow() {
             for s in OIDC_SCOPES {
                 scopes.push(s.to_string());
             }
@@ -453,7 +482,7 @@ impl Profile {
     /// tokens are bound to it, so changed settings start signed out.
     pub fn token_binding(&self) -> String {
         use sha2::Digest;
-        let parts = serde_json::json!([
+        let mut parts = serde_json::json!([
             self.flow.as_str(),
             self.authority(),
             self.token_url,
@@ -464,6 +493,10 @@ impl Profile {
             self.base_url(),
             self.cluster,
         ]);
+        // Only where there is one, so that every other profile keeps its binding.
+        if let (Some(org), Some(list)) = (&self.org, parts.as_array_mut()) {
+            list.push(serde_json::json!({ "org": org }));
+        }
         let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
         hex::encode(digest)
     }
@@ -477,7 +510,7 @@ impl Profile {
         if !self.flow.is_user_flow() {
             return None;
         }
-        let parts = serde_json::json!([
+        let mut parts = serde_json::json!([
             "account",
             self.authority(),
             self.token_url,
@@ -485,12 +518,29 @@ impl Profile {
             self.client_id,
             self.login_hint,
         ]);
+        // A Cognite sign-in is one organization's: another organization is another account.
+        if let (Some(org), Some(list)) = (&self.org, parts.as_array_mut()) {
+            list.push(serde_json::json!({ "org": org }));
+        }
         let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
         let binding = hex::encode(digest);
         Some(Account {
             id: binding[..16].to_string(),
             binding,
         })
+    }
+
+    /// Where the authority's OpenID configuration is looked for, in order (sign-in and
+    /// the doctor alike): Cognite's identity provider publishes it at its base only, so
+    /// an organization's profile asks there alone; any other authority is asked at the
+    /// Entra-style `/v2.0` location first ([`urls::discovery_candidates`]).
+    pub fn discovery_locations(&self) -> Vec<String> {
+        let [v2, plain] = urls::discovery_candidates(&self.authority());
+        if self.org.is_some() {
+            vec![plain]
+        } else {
+            vec![v2, plain]
+        }
     }
 
     /// The redirect URI to show: the profile's first port, or the default one.
@@ -567,6 +617,7 @@ pub(crate) mod tests {
             client_secret_env: None,
             client_secret_file: None,
             production: false,
+            org: None,
         }
     }
 

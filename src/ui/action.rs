@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::app::ProfileDraft;
+use crate::cdf::orgs::OrgSignIn;
 use crate::secrets::Secret;
 
 /// Which banner a Dismiss closes.
@@ -80,4 +81,15 @@ pub enum Action {
     },
     OpenUrl(String),
     Dismiss(Banner),
+    /// The organization sign-in's dialog (`org_sign_in.rs`).
+    Org(OrgAction),
+}
+
+/// What the dialog asks for.
+#[derive(Debug)]
+pub enum OrgAction {
+    Open,
+    Close,
+    SignIn(OrgSignIn),
+    Cancel,
 }

@@ -4,13 +4,15 @@
 use std::path::PathBuf;
 
 use super::App;
-use super::action::{Action, Banner};
+use super::action::{Action, Banner, OrgAction};
 use super::editor::Editor;
 use super::error::UiError;
 use super::model::ImportDialog;
-use super::model::Screen;
+use super::model::{OrgDialog, Screen};
 use super::state::{Check, OpKind};
-use super::worker::Command;
+use super::worker::{Command, OrgEvent};
+use crate::app::OrgOutcome;
+use crate::auth::SignInPrompt;
 use crate::profile::Flow;
 
 impl App {
@@ -26,6 +28,7 @@ impl App {
             Action::CloseSwitcher => self.view.switcher = None,
             Action::Notice(text) => self.toast(text),
             Action::NewProfile => self.open_editor(Editor::new()),
+            Action::Org(a) => self.apply_org(a),
             Action::EditProfile { name, duplicate } => {
                 if let Some(p) = self.model.profiles.profiles.get(&name) {
                     let editor = if duplicate {
@@ -165,4 +168,86 @@ impl App {
             self.send(Command::SignIn(request));
         }
     }
+}
+
+impl App {
+    pub(super) fn apply_org(&mut self, action: OrgAction) {
+        match action {
+            OrgAction::Open => {
+                self.model.screen = Screen::Profile;
+                self.view.org = Some(OrgDialog::default());
+            }
+            OrgAction::Close => {
+                if self.view.org.as_ref().is_some_and(|d| d.busy) {
+                    self.send(Command::CancelOrgSignIn);
+                }
+                self.view.org = None;
+            }
+            OrgAction::SignIn(request) => {
+                if let Some(d) = &mut self.view.org {
+                    d.busy = true;
+                    d.error = None;
+                    d.url = None;
+                }
+                self.send(Command::SignInOrg(request));
+            }
+            OrgAction::Cancel => self.send(Command::CancelOrgSignIn),
+        }
+    }
+
+    pub(super) fn org_event(&mut self, event: OrgEvent) {
+        match event {
+            OrgEvent::Prompt(SignInPrompt::Browser { url, .. }) => {
+                if let Some(d) = &mut self.view.org {
+                    d.url = Some(url);
+                }
+            }
+            OrgEvent::Prompt(SignInPrompt::DeviceCode(_)) => {}
+            OrgEvent::Cancelled => {
+                if let Some(d) = &mut self.view.org {
+                    d.busy = false;
+                }
+            }
+            OrgEvent::Done(Err(e)) => match &mut self.view.org {
+                Some(d) => {
+                    d.busy = false;
+                    d.error = Some(e);
+                }
+                None => self.model.global_error = Some(e),
+            },
+            OrgEvent::Done(Ok(outcome)) => {
+                self.view.org = None;
+                self.toast(outcome_text(&outcome));
+                let show = outcome
+                    .default
+                    .clone()
+                    .or_else(|| outcome.added.first().map(|s| s.name.clone()))
+                    .or_else(|| outcome.existing.first().cloned());
+                if let Some(name) = show {
+                    self.select(&name);
+                }
+            }
+        }
+    }
+}
+
+/// The toast after a sign-in: what was added, what was there, what was skipped.
+fn outcome_text(o: &OrgOutcome) -> String {
+    let names = |list: Vec<&str>| list.join(", ");
+    let mut text = format!("Signed in to {}.", o.org);
+    if !o.added.is_empty() {
+        let added = names(o.added.iter().map(|s| s.name.as_str()).collect());
+        text.push_str(&format!(" Added {added}."));
+    }
+    if !o.existing.is_empty() {
+        let kept = names(o.existing.iter().map(String::as_str).collect());
+        text.push_str(&format!(" Already there: {kept}."));
+    }
+    for (project, why) in &o.skipped {
+        text.push_str(&format!(" Skipped {project}: {why}."));
+    }
+    if o.added.is_empty() && o.existing.is_empty() {
+        text.push_str(" The organization lists no project this sign-in can use.");
+    }
+    text
 }

@@ -68,6 +68,9 @@ pub struct Editor {
     pub audience: String,
     /// Marked as production (a checkbox; suggested by the project's name, never set).
     pub production: bool,
+    /// The Cognite organization of a profile made by an organization sign-in: not
+    /// editable here, kept through an edit.
+    pub org: String,
     pub errors: HashMap<Field, String>,
     /// The first frame has been drawn (the keyboard focus was placed then).
     opened: bool,
@@ -192,6 +195,7 @@ impl Editor {
             ca_file: text("ca_file"),
             audience: text("audience"),
             production: matches!(fields.get("production"), Some(toml::Value::Boolean(true))),
+            org: text("org"),
             ..Default::default()
         }
     }
@@ -252,6 +256,7 @@ impl Editor {
             private_key: path(&self.private_key).filter(|_| cc),
             secret,
             production: self.production,
+            org: opt(&self.org).filter(|_| interactive),
         }
     }
 
@@ -286,7 +291,7 @@ impl Editor {
             Field::Certificate => &mut self.certificate,
             Field::PrivateKey => &mut self.private_key,
             Field::CaFile => &mut self.ca_file,
-            Field::Flow | Field::Audience | Field::Prompt => return None,
+            Field::Flow | Field::Audience | Field::Prompt | Field::Org => return None,
         })
     }
 

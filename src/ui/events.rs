@@ -41,6 +41,7 @@ impl App {
                 m.loaded = true;
                 m.global_error = Some(e);
             }
+            Event::Org(e) => self.org_event(e),
             Event::Cached(name, tokens) => {
                 let s = m.states.entry(&name);
                 s.cache_read = true;

@@ -13,6 +13,7 @@ mod events;
 mod icon;
 mod keys;
 pub mod model;
+mod org_sign_in;
 pub(crate) mod renewal;
 mod sidebar;
 mod sign_in;
@@ -118,6 +119,7 @@ impl App {
                 check_needs: String::new(),
                 editor: None,
                 import: None,
+                org: None,
                 about_logo: None,
                 switcher: None,
                 focus_primary: true,

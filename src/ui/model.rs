@@ -108,6 +108,8 @@ pub struct ViewState {
     pub check_needs: String,
     pub editor: Option<Editor>,
     pub import: Option<ImportDialog>,
+    /// "Sign in with your Cognite organization", while its dialog is open.
+    pub org: Option<OrgDialog>,
     pub(super) about_logo: Option<egui::TextureHandle>,
     /// The profile switcher (Ctrl+K) is open, with what is typed in it.
     pub switcher: Option<String>,
@@ -131,6 +133,19 @@ pub fn window_title(model: &Model) -> String {
         Some(name) => format!("PRODUCTION: {name} — cdf-signin"),
         None => "cdf-signin".to_string(),
     }
+}
+
+/// The dialog: what is typed, and the sign-in under way.
+#[derive(Debug, Default)]
+pub struct OrgDialog {
+    pub org: String,
+    /// Advanced: the redirect ports and the Cognite IdP base, empty for the defaults.
+    pub ports: String,
+    pub base: String,
+    pub busy: bool,
+    /// The sign-in page, once the browser was asked to open it.
+    pub url: Option<String>,
+    pub error: Option<UiError>,
 }
 
 /// The tabs under a profile's token.

@@ -51,6 +51,7 @@ pub(super) fn draw(
     }
     d.confirm_delete_dialog(ui.ctx());
     d.import_dialog(ui.ctx());
+    d.org_sign_in_dialog(ui.ctx());
     d.about_window(ui.ctx());
     d.draw_toasts(ui.ctx());
     d.out
@@ -164,6 +165,10 @@ impl Draw<'_> {
         match m.screen {
             Screen::Settings => return self.settings_view(ui),
             Screen::Editor => {
+                if self.v.editor.as_ref().is_some_and(|e| e.original.is_none()) {
+                    self.org_choice(ui);
+                    ui.separator();
+                }
                 if let Some(editor) = &mut self.v.editor {
                     match editor.ui(ui) {
                         EditorAction::None => {}
@@ -227,6 +232,8 @@ impl Draw<'_> {
             if ui.add(egui::Button::new("Create your first profile").fill(ui.visuals().selection.bg_fill)).clicked() {
                 self.act(Action::NewProfile);
             }
+            ui.add_space(6.0);
+            self.org_choice(ui);
         });
     }
 
@@ -242,12 +249,12 @@ impl Draw<'_> {
             if p.production {
                 production_badge(ui, &format!("PRODUCTION profile {name}"));
             }
-            ui.weak(format!(
-                "{} · {} · {}",
-                p.project,
-                p.base_url(),
-                p.flow.as_str()
-            ));
+            // An organization's profile names the organization it signs in to.
+            let how = match &p.org {
+                Some(org) => format!("Cognite organization {org}"),
+                None => p.flow.as_str().to_string(),
+            };
+            ui.weak(format!("{} · {} · {how}", p.project, p.base_url()));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Edit").clicked() {
                     self.act(Action::EditProfile {

@@ -54,6 +54,10 @@ pub fn remedy(remedy: &Remedy) -> String {
         ),
         Remedy::ListProfiles | Remedy::ChooseProfile => "pick a profile on the left".into(),
         Remedy::AddProfile => "add a profile with Add profile".into(),
+        Remedy::CheckOrg => {
+            "check the organization's name (the one your Cognite sign-in page shows)".into()
+        }
+        Remedy::SignInByOrg => "use \"Sign in with your Cognite organization\" (Add profile): it adds a profile for each of its projects".into(),
         Remedy::RenameOrRemove { profile } => {
             format!("pick another name, or delete the profile '{profile}' first")
         }

@@ -9,8 +9,12 @@ use std::time::Duration;
 
 use super::error::{UiError, access_error, token_error};
 use super::state::{Request, ShownToken};
-use crate::app::{AppError, ImportOutcome, ImportSource, Problem, ProfileDraft, Profiles};
+use crate::app::{
+    AppError, ImportOutcome, ImportSource, OrgOutcome, Problem, ProfileDraft, Profiles,
+};
+use crate::auth::AuthError;
 use crate::auth::{CancelToken, SignInPrompt};
+use crate::cdf::orgs::{self, OrgSignIn};
 use crate::paths::Paths;
 use crate::profile::{Profile, ProfileFile, ProfileStore};
 use crate::secrets::{Secret, SecretStore, Storage};
@@ -75,6 +79,9 @@ pub enum Command {
     /// Keep the window's own settings file owner-only, like every file of ours (eframe
     /// writes it with the process umask).
     KeepPrivate(std::path::PathBuf),
+    /// Sign in to a Cognite organization and add its projects.
+    SignInOrg(OrgSignIn),
+    CancelOrgSignIn,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +162,8 @@ pub enum Event {
         error: UiError,
         background: bool,
     },
+    /// How an organization's sign-in goes.
+    Org(OrgEvent),
     /// A failed operation on a profile (`None`: not tied to one).
     Failed {
         profile: Option<String>,
@@ -365,7 +374,9 @@ impl Command {
             | Command::LoadStoreInfo
             | Command::SaveStorageChoice(_)
             | Command::OpenUrl(_)
-            | Command::KeepPrivate(_) => None,
+            | Command::KeepPrivate(_)
+            | Command::SignInOrg(_)
+            | Command::CancelOrgSignIn => None,
         }
     }
 }
@@ -555,6 +566,13 @@ fn handle(shared: &Shared, command: Command) {
             // Not secret, so a failure here is not worth a banner.
             let _ = crate::fsutil::keep_private(&path);
         }
+        Command::SignInOrg(request) => {
+            let emit = |e| shared.emit(e);
+            let done = org_work(&shared.app(), &shared.cancels, &emit, request);
+            shared.emit_profiles();
+            shared.emit(done);
+        }
+        Command::CancelOrgSignIn => org_cancel(&shared.cancels),
         Command::SetDefault(name) => match shared.app().set_default(&name) {
             Ok(()) => shared.emit_profiles(),
             Err(e) => shared.fail(Some(&name), e.into(), false),
@@ -604,5 +622,50 @@ fn sign_in(shared: &Shared, request: Request) {
             error: e.into(),
             background: false,
         }),
+    }
+}
+
+/// What the worker reports about an organization's sign-in.
+#[derive(Debug, Clone)]
+pub enum OrgEvent {
+    Prompt(SignInPrompt),
+    Done(Result<OrgOutcome, UiError>),
+    Cancelled,
+}
+
+/// The key of the running organization sign-in among the worker's cancel tokens (no
+/// profile name starts with a dot).
+const CANCEL_KEY: &str = ".org-sign-in";
+
+/// The worker's part: the sign-in and the profiles, through the application layer.
+/// Returns the event that ends it (the worker sends the profiles first).
+fn org_work(
+    app: &Profiles<'_>,
+    cancels: &Mutex<HashMap<String, CancelToken>>,
+    emit: &(dyn Fn(Event) + Send + Sync),
+    mut request: OrgSignIn,
+) -> Event {
+    let cancel = CancelToken::default();
+    if let Ok(mut m) = cancels.lock() {
+        m.insert(CANCEL_KEY.into(), cancel.clone());
+    }
+    // The window honours the toolkit's variable as `login --org` does.
+    request.authority = orgs::base_from(request.authority.take(), |k| std::env::var(k).ok());
+    let prompt = |p: SignInPrompt| emit(Event::Org(OrgEvent::Prompt(p)));
+    let result = app.sign_in_org(&request, &prompt, &cancel, SIGN_IN_TIMEOUT);
+    if let Ok(mut m) = cancels.lock() {
+        m.remove(CANCEL_KEY);
+    }
+    Event::Org(match result {
+        Ok(outcome) => OrgEvent::Done(Ok(outcome)),
+        Err(AppError::Session(SessionError::Auth(AuthError::Cancelled))) => OrgEvent::Cancelled,
+        Err(e) => OrgEvent::Done(Err(e.into())),
+    })
+}
+
+/// Ends the running organization sign-in, if any.
+fn org_cancel(cancels: &Mutex<HashMap<String, CancelToken>>) {
+    if let Some(c) = cancels.lock().ok().and_then(|m| m.get(CANCEL_KEY).cloned()) {
+        c.cancel();
     }
 }

@@ -18,6 +18,8 @@ use serde_json::Value;
 
 pub const CLUSTER: &str = "testcluster";
 pub const BASE_URL: &str = "https://testcluster.cognitedata.com";
+/// The audience of the access tokens of the Cognite IdP look-alike (`Idp::start_cognite`).
+pub const COGNITE_AUDIENCE: &str = "https://cdf.cognite.invalid";
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -56,6 +58,25 @@ impl Idp {
 
     pub fn start_with(env: &[(&str, &str)]) -> Idp {
         Idp::launch(&[], env)
+    }
+
+    /// A look-alike of Cognite's identity provider (`--cognite`): Cognite's public CLI
+    /// client with the exact redirect URIs `http://localhost:<port>/` of `ports`, tokens
+    /// for [`COGNITE_AUDIENCE`], organizations set with [`Idp::set_orgs`].
+    pub fn start_cognite(ports: &[u16]) -> Idp {
+        let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
+        Idp::launch(&["--cognite"], &[("IDP_COGNITE_PORTS", &ports.join(","))])
+    }
+
+    /// The organizations of a `--cognite` provider and their projects:
+    /// `{"ORG": [{"name", "apiUrl", "isDefault"}]}`.
+    pub fn set_orgs(&self, orgs: Value) {
+        let (status, body) = http(
+            "POST",
+            &format!("{}/__test/orgs", self.issuer),
+            Some(&orgs.to_string()),
+        );
+        assert!(status < 300, "orgs setup failed: {status} {body}");
     }
 
     fn launch(args: &[&str], env: &[(&str, &str)]) -> Idp {

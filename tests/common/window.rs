@@ -59,12 +59,21 @@ pub fn open_with(env: &Env, size: egui::Vec2, secrets: Box<dyn SecretStore>) -> 
         clipboard,
         clock,
     };
-    // Both answers of the worker's first two commands: the profiles, and what the
-    // secret store is (the About box and Settings show it).
-    gui.wait("the profiles and the secret store", |h| {
+    // The worker's first answers: the profiles, what the secret store is (the About box
+    // and Settings show it), and the current profile's cached token, after which the
+    // window puts the focus on its primary action. A test that moves the focus before
+    // that would have it taken away.
+    gui.wait("the profiles, the secret store and the cache", |h| {
         let m = &h.state().model;
-        m.loaded && m.about.keyring.is_some()
+        let cache_read = m
+            .selected
+            .as_deref()
+            .is_none_or(|name| m.states.get(name).is_some_and(|s| s.cache_read));
+        m.loaded && m.about.keyring.is_some() && cache_read
     });
+    for _ in 0..2 {
+        gui.harness.step();
+    }
     gui
 }
 

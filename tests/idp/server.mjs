@@ -15,6 +15,14 @@
 // to it). IDP_SINGLE_RESOURCE_REFRESH=1 keeps the provider's own rule: invalid_scope.
 // Stats count token requests by grant (token_refresh_token, token_device_code, ...) and
 // refresh_reuse, the refresh tokens presented more than once.
+// --cognite makes it a look-alike of Cognite's own identity provider (auth.cognite.com):
+// the public CLI client 0404baaa-0a90-43a2-aba7-a110b53fb41c, registered with the exact
+// redirect URIs http://localhost:<port>/ for the ports in IDP_COGNITE_PORTS (comma
+// separated); `organization_hint` required and known (POST /__test/orgs
+// {"ORG": [{"name","apiUrl","isDefault"}]} sets the organizations), an unknown one sent
+// back to the redirect URI as `invalid_request` in the provider's words; JWT access
+// tokens for the audience COGNITE_AUDIENCE whatever the scopes; and
+// GET /api/v1/orgs/{org}/projects with such a bearer token.
 import http from 'node:http';
 import https from 'node:https';
 import crypto from 'node:crypto';
@@ -38,6 +46,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const argPort = process.argv.indexOf('--port');
 const requestedPort = argPort > 0 ? Number(process.argv[argPort + 1]) : 0;
 const tls = process.argv.includes('--tls');
+const cognite = process.argv.includes('--cognite');
+// Cognite's published public client for its CLI, and the audience of its tokens here.
+const COGNITE_CLIENT = '0404baaa-0a90-43a2-aba7-a110b53fb41c';
+const COGNITE_AUDIENCE = 'https://cdf.cognite.invalid';
+const cogniteRedirects = new Set(String(process.env.IDP_COGNITE_PORTS ?? '').split(',')
+  .filter(Boolean).map((p) => `http://localhost:${p.trim()}/`));
+// Organization name -> its projects, set by the test through /__test/orgs.
+let orgs = {};
 const scheme = tls ? 'https' : 'http';
 const accessTtl = Number(process.env.IDP_ACCESS_TOKEN_TTL || 3600);
 
@@ -131,6 +147,18 @@ const clients = [
     jwks: { keys: [certJwk] },
   },
 ];
+if (cognite) {
+  clients.push({
+    client_id: COGNITE_CLIENT,
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    // The provider lets any port through for a native loopback URI; the exact list
+    // (IDP_COGNITE_PORTS) is checked before the request reaches it.
+    redirect_uris: ['http://localhost/'],
+  });
+}
 
 // `https://cluster.example/.default` -> resource `https://cluster.example`.
 function resourceFromScope(scope) {
@@ -146,11 +174,11 @@ const configuration = {
   adapter: MemoryAdapter,
   clients,
   jwks: { keys: [{ ...signingKey, kid: 'test-key', use: 'sig', alg: 'RS256' }] },
-  scopes: ['openid', 'profile', 'offline_access'],
-  claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+  claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'] },
   findAccount: async (_ctx, sub) => ({
     accountId: sub,
-    claims: async () => ({ sub, name: `Test User ${sub}`, preferred_username: `${sub}@example.com` }),
+    claims: async () => ({ sub, name: `Test User ${sub}`, preferred_username: `${sub}@example.com`, email: `${sub}@example.com` }),
   }),
   features: {
     devInteractions: { enabled: true },
@@ -161,6 +189,7 @@ const configuration = {
       enabled: true,
       defaultResource: async (ctx, _client, oneOf) => {
         if (oneOf) return oneOf[0];
+        if (cognite) return COGNITE_AUDIENCE;
         const params = ctx.oidc.params ?? {};
         let scope = params.scope;
         // Refresh and code grants without a scope: use what was granted.
@@ -168,7 +197,7 @@ const configuration = {
         return resourceFromScope(scope);
       },
       getResourceServerInfo: async (_ctx, resourceIndicator) => ({
-        scope: `${resourceIndicator}/.default`,
+        scope: cognite ? 'openid profile email offline_access' : `${resourceIndicator}/.default`,
         audience: resourceIndicator,
         accessTokenTTL: accessTtl,
         accessTokenFormat: 'jwt',
@@ -209,6 +238,7 @@ const countKey = (p) => {
   if (p === '/auth') return 'authorization';
   if (p === '/token/revocation') return 'revocation';
   if (p === '/jwks') return 'jwks';
+  if (/^\/api\/v1\/orgs\/[^/]+\/projects$/.test(p)) return 'org_projects';
   if (p === '/me') return 'userinfo';
   if (p === '/device') return 'device_verification';
   return null;
@@ -276,6 +306,10 @@ const handler = async (req, res) => {
       faults.set(spec.path, { ...spec, times: spec.times ?? 1 });
       return json(200, { ok: true });
     }
+    if (p === '/__test/orgs' && req.method === 'POST') {
+      try { orgs = JSON.parse((await readBody(req)) || '{}'); } catch (e) { return json(400, { error: `bad JSON: ${e.message}` }); }
+      return json(200, { ok: true });
+    }
     if (p === '/__test/fault' && req.method === 'DELETE') { faults.clear(); return json(200, { ok: true }); }
     return json(404, { error: 'unknown test endpoint' });
   }
@@ -321,6 +355,8 @@ const handler = async (req, res) => {
   // provider) drops it when a prompt is given without `consent`. So every interactive
   // request asks for consent (the browser scripts click through it), and Entra's
   // `select_account`, unknown here, becomes `login`. `prompt=none` is left alone.
+  if (cognite && p === '/auth' && req.method === 'GET' && cogniteAuthorize(url, res)) return;
+  if (cognite && p.startsWith('/api/v1/orgs/')) { await orgProjects(req, res, p); return; }
   if (p === '/auth' && req.method === 'GET') {
     const prompts = new Set((url.searchParams.get('prompt') ?? '').split(' ').filter(Boolean));
     if (!prompts.has('none')) {
@@ -340,6 +376,49 @@ const handler = async (req, res) => {
   }
   callback(req, res);
 };
+// The Cognite IdP's checks of an authorization request, before the provider sees it:
+// the exact redirect URI, then a known organization. Returns true when it answered.
+function cogniteAuthorize(url, res) {
+  const q = url.searchParams;
+  if (q.get('client_id') !== COGNITE_CLIENT) return false;
+  const redirect = q.get('redirect_uri') ?? '';
+  if (!cogniteRedirects.has(redirect)) {
+    res.writeHead(400, { 'content-type': 'text/plain' });
+    res.end(`redirect_uri ${redirect} is not registered for this client`);
+    return true;
+  }
+  const org = q.get('organization_hint');
+  if (org && Object.hasOwn(orgs, org)) return false;
+  const back = new URL(redirect);
+  back.searchParams.set('error', 'invalid_request');
+  back.searchParams.set('error_description', org ? `Organization '${org}' was not found` : 'organization_hint is required');
+  if (q.get('state')) back.searchParams.set('state', q.get('state'));
+  res.writeHead(303, { location: back.toString() });
+  res.end();
+  return true;
+}
+
+// GET /api/v1/orgs/{org}/projects: the organization's projects for a valid access token
+// of this provider (signature, expiry, issuer), as the Cognite IdP answers it.
+async function orgProjects(req, res, p) {
+  const json = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+  const org = decodeURIComponent(p.split('/')[4]);
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  let claims;
+  try {
+    const [h, c, sig] = token.split('.');
+    const ok = crypto.verify('sha256', Buffer.from(`${h}.${c}`), (await keyPair).publicKey, Buffer.from(sig, 'base64url'));
+    claims = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+    if (!ok || claims.exp * 1000 < Date.now() || claims.iss !== issuer) throw new Error('invalid token');
+  } catch {
+    return json(401, { error: { code: 401, message: 'Unauthorized' } });
+  }
+  if (req.method !== 'GET') return json(405, { error: { code: 405, message: 'Method not allowed' } });
+  if (!Object.hasOwn(orgs, org)) return json(404, { error: { code: 404, message: `Organization '${org}' was not found` } });
+  return json(200, { items: orgs[org] });
+}
+
+let issuer;
 const server = tls
   ? https.createServer({
     cert: fs.readFileSync(path.join(fixtures, 'tls-server.pem')),
@@ -350,7 +429,8 @@ const server = tls
 server.listen(requestedPort, '127.0.0.1', () => {
   const { port } = server.address();
   // The issuer must carry the real port, known only now.
-  provider = new Provider(`${scheme}://127.0.0.1:${port}`, configuration);
+  issuer = `${scheme}://127.0.0.1:${port}`;
+  provider = new Provider(issuer, configuration);
   callback = provider.callback();
   process.stdout.write(`${JSON.stringify({ issuer: `${scheme}://127.0.0.1:${port}`, port })}\n`);
 });

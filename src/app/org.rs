@@ -1,0 +1,193 @@
+//! Sign-in by organization (Cognite's identity provider): one sign-in, then a profile
+//! for each of the organization's projects, all sharing that sign-in. The CLI's
+//! `login --org` and the window's "Sign in with your Cognite organization" both call
+//! [`Profiles::sign_in_org`].
+
+use std::time::Duration;
+
+use super::{AppError, Profiles, Resolved, Saved};
+use crate::auth::{AuthError, CancelToken, SignInPrompt};
+use crate::cdf::orgs::{self, OrgSignIn};
+use crate::profile::{Profile, ProfileFile};
+use crate::session::SessionError;
+
+/// What a sign-in by organization did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrgOutcome {
+    pub org: String,
+    /// The profiles made for projects that had none.
+    pub added: Vec<Saved>,
+    /// Profiles that were there already for the organization's projects: left as they
+    /// are (their sign-in is the new one).
+    pub existing: Vec<String>,
+    /// Projects without a profile, each with why (an `apiUrl` that may not receive
+    /// tokens, a name that is not a CDF project's).
+    pub skipped: Vec<(String, String)>,
+    /// The profile this sign-in made the default (the organization's default project,
+    /// when no default was set).
+    pub default: Option<String>,
+}
+
+impl Profiles<'_> {
+    /// Signs in to the organization and makes a profile for each of its projects that
+    /// has none: named after the project, or `ORG-PROJECT` when that name is taken. Every
+    /// one of them (and the ones that were there) keeps the one sign-in, so no project
+    /// needs another. Blocking, with a browser in between: call from a plain thread.
+    pub fn sign_in_org(
+        &self,
+        request: &OrgSignIn,
+        prompt: &(dyn Fn(SignInPrompt) + Send + Sync),
+        cancel: &CancelToken,
+        timeout: Duration,
+    ) -> Result<OrgOutcome, AppError> {
+        let template = request.sign_in_profile();
+        // A bad organization name, base or client id is refused before the browser opens.
+        template.validate()?;
+        let set = self
+            .session
+            .sign_in(&request.org, &template, prompt, cancel, timeout)
+            .map_err(|e| match e {
+                SessionError::Auth(AuthError::Idp(_)) => AppError::OrgRefused {
+                    org: request.org.clone(),
+                    source: e,
+                },
+                e => e.into(),
+            })?;
+        let projects = orgs::projects(self.session, &template, &set.access_token)?;
+
+        let file = self.store.load()?;
+        let had_default = file.default.is_some();
+        let mut outcome = OrgOutcome {
+            org: request.org.clone(),
+            ..OrgOutcome::default()
+        };
+        let mut default_project = None;
+        for project in &projects {
+            let profile = match crate::profile::parse_secure_url(
+                crate::field::Field::BaseUrl,
+                &project.api_url,
+            ) {
+                Ok(url) => request.profile(&project.name, &url),
+                Err(e) => {
+                    outcome.skipped.push((project.name.clone(), e.to_string()));
+                    continue;
+                }
+            };
+            if let Err(e) = profile.validate() {
+                outcome.skipped.push((project.name.clone(), e.to_string()));
+                continue;
+            }
+            let file = self.store.load()?;
+            let name = if let Some(name) = existing(&file, &profile) {
+                outcome.existing.push(name.clone());
+                // It keeps its own settings; the new sign-in is its own only while it is
+                // the same account (its client id may have been changed since).
+                if let Ok(kept) = file.get(&name)
+                    && kept.account() == template.account()
+                {
+                    self.session.store_sign_in(&name, kept, set.clone())?;
+                }
+                name
+            } else {
+                let Some(name) = free_name(&file, &request.org, &project.name) else {
+                    let why = "its name and ORG-PROJECT are taken by other profiles";
+                    outcome.skipped.push((project.name.clone(), why.into()));
+                    continue;
+                };
+                let saved = self.add(Resolved {
+                    name,
+                    profile: profile.clone(),
+                    secret: None,
+                })?;
+                let name = saved.name.clone();
+                outcome.added.push(saved);
+                self.session.store_sign_in(&name, &profile, set.clone())?;
+                name
+            };
+            if project.is_default {
+                default_project = Some(name);
+            }
+        }
+        if !had_default && let Some(name) = default_project {
+            self.set_default(&name)?;
+            for saved in &mut outcome.added {
+                saved.is_default = saved.name == name;
+            }
+            outcome.default = Some(name);
+        }
+        Ok(outcome)
+    }
+}
+
+/// The profile already made for this project of the organization (same organization,
+/// provider and project), whatever its name.
+fn existing(file: &ProfileFile, profile: &Profile) -> Option<String> {
+    file.profiles
+        .iter()
+        .find(|(_, p)| {
+            p.org == profile.org
+                && p.project == profile.project
+                && p.authority() == profile.authority()
+        })
+        .map(|(name, _)| name.clone())
+}
+
+/// The project's name, else `ORG-PROJECT`, whichever is free.
+fn free_name(file: &ProfileFile, org: &str, project: &str) -> Option<String> {
+    [
+        crate::cdf::name_for_project(project),
+        crate::cdf::name_for_project(&format!("{org}-{project}")),
+    ]
+    .into_iter()
+    .find(|n| !file.has(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use url::Url;
+
+    use super::*;
+
+    fn org_profile(org: &str, project: &str) -> Profile {
+        let request = OrgSignIn {
+            org: org.into(),
+            ..OrgSignIn::default()
+        };
+        request.profile(project, &Url::parse("https://api.cognitedata.com").unwrap())
+    }
+
+    /// A project's profile is found by organization, provider and project, whatever it
+    /// was named; a name taken by another profile gives way to `ORG-PROJECT`.
+    #[test]
+    fn existing_profiles_are_found_and_taken_names_give_way() {
+        let mut file = ProfileFile::default();
+        file.profiles.insert(
+            "dev".into(),
+            crate::profile::tests::sample(crate::profile::Flow::DeviceCode),
+        );
+        file.profiles
+            .insert("mine".into(), org_profile("contoso", "prod"));
+        assert_eq!(
+            existing(&file, &org_profile("contoso", "prod")).as_deref(),
+            Some("mine")
+        );
+        assert_eq!(existing(&file, &org_profile("fabrikam", "prod")), None);
+        assert_eq!(existing(&file, &org_profile("contoso", "dev")), None);
+        let mut elsewhere = org_profile("contoso", "prod");
+        elsewhere.authority = Some("http://127.0.0.1:9".into());
+        assert_eq!(existing(&file, &elsewhere), None, "another Cognite IdP");
+
+        assert_eq!(free_name(&file, "contoso", "test").as_deref(), Some("test"));
+        assert_eq!(
+            free_name(&file, "contoso", "dev").as_deref(),
+            Some("contoso-dev")
+        );
+        file.profiles
+            .insert("contoso-dev".into(), org_profile("x", "y"));
+        assert_eq!(free_name(&file, "contoso", "dev"), None);
+        assert_eq!(
+            free_name(&file, "contoso", "my project").as_deref(),
+            Some("my-project")
+        );
+    }
+}

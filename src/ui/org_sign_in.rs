@@ -1,0 +1,125 @@
+//! "Sign in with your Cognite organization": the choice on the welcome screen and atop a
+//! new profile's editor, and the dialog that asks for the organization's name. The work
+//! is the worker's (`Command::SignInOrg`: `app::Profiles::sign_in_org`, the same call as
+//! `login --org`, which ends with a profile for each of the organization's projects);
+//! `App::apply_org` and `App::org_event` are the controller's.
+
+use eframe::egui;
+
+use super::action::{Action, OrgAction};
+use super::error::UiError;
+use super::model::OrgDialog;
+use super::views::Draw;
+use crate::cdf::orgs::{self, OrgSignIn};
+
+/// The dialog's title, and the choice's button.
+pub const TITLE: &str = "Sign in with your Cognite organization";
+
+impl Draw<'_> {
+    /// The choice, for the welcome screen and a new profile's editor.
+    pub(super) fn org_choice(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(TITLE).clicked() {
+                self.act(Action::Org(OrgAction::Open));
+            }
+            ui.weak("Cognite's own sign-in: only the name; each project becomes a profile.");
+        });
+    }
+
+    /// The dialog, while it is open.
+    pub(super) fn org_sign_in_dialog(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.v.org else {
+            return;
+        };
+        let mut open = true;
+        let mut asked = None;
+        egui::Window::new(TITLE)
+            .collapsible(false)
+            .resizable(false)
+            .min_width(440.0)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label("Your browser opens Cognite's sign-in page; then each of the organization's projects becomes a profile, all sharing this one sign-in.");
+                let label = ui.label("Organization");
+                let field = ui
+                    .add_enabled(
+                        !dialog.busy,
+                        egui::TextEdit::singleline(&mut dialog.org)
+                            .desired_width(420.0)
+                            .hint_text("your organization's name"),
+                    )
+                    .labelled_by(label.id);
+                egui::CollapsingHeader::new("Advanced").show(ui, |ui| {
+                    let label = ui.label("Redirect ports");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut dialog.ports)
+                            .desired_width(420.0)
+                            .hint_text(orgs::DEFAULT_PORTS),
+                    )
+                    .labelled_by(label.id);
+                    let label = ui.label("Cognite IdP base URL");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut dialog.base)
+                            .desired_width(420.0)
+                            .hint_text(orgs::DEFAULT_BASE),
+                    )
+                    .labelled_by(label.id);
+                });
+                if let Some(e) = &dialog.error {
+                    ui.colored_label(ui.visuals().error_fg_color, &e.message);
+                    if let Some(h) = &e.hint {
+                        ui.weak(h);
+                    }
+                }
+                if dialog.busy {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Finish the sign-in in your browser.");
+                        if ui.button("Cancel sign-in").clicked() {
+                            asked = Some(OrgAction::Cancel);
+                        }
+                    });
+                    if let Some(url) = &dialog.url {
+                        ui.weak("If no browser opened, open this page:");
+                        ui.add(egui::Label::new(egui::RichText::new(url).monospace()).wrap());
+                    }
+                    return;
+                }
+                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let ready = !dialog.org.trim().is_empty();
+                if (ui.add_enabled(ready, egui::Button::new("Sign in")).clicked() || (enter && ready))
+                    && let Some(request) = request(dialog)
+                {
+                    asked = Some(OrgAction::SignIn(request));
+                }
+            });
+        if !open {
+            self.act(Action::Org(OrgAction::Close));
+        }
+        if let Some(a) = asked {
+            self.act(Action::Org(a));
+        }
+    }
+}
+
+/// The sign-in the dialog asks for; ports that do not parse are said in the dialog.
+fn request(dialog: &mut OrgDialog) -> Option<OrgSignIn> {
+    let ports = match dialog.ports.trim() {
+        "" => None,
+        text => match text.parse() {
+            Ok(p) => Some(p),
+            Err(reason) => {
+                dialog.error = Some(UiError::plain(format!("invalid redirect ports: {reason}")));
+                return None;
+            }
+        },
+    };
+    let base = Some(dialog.base.trim().to_string()).filter(|b| !b.is_empty());
+    Some(OrgSignIn {
+        org: dialog.org.trim().to_string(),
+        client_id: None,
+        authority: base,
+        ports,
+    })
+}
