@@ -4,28 +4,15 @@ use super::App;
 use super::error::UiError;
 use super::model::ImportDialog;
 use super::model::Screen;
-use super::state::{Check, ShownToken};
+use super::state::{Check, OpKind, ShownToken};
 use super::worker::Event;
+use crate::app::Problem;
 
 impl App {
     pub(super) fn handle(&mut self, event: Event) {
         let m = &mut self.model;
         match event {
-            Event::Profiles(Ok(file)) => {
-                m.loaded = true;
-                let keep = m.selected.clone().filter(|s| file.profiles.contains_key(s));
-                m.profiles = file;
-                // A profile that is gone takes its whole state with it.
-                let profiles = &m.profiles.profiles;
-                m.states.retain(|name| profiles.contains_key(name));
-                let pick = keep
-                    .or_else(|| m.profiles.default.clone())
-                    .or_else(|| m.profiles.profiles.keys().next().cloned());
-                m.selected = None;
-                if let Some(name) = pick {
-                    self.select(&name);
-                }
-            }
+            Event::Profiles(Ok(file)) => self.profiles_loaded(file),
             // Another process changed the file: show it without leaving the editor or
             // Settings. A file that cannot be read now keeps what is shown (the next
             // command that uses it says why).
@@ -62,39 +49,9 @@ impl App {
             Event::Ended(request) => {
                 m.states.finish(&request);
             }
-            Event::SignedOut(names) => {
-                for name in &names {
-                    let s = m.states.entry(name);
-                    s.tokens = None;
-                    s.access = None;
-                }
-                for name in &names {
-                    m.states.abandon(name, super::state::OpKind::Renewal);
-                }
-                self.toast(format!("Signed out of {}", names.join(", ")));
-            }
-            Event::Saved { name, renamed_from } => {
-                if let Some(old) = renamed_from {
-                    // The worker dropped the old name's tokens; its window state goes too,
-                    // and the auto-refresh choice follows the profile to its new name.
-                    m.states.remove(&old);
-                    if let Some(on) = self.view.settings.auto_refresh.remove(&old) {
-                        self.view.settings.auto_refresh.insert(name.clone(), on);
-                    }
-                }
-                self.view.editor = None;
-                m.selected = Some(name.clone());
-                m.screen = Screen::Profile;
-                self.toast(format!("Saved profile {name}"));
-            }
-            Event::Deleted(name) => {
-                m.states.remove(&name);
-                self.view.settings.auto_refresh.remove(&name);
-                if m.selected.as_deref() == Some(name.as_str()) {
-                    m.selected = None;
-                }
-                self.toast(format!("Deleted profile {name}"));
-            }
+            Event::SignedOut(names) => self.signed_out(&names),
+            Event::Saved { name, renamed_from } => self.saved(name, renamed_from),
+            Event::Deleted(name) => self.deleted(name),
             Event::Access { request, result } => {
                 if let Some(s) = m.states.finish(&request) {
                     s.access = Some(result);
@@ -139,18 +96,7 @@ impl App {
                 dialog.busy = false;
                 dialog.confirm = Some(endpoints);
             }
-            Event::Problems(problems) => match &mut self.view.editor {
-                Some(editor) => {
-                    editor.errors = problems
-                        .iter()
-                        .map(|p| (p.field, super::wording::problem(p)))
-                        .collect();
-                }
-                None => {
-                    let text: Vec<String> = problems.iter().map(super::wording::problem).collect();
-                    m.global_error = Some(UiError::plain(text.join("; ")));
-                }
-            },
+            Event::Problems(problems) => self.problems(&problems),
             Event::ImportNameTaken { error, free } => {
                 let dialog = self.view.import.get_or_insert_with(ImportDialog::new);
                 dialog.busy = false;
@@ -182,24 +128,98 @@ impl App {
                 profile: Some(p),
                 error,
                 background,
-            } => {
-                let in_editor = m.screen == Screen::Editor && self.view.editor.is_some();
-                let s = m.states.entry(&p);
-                if background {
-                    s.failed_renewal = Some(self.clock.now());
-                }
-                // A failed save belongs above the editor, where the person is looking.
-                if in_editor && !background {
-                    m.global_error = Some(error);
-                } else {
-                    s.error = Some(error);
-                }
-            }
+            } => self.failed_on(&p, error, background),
             Event::Failed {
                 profile: None,
                 error,
                 ..
             } => m.global_error = Some(error),
+        }
+    }
+
+    /// The profiles file read: a profile that is gone takes its whole state with it; the
+    /// selection stays where it can.
+    fn profiles_loaded(&mut self, file: crate::profile::ProfileFile) {
+        let m = &mut self.model;
+        m.loaded = true;
+        let keep = m.selected.clone().filter(|s| file.profiles.contains_key(s));
+        m.profiles = file;
+        let profiles = &m.profiles.profiles;
+        m.states.retain(|name| profiles.contains_key(name));
+        let pick = keep
+            .or_else(|| m.profiles.default.clone())
+            .or_else(|| m.profiles.profiles.keys().next().cloned());
+        m.selected = None;
+        if let Some(name) = pick {
+            self.select(&name);
+        }
+    }
+
+    /// Every profile signed out: the one asked and those sharing its account.
+    fn signed_out(&mut self, names: &[String]) {
+        for name in names {
+            let s = self.model.states.entry(name);
+            s.tokens = None;
+            s.access = None;
+            self.model.states.abandon(name, OpKind::Renewal);
+        }
+        self.toast(format!("Signed out of {}", names.join(", ")));
+    }
+
+    fn saved(&mut self, name: String, renamed_from: Option<String>) {
+        if let Some(old) = renamed_from {
+            // The worker dropped the old name's tokens; its window state goes too, and
+            // the auto-refresh choice follows the profile to its new name.
+            self.model.states.remove(&old);
+            if let Some(on) = self.view.settings.auto_refresh.remove(&old) {
+                self.view.settings.auto_refresh.insert(name.clone(), on);
+            }
+        }
+        self.view.editor = None;
+        self.model.selected = Some(name.clone());
+        self.model.screen = Screen::Profile;
+        self.toast(format!("Saved profile {name}"));
+    }
+
+    fn deleted(&mut self, name: String) {
+        self.model.states.remove(&name);
+        self.view.settings.auto_refresh.remove(&name);
+        if self.model.selected.as_deref() == Some(name.as_str()) {
+            self.model.selected = None;
+        }
+        self.toast(format!("Deleted profile {name}"));
+    }
+
+    /// The editor's fields the worker found wrong, shown at each field (above the
+    /// window when the editor has gone meanwhile).
+    fn problems(&mut self, problems: &[Problem]) {
+        match &mut self.view.editor {
+            Some(editor) => {
+                editor.errors = problems
+                    .iter()
+                    .map(|p| (p.field, super::wording::problem(p)))
+                    .collect();
+            }
+            None => {
+                let text: Vec<String> = problems.iter().map(super::wording::problem).collect();
+                self.model.global_error = Some(UiError::plain(text.join("; ")));
+            }
+        }
+    }
+
+    fn failed_on(&mut self, profile: &str, error: UiError, background: bool) {
+        let now = self.clock.now();
+        let m = &mut self.model;
+        let in_editor = m.screen == Screen::Editor && self.view.editor.is_some();
+        let s = m.states.entry(profile);
+        if background {
+            s.failed_renewal = Some(now);
+        }
+        // A failed save belongs above the editor, where the person is looking.
+        if in_editor && !background {
+            m.global_error = Some(error);
+        } else {
+            s.error = Some(error);
         }
     }
 }

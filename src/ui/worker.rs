@@ -387,81 +387,23 @@ fn handle(shared: &Shared, command: Command) {
         Command::ReloadProfiles => {
             shared.emit(Event::Reloaded(shared.store.load().map_err(UiError::from)))
         }
-        // A profile gone meanwhile has nothing cached.
-        // A profile whose account another profile signed in to gets its token from the
-        // account here: switching to it asks for no sign-in.
-        Command::LoadCached(name) => match shared.profile(&name).map_or(Ok(None), |p| {
-            shared
-                .session
-                .cached_or_shared(&name, &p)
-                .map_err(UiError::from)
-        }) {
-            Ok(t) => shared.emit(Event::Cached(name, t.map(ShownToken::from))),
-            Err(e) => shared.fail(Some(&name), e, true),
-        },
+        Command::LoadCached(name) => load_cached(shared, name),
         Command::SignIn(request) => sign_in(shared, request),
-        Command::CancelSignIn(name) => {
-            if let Some(c) = shared
-                .cancels
-                .lock()
-                .ok()
-                .and_then(|m| m.get(&name).cloned())
-            {
-                c.cancel();
-            }
-        }
+        Command::CancelSignIn(name) => cancel(&shared.cancels, &name),
         Command::Renew {
             request,
             min_valid_secs,
             force,
             background,
         } => {
-            let result = shared.profile(&request.profile).and_then(|p| {
-                shared
-                    .session
-                    .token(
-                        &request.profile,
-                        &p,
-                        TokenOptions {
-                            min_valid_secs,
-                            force_refresh: force,
-                        },
-                    )
-                    .map_err(|e| token_error(&p, e))
-            });
-            match result {
-                Ok((tokens, _)) => shared.emit(Event::Token {
-                    request,
-                    tokens: tokens.into(),
-                }),
-                Err(error) => shared.emit(Event::RequestFailed {
-                    request,
-                    error,
-                    background,
-                }),
-            }
+            let opts = TokenOptions {
+                min_valid_secs,
+                force_refresh: force,
+            };
+            renew(shared, request, opts, background)
         }
-        Command::SignOut(name) => {
-            let result = shared.store.load().map_err(UiError::from).and_then(|file| {
-                let profile = file.get(&name)?;
-                Ok(shared.session.sign_out(&name, profile, &file)?)
-            });
-            match result {
-                Ok(done) => shared.emit(Event::SignedOut(done.profiles)),
-                Err(e) => shared.fail(Some(&name), e, false),
-            }
-        }
-        Command::SaveProfile(draft) => match shared.app().save(&draft) {
-            Ok(saved) => {
-                shared.emit(Event::Saved {
-                    name: saved.name,
-                    renamed_from: saved.renamed_from,
-                });
-                shared.emit_profiles();
-            }
-            Err(AppError::Problems(problems)) => shared.emit(Event::Problems(problems)),
-            Err(e) => shared.fail(Some(draft.name.trim()), e.into(), false),
-        },
+        Command::SignOut(name) => sign_out(shared, name),
+        Command::SaveProfile(draft) => save_profile(shared, &draft),
         Command::DeleteProfile(name) => match shared.app().remove(&name) {
             Ok(()) => {
                 shared.emit(Event::Deleted(name));
@@ -469,54 +411,17 @@ fn handle(shared: &Shared, command: Command) {
             }
             Err(e) => shared.fail(Some(&name), e.into(), false),
         },
-        Command::Verify(request) => {
-            let name = &request.profile;
-            let result = shared.profile(name).and_then(|p| {
-                crate::cdf::check_access(&shared.session, name, &p).map_err(|e| access_error(&p, e))
-            });
-            shared.emit_cached(name);
-            shared.emit(Event::Access { request, result });
-        }
-        Command::AddForProject { from, project } => {
-            match shared.app().add_for_project(&from, &project, None) {
-                Ok(added) => {
-                    shared.emit_profiles();
-                    shared.emit(Event::Added {
-                        name: added.saved.name,
-                        project,
-                    });
-                }
-                Err(e) => shared.fail(Some(&from), e.into(), false),
-            }
-        }
+        Command::SetDefault(name) => match shared.app().set_default(&name) {
+            Ok(()) => shared.emit_profiles(),
+            Err(e) => shared.fail(Some(&name), e.into(), false),
+        },
+        Command::Verify(request) => verify(shared, request),
+        Command::AddForProject { from, project } => add_for_project(shared, from, project),
         Command::ImportEnv {
             path,
             name,
             confirmed,
-        } => {
-            let source = ImportSource::File(&path);
-            match shared.app().import(source, name.as_deref(), confirmed) {
-                Ok(ImportOutcome::Saved { saved, notes, .. }) => {
-                    shared.emit_profiles();
-                    shared.emit(Event::Imported {
-                        name: saved.name,
-                        notes,
-                    });
-                }
-                Ok(ImportOutcome::Confirm { endpoints }) => {
-                    shared.emit(Event::ImportConfirm { path, endpoints })
-                }
-                Err(AppError::NameTaken { name, free }) => shared.emit(Event::ImportNameTaken {
-                    error: AppError::NameTaken {
-                        name,
-                        free: free.clone(),
-                    }
-                    .into(),
-                    free,
-                }),
-                Err(e) => shared.emit(Event::ImportFailed(e.into())),
-            }
-        }
+        } => import_env(shared, path, name, confirmed),
         Command::CopyApiKey(name) => match shared.session.api_key(&name) {
             Ok(key) => shared.emit(Event::CopySecret {
                 text: key,
@@ -524,39 +429,9 @@ fn handle(shared: &Shared, command: Command) {
             }),
             Err(e) => shared.fail(Some(&name), e.into(), false),
         },
-        Command::Check { request, needs } => {
-            let name = &request.profile;
-            let result = shared
-                .profile(name)
-                .map(|p| crate::doctor::diagnose(&shared.session, name, &p, &needs));
-            shared.emit_cached(name);
-            shared.emit(Event::Checked { request, result });
-        }
-        Command::LoadStoreInfo => {
-            // A choice that cannot be read is reported by every command that needs it;
-            // the window shows the default here.
-            let storage = crate::secrets::storage::saved_choice(&shared.session.paths().config_dir)
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            let store = shared.session.secrets();
-            shared.emit(Event::StoreInfo {
-                storage,
-                describe: store.describe(),
-                plain_text: store.writes_plain_text(),
-            });
-        }
-        Command::SaveStorageChoice(storage) => {
-            match crate::secrets::storage::save_choice(&shared.session.paths().config_dir, storage)
-            {
-                Ok(()) => shared.emit(Event::StorageSaved(storage)),
-                Err(e) => shared.fail(
-                    None,
-                    UiError::plain(format!("cannot save the storage choice: {e}")),
-                    false,
-                ),
-            }
-        }
+        Command::Check { request, needs } => check(shared, request, &needs),
+        Command::LoadStoreInfo => store_info(shared),
+        Command::SaveStorageChoice(storage) => save_storage_choice(shared, storage),
         Command::OpenUrl(url) => {
             if let Err(e) = crate::auth::browser::open(&url) {
                 shared.fail(None, UiError::plain(e), false);
@@ -573,10 +448,156 @@ fn handle(shared: &Shared, command: Command) {
             shared.emit(done);
         }
         Command::CancelOrgSignIn => org_cancel(&shared.cancels),
-        Command::SetDefault(name) => match shared.app().set_default(&name) {
-            Ok(()) => shared.emit_profiles(),
-            Err(e) => shared.fail(Some(&name), e.into(), false),
-        },
+    }
+}
+
+/// The profile's cached token, without network. A profile gone meanwhile has nothing
+/// cached; one whose account another profile signed in to gets its token from the
+/// account here, so switching to it asks for no sign-in.
+fn load_cached(shared: &Shared, name: String) {
+    let cached = shared.profile(&name).map_or(Ok(None), |p| {
+        shared
+            .session
+            .cached_or_shared(&name, &p)
+            .map_err(UiError::from)
+    });
+    match cached {
+        Ok(t) => shared.emit(Event::Cached(name, t.map(ShownToken::from))),
+        Err(e) => shared.fail(Some(&name), e, true),
+    }
+}
+
+/// Ends the sign-in waiting under `key`, if any.
+fn cancel(cancels: &Mutex<HashMap<String, CancelToken>>, key: &str) {
+    if let Some(c) = cancels.lock().ok().and_then(|m| m.get(key).cloned()) {
+        c.cancel();
+    }
+}
+
+fn renew(shared: &Shared, request: Request, opts: TokenOptions, background: bool) {
+    let result = shared.profile(&request.profile).and_then(|p| {
+        shared
+            .session
+            .token(&request.profile, &p, opts)
+            .map_err(|e| token_error(&p, e))
+    });
+    match result {
+        Ok((tokens, _)) => shared.emit(Event::Token {
+            request,
+            tokens: tokens.into(),
+        }),
+        Err(error) => shared.emit(Event::RequestFailed {
+            request,
+            error,
+            background,
+        }),
+    }
+}
+
+fn sign_out(shared: &Shared, name: String) {
+    let result = shared.store.load().map_err(UiError::from).and_then(|file| {
+        let profile = file.get(&name)?;
+        Ok(shared.session.sign_out(&name, profile, &file)?)
+    });
+    match result {
+        Ok(done) => shared.emit(Event::SignedOut(done.profiles)),
+        Err(e) => shared.fail(Some(&name), e, false),
+    }
+}
+
+fn save_profile(shared: &Shared, draft: &ProfileDraft) {
+    match shared.app().save(draft) {
+        Ok(saved) => {
+            shared.emit(Event::Saved {
+                name: saved.name,
+                renamed_from: saved.renamed_from,
+            });
+            shared.emit_profiles();
+        }
+        Err(AppError::Problems(problems)) => shared.emit(Event::Problems(problems)),
+        Err(e) => shared.fail(Some(draft.name.trim()), e.into(), false),
+    }
+}
+
+fn verify(shared: &Shared, request: Request) {
+    let name = &request.profile;
+    let result = shared.profile(name).and_then(|p| {
+        crate::cdf::check_access(&shared.session, name, &p).map_err(|e| access_error(&p, e))
+    });
+    shared.emit_cached(name);
+    shared.emit(Event::Access { request, result });
+}
+
+fn add_for_project(shared: &Shared, from: String, project: String) {
+    match shared.app().add_for_project(&from, &project, None) {
+        Ok(added) => {
+            shared.emit_profiles();
+            shared.emit(Event::Added {
+                name: added.saved.name,
+                project,
+            });
+        }
+        Err(e) => shared.fail(Some(&from), e.into(), false),
+    }
+}
+
+fn import_env(shared: &Shared, path: std::path::PathBuf, name: Option<String>, confirmed: bool) {
+    let source = ImportSource::File(&path);
+    match shared.app().import(source, name.as_deref(), confirmed) {
+        Ok(ImportOutcome::Saved { saved, notes, .. }) => {
+            shared.emit_profiles();
+            shared.emit(Event::Imported {
+                name: saved.name,
+                notes,
+            });
+        }
+        Ok(ImportOutcome::Confirm { endpoints }) => {
+            shared.emit(Event::ImportConfirm { path, endpoints })
+        }
+        Err(AppError::NameTaken { name, free }) => shared.emit(Event::ImportNameTaken {
+            error: AppError::NameTaken {
+                name,
+                free: free.clone(),
+            }
+            .into(),
+            free,
+        }),
+        Err(e) => shared.emit(Event::ImportFailed(e.into())),
+    }
+}
+
+fn check(shared: &Shared, request: Request, needs: &[crate::doctor::Need]) {
+    let name = &request.profile;
+    let result = shared
+        .profile(name)
+        .map(|p| crate::doctor::diagnose(&shared.session, name, &p, needs));
+    shared.emit_cached(name);
+    shared.emit(Event::Checked { request, result });
+}
+
+fn store_info(shared: &Shared) {
+    // A choice that cannot be read is reported by every command that needs it; the
+    // window shows the default here.
+    let storage = crate::secrets::storage::saved_choice(&shared.session.paths().config_dir)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let store = shared.session.secrets();
+    shared.emit(Event::StoreInfo {
+        storage,
+        describe: store.describe(),
+        plain_text: store.writes_plain_text(),
+    });
+}
+
+fn save_storage_choice(shared: &Shared, storage: Storage) {
+    match crate::secrets::storage::save_choice(&shared.session.paths().config_dir, storage) {
+        Ok(()) => shared.emit(Event::StorageSaved(storage)),
+        Err(e) => shared.fail(
+            None,
+            UiError::plain(format!("cannot save the storage choice: {e}")),
+            false,
+        ),
     }
 }
 
@@ -665,7 +686,5 @@ fn org_work(
 
 /// Ends the running organization sign-in, if any.
 fn org_cancel(cancels: &Mutex<HashMap<String, CancelToken>>) {
-    if let Some(c) = cancels.lock().ok().and_then(|m| m.get(CANCEL_KEY).cloned()) {
-        c.cancel();
-    }
+    cancel(cancels, CANCEL_KEY);
 }
