@@ -159,227 +159,70 @@ fn var_err(var: &'static str, reason: impl Into<String>) -> ImportError {
     }
 }
 
+/// The toolkit variables as read: `get` returns a variable's value; empty counts as unset.
+struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Vars<'_> {
+    fn get(&self, k: &str) -> Option<String> {
+        (self.0)(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn required(&self, k: &'static str) -> Result<String, ImportError> {
+        self.get(k).ok_or_else(|| var_err(k, "missing"))
+    }
+
+    /// A URL variable, which must pass the secure-URL rules (it will receive tokens).
+    fn url(&self, k: &'static str) -> Result<Option<Url>, ImportError> {
+        self.get(k).map(|u| parse_url(k, &u)).transpose()
+    }
+}
+
+/// Where a profile's tokens come from: its tenant (or the provider's host), authority
+/// and token URL, each left out when it is what cdf-signin takes by itself.
+struct Provider {
+    tenant_id: String,
+    authority: Option<String>,
+    token_url: Option<String>,
+}
+
 /// Reads the toolkit variables (`get` returns a variable's value; empty counts as unset)
 /// into a profile. `name` overrides the profile name (default: the project).
 pub fn to_profile(
     get: &dyn Fn(&str) -> Option<String>,
     name: Option<&str>,
 ) -> Result<Imported, ImportError> {
-    let var = |k: &str| {
-        get(k)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let vars = Vars(get);
     let mut notes = Vec::new();
-
-    let flow = match var("LOGIN_FLOW").as_deref() {
-        None | Some("client_credentials") => Flow::ClientCredentials,
-        Some("interactive") => Flow::Interactive,
-        Some("device_code") => Flow::DeviceCode,
-        Some("token") => {
-            return Err(var_err(
-                "LOGIN_FLOW",
-                "'token' means a fixed CDF_TOKEN, which cdf-signin does not store; use client_credentials, interactive or device_code",
-            ));
-        }
-        Some(other) => {
-            return Err(var_err(
-                "LOGIN_FLOW",
-                format!(
-                    "'{other}' is not a login flow; use client_credentials, interactive, device_code or token"
-                ),
-            ));
-        }
-    };
-    let provider = var("PROVIDER").unwrap_or_else(|| "entra_id".into());
+    let flow = login_flow(&vars)?;
+    let provider = vars.get("PROVIDER").unwrap_or_else(|| "entra_id".into());
     if !["entra_id", "auth0", "cdf", "other"].contains(&provider.as_str()) {
         return Err(var_err(
             "PROVIDER",
             format!("'{provider}' is not a provider; use entra_id, auth0, cdf or other"),
         ));
     }
-
-    let project = var("CDF_PROJECT").ok_or_else(|| var_err("CDF_PROJECT", "missing"))?;
-    let cdf_url = var("CDF_URL")
-        .map(|u| parse_url("CDF_URL", &u))
-        .transpose()?;
-    let cluster = match (var("CDF_CLUSTER"), &cdf_url) {
-        (Some(c), _) => c,
-        (None, Some(url)) => crate::urls::cluster_of(url).ok_or_else(|| {
-            var_err(
-                "CDF_CLUSTER",
-                "missing, and CDF_URL is not a cognitedata.com URL",
-            )
-        })?,
-        (None, None) => return Err(var_err("CDF_CLUSTER", "missing (or give CDF_URL)")),
-    };
-    let default_base = crate::urls::cluster_base_url(&cluster);
-    let base_url = cdf_url
-        .map(|u| u.as_str().trim_end_matches('/').to_string())
-        .filter(|u| *u != default_base);
-
-    let client_id = var("IDP_CLIENT_ID").ok_or_else(|| var_err("IDP_CLIENT_ID", "missing"))?;
-    let token_url = var("IDP_TOKEN_URL")
-        .map(|u| parse_url("IDP_TOKEN_URL", &u))
-        .transpose()?;
-    let discovery_authority = var("IDP_DISCOVERY_URL")
-        .map(|u| {
-            parse_url("IDP_DISCOVERY_URL", &u).map(|u| crate::urls::authority_of_discovery(&u))
-        })
-        .transpose()?;
-    let authority = var("IDP_AUTHORITY_URL")
-        .map(|u| {
-            parse_url("IDP_AUTHORITY_URL", &u).map(|u| u.as_str().trim_end_matches('/').to_string())
-        })
-        .transpose()?
-        .or(discovery_authority);
-
-    let (tenant_id, authority, token_url) = match provider.as_str() {
-        "entra_id" => {
-            let tenant = var("IDP_TENANT_ID")
-                .or_else(|| token_url.as_ref().and_then(entra_tenant))
-                .or_else(|| {
-                    authority
-                        .as_deref()
-                        .and_then(|a| Url::parse(a).ok())
-                        .as_ref()
-                        .and_then(entra_tenant)
-                });
-            let tenant = match tenant {
-                Some(t) => t,
-                // As the toolkit does: a service principal needs only its token URL.
-                None if flow == Flow::ClientCredentials && token_url.is_some() => {
-                    notes.push("tenant unknown: IDP_TOKEN_URL does not name one".into());
-                    String::new()
-                }
-                None => {
-                    return Err(var_err(
-                        "IDP_TENANT_ID",
-                        "missing, and IDP_TOKEN_URL does not name a tenant (https://login.microsoftonline.com/TENANT/oauth2/v2.0/token)",
-                    ));
-                }
-            };
-            let standard = crate::urls::default_authority(&tenant);
-            let authority = authority.filter(|a| *a != standard);
-            // The usual Entra token URL adds nothing the tenant does not already say.
-            let token_url = token_url
-                .map(|u| u.to_string())
-                .filter(|u| *u != crate::urls::entra_endpoint(&standard, "token"));
-            (tenant, authority, token_url)
-        }
-        "cdf" => {
-            if flow != Flow::ClientCredentials {
-                return Err(ImportError::NeedsOrg);
-            }
-            let token_url = token_url
-                .map(|u| u.to_string())
-                .unwrap_or_else(|| COGNITE_IDP_TOKEN_URL.into());
-            (
-                "auth.cognite.com".into(),
-                Some(authority.unwrap_or_else(|| COGNITE_IDP.into())),
-                Some(token_url),
-            )
-        }
-        _ => {
-            let token_url = token_url.map(|u| u.to_string());
-            if authority.is_none() && (flow.is_user_flow() || token_url.is_none()) {
-                return Err(var_err(
-                    "IDP_AUTHORITY_URL",
-                    format!(
-                        "missing: PROVIDER={provider} needs IDP_AUTHORITY_URL or IDP_DISCOVERY_URL{}",
-                        if flow.is_user_flow() {
-                            ""
-                        } else {
-                            " (or IDP_TOKEN_URL)"
-                        }
-                    ),
-                ));
-            }
-            let host_of = |u: &str| {
-                Url::parse(u)
-                    .ok()
-                    .and_then(|u| u.host_str().map(str::to_string))
-            };
-            let tenant = authority
-                .as_deref()
-                .or(token_url.as_deref())
-                .and_then(host_of)
-                .unwrap_or_default();
-            // Without an authority, discovery has nothing to start from: the token URL is
-            // all a client-credentials profile needs, so its origin stands in.
-            let authority = authority.or_else(|| {
-                token_url
-                    .as_deref()
-                    .and_then(|u| Url::parse(u).ok())
-                    .map(|u| u.origin().ascii_serialization())
-            });
-            (tenant, authority, token_url)
-        }
-    };
-
-    let scopes: Vec<String> = match var("IDP_SCOPES") {
-        Some(s) => s
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        None if provider == "auth0" => vec!["IDENTITY".into(), "user_impersonation".into()],
-        None => vec![],
-    };
-    let audience = match (var("IDP_AUDIENCE"), provider.as_str()) {
-        (Some(a), "auth0" | "other") => Some(a),
-        (None, "auth0") => Some(format!("https://{project}.fusion.cognite.com/{project}")),
-        (Some(_), _) => {
-            notes.push(format!(
-                "IDP_AUDIENCE ignored: PROVIDER={provider} does not use it"
-            ));
-            None
-        }
-        (None, _) => None,
-    };
-    let port = match var("CDF_REDIRECT_PORT") {
-        Some(p) => {
-            let port: u16 = p
-                .parse()
-                .ok()
-                .filter(|p| *p > 0)
-                .ok_or_else(|| var_err("CDF_REDIRECT_PORT", format!("'{p}' is not a port")))?;
-            (flow == Flow::Interactive && port != crate::profile::DEFAULT_PORT)
-                .then(|| crate::profile::PortSpec::single(port))
-        }
-        None => None,
-    };
-
-    let secret = match (flow, var("IDP_CLIENT_SECRET")) {
-        (Flow::ClientCredentials, Some(s)) => Some(Secret::new(s)),
-        (Flow::ClientCredentials, None) => {
-            return Err(var_err(
-                "IDP_CLIENT_SECRET",
-                "missing (LOGIN_FLOW=client_credentials needs it)",
-            ));
-        }
-        (_, Some(_)) => {
-            notes.push(format!(
-                "IDP_CLIENT_SECRET ignored: the {} flow signs you in as yourself",
-                flow.as_str()
-            ));
-            None
-        }
-        (_, None) => None,
-    };
-    if var("CDF_TOKEN").is_some() {
+    let project = vars.required("CDF_PROJECT")?;
+    let (cluster, base_url) = cdf_location(&vars)?;
+    let client_id = vars.required("IDP_CLIENT_ID")?;
+    let idp = identity_provider(&vars, &provider, flow, &mut notes)?;
+    let (scopes, audience) = scopes_and_audience(&vars, &provider, &project, &mut notes);
+    let port = redirect_port(&vars, flow)?;
+    let secret = client_secret(&vars, flow, &mut notes)?;
+    if vars.get("CDF_TOKEN").is_some() {
         notes.push("CDF_TOKEN ignored: cdf-signin gets its own tokens".into());
     }
 
     let mut profile = Profile {
         cluster,
         project: project.clone(),
-        tenant_id,
+        tenant_id: idp.tenant_id,
         client_id,
         flow,
-        authority,
+        authority: idp.authority,
         base_url,
-        token_url,
+        token_url: idp.token_url,
         scopes,
         audience,
         port,
@@ -412,6 +255,242 @@ pub fn to_profile(
         notes,
         endpoints,
     })
+}
+
+fn login_flow(vars: &Vars) -> Result<Flow, ImportError> {
+    match vars.get("LOGIN_FLOW").as_deref() {
+        None | Some("client_credentials") => Ok(Flow::ClientCredentials),
+        Some("interactive") => Ok(Flow::Interactive),
+        Some("device_code") => Ok(Flow::DeviceCode),
+        Some("token") => Err(var_err(
+            "LOGIN_FLOW",
+            "'token' means a fixed CDF_TOKEN, which cdf-signin does not store; use client_credentials, interactive or device_code",
+        )),
+        Some(other) => Err(var_err(
+            "LOGIN_FLOW",
+            format!(
+                "'{other}' is not a login flow; use client_credentials, interactive, device_code or token"
+            ),
+        )),
+    }
+}
+
+/// The cluster, and the base URL when it is not the cluster's own.
+fn cdf_location(vars: &Vars) -> Result<(String, Option<String>), ImportError> {
+    let cdf_url = vars.url("CDF_URL")?;
+    let cluster = match (vars.get("CDF_CLUSTER"), &cdf_url) {
+        (Some(c), _) => c,
+        (None, Some(url)) => crate::urls::cluster_of(url).ok_or_else(|| {
+            var_err(
+                "CDF_CLUSTER",
+                "missing, and CDF_URL is not a cognitedata.com URL",
+            )
+        })?,
+        (None, None) => return Err(var_err("CDF_CLUSTER", "missing (or give CDF_URL)")),
+    };
+    let default_base = crate::urls::cluster_base_url(&cluster);
+    let base_url = cdf_url
+        .map(|u| u.as_str().trim_end_matches('/').to_string())
+        .filter(|u| *u != default_base);
+    Ok((cluster, base_url))
+}
+
+/// The provider's settings, by `PROVIDER`.
+fn identity_provider(
+    vars: &Vars,
+    provider: &str,
+    flow: Flow,
+    notes: &mut Vec<String>,
+) -> Result<Provider, ImportError> {
+    let token_url = vars.url("IDP_TOKEN_URL")?;
+    let discovery_authority = vars
+        .url("IDP_DISCOVERY_URL")?
+        .map(|u| crate::urls::authority_of_discovery(&u));
+    let authority = vars
+        .url("IDP_AUTHORITY_URL")?
+        .map(|u| u.as_str().trim_end_matches('/').to_string())
+        .or(discovery_authority);
+    match provider {
+        "entra_id" => entra(vars, flow, authority, token_url, notes),
+        "cdf" => cognite(flow, authority, token_url),
+        _ => other_provider(provider, flow, authority, token_url),
+    }
+}
+
+fn entra(
+    vars: &Vars,
+    flow: Flow,
+    authority: Option<String>,
+    token_url: Option<Url>,
+    notes: &mut Vec<String>,
+) -> Result<Provider, ImportError> {
+    let tenant = vars
+        .get("IDP_TENANT_ID")
+        .or_else(|| token_url.as_ref().and_then(entra_tenant))
+        .or_else(|| {
+            authority
+                .as_deref()
+                .and_then(|a| Url::parse(a).ok())
+                .as_ref()
+                .and_then(entra_tenant)
+        });
+    let tenant = match tenant {
+        Some(t) => t,
+        // As the toolkit does: a service principal needs only its token URL.
+        None if flow == Flow::ClientCredentials && token_url.is_some() => {
+            notes.push("tenant unknown: IDP_TOKEN_URL does not name one".into());
+            String::new()
+        }
+        None => {
+            return Err(var_err(
+                "IDP_TENANT_ID",
+                "missing, and IDP_TOKEN_URL does not name a tenant (https://login.microsoftonline.com/TENANT/oauth2/v2.0/token)",
+            ));
+        }
+    };
+    let standard = crate::urls::default_authority(&tenant);
+    // The usual Entra token URL adds nothing the tenant does not already say.
+    let token_url = token_url
+        .map(|u| u.to_string())
+        .filter(|u| *u != crate::urls::entra_endpoint(&standard, "token"));
+    Ok(Provider {
+        authority: authority.filter(|a| *a != standard),
+        tenant_id: tenant,
+        token_url,
+    })
+}
+
+/// Cognite's identity provider: a service principal here; a person signs in by
+/// organization (`login --org`), which a `.env` does not name.
+fn cognite(
+    flow: Flow,
+    authority: Option<String>,
+    token_url: Option<Url>,
+) -> Result<Provider, ImportError> {
+    if flow != Flow::ClientCredentials {
+        return Err(ImportError::NeedsOrg);
+    }
+    Ok(Provider {
+        tenant_id: "auth.cognite.com".into(),
+        authority: Some(authority.unwrap_or_else(|| COGNITE_IDP.into())),
+        token_url: Some(
+            token_url
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| COGNITE_IDP_TOKEN_URL.into()),
+        ),
+    })
+}
+
+fn other_provider(
+    provider: &str,
+    flow: Flow,
+    authority: Option<String>,
+    token_url: Option<Url>,
+) -> Result<Provider, ImportError> {
+    let token_url = token_url.map(|u| u.to_string());
+    if authority.is_none() && (flow.is_user_flow() || token_url.is_none()) {
+        return Err(var_err(
+            "IDP_AUTHORITY_URL",
+            format!(
+                "missing: PROVIDER={provider} needs IDP_AUTHORITY_URL or IDP_DISCOVERY_URL{}",
+                if flow.is_user_flow() {
+                    ""
+                } else {
+                    " (or IDP_TOKEN_URL)"
+                }
+            ),
+        ));
+    }
+    let host_of = |u: &str| {
+        Url::parse(u)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+    };
+    let tenant_id = authority
+        .as_deref()
+        .or(token_url.as_deref())
+        .and_then(host_of)
+        .unwrap_or_default();
+    // Without an authority, discovery has nothing to start from: the token URL is all a
+    // client-credentials profile needs, so its origin stands in.
+    let authority = authority.or_else(|| {
+        token_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization())
+    });
+    Ok(Provider {
+        tenant_id,
+        authority,
+        token_url,
+    })
+}
+
+fn scopes_and_audience(
+    vars: &Vars,
+    provider: &str,
+    project: &str,
+    notes: &mut Vec<String>,
+) -> (Vec<String>, Option<String>) {
+    let scopes: Vec<String> = match vars.get("IDP_SCOPES") {
+        Some(s) => s
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        None if provider == "auth0" => vec!["IDENTITY".into(), "user_impersonation".into()],
+        None => vec![],
+    };
+    let audience = match (vars.get("IDP_AUDIENCE"), provider) {
+        (Some(a), "auth0" | "other") => Some(a),
+        (None, "auth0") => Some(format!("https://{project}.fusion.cognite.com/{project}")),
+        (Some(_), _) => {
+            notes.push(format!(
+                "IDP_AUDIENCE ignored: PROVIDER={provider} does not use it"
+            ));
+            None
+        }
+        (None, _) => None,
+    };
+    (scopes, audience)
+}
+
+/// `CDF_REDIRECT_PORT`, kept only when the interactive flow would not use it anyway.
+fn redirect_port(vars: &Vars, flow: Flow) -> Result<Option<crate::profile::PortSpec>, ImportError> {
+    let Some(p) = vars.get("CDF_REDIRECT_PORT") else {
+        return Ok(None);
+    };
+    let port: u16 = p
+        .parse()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| var_err("CDF_REDIRECT_PORT", format!("'{p}' is not a port")))?;
+    Ok(
+        (flow == Flow::Interactive && port != crate::profile::DEFAULT_PORT)
+            .then(|| crate::profile::PortSpec::single(port)),
+    )
+}
+
+fn client_secret(
+    vars: &Vars,
+    flow: Flow,
+    notes: &mut Vec<String>,
+) -> Result<Option<Secret>, ImportError> {
+    match (flow, vars.get("IDP_CLIENT_SECRET")) {
+        (Flow::ClientCredentials, Some(s)) => Ok(Some(Secret::new(s))),
+        (Flow::ClientCredentials, None) => Err(var_err(
+            "IDP_CLIENT_SECRET",
+            "missing (LOGIN_FLOW=client_credentials needs it)",
+        )),
+        (_, Some(_)) => {
+            notes.push(format!(
+                "IDP_CLIENT_SECRET ignored: the {} flow signs you in as yourself",
+                flow.as_str()
+            ));
+            Ok(None)
+        }
+        (_, None) => Ok(None),
+    }
 }
 
 /// The endpoints `profile` uses that are not what cdf-signin would take by itself for
