@@ -254,7 +254,9 @@ impl Draw<'_> {
                 Some(org) => format!("Cognite organization {org}"),
                 None => p.flow.as_str().to_string(),
             };
-            ui.weak(format!("{} · {} · {how}", p.project, p.base_url()));
+            let details = format!("{} · {} · {how}", p.project, p.base_url());
+            // The buttons first, from the right; the details take what is left, cut
+            // short with "…" (whole on hover) instead of running under the buttons.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Edit").clicked() {
                     self.act(Action::EditProfile {
@@ -284,6 +286,11 @@ impl Draw<'_> {
                 {
                     self.act(Action::Check(name.to_string()));
                 }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    let weak = RichText::new(&details).color(ui.visuals().weak_text_color());
+                    ui.add(egui::Label::new(weak).truncate())
+                        .on_hover_text(&details);
+                });
             });
         });
         ui.separator();
