@@ -280,14 +280,9 @@ impl App {
             // In a text field Ctrl+K is the field's own.
             out.push(Action::OpenSwitcher);
         }
-        // Ctrl+Shift+C copies the current token from anywhere. The platform layer turns
-        // Ctrl+C with any other modifier into a Copy event, so both forms are read.
-        let copy = ctx.input_mut(|i| i.consume_shortcut(&keys::COPY_TOKEN))
-            || ctx.input(|i| {
-                i.modifiers.command
-                    && i.modifiers.shift
-                    && i.events.iter().any(|e| matches!(e, egui::Event::Copy))
-            });
+        // Ctrl+Shift+C (Cmd+Shift+C on macOS) copies the current token from anywhere. It
+        // arrives as a key: egui-winit makes a Copy event of Ctrl+C alone.
+        let copy = ctx.input_mut(|i| i.consume_shortcut(&keys::COPY_TOKEN));
         if copy && let Some(name) = &self.model.selected {
             let is_api_key = self
                 .model
