@@ -215,26 +215,15 @@ pub fn to_profile(
     }
 
     let mut profile = Profile {
-        cluster,
-        project: project.clone(),
         tenant_id: idp.tenant_id,
         client_id,
-        flow,
         authority: idp.authority,
         base_url,
         token_url: idp.token_url,
         scopes,
         audience,
         port,
-        login_hint: None,
-        prompt: None,
-        ca_file: None,
-        certificate: None,
-        private_key: None,
-        client_secret_env: None,
-        client_secret_file: None,
-        production: false,
-        org: None,
+        ..Profile::new(cluster, project.clone(), flow)
     };
     // The default scope adds nothing to the profile: leave it implied.
     let scopes = profile.scopes.clone();

@@ -83,33 +83,19 @@ impl OrgSignIn {
                 .collect()
         });
         Profile {
-            cluster,
-            project: project.to_string(),
-            tenant_id: String::new(),
             client_id: self
                 .client_id
                 .clone()
                 .unwrap_or_else(|| CLI_CLIENT_ID.to_string()),
-            flow: Flow::Interactive,
             authority: self.authority.clone(),
             base_url: Some(api_url.as_str().trim_end_matches('/').to_string()),
-            token_url: None,
-            scopes: vec![],
-            audience: None,
             port: Some(
                 self.ports
                     .clone()
                     .unwrap_or_else(|| DEFAULT_PORTS.parse().expect("the default ports parse")),
             ),
-            login_hint: None,
-            prompt: None,
-            ca_file: None,
-            certificate: None,
-            private_key: None,
-            client_secret_env: None,
-            client_secret_file: None,
-            production: false,
             org: Some(self.org.clone()),
+            ..Profile::new(cluster, project, Flow::Interactive)
         }
     }
 

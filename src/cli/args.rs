@@ -292,6 +292,13 @@ pub struct AddArgs {
     pub client_id: Option<String>,
     #[arg(long, value_enum)]
     pub flow: FlowArg,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+/// The optional fields `profile add` and `profile edit` both take, with one help each.
+#[derive(Args)]
+pub struct FieldArgs {
     /// Default: https://login.microsoftonline.com/{tenant}
     #[arg(long, value_name = "URL")]
     pub authority: Option<String>,
@@ -301,7 +308,8 @@ pub struct AddArgs {
     /// Token endpoint override (client credentials)
     #[arg(long, value_name = "URL")]
     pub token_url: Option<String>,
-    /// Scope to request (repeatable). Default: {base_url}/.default
+    /// Scope to request (repeatable; `profile edit` replaces the profile's). Default:
+    /// {base_url}/.default
     #[arg(long = "scope", value_name = "S")]
     pub scopes: Vec<String>,
     /// Loopback port(s) for the interactive flow's redirect, tried in order, e.g. 3000 or
@@ -339,7 +347,8 @@ pub struct AddArgs {
     /// Extra CA certificate(s) to trust for this profile (PEM)
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
-    /// Mark the profile as production (shown unmistakably; env and exec say so)
+    /// Mark the profile as production (shown unmistakably; env and exec say so;
+    /// `profile edit --unset production` clears it)
     #[arg(long)]
     pub production: bool,
 }
@@ -358,42 +367,8 @@ pub struct EditArgs {
     pub client_id: Option<String>,
     #[arg(long, value_enum)]
     pub flow: Option<FlowArg>,
-    #[arg(long, value_name = "URL")]
-    pub authority: Option<String>,
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    #[arg(long, value_name = "URL")]
-    pub token_url: Option<String>,
-    /// Scope to request (repeatable; replaces the profile's scopes)
-    #[arg(long = "scope", value_name = "S")]
-    pub scopes: Vec<String>,
-    #[arg(long, value_name = "PORT")]
-    pub port: Option<String>,
-    /// Read a new client secret from stdin
-    #[arg(long)]
-    pub client_secret_stdin: bool,
-    #[arg(long, value_name = "VAR", conflicts_with_all = ["client_secret_stdin", "client_secret_file"])]
-    pub client_secret_env: Option<String>,
-    #[arg(long, value_name = "PATH", conflicts_with = "client_secret_stdin")]
-    pub client_secret_file: Option<PathBuf>,
-    /// Read a new legacy API key from stdin
-    #[arg(long)]
-    pub api_key_stdin: bool,
-    #[arg(long, value_name = "AUDIENCE")]
-    pub audience: Option<String>,
-    #[arg(long, value_name = "PEM_PATH", requires = "private_key")]
-    pub certificate: Option<PathBuf>,
-    #[arg(long, value_name = "PEM_PATH", requires = "certificate")]
-    pub private_key: Option<PathBuf>,
-    #[arg(long, value_name = "EMAIL")]
-    pub login_hint: Option<String>,
-    #[arg(long, value_enum)]
-    pub prompt: Option<PromptArg>,
-    #[arg(long, value_name = "PEM")]
-    pub ca_file: Option<PathBuf>,
-    /// Mark the profile as production (--unset production clears the mark)
-    #[arg(long)]
-    pub production: bool,
+    #[command(flatten)]
+    pub fields: FieldArgs,
     /// Clear an optional field (repeatable)
     #[arg(long, value_enum, value_name = "FIELD")]
     pub unset: Vec<UnsetField>,

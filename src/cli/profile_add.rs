@@ -14,6 +14,7 @@ use crate::secrets::SecretKind;
 
 pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
     let flow: Flow = args.flow.into();
+    let f = args.fields;
     let mut draft = ProfileDraft {
         original: None,
         name: args.name,
@@ -22,23 +23,23 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         project: args.project,
         tenant_id: args.tenant_id.unwrap_or_default(),
         client_id: args.client_id.unwrap_or_default(),
-        authority: args.authority.unwrap_or_default(),
-        base_url: args.base_url.unwrap_or_default(),
-        token_url: args.token_url.unwrap_or_default(),
-        scopes: args.scopes,
-        audience: args.audience.unwrap_or_default(),
-        port: args.port.map(|p| p.to_string()).unwrap_or_default(),
-        login_hint: args.login_hint.unwrap_or_default(),
-        prompt: args.prompt.map(Into::into),
-        ca_file: args.ca_file,
-        certificate: args.certificate,
-        private_key: args.private_key,
-        secret: match (args.client_secret_env, args.client_secret_file) {
+        authority: f.authority.unwrap_or_default(),
+        base_url: f.base_url.unwrap_or_default(),
+        token_url: f.token_url.unwrap_or_default(),
+        scopes: f.scopes,
+        audience: f.audience.unwrap_or_default(),
+        port: f.port.map(|p| p.to_string()).unwrap_or_default(),
+        login_hint: f.login_hint.unwrap_or_default(),
+        prompt: f.prompt.map(Into::into),
+        ca_file: f.ca_file,
+        certificate: f.certificate,
+        private_key: f.private_key,
+        secret: match (f.client_secret_env, f.client_secret_file) {
             (Some(var), _) => SecretInput::Env(var),
             (None, Some(path)) => SecretInput::File(path),
             (None, None) => SecretInput::Keep,
         },
-        production: args.production,
+        production: f.production,
         // `login --org` makes these profiles.
         org: None,
     };
@@ -50,12 +51,12 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
         }),
         Err(p) => return Err(failure::problems(&p, Some(flow))),
     };
-    if args.client_secret_stdin && needed != Some(SecretKind::ClientSecret) {
+    if f.client_secret_stdin && needed != Some(SecretKind::ClientSecret) {
         return Err(Failure::usage(
             "--client-secret-stdin applies to client-credentials profiles without a certificate",
         ));
     }
-    if args.api_key_stdin && flow != Flow::ApiKey {
+    if f.api_key_stdin && flow != Flow::ApiKey {
         return Err(Failure::usage(
             "--api-key-stdin applies to --flow api-key only",
         ));
@@ -66,8 +67,8 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
     }
     if let Some(kind) = needed {
         let from_stdin = match kind {
-            SecretKind::ApiKey => args.api_key_stdin,
-            _ => args.client_secret_stdin,
+            SecretKind::ApiKey => f.api_key_stdin,
+            _ => f.client_secret_stdin,
         };
         draft.secret = SecretInput::Store(read_secret(from_stdin, kind.noun())?);
     }

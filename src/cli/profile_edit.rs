@@ -15,6 +15,7 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
     let profile = ctx.profiles()?.get(&args.name)?.clone();
     let mut draft = ProfileDraft::of(&args.name, &profile);
     let before = draft.clone();
+    let f = args.fields;
     let set = |slot: &mut String, value: Option<String>| {
         if let Some(v) = value {
             *slot = v;
@@ -24,52 +25,52 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
     set(&mut draft.project, args.project);
     set(&mut draft.tenant_id, args.tenant_id);
     set(&mut draft.client_id, args.client_id);
-    set(&mut draft.authority, args.authority);
-    set(&mut draft.base_url, args.base_url);
-    set(&mut draft.token_url, args.token_url);
-    set(&mut draft.audience, args.audience);
-    set(&mut draft.port, args.port);
-    set(&mut draft.login_hint, args.login_hint);
+    set(&mut draft.authority, f.authority);
+    set(&mut draft.base_url, f.base_url);
+    set(&mut draft.token_url, f.token_url);
+    set(&mut draft.audience, f.audience);
+    set(&mut draft.port, f.port.map(|p| p.to_string()));
+    set(&mut draft.login_hint, f.login_hint);
     if let Some(flow) = args.flow {
         draft.flow = Some(flow.into());
     }
-    if !args.scopes.is_empty() {
-        draft.scopes = args.scopes;
+    if !f.scopes.is_empty() {
+        draft.scopes = f.scopes;
     }
-    if let Some(prompt) = args.prompt {
+    if let Some(prompt) = f.prompt {
         draft.prompt = Some(prompt.into());
     }
-    if args.ca_file.is_some() {
-        draft.ca_file = args.ca_file;
+    if f.ca_file.is_some() {
+        draft.ca_file = f.ca_file;
     }
-    if args.certificate.is_some() {
-        draft.certificate = args.certificate;
-        draft.private_key = args.private_key;
+    if f.certificate.is_some() {
+        draft.certificate = f.certificate;
+        draft.private_key = f.private_key;
     }
-    if let Some(var) = args.client_secret_env {
+    if let Some(var) = f.client_secret_env {
         draft.secret = SecretInput::Env(var);
-    } else if let Some(path) = args.client_secret_file {
+    } else if let Some(path) = f.client_secret_file {
         draft.secret = SecretInput::File(path);
     }
-    if args.production {
+    if f.production {
         draft.production = true;
     }
     for field in &args.unset {
         unset(&mut draft, *field);
     }
     let flow = draft.flow.unwrap_or(Flow::Interactive);
-    let reads_secret = args.client_secret_stdin || args.api_key_stdin;
+    let reads_secret = f.client_secret_stdin || f.api_key_stdin;
     if draft == before && !reads_secret {
         return Err(Failure::usage(
             "nothing to change: give the fields to change (see `cdf-signin profile edit --help`)",
         ));
     }
-    if args.client_secret_stdin && flow != Flow::ClientCredentials {
+    if f.client_secret_stdin && flow != Flow::ClientCredentials {
         return Err(Failure::usage(
             "--client-secret-stdin applies to client-credentials profiles",
         ));
     }
-    if args.api_key_stdin && flow != Flow::ApiKey {
+    if f.api_key_stdin && flow != Flow::ApiKey {
         return Err(Failure::usage(
             "--api-key-stdin applies to --flow api-key only",
         ));
@@ -78,7 +79,7 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
         return Err(failure::problems(&p, Some(flow)));
     }
     if reads_secret {
-        let kind = if args.api_key_stdin {
+        let kind = if f.api_key_stdin {
             SecretKind::ApiKey
         } else {
             SecretKind::ClientSecret

@@ -192,28 +192,17 @@ fn valid_profile() -> impl Strategy<Value = Profile> {
                 audience,
                 port,
             )| Profile {
-                cluster,
-                project,
                 tenant_id,
                 client_id,
                 // A user flow's token URL must be on the authority's origin: leave it
                 // to the authority (client credentials take any https host).
                 token_url: token_url.filter(|_| !flow.is_user_flow()),
-                flow,
                 authority,
                 base_url,
                 scopes,
                 audience,
                 port: port.map(crate::profile::PortSpec::single),
-                login_hint: None,
-                prompt: None,
-                ca_file: None,
-                certificate: None,
-                private_key: None,
-                client_secret_env: None,
-                client_secret_file: None,
-                org: None,
-                production: false,
+                ..Profile::new(cluster, project, flow)
             },
         )
 }

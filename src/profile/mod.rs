@@ -233,6 +233,33 @@ fn is_plain_token(text: &str, extra: &[char]) -> bool {
 }
 
 impl Profile {
+    /// A profile of `flow` for `project` on `cluster`, every other field empty (the
+    /// defaults): builders set what they know on top of it.
+    pub fn new(cluster: impl Into<String>, project: impl Into<String>, flow: Flow) -> Profile {
+        Profile {
+            cluster: cluster.into(),
+            project: project.into(),
+            tenant_id: String::new(),
+            client_id: String::new(),
+            flow,
+            authority: None,
+            base_url: None,
+            token_url: None,
+            scopes: vec![],
+            audience: None,
+            port: None,
+            login_hint: None,
+            prompt: None,
+            ca_file: None,
+            certificate: None,
+            private_key: None,
+            client_secret_env: None,
+            client_secret_file: None,
+            production: false,
+            org: None,
+        }
+    }
+
     /// Checks every field; the certificate pair is checked by the caller that loads it.
     pub fn validate(&self) -> Result<(), ProfileError> {
         if !is_plain_token(&self.cluster, &['.']) {
@@ -598,26 +625,9 @@ pub(crate) mod tests {
     /// A complete profile of `flow`, for tests.
     pub(crate) fn sample(flow: Flow) -> Profile {
         Profile {
-            cluster: "westeurope-1".into(),
-            project: "my-project".into(),
             tenant_id: "contoso.onmicrosoft.com".into(),
             client_id: "11111111-2222-3333-4444-555555555555".into(),
-            flow,
-            authority: None,
-            base_url: None,
-            token_url: None,
-            scopes: vec![],
-            audience: None,
-            port: None,
-            login_hint: None,
-            prompt: None,
-            ca_file: None,
-            certificate: None,
-            private_key: None,
-            client_secret_env: None,
-            client_secret_file: None,
-            production: false,
-            org: None,
+            ..Profile::new("westeurope-1", "my-project", flow)
         }
     }
 
