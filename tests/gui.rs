@@ -1573,5 +1573,9 @@ fn signing_in_with_a_cognite_organization_lists_its_projects_as_profiles() {
         gui.has_text("Cognite organization contoso"),
         "the header says so"
     );
+    assert!(
+        gui.has_text("· organization contoso"),
+        "the sidebar groups them under the organization, not an unknown tenant"
+    );
     assert_eq!(idp.count("authorization"), 1);
 }

@@ -95,14 +95,21 @@ impl Draw<'_> {
         let needle = self.v.filter.trim().to_lowercase();
         let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for (name, p) in &self.m.profiles.profiles {
-            let hay =
-                format!("{name} {} {} {}", p.project, p.cluster, p.tenant_text()).to_lowercase();
+            let org = p.org.as_deref().unwrap_or_default();
+            let hay = format!(
+                "{name} {} {} {} {org}",
+                p.project,
+                p.cluster,
+                p.tenant_text()
+            )
+            .to_lowercase();
             if needle.is_empty() || hay.contains(&needle) {
-                // The tenant as the profile has it: a domain stays a domain.
-                let group = if p.flow == Flow::ApiKey {
-                    format!("{} · legacy API keys", p.cluster)
-                } else {
-                    format!("{} · {}", p.cluster, p.tenant_text())
+                // The tenant as the profile has it: a domain stays a domain; a Cognite
+                // organization's profiles have no tenant but the organization.
+                let group = match &p.org {
+                    _ if p.flow == Flow::ApiKey => format!("{} · legacy API keys", p.cluster),
+                    Some(org) => format!("{} · organization {org}", p.cluster),
+                    None => format!("{} · {}", p.cluster, p.tenant_text()),
                 };
                 groups.entry(group).or_default().push(name.clone());
             }
@@ -135,6 +142,12 @@ impl Draw<'_> {
         };
         if p.flow == Flow::ApiKey {
             return format!("Cluster {}: profiles with a legacy API key", p.cluster);
+        }
+        if let Some(org) = &p.org {
+            return format!(
+                "Cluster {}, Cognite organization {org} (one sign-in for all its projects)",
+                p.cluster
+            );
         }
         let guid = if uuid_like(&p.tenant_id) {
             Some(p.tenant_id.clone())
