@@ -412,9 +412,17 @@ impl Transport for ReqwestTransport {
 
 /// Bounded timeouts, no redirects (a token endpoint never redirects; following one could
 /// send credentials elsewhere), proxies from the environment.
+/// How long an idle connection is kept for the next request: below the keep-alive of
+/// common servers (Node's 5 s, so a provider or proxy written in it), so that a request
+/// never goes out on a connection the server is closing at that moment ("connection
+/// reset"). A sign-in's requests come in bursts; a new connection after a pause costs
+/// one handshake.
+const POOL_IDLE: Duration = Duration::from_secs(4);
+
 fn base_builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .pool_idle_timeout(POOL_IDLE)
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("cdf-signin/", env!("CARGO_PKG_VERSION")))
