@@ -1579,3 +1579,36 @@ fn signing_in_with_a_cognite_organization_lists_its_projects_as_profiles() {
     );
     assert_eq!(idp.count("authorization"), 1);
 }
+
+/// While an organization's sign-in runs, its fields are fixed: the sign-in uses what they
+/// said when it began.
+#[test]
+fn the_organization_dialog_holds_its_fields_while_signing_in() {
+    let env = Env::new();
+    let mut gui = open(&env);
+    gui.click("Sign in with your Cognite organization");
+    gui.type_into("Organization", "contoso");
+    gui.click("Advanced");
+    for label in ["Organization", "Redirect ports", "Cognite IdP base URL"] {
+        assert!(
+            !gui.harness
+                .get_by_label(label)
+                .accesskit_node()
+                .is_disabled(),
+            "{label}"
+        );
+    }
+    gui.harness.state_mut().view.org.as_mut().unwrap().busy = true;
+    gui.harness.step();
+    gui.harness.step();
+    for label in ["Organization", "Redirect ports", "Cognite IdP base URL"] {
+        assert!(
+            gui.harness
+                .get_by_label(label)
+                .accesskit_node()
+                .is_disabled(),
+            "{label} editable while busy"
+        );
+    }
+    assert!(gui.has_label("Cancel sign-in"));
+}

@@ -52,14 +52,17 @@ impl Draw<'_> {
                     .labelled_by(label.id);
                 egui::CollapsingHeader::new("Advanced").show(ui, |ui| {
                     let label = ui.label("Redirect ports");
-                    ui.add(
+                    // Fixed while a sign-in runs: it uses what they said when it began.
+                    ui.add_enabled(
+                        !dialog.busy,
                         egui::TextEdit::singleline(&mut dialog.ports)
                             .desired_width(420.0)
                             .hint_text(orgs::DEFAULT_PORTS),
                     )
                     .labelled_by(label.id);
                     let label = ui.label("Cognite IdP base URL");
-                    ui.add(
+                    ui.add_enabled(
+                        !dialog.busy,
                         egui::TextEdit::singleline(&mut dialog.base)
                             .desired_width(420.0)
                             .hint_text(orgs::DEFAULT_BASE),
