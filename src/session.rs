@@ -993,6 +993,14 @@ mod tests {
                 .collect()
         }
 
+        /// One form field of each token request, in order ("" where it was not sent).
+        fn sent(&self, field: &str) -> Vec<String> {
+            self.token_requests()
+                .iter()
+                .map(|r| r.field(field).unwrap_or_default().to_string())
+                .collect()
+        }
+
         fn token(&self, flow: Flow) -> Result<(TokenSet, TokenSource), SessionError> {
             self.session
                 .token(NAME, &profile(flow), TokenOptions::default())
@@ -1159,11 +1167,7 @@ mod tests {
         let (set, source) = f.token(Flow::ClientCredentials).unwrap();
         assert_eq!(source, TokenSource::Acquired);
         assert_eq!(set.access_token.expose(), "AT-new");
-        let grants: Vec<_> = f
-            .token_requests()
-            .iter()
-            .map(|r| r.field("grant_type").unwrap_or_default().to_string())
-            .collect();
+        let grants = f.sent("grant_type");
         assert_eq!(grants, ["refresh_token", "client_credentials"]);
         assert_eq!(
             f.cached_for(Flow::ClientCredentials).access_token.expose(),
@@ -1195,11 +1199,7 @@ mod tests {
             (set.access_token.expose(), source),
             ("AT-new", TokenSource::Acquired)
         );
-        let sent: Vec<_> = f
-            .token_requests()
-            .iter()
-            .map(|r| r.field("client_secret").unwrap_or_default().to_string())
-            .collect();
+        let sent = f.sent("client_secret");
         assert_eq!(sent, ["old", "new"]);
     }
 
@@ -1417,11 +1417,7 @@ mod tests {
         };
         let (set, _) = f.session.token(NAME, &dev, forced).unwrap();
         assert_eq!(set.access_token.expose(), "AT-dev2");
-        let presented: Vec<_> = f
-            .token_requests()
-            .iter()
-            .map(|r| r.field("refresh_token").unwrap_or_default().to_string())
-            .collect();
+        let presented = f.sent("refresh_token");
         assert_eq!(presented, ["RT1", "RT2"]);
         assert_eq!(
             expose(&f.session.cached(NAME, &dev).unwrap().unwrap().refresh_token),

@@ -120,19 +120,7 @@ fn device_code_sign_in_shows_the_code_then_the_token_and_copies_it() {
     assert_eq!(gui.clipboard().as_deref(), Some(code.as_str()));
 
     node_script("approve-device.mjs", &[&uri, &code]).ok();
-    gui.wait("the token view", |h| {
-        h.state().model.states.tokens("dev").is_some()
-    });
-    let token = gui
-        .harness
-        .state()
-        .model
-        .states
-        .tokens("dev")
-        .unwrap()
-        .access_token
-        .expose()
-        .to_string();
+    let token = gui.wait_for_token("dev");
     assert!(gui.has_text("Valid"));
     gui.click("Copy access token");
     assert_eq!(gui.clipboard().as_deref(), Some(token.as_str()));
@@ -160,9 +148,7 @@ fn clipboard_is_left_alone_when_it_changed_meanwhile() {
     env.add_cc_profile(&idp, "svc", "cc-secret");
     let mut gui = open(&env);
     gui.click("Get token");
-    gui.wait("the token", |h| {
-        h.state().model.states.tokens("svc").is_some()
-    });
+    gui.wait_for_token("svc");
     gui.click("Copy access token");
     *gui.clipboard.content.lock().unwrap() = Some("something else".into());
     gui.clock.advance(61);
@@ -178,9 +164,7 @@ fn countdown_moves_with_the_clock() {
     env.add_cc_profile(&idp, "svc", "cc-secret");
     let mut gui = open(&env);
     gui.click("Get token");
-    gui.wait("the token", |h| {
-        h.state().model.states.tokens("svc").is_some()
-    });
+    gui.wait_for_token("svc");
     let left = |gui: &Gui| {
         gui.harness
             .query_all_by_label_contains(" left)")
@@ -342,9 +326,7 @@ fn signed_in_against_cdf(env: &Env, idp: &Idp, cdf: &CdfApi) -> Gui {
     cdf.add_cc_profile(env, idp, "svc", "cc-secret");
     let mut gui = open(env);
     gui.click("Get token");
-    gui.wait("the token", |h| {
-        h.state().model.states.tokens("svc").is_some()
-    });
+    gui.wait_for_token("svc");
     gui
 }
 
@@ -495,16 +477,7 @@ fn copy_as_env_and_python_snippet() {
     let cdf = CdfApi::start(&idp);
     let env = Env::new();
     let mut gui = signed_in_against_cdf(&env, &idp, &cdf);
-    let token = gui
-        .harness
-        .state()
-        .model
-        .states
-        .tokens("svc")
-        .unwrap()
-        .access_token
-        .expose()
-        .to_string();
+    let token = gui.access_token("svc");
     gui.click("Copy as env");
     let text = gui.clipboard().unwrap();
     assert!(text.contains("export CDF_PROJECT='my-project'"), "{text}");
@@ -572,24 +545,11 @@ fn legacy_api_key_profile_is_labelled_verified_and_copied() {
         },
     );
     let env = Env::new();
-    env.run_stdin(
-        &[
-            "profile",
-            "add",
-            "legacy",
-            "--flow",
-            "api-key",
-            "--cluster",
-            common::CLUSTER,
-            "--project",
-            "old-project",
-            "--base-url",
-            cdf.base_url(),
-            "--api-key-stdin",
-        ],
-        Some("k-123\n"),
-    )
-    .ok();
+    let at = common::Place {
+        cluster: common::CLUSTER,
+        project: "old-project",
+    };
+    env.add_api_key_profile("legacy", at, "k-123", &["--base-url", cdf.base_url()]);
     let mut gui = open(&env);
     assert!(gui.has_text("(legacy)"));
     assert!(gui.has_text("Legacy API key"));
@@ -618,9 +578,7 @@ fn a_short_lived_token_is_renewed_once_not_in_a_loop() {
     let mut gui = open(&env);
     gui.clock.set(chrono::Utc::now());
     gui.click("Get token");
-    gui.wait("the token", |h| {
-        h.state().model.states.tokens("svc").is_some()
-    });
+    gui.wait_for_token("svc");
     let run_for = |gui: &mut Gui, secs: f64| {
         let until = Instant::now() + Duration::from_secs_f64(secs);
         while Instant::now() < until {
@@ -909,9 +867,7 @@ fn switching_to_profiles_of_a_signed_in_account_asks_for_no_second_sign_in() {
     let mut gui = open(&env);
     click_row(&mut gui, "dev");
     gui.click("Sign in");
-    gui.wait("the browser sign-in", |h| {
-        h.state().model.states.tokens("dev").is_some()
-    });
+    gui.wait_for_token("dev");
     assert!(
         gui.has_text("Signed in as"),
         "the signed-in person is named"
@@ -982,19 +938,7 @@ fn the_keyboard_starts_on_the_primary_action_copies_with_ctrl_shift_c_and_switch
             == Some(true)
     });
     press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
-    gui.wait("the token", |h| {
-        h.state().model.states.tokens("svc").is_some()
-    });
-    let token = gui
-        .harness
-        .state()
-        .model
-        .states
-        .tokens("svc")
-        .unwrap()
-        .access_token
-        .expose()
-        .to_string();
+    let token = gui.wait_for_token("svc");
 
     // Ctrl+Shift+C copies it from anywhere, a text field included.
     gui.harness.get_by_label("Filter profiles").focus();
@@ -1071,9 +1015,7 @@ fn sidebar_rows_show_project_and_time_left_and_groups_the_tenant_as_typed() {
         "the tenant as the profile has it"
     );
     gui.click("Get token");
-    gui.wait("the token", |h| {
-        h.state().model.states.tokens("svc").is_some()
-    });
+    gui.wait_for_token("svc");
     let left = gui
         .harness
         .state()
@@ -1483,19 +1425,7 @@ fn on_macos_the_copy_shortcut_is_cmd_shift_c_and_the_button_says_so() {
     let mut gui = open(&env);
     gui.harness.ctx.set_os(egui::os::OperatingSystem::Mac);
     gui.click("Get token");
-    gui.wait("the token", |h| {
-        h.state().model.states.tokens("svc").is_some()
-    });
-    let token = gui
-        .harness
-        .state()
-        .model
-        .states
-        .tokens("svc")
-        .unwrap()
-        .access_token
-        .expose()
-        .to_string();
+    let token = gui.wait_for_token("svc");
     gui.harness.hover_at(
         gui.harness
             .get_by_label("Copy access token")
@@ -1565,9 +1495,7 @@ fn signing_in_with_a_cognite_organization_lists_its_projects_as_profiles() {
         gui.harness.state().model.profiles.default.as_deref(),
         Some("prod")
     );
-    gui.wait("prod's token", |h| {
-        h.state().model.states.tokens("prod").is_some()
-    });
+    gui.wait_for_token("prod");
     assert!(gui.has_text("Signed in to contoso"), "the toast says so");
     assert!(
         gui.has_text("Cognite organization contoso"),

@@ -188,25 +188,16 @@ fn add_from_copies_the_sign_in_and_the_secret() {
     assert!(line.contains("no profile named 'nope'"), "{line}");
 }
 
+/// Where the legacy API-key profiles of these tests point.
+const OLD: common::Place = common::Place {
+    cluster: "api",
+    project: "old",
+};
+
 #[test]
 fn api_key_profiles_keep_the_key_in_the_keyring() {
     let env = Env::new();
-    env.run_stdin(
-        &[
-            "profile",
-            "add",
-            "legacy",
-            "--flow",
-            "api-key",
-            "--cluster",
-            "api",
-            "--project",
-            "old",
-            "--api-key-stdin",
-        ],
-        Some("AbCdEf123==\n"),
-    )
-    .ok();
+    env.add_api_key_profile("legacy", OLD, "AbCdEf123==", &[]);
     assert_eq!(
         env.keyring_lookup("legacy", "api-key").as_deref(),
         Some("AbCdEf123==")

@@ -189,25 +189,12 @@ fn legacy_api_key_inspect_uses_login_status() {
         },
     );
     let env = Env::new();
+    let at = common::Place {
+        cluster: CLUSTER,
+        project: "old-project",
+    };
     let add = |name: &str, key: &str| {
-        env.run_stdin(
-            &[
-                "profile",
-                "add",
-                name,
-                "--flow",
-                "api-key",
-                "--cluster",
-                CLUSTER,
-                "--project",
-                "old-project",
-                "--base-url",
-                cdf.base_url(),
-                "--api-key-stdin",
-            ],
-            Some(&format!("{key}\n")),
-        )
-        .ok();
+        env.add_api_key_profile(name, at, key, &["--base-url", cdf.base_url()]);
     };
     add("legacy", "good-key");
     let j = inspect_json(&env, "legacy");

@@ -51,30 +51,10 @@ fn imports() -> Graph {
         {
             continue;
         }
-        let text = std::fs::read_to_string(&file).unwrap();
-        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        let code = product_code(&file);
+        let names = named_after(&code, "crate::");
         let entry = graph.entry(top.clone()).or_default();
-        for (i, _) in code.match_indices("crate::") {
-            let rest = &code[i + "crate::".len()..];
-            let names: Vec<String> = if let Some(group) = rest.strip_prefix('{') {
-                // `use crate::{a::X, b}`: the first segment of each item.
-                group
-                    .split('}')
-                    .next()
-                    .unwrap()
-                    .split(',')
-                    .filter_map(|item| item.trim().split("::").next())
-                    .map(str::to_string)
-                    .collect()
-            } else {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                vec![name]
-            };
-            entry.extend(names.into_iter().filter(|n| !n.is_empty() && *n != top));
-        }
+        entry.extend(names.into_iter().filter(|n| *n != top));
     }
     graph
 }
@@ -249,6 +229,31 @@ fn product_code(file: &Path) -> String {
         .join("\n")
 }
 
+/// The first path segment after each `prefix` in `code` (`crate::a::X` names `a`;
+/// `crate::{a::X, b}` names `a` and `b`).
+fn named_after(code: &str, prefix: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (i, _) in code.match_indices(prefix) {
+        let rest = &code[i + prefix.len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let items = group.split('}').next().unwrap().split(',');
+            names.extend(
+                items
+                    .filter_map(|item| item.trim().split("::").next())
+                    .map(str::to_string),
+            );
+        } else {
+            names.push(
+                rest.chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect(),
+            );
+        }
+    }
+    names.retain(|n| !n.is_empty());
+    names
+}
+
 /// The window's controller: `App`'s methods, which may use every `ui` module.
 const UI_CONTROLLER: [&str; 3] = ["mod", "apply", "events"];
 
@@ -269,30 +274,11 @@ fn ui_imports() -> Graph {
         }
         let code = product_code(&dir.join(format!("{module}.rs")));
         let entry = graph.entry(module.clone()).or_default();
-        for (i, _) in code.match_indices("super::") {
-            let rest = &code[i + "super::".len()..];
-            let items: Vec<String> = if let Some(group) = rest.strip_prefix('{') {
-                group
-                    .split('}')
-                    .next()
-                    .unwrap()
-                    .split(',')
-                    .filter_map(|item| item.trim().split("::").next())
-                    .map(str::to_string)
-                    .collect()
+        for item in named_after(&code, "super::") {
+            if modules.contains(&item) {
+                entry.insert(item);
             } else {
-                vec![
-                    rest.chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect(),
-                ]
-            };
-            for item in items.into_iter().filter(|n| !n.is_empty()) {
-                if modules.contains(&item) {
-                    entry.insert(item);
-                } else {
-                    entry.insert("controller".to_string());
-                }
+                entry.insert("controller".to_string());
             }
         }
     }

@@ -241,15 +241,10 @@ fn usage_errors_exit_2_with_one_line() {
 fn usage_errors_keep_clap_s_whole_message_and_point_to_the_subcommand_s_help() {
     let env = Env::new();
     // The missing arguments are listed, not cut after the colon.
-    let r = env.run(&[
-        "profile",
-        "add",
-        "svc",
-        "--cluster",
-        "api",
-        "--project",
-        "p",
-    ]);
+    let argv: Vec<&str> = "profile add svc --cluster api --project p"
+        .split(' ')
+        .collect();
+    let r = env.run(&argv);
     let line = r.fails_cleanly(2);
     assert_eq!(
         line,

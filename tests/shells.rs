@@ -135,22 +135,11 @@ fn cmd_under_wine_keeps_the_values_it_accepts_as_data() {
 fn env_for_cmd_prints_set_lines_or_refuses_the_whole() {
     let env = Env::new();
     for (name, key) in [("legacy", "AbCdEf123=="), ("odd", "Ab%PATH%\"&calc")] {
-        env.run_stdin(
-            &[
-                "profile",
-                "add",
-                name,
-                "--flow",
-                "api-key",
-                "--cluster",
-                "api",
-                "--project",
-                "old",
-                "--api-key-stdin",
-            ],
-            Some(&format!("{key}\n")),
-        )
-        .ok();
+        let at = common::Place {
+            cluster: "api",
+            project: "old",
+        };
+        env.add_api_key_profile(name, at, key, &[]);
     }
     let run = env.run(&["env", "--profile", "legacy", "--shell", "cmd"]);
     run.ok();

@@ -74,6 +74,19 @@ fn find_window(display: &str, app: &mut Killed) -> String {
     }
 }
 
+/// The window (`cdf-signin` with no command) on `display`, killed when dropped.
+fn launch(env: &Env, display: &str) -> Killed {
+    let app = env
+        .command(&[])
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    Killed(app)
+}
+
 #[test]
 fn window_appears_with_our_class_and_is_not_blank() {
     let env = Env::new();
@@ -89,15 +102,7 @@ fn window_appears_with_our_class_and_is_not_blank() {
     }
     let expected_class = desktop_entry("StartupWMClass");
     let (_xvfb, display) = start_xvfb();
-    let app = env
-        .command(&[])
-        .env("DISPLAY", &display)
-        .env_remove("WAYLAND_DISPLAY")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut app = Killed(app);
+    let mut app = launch(&env, &display);
     // Found by its process (_NET_WM_PID), so that a wrong class fails the class check below
     // with both names rather than as "no window".
 
@@ -189,15 +194,7 @@ fn ctrl_shift_c_copies_the_access_token_in_the_real_window() {
         .to_string();
     assert!(token.len() > 20, "a token: {token:?}");
     let (_xvfb, display) = start_xvfb();
-    let app = env
-        .command(&[])
-        .env("DISPLAY", &display)
-        .env_remove("WAYLAND_DISPLAY")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut app = Killed(app);
+    let mut app = launch(&env, &display);
     let window = find_window(&display, &mut app);
     let x = |tool: &str, args: &[&str]| run(Command::new(tool).env("DISPLAY", &display).args(args));
     // No window manager here: the window gets the keyboard focus from X itself.

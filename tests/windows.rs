@@ -11,7 +11,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{BASE_URL, CLUSTER, Idp, Run, jwt_claims, node_script, spawn_running, to_run};
+use common::{BASE_URL, CLUSTER, Idp, Place, Run, jwt_claims, node_script, spawn_running, to_run};
+
+/// Where the Wine tests' profiles point.
+const PLACE: Place = Place {
+    cluster: CLUSTER,
+    project: "test-project",
+};
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -166,46 +172,14 @@ impl Wine {
     }
 
     fn add_profile(&self, idp: &Idp, name: &str, flow: &str, client: &str, extra: &[&str]) {
-        let mut args = vec![
-            "profile",
-            "add",
-            name,
-            "--cluster",
-            CLUSTER,
-            "--project",
-            "test-project",
-            "--tenant-id",
-            "test-tenant",
-            "--client-id",
-            client,
-            "--flow",
-            flow,
-            "--authority",
-            &idp.issuer,
-        ];
-        args.extend_from_slice(extra);
-        self.run(&args).ok();
+        self.run(&common::idp_add_args(idp, name, PLACE, flow, client, extra))
+            .ok();
     }
 
     fn add_secret_profile(&self, idp: &Idp, name: &str, secret: &str) {
-        let args = [
-            "profile",
-            "add",
-            name,
-            "--cluster",
-            CLUSTER,
-            "--project",
-            "test-project",
-            "--tenant-id",
-            "test-tenant",
-            "--client-id",
-            "cc-client",
-            "--flow",
-            "client-credentials",
-            "--authority",
-            &idp.issuer,
-            "--client-secret-stdin",
-        ];
+        let stdin = ["--client-secret-stdin"];
+        let args =
+            common::idp_add_args(idp, name, PLACE, "client-credentials", "cc-client", &stdin);
         self.run_stdin(&args, Some(&format!("{secret}\n"))).ok();
     }
 

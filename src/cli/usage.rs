@@ -149,15 +149,10 @@ mod tests {
 
     #[test]
     fn missing_arguments_are_listed_with_the_subcommands_help() {
-        let f = parse(&[
-            "profile",
-            "add",
-            "svc",
-            "--cluster",
-            "api",
-            "--project",
-            "p",
-        ]);
+        let argv: Vec<&str> = "profile add svc --cluster api --project p"
+            .split(' ')
+            .collect();
+        let f = parse(&argv);
         assert_eq!(f.code, super::super::EXIT_USAGE);
         assert_eq!(
             f.message,

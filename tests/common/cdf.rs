@@ -118,30 +118,13 @@ impl CdfApi {
     /// A client-credentials profile (`cc-client`, the given secret, project `my-project`)
     /// of the test provider whose base URL is this fake API.
     pub fn add_cc_profile(&self, env: &Env, idp: &Idp, name: &str, secret: &str) {
-        env.run_stdin(
-            &[
-                "profile",
-                "add",
-                name,
-                "--cluster",
-                CLUSTER,
-                "--project",
-                "my-project",
-                "--tenant-id",
-                "test-tenant",
-                "--client-id",
-                "cc-client",
-                "--flow",
-                "client-credentials",
-                "--authority",
-                &idp.issuer,
-                "--base-url",
-                self.base_url(),
-                "--client-secret-stdin",
-            ],
-            Some(&format!("{secret}\n")),
-        )
-        .ok();
+        let at = super::Place {
+            cluster: CLUSTER,
+            project: "my-project",
+        };
+        let extra = ["--base-url", self.base_url(), "--client-secret-stdin"];
+        let args = super::idp_add_args(idp, name, at, "client-credentials", "cc-client", &extra);
+        env.run_stdin(&args, Some(&format!("{secret}\n"))).ok();
     }
 }
 

@@ -432,6 +432,25 @@ impl Env {
         self.run(&idp_add_args(idp, name, at, flow, client_id, extra))
     }
 
+    /// `profile add NAME --flow api-key` at `at`, the key given on stdin, then `extra`
+    /// (a `--base-url`, say).
+    pub fn add_api_key_profile(&self, name: &str, at: Place, key: &str, extra: &[&str]) {
+        let mut args = vec![
+            "profile",
+            "add",
+            name,
+            "--flow",
+            "api-key",
+            "--cluster",
+            at.cluster,
+            "--project",
+            at.project,
+            "--api-key-stdin",
+        ];
+        args.extend_from_slice(extra);
+        self.run_stdin(&args, Some(&format!("{key}\n"))).ok();
+    }
+
     pub fn add_cc_profile(&self, idp: &Idp, name: &str, secret: &str) {
         let at = Place {
             cluster: CLUSTER,
@@ -495,14 +514,13 @@ pub struct Place<'a> {
     pub project: &'a str,
 }
 
-/// The arguments of `profile add NAME` against the test provider (tenant `test-tenant`,
-/// the provider as authority), then `extra`.
-pub fn idp_add_args<'a>(
-    idp: &'a Idp,
+/// `profile add NAME` at `at` with the tenant, client and flow given, then `extra`.
+fn add_args_with<'a>(
     name: &'a str,
     at: Place<'a>,
-    flow: &'a str,
+    tenant_id: &'a str,
     client_id: &'a str,
+    flow: &'a str,
     extra: &[&'a str],
 ) -> Vec<&'a str> {
     let mut args = vec![
@@ -514,14 +532,28 @@ pub fn idp_add_args<'a>(
         "--project",
         at.project,
         "--tenant-id",
-        "test-tenant",
+        tenant_id,
         "--client-id",
         client_id,
         "--flow",
         flow,
-        "--authority",
-        &idp.issuer,
     ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The arguments of `profile add NAME` against the test provider (tenant `test-tenant`,
+/// the provider as authority), then `extra`.
+pub fn idp_add_args<'a>(
+    idp: &'a Idp,
+    name: &'a str,
+    at: Place<'a>,
+    flow: &'a str,
+    client_id: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = add_args_with(name, at, "test-tenant", client_id, flow, &[]);
+    args.extend_from_slice(&["--authority", &idp.issuer]);
     args.extend_from_slice(extra);
     args
 }
@@ -540,23 +572,7 @@ pub fn add_args_for<'a>(
     flow: &'a str,
     extra: &[&'a str],
 ) -> Vec<&'a str> {
-    let mut args = vec![
-        "profile",
-        "add",
-        name,
-        "--cluster",
-        cluster,
-        "--project",
-        project,
-        "--tenant-id",
-        "t",
-        "--client-id",
-        "c",
-        "--flow",
-        flow,
-    ];
-    args.extend_from_slice(extra);
-    args
+    add_args_with(name, Place { cluster, project }, "t", "c", flow, extra)
 }
 
 pub fn to_run(out: Output) -> Run {

@@ -119,6 +119,22 @@ impl Gui {
         self.harness.step();
     }
 
+    /// Steps until `profile` shows a token; its access token.
+    pub fn wait_for_token(&mut self, profile: &str) -> String {
+        self.wait(&format!("{profile}'s token"), |h| {
+            h.state().model.states.tokens(profile).is_some()
+        });
+        self.access_token(profile)
+    }
+
+    /// The access token `profile` shows now.
+    pub fn access_token(&self, profile: &str) -> String {
+        let state = self.harness.state();
+        let tokens = state.model.states.tokens(profile);
+        let tokens = tokens.unwrap_or_else(|| panic!("{profile} shows no token"));
+        tokens.access_token.expose().to_string()
+    }
+
     pub fn clipboard(&self) -> Option<String> {
         self.clipboard.content.lock().unwrap().clone()
     }
