@@ -134,6 +134,29 @@ struct AccountTokens {
     refresh_token: Secret,
     #[serde(default)]
     id_token: Option<Secret>,
+    /// The API origins (`https://host[:port]`) the account's sign-ins were for: each
+    /// profile a sign-in was started from. A token that does not name its API (see
+    /// [`Profile::token_names_its_api`]) goes to these only.
+    #[serde(default)]
+    apis: Vec<String>,
+    /// The origins of a Cognite organization's listed projects (`apiUrl`), as the last
+    /// `login --org` read them.
+    #[serde(default)]
+    org_apis: Vec<String>,
+}
+
+impl AccountTokens {
+    /// Whether a sign-in of this account was for the profile's API.
+    fn signed_in_for(&self, profile: &Profile) -> bool {
+        let origin = profile.api_origin();
+        self.apis.iter().chain(&self.org_apis).any(|a| *a == origin)
+    }
+
+    fn grant(&mut self, origin: String) {
+        if !self.apis.contains(&origin) {
+            self.apis.push(origin);
+        }
+    }
 }
 
 /// The answers with which a provider refuses a refresh token (for this scope, or at all)
@@ -146,6 +169,35 @@ const REFUSALS: &[&str] = &[
     "consent_required",
     "login_required",
 ];
+
+/// A profile's name, or an account's store name (`.account-` and 16 hex digits).
+fn is_stored_name(name: &str) -> bool {
+    crate::profile::validate_name(name).is_ok()
+        || name
+            .strip_prefix(".account-")
+            .is_some_and(|id| id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Why a profile whose token names no API gets none from its account.
+fn not_signed_in_for(profile: &Profile, tokens: &AccountTokens) -> String {
+    let mut apis: Vec<&str> = tokens
+        .apis
+        .iter()
+        .chain(&tokens.org_apis)
+        .map(String::as_str)
+        .collect();
+    apis.sort_unstable();
+    apis.dedup();
+    let was_for = if apis.is_empty() {
+        "no API".to_string()
+    } else {
+        apis.join(", ")
+    };
+    format!(
+        "its account's sign-in was for {was_for}, not for {}, where this profile sends tokens",
+        profile.api_origin()
+    )
+}
 
 /// What a sign-out did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,8 +320,10 @@ impl Session {
         if let Some(set) = self.cached(name, profile)? {
             return Ok(Some(set));
         }
-        match profile.account() {
-            Some(account) if self.account_tokens(&account)?.is_some() => {
+        // A profile the account did not sign in for shows as signed out: switching to
+        // it sends nothing anywhere.
+        match self.signed_in_for(name, profile)? {
+            Some(true) => {
                 let opts = TokenOptions::default();
                 Ok(Some(self.token(name, profile, opts)?.0))
             }
@@ -315,19 +369,102 @@ impl Session {
     /// account, the access token with the profile, bound to the profile's settings.
     /// Returns the set as it came (refresh token included). Called under the renewal lock.
     fn keep(&self, name: &str, profile: &Profile, set: TokenSet) -> Result<TokenSet, SessionError> {
+        self.keep_as(name, profile, set, false)
+    }
+
+    /// [`keep`](Self::keep); `signed_in` when the tokens come from a sign-in started from
+    /// this profile, which adds its API to those the account signed in for.
+    fn keep_as(
+        &self,
+        name: &str,
+        profile: &Profile,
+        set: TokenSet,
+        signed_in: bool,
+    ) -> Result<TokenSet, SessionError> {
         let mut own = set.clone();
-        if let Some(account) = profile.account()
-            && let Some(refresh_token) = own.refresh_token.take()
+        let account = profile.account();
+        // A person's refresh token is the account's; a service principal keeps its own.
+        let fresh = match account {
+            Some(_) => own.refresh_token.take(),
+            None => None,
+        };
+        if let Some(account) = account
+            && (fresh.is_some() || signed_in)
         {
-            let tokens = AccountTokens {
-                refresh_token,
-                id_token: set.id_token.clone(),
+            let old = self.account_tokens(&account)?;
+            let (old_refresh, old_id, apis, org_apis) = match old {
+                Some(o) => (Some(o.refresh_token), o.id_token, o.apis, o.org_apis),
+                None => (None, None, Vec::new(), Vec::new()),
             };
-            self.cache()
-                .store_as(&account.store_name(), &account.binding, &tokens)?;
+            if let Some(refresh_token) = fresh.or(old_refresh) {
+                let mut tokens = AccountTokens {
+                    refresh_token,
+                    id_token: set.id_token.clone().or(old_id),
+                    apis,
+                    org_apis,
+                };
+                if signed_in {
+                    tokens.grant(profile.api_origin());
+                }
+                self.cache()
+                    .store_as(&account.store_name(), &account.binding, &tokens)?;
+            }
         }
         self.cache().store(name, &profile.token_binding(), &own)?;
         Ok(set)
+    }
+
+    /// Keeps a sign-in by organization for its account, with the API origins of the
+    /// organization's listed projects (replacing those of an earlier `login --org`). The
+    /// projects' profiles then get it with [`store_sign_in`](Self::store_sign_in).
+    pub fn store_org_sign_in(
+        &self,
+        template: &Profile,
+        set: &TokenSet,
+        listed: Vec<String>,
+    ) -> Result<(), SessionError> {
+        let Some(account) = template.account() else {
+            return Ok(());
+        };
+        let _lock = self.lock(&account.store_name())?;
+        let old = self.account_tokens(&account)?;
+        let Some(refresh_token) = set
+            .refresh_token
+            .clone()
+            .or_else(|| old.as_ref().map(|o| o.refresh_token.clone()))
+        else {
+            return Ok(());
+        };
+        let tokens = AccountTokens {
+            refresh_token,
+            id_token: set.id_token.clone(),
+            apis: old.map(|o| o.apis).unwrap_or_default(),
+            org_apis: listed,
+        };
+        self.cache()
+            .store_as(&account.store_name(), &account.binding, &tokens)?;
+        Ok(())
+    }
+
+    /// Whether the profile may be given its account's sign-in: its token names its own
+    /// API, or the account signed in for the profile's API (doctor's "the token fits").
+    /// `None` when the account holds no sign-in.
+    pub fn signed_in_for(
+        &self,
+        name: &str,
+        profile: &Profile,
+    ) -> Result<Option<bool>, SessionError> {
+        let Some(account) = profile.account() else {
+            return Ok(None);
+        };
+        let Some(tokens) = self.account_tokens(&account)? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            profile.token_names_its_api()
+                || tokens.signed_in_for(profile)
+                || self.cache().load(name, &profile.token_binding())?.is_some(),
+        ))
     }
 
     /// The account a profile shares with others, as `profile show` describes it; none
@@ -415,6 +552,20 @@ impl Session {
             Some(a) => self.account_tokens(&a)?,
             None => None,
         };
+        // A token that does not name its API goes only where the account signed in for
+        // (or where this profile's own tokens already went): a profile planted in a
+        // shared file or imported from a `.env` gets nothing until a sign-in is started
+        // from it.
+        if let Some(tokens) = &account
+            && cached.is_none()
+            && !profile.token_names_its_api()
+            && !tokens.signed_in_for(profile)
+        {
+            return Err(SessionError::SignInRequired {
+                profile: name.to_string(),
+                reason: Some(not_signed_in_for(profile, tokens)),
+            });
+        }
 
         // The account's refresh token; a profile signed in before accounts existed keeps
         // its own in its cache.
@@ -580,7 +731,7 @@ impl Session {
         set: TokenSet,
     ) -> Result<TokenSet, SessionError> {
         let _lock = self.renewal_lock(name, profile)?;
-        self.keep(name, profile, set)
+        self.keep_as(name, profile, set, true)
     }
 
     /// Runs the profile's flow (`name` only for a service principal's stored secret) and
@@ -721,14 +872,51 @@ impl Session {
         Ok(pruned)
     }
 
+    /// Every name cdf-signin keeps something under, found by what it stores rather than
+    /// by a profiles file: the secret store's entries (where it can list them), the token
+    /// cache files and the locks. Only names a profile or an account can have: a hostile
+    /// keyring entry cannot name a path. The second list says what could not be read.
+    pub fn stored_names(&self) -> (Vec<String>, Vec<(String, String)>) {
+        let mut names = Vec::new();
+        let mut problems = Vec::new();
+        match self.secrets.stored_names() {
+            Ok(found) => names.extend(found),
+            Err(e) => problems.push(("the secret store's entries".to_string(), e.to_string())),
+        }
+        for (dir, suffix) in [
+            (self.paths.token_dir(), ".tokens"),
+            (self.paths.lock_dir(), ".lock"),
+        ] {
+            match std::fs::read_dir(&dir) {
+                Ok(entries) => names.extend(entries.flatten().filter_map(|e| {
+                    let file = e.file_name().to_string_lossy().into_owned();
+                    file.strip_suffix(suffix).map(str::to_string)
+                })),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => problems.push((dir.display().to_string(), e.to_string())),
+            }
+        }
+        names.retain(|n| is_stored_name(n));
+        names.sort();
+        names.dedup();
+        (names, problems)
+    }
+
     /// Removes everything the profile has in the keyring and on disk.
+    /// Every part is tried, whatever failed before it (a secret must not stay behind
+    /// because a cache file could not be deleted); the first failure is returned.
     pub fn forget_profile(&self, name: &str) -> Result<(), SessionError> {
-        self.logout(name)?;
+        let mut first: Option<SessionError> = None;
         for kind in crate::secrets::SecretKind::ALL {
-            self.secrets.delete(name, kind)?;
+            if let Err(e) = self.secrets.delete(name, kind) {
+                first.get_or_insert(e.into());
+            }
+        }
+        if let Err(e) = self.logout(name) {
+            first.get_or_insert(e);
         }
         let _ = std::fs::remove_file(self.paths.lock_dir().join(format!("{name}.lock")));
-        Ok(())
+        first.map_or(Ok(()), Err)
     }
 }
 
@@ -1592,5 +1780,108 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    /// A profile of `profile`'s account whose token names no API (an `api://` scope),
+    /// at `base`.
+    fn unnamed(base: &str) -> Profile {
+        let mut p = profile(Flow::DeviceCode);
+        p.scopes = vec!["api://cdf/.default".into()];
+        p.base_url = Some(base.into());
+        p
+    }
+
+    /// Issue 24, finding 1: a token that names no API goes only where the account
+    /// signed in for. Another profile of the account at another host gets nothing (no
+    /// request), until a sign-in is started from it; one at the same host shares it.
+    #[test]
+    fn a_token_naming_no_api_goes_only_where_the_account_signed_in_for() {
+        let f = Fixture::new(|_| token_answer("AT-shared", Some("RT2")));
+        let home = unnamed("https://api.cognitedata.com");
+        let mut set = f.tokens("AT-dev", 3600, Some("RT1"));
+        set.id_token = Some(id_token("Alice Example"));
+        f.session.store_sign_in(NAME, &home, set).unwrap();
+
+        let elsewhere = unnamed("http://127.0.0.1:9/collector");
+        match f
+            .session
+            .token("planted", &elsewhere, TokenOptions::default())
+        {
+            Err(SessionError::SignInRequired {
+                reason: Some(reason),
+                ..
+            }) => {
+                assert!(reason.contains("https://api.cognitedata.com"), "{reason}");
+                assert!(reason.contains("http://127.0.0.1:9"), "{reason}");
+            }
+            other => panic!("expected SignInRequired, got {other:?}"),
+        }
+        assert!(f.requests().is_empty(), "{:?}", f.requests());
+        assert!(
+            f.session
+                .cached_or_shared("planted", &elsewhere)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            f.session.signed_in_for("planted", &elsewhere).unwrap(),
+            Some(false)
+        );
+
+        // Another project at the same host: one refresh, no prompt.
+        let mut sibling = unnamed("https://api.cognitedata.com");
+        sibling.project = "prod".into();
+        let (set, source) = f
+            .session
+            .token("prod", &sibling, TokenOptions::default())
+            .unwrap();
+        assert_eq!(
+            (set.access_token.expose(), source),
+            ("AT-shared", TokenSource::Refreshed)
+        );
+
+        // A sign-in started from the other profile adds its API; the earlier ones stay.
+        let mut set = f.tokens("AT-planted", 3600, Some("RT3"));
+        set.id_token = None;
+        f.session.store_sign_in("planted", &elsewhere, set).unwrap();
+        let account = home.account().unwrap();
+        let kept = f.session.account_tokens(&account).unwrap().unwrap();
+        assert_eq!(
+            kept.apis,
+            ["https://api.cognitedata.com", "http://127.0.0.1:9"]
+        );
+        assert_eq!(kept.refresh_token.expose(), "RT3");
+        assert_eq!(
+            kept.id_token.as_ref().map(|t| t.expose().to_string()),
+            Some(id_token("Alice Example").expose().to_string()),
+            "the ID token of the earlier sign-in stays when the new one brings none"
+        );
+    }
+
+    /// An organization's listed APIs replace the previous listing's, and the profiles'
+    /// own sign-ins stay.
+    #[test]
+    fn an_organizations_listed_apis_are_read_again_at_each_sign_in() {
+        let f = Fixture::new(|_| token_answer("AT", Some("RT")));
+        let home = unnamed("https://api.cognitedata.com");
+        let set = f.tokens("AT-dev", 3600, Some("RT1"));
+        f.session.store_sign_in(NAME, &home, set.clone()).unwrap();
+        f.session
+            .store_org_sign_in(&home, &set, vec!["https://a.invalid".into()])
+            .unwrap();
+        f.session
+            .store_org_sign_in(&home, &set, vec!["https://b.invalid".into()])
+            .unwrap();
+        let kept = f
+            .session
+            .account_tokens(&home.account().unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.org_apis, ["https://b.invalid"]);
+        assert_eq!(kept.apis, ["https://api.cognitedata.com"]);
+        let gone = unnamed("https://a.invalid");
+        assert_eq!(f.session.signed_in_for("x", &gone).unwrap(), Some(false));
+        let listed = unnamed("https://b.invalid");
+        assert_eq!(f.session.signed_in_for("x", &listed).unwrap(), Some(true));
     }
 }

@@ -48,6 +48,94 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// Parses a CDF base URL: [`parse_secure`], and nothing a request path is appended to
+/// or that travels beside it: no user name or password (`profile list` would print it,
+/// and it would go out with every request), no query and no fragment (a path added by
+/// text would land in them).
+pub fn parse_base(text: &str) -> Result<Url, String> {
+    let url = parse_secure(text)?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "'{}' holds a user name or password; give the URL without them",
+            without_userinfo(&url)
+        ));
+    }
+    if url.query().is_some() {
+        return Err(format!(
+            "'{text}' has a query ('?...'); give the URL without it"
+        ));
+    }
+    if url.fragment().is_some() {
+        return Err(format!(
+            "'{text}' has a fragment ('#...'); give the URL without it"
+        ));
+    }
+    Ok(url)
+}
+
+/// The URL with its user name and password taken out, for messages.
+fn without_userinfo(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
+}
+
+/// `base` with `segments` appended as path segments, each escaped: a request URL built
+/// this way stays on the base's path whatever the segments hold.
+pub fn join_segments(base: &str, segments: &[&str]) -> Result<Url, String> {
+    if let Some(dots) = segments.iter().find(|s| matches!(**s, "." | "..")) {
+        return Err(format!("'{dots}' is not a path segment a request may add"));
+    }
+    let mut url = parse_base(base)?;
+    url.path_segments_mut()
+        .map_err(|()| format!("'{base}' cannot take a path"))?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
+}
+
+/// The API origin a scope or audience names, when it names one by URL: Entra's
+/// `RESOURCE/.default` and `RESOURCE/PERMISSION` with an http(s) resource, or a URL
+/// audience. `None` for scopes that name no API by URL (`api://...`, a GUID, `openid`):
+/// a token asked for with those says nothing of where it may go.
+pub fn api_origin_of(scope: &str) -> Option<url::Origin> {
+    let url = Url::parse(scope).ok()?;
+    matches!(url.scheme(), "http" | "https")
+        .then(|| url.origin())
+        .filter(url::Origin::is_tuple)
+}
+
+/// The API origin an audience names, as [`api_origin_of`], except Cognite's Auth0
+/// convention `https://PROJECT.fusion.cognite.com/PROJECT` (the toolkit's default
+/// audience), which names a project, not a host that receives tokens: such a token names
+/// no API, and goes only where its account signed in for.
+pub fn audience_api_origin(audience: &str) -> Option<url::Origin> {
+    let origin = api_origin_of(audience)?;
+    let host = Url::parse(audience).ok()?.host_str()?.to_ascii_lowercase();
+    (!host.ends_with(".fusion.cognite.com")).then_some(origin)
+}
+
+/// The origin of a base URL's API, in the form [`api_origin_of`] gives: the base's own,
+/// or its cluster's for a Private Link host (both are accepted for a Private Link base).
+pub fn api_origins_of_base(base_url: &str) -> Vec<url::Origin> {
+    let mut origins = Vec::new();
+    for text in [base_url.to_string(), resource_of(base_url)] {
+        if let Ok(url) = Url::parse(&text) {
+            let origin = url.origin();
+            if origin.is_tuple() && !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+    }
+    origins
+}
+
+/// An origin as people and files read it: `https://host[:port]`.
+pub fn origin_text(origin: &url::Origin) -> String {
+    origin.ascii_serialization()
+}
+
 /// Whether the URL's host is this computer: `localhost` or a loopback address.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -265,6 +353,81 @@ mod tests {
         assert_eq!(
             authority_of_discovery(&url(&second)),
             "https://idp.example.invalid/t"
+        );
+    }
+
+    #[test]
+    fn base_urls_carry_no_userinfo_query_or_fragment() {
+        assert!(parse_base("https://api.cognitedata.com").is_ok());
+        assert!(parse_base("http://127.0.0.1:1/cdf/").is_ok());
+        let e = parse_base("https://bob:hunter2@api.cognitedata.com").unwrap_err();
+        assert!(e.contains("user name or password"), "{e}");
+        assert!(!e.contains("hunter2"), "the password is not repeated: {e}");
+        assert!(parse_base("https://bob@api.cognitedata.com").is_err());
+        assert!(
+            parse_base("https://api.cognitedata.com/?x=1")
+                .unwrap_err()
+                .contains("query")
+        );
+        assert!(
+            parse_base("https://api.cognitedata.com/#x")
+                .unwrap_err()
+                .contains("fragment")
+        );
+        assert!(
+            parse_base("http://cdf.example.invalid").is_err(),
+            "the secure rule holds"
+        );
+    }
+
+    #[test]
+    fn request_urls_are_built_from_segments() {
+        let u = join_segments(
+            "https://h.invalid/base/",
+            &["api", "v1", "token", "inspect"],
+        )
+        .unwrap();
+        assert_eq!(u.as_str(), "https://h.invalid/base/api/v1/token/inspect");
+        let u = join_segments("https://h.invalid", &["a?b", "#c"]).unwrap();
+        assert_eq!(u.path(), "/a%3Fb/%23c");
+        assert!(join_segments("https://h.invalid/x", &["..", "y"]).is_err());
+        assert_eq!(
+            (u.query(), u.fragment(), u.host_str()),
+            (None, None, Some("h.invalid"))
+        );
+    }
+
+    #[test]
+    fn scopes_name_their_api_by_url_only() {
+        let o = |t: &str| api_origin_of(t).map(|o| origin_text(&o));
+        assert_eq!(
+            o("https://api.cognitedata.com/.default").as_deref(),
+            Some("https://api.cognitedata.com")
+        );
+        assert_eq!(
+            o("https://api.cognitedata.com/user_impersonation").as_deref(),
+            Some("https://api.cognitedata.com")
+        );
+        assert_eq!(
+            o("http://127.0.0.1:9/.default").as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        for none in [
+            "api://cdf/.default",
+            "00000000-0000-0000-0000-000000000000/.default",
+            "openid",
+            "IDENTITY",
+        ] {
+            assert_eq!(o(none), None, "{none}");
+        }
+        let plink = api_origins_of_base("https://p001.plink.az-x-1.cognitedata.com");
+        let texts: Vec<String> = plink.iter().map(origin_text).collect();
+        assert_eq!(
+            texts,
+            [
+                "https://p001.plink.az-x-1.cognitedata.com",
+                "https://az-x-1.cognitedata.com"
+            ]
         );
     }
 }

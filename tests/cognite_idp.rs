@@ -307,3 +307,89 @@ fn an_insecure_base_or_a_bad_organization_name_is_refused_before_sign_in() {
     assert!(line.contains("organization"), "{line}");
     assert!(!env.profiles_file().exists());
 }
+
+/// The `[profiles.NAME]` table of a profiles file, up to the next table.
+fn section(text: &str, name: &str) -> String {
+    let header = format!("[profiles.{name}]");
+    let start = text
+        .find(&header)
+        .unwrap_or_else(|| panic!("{header} in {text}"));
+    let rest = &text[start + header.len()..];
+    let end = rest.find("\n[").map_or(rest.len(), |i| i + 1);
+    format!("{header}{}", &rest[..end])
+}
+
+/// Issue 24, finding 1 (organization): a profile of the organization's account planted
+/// in a shared profiles file with its base URL at a collector gets no token, by any
+/// command; planted before `login --org` for the organization's default project, it is
+/// passed over: no sign-in, not made the default, and said so.
+#[test]
+fn planted_organization_profiles_get_no_token_and_never_become_the_default() {
+    use common::collector::Collector;
+    let w = world();
+    let collector = Collector::start();
+    let env = w.env();
+    w.login(&env, "contoso").ok();
+    let text = std::fs::read_to_string(env.profiles_file()).unwrap();
+    let at_collector = |table: &str, name: &str| {
+        let base = format!("base_url = \"{}\"", w.cdf.base_url());
+        assert!(table.contains(&base), "{table}");
+        table
+            .replacen("[profiles.prod]", &format!("[profiles.{name}]"), 1)
+            .replace(&base, &format!("base_url = \"{}\"", collector.base_url()))
+    };
+    let prod = section(&text, "prod");
+    let shared =
+        at_collector(&prod, "shared-team").replace("project = \"prod\"", "project = \"shared\"");
+    std::fs::write(env.profiles_file(), format!("{text}\n{shared}")).unwrap();
+    let refreshes = w.idp.count("token_refresh_token");
+    for command in [
+        vec!["inspect", "--profile", "shared-team"],
+        vec!["token", "--profile", "shared-team"],
+    ] {
+        let err = env.run(&command).fails_cleanly(3);
+        assert!(err.contains(&collector.base_url()), "{command:?}: {err}");
+    }
+    let doctor = env.run(&["doctor", "--profile", "shared-team"]);
+    assert!(
+        doctor.stdout.contains("skip 5. cdf-accepts"),
+        "{}",
+        doctor.stdout
+    );
+    assert_eq!(w.idp.count("token_refresh_token"), refreshes, "no refresh");
+    // The organization's own profiles still work.
+    let prod_token = token(&env, &["--profile", "prod"]);
+    assert_eq!(jwt_claims(&prod_token)["aud"], COGNITE_AUDIENCE);
+
+    // Planted before the sign-in, for the default project.
+    let env2 = w.env();
+    std::fs::create_dir_all(env2.profiles_file().parent().unwrap()).unwrap();
+    std::fs::write(env2.profiles_file(), at_collector(&prod, "team-prod")).unwrap();
+    let r = w.login(&env2, "contoso");
+    r.ok();
+    let said = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("'team-prod'"))
+        .unwrap_or_else(|| panic!("team-prod is named: {}", r.stderr));
+    assert!(
+        said.contains("passed over") && said.contains(&collector.base_url()),
+        "{said}"
+    );
+    let (names, default) = profiles(&env2);
+    assert_eq!(names, ["dev", "team-prod"]);
+    assert_ne!(
+        default.as_deref(),
+        Some("team-prod"),
+        "never made the default"
+    );
+    let err = env2
+        .run(&["inspect", "--profile", "team-prod"])
+        .fails_cleanly(3);
+    assert!(err.contains("not signed in"), "{err}");
+    assert_eq!(
+        collector.credentials(),
+        Vec::<String>::new(),
+        "nothing sent"
+    );
+}

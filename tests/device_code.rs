@@ -208,13 +208,15 @@ fn a_changed_profile_starts_signed_out_and_its_refresh_token_goes_nowhere() {
     r.fails_cleanly(3);
     assert_eq!(idp.count("token"), before, "no token request after {edit}");
 
-    // Issue 19: new scopes keep the account (the same sign-in at the same token
-    // endpoint): the access token cached for the old scopes is not served, and the
-    // account's refresh token is redeemed once for the new ones.
+    // Issue 19: a new cluster (so new scopes) keeps the account (the same sign-in at the
+    // same token endpoint): the access token cached for the old scopes is not served,
+    // and the account's refresh token is redeemed once for the new ones.
     std::fs::write(env.profiles_file(), &original).unwrap();
     let old_token = env.run(&["token", "--profile", "dev"]).ok().stdout.clone();
-    let edit = "scopes = [\"https://othercluster.cognitedata.com/.default\"]\n";
-    std::fs::write(env.profiles_file(), format!("{original}{edit}")).unwrap();
+    let cluster = format!("cluster = \"{}\"", common::CLUSTER);
+    assert!(original.contains(&cluster), "{original}");
+    let moved = original.replace(&cluster, "cluster = \"othercluster\"");
+    std::fs::write(env.profiles_file(), moved).unwrap();
     let before = idp.count("token_refresh_token");
     let new_token = env.run(&["token", "--profile", "dev"]).ok().stdout.clone();
     assert_ne!(new_token, old_token);

@@ -605,13 +605,14 @@ fn profile_edit_changes_fields_and_keeps_secret_and_sign_in() {
     assert_eq!(env.run(&["token", "--profile", "svc"]).ok().stdout, token);
     assert_eq!(idp.count("token"), requests, "served from the cache");
 
-    // A field of the binding: signed out, and the kept secret gets a new token.
+    // A field of the binding: signed out, and the kept secret gets a new token. (A
+    // scope of the profile's own API: another one's is refused, issue 24.)
     env.run(&[
         "profile",
         "edit",
         "svc",
         "--scope",
-        "https://api.cognitedata.com/.default",
+        "https://testcluster.cognitedata.com/other/.default",
     ])
     .ok();
     let again = env.run(&["token", "--profile", "svc"]).ok().stdout.clone();

@@ -9,6 +9,7 @@ mod accounts;
 mod cdf_api;
 mod client_credentials;
 mod cognite_idp;
+mod destinations;
 mod device_code;
 mod doctor;
 mod errors;

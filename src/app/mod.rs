@@ -360,21 +360,58 @@ impl<'a> Profiles<'a> {
         Ok(())
     }
 
-    /// Removes every profile, valid or set aside, each as [`remove`](Self::remove) does
-    /// (the uninstaller's "remove my profiles"); the names removed, in order. Stops at the
-    /// first failure, with the profiles before it removed.
-    pub fn remove_all(&self) -> Result<Vec<String>, AppError> {
-        let file = self.store.load()?;
-        let names: Vec<String> = file
-            .profiles
-            .keys()
-            .chain(file.invalid.keys())
-            .cloned()
-            .collect();
+    /// Removes every profile, valid or set aside, each as [`remove`](Self::remove) does,
+    /// then whatever cdf-signin still stores under any other name (the uninstaller's
+    /// "remove my profiles"). It keeps going past a failure and says what it could not
+    /// remove. A profiles file it cannot read is read for its `[profiles.NAME]` headers,
+    /// and deleted once everything under those names is gone.
+    pub fn remove_all(&self) -> RemovedAll {
+        let mut done = RemovedAll::default();
+        let (names, unreadable) = match self.store.load() {
+            Ok(file) => {
+                let names = file.profiles.keys().chain(file.invalid.keys()).cloned();
+                (names.collect(), None)
+            }
+            Err(e) => (self.store.names_in_raw_file(), Some(e)),
+        };
         for name in &names {
-            self.remove(name)?;
+            let result = match unreadable {
+                None => self.remove(name),
+                Some(_) => self.forget_stored(name),
+            };
+            match result {
+                Ok(()) => done.removed.push(name.clone()),
+                Err(e) => done
+                    .failed
+                    .push((format!("profile '{name}'"), e.to_string())),
+            }
         }
-        Ok(names)
+        let (leftovers, problems) = self.session.stored_names();
+        done.failed.extend(problems);
+        for name in leftovers.iter().filter(|n| !names.contains(n)) {
+            match self.forget_stored(name) {
+                Ok(()) => done.leftovers += 1,
+                Err(e) => done
+                    .failed
+                    .push((format!("the entries of '{name}'"), e.to_string())),
+            }
+        }
+        if let Some(e) = unreadable {
+            let path = self.store.path().display().to_string();
+            if !done.failed.is_empty() {
+                done.failed.push((path, format!("left in place: {e}")));
+            } else if let Err(remove) = std::fs::remove_file(self.store.path()) {
+                done.failed
+                    .push((path, format!("{e}; and deleting it failed: {remove}")));
+            }
+        }
+        done
+    }
+
+    /// Forgets what the store holds under `name` (tokens, secrets, lock), whatever the
+    /// profiles file says.
+    fn forget_stored(&self, name: &str) -> Result<(), AppError> {
+        Ok(self.session.forget_profile(name)?)
     }
 
     /// Forgets the sign-ins of accounts no profile shares any more. A failure leaves
@@ -408,6 +445,18 @@ impl<'a> Profiles<'a> {
         self.session.logout(name)?;
         Ok(kind)
     }
+}
+
+/// What [`Profiles::remove_all`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemovedAll {
+    /// The profiles removed, in order.
+    pub removed: Vec<String>,
+    /// How many names no profile had (accounts' sign-ins, entries of profiles removed
+    /// by hand) had their tokens and secrets removed.
+    pub leftovers: usize,
+    /// What could not be removed, and why.
+    pub failed: Vec<(String, String)>,
 }
 
 /// The first of `NAME-2`, `NAME-3`, ... that no profile has.

@@ -17,9 +17,13 @@ pub struct OrgOutcome {
     pub org: String,
     /// The profiles made for projects that had none.
     pub added: Vec<Saved>,
-    /// Profiles that were there already for the organization's projects: left as they
-    /// are (their sign-in is the new one).
+    /// Profiles that were there already for the organization's projects, at the
+    /// project's listed `apiUrl`: left as they are, with the new sign-in.
     pub existing: Vec<String>,
+    /// Profiles of the organization's projects that did not get the sign-in, each with
+    /// why (their base URL is not the project's listed `apiUrl`, or they are another
+    /// account now).
+    pub passed_over: Vec<(String, String)>,
     /// Projects without a profile, each with why (an `apiUrl` that may not receive
     /// tokens, a name that is not a CDF project's).
     pub skipped: Vec<(String, String)>,
@@ -54,6 +58,14 @@ impl Profiles<'_> {
                 e => e.into(),
             })?;
         let projects = orgs::projects(self.session, &template, &set.access_token)?;
+        // The account's sign-in is for the listed projects' APIs, and only those: a
+        // profile elsewhere gets none of it (see `Session::token`).
+        let listed: Vec<String> = projects
+            .iter()
+            .filter_map(|p| crate::urls::parse_base(&p.api_url).ok())
+            .map(|u| u.origin().ascii_serialization())
+            .collect();
+        self.session.store_org_sign_in(&template, &set, listed)?;
 
         let file = self.store.load()?;
         let had_default = file.default.is_some();
@@ -63,10 +75,7 @@ impl Profiles<'_> {
         };
         let mut default_project = None;
         for project in &projects {
-            let profile = match crate::profile::parse_secure_url(
-                crate::field::Field::BaseUrl,
-                &project.api_url,
-            ) {
+            let profile = match crate::profile::parse_base_url(&project.api_url) {
                 Ok(url) => request.profile(&project.name, &url),
                 Err(e) => {
                     outcome.skipped.push((project.name.clone(), e.to_string()));
@@ -78,32 +87,36 @@ impl Profiles<'_> {
                 continue;
             }
             let file = self.store.load()?;
-            let name = if let Some(name) = existing(&file, &profile) {
-                outcome.existing.push(name.clone());
+            if let Some(name) = existing(&file, &profile) {
                 // It keeps its own settings; the new sign-in is its own only while it is
-                // the same account (its client id may have been changed since).
-                if let Ok(kept) = file.get(&name)
-                    && kept.account() == template.account()
-                {
-                    self.session.store_sign_in(&name, kept, set.clone())?;
+                // the same account (its client id may have been changed since) and sends
+                // tokens where the organization lists the project, nowhere else. It is
+                // never made the default: this sign-in did not make it.
+                match file.get(&name) {
+                    Ok(kept) => match passed_over(kept, &profile, &template) {
+                        None => {
+                            self.session.store_sign_in(&name, kept, set.clone())?;
+                            outcome.existing.push(name);
+                        }
+                        Some(why) => outcome.passed_over.push((name, why)),
+                    },
+                    Err(e) => outcome.passed_over.push((name, e.to_string())),
                 }
-                name
-            } else {
-                let Some(name) = free_name(&file, &request.org, &project.name) else {
-                    let why = "its name and ORG-PROJECT are taken by other profiles";
-                    outcome.skipped.push((project.name.clone(), why.into()));
-                    continue;
-                };
-                let saved = self.add(Resolved {
-                    name,
-                    profile: profile.clone(),
-                    secret: None,
-                })?;
-                let name = saved.name.clone();
-                outcome.added.push(saved);
-                self.session.store_sign_in(&name, &profile, set.clone())?;
-                name
+                continue;
+            }
+            let Some(name) = free_name(&file, &request.org, &project.name) else {
+                let why = "its name and ORG-PROJECT are taken by other profiles";
+                outcome.skipped.push((project.name.clone(), why.into()));
+                continue;
             };
+            let saved = self.add(Resolved {
+                name,
+                profile: profile.clone(),
+                secret: None,
+            })?;
+            let name = saved.name.clone();
+            outcome.added.push(saved);
+            self.session.store_sign_in(&name, &profile, set.clone())?;
             if project.is_default {
                 default_project = Some(name);
             }
@@ -117,6 +130,24 @@ impl Profiles<'_> {
         }
         Ok(outcome)
     }
+}
+
+/// Why an existing profile of the organization's project does not get its sign-in, if
+/// it does not: another account, or a base URL that is not the project's listed one.
+fn passed_over(kept: &Profile, listed: &Profile, template: &Profile) -> Option<String> {
+    if kept.account() != template.account() {
+        return Some("it signs in with other settings now (another account)".into());
+    }
+    let same_base = |a: &Profile, b: &Profile| {
+        a.base_url().trim_end_matches('/') == b.base_url().trim_end_matches('/')
+    };
+    (!same_base(kept, listed)).then(|| {
+        format!(
+            "its base URL {} is not the project's listed {}",
+            kept.base_url(),
+            listed.base_url()
+        )
+    })
 }
 
 /// The profile already made for this project of the organization (same organization,

@@ -333,13 +333,15 @@ fn remove_default_and_set_secret() {
     f.app().create(&d).unwrap();
     assert!(f.app().set_default("person").is_ok());
     // Everything at once, secrets included.
-    let mut all = f.app().remove_all().unwrap();
+    let done = f.app().remove_all();
+    assert!(done.failed.is_empty(), "{done:?}");
+    let mut all = done.removed;
     all.sort();
     assert_eq!(all, ["a", "person"]);
     let file = f.store.load().unwrap();
     assert!(file.profiles.is_empty() && file.default.is_none());
     assert_eq!(f.secret("a", SecretKind::ClientSecret), None);
-    assert_eq!(f.app().remove_all().unwrap(), Vec::<String>::new());
+    assert_eq!(f.app().remove_all(), RemovedAll::default());
     f.app().create(&d).unwrap();
     assert!(matches!(
         f.app().set_secret("person", &Secret::new("x")),
@@ -377,4 +379,46 @@ fn an_invalid_profile_can_be_fixed_or_removed_but_not_used() {
     f.app().remove("../../../escaped").unwrap();
     let file = f.store.load().unwrap();
     assert!(file.invalid.is_empty() && file.has("good") && file.has("bad"));
+}
+
+/// Issue 24, finding 3: `remove_all` finds secrets by what the store holds, not only by
+/// the profiles file, and a file that does not load is read for its headers.
+#[test]
+fn remove_all_finds_secrets_the_file_does_not_name() {
+    let f = Fixture::new();
+    for name in ["a", "b", "c"] {
+        f.app().create(&service(name, &format!("s{name}"))).unwrap();
+    }
+    // `c` removed from the file by hand: its secret is left in the store.
+    f.store
+        .update(|file| {
+            file.remove("c");
+            Ok(())
+        })
+        .unwrap();
+    // A hostile entry name in the store is never a path.
+    f.session
+        .secrets()
+        .set("../../x", SecretKind::ClientSecret, &Secret::new("h"))
+        .unwrap();
+    let done = f.app().remove_all();
+    assert_eq!(done.removed, ["a", "b"]);
+    assert_eq!(done.leftovers, 1, "{done:?}");
+    assert!(done.failed.is_empty(), "{done:?}");
+    for name in ["a", "b", "c"] {
+        assert_eq!(f.secret(name, SecretKind::ClientSecret), None, "{name}");
+    }
+
+    // A file that does not load.
+    for name in ["d", "e"] {
+        f.app().create(&service(name, "s")).unwrap();
+    }
+    let text = std::fs::read_to_string(f.store.path()).unwrap();
+    std::fs::write(f.store.path(), format!("{text}\n= not toml [[\n")).unwrap();
+    assert!(f.store.load().is_err());
+    let done = f.app().remove_all();
+    assert_eq!(done.removed, ["d", "e"]);
+    assert!(done.failed.is_empty(), "{done:?}");
+    assert_eq!(f.secret("d", SecretKind::ClientSecret), None);
+    assert!(!f.store.path().exists(), "the unreadable file is gone");
 }

@@ -31,7 +31,7 @@ pub enum CdfError {
     Malformed { host: String, reason: String },
     #[error("{0}")]
     Transport(#[from] AuthError),
-    #[error("invalid base URL {0}")]
+    #[error("invalid base URL: {0}")]
     BaseUrl(String),
 }
 
@@ -108,9 +108,11 @@ pub async fn login_status(
     Ok(status)
 }
 
+/// `base_url` with `path`'s segments appended one by one (never as text, which a query or
+/// fragment in the base would swallow), under the base-URL rules.
 fn endpoint(base_url: &str, path: &str) -> Result<Url, CdfError> {
-    Url::parse(&format!("{}/{path}", base_url.trim_end_matches('/')))
-        .map_err(|e| CdfError::BaseUrl(format!("{base_url} ({e})")))
+    let segments: Vec<&str> = path.split('/').collect();
+    crate::urls::join_segments(base_url, &segments).map_err(CdfError::BaseUrl)
 }
 
 pub(super) async fn get(

@@ -487,6 +487,11 @@ fn client_secret(
 /// the authority's own.
 fn unusual_endpoints(provider: &str, profile: &Profile) -> Vec<String> {
     let mut out = Vec::new();
+    // Where the tokens go: named when it is not the cluster's own URL (a `.env` from a
+    // cloned repository may point CDF_URL at a host of its choosing).
+    if let Some(b) = &profile.base_url {
+        out.push(format!("CDF URL {b}"));
+    }
     if let Some(a) = &profile.authority
         && ((provider == "entra_id") || (provider == "cdf" && a != COGNITE_IDP))
     {

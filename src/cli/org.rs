@@ -50,6 +50,11 @@ pub(super) fn login(
             "Profile '{name}' was there already; left as it is."
         ));
     }
+    for (name, why) in &done.passed_over {
+        output::note(&format!(
+            "warning: profile '{name}' passed over, without the sign-in: {why}"
+        ));
+    }
     for (project, why) in &done.skipped {
         output::note(&format!("warning: project '{project}' skipped: {why}"));
     }

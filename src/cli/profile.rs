@@ -23,7 +23,8 @@ pub(super) fn remove_profile(ctx: &Ctx, name: &str) -> CmdResult {
 
 /// `profile remove --all`.
 pub(super) fn remove_all(ctx: &Ctx) -> CmdResult {
-    let removed = ctx.app().remove_all()?;
+    let done = ctx.app().remove_all();
+    let removed = &done.removed;
     output::note(&match removed.len() {
         0 => "There were no profiles to remove.".to_string(),
         n => format!(
@@ -32,7 +33,25 @@ pub(super) fn remove_all(ctx: &Ctx) -> CmdResult {
             removed.join(", ")
         ),
     });
-    Ok(())
+    if done.leftovers > 0 {
+        output::note(&format!(
+            "Also removed the tokens and keyring entries of {} name{} no profile had (signed-in accounts, profiles removed by hand).",
+            done.leftovers,
+            if done.leftovers == 1 { "" } else { "s" }
+        ));
+    }
+    if done.failed.is_empty() {
+        return Ok(());
+    }
+    for (what, why) in &done.failed {
+        output::note(&format!("warning: could not remove {what}: {why}"));
+    }
+    let what: Vec<&str> = done.failed.iter().map(|(w, _)| w.as_str()).collect();
+    Err(Failure::new(format!(
+        "could not remove {}; the rest is removed",
+        what.join(", ")
+    ))
+    .hint("fix what the warnings above say, then run 'cdf-signin profile remove --all' again"))
 }
 
 pub(super) fn use_profile(ctx: &Ctx, name: &str) -> CmdResult {

@@ -222,9 +222,11 @@ const STEPS: &[(StepId, &[StepId], StepFn)] = &[
     (StepId::Provider, &[], provider_reachable),
     (StepId::Token, &[StepId::Profile], token_had),
     (StepId::Fits, &[StepId::Token], token_fits),
+    // Only a token that fits goes to the profile's CDF: one for another API, or one its
+    // account did not sign in for, is never sent to find out.
     (
         StepId::Accepted,
-        &[StepId::Profile, StepId::Token],
+        &[StepId::Profile, StepId::Token, StepId::Fits],
         cdf_accepts,
     ),
     (StepId::Project, &[StepId::Accepted], project_in_reach),
@@ -541,6 +543,19 @@ fn token_fits(walk: &mut Walk<'_>) -> Outcome {
             },
         ));
     }
+    // A token that names no API (an organization's, say) goes only where its account
+    // signed in for.
+    if !p.token_names_its_api()
+        && let Ok(Some(false)) = walk.session.signed_in_for(walk.name, p)
+    {
+        problems.push((
+            format!(
+                "the token names no API, and its account did not sign in for {}, where this profile sends tokens",
+                p.api_origin()
+            ),
+            Remedy::sign_in(walk.name),
+        ));
+    }
     if let Some(tid) = jwt.str_claim("tid") {
         facts.push(format!("tid {tid}"));
         if is_guid(&p.tenant_id) && !tid.eq_ignore_ascii_case(&p.tenant_id) {
@@ -790,6 +805,8 @@ mod tests {
         subject: String,
         /// Where the provider serves its OpenID configuration: `""` or `"/v2.0"`.
         discovery_at: &'static str,
+        /// Requests CDF received.
+        cdf_requests: usize,
     }
 
     struct Fixture {
@@ -835,10 +852,11 @@ mod tests {
                 cdf_audience: "https://api.cognitedata.com".into(),
                 subject: "cc-client".into(),
                 discovery_at: "",
+                cdf_requests: 0,
             }));
             let (w, c) = (world.clone(), clock.clone());
             let transport = move |r: &Request<'_>| -> Result<Response, AuthError> {
-                let w = w.lock().unwrap();
+                let mut w = w.lock().unwrap();
                 let url = r.url.as_str();
                 if url.starts_with(AUTHORITY) && w.idp_down {
                     return Err(AuthError::Unreachable {
@@ -870,6 +888,7 @@ mod tests {
                         )
                     }
                     (Method::Get, INSPECT) => {
+                        w.cdf_requests += 1;
                         let auth = r
                             .headers
                             .iter()
@@ -925,6 +944,10 @@ mod tests {
                 _rt: rt,
                 _dir: dir,
             }
+        }
+
+        fn cdf_requests(&self) -> usize {
+            self.world.lock().unwrap().cdf_requests
         }
 
         fn walk(&self, profile: &Profile, needs: &[&str]) -> Report {
@@ -1100,13 +1123,11 @@ mod tests {
     }
 
     #[test]
-    fn a_token_for_another_cluster_names_its_audience_and_explains_the_refusal() {
+    fn a_token_for_another_cluster_names_its_audience_and_is_never_sent() {
         let f = Fixture::new();
+        // The provider answers with a token for another API than the one asked for.
         f.world.lock().unwrap().aud = "https://westeurope-1.cognitedata.com".into();
-        let p = profile(
-            Flow::ClientCredentials,
-            "scopes=['https://westeurope-1.cognitedata.com/.default']",
-        );
+        let p = profile(Flow::ClientCredentials, "");
         let r = f.walk(&p, &[]);
         let fits = step(&r, StepId::Fits);
         assert_eq!(fits.status, Status::Failed);
@@ -1117,22 +1138,19 @@ mod tests {
         );
         assert!(
             fits.detail
-                .contains("scope asks for https://westeurope-1.cognitedata.com/.default")
+                .contains("scope asks for https://api.cognitedata.com/.default"),
+            "{}",
+            fits.detail
         );
+        // Issue 24, finding 2: a token for another API is not sent to find out.
         let accepted = step(&r, StepId::Accepted);
-        assert_eq!(accepted.status, Status::Failed);
-        assert!(accepted.detail.contains("HTTP 401"), "{}", accepted.detail);
+        assert_eq!(accepted.status, Status::Skipped);
         assert!(
-            accepted
-                .detail
-                .contains("see 'token-fits': aud https://westeurope-1"),
+            accepted.detail.contains("needs 'token-fits'"),
             "{}",
             accepted.detail
         );
-        assert_eq!(
-            accepted.fix, fits.fix,
-            "the refusal is mended like the misfit"
-        );
+        assert_eq!(f.cdf_requests(), 0, "no request reached CDF");
         assert_eq!(statuses(&r)[5..], ["skipped", "skipped"]);
     }
 

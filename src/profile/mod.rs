@@ -225,6 +225,11 @@ pub fn parse_secure_url(field: Field, text: &str) -> Result<url::Url, ProfileErr
     urls::parse_secure(text).map_err(|reason| invalid(field, reason))
 }
 
+/// A base URL under [`urls::parse_base`]'s rules.
+pub fn parse_base_url(text: &str) -> Result<url::Url, ProfileError> {
+    urls::parse_base(text).map_err(|reason| invalid(Field::BaseUrl, reason))
+}
+
 fn is_plain_token(text: &str, extra: &[char]) -> bool {
     !text.is_empty()
         && text
@@ -311,7 +316,7 @@ impl Profile {
             parse_secure_url(Field::Authority, a)?;
         }
         if let Some(b) = &self.base_url {
-            parse_secure_url(Field::BaseUrl, b)?;
+            parse_base_url(b)?;
         }
         if let Some(t) = &self.token_url {
             let token = parse_secure_url(Field::TokenUrl, t)?;
@@ -345,6 +350,7 @@ impl Profile {
                 ));
             }
         }
+        self.validate_token_destination()?;
         if self.flow != Flow::Interactive && (self.login_hint.is_some() || self.prompt.is_some()) {
             return Err(invalid(
                 Field::Flow,
@@ -410,11 +416,65 @@ impl Profile {
         Ok(())
     }
 
+    /// A token goes only to the API it is for: a scope or audience that names its API by
+    /// URL (`https://HOST/.default`, `https://HOST/user_impersonation`, a URL audience)
+    /// must name the profile's own CDF, whose base URL receives the token. Otherwise a
+    /// profile from a cloned `.env` or a shared file could ask the account's sign-in for a
+    /// token for the real CDF and send it to a host of its choosing.
+    fn validate_token_destination(&self) -> Result<(), ProfileError> {
+        let base = self.base_url();
+        let own = urls::api_origins_of_base(&base);
+        let scopes = self
+            .resource_scopes()
+            .into_iter()
+            .map(|s| (Field::Scopes, urls::api_origin_of(&s), s));
+        let audience = self
+            .audience
+            .clone()
+            .map(|a| (Field::Audience, urls::audience_api_origin(&a), a));
+        for (field, origin, value) in scopes.chain(audience) {
+            if let Some(origin) = origin
+                && !own.contains(&origin)
+            {
+                return Err(invalid(
+                    field,
+                    format!(
+                        "'{value}' asks for a token for {}, but the base URL sends tokens to {}: a token goes only to the API it is for; make the {} and the base URL name the same API",
+                        urls::origin_text(&origin),
+                        own.first().map(urls::origin_text).unwrap_or(base.clone()),
+                        field.noun(),
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether this profile's access token names the API it is for (a URL scope or
+    /// audience, which [`validate`](Self::validate) ties to the base URL). When it does not
+    /// (a Cognite organization's token, an `api://` or GUID scope, a plain audience), only
+    /// a sign-in can say where it may go: see [`crate::session`]'s account APIs.
+    pub fn token_names_its_api(&self) -> bool {
+        if let Some(audience) = &self.audience {
+            return urls::audience_api_origin(audience).is_some();
+        }
+        let scopes = self.resource_scopes();
+        !scopes.is_empty() && scopes.iter().all(|s| urls::api_origin_of(s).is_some())
+    }
+
+    /// The origin of the API this profile's base URL sends tokens to.
+    pub fn api_origin(&self) -> String {
+        match url::Url::parse(&self.base_url()) {
+            Ok(u) => u.origin().ascii_serialization(),
+            Err(_) => self.base_url(),
+        }
+    }
+
     /// An API-key profile has a cluster, a project and maybe a base URL; nothing about
     /// an identity provider.
     fn validate_api_key(&self) -> Result<(), ProfileError> {
         if let Some(b) = &self.base_url {
-            parse_secure_url(Field::BaseUrl, b)?;
+            parse_base_url(b)?;
         }
         let idp_fields = [
             (Field::TenantId, !self.tenant_id.is_empty()),
@@ -524,8 +584,18 @@ impl Profile {
         if let (Some(org), Some(list)) = (&self.org, parts.as_array_mut()) {
             list.push(serde_json::json!({ "org": org }));
         }
+        self.bind_ca_file(&mut parts);
         let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
         hex::encode(digest)
+    }
+
+    /// The CA file decides whom the tokens' TLS trusts: a profile with a CA of its own is
+    /// another account and another binding, so a planted CA never carries a sign-in made
+    /// without it. Only where there is one, so that every other profile keeps its binding.
+    fn bind_ca_file(&self, parts: &mut serde_json::Value) {
+        if let (Some(ca), Some(list)) = (&self.ca_file, parts.as_array_mut()) {
+            list.push(serde_json::json!({ "ca_file": ca }));
+        }
     }
 
     /// The account a person's sign-in belongs to, which every profile with the same
@@ -549,6 +619,7 @@ impl Profile {
         if let (Some(org), Some(list)) = (&self.org, parts.as_array_mut()) {
             list.push(serde_json::json!({ "org": org }));
         }
+        self.bind_ca_file(&mut parts);
         let digest = sha2::Sha256::digest(parts.to_string().as_bytes());
         let binding = hex::encode(digest);
         Some(Account {
@@ -755,5 +826,76 @@ pub(crate) mod tests {
         p.project = "has space".into();
         assert!(p.validate().is_err());
         assert!(sample(Flow::Interactive).validate().is_ok());
+    }
+
+    /// Issue 24: a scope or audience that names its API by URL names the base URL's.
+    #[test]
+    fn a_token_goes_only_to_the_api_it_is_for() {
+        let mut p = sample(Flow::DeviceCode);
+        p.base_url = Some("http://127.0.0.1:9".into());
+        p.scopes = vec!["https://westeurope-1.cognitedata.com/.default".into()];
+        let e = p.validate().unwrap_err().to_string();
+        assert!(e.contains("https://westeurope-1.cognitedata.com"), "{e}");
+        assert!(e.contains("http://127.0.0.1:9"), "{e}");
+        assert!(e.contains("scope"), "names the field: {e}");
+        assert!(!e.contains("--"), "names no flag: {e}");
+
+        p.scopes = vec!["http://127.0.0.1:9/user_impersonation".into()];
+        assert!(p.validate().is_ok());
+        assert!(p.token_names_its_api());
+        p.scopes = vec!["api://cdf/.default".into()];
+        assert!(p.validate().is_ok());
+        assert!(!p.token_names_its_api(), "an api:// scope names no API");
+
+        p.scopes.clear();
+        p.audience = Some("https://elsewhere.invalid".into());
+        let e = p.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("audience") && e.contains("elsewhere.invalid"),
+            "{e}"
+        );
+        p.audience = Some("cdf".into());
+        assert!(p.validate().is_ok());
+        assert!(!p.token_names_its_api());
+        // Cognite's Auth0 audience names a project, not a host.
+        p.audience = Some("https://p1.fusion.cognite.com/p1".into());
+        assert!(p.validate().is_ok());
+        assert!(!p.token_names_its_api());
+
+        // A Private Link host keeps its cluster's scope.
+        let mut plink = sample(Flow::DeviceCode);
+        plink.base_url = Some("https://p001.plink.az-x-1.cognitedata.com".into());
+        plink.scopes = vec!["https://az-x-1.cognitedata.com/.default".into()];
+        assert!(plink.validate().is_ok());
+        assert!(sample(Flow::Interactive).token_names_its_api());
+        let mut org = sample(Flow::Interactive);
+        org.org = Some("contoso".into());
+        assert!(!org.token_names_its_api(), "an organization's token");
+    }
+
+    #[test]
+    fn base_urls_hold_no_userinfo_query_or_fragment() {
+        for bad in [
+            "https://u:p@api.cognitedata.com",
+            "https://api.cognitedata.com/?a=b",
+            "https://api.cognitedata.com/#f",
+        ] {
+            let mut p = sample(Flow::DeviceCode);
+            p.base_url = Some(bad.into());
+            assert!(p.validate().is_err(), "{bad}");
+            let mut k = Profile::new("westeurope-1", "p", Flow::ApiKey);
+            k.base_url = Some(bad.into());
+            assert!(k.validate().is_err(), "api key: {bad}");
+        }
+    }
+
+    /// Finding 5: the CA file is part of the account and of the binding.
+    #[test]
+    fn a_ca_file_of_its_own_is_another_account_and_binding() {
+        let p = sample(Flow::DeviceCode);
+        let mut with_ca = p.clone();
+        with_ca.ca_file = Some("/tmp/ca.pem".into());
+        assert_ne!(p.account(), with_ca.account());
+        assert_ne!(p.token_binding(), with_ca.token_binding());
     }
 }

@@ -288,6 +288,32 @@ impl ProfileStore {
         &self.path
     }
 
+    /// The profile names of a file that does not load, from its `[profiles.NAME]` table
+    /// headers (quoted or not), so that their secrets can still be found. Only names a
+    /// profile may have.
+    pub fn names_in_raw_file(&self) -> Vec<String> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        if let Ok(file) = std::fs::File::open(&self.path) {
+            let _ = file.take(fsutil::limits::PROFILES).read_to_end(&mut bytes);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let mut names: Vec<String> = text
+            .lines()
+            .filter_map(|line| {
+                let header = line.trim().strip_prefix('[')?.trim_start();
+                let rest = header.strip_prefix("profiles.")?;
+                let name = rest.split(']').next()?.trim().trim_matches('"');
+                crate::profile::validate_name(name)
+                    .ok()
+                    .map(|()| name.to_string())
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     pub fn load(&self) -> Result<ProfileFile, ProfileError> {
         let text = match fsutil::read_bounded_to_string(&self.path, fsutil::limits::PROFILES) {
             Ok(t) => t,

@@ -73,6 +73,22 @@ impl SecretStore for FileStore {
         }
     }
 
+    fn stored_names(&self) -> Result<Vec<String>, SecretError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.failed(&self.dir, e)),
+        };
+        let names = entries
+            .flatten()
+            .filter_map(|e| {
+                let file = e.file_name().to_string_lossy().into_owned();
+                super::profile_of_entry(&file, '.').map(str::to_string)
+            })
+            .collect();
+        Ok(super::unique(names))
+    }
+
     fn writes_plain_text(&self) -> bool {
         true
     }

@@ -108,6 +108,13 @@ impl SecretKind {
 /// [`MemoryStore`].
 pub trait SecretStore: Send + Sync {
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError>;
+    /// The profile (or account) names this store holds entries for, found by what
+    /// cdf-signin stores rather than by a profiles file: `profile remove --all` removes
+    /// these too. Empty where the store cannot list its entries (the keyring crate's
+    /// macOS Keychain and Windows Credential Manager).
+    fn stored_names(&self) -> Result<Vec<String>, SecretError> {
+        Ok(Vec::new())
+    }
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError>;
     /// Deletes the entry; deleting a missing entry is not an error.
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError>;
@@ -243,6 +250,23 @@ fn entry_name(profile: &str, kind: SecretKind) -> String {
     format!("{profile}:{}", kind.suffix())
 }
 
+/// The profile an entry named `{profile}{separator}{suffix}` belongs to, if the name is
+/// one of ours.
+fn profile_of_entry(name: &str, separator: char) -> Option<&str> {
+    SecretKind::ALL.iter().find_map(|kind| {
+        name.strip_suffix(kind.suffix())
+            .and_then(|rest| rest.strip_suffix(separator))
+            .filter(|p| !p.is_empty())
+    })
+}
+
+/// Sorted, without repeats.
+fn unique(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// 16 hex digits of the SHA-256 of `text`: names a store's identity (a bus address, a
 /// data dir) in entry names without spelling it out. Only the Linux stores have such names.
 #[cfg(target_os = "linux")]
@@ -284,6 +308,17 @@ impl SecretStore for KeyringStore {
         self.backend.delete(&entry_name(profile, kind))?;
         self.remember(profile, kind, None);
         Ok(())
+    }
+
+    fn stored_names(&self) -> Result<Vec<String>, SecretError> {
+        let names = self.backend.entry_names()?;
+        Ok(unique(
+            names
+                .iter()
+                .filter_map(|n| profile_of_entry(n, ':'))
+                .map(str::to_string)
+                .collect(),
+        ))
     }
 
     fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
@@ -340,6 +375,14 @@ impl SecretStore for MemoryStore {
             .map_err(|_| SecretError::Failed("poisoned".into()))?;
         map.remove(&(profile.to_string(), kind.suffix()));
         Ok(())
+    }
+
+    fn stored_names(&self) -> Result<Vec<String>, SecretError> {
+        let map = self
+            .entries
+            .lock()
+            .map_err(|_| SecretError::Failed("poisoned".into()))?;
+        Ok(unique(map.keys().map(|(p, _)| p.clone()).collect()))
     }
 }
 

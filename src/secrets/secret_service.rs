@@ -143,6 +143,24 @@ impl Backend {
         Ok(())
     }
 
+    /// The entry names ("username" attribute) of every item of this service.
+    pub fn entry_names(&self) -> Result<Vec<String>, SecretError> {
+        self.with(|ss| {
+            let all = HashMap::from([
+                ("service", self.service.as_str()),
+                ("application", "cdf-signin"),
+            ]);
+            let found = ss.search_items(all).map_err(failed)?;
+            let mut names = Vec::new();
+            for item in found.unlocked.iter().chain(found.locked.iter()) {
+                if let Some(name) = item.get_attributes().map_err(failed)?.get("username") {
+                    names.push(name.clone());
+                }
+            }
+            Ok(names)
+        })
+    }
+
     pub fn delete(&self, name: &str) -> Result<(), SecretError> {
         // Dropped first: even if the Secret Service fails, no copy outlives the intent.
         self.copies.forget(name);

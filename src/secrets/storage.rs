@@ -292,6 +292,10 @@ impl SecretStore for AutoStore {
         self.run(|s| s.reload(profile, kind))
     }
 
+    fn stored_names(&self) -> Result<Vec<String>, SecretError> {
+        self.run(|s| s.stored_names())
+    }
+
     fn describe(&self) -> String {
         // Settles the choice the way a first read would (a connection, no prompt).
         if let Err(e) = self.run(|s| s.get(super::PROBE_PROFILE, SecretKind::CacheKey)) {

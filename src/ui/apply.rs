@@ -243,6 +243,9 @@ fn outcome_text(o: &OrgOutcome) -> String {
         let kept = names(o.existing.iter().map(String::as_str).collect());
         text.push_str(&format!(" Already there: {kept}."));
     }
+    for (name, why) in &o.passed_over {
+        text.push_str(&format!(" Passed over {name}, without the sign-in: {why}."));
+    }
     for (project, why) in &o.skipped {
         text.push_str(&format!(" Skipped {project}: {why}."));
     }

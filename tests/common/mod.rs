@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod cdf;
+pub mod collector;
 pub mod doubles;
 pub mod window;
 
