@@ -62,7 +62,7 @@ impl Profiles<'_> {
         // profile elsewhere gets none of it (see `Session::token`).
         let listed: Vec<String> = projects
             .iter()
-            .filter_map(|p| crate::urls::parse_base(&p.api_url).ok())
+            .filter_map(|p| crate::profile::parse_base_url(&p.api_url).ok())
             .map(|u| u.origin().ascii_serialization())
             .collect();
         self.session.store_org_sign_in(&template, &set, listed)?;
