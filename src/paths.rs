@@ -34,7 +34,7 @@ impl Paths {
     }
 
     /// All three under one root; for tests.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn under(root: &std::path::Path) -> Self {
         Paths {
             config_dir: root.join("config"),

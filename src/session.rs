@@ -251,7 +251,7 @@ impl Session {
 
     /// Sends every identity-provider request through `transport` instead of the network
     /// (the profiles' CA files are then not read).
-    #[cfg(test)]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
         self

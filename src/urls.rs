@@ -52,33 +52,22 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
 /// or that travels beside it: no user name or password (`profile list` would print it,
 /// and it would go out with every request), no query and no fragment (a path added by
 /// text would land in them).
+/// The refusal names only the URL's origin, never what it carries.
 pub fn parse_base(text: &str) -> Result<Url, String> {
     let url = parse_secure(text)?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!(
-            "'{}' holds a user name or password; give the URL without them",
-            without_userinfo(&url)
-        ));
-    }
-    if url.query().is_some() {
-        return Err(format!(
-            "'{text}' has a query ('?...'); give the URL without it"
-        ));
-    }
-    if url.fragment().is_some() {
-        return Err(format!(
-            "'{text}' has a fragment ('#...'); give the URL without it"
-        ));
-    }
-    Ok(url)
-}
-
-/// The URL with its user name and password taken out, for messages.
-fn without_userinfo(url: &Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.to_string()
+    let carries = if !url.username().is_empty() || url.password().is_some() {
+        "a user name or password"
+    } else if url.query().is_some() {
+        "a query ('?...')"
+    } else if url.fragment().is_some() {
+        "a fragment ('#...')"
+    } else {
+        return Ok(url);
+    };
+    Err(format!(
+        "the URL on {} carries {carries}, which a base URL may not; give it without",
+        url.origin().ascii_serialization()
+    ))
 }
 
 /// `base` with `segments` appended as path segments, each escaped: a request URL built

@@ -7,7 +7,7 @@
 //! TLS setup: the window calls it from its worker, never from the UI thread.
 
 mod draft;
-mod org;
+pub(crate) mod org;
 
 use std::path::Path;
 

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use super::{AppError, Profiles, Resolved, Saved};
 use crate::auth::{AuthError, CancelToken, SignInPrompt};
-use crate::cdf::orgs::{self, OrgSignIn};
+use crate::cdf::orgs::{self, OrgProject, OrgSignIn};
 use crate::profile::{Profile, ProfileFile};
 use crate::session::SessionError;
+use crate::token::TokenSet;
 
 /// What a sign-in by organization did.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -50,23 +51,29 @@ impl Profiles<'_> {
         let set = self
             .session
             .sign_in(&request.org, &template, prompt, cancel, timeout)
-            .map_err(|e| match e {
-                SessionError::Auth(AuthError::Idp(_)) => AppError::OrgRefused {
-                    org: request.org.clone(),
-                    source: e,
-                },
-                e => e.into(),
-            })?;
+            .map_err(|e| sign_in_error(&request.org, e))?;
         let projects = orgs::projects(self.session, &template, &set.access_token)?;
+        self.add_org_projects(request, &set, projects)
+    }
+
+    /// What a sign-in by organization does with the organization's listing: a profile
+    /// for each project that has none, the sign-in for each, the default. No network
+    /// (the fuzz target `org_projects` runs it on any listing).
+    pub(crate) fn add_org_projects(
+        &self,
+        request: &OrgSignIn,
+        set: &TokenSet,
+        projects: Vec<OrgProject>,
+    ) -> Result<OrgOutcome, AppError> {
+        let template = request.sign_in_profile();
         // The account's sign-in is for the listed projects' APIs, and only those: a
         // profile elsewhere gets none of it (see `Session::token`).
         let listed: Vec<String> = projects
             .iter()
-            .filter_map(|p| crate::profile::parse_base_url(&p.api_url).ok())
+            .filter_map(|p| orgs::api_url(&p.api_url).ok())
             .map(|u| u.origin().ascii_serialization())
             .collect();
-        self.session.store_org_sign_in(&template, &set, listed)?;
-
+        self.session.store_org_sign_in(&template, set, listed)?;
         let file = self.store.load()?;
         let had_default = file.default.is_some();
         let mut outcome = OrgOutcome {
@@ -75,7 +82,7 @@ impl Profiles<'_> {
         };
         let mut default_project = None;
         for project in &projects {
-            let profile = match crate::profile::parse_base_url(&project.api_url) {
+            let profile = match orgs::api_url(&project.api_url) {
                 Ok(url) => request.profile(&project.name, &url),
                 Err(e) => {
                     outcome.skipped.push((project.name.clone(), e.to_string()));
@@ -128,6 +135,11 @@ impl Profiles<'_> {
             }
             outcome.default = Some(name);
         }
+        // A skipped project's name and reason come from the listing: made safe to show
+        // here, for the terminal and the window alike.
+        for (project, why) in &mut outcome.skipped {
+            (*project, *why) = (orgs::shown(project), orgs::shown(why));
+        }
         Ok(outcome)
     }
 }
@@ -148,6 +160,18 @@ fn passed_over(kept: &Profile, listed: &Profile, template: &Profile) -> Option<S
             listed.base_url()
         )
     })
+}
+
+/// A failed sign-in to the organization: the provider's refusal is the organization's
+/// (one it does not know, most often), anything else is what it is.
+pub(crate) fn sign_in_error(org: &str, e: SessionError) -> AppError {
+    match e {
+        SessionError::Auth(AuthError::Idp(_)) => AppError::OrgRefused {
+            org: org.to_string(),
+            source: e,
+        },
+        e => e.into(),
+    }
 }
 
 /// The profile already made for this project of the organization (same organization,

@@ -422,3 +422,74 @@ fn remove_all_finds_secrets_the_file_does_not_name() {
     assert_eq!(f.secret("d", SecretKind::ClientSecret), None);
     assert!(!f.store.path().exists(), "the unreadable file is gone");
 }
+
+/// What an organization's listing may not plant (issue 29, found by the fuzz target
+/// `org_projects`): an `apiUrl` with a user name and password, a query or a fragment
+/// gets no profile, and a skipped project's name and the reason that quotes its
+/// `apiUrl` reach no message with a control character or a bidi override in them.
+#[test]
+fn an_organizations_listing_plants_no_userinfo_and_no_escapes() {
+    use crate::cdf::orgs::{OrgProject, OrgSignIn};
+    let f = Fixture::new();
+    let request = OrgSignIn {
+        org: "contoso".into(),
+        ..OrgSignIn::default()
+    };
+    let set = crate::token::TokenSet {
+        access_token: Secret::new("access"),
+        token_type: "Bearer".into(),
+        expires_at: Utc::now() + chrono::Duration::hours(1),
+        refresh_token: Some(Secret::new("refresh")),
+        id_token: None,
+        scope: None,
+    };
+    let listed = |name: &str, api_url: &str| OrgProject {
+        name: name.into(),
+        api_url: api_url.into(),
+        is_default: true,
+    };
+    let projects = [
+        listed("userinfo", "https://me:secret@westeurope-1.cognitedata.com"),
+        listed("query", "https://westeurope-1.cognitedata.com/?x=1"),
+        listed("empty-query", "https://westeurope-1.cognitedata.com/?"),
+        listed("fragment", "https://westeurope-1.cognitedata.com/#top"),
+        listed(
+            "\u{1b}]8;;https://evil\u{7}link\u{1b}]8;;\u{7}",
+            "https://api.cognitedata.com",
+        ),
+        listed("bidi", "https://api\u{202e}\u{1b}[2J.cognitedata.com\n"),
+        listed("ok", "https://westeurope-1.cognitedata.com/"),
+    ];
+    let out = f
+        .app()
+        .add_org_projects(&request, &set, projects.to_vec())
+        .unwrap();
+    let added: Vec<&str> = out.added.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(added, ["ok"]);
+    assert_eq!(
+        f.profile("ok").base_url.as_deref(),
+        Some("https://westeurope-1.cognitedata.com")
+    );
+    assert_eq!(out.default.as_deref(), Some("ok"));
+    let skipped: Vec<&str> = out.skipped.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        skipped,
+        [
+            "userinfo",
+            "query",
+            "empty-query",
+            "fragment",
+            "\\u{1b}]8;;https://evil\\u{7}link\\u{1b}]8;;\\u{7}",
+            "bidi"
+        ]
+    );
+    for (project, why) in &out.skipped {
+        for text in [project, why] {
+            assert!(
+                !text.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{text:?}"
+            );
+        }
+    }
+    assert!(!out.skipped[0].1.contains("secret"), "{}", out.skipped[0].1);
+}

@@ -15,7 +15,7 @@ use url::Url;
 
 use super::client::{self, CdfError};
 use crate::auth::Http;
-use crate::profile::{Flow, PortSpec, Profile};
+use crate::profile::{Flow, PortSpec, Profile, ProfileError};
 use crate::secrets::Secret;
 use crate::session::Session;
 use crate::urls;
@@ -108,6 +108,14 @@ impl OrgSignIn {
     }
 }
 
+/// A listed project's `apiUrl` as its profile's base URL: a URL that may receive tokens,
+/// without a user name or password (which `profile list` would show), a query or a
+/// fragment (where a request path appended to it would land): the rule of `--base-url`.
+/// The refusal names only the URL's origin, never what it carries.
+pub fn api_url(text: &str) -> Result<Url, ProfileError> {
+    crate::profile::parse_base_url(text)
+}
+
 /// The organization's projects, asked of the Cognite IdP with the sign-in's access
 /// token. Blocking: call from a plain thread.
 pub fn projects(
@@ -115,8 +123,17 @@ pub fn projects(
     profile: &Profile,
     token: &Secret,
 ) -> Result<Vec<OrgProject>, CdfError> {
-    let org = profile.org.as_deref().unwrap_or_default();
     let http = Http::new(profile.ca_file.as_deref())?.with_clock(session.clock());
+    session.block_on(projects_at(&http, profile, token))
+}
+
+/// [`projects`] over a given HTTP client (the fuzz target scripts its answer).
+pub(crate) async fn projects_at(
+    http: &Http,
+    profile: &Profile,
+    token: &Secret,
+) -> Result<Vec<OrgProject>, CdfError> {
+    let org = profile.org.as_deref().unwrap_or_default();
     let mut url = Url::parse(&profile.authority())
         .map_err(|e| CdfError::BaseUrl(format!("{} ({e})", profile.authority())))?;
     // Each segment escaped, whatever the organization's name holds.
@@ -125,17 +142,29 @@ pub fn projects(
         .pop_if_empty()
         .extend(["api", "v1", "orgs", org, "projects"]);
     let auth = format!("Bearer {}", token.expose());
-    let body = session.block_on(client::get(
-        &http,
-        &url,
-        &[("Authorization", &auth)],
-        "token",
-    ))?;
+    let body = client::get(http, &url, &[("Authorization", &auth)], "token").await?;
     let projects: Projects = serde_json::from_value(body).map_err(|e| CdfError::Malformed {
         host: crate::auth::http::host_of(&url),
         reason: format!("no list of projects ({e})"),
     })?;
     Ok(projects.items)
+}
+
+/// Text of the listing as a message shows it (a skipped project's name, the reason
+/// that quotes its `apiUrl`): control characters and the bidi overrides that reorder
+/// what is shown are written as `\u{..}`, so no listing can move a terminal's cursor,
+/// forge a link or hide text, whichever front end shows the message.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

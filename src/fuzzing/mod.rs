@@ -16,11 +16,15 @@ use std::sync::Arc;
 
 use url::Url;
 
+use crate::app::AppError;
 use crate::auth::http::{Http, Request, Response};
 use crate::auth::{AuthError, CancelToken, Endpoints, SignInPrompt};
 use crate::cdf::export::{self, ProjectEnv, Shell};
-use crate::profile::{Flow, Profile, ProfileFile};
-use crate::secrets::{Secret, SecretError, SecretKind, SecretStore};
+use crate::cdf::orgs::{self, OrgProject, OrgSignIn};
+use crate::paths::Paths;
+use crate::profile::{Flow, Profile, ProfileFile, ProfileStore};
+use crate::secrets::{MemoryStore, Secret, SecretError, SecretKind, SecretStore};
+use crate::session::{Session, SessionError};
 use crate::token::{Jwt, TokenSet};
 
 /// Where the scripted identity provider lives (never contacted: the transport answers).
@@ -454,6 +458,348 @@ fn certificate_in(dir: &std::path::Path, data: &[u8]) {
     }
 }
 
+/// The organization the organization targets sign in to.
+const ORG: &str = "contoso";
+
+/// The Cognite IdP's listing of an organization's projects (`GET
+/// {base}/api/v1/orgs/{org}/projects`), from its bytes: its error answers as `login --org`
+/// words them, then a listing through what a sign-in by organization does with it
+/// (`app::Profiles::add_org_projects`: name each profile, the base-URL rules, the default,
+/// the sign-in for each) over three profiles files: none; one where the names `prod`,
+/// `test` and `contoso-test` are taken and the project `kept` has its profile, with a
+/// default; the same without a default. The same bytes
+/// are also the token endpoint's refusal of the organization's sign-in.
+///
+/// Checked: every project is added, kept or skipped; an added profile's name and fields
+/// are what `profile add` accepts, its base URL has no user name, password, query or
+/// fragment, it holds the sign-in; at most one default, and a default that was set stays;
+/// nothing the outcome shows holds a control character or a bidi override.
+pub fn org_projects(data: &[u8]) {
+    let request = OrgSignIn {
+        org: ORG.into(),
+        ..OrgSignIn::default()
+    };
+    let template = request.sign_in_profile();
+    let token = Secret::new("org-access-token");
+    for status in [401, 403, 404, 500] {
+        let http = answering(status, data);
+        if let Some(Err(e)) = block_on(orgs::projects_at(&http, &template, &token)) {
+            let _ = (e.to_string(), e.remedy());
+        }
+    }
+    org_sign_in_refused(data);
+    let http = answering(200, data);
+    let projects = match block_on(orgs::projects_at(&http, &template, &token)) {
+        Some(Ok(projects)) => projects,
+        Some(Err(e)) => {
+            let _ = (e.to_string(), e.remedy());
+            return;
+        }
+        None => return,
+    };
+    for start in org_starts(&request) {
+        if let Some(dir) = scratch_dir("org") {
+            org_listing_in(&dir, &request, start.as_ref(), &projects);
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// The token endpoint's answer to the organization sign-in's code, as an error (HTTP 400,
+/// 401), worded as `login --org` and the window word it.
+fn org_sign_in_refused(data: &[u8]) {
+    let Some(endpoints) = endpoints() else {
+        return;
+    };
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", orgs::CLI_CLIENT_ID),
+        ("code", "the-code"),
+    ];
+    for status in [400, 401] {
+        let http = answering(status, data);
+        let Some(Err(e)) = block_on(crate::auth::token_request(&http, &endpoints, &form)) else {
+            continue;
+        };
+        let refused = matches!(e, AuthError::Idp(_));
+        let e = crate::app::org::sign_in_error(ORG, SessionError::Auth(e));
+        let _ = (e.to_string(), e.remedy());
+        assert_eq!(
+            refused,
+            matches!(e, AppError::OrgRefused { .. }),
+            "the provider's refusal is the organization's, and nothing else is"
+        );
+    }
+}
+
+/// The profiles files a listing meets (as `profiles.toml` text; `None`: no file).
+fn org_starts(request: &OrgSignIn) -> Vec<Option<String>> {
+    let mut file = ProfileFile::default();
+    let (Some(dev), Some(prod)) = (profile(Flow::DeviceCode), profile(Flow::Interactive)) else {
+        return vec![None];
+    };
+    file.profiles.insert("dev".into(), dev);
+    file.profiles.insert("prod".into(), prod.clone());
+    file.profiles.insert("test".into(), prod.clone());
+    file.profiles.insert("contoso-test".into(), prod);
+    if let Ok(url) = Url::parse("https://westeurope-1.cognitedata.com") {
+        // The organization's project `kept`, made by an earlier sign-in.
+        file.profiles
+            .insert("mine".into(), request.profile("kept", &url));
+    }
+    let without = file.to_text().ok();
+    file.default = Some("dev".into());
+    vec![None, file.to_text().ok(), without]
+}
+
+/// [`org_projects`] on one profiles file in `dir`.
+fn org_listing_in(
+    dir: &std::path::Path,
+    request: &OrgSignIn,
+    start: Option<&String>,
+    projects: &[OrgProject],
+) {
+    let config = dir.join("config");
+    if std::fs::create_dir_all(&config).is_err() {
+        return;
+    }
+    if let Some(text) = start
+        && std::fs::write(config.join("profiles.toml"), text).is_err()
+    {
+        return;
+    }
+    let Some(now) = chrono::DateTime::from_timestamp(1_800_000_000, 0) else {
+        return;
+    };
+    let Some(rt) = runtime_handle() else {
+        return;
+    };
+    let store = ProfileStore::new(&config);
+    let before = store.load().expect("the starting profiles file reads");
+    let session = Session::new(
+        Paths::under(dir),
+        Box::new(MemoryStore::default()),
+        Box::new(FixedClock(now)),
+        rt,
+    );
+    let set = TokenSet {
+        access_token: Secret::new("org-access-token"),
+        token_type: "Bearer".into(),
+        expires_at: now + chrono::Duration::hours(1),
+        refresh_token: Some(Secret::new("org-refresh-token")),
+        id_token: None,
+        scope: None,
+    };
+    let outcome = crate::app::Profiles::new(&store, &session)
+        .add_org_projects(request, &set, projects.to_vec())
+        .unwrap_or_else(|e| panic!("a listing failed the sign-in after it succeeded: {e}"));
+    let after = store.load().expect("the profiles file reads back");
+
+    assert_eq!(
+        outcome.added.len() + outcome.existing.len() + outcome.skipped.len(),
+        projects.len(),
+        "every listed project is added, kept or skipped"
+    );
+    for saved in &outcome.added {
+        let name = &saved.name;
+        assert!(!before.has(name), "the name '{name}' was taken");
+        let profile = after.get(name).expect("an added profile is in the file");
+        // What `profile add` (and the editor) accepts: the name and every field.
+        let draft = crate::app::ProfileDraft {
+            original: None,
+            ..crate::app::ProfileDraft::of(name, profile)
+        };
+        match draft.check() {
+            Ok(resolved) => assert_eq!(
+                &resolved.profile, profile,
+                "`profile add` reads it otherwise"
+            ),
+            Err(problems) => panic!("`profile add` refuses '{name}': {problems:?}"),
+        }
+        assert_eq!(profile.org.as_deref(), Some(ORG));
+        assert_base_url(profile.base_url.as_deref().unwrap_or_default());
+        let kept = session.cached(name, profile).ok().flatten();
+        assert!(
+            kept.is_some_and(|s| s.access_token.expose() == "org-access-token"),
+            "'{name}' does not hold the sign-in"
+        );
+    }
+    for name in &outcome.existing {
+        assert!(
+            after.has(name),
+            "a kept profile '{name}' is not in the file"
+        );
+    }
+
+    // At most one default, and a default that was set stays.
+    let defaults: Vec<&String> = outcome
+        .added
+        .iter()
+        .filter(|s| s.is_default)
+        .map(|s| &s.name)
+        .collect();
+    assert!(defaults.len() <= 1, "more than one default: {defaults:?}");
+    if before.default.is_some() {
+        assert_eq!(after.default, before.default, "the default changed");
+        assert!(defaults.is_empty() && outcome.default.is_none());
+    }
+    for name in defaults.into_iter().chain(&outcome.default) {
+        assert_eq!(
+            after.default.as_ref(),
+            Some(name),
+            "the outcome's default is not the file's"
+        );
+    }
+    if let Some(name) = &after.default {
+        assert!(after.has(name), "the default '{name}' is no profile");
+    }
+
+    // What `login --org` prints and the window's toast shows.
+    let shown = std::iter::once(&outcome.org)
+        .chain(outcome.added.iter().map(|s| &s.name))
+        .chain(&outcome.existing)
+        .chain(outcome.skipped.iter().flat_map(|(p, why)| [p, why]));
+    for text in shown {
+        assert!(
+            !text.chars().any(unsafe_to_show),
+            "listing text reaches a message unescaped: {text:?}"
+        );
+    }
+}
+
+/// A control character, or a bidi override that reorders what a terminal shows.
+fn unsafe_to_show(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The rules of `--base-url`: a URL that may receive tokens, without a user name or
+/// password (shown by `profile list`), a query or a fragment (where an appended path
+/// would land).
+fn assert_base_url(text: &str) {
+    let url = crate::profile::parse_secure_url(crate::field::Field::BaseUrl, text)
+        .unwrap_or_else(|e| panic!("base URL {text:?}: {e}"));
+    assert!(
+        url.username().is_empty() && url.password().is_none(),
+        "base URL {text:?} carries a user name or password"
+    );
+    assert!(url.query().is_none(), "base URL {text:?} carries a query");
+    assert!(
+        url.fragment().is_none(),
+        "base URL {text:?} carries a fragment"
+    );
+}
+
+/// The answer to a sign-out's revocation request (RFC 7009), through `Session::sign_out`
+/// for a Cognite organization's profile whose provider offers revocation: HTTP 200, 204,
+/// 400, 401, 404 and 503 with these bytes. A 2xx answer is a revocation whatever its
+/// body, any other is a failure said in words; either way the sign-in is forgotten here.
+pub fn revocation(data: &[u8]) {
+    if let Some(dir) = scratch_dir("revoke") {
+        revocation_in(&dir, data);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn revocation_in(dir: &std::path::Path, data: &[u8]) {
+    let (Some(now), Some(rt)) = (
+        chrono::DateTime::from_timestamp(1_800_000_000, 0),
+        runtime_handle(),
+    ) else {
+        return;
+    };
+    let Ok(api) = Url::parse("https://westeurope-1.cognitedata.com") else {
+        return;
+    };
+    let request = OrgSignIn {
+        org: ORG.into(),
+        authority: Some(IDP.into()),
+        ..OrgSignIn::default()
+    };
+    let profile = request.profile("p", &api);
+    let mut file = ProfileFile::default();
+    file.profiles.insert("p".into(), profile.clone());
+    let metadata = format!(
+        r#"{{"issuer":"{IDP}","authorization_endpoint":"{IDP}/authorize","token_endpoint":"{IDP}/token","revocation_endpoint":"{IDP}/revoke"}}"#
+    );
+    let status = Arc::new(std::sync::atomic::AtomicU16::new(200));
+    let answer = {
+        let (status, body) = (status.clone(), data.to_vec());
+        move |r: &Request<'_>| -> Result<Response, AuthError> {
+            let (status, body) = match r.url.path() {
+                "/.well-known/openid-configuration" => (200, metadata.as_bytes().to_vec()),
+                "/revoke" => (
+                    status.load(std::sync::atomic::Ordering::Relaxed),
+                    body.clone(),
+                ),
+                _ => (404, Vec::new()),
+            };
+            Ok(Response {
+                status,
+                content_type: Some("application/json".into()),
+                retry_after: None,
+                body,
+            })
+        }
+    };
+    let session = Session::new(
+        Paths::under(dir),
+        Box::new(MemoryStore::default()),
+        Box::new(FixedClock(now)),
+        rt,
+    )
+    .with_transport(Arc::new(answer));
+    for code in [200, 204, 400, 401, 404, 503] {
+        status.store(code, std::sync::atomic::Ordering::Relaxed);
+        let set = TokenSet {
+            access_token: Secret::new("access"),
+            token_type: "Bearer".into(),
+            expires_at: now + chrono::Duration::hours(1),
+            refresh_token: Some(Secret::new("refresh")),
+            id_token: None,
+            scope: None,
+        };
+        if session.store_sign_in("p", &profile, set).is_err() {
+            return;
+        }
+        let out = session.sign_out("p", &profile, &file).unwrap_or_else(|e| {
+            panic!("a revocation answer (HTTP {code}) failed the sign-out: {e}")
+        });
+        if (200..300).contains(&code) {
+            assert!(
+                out.revoked && out.revoke_error.is_none(),
+                "HTTP {code}: {out:?}"
+            );
+        } else {
+            assert!(!out.revoked, "HTTP {code} was taken for a revocation");
+            assert!(
+                out.revoke_error.is_some(),
+                "HTTP {code} failed without a word"
+            );
+        }
+        assert!(
+            session.cached("p", &profile).ok().flatten().is_none(),
+            "HTTP {code}: the sign-in outlived the sign-out"
+        );
+    }
+}
+
+/// A clock that stays at one instant.
+struct FixedClock(chrono::DateTime<chrono::Utc>);
+
+impl crate::token::Clock for FixedClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0
+    }
+}
+
+/// The handle of this thread's multi-thread runtime, as a `Session` needs one.
+fn runtime_handle() -> Option<tokio::runtime::Handle> {
+    thread_local! {
+        static RUNTIME: Option<tokio::runtime::Runtime> = crate::runtime::build().ok();
+    }
+    RUNTIME.with(|rt| rt.as_ref().map(|rt| rt.handle().clone()))
+}
+
 /// What the app does with a profile from outside (a file or an import): validation, the
 /// derived URLs and scopes, endpoint resolution and the `env` lines.
 fn use_profile(name: &str, profile: &Profile) {
@@ -610,6 +956,8 @@ mod tests {
             "login_status" => login_status(data),
             "token_cache" => token_cache(data),
             "certificate" => certificate(data),
+            "org_projects" => org_projects(data),
+            "revocation" => revocation(data),
             other => panic!("fuzz/ has inputs for an unknown target `{other}`"),
         }
     }
@@ -703,6 +1051,57 @@ mod tests {
             .join(target)
             .join(name);
         std::fs::read(path).unwrap()
+    }
+
+    /// The organization seeds reach the application layer: the documented shape adds
+    /// both projects (the listed default becomes the default), and the taken names give
+    /// way to `ORG-PROJECT`, keep the project that has its profile, skip the project both
+    /// of whose names are taken, and leave the default that was set.
+    #[test]
+    fn org_seeds_reach_the_application() {
+        let request = OrgSignIn {
+            org: ORG.into(),
+            ..OrgSignIn::default()
+        };
+        let token = Secret::new("t");
+        let listing = |name: &str| {
+            let http = answering(200, &seed("org_projects", name));
+            block_on(orgs::projects_at(&http, &request.sign_in_profile(), &token))
+                .unwrap()
+                .unwrap()
+        };
+        let outcome = |start: Option<&String>, projects: &[OrgProject]| {
+            let dir = tempfile::tempdir().unwrap();
+            org_listing_in(dir.path(), &request, start, projects);
+            let store = ProfileStore::new(&dir.path().join("config"));
+            let file = store.load().unwrap();
+            (
+                file.profiles.keys().cloned().collect::<Vec<_>>(),
+                file.default,
+            )
+        };
+        let starts = org_starts(&request);
+        let (names, default) = outcome(None, &listing("cognite-shape"));
+        assert_eq!(names, ["contoso-dev", "contoso-prod"]);
+        assert_eq!(default.as_deref(), Some("contoso-prod"));
+
+        let taken = listing("taken-names");
+        assert_eq!(taken.len(), 5);
+        let (names, default) = outcome(starts[1].as_ref(), &taken);
+        assert_eq!(
+            names,
+            [
+                "contoso-dev",
+                "contoso-prod",
+                "contoso-test",
+                "dev",
+                "mine",
+                "prod",
+                "test"
+            ]
+        );
+        assert_eq!(default.as_deref(), Some("dev"));
+        assert!(listing("hostile-urls").len() > 10);
     }
 
     /// The new targets get past their first gate with their seeds: a sealed seed

@@ -342,14 +342,14 @@ impl SecretStore for KeyringStore {
     }
 }
 
-/// An in-memory store for unit tests of pure logic.
+/// An in-memory store for unit tests of pure logic and the fuzz targets.
 #[derive(Default)]
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub struct MemoryStore {
     entries: std::sync::Mutex<std::collections::HashMap<(String, &'static str), Secret>>,
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 impl SecretStore for MemoryStore {
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
         let map = self
