@@ -28,7 +28,7 @@ fn tell(text: &str) {
 
 #[cfg(windows)]
 fn message_box(text: &str) {
-    rfd::MessageDialog::new()
+    let _ = rfd::MessageDialog::new()
         .set_level(rfd::MessageLevel::Error)
         .set_title("cdf-signin")
         .set_description(text.trim_end())

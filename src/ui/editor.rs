@@ -353,31 +353,43 @@ impl Editor {
         }
     }
 
-    /// A path field with a "Browse…" button after it (the text stays for the keyboard).
+    /// A path field with a "Browse…" button at its end (the text stays for the keyboard).
     fn path_field(&mut self, ui: &mut egui::Ui, field: Field, hint: &str) {
-        self.field(ui, field, hint);
-        if ui
-            .small_button("Browse…")
-            .on_hover_text(format!("Choose the {} in a file dialog", field.noun()))
-            .clicked()
-        {
-            self.browse = Some(field);
-        }
+        self.input(ui, field, hint, true);
     }
 
     /// A labelled text input for `field`, with its error beside the label.
     fn field(&mut self, ui: &mut egui::Ui, field: Field, hint: &str) {
+        self.input(ui, field, hint, false);
+    }
+
+    fn input(&mut self, ui: &mut egui::Ui, field: Field, hint: &str, browse: bool) {
         let password = matches!(field, Field::ClientSecret | Field::ApiKey);
         let label_response = label_with_error(ui, field.label(), self.errors.get(&field));
         let focus = self.focus == Some(field);
         let Some(target) = self.text_mut(field) else {
             return;
         };
-        let edit = egui::TextEdit::singleline(target)
-            .hint_text(hint)
-            .password(password)
-            .desired_width(f32::INFINITY);
-        let response = ui.add(edit).labelled_by(label_response.id);
+        let mut browse_clicked = false;
+        let response = ui
+            .horizontal(|ui| {
+                let button_room = if browse { 80.0 } else { 0.0 };
+                let edit = egui::TextEdit::singleline(target)
+                    .hint_text(hint)
+                    .password(password)
+                    .desired_width((ui.available_width() - button_room).max(40.0));
+                let response = ui.add(edit).labelled_by(label_response.id);
+                browse_clicked = browse
+                    && ui
+                        .button("Browse…")
+                        .on_hover_text(format!("Choose the {} in a file dialog", field.noun()))
+                        .clicked();
+                response
+            })
+            .inner;
+        if browse_clicked {
+            self.browse = Some(field);
+        }
         if focus {
             response.request_focus();
             self.focus = None;
