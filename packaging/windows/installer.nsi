@@ -128,7 +128,7 @@ SectionEnd
 
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${SecMain} "The cdf-signin window (Start menu) and command, with an uninstaller in Settings > Apps."
-  !insertmacro MUI_DESCRIPTION_TEXT ${SecPath} "Run cdf-signin in cmd, PowerShell and Windows Terminal. Only your own PATH changes; uninstalling undoes it."
+  !insertmacro MUI_DESCRIPTION_TEXT ${SecPath} "Run cdf-signin in cmd, PowerShell and Windows Terminal (your own PATH only)."
 !insertmacro MUI_FUNCTION_DESCRIPTION_END
 
 Function .onInit
