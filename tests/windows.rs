@@ -967,6 +967,24 @@ fn a_stored_storage_choice_windows_lacks_stops_neither_the_cli_nor_the_window() 
     }
     assert_eq!(jwt_claims(&wine.token("svc"))["aud"], BASE_URL);
 
+    // Windows' shell by default: PowerShell lines, and the help says how to get cmd's.
+    let env = wine.run(&["env", "--profile", "svc"]);
+    assert!(
+        env.ok()
+            .stdout
+            .starts_with("$env:CDF_PROJECT = 'test-project'"),
+        "{}",
+        env.stdout
+    );
+    let help = wine.run(&["env", "--help"]);
+    assert!(help.ok().stdout.contains("--shell cmd"), "{}", help.stdout);
+    let help = wine.run(&["--help"]);
+    assert!(
+        help.ok().stdout.contains("| Invoke-Expression") && !help.stdout.contains("eval \"$("),
+        "{}",
+        help.stdout
+    );
+
     // The window opens and stays open.
     let (_xvfb, display) = common::start_xvfb();
     let (mut process, _window) = open_window(&wine, &display, &exe("cdf-signin-window"));

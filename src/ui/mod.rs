@@ -449,7 +449,16 @@ pub fn run() -> Result<(), String> {
             }
             // A saved storage choice this system lacks: the window runs with automatic
             // storage and says so where it cannot be missed.
-            app.model.global_error = storage_warning.map(UiError::plain);
+            // The banner's first line does not wrap: a short one, the details below.
+            app.model.global_error = storage_warning.map(|warning| UiError {
+                hint: Some(
+                    warning
+                        .strip_prefix("warning: ")
+                        .unwrap_or(&warning)
+                        .to_string(),
+                ),
+                ..UiError::plain("The saved storage setting could not be used")
+            });
             Ok(Box::new(app))
         }),
     )
