@@ -423,7 +423,7 @@ pub fn run() -> Result<(), String> {
     }
     // The window's own settings beside the rest of cdf-signin's data (on Windows under
     // %LOCALAPPDATA%\cognite\cdf-signin, not a folder of their own).
-    let settings_file = worker::window_settings_file(&paths.data_dir);
+    let settings_file = worker::window_settings_file(&paths.data_dir, APP_ID);
     let options = eframe::NativeOptions {
         viewport,
         renderer: renderer(),

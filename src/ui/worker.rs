@@ -591,9 +591,9 @@ fn check(shared: &Shared, request: Request, needs: &[crate::doctor::Need]) {
 /// that removes cdf-signin's folders leaves nothing behind. Called by `ui::run` before
 /// the first frame; a move that fails leaves the old file, and the window starts with
 /// its defaults.
-pub(super) fn window_settings_file(data_dir: &Path) -> PathBuf {
+pub(super) fn window_settings_file(data_dir: &Path, app_id: &str) -> PathBuf {
     let file = data_dir.join("app.ron");
-    if let Some(old_dir) = eframe::storage_dir(super::APP_ID)
+    if let Some(old_dir) = eframe::storage_dir(app_id)
         && old_dir != data_dir
         && !file.exists()
     {
@@ -605,7 +605,7 @@ pub(super) fn window_settings_file(data_dir: &Path) -> PathBuf {
                 // Only empty folders go (`remove_dir` refuses others).
                 let _ = std::fs::remove_dir(&old_dir);
                 if let Some(parent) = old_dir.parent()
-                    && parent.file_name() == Some(std::ffi::OsStr::new(super::APP_ID))
+                    && parent.file_name() == Some(std::ffi::OsStr::new(app_id))
                 {
                     let _ = std::fs::remove_dir(parent);
                 }
