@@ -29,3 +29,4 @@ mod session;
 pub mod token;
 pub mod ui;
 mod urls;
+mod winpath;

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use clap::error::ErrorKind;
@@ -10,6 +11,34 @@ use cdf_signin::cli::{self, Cli, Failure};
 
 /// The exit status of an internal error (sysexits' EX_SOFTWARE).
 const EXIT_INTERNAL: i32 = 70;
+
+/// Set by `cdf-signin-window.exe` before it runs: a GUI-subsystem program has no console,
+/// so what ends it (the window could not open, a stored setting, a bug) is also shown in a
+/// message box, or the person would see nothing at all.
+pub(crate) static NO_CONSOLE: AtomicBool = AtomicBool::new(false);
+
+/// The failure's text on stderr, and in a message box when there is no console.
+fn tell(text: &str) {
+    // A closed stderr loses the message, not the exit status.
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    if NO_CONSOLE.load(Ordering::Relaxed) {
+        message_box(text);
+    }
+}
+
+#[cfg(windows)]
+fn message_box(text: &str) {
+    let _ = rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("cdf-signin")
+        .set_description(text.trim_end())
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+}
+
+/// Only Windows builds a program without a console.
+#[cfg(not(windows))]
+fn message_box(_: &str) {}
 
 pub(crate) fn main() -> ExitCode {
     install_panic_net();
@@ -52,8 +81,7 @@ fn report(f: Failure, verbose: bool) -> ExitCode {
     if let Some(h) = f.hint {
         text.push_str(&format!("hint: {}\n", cli::terminal_text(&one_line(&h))));
     }
-    // A closed stderr loses the message, not the exit status.
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    tell(&text);
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
 }
 
@@ -63,11 +91,12 @@ fn report(f: Failure, verbose: bool) -> ExitCode {
 fn install_panic_net() {
     std::panic::set_hook(Box::new(|info| {
         let text = panic_report(info.payload());
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
         tracing::debug!(location = ?info.location(), "panic");
         if std::thread::current().name() == Some("main") {
+            tell(&text);
             std::process::exit(EXIT_INTERNAL);
         }
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }));
 }
 

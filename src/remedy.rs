@@ -71,9 +71,23 @@ impl Remedy {
     /// The words of a remedy that names neither commands nor buttons, the same in every
     /// front end.
     pub fn plain_words(&self) -> Option<&'static str> {
+        // Each platform's own stores: Windows and macOS have no Secret Service and no
+        // kernel keyring.
         Some(match self {
+            Remedy::StartKeyring if cfg!(windows) => {
+                "check that the Windows Credential Manager works for your account, or set CDF_SIGNIN_STORAGE=file (plain files)"
+            }
+            Remedy::StartKeyring if cfg!(target_os = "macos") => {
+                "unlock your login Keychain, or set CDF_SIGNIN_STORAGE=file (plain files)"
+            }
             Remedy::StartKeyring => {
                 "start a Secret Service provider (gnome-keyring or KWallet), or set CDF_SIGNIN_STORAGE=kernel (memory only) or file (plain files)"
+            }
+            Remedy::ChooseStorage if cfg!(windows) => {
+                "set CDF_SIGNIN_STORAGE to auto, keyring (the Windows Credential Manager) or file (plain files under the data dir)"
+            }
+            Remedy::ChooseStorage if cfg!(target_os = "macos") => {
+                "set CDF_SIGNIN_STORAGE to auto, keyring (the macOS Keychain) or file (plain files under the data dir)"
             }
             Remedy::ChooseStorage => {
                 "set CDF_SIGNIN_STORAGE to auto, keyring (gnome-keyring, KWallet), kernel (the Linux kernel keyring, memory only) or file (plain files under the data dir)"

@@ -561,3 +561,34 @@ fn a_second_installation_at_the_same_paths_finds_nothing_of_the_first() {
         "cc-secret"
     );
 }
+
+/// Issue 30: a saved choice that cannot be followed (a settings file from another
+/// platform, or damaged) never stops a command: it runs with automatic storage and says
+/// so in one warning line naming the file and the way to change it.
+#[test]
+fn a_saved_storage_choice_that_cannot_be_read_falls_back_to_auto_with_one_warning() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_dir().join("settings.toml"),
+        "storage = \"tape\"\n",
+    )
+    .unwrap();
+    let r = env.run(&["profile", "list"]);
+    r.ok();
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    for part in [
+        "settings.toml",
+        "'tape'",
+        "automatic storage",
+        "Settings",
+        "CDF_SIGNIN_STORAGE",
+    ] {
+        assert!(warnings[0].contains(part), "{part} not in {}", warnings[0]);
+    }
+}

@@ -380,6 +380,34 @@ fn x_tool(display: &str, tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Starts `program` (a cdf-signin-window.exe) on `display` and waits for its window: the
+/// process (killed when dropped) and the window's X id.
+fn open_window(wine: &Wine, display: &str, program: &Path) -> (common::Killed, String) {
+    let mut cmd = wine.wine();
+    cmd.env("DISPLAY", display)
+        .arg(program)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let process = common::Killed(cmd.spawn().expect("wine"));
+    let mut window = String::new();
+    common::wait_for("the window", Duration::from_secs(60), || {
+        window = visible_window(display).unwrap_or_default();
+        !window.is_empty()
+    });
+    (process, window)
+}
+
+/// The X id of a visible window titled cdf-signin, if there is one.
+fn visible_window(display: &str) -> Option<String> {
+    let found = x_tool(
+        display,
+        "xdotool",
+        &["search", "--onlyvisible", "--name", "^cdf-signin$"],
+    );
+    found.lines().next().map(str::to_string)
+}
+
 /// Where "Copy access token" is in the window's default 1000×680 layout with a valid
 /// token on screen (docs/token-view.png, at scale 1 as under Xvfb). There is no
 /// accessibility tree under Wine to ask; if the layout moves, the clipboard check below
@@ -394,24 +422,7 @@ fn the_window_opens_draws_and_copies_the_access_token_to_the_clipboard() {
     let token = wine.token("svc");
     let (_xvfb, display) = common::start_xvfb();
 
-    let mut cmd = wine.wine();
-    cmd.env("DISPLAY", &display)
-        .arg(exe("cdf-signin-window"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let _window = common::Killed(cmd.spawn().expect("wine"));
-
-    let mut window = String::new();
-    common::wait_for("the window", Duration::from_secs(60), || {
-        let found = x_tool(
-            &display,
-            "xdotool",
-            &["search", "--onlyvisible", "--name", "^cdf-signin$"],
-        );
-        window = found.lines().next().unwrap_or("").to_string();
-        !window.is_empty()
-    });
+    let (_window, window) = open_window(&wine, &display, &exe("cdf-signin-window"));
 
     // Drawn: a blank window has one or two colours.
     let shot = wine.root.path().join("window.png");
@@ -485,11 +496,9 @@ fn the_window_opens_draws_and_copies_the_access_token_to_the_clipboard() {
     }
 }
 
-#[test]
-fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
-    let wine = Wine::new();
-    // The debug executables, stripped of their 400 MB of debug information, as a release
-    // build would be.
+/// The installer and the zip from packaging/windows/build.sh, made from the debug
+/// executables stripped of their 400 MB of debug information, as a release build would be.
+fn build_installer(wine: &Wine) -> (PathBuf, PathBuf) {
     let exe_dir = wine.root.path().join("exe");
     std::fs::create_dir(&exe_dir).unwrap();
     for name in ["cdf-signin", "cdf-signin-window"] {
@@ -522,7 +531,14 @@ fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
         2,
         "build.sh prints the installer and the zip: {printed}"
     );
-    let (setup, zip) = (Path::new(paths[0]), Path::new(paths[1]));
+    (PathBuf::from(paths[0]), PathBuf::from(paths[1]))
+}
+
+#[test]
+fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
+    let wine = Wine::new();
+    let (setup, zip) = build_installer(&wine);
+    let (setup, zip) = (setup.as_path(), zip.as_path());
     assert!(setup.is_file() && setup.to_string_lossy().ends_with("-setup.exe"));
     let listing = Command::new("unzip")
         .arg("-Z1")
@@ -668,4 +684,347 @@ fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
         !credential(&wine),
         "the Credential Manager entry is still there"
     );
+}
+
+impl Wine {
+    /// `wine reg ARGS`, its output.
+    fn reg(&self, args: &[&str]) -> Run {
+        to_run(
+            self.wine()
+                .arg("reg")
+                .args(args)
+                .stdin(Stdio::null())
+                .output()
+                .expect("wine reg"),
+        )
+    }
+
+    /// A value of HKCU\Environment as `reg query` prints it: its type and its data (never
+    /// expanded), `None` when there is no such value.
+    fn environment(&self, name: &str) -> Option<(String, String)> {
+        let r = self.reg(&["query", r"HKCU\Environment", "/v", name]);
+        if r.code != 0 {
+            return None;
+        }
+        let line = r
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(name) && l.contains("REG_"))?;
+        // "    Path    REG_EXPAND_SZ    C:\a;%USERPROFILE%\b"
+        let rest = line.trim_start()[name.len()..].trim_start();
+        let rest = rest.trim_end_matches('\r');
+        let (ty, data) = rest.split_once("    ").unwrap_or((rest, ""));
+        Some((ty.trim().to_string(), data.to_string()))
+    }
+
+    /// The Settings > Apps entry exists.
+    fn registered(&self) -> bool {
+        self.reg(&[
+            "query",
+            r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\cdf-signin",
+        ])
+        .code
+            == 0
+    }
+
+    /// `program ARGS` under Wine (an installer, an uninstaller), its exit code, once every
+    /// program of the prefix has ended (an uninstaller runs from a copy in %TEMP%).
+    fn run_program(&self, program: &Path, args: &[&str]) -> i32 {
+        let code = self.run_alone(program, args);
+        self.settle();
+        code
+    }
+
+    /// `program ARGS` under Wine, its exit code, not waiting for other programs.
+    fn run_alone(&self, program: &Path, args: &[&str]) -> i32 {
+        let out = self
+            .wine()
+            .arg(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("wine");
+        out.status.code().unwrap_or(-1)
+    }
+
+    fn install_dir(&self) -> PathBuf {
+        self.user_dir().join("AppData/Local/Programs/cdf-signin")
+    }
+
+    /// The same folder as Windows programs name it.
+    fn install_dir_win(&self) -> String {
+        let user = self.user_dir();
+        let user = user.file_name().unwrap().to_string_lossy();
+        format!(r"C:\users\{user}\AppData\Local\Programs\cdf-signin")
+    }
+}
+
+/// A developer's PATH: longer than NSIS's 1,024 characters (and 2,000), entries that are
+/// variables, one with spaces, one empty, a trailing separator.
+fn long_path() -> String {
+    let mut entries: Vec<String> = (0..55)
+        .map(|i| format!(r"%USERPROFILE%\.tools\toolchain-{i:02}\bin"))
+        .collect();
+    entries.push(r"C:\Program Files\Some Vendor\Some Tool\bin".into());
+    entries.push(String::new());
+    entries.push(r"%LOCALAPPDATA%\Microsoft\WindowsApps".into());
+    entries.push(String::new());
+    let value = entries.join(";");
+    assert!(value.len() > 2000, "{}", value.len());
+    value
+}
+
+#[test]
+fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninstall() {
+    let wine = Wine::new();
+    let (setup, _) = build_installer(&wine);
+    let before = long_path();
+    wine.reg(&[
+        "add",
+        r"HKCU\Environment",
+        "/v",
+        "Path",
+        "/t",
+        "REG_EXPAND_SZ",
+        "/d",
+        &before,
+        "/f",
+    ])
+    .ok();
+    assert_eq!(
+        wine.environment("Path"),
+        Some(("REG_EXPAND_SZ".into(), before.clone()))
+    );
+
+    assert_eq!(wine.run_program(&setup, &["/S", "/ADDTOPATH"]), 0);
+    let dir = wine.install_dir_win();
+    let added = format!("{before}{dir};");
+    assert_eq!(
+        wine.environment("Path"),
+        Some(("REG_EXPAND_SZ".into(), added.clone())),
+        "every entry kept, the folder added once, the type kept"
+    );
+    // Installing again adds nothing.
+    assert_eq!(wine.run_program(&setup, &["/S", "/ADDTOPATH"]), 0);
+    assert_eq!(
+        wine.environment("Path"),
+        Some(("REG_EXPAND_SZ".into(), added))
+    );
+
+    let uninstaller = wine.install_dir().join("uninstall.exe");
+    assert_eq!(wine.run_program(&uninstaller, &["/S"]), 0);
+    assert_eq!(
+        wine.environment("Path"),
+        Some(("REG_EXPAND_SZ".into(), before)),
+        "the uninstall gives the PATH back exactly"
+    );
+    assert!(!wine.install_dir().exists());
+
+    // Without the option, the PATH is not touched.
+    assert_eq!(wine.run_program(&setup, &["/S"]), 0);
+    assert_eq!(
+        wine.environment("Path"),
+        Some(("REG_EXPAND_SZ".into(), long_path()))
+    );
+}
+
+/// The Windows paths the uninstall must leave empty-folder free.
+fn cognite_folders(wine: &Wine) -> Vec<PathBuf> {
+    let user = wine.user_dir();
+    vec![
+        user.join("AppData/Roaming/cognite"),
+        user.join("AppData/Local/cognite"),
+        user.join("AppData/Roaming/cdf-signin"),
+    ]
+}
+
+#[test]
+fn the_uninstaller_closes_the_open_window_then_removes_everything_for_good() {
+    let wine = Wine::new();
+    let (setup, _) = build_installer(&wine);
+    assert_eq!(wine.run_program(&setup, &["/S"]), 0);
+    let installed = wine.install_dir();
+    let window_exe = installed.join("cdf-signin-window.exe");
+    let console = installed.join("cdf-signin.exe");
+    let r = to_run(
+        wine.wine()
+            .arg(&console)
+            .args(common::add_args("kept", "device-code", &[]))
+            .stdin(Stdio::null())
+            .output()
+            .expect("wine"),
+    );
+    r.ok();
+    // The window's settings where earlier versions kept them: read once, from the new place
+    // after that.
+    let user = wine.user_dir();
+    let old_settings = user.join("AppData/Roaming/cdf-signin/data/app.ron");
+    std::fs::create_dir_all(old_settings.parent().unwrap()).unwrap();
+    std::fs::write(&old_settings, "(\n  \"cdf-signin-settings\": \"{}\",\n)\n").unwrap();
+
+    let (_xvfb, display) = common::start_xvfb();
+    let (mut window_process, _window) = open_window(&wine, &display, &window_exe);
+    let new_settings = user.join("AppData/Local/cognite/cdf-signin/data/app.ron");
+    assert!(
+        new_settings.is_file() && !old_settings.exists(),
+        "the window's settings were not moved to {}",
+        new_settings.display()
+    );
+
+    // As Settings > Apps and scripts run it (the status seen is the launcher's; the work
+    // is done when the prefix's programs have ended).
+    let uninstaller = installed.join("uninstall.exe");
+    let code = wine.run_program(&uninstaller, &["/S", "/REMOVEDATA"]);
+    assert_eq!(code, 0, "the silent uninstall with the window open");
+    common::wait_for("the window to close", Duration::from_secs(30), || {
+        window_process.0.try_wait().ok().flatten().is_some()
+    });
+    assert!(
+        visible_window(&display).is_none(),
+        "the window is still open"
+    );
+    assert!(
+        !installed.exists(),
+        "{} is still there",
+        installed.display()
+    );
+    assert!(
+        !wine.registered(),
+        "the Settings > Apps entry is still there"
+    );
+    // Nothing comes back: the window closed before the folders went.
+    std::thread::sleep(Duration::from_secs(2));
+    wine.settle();
+    for folder in cognite_folders(&wine) {
+        assert!(!folder.exists(), "{} is still there", folder.display());
+    }
+}
+
+#[test]
+fn a_silent_uninstall_that_cannot_close_the_program_removes_nothing_and_says_so() {
+    let wine = Wine::new();
+    let (setup, _) = build_installer(&wine);
+    assert_eq!(wine.run_program(&setup, &["/S"]), 0);
+    let installed = wine.install_dir();
+    // A command that does not end on request (taskkill without /F asks windows only): a
+    // device-code sign-in waiting for its approval.
+    let idp = Idp::start();
+    wine.add_profile(&idp, "dev", "device-code", "device-client", &[]);
+    let mut login = wine.wine();
+    login.arg(installed.join("cdf-signin.exe")).args([
+        "login",
+        "--profile",
+        "dev",
+        "--timeout",
+        "300",
+    ]);
+    let login = spawn_running(login);
+    login.wait_line("Code:", Duration::from_secs(90));
+
+    // `_?=DIR` runs the uninstaller in place, so its exit status is the one seen (without
+    // it, the status is that of the copy in %TEMP% being started).
+    let uninstaller = installed.join("uninstall.exe");
+    let in_place = format!("_?={}", wine.install_dir_win());
+    let code = wine.run_alone(&uninstaller, &["/S", &in_place]);
+    assert_eq!(
+        code, 2,
+        "the uninstall reports that cdf-signin kept running"
+    );
+    assert!(installed.join("cdf-signin.exe").is_file());
+    assert!(wine.registered(), "the Settings > Apps entry must stay");
+}
+
+#[test]
+fn a_stored_storage_choice_windows_lacks_stops_neither_the_cli_nor_the_window() {
+    let idp = Idp::start();
+    let wine = Wine::new();
+    let settings = wine
+        .user_dir()
+        .join("AppData/Roaming/cognite/cdf-signin/config/settings.toml");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, "storage = \"kernel\"\n").unwrap();
+
+    // The CLI works, with automatic storage, and says once what it did about the setting.
+    let stdin = ["--client-secret-stdin"];
+    let args = common::idp_add_args(
+        &idp,
+        "svc",
+        PLACE,
+        "client-credentials",
+        "cc-client",
+        &stdin,
+    );
+    let r = wine.run_stdin(&args, Some("cc-secret\n"));
+    r.ok();
+    let warning: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warning.len(), 1, "{}", r.stderr);
+    for part in ["settings.toml", "'kernel'", "automatic", "Settings"] {
+        assert!(warning[0].contains(part), "{part} not in {}", warning[0]);
+    }
+    assert_eq!(jwt_claims(&wine.token("svc"))["aud"], BASE_URL);
+
+    // Windows' shell by default: PowerShell lines, and the help says how to get cmd's.
+    let env = wine.run(&["env", "--profile", "svc"]);
+    assert!(
+        env.ok()
+            .stdout
+            .starts_with("$env:CDF_PROJECT = 'test-project'"),
+        "{}",
+        env.stdout
+    );
+    let help = wine.run(&["env", "--help"]);
+    assert!(help.ok().stdout.contains("--shell cmd"), "{}", help.stdout);
+    let help = wine.run(&["--help"]);
+    assert!(
+        help.ok().stdout.contains("| Invoke-Expression") && !help.stdout.contains("eval \"$("),
+        "{}",
+        help.stdout
+    );
+
+    // The window opens and stays open.
+    let (_xvfb, display) = common::start_xvfb();
+    let (mut process, _window) = open_window(&wine, &display, &exe("cdf-signin-window"));
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        process.0.try_wait().unwrap().is_none(),
+        "the window exe ended"
+    );
+    assert!(visible_window(&display).is_some());
+}
+
+#[test]
+fn the_window_exe_shows_an_error_that_stops_it_in_a_message_box() {
+    let mut wine = Wine::new();
+    wine.set("CDF_SIGNIN_STORAGE", "tape");
+    let (_xvfb, display) = common::start_xvfb();
+    let (mut process, window) = open_window(&wine, &display, &exe("cdf-signin-window"));
+    // The box, not the main window: small, and it holds the message.
+    let geometry = x_tool(&display, "xdotool", &["getwindowgeometry", &window]);
+    let size = geometry
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Geometry: "))
+        .unwrap_or("")
+        .to_string();
+    let (w, h) = size.split_once('x').expect("a geometry");
+    let (w, h): (u32, u32) = (w.parse().unwrap(), h.parse().unwrap());
+    assert!(w < 900 && h < 400, "not a message box: {size}");
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let _ = Command::new("import")
+            .env("DISPLAY", &display)
+            .args(["-window", &window])
+            .arg(Path::new(&dir).join("wine-message-box.png"))
+            .status();
+    }
+    assert!(process.0.try_wait().unwrap().is_none(), "it waits for OK");
+    x_tool(&display, "xdotool", &["key", "--window", &window, "Return"]);
+    let mut status = None;
+    common::wait_for("the exe to end after OK", Duration::from_secs(30), || {
+        status = process.0.try_wait().unwrap();
+        status.is_some()
+    });
+    assert_eq!(status.unwrap().code(), Some(1));
 }

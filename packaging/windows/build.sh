@@ -23,8 +23,8 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument $1 (usage: $0 [--exe-dir DIR] [--fast])" ;;
   esac
 done
-for tool in makensis zip; do
-  command -v "$tool" >/dev/null || die "$tool is missing (Debian: nsis, zip; tests/setup.sh installs them)"
+for tool in makensis zip convert; do
+  command -v "$tool" >/dev/null || die "$tool is missing (Debian: nsis, zip, imagemagick; tests/setup.sh installs them)"
 done
 target="${CARGO_TARGET_DIR:-$repo/target}"
 if [ -z "$exe_dir" ]; then
@@ -43,9 +43,18 @@ rm -rf "$stage"
 mkdir -p "$stage"
 cp "$exe_dir/cdf-signin.exe" "$exe_dir/cdf-signin-window.exe" "$stage/"
 cp assets/cdf-signin.ico README.md "$stage/"
+# The Welcome and Finish pages' picture (164x314, a 24-bit BMP as NSIS wants): the icon on
+# a light background. Made here, not kept in the repository, so it follows the icon. Not
+# part of the zip.
+pictures="$out/pictures"
+mkdir -p "$pictures"
+convert -size 164x314 xc:'#eef2f8' \
+  \( assets/icons/hicolor/128x128/apps/cdf-signin.png \) -gravity center -geometry +0-30 \
+  -composite -type TrueColor BMP3:"$pictures/finish.bmp" || die "convert (imagemagick) failed"
 
 setup="$out/cdf-signin-$version-setup.exe"
-makensis -V2 -NOCD "${fast[@]}" "-DVERSION=$version" "-DSRC=$stage" "-DOUTFILE=$setup" \
+makensis -V2 -NOCD "${fast[@]}" "-DVERSION=$version" "-DSRC=$stage" "-DPICTURES=$pictures" \
+  "-DOUTFILE=$setup" \
   packaging/windows/installer.nsi >&2 || die "makensis failed"
 
 archive="$out/cdf-signin-$version-windows-x86_64.zip"

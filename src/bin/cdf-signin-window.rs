@@ -11,5 +11,7 @@
 mod cli_main;
 
 fn main() -> std::process::ExitCode {
+    // No console: a failure before the window opens goes to a message box too.
+    cli_main::NO_CONSOLE.store(true, std::sync::atomic::Ordering::Relaxed);
     cli_main::main()
 }

@@ -13,6 +13,17 @@ pub enum Shell {
     Cmd,
 }
 
+impl Shell {
+    /// The shell of this platform, what `env` and the window's "Copy as env" write for
+    /// when none is named: PowerShell on Windows (cmd cannot hold every value), sh
+    /// elsewhere.
+    pub const NATIVE: Shell = if cfg!(windows) {
+        Shell::PowerShell
+    } else {
+        Shell::Sh
+    };
+}
+
 impl std::str::FromStr for Shell {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -13,10 +13,73 @@ use crate::profile::{Flow, Prompt};
 /// in lines short enough not to be wrapped (a test checks they are the same).
 pub const ADD_EXAMPLE: &str = "cdf-signin profile add dev --cluster westeurope-1 --project my-project --tenant-id contoso.onmicrosoft.com --client-id 11111111-2222-3333-4444-555555555555 --flow interactive";
 
+/// How a command is continued on the next line in the examples' shell: PowerShell's
+/// backtick on Windows, a backslash elsewhere.
+#[cfg(windows)]
+macro_rules! cont {
+    () => {
+        " `\n"
+    };
+}
+#[cfg(not(windows))]
+macro_rules! cont {
+    () => {
+        " \\\n"
+    };
+}
+
 /// `--tenant-id ... --client-id ...` of every example, continued over two lines.
 macro_rules! ids {
     () => {
-        " \\\n      --tenant-id contoso.onmicrosoft.com \\\n      --client-id 11111111-2222-3333-4444-555555555555"
+        concat!(
+            cont!(),
+            "      --tenant-id contoso.onmicrosoft.com",
+            cont!(),
+            "      --client-id 11111111-2222-3333-4444-555555555555"
+        )
+    };
+}
+
+/// The line that puts a profile's variables into the current shell: PowerShell's on
+/// Windows (what `env` prints there by default), a POSIX shell's elsewhere.
+#[cfg(windows)]
+macro_rules! env_example {
+    () => {
+        "  cdf-signin env --profile dev | Invoke-Expression\n"
+    };
+}
+#[cfg(not(windows))]
+macro_rules! env_example {
+    () => {
+        "  eval \"$(cdf-signin env --profile dev)\"\n"
+    };
+}
+
+/// Where that secret goes, by the platform's name for it.
+#[cfg(windows)]
+macro_rules! keyring_comment {
+    () => {
+        "  # A service principal, its secret read from stdin into the Credential Manager\n"
+    };
+}
+#[cfg(not(windows))]
+macro_rules! keyring_comment {
+    () => {
+        "  # A service principal, its secret read from stdin into the keyring\n"
+    };
+}
+
+/// A service principal's secret handed over on stdin, in the platform's shell.
+#[cfg(windows)]
+macro_rules! secret_example {
+    () => {
+        "  $secret | cdf-signin profile add svc --cluster westeurope-1"
+    };
+}
+#[cfg(not(windows))]
+macro_rules! secret_example {
+    () => {
+        "  printf '%s' \"$SECRET\" | cdf-signin profile add svc --cluster westeurope-1"
     };
 }
 
@@ -29,7 +92,7 @@ const EXAMPLES: &str = concat!(
     " --flow interactive\n",
     "  cdf-signin login --profile dev\n",
     "  cdf-signin token --profile dev\n",
-    "  eval \"$(cdf-signin env --profile dev)\"\n",
+    env_example!(),
     "  cdf-signin exec --profile dev -- python script.py\n",
     "  cdf-signin doctor --profile dev --need assetsAcl:READ",
 );
@@ -44,12 +107,26 @@ const ADD_EXAMPLES: &str = concat!(
     "  cdf-signin profile add remote --cluster westeurope-1 --project my-project",
     ids!(),
     " --flow device-code\n",
-    "  # A service principal, its secret read from stdin into the keyring\n",
-    "  printf '%s' \"$SECRET\" | cdf-signin profile add svc --cluster westeurope-1 \\\n",
+    keyring_comment!(),
+    secret_example!(),
+    cont!(),
     "      --project my-project",
     ids!(),
-    " \\\n      --flow client-credentials --client-secret-stdin",
+    cont!(),
+    "      --flow client-credentials --client-secret-stdin",
 );
+
+/// `env --shell`: the default is the platform's own shell.
+#[cfg(windows)]
+const SHELL_HELP: &str = "sh (also bash, zsh), fish, powershell or cmd [default: powershell; for cmd.exe give --shell cmd]";
+#[cfg(not(windows))]
+const SHELL_HELP: &str = "sh (also bash, zsh), fish, powershell or cmd [default: sh]";
+
+/// `--client-secret-file`: what keeps such a file private differs by platform.
+#[cfg(windows)]
+const SECRET_FILE_HELP: &str = "Read the client secret from this file at each token request (keep it in a folder only you can read, such as your profile folder)";
+#[cfg(not(windows))]
+const SECRET_FILE_HELP: &str = "Read the client secret from this file (mode 0600) at each token request, e.g. systemd's $CREDENTIALS_DIRECTORY/NAME";
 
 #[derive(Parser)]
 #[command(name = "cdf-signin", version, about = "Sign in to Cognite Data Fusion and get access tokens", long_about = None, after_help = EXAMPLES)]
@@ -111,9 +188,8 @@ pub enum Command {
     Env {
         #[command(flatten)]
         select: Select,
-        /// sh (also bash, zsh), fish, powershell or cmd
-        #[arg(long, default_value = "sh", value_parser = ["sh", "bash", "zsh", "fish", "powershell", "pwsh", "cmd"])]
-        shell: String,
+        #[arg(long, help = SHELL_HELP, value_parser = ["sh", "bash", "zsh", "fish", "powershell", "pwsh", "cmd"])]
+        shell: Option<String>,
     },
     /// Walk the chain from the profile to CDF's capabilities and say which link broke
     ///
@@ -159,6 +235,19 @@ pub enum Command {
     /// Print the man page (roff) on stdout (for packagers)
     #[command(hide = true)]
     Man,
+    /// Add a folder to your user PATH in the registry, or remove it (the Windows
+    /// installer and uninstaller run this)
+    #[command(hide = true, subcommand)]
+    Path(PathCommand),
+}
+
+/// `path add|remove DIR`: the user's `Path` value, read and written whole.
+#[derive(Subcommand)]
+pub enum PathCommand {
+    /// Append DIR unless an entry names it already; prints `added` or `present`
+    Add { dir: String },
+    /// Remove the entries naming DIR; prints `removed` or `absent`
+    Remove { dir: String },
 }
 
 #[derive(Args)]
@@ -323,9 +412,7 @@ pub struct FieldArgs {
     /// (stored nowhere)
     #[arg(long, value_name = "VAR", conflicts_with_all = ["client_secret_stdin", "client_secret_file"])]
     pub client_secret_env: Option<String>,
-    /// Read the client secret from this file (mode 0600) at each token request, e.g.
-    /// systemd's $CREDENTIALS_DIRECTORY/NAME
-    #[arg(long, value_name = "PATH", conflicts_with = "client_secret_stdin")]
+    #[arg(long, help = SECRET_FILE_HELP, value_name = "PATH", conflicts_with = "client_secret_stdin")]
     pub client_secret_file: Option<PathBuf>,
     /// Read the legacy API key from stdin (--flow api-key)
     #[arg(long)]
@@ -428,7 +515,7 @@ mod tests {
     #[test]
     fn the_help_shows_the_first_run_example() {
         for help in [EXAMPLES, ADD_EXAMPLES] {
-            let joined = help.replace(" \\\n     ", "");
+            let joined = help.replace(concat!(cont!(), "     "), "");
             assert!(joined.contains(ADD_EXAMPLE), "{joined}");
             assert!(help.lines().all(|l| l.len() <= 80), "{help}");
         }

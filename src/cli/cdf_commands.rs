@@ -158,8 +158,11 @@ fn login_status_text(name: &str, p: &Profile, s: &LoginStatus) -> String {
     out
 }
 
-pub(super) fn env(ctx: &Ctx, select: &Select, shell: &str) -> CmdResult {
-    let shell: Shell = shell.parse().map_err(Failure::usage)?;
+pub(super) fn env(ctx: &Ctx, select: &Select, shell: Option<&str>) -> CmdResult {
+    let shell: Shell = match shell {
+        Some(name) => name.parse().map_err(Failure::usage)?,
+        None => Shell::NATIVE,
+    };
     let (name, profile) = ctx.resolve(select)?;
     super::output::production_note(&name, &profile);
     let session = ctx.session();

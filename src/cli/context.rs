@@ -26,7 +26,11 @@ impl Ctx {
     pub fn new() -> Result<Ctx, Failure> {
         let paths = Paths::from_env().map_err(|e| Failure::new(e.to_string()))?;
         let store = ProfileStore::new(&paths.config_dir);
-        let secrets = crate::secrets::open_store(&paths)?;
+        let opened = crate::secrets::open_store(&paths)?;
+        if let Some(warning) = &opened.warning {
+            output::note(warning);
+        }
+        let secrets = opened.store;
         let rt = crate::runtime::build()
             .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))?;
         let session = Session::new(paths, secrets, Box::new(SystemClock), rt.handle().clone());

@@ -19,8 +19,8 @@ mod token;
 mod usage;
 
 pub use args::{
-    AddArgs, AddFromArgs, Cli, Command, FlowArg, ImportArgs, OrgArgs, ProfileCommand, PromptArg,
-    Select,
+    AddArgs, AddFromArgs, Cli, Command, FlowArg, ImportArgs, OrgArgs, PathCommand, ProfileCommand,
+    PromptArg, Select,
 };
 pub use failure::{EXIT_ERROR, EXIT_SIGN_IN, EXIT_USAGE, Failure};
 
@@ -31,6 +31,21 @@ pub use output::terminal_text;
 pub use usage::failure as usage_failure;
 
 use crate::session::TokenOptions;
+
+/// `path add|remove DIR`: one word on stdout for the installer to read.
+fn user_path(change: PathCommand) -> Result<(), Failure> {
+    let word = match change {
+        PathCommand::Add { dir } => match crate::winpath::add(&dir).map_err(Failure::new)? {
+            crate::winpath::Added::Added => "added",
+            crate::winpath::Added::Present => "present",
+        },
+        PathCommand::Remove { dir } => match crate::winpath::remove(&dir).map_err(Failure::new)? {
+            true => "removed",
+            false => "absent",
+        },
+    };
+    output::print(&format!("{word}\n"))
+}
 
 pub fn run(command: Command) -> Result<(), Failure> {
     // These need no home directory, keyring or runtime: a build machine runs them.
@@ -46,6 +61,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
                 .map_err(|e| Failure::new(format!("cannot write the man page: {e}")))?;
             return output::print(&String::from_utf8_lossy(&text));
         }
+        Command::Path(change) => return user_path(change),
         _ => {}
     }
     let ctx = Ctx::new()?;
@@ -81,7 +97,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Claims { select, json } => token::claims(&ctx, &select, json),
         Command::Logout { select } => token::logout(&ctx, &select),
         Command::Inspect { select, json } => cdf_commands::inspect(&ctx, &select, json),
-        Command::Env { select, shell } => cdf_commands::env(&ctx, &select, &shell),
+        Command::Env { select, shell } => cdf_commands::env(&ctx, &select, shell.as_deref()),
         Command::Doctor {
             select,
             needs,
@@ -94,7 +110,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         } => exec::exec(&ctx, &select, min_valid, &command),
         Command::Profile(p) => profile_command(&ctx, *p),
         // main.rs opens the window: the CLI does not depend on it.
-        Command::Gui | Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Gui | Command::Completions { .. } | Command::Man | Command::Path(_) => Ok(()),
     }
 }
 

@@ -47,6 +47,19 @@ impl Storage {
         }
     }
 
+    /// Whether this platform has the store: the kernel keyring is Linux's alone.
+    pub fn exists_here(self) -> bool {
+        self != Storage::Kernel || cfg!(target_os = "linux")
+    }
+
+    /// The choices this platform offers (the window's Settings lists these).
+    pub fn available() -> Vec<Storage> {
+        Storage::ALL
+            .into_iter()
+            .filter(|s| s.exists_here())
+            .collect()
+    }
+
     pub fn parse(text: &str) -> Option<Storage> {
         Storage::ALL
             .into_iter()
@@ -54,12 +67,24 @@ impl Storage {
     }
 
     fn parse_from(text: &str, source: &str) -> Result<Storage, SecretError> {
-        Storage::parse(text).ok_or_else(|| {
-            SecretError::BadChoice(format!(
-                "invalid {source} '{}': use auto, keyring, kernel or file",
-                text.escape_debug()
-            ))
-        })
+        let names = || {
+            let names: Vec<&str> = Storage::available().iter().map(|s| s.as_str()).collect();
+            let (last, rest) = names.split_last().expect("auto is everywhere");
+            format!("{} or {last}", rest.join(", "))
+        };
+        match Storage::parse(text) {
+            Some(s) if s.exists_here() => Ok(s),
+            Some(s) => Err(SecretError::BadChoice(format!(
+                "{source} '{}' is not available on this system (the kernel keyring is Linux's alone): use {}",
+                s.as_str(),
+                names()
+            ))),
+            None => Err(SecretError::BadChoice(format!(
+                "invalid {source} '{}': use {}",
+                text.escape_debug(),
+                names()
+            ))),
+        }
     }
 }
 
@@ -106,19 +131,49 @@ pub fn save_choice(config_dir: &Path, storage: Storage) -> std::io::Result<()> {
     fsutil::write_atomic(&config_dir.join(SETTINGS_FILE), text.as_bytes())
 }
 
-/// The storage this process uses: `$CDF_SIGNIN_STORAGE`, else the saved setting, else
-/// `auto`.
-pub fn chosen(config_dir: &Path) -> Result<Storage, SecretError> {
-    match std::env::var(STORAGE_ENV) {
-        Ok(v) if !v.trim().is_empty() => Storage::parse_from(&v, STORAGE_ENV),
-        _ => Ok(saved_choice(config_dir)?.unwrap_or_default()),
+/// The storage this process uses, and a warning when the saved setting could not be
+/// followed. `$CDF_SIGNIN_STORAGE` is given for this process: a value it cannot use is
+/// an error. The saved setting, else `auto`: a saved choice this platform lacks (a
+/// profile folder carried over from Linux), or a settings file that cannot be read, never
+/// stops the program; it runs with `auto` and says so in one line naming the setting and
+/// how to change it.
+pub fn chosen(config_dir: &Path) -> Result<(Storage, Option<String>), SecretError> {
+    chosen_from(std::env::var(STORAGE_ENV).ok(), config_dir)
+}
+
+fn chosen_from(
+    env: Option<String>,
+    config_dir: &Path,
+) -> Result<(Storage, Option<String>), SecretError> {
+    if let Some(v) = env
+        && !v.trim().is_empty()
+    {
+        return Ok((Storage::parse_from(&v, STORAGE_ENV)?, None));
     }
+    let fix = format!(
+        "automatic storage is used until another is chosen in the window's Settings or with {STORAGE_ENV}"
+    );
+    Ok(match saved_choice(config_dir) {
+        Ok(saved) => (saved.unwrap_or_default(), None),
+        Err(e) => (Storage::Auto, Some(format!("warning: {e}; {fix}"))),
+    })
+}
+
+/// The store of this process and what to tell the person about the choice.
+pub struct Opened {
+    pub store: Box<dyn SecretStore>,
+    /// One `warning:` line: the saved choice was not followed (see [`chosen`]).
+    pub warning: Option<String>,
 }
 
 /// The secret store of this process, as the environment and the saved setting choose.
 /// Front ends call this, and only this, to get one.
-pub fn open_store(paths: &Paths) -> Result<Box<dyn SecretStore>, SecretError> {
-    open(paths, chosen(&paths.config_dir)?, service_name())
+pub fn open_store(paths: &Paths) -> Result<Opened, SecretError> {
+    let (storage, warning) = chosen(&paths.config_dir)?;
+    Ok(Opened {
+        store: open(paths, storage, service_name())?,
+        warning,
+    })
 }
 
 /// The store `storage` names for the installation at `paths`, entries under `service`
@@ -347,6 +402,51 @@ mod tests {
         std::fs::write(config.join(SETTINGS_FILE), "storage = \"tape\"\n").unwrap();
         let e = saved_choice(&config).unwrap_err().to_string();
         assert!(e.contains("settings.toml") && e.contains("'tape'"), "{e}");
+    }
+
+    #[test]
+    fn a_saved_choice_that_cannot_be_followed_falls_back_to_auto_with_one_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        assert_eq!(chosen_from(None, &config).unwrap(), (Storage::Auto, None));
+        save_choice(&config, Storage::File).unwrap();
+        assert_eq!(chosen_from(None, &config).unwrap(), (Storage::File, None));
+        // The environment is this process's explicit choice: it wins, and a bad one is an
+        // error naming it.
+        let env = Some("keyring".to_string());
+        assert_eq!(chosen_from(env, &config).unwrap().0, Storage::Keyring);
+        let e = chosen_from(Some("tape".into()), &config).unwrap_err();
+        assert!(e.to_string().contains(STORAGE_ENV), "{e}");
+
+        for text in ["storage = \"tape\"\n", "storage = [\n"] {
+            std::fs::write(config.join(SETTINGS_FILE), text).unwrap();
+            let (storage, warning) = chosen_from(None, &config).unwrap();
+            assert_eq!(storage, Storage::Auto);
+            let warning = warning.expect("a warning");
+            assert!(warning.starts_with("warning: "), "{warning}");
+            assert!(!warning.contains('\n'), "one line: {warning}");
+            for part in [
+                "settings.toml",
+                "automatic storage",
+                "Settings",
+                STORAGE_ENV,
+            ] {
+                assert!(warning.contains(part), "{part} not in {warning}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_linux_offers_the_kernel_keyring() {
+        let here = Storage::available();
+        assert_eq!(
+            here.contains(&Storage::Kernel),
+            cfg!(target_os = "linux"),
+            "{here:?}"
+        );
+        for s in [Storage::Auto, Storage::Keyring, Storage::File] {
+            assert!(here.contains(&s));
+        }
     }
 
     #[test]

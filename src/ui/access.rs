@@ -48,14 +48,19 @@ impl Draw<'_> {
         };
         if ui
             .button("Copy as env")
-            .on_hover_text("CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN lines for a shell")
+            .on_hover_text(if cfg!(windows) {
+                "CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN lines for PowerShell"
+            } else {
+                "CDF_PROJECT, CDF_CLUSTER, CDF_URL and CDF_TOKEN lines for a shell"
+            })
             .clicked()
         {
-            // sh quotes any value: there is always text to copy.
+            // The platform's shell (PowerShell on Windows); both quote any value, so
+            // there is always text to copy.
             if let Ok(text) = export::env_lines(
                 &env,
                 Some((export::credential_var(false), tokens.access_token.expose())),
-                Shell::Sh,
+                Shell::NATIVE,
             ) {
                 self.act(Action::CopySecret {
                     text: crate::secrets::Secret::new(text),
@@ -82,7 +87,7 @@ impl Draw<'_> {
     pub(super) fn api_key_view(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
         ui.horizontal(|ui| {
             ui.label(RichText::new("Legacy API key").strong().size(18.0));
-            ui.weak("stored in the OS keyring");
+            ui.weak(super::wording::STORED_IN_KEYRING);
         });
         ui.label("Older CDF projects accept an API key in the api-key header. It does not expire by itself; revoke it in CDF when it is no longer needed.");
         ui.add_space(6.0);
@@ -327,21 +332,31 @@ impl Draw<'_> {
         let mut open = true;
         let mut import = None;
         let mut confirmed = None;
+        let mut browse = false;
         egui::Window::new("Import .env")
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .open(&mut open)
             .show(ctx, |ui| {
-                ui.label("A cognite-toolkit .env file becomes a profile; its client secret goes to the OS keyring. You can also drop the file on the window.");
+                ui.label(format!("A cognite-toolkit .env file becomes a profile; its client secret goes to the {}. You can also drop the file on the window.", super::wording::KEYRING));
                 let label = ui.label("File");
                 let field = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut dialog.path)
-                            .desired_width(420.0)
-                            .hint_text("/path/to/.env"),
-                    )
-                    .labelled_by(label.id);
+                    .horizontal(|ui| {
+                        let field = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut dialog.path)
+                                    .desired_width(340.0)
+                                    .hint_text(super::wording::example_path(".env")),
+                            )
+                            .labelled_by(label.id);
+                        browse = ui
+                            .add_enabled(!dialog.busy, egui::Button::new("Browse…"))
+                            .on_hover_text("Choose the .env file in a file dialog")
+                            .clicked();
+                        field
+                    })
+                    .inner;
                 if field.changed() {
                     dialog.confirm = None;
                 }
@@ -393,6 +408,9 @@ impl Draw<'_> {
             });
         if !open {
             self.act(Action::CloseImport);
+        }
+        if browse {
+            self.act(Action::PickFile(None));
         }
         if let Some(path) = import {
             self.act(Action::Import(path));

@@ -80,6 +80,9 @@ pub enum Action {
         what: &'static str,
     },
     OpenUrl(String),
+    /// Choose a file in the platform's dialog: for an editor field (certificate, key, CA
+    /// file), or (`None`) for Import .env.
+    PickFile(Option<crate::field::Field>),
     Dismiss(Banner),
     /// The organization sign-in's dialog (`org_sign_in.rs`).
     Org(OrgAction),

@@ -62,6 +62,7 @@ impl App {
             }
             Action::SetDefault(name) => self.send(Command::SetDefault(name)),
             Action::OpenImport => self.view.import = Some(ImportDialog::new()),
+            Action::PickFile(target) => self.send(Command::PickFile(target)),
             Action::CloseImport => self.view.import = None,
             Action::Import(path) => self.start_import(path, false),
             Action::ImportConfirmed(path) => self.start_import(path, true),

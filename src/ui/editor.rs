@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use super::wording::example_path;
 use crate::app::{ProfileDraft, Resolved, SecretInput};
 use crate::profile::{Field, Flow, Profile, Prompt};
 
@@ -76,10 +77,14 @@ pub struct Editor {
     opened: bool,
     /// The field that takes the keyboard focus when it is drawn.
     focus: Option<Field>,
+    /// A "Browse…" button was clicked this frame, for this field.
+    browse: Option<Field>,
 }
 
 pub enum EditorAction {
     None,
+    /// Browse for the field's file (certificate, key, CA file).
+    Browse(Field),
     /// The fields passed the checks that need no file; the worker saves them.
     Save(Box<ProfileDraft>),
     Cancel,
@@ -340,19 +345,51 @@ impl Editor {
             .unwrap_or(Field::Name)
     }
 
+    /// A file chosen in the file dialog, put in its field as if typed.
+    pub fn set_path(&mut self, field: Field, path: &std::path::Path) {
+        if let Some(text) = self.text_mut(field) {
+            *text = path.display().to_string();
+            self.errors.remove(&field);
+        }
+    }
+
+    /// A path field with a "Browse…" button at its end (the text stays for the keyboard).
+    fn path_field(&mut self, ui: &mut egui::Ui, field: Field, hint: &str) {
+        self.input(ui, field, hint, true);
+    }
+
     /// A labelled text input for `field`, with its error beside the label.
     fn field(&mut self, ui: &mut egui::Ui, field: Field, hint: &str) {
+        self.input(ui, field, hint, false);
+    }
+
+    fn input(&mut self, ui: &mut egui::Ui, field: Field, hint: &str, browse: bool) {
         let password = matches!(field, Field::ClientSecret | Field::ApiKey);
         let label_response = label_with_error(ui, field.label(), self.errors.get(&field));
         let focus = self.focus == Some(field);
         let Some(target) = self.text_mut(field) else {
             return;
         };
-        let edit = egui::TextEdit::singleline(target)
-            .hint_text(hint)
-            .password(password)
-            .desired_width(f32::INFINITY);
-        let response = ui.add(edit).labelled_by(label_response.id);
+        let mut browse_clicked = false;
+        let response = ui
+            .horizontal(|ui| {
+                let button_room = if browse { 80.0 } else { 0.0 };
+                let edit = egui::TextEdit::singleline(target)
+                    .hint_text(hint)
+                    .password(password)
+                    .desired_width((ui.available_width() - button_room).max(40.0));
+                let response = ui.add(edit).labelled_by(label_response.id);
+                browse_clicked = browse
+                    && ui
+                        .button("Browse…")
+                        .on_hover_text(format!("Choose the {} in a file dialog", field.noun()))
+                        .clicked();
+                response
+            })
+            .inner;
+        if browse_clicked {
+            self.browse = Some(field);
+        }
         if focus {
             response.request_focus();
             self.focus = None;
@@ -452,7 +489,7 @@ impl Editor {
                         let hint = if self.original.is_some() {
                             "leave empty to keep the stored key"
                         } else {
-                            "stored in the OS keyring"
+                            super::wording::STORED_IN_KEYRING
                         };
                         self.field(ui, Field::ApiKey, hint);
                     }
@@ -484,11 +521,12 @@ impl Editor {
                             SecretFrom::File => self.field(
                                 ui,
                                 Field::ClientSecretFile,
-                                "read at each token request; owner-only (0600)",
+                                super::wording::PRIVATE_FILE,
                             ),
                         }
-                        self.field(ui, Field::Certificate, "/path/to/cert.pem");
-                        self.field(ui, Field::PrivateKey, "/path/to/key.pem");
+                        let (cert, key) = (example_path("cert.pem"), example_path("key.pem"));
+                        self.path_field(ui, Field::Certificate, &cert);
+                        self.path_field(ui, Field::PrivateKey, &key);
                     }
                     Some(Flow::Interactive) => {
                         self.field(ui, Field::LoginHint, "you@example.com");
@@ -509,7 +547,7 @@ impl Editor {
                     self.field(ui, Field::BaseUrl, "https://{cluster}.cognitedata.com");
                     self.field(ui, Field::TokenUrl, "override the token endpoint");
                     self.field(ui, Field::Scopes, "{base_url}/.default");
-                    self.field(ui, Field::CaFile, "for TLS-inspecting proxies");
+                    self.path_field(ui, Field::CaFile, "for TLS-inspecting proxies");
                 });
             });
         // A field inside a closed Advanced was not drawn: the focus stays where it is.
@@ -540,6 +578,11 @@ impl Editor {
                 }
             }
         });
+        if let Some(field) = self.browse.take()
+            && matches!(action, EditorAction::None)
+        {
+            action = EditorAction::Browse(field);
+        }
         action
     }
 }

@@ -90,6 +90,20 @@ impl App {
                 }
                 self.toast(text);
             }
+            Event::Picked { target: None, path } => {
+                if let Some(dialog) = &mut self.view.import {
+                    dialog.path = path.display().to_string();
+                    dialog.error = None;
+                }
+            }
+            Event::Picked {
+                target: Some(field),
+                path,
+            } => {
+                if let Some(editor) = &mut self.view.editor {
+                    editor.set_path(field, &path);
+                }
+            }
             Event::ImportConfirm { path, endpoints } => {
                 let dialog = self.view.import.get_or_insert_with(ImportDialog::new);
                 dialog.path = path.display().to_string();

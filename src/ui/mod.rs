@@ -421,12 +421,17 @@ pub fn run() -> Result<(), String> {
     if let Some(icon) = icon::window_icon() {
         viewport = viewport.with_icon(icon);
     }
+    // The window's own settings beside the rest of cdf-signin's data (on Windows under
+    // %LOCALAPPDATA%\cognite\cdf-signin, not a folder of their own).
+    let settings_file = worker::window_settings_file(&paths.data_dir, APP_ID);
     let options = eframe::NativeOptions {
         viewport,
         renderer: renderer(),
+        persistence_path: Some(settings_file.clone()),
         ..Default::default()
     };
-    let secrets = crate::secrets::open_store(&paths).map_err(|e| e.to_string())?;
+    let opened = crate::secrets::open_store(&paths).map_err(|e| e.to_string())?;
+    let (secrets, storage_warning) = (opened.store, opened.warning);
     eframe::run_native(
         APP_ID,
         options,
@@ -438,15 +443,22 @@ pub fn run() -> Result<(), String> {
                 secrets,
             };
             let mut app = App::new(cc, deps);
-            // eframe keeps `Settings` in `storage_dir(app id)/app.ron` when no
-            // `persistence_path` is set, as here.
             if cc.storage.is_some() {
-                app.model.about.settings_file =
-                    eframe::storage_dir(APP_ID).map(|d| d.join("app.ron"));
-                if let Some(file) = &app.model.about.settings_file {
-                    app.send(Command::KeepPrivate(file.clone()));
-                }
+                app.send(Command::KeepPrivate(settings_file.clone()));
+                app.model.about.settings_file = Some(settings_file);
             }
+            // A saved storage choice this system lacks: the window runs with automatic
+            // storage and says so where it cannot be missed.
+            // The banner's first line does not wrap: a short one, the details below.
+            app.model.global_error = storage_warning.map(|warning| UiError {
+                hint: Some(
+                    warning
+                        .strip_prefix("warning: ")
+                        .unwrap_or(&warning)
+                        .to_string(),
+                ),
+                ..UiError::plain("The saved storage setting could not be used")
+            });
             Ok(Box::new(app))
         }),
     )

@@ -170,10 +170,17 @@ pub struct ImportDialog {
 
 impl ImportDialog {
     pub fn new() -> ImportDialog {
-        // Where a toolkit project keeps it: the current directory.
-        let path = std::env::current_dir()
-            .map(|d| d.join(".env").display().to_string())
-            .unwrap_or_else(|_| ".env".into());
+        // Where a toolkit project keeps it: the current directory, unless that is the
+        // program's own folder (the Start menu starts it there on Windows), where no
+        // project is.
+        let program_dir = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|d| d.to_path_buf()));
+        let path = match std::env::current_dir() {
+            Ok(dir) if Some(&dir) == program_dir.as_ref() => String::new(),
+            Ok(dir) => dir.join(".env").display().to_string(),
+            Err(_) => ".env".into(),
+        };
         ImportDialog {
             path,
             ..Default::default()

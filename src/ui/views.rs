@@ -174,6 +174,7 @@ impl Draw<'_> {
                         EditorAction::None => {}
                         EditorAction::Cancel => self.act(Action::CloseEditor),
                         EditorAction::Save(draft) => self.act(Action::SaveProfile(draft)),
+                        EditorAction::Browse(field) => self.act(Action::PickFile(Some(field))),
                     }
                     return;
                 }
@@ -377,12 +378,14 @@ impl Draw<'_> {
         ui.label("Where secrets and token keys are kept (the command line uses it too)");
         ui.horizontal(|ui| {
             let saved = self.m.about.storage;
-            for (storage, label) in [
-                (Storage::Auto, "Automatic"),
-                (Storage::Keyring, "OS keyring"),
-                (Storage::Kernel, "Kernel keyring (memory only)"),
-                (Storage::File, "Plain files"),
-            ] {
+            // Only what this system has: a kernel keyring exists on Linux alone.
+            for storage in Storage::available() {
+                let label = match storage {
+                    Storage::Auto => "Automatic",
+                    Storage::Keyring => super::wording::KEYRING,
+                    Storage::Kernel => "Kernel keyring (memory only)",
+                    Storage::File => "Plain files",
+                };
                 if ui.selectable_label(saved == storage, label).clicked() && saved != storage {
                     self.act(Action::SaveStorage(storage));
                 }

@@ -6,6 +6,40 @@ use crate::field::Field;
 use crate::remedy::{Remedy, after_reason};
 
 /// A problem with a profile's field, as the editor shows it under the field.
+/// The OS keyring by the name its platform gives it.
+pub const KEYRING: &str = if cfg!(windows) {
+    "Windows Credential Manager"
+} else if cfg!(target_os = "macos") {
+    "macOS Keychain"
+} else {
+    "OS keyring"
+};
+
+/// "stored in the ..." for a secret the keyring keeps.
+pub const STORED_IN_KEYRING: &str = if cfg!(windows) {
+    "stored in the Windows Credential Manager"
+} else if cfg!(target_os = "macos") {
+    "stored in the macOS Keychain"
+} else {
+    "stored in the OS keyring"
+};
+
+/// An example path in a field's hint, shaped as paths are on this platform.
+pub fn example_path(file: &str) -> String {
+    if cfg!(windows) {
+        format!("C:\\Users\\you\\Documents\\{file}")
+    } else {
+        format!("/path/to/{file}")
+    }
+}
+
+/// What keeps a secret file private, in this platform's terms.
+pub const PRIVATE_FILE: &str = if cfg!(windows) {
+    "read at each token request; keep it where only you can read it"
+} else {
+    "read at each token request; owner-only (0600)"
+};
+
 pub fn problem(problem: &Problem) -> String {
     match (&problem.kind, problem.field) {
         (ProblemKind::Required, Field::Flow) => "choose how this profile signs in".into(),

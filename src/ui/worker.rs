@@ -3,6 +3,7 @@
 //! wakes the UI with `request_repaint`).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -26,6 +27,8 @@ pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
 
 #[derive(Debug, Clone)]
 pub enum Command {
+    /// Show the platform's file dialog (for an editor field, or `None`: Import .env).
+    PickFile(Option<crate::field::Field>),
     /// Read the profiles file.
     LoadProfiles,
     /// Read it again (the window got the focus: another process may have changed it).
@@ -86,6 +89,11 @@ pub enum Command {
 
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// A file chosen in the file dialog, for the field (or the import) it was asked for.
+    Picked {
+        target: Option<crate::field::Field>,
+        path: PathBuf,
+    },
     Profiles(Result<ProfileFile, UiError>),
     /// The file read again; the window applies it only when it differs.
     Reloaded(Result<ProfileFile, UiError>),
@@ -375,6 +383,7 @@ impl Command {
             | Command::SaveStorageChoice(_)
             | Command::OpenUrl(_)
             | Command::KeepPrivate(_)
+            | Command::PickFile(_)
             | Command::SignInOrg(_)
             | Command::CancelOrgSignIn => None,
         }
@@ -437,6 +446,7 @@ fn handle(shared: &Shared, command: Command) {
                 shared.fail(None, UiError::plain(e), false);
             }
         }
+        Command::PickFile(target) => pick_file(shared, target),
         Command::KeepPrivate(path) => {
             // Not secret, so a failure here is not worth a banner.
             let _ = crate::fsutil::keep_private(&path);
@@ -573,6 +583,62 @@ fn check(shared: &Shared, request: Request, needs: &[crate::doctor::Need]) {
         .map(|p| crate::doctor::diagnose(&shared.session, name, &p, needs));
     shared.emit_cached(name);
     shared.emit(Event::Checked { request, result });
+}
+
+/// Where eframe keeps the window's settings: `app.ron` in the data dir. Earlier versions
+/// let eframe choose (`eframe::storage_dir`, on Windows `%APPDATA%\cdf-signin\data`);
+/// a file there is moved over once, and its emptied folders removed, so an uninstall
+/// that removes cdf-signin's folders leaves nothing behind. Called by `ui::run` before
+/// the first frame; a move that fails leaves the old file, and the window starts with
+/// its defaults.
+pub(super) fn window_settings_file(data_dir: &Path, app_id: &str) -> PathBuf {
+    let file = data_dir.join("app.ron");
+    if let Some(old_dir) = eframe::storage_dir(app_id)
+        && old_dir != data_dir
+        && !file.exists()
+    {
+        let old = old_dir.join("app.ron");
+        if old.is_file() && crate::fsutil::create_private_dir(data_dir).is_ok() {
+            let moved = std::fs::rename(&old, &file).is_ok()
+                || (std::fs::copy(&old, &file).is_ok() && std::fs::remove_file(&old).is_ok());
+            if moved {
+                // Only empty folders go (`remove_dir` refuses others).
+                let _ = std::fs::remove_dir(&old_dir);
+                if let Some(parent) = old_dir.parent()
+                    && parent.file_name() == Some(std::ffi::OsStr::new(app_id))
+                {
+                    let _ = std::fs::remove_dir(parent);
+                }
+            }
+        }
+    }
+    file
+}
+
+/// The platform's own file dialog (Windows' and macOS's; on Linux the desktop portal's,
+/// so no toolkit is linked). It blocks this command's thread, never the UI's; cancelled
+/// or unavailable (no portal), nothing changes and the text field stays for typing.
+fn pick_file(shared: &Shared, target: Option<crate::field::Field>) {
+    use crate::field::Field;
+    let (title, filters): (&str, &[(&str, &[&str])]) = match target {
+        None => ("Import a .env file", &[]),
+        Some(Field::Certificate) => ("Certificate (PEM)", &[("PEM", &["pem", "crt", "cer"][..])]),
+        Some(Field::PrivateKey) => ("Private key (PEM)", &[("PEM", &["pem", "key"][..])]),
+        Some(_) => (
+            "CA certificates (PEM)",
+            &[("PEM", &["pem", "crt", "cer"][..])],
+        ),
+    };
+    let mut dialog = rfd::FileDialog::new().set_title(title);
+    for (name, extensions) in filters {
+        dialog = dialog.add_filter(*name, extensions);
+    }
+    if !filters.is_empty() {
+        dialog = dialog.add_filter("All files", &["*"]);
+    }
+    if let Some(path) = dialog.pick_file() {
+        shared.emit(Event::Picked { target, path });
+    }
 }
 
 fn store_info(shared: &Shared) {
