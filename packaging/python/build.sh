@@ -58,8 +58,10 @@ else
   out="$target/python/wheels"
   profile=(--release)
 fi
-rm -rf "$out"
 mkdir -p "$out"
+# Only the kinds built now are replaced: --windows keeps the Linux wheel, and so on.
+if $linux; then rm -f "$out"/cdf_signin-*-manylinux_*.whl; fi
+if $windows; then rm -f "$out"/cdf_signin-*-win_amd64.whl; fi
 
 # maturin's own messages go to stderr; stdout is the wheels' paths only.
 build() {

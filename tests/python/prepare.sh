@@ -53,16 +53,15 @@ fi
 # 3. The Windows wheel, when asked for (tests/wine/prepare.sh builds the executables).
 if $windows; then
   exe="$target/windows/x86_64-pc-windows-gnu/debug/cdf-signin.exe"
-  wwheel_stamp="$dir/wheels-dev/.windows"
+  wwheel_stamp="$dir/.windows-wheel"
   if [ ! -f "$wwheel_stamp" ] || [ "$exe" -nt "$wwheel_stamp" ] \
      || [ -n "$(find packaging/python -newer "$wwheel_stamp" -print -quit)" ] \
      || ! ls "$dir"/wheels-dev/*-win_amd64.whl >/dev/null 2>&1; then
     bash tests/wine/prepare.sh
     say "building the Windows wheel from $exe"
     log="$dir/build-windows.log"
-    # build.sh empties wheels-dev: the Linux wheel is made again beside it (no compiling).
-    bash packaging/python/build.sh --dev >/dev/null 2>"$log" \
-      || { tail -n 40 "$log" >&2; die "packaging/python/build.sh --dev failed (log above)"; }
+    bash packaging/python/build.sh --dev --windows >/dev/null 2>"$log" \
+      || { tail -n 40 "$log" >&2; die "packaging/python/build.sh --dev --windows failed (log above)"; }
     touch "$wwheel_stamp"
   fi
 fi

@@ -31,7 +31,8 @@ class _Held:
         base_url: str,
     ) -> None:
         self.header = header
-        # time.monotonic() after which the token is asked for again.
+        # time.time() after which the token is asked for again: the wall clock, which
+        # (unlike time.monotonic() on Linux) goes on while a laptop sleeps.
         self.renew_at = renew_at
         self.profile = profile
         self.project = project
@@ -96,7 +97,7 @@ class Credentials:
         """The header the SDK sends: ``("Authorization", "Bearer ...")``, or
         ``("api-key", ...)`` for a profile with a legacy API key."""
         held = self._held
-        if held is not None and time.monotonic() < held.renew_at:
+        if held is not None and time.time() < held.renew_at:
             return held.header
         return self._renew().header
 
@@ -117,7 +118,7 @@ class Credentials:
 
     def _current(self) -> _Held:
         held = self._held
-        if held is not None and time.monotonic() < held.renew_at:
+        if held is not None and time.time() < held.renew_at:
             return held
         return self._renew()
 
@@ -125,9 +126,9 @@ class Credentials:
         with self._lock:
             # Another thread may have renewed it while this one waited for the lock.
             held = self._held
-            if held is not None and time.monotonic() < held.renew_at:
+            if held is not None and time.time() < held.renew_at:
                 return held
-            asked_at = time.monotonic()
+            asked_at = time.time()
             answer = run_json(
                 [
                     "token",
