@@ -111,6 +111,6 @@ if $windows; then
     build --target x86_64-pc-windows-gnu --target-dir "$target/windows" \
       -Z build-std --features window-exe
   ) || die "maturin build (Windows) failed"
-  wheel=$(wheel_with "-py3-none-win_amd64.whl")
+  wheel=$(wheel_with "py3-none-win_amd64.whl")
   echo "$wheel"
 fi
