@@ -485,6 +485,13 @@ fn copy_as_env_and_python_snippet() {
     gui.click("Copy Python snippet");
     let snippet = gui.clipboard().unwrap();
     assert!(
+        snippet.contains(r#"client = cdf_signin.client("svc")"#),
+        "{snippet}"
+    );
+    assert!(snippet.contains(r#"pip install "cdf-signin[sdk]""#));
+    gui.click("Copy snippet without pip");
+    let snippet = gui.clipboard().unwrap();
+    assert!(
         snippet.contains(r#""token", "--profile", "svc", "--json""#),
         "{snippet}"
     );

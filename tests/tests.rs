@@ -25,6 +25,7 @@ mod layers;
 mod networks;
 mod output;
 mod profiles;
+mod python_wheel;
 mod readme;
 mod shells;
 mod storage;

@@ -52,14 +52,14 @@ fn win_path(p: &Path) -> String {
 
 /// A private copy of the prepared Wine prefix, its own HOME and wineserver, and a
 /// keyring service (Credential Manager target prefix) of its own.
-struct Wine {
+pub(crate) struct Wine {
     root: tempfile::TempDir,
     service: String,
     extra: Vec<(String, String)>,
 }
 
 impl Wine {
-    fn new() -> Wine {
+    pub(crate) fn new() -> Wine {
         prepare();
         let root = tempfile::tempdir().expect("tempdir");
         let base = target_dir().join("wine/prefix");
@@ -107,7 +107,7 @@ impl Wine {
     }
 
     /// `wine` with this prefix's environment, for any program.
-    fn wine(&self) -> Command {
+    pub(crate) fn wine(&self) -> Command {
         let mut cmd = Command::new("wine");
         cmd.env("WINEPREFIX", self.prefix())
             .env("HOME", self.root.path().join("home"))

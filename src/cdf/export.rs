@@ -181,7 +181,20 @@ fn py_str(value: &str) -> String {
     out
 }
 
-/// A cognite-sdk `CogniteClient` for the profile. Its `Token` credential is a callable
+/// The Python package's way (`pip install cdf-signin`): `cdf_signin.client` builds the
+/// `CogniteClient` for the profile's project and base URL, with credentials that run the
+/// cdf-signin installed beside the package once per token lifetime.
+pub fn pip_python_snippet(profile: &str) -> String {
+    format!(
+        "# pip install \"cdf-signin[sdk]\"\n\
+         import cdf_signin\n\n\
+         client = cdf_signin.client({profile})\n",
+        profile = py_str(profile),
+    )
+}
+
+/// For cdf-signin installed another way (the .deb, the Windows installer, from source):
+/// a cognite-sdk `CogniteClient` for the profile. Its `Token` credential is a callable
 /// that runs `cdf-signin token`, so the SDK gets a fresh (cached or renewed) token when
 /// it needs one, and no secret ever sits in the notebook. The SDK asks for the token
 /// twice per request, so the answer is kept until a minute before it expires; a failure
@@ -280,6 +293,15 @@ mod tests {
         assert!(s.contains("raise RuntimeError(result.stderr.strip())"));
         assert!(s.contains(r#"project="it's-mine""#));
         assert!(s.contains("credentials=Token(cdf_token)"));
+    }
+
+    #[test]
+    fn pip_snippet_imports_the_package_and_names_the_profile() {
+        assert_eq!(
+            pip_python_snippet("dev"),
+            "# pip install \"cdf-signin[sdk]\"\nimport cdf_signin\n\nclient = cdf_signin.client(\"dev\")\n"
+        );
+        assert!(pip_python_snippet("a\"b").ends_with("cdf_signin.client(\"a\\\"b\")\n"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! CDF awareness in the window: the Access tab (what CDF says the token may do, with a
 //! filter and "Add profile for project X"), the legacy API-key view, script hand-offs
-//! (Copy as env, Copy Python snippet) and the Import .env dialog.
+//! (Copy as env, Copy Python snippet, with and without the pip package) and the Import
+//! .env dialog.
 
 use std::path::PathBuf;
 
@@ -71,7 +72,21 @@ impl Draw<'_> {
         if ui
             .button("Copy Python snippet")
             .on_hover_text(
-                "A CogniteClient that asks cdf-signin for a fresh token on every request",
+                "import cdf_signin; client = cdf_signin.client(...): a CogniteClient \
+                 whose tokens come from cdf-signin (pip install \"cdf-signin[sdk]\")",
+            )
+            .clicked()
+        {
+            self.act(Action::CopyPlain {
+                text: export::pip_python_snippet(name),
+                what: "the Python snippet",
+            });
+        }
+        if ui
+            .button("Copy snippet without pip")
+            .on_hover_text(
+                "For cdf-signin installed another way: a CogniteClient whose Token runs \
+                 this cdf-signin for a fresh token",
             )
             .clicked()
         {
