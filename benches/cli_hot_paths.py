@@ -12,39 +12,14 @@ fresh token <= 1.3x curl.
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from harness import median_of, start_idp
 
 BIN = os.path.abspath(sys.argv[1])
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def start_idp():
-    p = subprocess.Popen(
-        ["node", os.path.join(ROOT, "tests/idp/server.mjs")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    ready = json.loads(p.stdout.readline())
-    return p, ready["issuer"]
-
-
-def timed(cmd, env, stdin=None):
-    start = time.perf_counter()
-    r = subprocess.run(cmd, env=env, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    elapsed = (time.perf_counter() - start) * 1000
-    if r.returncode != 0:
-        sys.exit(f"benchmark command failed: {cmd[:3]}...: {r.stderr.strip()}")
-    return elapsed
-
-
-def median_of(cmd, env, warmup=3):
-    for _ in range(warmup):
-        timed(cmd, env)
-    return statistics.median(timed(cmd, env) for _ in range(RUNS))
 
 
 def main():
@@ -66,14 +41,14 @@ def main():
             ["curl", "-s", f"{issuer}/.well-known/openid-configuration"], capture_output=True, text=True, check=True,
         ).stdout)["token_endpoint"]
 
-        cached = median_of([BIN, "token", "--profile", "svc"], env)
+        cached = median_of([BIN, "token", "--profile", "svc"], env, RUNS)
         floor_secret = median_of(
-            ["secret-tool", "lookup", "service", "cdf-signin-bench", "username", "svc:client-secret"], env)
-        fresh = median_of([BIN, "token", "--profile", "svc", "--force-refresh"], env)
+            ["secret-tool", "lookup", "service", "cdf-signin-bench", "username", "svc:client-secret"], env, RUNS)
+        fresh = median_of([BIN, "token", "--profile", "svc", "--force-refresh"], env, RUNS)
         curl = median_of(
             ["curl", "-s", "-f", "-o", "/dev/null", "-X", "POST", token_url,
              "-d", "grant_type=client_credentials", "-d", "client_id=cc-client", "-d", "client_secret=cc-secret",
-             "--data-urlencode", "scope=https://testcluster.cognitedata.com/.default"], env)
+             "--data-urlencode", "scope=https://testcluster.cognitedata.com/.default"], env, RUNS)
     finally:
         idp.terminate()
 

@@ -17,42 +17,17 @@ subprocess and faster than the SDK's own provider.
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from harness import median_of, start_idp
 
 VENV = os.path.abspath(sys.argv[1])
 SDK = os.path.abspath(sys.argv[2])
 RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 30
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = os.path.join(VENV, "bin", "python")
 BIN = os.path.join(VENV, "bin", "cdf-signin")
-
-
-def start_idp():
-    p = subprocess.Popen(
-        ["node", os.path.join(ROOT, "tests/idp/server.mjs")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    ready = json.loads(p.stdout.readline())
-    return p, ready["issuer"]
-
-
-def timed(cmd, env):
-    start = time.perf_counter()
-    r = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    elapsed = (time.perf_counter() - start) * 1000
-    if r.returncode != 0:
-        sys.exit(f"benchmark command failed: {cmd[:3]}...: {r.stderr.strip()}")
-    return elapsed
-
-
-def median_of(cmd, env, warmup=3):
-    for _ in range(warmup):
-        timed(cmd, env)
-    return statistics.median(timed(cmd, env) for _ in range(RUNS))
 
 
 CACHED = """
@@ -103,11 +78,11 @@ def main():
 
         cached = float(subprocess.run([PYTHON, "-c", CACHED], env=env, check=True, capture_output=True,
                                       text=True).stdout)
-        first = median_of([PYTHON, "-c", FIRST], env)
-        bare = median_of([PYTHON, "-c", BARE.format(bin=BIN)], env)
+        first = median_of([PYTHON, "-c", FIRST], env, RUNS)
+        bare = median_of([PYTHON, "-c", BARE.format(bin=BIN)], env, RUNS)
         # The SDK installed: the package still imports none of it.
-        first_sdk = median_of([PYTHON, "-c", FIRST], sdk_env)
-        sdk = median_of([PYTHON, "-c", SDK_CC.format(url=token_url)], sdk_env)
+        first_sdk = median_of([PYTHON, "-c", FIRST], sdk_env, RUNS)
+        sdk = median_of([PYTHON, "-c", SDK_CC.format(url=token_url)], sdk_env, RUNS)
     finally:
         idp.terminate()
 

@@ -98,6 +98,19 @@ def _sdk_missing(what: str) -> Error:
     )
 
 
+def _config(config_type: Any, profile: Optional[str], client_name: Optional[str]) -> Any:
+    """The SDK's ``ClientConfig`` for the profile: its project and base URL, and a
+    :class:`Credentials` for it."""
+    creds = Credentials(profile)
+    facts = creds.describe()
+    return config_type(
+        client_name=client_name or "cdf-signin",
+        project=facts["project"],
+        base_url=facts["base_url"],
+        credentials=creds,
+    )
+
+
 def client(
     profile: Optional[str] = None, *, client_name: Optional[str] = None
 ) -> "CogniteClient":
@@ -119,15 +132,7 @@ def client(
         from cognite.client import ClientConfig, CogniteClient
     except ImportError:
         raise _sdk_missing("cdf_signin.client()") from None
-    creds = Credentials(profile)
-    facts = creds.describe()
-    config = ClientConfig(
-        client_name=client_name or "cdf-signin",
-        project=facts["project"],
-        base_url=facts["base_url"],
-        credentials=creds,
-    )
-    return CogniteClient(config)
+    return CogniteClient(_config(ClientConfig, profile, client_name))
 
 
 def async_client(
@@ -151,12 +156,4 @@ def async_client(
             "cdf_signin.async_client() needs cognite-sdk 8 or later (AsyncCogniteClient)",
             "upgrade it with `pip install --upgrade \"cdf-signin[sdk]\" \"cognite-sdk>=8\"`",
         ) from None
-    creds = Credentials(profile)
-    facts = creds.describe()
-    config = ClientConfig(
-        client_name=client_name or "cdf-signin",
-        project=facts["project"],
-        base_url=facts["base_url"],
-        credentials=creds,
-    )
-    return AsyncCogniteClient(config)
+    return AsyncCogniteClient(_config(ClientConfig, profile, client_name))

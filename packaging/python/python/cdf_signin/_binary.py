@@ -105,3 +105,14 @@ def forget() -> None:
     """Forgets the executable found, so that the next run looks again."""
     global _found
     _found = None
+
+
+def cannot_run(binary: str, e: OSError, profile: Optional[str]) -> Error:
+    """The error of a binary that could not be started: forgotten, so that the next call
+    looks for it again, and named with how to get it back."""
+    forget()
+    return Error(
+        f"cannot run {binary}: {e.strerror or e}",
+        "reinstall it with `pip install --force-reinstall cdf-signin`",
+        profile=profile,
+    )

@@ -7,7 +7,7 @@ import sys
 TYPE_CHECKING = False  # not imported from typing: that import costs milliseconds
 
 from . import _binary
-from ._errors import Error, from_run
+from ._errors import from_run
 from ._run import _FLAGS, profile_args
 
 if TYPE_CHECKING:
@@ -74,8 +74,7 @@ def login(profile: Optional[str] = None, *, timeout: Optional[int] = None) -> No
             creationflags=_FLAGS,
         )
     except OSError as e:
-        _binary.forget()
-        raise Error(f"cannot run {binary}: {e.strerror or e}", profile=profile) from None
+        raise _binary.cannot_run(binary, e, profile) from None
     said: List[str] = []
     url: Optional[str] = None
     assert child.stderr is not None

@@ -39,12 +39,7 @@ def run_json(args: Sequence[str], profile: Optional[str]) -> Any:
             creationflags=_FLAGS,
         )
     except OSError as e:
-        _binary.forget()
-        raise Error(
-            f"cannot run {binary}: {e.strerror or e}",
-            "reinstall it with `pip install --force-reinstall cdf-signin`",
-            profile=profile,
-        ) from None
+        raise _binary.cannot_run(binary, e, profile) from None
     stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
         raise from_run(args, done.returncode, stderr, profile)
