@@ -365,15 +365,7 @@ fn core_messages_name_no_command_line_flags() {
     let src = root().join("src");
     let mut found = Vec::new();
     for core in [
-        "app",
-        "auth",
-        "cache.rs",
-        "cdf",
-        "doctor",
-        "profile",
-        "secrets",
-        "session.rs",
-        "token.rs",
+        "app", "auth", "cache.rs", "cdf", "doctor", "profile", "secrets", "session", "token.rs",
         "urls.rs",
     ] {
         let mut files = Vec::new();
