@@ -10,7 +10,6 @@ pub mod orgs;
 
 use thiserror::Error;
 
-use crate::auth::Http;
 use crate::profile::Profile;
 use crate::session::{Credential, Session, SessionError, TokenOptions};
 use client::{CdfError, LoginStatus};
@@ -49,7 +48,7 @@ pub fn check_access(
     name: &str,
     profile: &Profile,
 ) -> Result<Access, AccessError> {
-    let http = Http::new(profile.ca_file.as_deref()).map_err(CdfError::from)?;
+    let http = session.http(profile).map_err(CdfError::from)?;
     let base_url = profile.base_url();
     Ok(
         match session.credential(name, profile, TokenOptions::default())? {

@@ -237,12 +237,10 @@ const STEPS: &[(StepId, &[StepId], StepFn)] = &[
     ),
 ];
 
-/// Walks the chain for profile `name`, with the production HTTP client (the profile's CA
-/// file trusted). Blocking: call from a plain thread.
+/// Walks the chain for profile `name`, with the session's HTTP client for the profile.
+/// Blocking: call from a plain thread.
 pub fn diagnose(session: &Session, name: &str, profile: &Profile, needs: &[Need]) -> Report {
-    let http = Http::new(profile.ca_file.as_deref())
-        .map(|h| h.with_clock(session.clock()))
-        .map_err(|e| e.to_string());
+    let http = session.http(profile).map_err(|e| e.to_string());
     diagnose_with(session, http, name, profile, needs)
 }
 

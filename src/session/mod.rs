@@ -146,7 +146,7 @@ pub struct Session {
     secrets: Box<dyn SecretStore>,
     clock: Arc<dyn Clock>,
     rt: tokio::runtime::Handle,
-    /// `None` (production): each renewal or sign-in builds [`Http::new`] with the
+    /// `None` (production): each renewal or sign-in builds [`Http::for_profile`] with the
     /// profile's CA file. `Some`: every profile talks to this transport instead; unit
     /// tests script the identity provider with it ([`Session::with_transport`]).
     transport: Option<Arc<dyn Transport>>,
@@ -189,21 +189,20 @@ impl Session {
         self.clock.now()
     }
 
-    /// The session's clock, for clients that work beside it (doctor's probes).
-    pub fn clock(&self) -> Arc<dyn Clock> {
-        self.clock.clone()
-    }
-
     fn cache(&self) -> TokenCache<'_> {
         TokenCache::new(self.paths.token_dir(), self.secrets.as_ref())
     }
 
-    fn http(&self, profile: &Profile) -> Result<Http, AuthError> {
-        let http = match &self.transport {
-            Some(transport) => Http::with_transport(transport.clone()),
-            None => Http::new(profile.ca_file.as_deref())?,
-        };
-        Ok(http.with_clock(self.clock.clone()))
+    /// The profile's HTTP client with the session's clock ([`Http::for_profile`]), or
+    /// the scripted transport of the unit tests: for the session's own requests and for
+    /// those beside it (CDF's API, the doctor's probes, an organization's projects).
+    pub fn http(&self, profile: &Profile) -> Result<Http, AuthError> {
+        match &self.transport {
+            Some(transport) => {
+                Ok(Http::with_transport(transport.clone()).with_clock(self.clock.clone()))
+            }
+            None => Http::for_profile(profile, self.clock.clone()),
+        }
     }
 
     fn endpoints(&self, http: &Http, profile: &Profile) -> Result<Endpoints, AuthError> {
