@@ -135,7 +135,43 @@ impl Resolver<'_> {
         {
             return Ok(e);
         }
-        let endpoints = self.fetch_metadata(authority, locations).await?;
+        let (endpoints, _) = self
+            .fetch_and_keep(authority, authority_url, user_flow, locations)
+            .await?;
+        Ok(endpoints)
+    }
+
+    /// Discovery for the profile asked afresh, past the cache, with everything sign-in
+    /// applies (its locations in its order, the issuer check, the endpoint rules): the
+    /// doctor's probe, so that it cannot pass a provider sign-in refuses. Returns the
+    /// location that answered too. For an authority that is discovered (not Entra ID).
+    pub async fn discover_afresh(&self, profile: &Profile) -> Result<(Endpoints, Url), AuthError> {
+        let authority = profile.authority();
+        let authority_url = Url::parse(&authority).map_err(|e| AuthError::Discovery {
+            authority: authority.clone(),
+            reason: e.to_string(),
+        })?;
+        let locations = profile.discovery_locations();
+        self.fetch_and_keep(
+            &authority,
+            &authority_url,
+            profile.flow.is_user_flow(),
+            &locations,
+        )
+        .await
+    }
+
+    /// Fetches the metadata, checks it and caches it: an answer that fails the checks
+    /// is an error and is not cached.
+    async fn fetch_and_keep(
+        &self,
+        authority: &str,
+        authority_url: &Url,
+        user_flow: bool,
+        locations: &[String],
+    ) -> Result<(Endpoints, Url), AuthError> {
+        let cache = self.cache_file(authority);
+        let (endpoints, answered) = self.fetch_metadata(authority, locations).await?;
         vet(authority_url, &endpoints, user_flow).map_err(|reason| AuthError::Discovery {
             authority: authority.to_string(),
             reason,
@@ -151,14 +187,17 @@ impl Resolver<'_> {
                 tracing::warn!("cannot cache endpoints in {}: {e}", cache.display());
             }
         }
-        Ok(endpoints)
+        Ok((endpoints, answered))
     }
 
+    /// The first location with an OpenID configuration, in order, and what it says.
     async fn fetch_metadata(
         &self,
         authority: &str,
         locations: &[String],
-    ) -> Result<Endpoints, AuthError> {
+    ) -> Result<(Endpoints, Url), AuthError> {
+        // What each location answered instead, for the error that names them all.
+        let mut said = Vec::new();
         for candidate in locations {
             let url = Url::parse(candidate).map_err(|e| AuthError::Discovery {
                 authority: authority.to_string(),
@@ -168,23 +207,26 @@ impl Resolver<'_> {
             match answer {
                 Ok(Some(m)) => {
                     check_issuer(authority, m.issuer.as_deref())?;
-                    return Ok(Endpoints {
+                    let endpoints = Endpoints {
                         authorization: m.authorization_endpoint,
                         token: m.token_endpoint,
                         device_authorization: m.device_authorization_endpoint,
                         revocation: m.revocation_endpoint,
-                    });
+                    };
+                    return Ok((endpoints, url));
                 }
-                Ok(None) => continue,
+                Ok(None) => said.push(format!("{url} (HTTP 404)")),
                 // A 4xx other than 404 at the first location may just mean "not here".
-                Err(AuthError::Http { status, .. }) if status < 500 => continue,
-                Err(AuthError::Idp(_)) => continue,
+                Err(AuthError::Http { status, .. }) if status < 500 => {
+                    said.push(format!("{url} (HTTP {status})"))
+                }
+                Err(AuthError::Idp(e)) => said.push(format!("{url} ({})", e.error.escape_debug())),
                 Err(e) => return Err(e),
             }
         }
         Err(AuthError::Discovery {
             authority: authority.to_string(),
-            reason: format!("no OpenID configuration at {}", locations.join(" or ")),
+            reason: format!("no OpenID configuration at {}", said.join(" or ")),
         })
     }
 }

@@ -118,7 +118,9 @@ impl Session {
         Ok(())
     }
 
-    fn client_credential(
+    /// What a service principal signs in with: its certificate and key, or its client
+    /// secret from where the profile says (the doctor's step 1 reads it so too).
+    pub(crate) fn client_credential(
         &self,
         name: &str,
         profile: &Profile,
