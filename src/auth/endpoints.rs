@@ -74,6 +74,26 @@ impl Resolver<'_> {
     /// The endpoints for a profile: `token_url` wins for the token endpoint; Entra hosts
     /// are known; anything else is discovered once and cached.
     pub async fn resolve(&self, profile: &Profile) -> Result<Endpoints, AuthError> {
+        Ok(self.resolve_as(profile, false).await?.0)
+    }
+
+    /// [`resolve`](Self::resolve) with discovery asked afresh, past the cache, and
+    /// everything else as sign-in does it (its locations in its order, the issuer check,
+    /// the endpoint rules, the token URL): the doctor's probe, so that it cannot pass a
+    /// provider sign-in refuses. Also returns the location that answered; none when
+    /// nothing was discovered (a token URL, Entra ID).
+    pub async fn resolve_afresh(
+        &self,
+        profile: &Profile,
+    ) -> Result<(Endpoints, Option<Url>), AuthError> {
+        self.resolve_as(profile, true).await
+    }
+
+    async fn resolve_as(
+        &self,
+        profile: &Profile,
+        afresh: bool,
+    ) -> Result<(Endpoints, Option<Url>), AuthError> {
         let authority = profile.authority();
         let token_override = match &profile.token_url {
             Some(t) => Some(Url::parse(t).map_err(|e| AuthError::Discovery {
@@ -84,24 +104,32 @@ impl Resolver<'_> {
         };
         // A client-credentials profile with a token URL needs nothing else.
         if let (Some(token), false) = (&token_override, profile.flow.is_user_flow()) {
-            return Ok(Endpoints {
+            let endpoints = Endpoints {
                 authorization: None,
                 token: token.clone(),
                 device_authorization: None,
                 revocation: None,
-            });
+            };
+            return Ok((endpoints, None));
         }
         let authority_url = Url::parse(&authority).map_err(|e| AuthError::Discovery {
             authority: authority.clone(),
             reason: e.to_string(),
         })?;
         let user_flow = profile.flow.is_user_flow();
-        let mut endpoints = if is_entra_host(&authority_url) {
-            entra_endpoints(&authority)?
+        let locations = profile.discovery_locations();
+        let (mut endpoints, answered) = if is_entra_host(&authority_url) {
+            (entra_endpoints(&authority)?, None)
+        } else if afresh {
+            let (endpoints, answered) = self
+                .fetch_and_keep(&authority, &authority_url, user_flow, &locations)
+                .await?;
+            (endpoints, Some(answered))
         } else {
-            let locations = profile.discovery_locations();
-            self.discover(&authority, &authority_url, user_flow, &locations)
-                .await?
+            let endpoints = self
+                .discover(&authority, &authority_url, user_flow, &locations)
+                .await?;
+            (endpoints, None)
         };
         if let Some(token) = token_override {
             endpoints.token = token;
@@ -111,7 +139,7 @@ impl Resolver<'_> {
             authority: authority.clone(),
             reason,
         })?;
-        Ok(endpoints)
+        Ok((endpoints, answered))
     }
 
     fn cache_file(&self, authority: &str) -> PathBuf {
@@ -139,26 +167,6 @@ impl Resolver<'_> {
             .fetch_and_keep(authority, authority_url, user_flow, locations)
             .await?;
         Ok(endpoints)
-    }
-
-    /// Discovery for the profile asked afresh, past the cache, with everything sign-in
-    /// applies (its locations in its order, the issuer check, the endpoint rules): the
-    /// doctor's probe, so that it cannot pass a provider sign-in refuses. Returns the
-    /// location that answered too. For an authority that is discovered (not Entra ID).
-    pub async fn discover_afresh(&self, profile: &Profile) -> Result<(Endpoints, Url), AuthError> {
-        let authority = profile.authority();
-        let authority_url = Url::parse(&authority).map_err(|e| AuthError::Discovery {
-            authority: authority.clone(),
-            reason: e.to_string(),
-        })?;
-        let locations = profile.discovery_locations();
-        self.fetch_and_keep(
-            &authority,
-            &authority_url,
-            profile.flow.is_user_flow(),
-            &locations,
-        )
-        .await
     }
 
     /// Fetches the metadata, checks it and caches it: an answer that fails the checks

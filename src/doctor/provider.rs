@@ -112,10 +112,11 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
             http,
             cache_dir: session.paths().discovery_dir(),
         };
-        return match session.block_on(resolver.discover_afresh(profile)) {
-            Ok((_, answered)) => {
+        return match session.block_on(resolver.resolve_afresh(profile)) {
+            Ok((_, Some(answered))) => {
                 Outcome::pass(found(&format!("endpoints discovered from {answered}")))
             }
+            Ok((_, None)) => Outcome::pass(found("the endpoints are known")),
             Err(e) => failed(e),
         };
     }
