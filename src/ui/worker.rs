@@ -227,6 +227,8 @@ struct Shared {
     events: Sender<Event>,
     wake: Arc<dyn Fn() + Send + Sync>,
     cancels: Mutex<HashMap<String, CancelToken>>,
+    /// The queue: every write, one after another (`None` ends it).
+    queue: Sender<Option<Job>>,
 }
 
 impl Shared {
@@ -255,6 +257,10 @@ impl Shared {
 
     fn emit_profiles(&self) {
         self.emit(Event::Profiles(self.store.load().map_err(UiError::from)));
+    }
+
+    fn enqueue(&self, job: Job) {
+        let _ = self.queue.send(Some(job));
     }
 
     fn fail(&self, profile: Option<&str>, error: UiError, background: bool) {
@@ -291,37 +297,40 @@ fn run(
         Box::new(deps.clock),
         runtime.handle().clone(),
     );
+    // Everything that writes runs on one queue, in the order the window asked for it;
+    // the rest (sign-ins waiting for a browser, token requests, checks) runs beside it.
+    let (queue, jobs) = channel::<Option<Job>>();
     let shared = Arc::new(Shared {
         session,
         store,
         events,
         wake,
         cancels: Mutex::new(HashMap::new()),
+        queue,
     });
+    if let Err(e) = start_queue(&shared, jobs) {
+        return shared.fail(None, e, false);
+    }
     for command in commands {
-        // Each command on its own thread: a sign-in waiting for the browser must not hold
-        // up a token copy on another profile. Session calls block, so these are plain
-        // threads, not async tasks.
         let profile = command.profile().map(str::to_string);
         let request = command.request().cloned();
+        if command.writes() {
+            shared.enqueue(Job {
+                profile,
+                request,
+                work: Box::new(move |shared: &Shared| handle(shared, command)),
+            });
+            continue;
+        }
+        // Each of the others on its own thread: a sign-in waiting for the browser must
+        // not hold up a token copy on another profile. Session calls block, so these are
+        // plain threads, not async tasks.
         let worker = shared.clone();
         let started = std::thread::Builder::new()
             .name("cdf-signin-command".into())
             .spawn(move || {
-                // A bug in one command ends as an error on its profile, never as a dead
-                // thread behind an endless spinner.
-                let run = std::panic::AssertUnwindSafe(|| handle(&worker, command));
-                if let Err(panic) = std::panic::catch_unwind(run) {
-                    let error = internal_error(&panic);
-                    match request {
-                        Some(request) => worker.emit(Event::RequestFailed {
-                            request,
-                            error,
-                            background: false,
-                        }),
-                        None => worker.fail(profile.as_deref(), error, false),
-                    }
-                }
+                let work = Box::new(move |shared: &Shared| handle(shared, command));
+                guarded(&worker, profile.as_deref(), request, work)
             });
         if let Err(e) = started {
             shared.fail(
@@ -329,6 +338,54 @@ fn run(
                 UiError::plain(format!("cannot start the work: {e}")),
                 false,
             );
+        }
+    }
+    // The window is gone: the queue ends after what it holds (a job sent later, by an
+    // organization's sign-in still running, is dropped).
+    let _ = shared.queue.send(None);
+}
+
+/// Starts the queue: one thread that runs what it is given, in order, until it gets
+/// `None`.
+fn start_queue(shared: &Arc<Shared>, jobs: Receiver<Option<Job>>) -> Result<(), UiError> {
+    let on_queue = shared.clone();
+    std::thread::Builder::new()
+        .name("cdf-signin-queue".into())
+        .spawn(move || {
+            while let Ok(Some(job)) = jobs.recv() {
+                guarded(&on_queue, job.profile.as_deref(), job.request, job.work);
+            }
+        })
+        .map(drop)
+        .map_err(|e| UiError::plain(format!("cannot start the work queue: {e}")))
+}
+
+/// Work for the queue: a command that writes, or the part of one that does (the
+/// profiles an organization's sign-in adds).
+struct Job {
+    profile: Option<String>,
+    request: Option<Request>,
+    work: Box<dyn FnOnce(&Shared) + Send>,
+}
+
+/// Runs `work`; a bug in it ends as an error on its request or profile, never as a dead
+/// thread behind an endless spinner (nor as a dead queue).
+fn guarded(
+    shared: &Shared,
+    profile: Option<&str>,
+    request: Option<Request>,
+    work: Box<dyn FnOnce(&Shared) + Send + '_>,
+) {
+    let run = std::panic::AssertUnwindSafe(|| work(shared));
+    if let Err(panic) = std::panic::catch_unwind(run) {
+        let error = internal_error(&panic);
+        match request {
+            Some(request) => shared.emit(Event::RequestFailed {
+                request,
+                error,
+                background: false,
+            }),
+            None => shared.fail(profile, error, false),
         }
     }
 }
@@ -358,6 +415,38 @@ impl Command {
             | Command::Renew { request, .. }
             | Command::Check { request, .. } => Some(request),
             _ => None,
+        }
+    }
+
+    /// Whether the command goes on the queue: it changes profiles, secrets or settings,
+    /// or reads the profiles file or the storage choice (so a read never overtakes a
+    /// write asked for before it, and its answer never arrives after the write's).
+    fn writes(&self) -> bool {
+        match self {
+            Command::LoadProfiles
+            | Command::ReloadProfiles
+            | Command::SignOut(_)
+            | Command::SaveProfile(_)
+            | Command::DeleteProfile(_)
+            | Command::SetDefault(_)
+            | Command::AddForProject { .. }
+            | Command::ImportEnv { .. }
+            | Command::LoadStoreInfo
+            | Command::SaveStorageChoice(_)
+            | Command::KeepPrivate(_) => true,
+            // An organization's sign-in waits for the browser beside the queue; the
+            // profiles it adds go on the queue (`org_sign_in`).
+            Command::SignInOrg(_)
+            | Command::CancelOrgSignIn
+            | Command::PickFile(_)
+            | Command::LoadCached(_)
+            | Command::SignIn(_)
+            | Command::CancelSignIn(_)
+            | Command::Renew { .. }
+            | Command::Verify(_)
+            | Command::CopyApiKey(_)
+            | Command::Check { .. }
+            | Command::OpenUrl(_) => false,
         }
     }
 
@@ -451,12 +540,7 @@ fn handle(shared: &Shared, command: Command) {
             // Not secret, so a failure here is not worth a banner.
             let _ = crate::fsutil::keep_private(&path);
         }
-        Command::SignInOrg(request) => {
-            let emit = |e| shared.emit(e);
-            let done = org_work(&shared.app(), &shared.cancels, &emit, request);
-            shared.emit_profiles();
-            shared.emit(done);
-        }
+        Command::SignInOrg(request) => org_sign_in(shared, request),
         Command::CancelOrgSignIn => org_cancel(&shared.cancels),
     }
 }
@@ -724,25 +808,37 @@ pub enum OrgEvent {
 /// profile name starts with a dot).
 const CANCEL_KEY: &str = ".org-sign-in";
 
-/// The worker's part: the sign-in and the profiles, through the application layer.
-/// Returns the event that ends it (the worker sends the profiles first).
-fn org_work(
-    app: &Profiles<'_>,
-    cancels: &Mutex<HashMap<String, CancelToken>>,
-    emit: &(dyn Fn(Event) + Send + Sync),
-    mut request: OrgSignIn,
-) -> Event {
+/// An organization's sign-in: the browser and the listing on this thread, then the
+/// profiles it adds on the queue, in order with every other write.
+fn org_sign_in(shared: &Shared, mut request: OrgSignIn) {
     let cancel = CancelToken::default();
-    if let Ok(mut m) = cancels.lock() {
+    if let Ok(mut m) = shared.cancels.lock() {
         m.insert(CANCEL_KEY.into(), cancel.clone());
     }
     // The window honours the toolkit's variable as `login --org` does.
     request.authority = orgs::base_from(request.authority.take(), |k| std::env::var(k).ok());
-    let prompt = |p: SignInPrompt| emit(Event::Org(OrgEvent::Prompt(p)));
-    let result = app.sign_in_org(&request, &prompt, &cancel, SIGN_IN_TIMEOUT);
-    if let Ok(mut m) = cancels.lock() {
+    let prompt = |p: SignInPrompt| shared.emit(Event::Org(OrgEvent::Prompt(p)));
+    let app = shared.app();
+    let listing = app.org_listing(&request, &prompt, &cancel, SIGN_IN_TIMEOUT);
+    if let Ok(mut m) = shared.cancels.lock() {
         m.remove(CANCEL_KEY);
     }
+    match listing {
+        Ok((set, projects)) => shared.enqueue(Job {
+            profile: None,
+            request: None,
+            work: Box::new(move |shared: &Shared| {
+                let added = shared.app().add_org_projects(&request, &set, projects);
+                shared.emit_profiles();
+                shared.emit(org_done(added));
+            }),
+        }),
+        Err(e) => shared.emit(org_done(Err(e))),
+    }
+}
+
+/// The event that ends an organization's sign-in.
+fn org_done(result: Result<OrgOutcome, AppError>) -> Event {
     Event::Org(match result {
         Ok(outcome) => OrgEvent::Done(Ok(outcome)),
         Err(AppError::Session(SessionError::Auth(AuthError::Cancelled))) => OrgEvent::Cancelled,
@@ -753,4 +849,82 @@ fn org_work(
 /// Ends the running organization sign-in, if any.
 fn org_cancel(cancels: &Mutex<HashMap<String, CancelToken>>) {
     cancel(cancels, CANCEL_KEY);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::SecretInput;
+    use crate::profile::Flow;
+    use crate::secrets::MemoryStore;
+    use crate::token::ManualClock;
+
+    fn start(dir: &Path) -> Worker {
+        let deps = WorkerDeps {
+            paths: Paths::under(dir),
+            secrets: Box::new(MemoryStore::default()),
+            clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+        };
+        Worker::start(deps, || {})
+    }
+
+    fn service(name: &str) -> ProfileDraft {
+        ProfileDraft {
+            name: name.into(),
+            flow: Some(Flow::ClientCredentials),
+            cluster: "westeurope-1".into(),
+            project: "p".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            client_id: "c".into(),
+            secret: SecretInput::Store(Secret::new("s3cret")),
+            ..ProfileDraft::default()
+        }
+    }
+
+    /// The events until the worker has been quiet for a while.
+    fn drain(worker: &Worker) -> Vec<Event> {
+        let mut seen = Vec::new();
+        while let Ok(e) = worker.events.recv_timeout(Duration::from_secs(1)) {
+            seen.push(e);
+        }
+        seen
+    }
+
+    /// Save then delete, and rename then set-default, sent back to back as fast as a
+    /// person clicking could: the profiles file ends as that order says. (With a thread
+    /// per command, a delete overtook its save and left the profile behind.)
+    #[test]
+    fn writes_land_in_the_order_they_were_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let worker = start(dir.path());
+        worker.send(Command::SaveProfile(Box::new(service("first"))));
+        for i in 0..20 {
+            let name = format!("p{i}");
+            worker.send(Command::SaveProfile(Box::new(service(&name))));
+            worker.send(Command::DeleteProfile(name));
+        }
+        worker.send(Command::SaveProfile(Box::new(service("old"))));
+        let rename = ProfileDraft {
+            original: Some("old".into()),
+            secret: SecretInput::Keep,
+            ..service("new")
+        };
+        worker.send(Command::SaveProfile(Box::new(rename)));
+        worker.send(Command::SetDefault("new".into()));
+        let events = drain(&worker);
+        let failures: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Failed { error, .. } => Some(error.message.clone()),
+                _ => None,
+            })
+            .collect();
+        assert!(failures.is_empty(), "{failures:?}");
+        let file = ProfileStore::new(&dir.path().join("config"))
+            .load()
+            .unwrap();
+        let names: Vec<&String> = file.profiles.keys().collect();
+        assert_eq!(names, ["first", "new"]);
+        assert_eq!(file.default.as_deref(), Some("new"));
+    }
 }
