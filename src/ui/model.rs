@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use super::editor::Editor;
 use super::error::UiError;
-use super::state::ProfileStates;
+use super::state::{ProfileStates, Tickets};
 use crate::paths::Paths;
 use crate::profile::ProfileFile;
 use crate::secrets::{STORAGE_ENV, Storage};
@@ -89,6 +89,8 @@ pub struct Model {
     pub selected: Option<String>,
     /// Everything per profile, in one map.
     pub states: ProfileStates,
+    /// The dialogs' requests to the worker (Save, Import, the organization sign-in).
+    pub tickets: Tickets,
     pub global_error: Option<UiError>,
     pub screen: Screen,
     pub confirm_delete: Option<String>,

@@ -38,6 +38,9 @@ pub enum OpKind {
     Renewal,
     Access,
     Check,
+    /// Reading the token cache (when a profile is shown): a token that arrives first,
+    /// or a sign-out, makes its answer stale.
+    Cache,
 }
 
 /// One request to the worker, echoed in its answer.
@@ -95,6 +98,7 @@ pub struct Pending {
     renewal: Option<u64>,
     access: Option<u64>,
     check: Option<u64>,
+    cache: Option<u64>,
 }
 
 impl Pending {
@@ -104,6 +108,7 @@ impl Pending {
             OpKind::Renewal => self.renewal,
             OpKind::Access => self.access,
             OpKind::Check => self.check,
+            OpKind::Cache => self.cache,
         }
     }
 
@@ -113,6 +118,7 @@ impl Pending {
             OpKind::Renewal => self.renewal = id,
             OpKind::Access => self.access = id,
             OpKind::Check => self.check = id,
+            OpKind::Cache => self.cache = id,
         }
     }
 }
@@ -260,6 +266,77 @@ impl ProfileStates {
     }
 }
 
+/// The window's requests that belong to a dialog rather than to one profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DialogKind {
+    /// The editor's Save.
+    Save,
+    /// The Import .env dialog's Import.
+    Import,
+    /// "Sign in with your Cognite organization".
+    Org,
+    /// The platform's file dialog (for the editor or the import).
+    Pick,
+}
+
+/// One such request, echoed in its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: u64,
+    pub kind: DialogKind,
+}
+
+/// The dialogs' pending requests: at most one of each kind. Closing a dialog abandons
+/// its request, and a new one supersedes the old, so an answer to a dialog the person
+/// closed (or opened again) never lands in the one on screen.
+#[derive(Debug, Default)]
+pub struct Tickets {
+    pending: HashMap<DialogKind, u64>,
+    last_id: u64,
+}
+
+impl Tickets {
+    pub fn begin(&mut self, kind: DialogKind) -> Ticket {
+        self.last_id += 1;
+        self.pending.insert(kind, self.last_id);
+        Ticket {
+            id: self.last_id,
+            kind,
+        }
+    }
+
+    /// Whether `ticket` is still the pending one of its kind (for answers on the way:
+    /// a sign-in's prompt).
+    pub fn is_current(&self, ticket: &Ticket) -> bool {
+        self.pending.get(&ticket.kind) == Some(&ticket.id)
+    }
+
+    /// Ends `ticket`; false for an answer nobody waits for any more.
+    pub fn finish(&mut self, ticket: &Ticket) -> bool {
+        let current = self.is_current(ticket);
+        if current {
+            self.pending.remove(&ticket.kind);
+        }
+        current
+    }
+
+    /// Stops waiting for the dialog's request (the dialog was closed).
+    pub fn abandon(&mut self, kind: DialogKind) {
+        self.pending.remove(&kind);
+    }
+
+    pub fn is_pending(&self, kind: DialogKind) -> bool {
+        self.pending.contains_key(&kind)
+    }
+
+    /// The pending request of `kind`, as its answer would carry it.
+    #[cfg(test)]
+    pub fn pending(&self, kind: DialogKind) -> Option<Ticket> {
+        let id = *self.pending.get(&kind)?;
+        Some(Ticket { id, kind })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,5 +424,20 @@ mod tests {
         let shown = ShownToken::from(set);
         assert!(shown.renewable);
         assert_eq!(shown.seconds_left(at(0)), 3600);
+    }
+
+    #[test]
+    fn a_closed_or_reopened_dialog_gets_no_old_answer() {
+        let mut tickets = Tickets::default();
+        let first = tickets.begin(DialogKind::Import);
+        tickets.abandon(DialogKind::Import);
+        assert!(!tickets.finish(&first), "closed");
+        let second = tickets.begin(DialogKind::Import);
+        let third = tickets.begin(DialogKind::Import);
+        assert!(!tickets.is_current(&second), "superseded");
+        let save = tickets.begin(DialogKind::Save);
+        assert!(tickets.finish(&third) && tickets.finish(&save));
+        assert!(!tickets.finish(&third), "answered twice");
+        assert!(!tickets.is_pending(DialogKind::Import));
     }
 }

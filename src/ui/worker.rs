@@ -8,8 +8,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::clipboard::{Clipboard, ClipboardAnswer, ClipboardCommand};
 use super::error::{UiError, access_error, token_error};
-use super::state::{Request, ShownToken};
+use super::state::{Request, ShownToken, Ticket};
 use crate::app::{
     AppError, ImportOutcome, ImportSource, OrgOutcome, Problem, ProfileDraft, Profiles,
 };
@@ -28,13 +29,16 @@ pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
 #[derive(Debug, Clone)]
 pub enum Command {
     /// Show the platform's file dialog (for an editor field, or `None`: Import .env).
-    PickFile(Option<crate::field::Field>),
+    PickFile {
+        ticket: Ticket,
+        target: Option<crate::field::Field>,
+    },
     /// Read the profiles file.
     LoadProfiles,
     /// Read it again (the window got the focus: another process may have changed it).
     ReloadProfiles,
-    /// The profile's cached tokens, without network.
-    LoadCached(String),
+    /// The profile's cached tokens, without network (a request of kind `Cache`).
+    LoadCached(Request),
     SignIn(Request),
     CancelSignIn(String),
     /// A token valid at least `min_valid_secs` (refresh or client credentials).
@@ -48,7 +52,10 @@ pub enum Command {
     SignOut(String),
     /// Create a profile, or replace `draft.original` (renaming it when the name
     /// changed).
-    SaveProfile(Box<ProfileDraft>),
+    SaveProfile {
+        ticket: Ticket,
+        draft: Box<ProfileDraft>,
+    },
     DeleteProfile(String),
     SetDefault(String),
     /// Ask CDF what the profile's token (or API key) may do.
@@ -62,6 +69,7 @@ pub enum Command {
     /// project); one whose endpoints are not the provider's defaults is saved only once
     /// `confirmed`.
     ImportEnv {
+        ticket: Ticket,
         path: std::path::PathBuf,
         name: Option<String>,
         confirmed: bool,
@@ -83,21 +91,31 @@ pub enum Command {
     /// writes it with the process umask).
     KeepPrivate(std::path::PathBuf),
     /// Sign in to a Cognite organization and add its projects.
-    SignInOrg(OrgSignIn),
+    SignInOrg {
+        ticket: Ticket,
+        request: OrgSignIn,
+    },
     CancelOrgSignIn,
+    /// Copy, or clear what was copied: on the clipboard's own thread.
+    Clipboard(ClipboardCommand),
 }
 
 #[derive(Debug, Clone)]
 pub enum Event {
     /// A file chosen in the file dialog, for the field (or the import) it was asked for.
     Picked {
+        ticket: Ticket,
         target: Option<crate::field::Field>,
         path: PathBuf,
     },
     Profiles(Result<ProfileFile, UiError>),
     /// The file read again; the window applies it only when it differs.
     Reloaded(Result<ProfileFile, UiError>),
-    Cached(String, Option<ShownToken>),
+    /// The profile's cached token, if any.
+    Cached {
+        request: Request,
+        tokens: Option<ShownToken>,
+    },
     Prompt(Request, SignInPrompt),
     /// A sign-in's or renewal's token.
     Token {
@@ -108,42 +126,28 @@ pub enum Event {
     Ended(Request),
     /// Every profile signed out: the one asked and those sharing its account.
     SignedOut(Vec<String>),
-    /// A profile saved; `renamed_from` is its old name when it was renamed.
-    Saved {
-        name: String,
-        renamed_from: Option<String>,
+    /// What became of the editor's Save.
+    Save {
+        ticket: Ticket,
+        outcome: SaveOutcome,
     },
     Deleted(String),
-    /// The editor's fields that the worker found wrong (a certificate that does not fit
-    /// its key, a file that is not there): shown at each field.
-    Problems(Vec<Problem>),
     /// What CDF said about a profile's credentials.
     Access {
         request: Request,
         result: Result<crate::cdf::Access, UiError>,
+        /// What is cached for the profile now (asking may have renewed the token).
+        tokens: Option<ShownToken>,
     },
     /// A profile added for another project (Add profile for project X).
     Added {
         name: String,
         project: String,
     },
-    /// A `.env` imported as profile `name`, with remarks for the person.
-    Imported {
-        name: String,
-        notes: Vec<String>,
-    },
-    ImportFailed(UiError),
-    /// The import's name is taken; `free` is a name that is not, for the person to
-    /// accept or change.
-    ImportNameTaken {
-        error: UiError,
-        free: String,
-    },
-    /// The `.env` at `path` uses these endpoints, which are not the provider's
-    /// defaults: saved only when the person confirms.
-    ImportConfirm {
-        path: std::path::PathBuf,
-        endpoints: Vec<String>,
+    /// What became of the import dialog's Import.
+    Import {
+        ticket: Ticket,
+        outcome: ImportAnswer,
     },
     /// A secret fetched to be copied (an API key).
     CopySecret {
@@ -154,6 +158,8 @@ pub enum Event {
     Checked {
         request: Request,
         result: Result<crate::doctor::Report, UiError>,
+        /// What is cached for the profile now (the check may have renewed the token).
+        tokens: Option<ShownToken>,
     },
     /// Where secrets are kept: the saved choice, and the store in use, in words.
     StoreInfo {
@@ -171,13 +177,56 @@ pub enum Event {
         background: bool,
     },
     /// How an organization's sign-in goes.
-    Org(OrgEvent),
+    Org {
+        ticket: Ticket,
+        event: OrgEvent,
+    },
+    /// What the clipboard did.
+    Clipboard(ClipboardAnswer),
     /// A failed operation on a profile (`None`: not tied to one).
     Failed {
         profile: Option<String>,
         error: UiError,
         background: bool,
     },
+}
+
+/// What became of a Save.
+#[derive(Debug, Clone)]
+pub enum SaveOutcome {
+    /// Saved; `renamed_from` is its old name when it was renamed.
+    Saved {
+        name: String,
+        renamed_from: Option<String>,
+    },
+    /// The editor's fields that the worker found wrong (a certificate that does not fit
+    /// its key, a file that is not there): shown at each field.
+    Problems(Vec<Problem>),
+    /// Not saved, for another reason (the file could not be written).
+    Failed(UiError),
+}
+
+/// What became of an Import.
+#[derive(Debug, Clone)]
+pub enum ImportAnswer {
+    /// Imported as profile `name`, with remarks for the person.
+    Imported {
+        name: String,
+        notes: Vec<String>,
+    },
+    /// The `.env` at `path` uses these endpoints, which are not the provider's
+    /// defaults: saved only when the person confirms.
+    Confirm {
+        path: std::path::PathBuf,
+        endpoints: Vec<String>,
+    },
+    /// The import's name is taken; `free` is a name that is not, for the person to
+    /// accept or change.
+    NameTaken {
+        error: UiError,
+        free: String,
+    },
+    Failed(UiError),
 }
 
 /// The UI's end of the worker.
@@ -191,6 +240,8 @@ pub struct WorkerDeps {
     pub paths: Paths,
     pub secrets: Box<dyn SecretStore>,
     pub clock: Arc<dyn Clock>,
+    /// Used on a thread of its own, never on the UI's.
+    pub clipboard: Box<dyn Clipboard>,
 }
 
 impl Worker {
@@ -247,12 +298,9 @@ impl Shared {
     }
 
     /// What is cached for `name` now (a check may have renewed the token).
-    fn emit_cached(&self, name: &str) {
-        if let Ok(p) = self.profile(name)
-            && let Ok(Some(t)) = self.session.cached(name, &p)
-        {
-            self.emit(Event::Cached(name.to_string(), Some(t.into())));
-        }
+    fn cached_now(&self, name: &str) -> Option<ShownToken> {
+        let p = self.profile(name).ok()?;
+        self.session.cached(name, &p).ok()?.map(ShownToken::from)
     }
 
     fn emit_profiles(&self) {
@@ -290,6 +338,17 @@ fn run(
             return;
         }
     };
+    let clipboard = match start_clipboard(deps.clipboard, &events, &wake) {
+        Ok(clipboard) => clipboard,
+        Err(error) => {
+            let _ = events.send(Event::Failed {
+                profile: None,
+                error,
+                background: false,
+            });
+            return wake();
+        }
+    };
     let store = ProfileStore::new(&deps.paths.config_dir);
     let session = Session::new(
         deps.paths,
@@ -312,6 +371,10 @@ fn run(
         return shared.fail(None, e, false);
     }
     for command in commands {
+        if let Command::Clipboard(command) = command {
+            let _ = clipboard.send(command);
+            continue;
+        }
         let profile = command.profile().map(str::to_string);
         let request = command.request().cloned();
         if command.writes() {
@@ -343,6 +406,26 @@ fn run(
     // The window is gone: the queue ends after what it holds (a job sent later, by an
     // organization's sign-in still running, is dropped).
     let _ = shared.queue.send(None);
+}
+
+/// Starts the clipboard's thread; returns where to send it work.
+fn start_clipboard(
+    clipboard: Box<dyn Clipboard>,
+    events: &Sender<Event>,
+    wake: &Arc<dyn Fn() + Send + Sync>,
+) -> Result<Sender<ClipboardCommand>, UiError> {
+    let (commands, receiver) = channel();
+    let (events, wake) = (events.clone(), wake.clone());
+    std::thread::Builder::new()
+        .name("cdf-signin-clipboard".into())
+        .spawn(move || {
+            super::clipboard::serve(clipboard, receiver, |answer| {
+                let _ = events.send(Event::Clipboard(answer));
+                wake();
+            })
+        })
+        .map_err(|e| UiError::plain(format!("cannot start the clipboard's thread: {e}")))?;
+    Ok(commands)
 }
 
 /// Starts the queue: one thread that runs what it is given, in order, until it gets
@@ -411,6 +494,7 @@ impl Command {
     fn request(&self) -> Option<&Request> {
         match self {
             Command::SignIn(request)
+            | Command::LoadCached(request)
             | Command::Verify(request)
             | Command::Renew { request, .. }
             | Command::Check { request, .. } => Some(request),
@@ -426,7 +510,7 @@ impl Command {
             Command::LoadProfiles
             | Command::ReloadProfiles
             | Command::SignOut(_)
-            | Command::SaveProfile(_)
+            | Command::SaveProfile { .. }
             | Command::DeleteProfile(_)
             | Command::SetDefault(_)
             | Command::AddForProject { .. }
@@ -436,9 +520,9 @@ impl Command {
             | Command::KeepPrivate(_) => true,
             // An organization's sign-in waits for the browser beside the queue; the
             // profiles it adds go on the queue (`org_sign_in`).
-            Command::SignInOrg(_)
+            Command::SignInOrg { .. }
             | Command::CancelOrgSignIn
-            | Command::PickFile(_)
+            | Command::PickFile { .. }
             | Command::LoadCached(_)
             | Command::SignIn(_)
             | Command::CancelSignIn(_)
@@ -446,24 +530,25 @@ impl Command {
             | Command::Verify(_)
             | Command::CopyApiKey(_)
             | Command::Check { .. }
-            | Command::OpenUrl(_) => false,
+            | Command::OpenUrl(_)
+            | Command::Clipboard(_) => false,
         }
     }
 
     /// The profile a command is about, if any: where its failure is shown.
     fn profile(&self) -> Option<&str> {
         match self {
-            Command::LoadCached(p)
-            | Command::CancelSignIn(p)
+            Command::CancelSignIn(p)
             | Command::SignOut(p)
             | Command::DeleteProfile(p)
             | Command::SetDefault(p)
             | Command::CopyApiKey(p) => Some(p),
             Command::SignIn(request)
+            | Command::LoadCached(request)
             | Command::Verify(request)
             | Command::Renew { request, .. }
             | Command::Check { request, .. } => Some(&request.profile),
-            Command::SaveProfile(draft) => Some(&draft.name),
+            Command::SaveProfile { draft, .. } => Some(&draft.name),
             Command::AddForProject { from, .. } => Some(from),
             Command::LoadProfiles
             | Command::ReloadProfiles
@@ -472,9 +557,10 @@ impl Command {
             | Command::SaveStorageChoice(_)
             | Command::OpenUrl(_)
             | Command::KeepPrivate(_)
-            | Command::PickFile(_)
-            | Command::SignInOrg(_)
-            | Command::CancelOrgSignIn => None,
+            | Command::PickFile { .. }
+            | Command::SignInOrg { .. }
+            | Command::CancelOrgSignIn
+            | Command::Clipboard(_) => None,
         }
     }
 }
@@ -485,7 +571,7 @@ fn handle(shared: &Shared, command: Command) {
         Command::ReloadProfiles => {
             shared.emit(Event::Reloaded(shared.store.load().map_err(UiError::from)))
         }
-        Command::LoadCached(name) => load_cached(shared, name),
+        Command::LoadCached(request) => load_cached(shared, request),
         Command::SignIn(request) => sign_in(shared, request),
         Command::CancelSignIn(name) => cancel(&shared.cancels, &name),
         Command::Renew {
@@ -501,7 +587,7 @@ fn handle(shared: &Shared, command: Command) {
             renew(shared, request, opts, background)
         }
         Command::SignOut(name) => sign_out(shared, name),
-        Command::SaveProfile(draft) => save_profile(shared, &draft),
+        Command::SaveProfile { ticket, draft } => save_profile(shared, ticket, &draft),
         Command::DeleteProfile(name) => match shared.app().remove(&name) {
             Ok(()) => {
                 shared.emit(Event::Deleted(name));
@@ -516,10 +602,14 @@ fn handle(shared: &Shared, command: Command) {
         Command::Verify(request) => verify(shared, request),
         Command::AddForProject { from, project } => add_for_project(shared, from, project),
         Command::ImportEnv {
+            ticket,
             path,
             name,
             confirmed,
-        } => import_env(shared, path, name, confirmed),
+        } => {
+            let outcome = import_env(shared, path, name, confirmed);
+            shared.emit(Event::Import { ticket, outcome });
+        }
         Command::CopyApiKey(name) => match shared.session.api_key(&name) {
             Ok(key) => shared.emit(Event::CopySecret {
                 text: key,
@@ -535,29 +625,39 @@ fn handle(shared: &Shared, command: Command) {
                 shared.fail(None, UiError::plain(e), false);
             }
         }
-        Command::PickFile(target) => pick_file(shared, target),
+        Command::PickFile { ticket, target } => pick_file(shared, ticket, target),
         Command::KeepPrivate(path) => {
             // Not secret, so a failure here is not worth a banner.
             let _ = crate::fsutil::keep_private(&path);
         }
-        Command::SignInOrg(request) => org_sign_in(shared, request),
+        Command::SignInOrg { ticket, request } => org_sign_in(shared, ticket, request),
         Command::CancelOrgSignIn => org_cancel(&shared.cancels),
+        // Sent to the clipboard's thread before it gets here.
+        Command::Clipboard(_) => {}
     }
 }
 
 /// The profile's cached token, without network. A profile gone meanwhile has nothing
 /// cached; one whose account another profile signed in to gets its token from the
 /// account here, so switching to it asks for no sign-in.
-fn load_cached(shared: &Shared, name: String) {
-    let cached = shared.profile(&name).map_or(Ok(None), |p| {
+fn load_cached(shared: &Shared, request: Request) {
+    let name = &request.profile;
+    let cached = shared.profile(name).map_or(Ok(None), |p| {
         shared
             .session
-            .cached_or_shared(&name, &p)
+            .cached_or_shared(name, &p)
             .map_err(UiError::from)
     });
     match cached {
-        Ok(t) => shared.emit(Event::Cached(name, t.map(ShownToken::from))),
-        Err(e) => shared.fail(Some(&name), e, true),
+        Ok(t) => shared.emit(Event::Cached {
+            request,
+            tokens: t.map(ShownToken::from),
+        }),
+        Err(error) => shared.emit(Event::RequestFailed {
+            request,
+            error,
+            background: true,
+        }),
     }
 }
 
@@ -599,17 +699,19 @@ fn sign_out(shared: &Shared, name: String) {
     }
 }
 
-fn save_profile(shared: &Shared, draft: &ProfileDraft) {
-    match shared.app().save(draft) {
-        Ok(saved) => {
-            shared.emit(Event::Saved {
-                name: saved.name,
-                renamed_from: saved.renamed_from,
-            });
-            shared.emit_profiles();
-        }
-        Err(AppError::Problems(problems)) => shared.emit(Event::Problems(problems)),
-        Err(e) => shared.fail(Some(draft.name.trim()), e.into(), false),
+fn save_profile(shared: &Shared, ticket: Ticket, draft: &ProfileDraft) {
+    let outcome = match shared.app().save(draft) {
+        Ok(saved) => SaveOutcome::Saved {
+            name: saved.name,
+            renamed_from: saved.renamed_from,
+        },
+        Err(AppError::Problems(problems)) => SaveOutcome::Problems(problems),
+        Err(e) => SaveOutcome::Failed(e.into()),
+    };
+    let saved = matches!(outcome, SaveOutcome::Saved { .. });
+    shared.emit(Event::Save { ticket, outcome });
+    if saved {
+        shared.emit_profiles();
     }
 }
 
@@ -618,8 +720,12 @@ fn verify(shared: &Shared, request: Request) {
     let result = shared.profile(name).and_then(|p| {
         crate::cdf::check_access(&shared.session, name, &p).map_err(|e| access_error(&p, e))
     });
-    shared.emit_cached(name);
-    shared.emit(Event::Access { request, result });
+    let tokens = shared.cached_now(name);
+    shared.emit(Event::Access {
+        request,
+        result,
+        tokens,
+    });
 }
 
 fn add_for_project(shared: &Shared, from: String, project: String) {
@@ -635,28 +741,32 @@ fn add_for_project(shared: &Shared, from: String, project: String) {
     }
 }
 
-fn import_env(shared: &Shared, path: std::path::PathBuf, name: Option<String>, confirmed: bool) {
+/// Imports the file; the profiles are sent first when it was saved.
+fn import_env(
+    shared: &Shared,
+    path: std::path::PathBuf,
+    name: Option<String>,
+    confirmed: bool,
+) -> ImportAnswer {
     let source = ImportSource::File(&path);
     match shared.app().import(source, name.as_deref(), confirmed) {
         Ok(ImportOutcome::Saved { saved, notes, .. }) => {
             shared.emit_profiles();
-            shared.emit(Event::Imported {
+            ImportAnswer::Imported {
                 name: saved.name,
                 notes,
-            });
+            }
         }
-        Ok(ImportOutcome::Confirm { endpoints }) => {
-            shared.emit(Event::ImportConfirm { path, endpoints })
-        }
-        Err(AppError::NameTaken { name, free }) => shared.emit(Event::ImportNameTaken {
+        Ok(ImportOutcome::Confirm { endpoints }) => ImportAnswer::Confirm { path, endpoints },
+        Err(AppError::NameTaken { name, free }) => ImportAnswer::NameTaken {
             error: AppError::NameTaken {
                 name,
                 free: free.clone(),
             }
             .into(),
             free,
-        }),
-        Err(e) => shared.emit(Event::ImportFailed(e.into())),
+        },
+        Err(e) => ImportAnswer::Failed(e.into()),
     }
 }
 
@@ -665,8 +775,12 @@ fn check(shared: &Shared, request: Request, needs: &[crate::doctor::Need]) {
     let result = shared
         .profile(name)
         .map(|p| crate::doctor::diagnose(&shared.session, name, &p, needs));
-    shared.emit_cached(name);
-    shared.emit(Event::Checked { request, result });
+    let tokens = shared.cached_now(name);
+    shared.emit(Event::Checked {
+        request,
+        result,
+        tokens,
+    });
 }
 
 /// Where eframe keeps the window's settings: `app.ron` in the data dir. Earlier versions
@@ -702,7 +816,7 @@ pub(super) fn window_settings_file(data_dir: &Path, app_id: &str) -> PathBuf {
 /// The platform's own file dialog (Windows' and macOS's; on Linux the desktop portal's,
 /// so no toolkit is linked). It blocks this command's thread, never the UI's; cancelled
 /// or unavailable (no portal), nothing changes and the text field stays for typing.
-fn pick_file(shared: &Shared, target: Option<crate::field::Field>) {
+fn pick_file(shared: &Shared, ticket: Ticket, target: Option<crate::field::Field>) {
     use crate::field::Field;
     let (title, filters): (&str, &[(&str, &[&str])]) = match target {
         None => ("Import a .env file", &[]),
@@ -721,7 +835,11 @@ fn pick_file(shared: &Shared, target: Option<crate::field::Field>) {
         dialog = dialog.add_filter("All files", &["*"]);
     }
     if let Some(path) = dialog.pick_file() {
-        shared.emit(Event::Picked { target, path });
+        shared.emit(Event::Picked {
+            ticket,
+            target,
+            path,
+        });
     }
 }
 
@@ -810,14 +928,19 @@ const CANCEL_KEY: &str = ".org-sign-in";
 
 /// An organization's sign-in: the browser and the listing on this thread, then the
 /// profiles it adds on the queue, in order with every other write.
-fn org_sign_in(shared: &Shared, mut request: OrgSignIn) {
+fn org_sign_in(shared: &Shared, ticket: Ticket, mut request: OrgSignIn) {
     let cancel = CancelToken::default();
     if let Ok(mut m) = shared.cancels.lock() {
         m.insert(CANCEL_KEY.into(), cancel.clone());
     }
     // The window honours the toolkit's variable as `login --org` does.
     request.authority = orgs::base_from(request.authority.take(), |k| std::env::var(k).ok());
-    let prompt = |p: SignInPrompt| shared.emit(Event::Org(OrgEvent::Prompt(p)));
+    let prompt = |p: SignInPrompt| {
+        shared.emit(Event::Org {
+            ticket: ticket.clone(),
+            event: OrgEvent::Prompt(p),
+        })
+    };
     let app = shared.app();
     let listing = app.org_listing(&request, &prompt, &cancel, SIGN_IN_TIMEOUT);
     if let Ok(mut m) = shared.cancels.lock() {
@@ -830,20 +953,21 @@ fn org_sign_in(shared: &Shared, mut request: OrgSignIn) {
             work: Box::new(move |shared: &Shared| {
                 let added = shared.app().add_org_projects(&request, &set, projects);
                 shared.emit_profiles();
-                shared.emit(org_done(added));
+                shared.emit(org_done(ticket, added));
             }),
         }),
-        Err(e) => shared.emit(org_done(Err(e))),
+        Err(e) => shared.emit(org_done(ticket, Err(e))),
     }
 }
 
 /// The event that ends an organization's sign-in.
-fn org_done(result: Result<OrgOutcome, AppError>) -> Event {
-    Event::Org(match result {
+fn org_done(ticket: Ticket, result: Result<OrgOutcome, AppError>) -> Event {
+    let event = match result {
         Ok(outcome) => OrgEvent::Done(Ok(outcome)),
         Err(AppError::Session(SessionError::Auth(AuthError::Cancelled))) => OrgEvent::Cancelled,
         Err(e) => OrgEvent::Done(Err(e.into())),
-    })
+    };
+    Event::Org { ticket, event }
 }
 
 /// Ends the running organization sign-in, if any.
@@ -864,6 +988,7 @@ mod tests {
             paths: Paths::under(dir),
             secrets: Box::new(MemoryStore::default()),
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+            clipboard: Box::new(super::super::clipboard::MemoryClipboard::default()),
         };
         Worker::start(deps, || {})
     }
@@ -878,6 +1003,16 @@ mod tests {
             client_id: "c".into(),
             secret: SecretInput::Store(Secret::new("s3cret")),
             ..ProfileDraft::default()
+        }
+    }
+
+    fn save(draft: ProfileDraft) -> Command {
+        Command::SaveProfile {
+            ticket: Ticket {
+                id: 1,
+                kind: super::super::state::DialogKind::Save,
+            },
+            draft: Box::new(draft),
         }
     }
 
@@ -897,25 +1032,33 @@ mod tests {
     fn writes_land_in_the_order_they_were_asked_for() {
         let dir = tempfile::tempdir().unwrap();
         let worker = start(dir.path());
-        worker.send(Command::SaveProfile(Box::new(service("first"))));
+        worker.send(save(service("first")));
         for i in 0..20 {
             let name = format!("p{i}");
-            worker.send(Command::SaveProfile(Box::new(service(&name))));
+            worker.send(save(service(&name)));
             worker.send(Command::DeleteProfile(name));
         }
-        worker.send(Command::SaveProfile(Box::new(service("old"))));
+        worker.send(save(service("old")));
         let rename = ProfileDraft {
             original: Some("old".into()),
             secret: SecretInput::Keep,
             ..service("new")
         };
-        worker.send(Command::SaveProfile(Box::new(rename)));
+        worker.send(save(rename));
         worker.send(Command::SetDefault("new".into()));
         let events = drain(&worker);
         let failures: Vec<_> = events
             .iter()
             .filter_map(|e| match e {
-                Event::Failed { error, .. } => Some(error.message.clone()),
+                Event::Failed { error, .. }
+                | Event::Save {
+                    outcome: SaveOutcome::Failed(error),
+                    ..
+                } => Some(error.message.clone()),
+                Event::Save {
+                    outcome: SaveOutcome::Problems(problems),
+                    ..
+                } => Some(format!("{problems:?}")),
                 _ => None,
             })
             .collect();

@@ -135,7 +135,10 @@ impl Gui {
         tokens.access_token.expose().to_string()
     }
 
-    pub fn clipboard(&self) -> Option<String> {
+    /// What the clipboard holds once the window's copies (and clearing) are done: the
+    /// clipboard is used on a thread of its own.
+    pub fn clipboard(&mut self) -> Option<String> {
+        self.wait("the clipboard", |h| h.state().clipboard_settled());
         self.clipboard.content.lock().unwrap().clone()
     }
 }
