@@ -133,14 +133,15 @@ impl App {
     fn open_import(&mut self) {
         self.model.tickets.abandon(DialogKind::Import);
         self.model.tickets.abandon(DialogKind::Pick);
-        self.view.import = Some(ImportDialog::new());
+        self.view.import = Some(ImportDialog::at(&self.model.launch.import_path));
     }
 
     pub(super) fn start_import(&mut self, path: PathBuf, confirmed: bool) {
         // A new ticket supersedes the dialog's earlier Import (a dropped file while one
         // runs).
         let ticket = self.model.tickets.begin(DialogKind::Import);
-        let dialog = self.view.import.get_or_insert_with(ImportDialog::new);
+        let offered = &self.model.launch.import_path;
+        let dialog = (self.view.import).get_or_insert_with(|| ImportDialog::at(offered));
         dialog.path = path.display().to_string();
         dialog.busy = true;
         dialog.error = None;

@@ -424,19 +424,20 @@ mod tests {
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
             clipboard: Box::new(super::super::clipboard::MemoryClipboard::default()),
             secrets: Box::new(MemoryStore::default()),
+            launch: super::super::Launch::default(),
         };
         App::start(deps, Settings::default(), || {})
     }
 
     fn token(access: &str) -> ShownToken {
-        ShownToken {
+        ShownToken::from(crate::token::TokenSet {
             access_token: Secret::new(access),
             id_token: None,
             token_type: "Bearer".into(),
             expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
             scope: None,
-            renewable: false,
-        }
+            refresh_token: None,
+        })
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub(crate) mod editor;
 pub(crate) mod error;
 mod events;
 mod icon;
+mod import;
 mod keys;
 pub mod model;
 mod org_sign_in;
@@ -39,7 +40,7 @@ use clipboard::{Clipboard, ClipboardAnswer, ClipboardCommand};
 use error::UiError;
 use model::AboutInfo;
 use model::Tab;
-pub use model::{Model, Screen, Settings, ThemeChoice, Toast, ViewState, window_title};
+pub use model::{Launch, Model, Screen, Settings, ThemeChoice, Toast, ViewState, window_title};
 pub use state::{Check, OpKind, ProfileState, ProfileStates, SignIn};
 use worker::{Command, Worker};
 
@@ -73,6 +74,8 @@ pub struct Deps {
     pub clipboard: Box<dyn Clipboard>,
     /// Where the worker keeps and finds secrets.
     pub secrets: Box<dyn SecretStore>,
+    /// What the window shows of its own process (`Launch::from_process`).
+    pub launch: Launch,
 }
 
 impl App {
@@ -90,7 +93,7 @@ impl App {
     fn start(deps: Deps, settings: Settings, wake: impl Fn() + Send + Sync + 'static) -> App {
         // Where secrets are kept is found out by the worker (Event::StoreInfo): asking
         // may mean a keyring round trip.
-        let about = AboutInfo::new(&deps.paths);
+        let about = AboutInfo::new(&deps.paths, &deps.launch);
         let worker = Worker::start(
             worker::WorkerDeps {
                 paths: deps.paths,
@@ -117,6 +120,7 @@ impl App {
                 toasts: Vec::new(),
                 about_open: false,
                 about,
+                launch: deps.launch,
             },
             view: ViewState {
                 settings,
@@ -471,6 +475,7 @@ pub fn run() -> Result<(), String> {
         ..Default::default()
     };
     let opened = crate::secrets::open_store(&paths).map_err(|e| e.to_string())?;
+    let launch = Launch::from_process();
     let (secrets, storage_warning) = (opened.store, opened.warning);
     eframe::run_native(
         APP_ID,
@@ -481,6 +486,7 @@ pub fn run() -> Result<(), String> {
                 clock: Arc::new(SystemClock),
                 clipboard: Box::new(clipboard::SystemClipboard::new()),
                 secrets,
+                launch,
             };
             let mut app = App::new(cc, deps);
             if cc.storage.is_some() {

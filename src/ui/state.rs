@@ -15,7 +15,7 @@ use super::error::UiError;
 use crate::auth::SignInPrompt;
 use crate::cdf::Access;
 use crate::secrets::Secret;
-use crate::token::TokenSet;
+use crate::token::{Jwt, TokenSet};
 
 /// A running sign-in, as far as the window knows.
 #[derive(Debug, Clone)]
@@ -53,7 +53,8 @@ pub struct Request {
 
 /// What the window shows and copies of a profile's tokens: never the refresh token,
 /// which stays in the session's encrypted cache (the window only needs to know whether
-/// there is one, to say that it renews silently).
+/// there is one, to say that it renews silently). What the views show of the tokens'
+/// contents is decoded once, when they arrive ([`TokenFacts`]), never per frame.
 #[derive(Debug, Clone)]
 pub struct ShownToken {
     pub access_token: Secret,
@@ -62,11 +63,52 @@ pub struct ShownToken {
     pub expires_at: DateTime<Utc>,
     pub scope: Option<String>,
     pub renewable: bool,
+    pub facts: TokenFacts,
+}
+
+/// What the access token and the ID token say, for the token view and the sidebar.
+#[derive(Debug, Clone, Default)]
+pub struct TokenFacts {
+    /// The access token's header and claims, when it is a JWT (the Claims tab).
+    pub jwt: Option<Jwt>,
+    /// The header and the claims as indented JSON (the Claims tab's raw view).
+    pub header_json: String,
+    pub claims_json: String,
+    /// The access token's whole lifetime (`exp - iat`), when it says so.
+    pub lifetime_secs: Option<i64>,
+    /// Who signed in, from the ID token (profiles sharing an account say whose sign-in
+    /// serves them).
+    pub signed_in_as: Option<String>,
+    /// The Entra ID tenant the token is from (`tid`): the sidebar names a domain's
+    /// tenant by its id.
+    pub tenant_id: Option<String>,
+}
+
+impl TokenFacts {
+    fn of(access_token: &Secret, id_token: Option<&Secret>) -> TokenFacts {
+        let jwt = Jwt::decode(access_token.expose()).ok();
+        let json = |m: Option<&serde_json::Map<String, serde_json::Value>>| {
+            m.and_then(|m| serde_json::to_string_pretty(m).ok())
+                .unwrap_or_default()
+        };
+        TokenFacts {
+            header_json: json(jwt.as_ref().map(|j| &j.header)),
+            claims_json: json(jwt.as_ref().map(|j| &j.claims)),
+            tenant_id: jwt
+                .as_ref()
+                .and_then(|j| j.str_claim("tid"))
+                .map(str::to_string),
+            lifetime_secs: crate::token::lifetime_secs(access_token),
+            signed_in_as: id_token.and_then(crate::token::signed_in_as),
+            jwt,
+        }
+    }
 }
 
 impl From<TokenSet> for ShownToken {
     fn from(t: TokenSet) -> ShownToken {
         ShownToken {
+            facts: TokenFacts::of(&t.access_token, t.id_token.as_ref()),
             renewable: t.refresh_token.is_some(),
             access_token: t.access_token,
             id_token: t.id_token,
@@ -82,12 +124,12 @@ impl ShownToken {
         (self.expires_at - now).num_seconds()
     }
 
-    pub fn signed_in_as(&self) -> Option<String> {
-        crate::token::signed_in_as(self.id_token.as_ref()?)
+    pub fn signed_in_as(&self) -> Option<&str> {
+        self.facts.signed_in_as.as_deref()
     }
 
     pub fn lifetime_secs(&self) -> Option<i64> {
-        crate::token::lifetime_secs(&self.access_token)
+        self.facts.lifetime_secs
     }
 }
 
@@ -439,5 +481,34 @@ mod tests {
         assert!(tickets.finish(&third) && tickets.finish(&save));
         assert!(!tickets.finish(&third), "answered twice");
         assert!(!tickets.is_pending(DialogKind::Import));
+    }
+
+    #[test]
+    fn what_the_views_show_of_a_token_is_decoded_when_it_arrives() {
+        let jwt = |claims: &str| {
+            let payload = crate::token::b64url(claims.as_bytes());
+            Secret::new(format!("eyJhbGciOiJub25lIn0.{payload}.x"))
+        };
+        let set = TokenSet {
+            access_token: jwt(
+                r#"{"tid":"7d3c1f6a-0000-4000-8000-000000000001","iat":100,"exp":3700}"#,
+            ),
+            token_type: "Bearer".into(),
+            expires_at: at(3600),
+            refresh_token: None,
+            id_token: Some(jwt(r#"{"name":"Ada Lovelace"}"#)),
+            scope: None,
+        };
+        let shown = ShownToken::from(set);
+        let facts = &shown.facts;
+        assert_eq!(
+            facts.tenant_id.as_deref(),
+            Some("7d3c1f6a-0000-4000-8000-000000000001")
+        );
+        assert_eq!(shown.lifetime_secs(), Some(3600));
+        assert_eq!(shown.signed_in_as(), Some("Ada Lovelace"));
+        assert!(facts.jwt.as_ref().is_some_and(|j| j.claims.len() == 3));
+        assert!(facts.header_json.contains(r#""alg": "none""#));
+        assert!(facts.claims_json.contains(r#""exp": 3700"#));
     }
 }

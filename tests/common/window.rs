@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cdf_signin::secrets::{KeyringStore, SecretStore};
-use cdf_signin::ui::{App, Deps};
+use cdf_signin::ui::{App, Deps, Launch};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -51,6 +51,7 @@ pub fn open_with(env: &Env, size: egui::Vec2, secrets: Box<dyn SecretStore>) -> 
                 clock: deps_clock,
                 clipboard: Box::new(deps_clipboard),
                 secrets,
+                launch: Launch::from_process(),
             },
         )
     });
