@@ -9,8 +9,8 @@ use super::editor::Editor;
 use super::error::UiError;
 use super::model::ImportDialog;
 use super::model::{OrgDialog, Screen};
+use super::protocol::Command;
 use super::state::{Check, DialogKind, OpKind};
-use super::worker::Command;
 use crate::profile::Flow;
 
 impl App {

@@ -6,8 +6,8 @@
 use super::App;
 use super::error::UiError;
 use super::model::Screen;
+use super::protocol::{Event, ImportAnswer, OrgEvent, SaveOutcome};
 use super::state::{Check, OpKind, ProfileState, Request, ShownToken, Ticket};
-use super::worker::{Event, ImportAnswer, OrgEvent, SaveOutcome};
 use crate::app::{OrgOutcome, Problem};
 use crate::auth::SignInPrompt;
 use crate::profile::ProfileFile;

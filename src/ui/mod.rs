@@ -15,6 +15,7 @@ mod import;
 mod keys;
 pub mod model;
 mod org_sign_in;
+mod protocol;
 pub(crate) mod renewal;
 mod sidebar;
 mod sign_in;
@@ -41,8 +42,9 @@ use error::UiError;
 use model::AboutInfo;
 use model::Tab;
 pub use model::{Launch, Model, Screen, Settings, ThemeChoice, Toast, ViewState, window_title};
+use protocol::Command;
 pub use state::{Check, OpKind, ProfileState, ProfileStates, SignIn};
-use worker::{Command, Worker};
+use worker::Worker;
 
 /// The window's app id: the Wayland app id and X11 WM_CLASS, matched by the desktop entry.
 pub const APP_ID: &str = "cdf-signin";

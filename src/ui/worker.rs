@@ -1,6 +1,6 @@
 //! The window's worker: every network, keyring and file operation runs here, off the UI
 //! thread. The UI sends [`Command`]s and draws the [`Event`]s that come back (each one
-//! wakes the UI with `request_repaint`).
+//! wakes the UI with `request_repaint`); both are in `protocol.rs`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,226 +8,22 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::clipboard::{Clipboard, ClipboardAnswer, ClipboardCommand};
-use super::error::{UiError, access_error, token_error};
+use super::clipboard::{Clipboard, ClipboardCommand};
+use super::error::{UiError, access_error, internal_error, token_error};
+use super::protocol::{Command, Event, ImportAnswer, OrgEvent, SaveOutcome};
 use super::state::{Request, ShownToken, Ticket};
-use crate::app::{
-    AppError, ImportOutcome, ImportSource, OrgOutcome, Problem, ProfileDraft, Profiles,
-};
+use crate::app::{AppError, ImportOutcome, ImportSource, OrgOutcome, ProfileDraft, Profiles};
 use crate::auth::AuthError;
 use crate::auth::{CancelToken, SignInPrompt};
 use crate::cdf::orgs::{self, OrgSignIn};
 use crate::paths::Paths;
-use crate::profile::{Profile, ProfileFile, ProfileStore};
-use crate::secrets::{Secret, SecretStore, Storage};
+use crate::profile::{Profile, ProfileStore};
+use crate::secrets::{SecretStore, Storage};
 use crate::session::{Session, SessionError, TokenOptions};
 use crate::token::Clock;
 
 /// How long the window waits for a sign-in to finish.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
-
-#[derive(Debug, Clone)]
-pub enum Command {
-    /// Show the platform's file dialog (for an editor field, or `None`: Import .env).
-    PickFile {
-        ticket: Ticket,
-        target: Option<crate::field::Field>,
-    },
-    /// Read the profiles file.
-    LoadProfiles,
-    /// Read it again (the window got the focus: another process may have changed it).
-    ReloadProfiles,
-    /// The profile's cached tokens, without network (a request of kind `Cache`).
-    LoadCached(Request),
-    SignIn(Request),
-    CancelSignIn(String),
-    /// A token valid at least `min_valid_secs` (refresh or client credentials).
-    Renew {
-        request: Request,
-        min_valid_secs: i64,
-        force: bool,
-        /// An automatic renewal, whose failure is shown on the profile only.
-        background: bool,
-    },
-    SignOut(String),
-    /// Create a profile, or replace `draft.original` (renaming it when the name
-    /// changed).
-    SaveProfile {
-        ticket: Ticket,
-        draft: Box<ProfileDraft>,
-    },
-    DeleteProfile(String),
-    SetDefault(String),
-    /// Ask CDF what the profile's token (or API key) may do.
-    Verify(Request),
-    /// A profile like `from` for another project its token reaches.
-    AddForProject {
-        from: String,
-        project: String,
-    },
-    /// Import a cognite-toolkit `.env` file as a profile named `name` (default: its
-    /// project); one whose endpoints are not the provider's defaults is saved only once
-    /// `confirmed`.
-    ImportEnv {
-        ticket: Ticket,
-        path: std::path::PathBuf,
-        name: Option<String>,
-        confirmed: bool,
-    },
-    /// Fetch an API-key profile's key from the keyring, to copy it.
-    CopyApiKey(String),
-    /// Walk the whole chain for a profile (the doctor), with the capabilities it needs.
-    Check {
-        request: Request,
-        needs: Vec<crate::doctor::Need>,
-    },
-    /// Where secrets are kept: the saved choice and the store in words (About, Settings).
-    LoadStoreInfo,
-    /// Save where secrets are kept, for the window and the command line alike.
-    SaveStorageChoice(Storage),
-    /// Open a page in the browser (the sign-in or verification page again).
-    OpenUrl(String),
-    /// Keep the window's own settings file owner-only, like every file of ours (eframe
-    /// writes it with the process umask).
-    KeepPrivate(std::path::PathBuf),
-    /// Sign in to a Cognite organization and add its projects.
-    SignInOrg {
-        ticket: Ticket,
-        request: OrgSignIn,
-    },
-    CancelOrgSignIn,
-    /// Copy, or clear what was copied: on the clipboard's own thread.
-    Clipboard(ClipboardCommand),
-}
-
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A file chosen in the file dialog, for the field (or the import) it was asked for.
-    Picked {
-        ticket: Ticket,
-        target: Option<crate::field::Field>,
-        path: PathBuf,
-    },
-    Profiles(Result<ProfileFile, UiError>),
-    /// The file read again; the window applies it only when it differs.
-    Reloaded(Result<ProfileFile, UiError>),
-    /// The profile's cached token, if any.
-    Cached {
-        request: Request,
-        tokens: Option<ShownToken>,
-    },
-    Prompt(Request, SignInPrompt),
-    /// A sign-in's or renewal's token.
-    Token {
-        request: Request,
-        tokens: ShownToken,
-    },
-    /// A request ended without an answer to show (a cancelled sign-in).
-    Ended(Request),
-    /// Every profile signed out: the one asked and those sharing its account.
-    SignedOut(Vec<String>),
-    /// What became of the editor's Save.
-    Save {
-        ticket: Ticket,
-        outcome: SaveOutcome,
-    },
-    Deleted(String),
-    /// What CDF said about a profile's credentials.
-    Access {
-        request: Request,
-        result: Result<crate::cdf::Access, UiError>,
-        /// What is cached for the profile now (asking may have renewed the token).
-        tokens: Option<ShownToken>,
-    },
-    /// A profile added for another project (Add profile for project X).
-    Added {
-        name: String,
-        project: String,
-    },
-    /// What became of the import dialog's Import.
-    Import {
-        ticket: Ticket,
-        outcome: ImportAnswer,
-    },
-    /// A secret fetched to be copied (an API key).
-    CopySecret {
-        text: Secret,
-        what: String,
-    },
-    /// The Check's checklist for a profile.
-    Checked {
-        request: Request,
-        result: Result<crate::doctor::Report, UiError>,
-        /// What is cached for the profile now (the check may have renewed the token).
-        tokens: Option<ShownToken>,
-    },
-    /// Where secrets are kept: the saved choice, and the store in use, in words.
-    StoreInfo {
-        storage: Storage,
-        describe: String,
-        plain_text: bool,
-    },
-    /// The storage choice was saved (it applies from the next start).
-    StorageSaved(Storage),
-    /// A sign-in or renewal failed; `background` for an automatic renewal, whose failure
-    /// is shown on the profile only.
-    RequestFailed {
-        request: Request,
-        error: UiError,
-        background: bool,
-    },
-    /// How an organization's sign-in goes.
-    Org {
-        ticket: Ticket,
-        event: OrgEvent,
-    },
-    /// What the clipboard did.
-    Clipboard(ClipboardAnswer),
-    /// A failed operation on a profile (`None`: not tied to one).
-    Failed {
-        profile: Option<String>,
-        error: UiError,
-        background: bool,
-    },
-}
-
-/// What became of a Save.
-#[derive(Debug, Clone)]
-pub enum SaveOutcome {
-    /// Saved; `renamed_from` is its old name when it was renamed.
-    Saved {
-        name: String,
-        renamed_from: Option<String>,
-    },
-    /// The editor's fields that the worker found wrong (a certificate that does not fit
-    /// its key, a file that is not there): shown at each field.
-    Problems(Vec<Problem>),
-    /// Not saved, for another reason (the file could not be written).
-    Failed(UiError),
-}
-
-/// What became of an Import.
-#[derive(Debug, Clone)]
-pub enum ImportAnswer {
-    /// Imported as profile `name`, with remarks for the person.
-    Imported {
-        name: String,
-        notes: Vec<String>,
-    },
-    /// The `.env` at `path` uses these endpoints, which are not the provider's
-    /// defaults: saved only when the person confirms.
-    Confirm {
-        path: std::path::PathBuf,
-        endpoints: Vec<String>,
-    },
-    /// The import's name is taken; `free` is a name that is not, for the person to
-    /// accept or change.
-    NameTaken {
-        error: UiError,
-        free: String,
-    },
-    Failed(UiError),
-}
 
 /// The UI's end of the worker.
 pub struct Worker {
@@ -334,8 +130,7 @@ fn run(
                 error: UiError::plain(format!("cannot start: {e}")),
                 background: false,
             });
-            wake();
-            return;
+            return wake();
         }
     };
     let clipboard = match start_clipboard(deps.clipboard, &events, &wake) {
@@ -371,41 +166,42 @@ fn run(
         return shared.fail(None, e, false);
     }
     for command in commands {
-        if let Command::Clipboard(command) = command {
-            let _ = clipboard.send(command);
-            continue;
-        }
-        let profile = command.profile().map(str::to_string);
-        let request = command.request().cloned();
-        if command.writes() {
-            shared.enqueue(Job {
-                profile,
-                request,
-                work: Box::new(move |shared: &Shared| handle(shared, command)),
-            });
-            continue;
-        }
-        // Each of the others on its own thread: a sign-in waiting for the browser must
-        // not hold up a token copy on another profile. Session calls block, so these are
-        // plain threads, not async tasks.
-        let worker = shared.clone();
-        let started = std::thread::Builder::new()
-            .name("cdf-signin-command".into())
-            .spawn(move || {
-                let work = Box::new(move |shared: &Shared| handle(shared, command));
-                guarded(&worker, profile.as_deref(), request, work)
-            });
-        if let Err(e) = started {
-            shared.fail(
-                None,
-                UiError::plain(format!("cannot start the work: {e}")),
-                false,
-            );
+        match command {
+            Command::Clipboard(command) => {
+                let _ = clipboard.send(command);
+            }
+            command => dispatch(&shared, command),
         }
     }
     // The window is gone: the queue ends after what it holds (a job sent later, by an
     // organization's sign-in still running, is dropped).
     let _ = shared.queue.send(None);
+}
+
+/// A command that writes goes on the queue; any other runs on a thread of its own: a
+/// sign-in waiting for the browser must not hold up a token copy on another profile.
+/// Session calls block, so these are plain threads, not async tasks.
+fn dispatch(shared: &Arc<Shared>, command: Command) {
+    let job = Job {
+        profile: command.profile().map(str::to_string),
+        request: command.request().cloned(),
+        writes: command.writes(),
+        work: Box::new(move |shared: &Shared| handle(shared, command)),
+    };
+    if job.writes {
+        return shared.enqueue(job);
+    }
+    let worker = shared.clone();
+    let started = std::thread::Builder::new()
+        .name("cdf-signin-command".into())
+        .spawn(move || guarded(&worker, job));
+    if let Err(e) = started {
+        shared.fail(
+            None,
+            UiError::plain(format!("cannot start the work: {e}")),
+            false,
+        );
+    }
 }
 
 /// Starts the clipboard's thread; returns where to send it work.
@@ -436,131 +232,37 @@ fn start_queue(shared: &Arc<Shared>, jobs: Receiver<Option<Job>>) -> Result<(), 
         .name("cdf-signin-queue".into())
         .spawn(move || {
             while let Ok(Some(job)) = jobs.recv() {
-                guarded(&on_queue, job.profile.as_deref(), job.request, job.work);
+                guarded(&on_queue, job);
             }
         })
         .map(drop)
         .map_err(|e| UiError::plain(format!("cannot start the work queue: {e}")))
 }
 
-/// Work for the queue: a command that writes, or the part of one that does (the
-/// profiles an organization's sign-in adds).
+/// A command's work, or the part of one that writes (the profiles an organization's
+/// sign-in adds).
 struct Job {
     profile: Option<String>,
     request: Option<Request>,
+    /// It goes on the queue.
+    writes: bool,
     work: Box<dyn FnOnce(&Shared) + Send>,
 }
 
 /// Runs `work`; a bug in it ends as an error on its request or profile, never as a dead
 /// thread behind an endless spinner (nor as a dead queue).
-fn guarded(
-    shared: &Shared,
-    profile: Option<&str>,
-    request: Option<Request>,
-    work: Box<dyn FnOnce(&Shared) + Send + '_>,
-) {
+fn guarded(shared: &Shared, job: Job) {
+    let work = job.work;
     let run = std::panic::AssertUnwindSafe(|| work(shared));
     if let Err(panic) = std::panic::catch_unwind(run) {
         let error = internal_error(&panic);
-        match request {
+        match job.request {
             Some(request) => shared.emit(Event::RequestFailed {
                 request,
                 error,
                 background: false,
             }),
-            None => shared.fail(profile, error, false),
-        }
-    }
-}
-
-/// What a panic in a command says on screen.
-fn internal_error(panic: &Box<dyn std::any::Any + Send>) -> UiError {
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into());
-    UiError {
-        hint: Some(
-            "this is a bug in cdf-signin; please report it, with what `cdf-signin --verbose` prints for the same steps"
-                .into(),
-        ),
-        ..UiError::plain(format!("internal error: {what}"))
-    }
-}
-
-impl Command {
-    /// The request a command answers, for those the window waits on.
-    fn request(&self) -> Option<&Request> {
-        match self {
-            Command::SignIn(request)
-            | Command::LoadCached(request)
-            | Command::Verify(request)
-            | Command::Renew { request, .. }
-            | Command::Check { request, .. } => Some(request),
-            _ => None,
-        }
-    }
-
-    /// Whether the command goes on the queue: it changes profiles, secrets or settings,
-    /// or reads the profiles file or the storage choice (so a read never overtakes a
-    /// write asked for before it, and its answer never arrives after the write's).
-    fn writes(&self) -> bool {
-        match self {
-            Command::LoadProfiles
-            | Command::ReloadProfiles
-            | Command::SignOut(_)
-            | Command::SaveProfile { .. }
-            | Command::DeleteProfile(_)
-            | Command::SetDefault(_)
-            | Command::AddForProject { .. }
-            | Command::ImportEnv { .. }
-            | Command::LoadStoreInfo
-            | Command::SaveStorageChoice(_)
-            | Command::KeepPrivate(_) => true,
-            // An organization's sign-in waits for the browser beside the queue; the
-            // profiles it adds go on the queue (`org_sign_in`).
-            Command::SignInOrg { .. }
-            | Command::CancelOrgSignIn
-            | Command::PickFile { .. }
-            | Command::LoadCached(_)
-            | Command::SignIn(_)
-            | Command::CancelSignIn(_)
-            | Command::Renew { .. }
-            | Command::Verify(_)
-            | Command::CopyApiKey(_)
-            | Command::Check { .. }
-            | Command::OpenUrl(_)
-            | Command::Clipboard(_) => false,
-        }
-    }
-
-    /// The profile a command is about, if any: where its failure is shown.
-    fn profile(&self) -> Option<&str> {
-        match self {
-            Command::CancelSignIn(p)
-            | Command::SignOut(p)
-            | Command::DeleteProfile(p)
-            | Command::SetDefault(p)
-            | Command::CopyApiKey(p) => Some(p),
-            Command::SignIn(request)
-            | Command::LoadCached(request)
-            | Command::Verify(request)
-            | Command::Renew { request, .. }
-            | Command::Check { request, .. } => Some(&request.profile),
-            Command::SaveProfile { draft, .. } => Some(&draft.name),
-            Command::AddForProject { from, .. } => Some(from),
-            Command::LoadProfiles
-            | Command::ReloadProfiles
-            | Command::ImportEnv { .. }
-            | Command::LoadStoreInfo
-            | Command::SaveStorageChoice(_)
-            | Command::OpenUrl(_)
-            | Command::KeepPrivate(_)
-            | Command::PickFile { .. }
-            | Command::SignInOrg { .. }
-            | Command::CancelOrgSignIn
-            | Command::Clipboard(_) => None,
+            None => shared.fail(job.profile.as_deref(), error, false),
         }
     }
 }
@@ -914,14 +616,6 @@ fn sign_in(shared: &Shared, request: Request) {
     }
 }
 
-/// What the worker reports about an organization's sign-in.
-#[derive(Debug, Clone)]
-pub enum OrgEvent {
-    Prompt(SignInPrompt),
-    Done(Result<OrgOutcome, UiError>),
-    Cancelled,
-}
-
 /// The key of the running organization sign-in among the worker's cancel tokens (no
 /// profile name starts with a dot).
 const CANCEL_KEY: &str = ".org-sign-in";
@@ -950,6 +644,7 @@ fn org_sign_in(shared: &Shared, ticket: Ticket, mut request: OrgSignIn) {
         Ok((set, projects)) => shared.enqueue(Job {
             profile: None,
             request: None,
+            writes: true,
             work: Box::new(move |shared: &Shared| {
                 let added = shared.app().add_org_projects(&request, &set, projects);
                 shared.emit_profiles();
@@ -980,7 +675,7 @@ mod tests {
     use super::*;
     use crate::app::SecretInput;
     use crate::profile::Flow;
-    use crate::secrets::MemoryStore;
+    use crate::secrets::{MemoryStore, Secret};
     use crate::token::ManualClock;
 
     fn start(dir: &Path) -> Worker {
