@@ -12,6 +12,7 @@ pub(crate) mod error;
 mod events;
 mod icon;
 mod import;
+mod jobs;
 mod keys;
 pub mod model;
 mod org_sign_in;
