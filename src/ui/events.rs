@@ -65,17 +65,10 @@ impl App {
                 plain_text,
             } => {
                 let about = &mut self.model.about;
-                about.storage = storage;
+                (about.storage, about.plain_text) = (storage, plain_text);
                 about.keyring = Some(describe);
-                about.plain_text = plain_text;
             }
-            Event::StorageSaved(storage) => {
-                self.model.about.storage = storage;
-                self.toast(format!(
-                    "Storage '{}' saved; it applies from the next start (window and command line)",
-                    storage.as_str()
-                ));
-            }
+            Event::StorageSaved(storage) => self.storage_saved(storage),
             Event::CopySecret { text, what } => self.copy_secret(text, &what),
             Event::Clipboard(answer) => self.clipboard_answer(answer),
             Event::Failed {
@@ -125,6 +118,14 @@ impl App {
             self.profiles_read(Ok(file));
             self.model.screen = screen;
         }
+    }
+
+    fn storage_saved(&mut self, storage: crate::secrets::Storage) {
+        self.model.about.storage = storage;
+        self.toast(format!(
+            "Storage '{}' saved; it applies from the next start (window and command line)",
+            storage.as_str()
+        ));
     }
 
     /// The cache's answer, unless a token arrived first or the profile was signed out.
