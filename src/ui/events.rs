@@ -568,4 +568,54 @@ mod tests {
         let dialog = app.view.org.as_ref().unwrap();
         assert!(dialog.url.is_none() && dialog.error.is_none());
     }
+
+    /// A clipboard that notes the thread it is used on.
+    struct ThreadNoting(Arc<std::sync::Mutex<Vec<Option<String>>>>);
+
+    impl super::super::clipboard::Clipboard for ThreadNoting {
+        fn set_secret(&mut self, _: &str) -> Result<(), String> {
+            let name = std::thread::current().name().map(str::to_string);
+            self.0.lock().unwrap().push(name);
+            Ok(())
+        }
+        fn get(&mut self) -> Option<String> {
+            None
+        }
+        fn clear(&mut self) -> Result<(), String> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_clipboard_is_used_off_the_ui_thread_and_answers_as_an_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let used_on = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let deps = Deps {
+            paths: crate::paths::Paths::under(dir.path()),
+            clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+            clipboard: Box::new(ThreadNoting(used_on.clone())),
+            secrets: Box::new(MemoryStore::default()),
+            launch: super::super::Launch::default(),
+        };
+        let mut app = App::start(deps, Settings::default(), || {});
+        app.apply(Action::CopySecret {
+            text: Secret::new("at"),
+            what: "the access token",
+        });
+        assert!(
+            !app.clipboard_settled(),
+            "waiting for the clipboard's answer"
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !app.clipboard_settled() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let event = app.worker.events.recv_timeout(left).expect("an answer");
+            app.handle(event);
+        }
+        let used_on = used_on.lock().unwrap().clone();
+        assert_eq!(used_on, [Some("cdf-signin-clipboard".to_string())]);
+        assert!(app.copied.is_some(), "its clearing is scheduled");
+        let toast = "Copied the access token; clears in 60 s";
+        assert!(app.model.toasts.iter().any(|t| t.text == toast));
+    }
 }
