@@ -340,7 +340,11 @@ fn only_the_worker_does_io_in_the_window() {
     rust_files(&dir, &mut files);
     let mut found = Vec::new();
     for file in files {
-        if file.file_name().is_some_and(|f| f == "worker.rs") {
+        // The worker: where each command runs, and what each does.
+        if file
+            .file_name()
+            .is_some_and(|f| f == "worker.rs" || f == "jobs.rs")
+        {
             continue;
         }
         let code = product_code(&file);
@@ -353,6 +357,41 @@ fn only_the_worker_does_io_in_the_window() {
     assert!(
         found.is_empty(),
         "I/O outside the worker:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The window's views draw what the model holds: they ask neither the process nor the
+/// environment (`ui::model::Launch` is read once, before the first frame), and decode
+/// no token while drawing (`ui::state::TokenFacts` is decoded when the token arrives).
+#[test]
+fn the_window_views_read_only_the_model() {
+    let views = [
+        "about.rs",
+        "access.rs",
+        "check.rs",
+        "import.rs",
+        "org_sign_in.rs",
+        "sidebar.rs",
+        "sign_in.rs",
+        "switcher.rs",
+        "token_view.rs",
+        "views.rs",
+    ];
+    let forbidden = ["std::env", "current_exe", "current_dir", "Jwt::decode"];
+    let mut found = Vec::new();
+    for view in views {
+        let file = root().join("src/ui").join(view);
+        let code = product_code(&file);
+        for call in forbidden {
+            if code.contains(call) {
+                found.push(format!("{} names `{call}`", file.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "views reading more than the model:\n{}",
         found.join("\n")
     );
 }
