@@ -360,3 +360,78 @@ fn a_person_not_signed_in_exits_with_the_sign_in_status() {
     assert!(run.stdout.contains("ok   2. provider"), "{}", run.stdout);
     assert!(run.stdout.contains("skip 3. token"), "{}", run.stdout);
 }
+
+/// Issue 26: the doctor discovers the provider as sign-in does, issuer check included.
+/// An OpenID configuration that names another issuer, which sign-in refuses, fails the
+/// provider step too, instead of passing it: the doctor cannot pass a step sign-in fails.
+#[test]
+fn a_configuration_naming_another_issuer_fails_the_provider_step() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+    let url = format!("{}/.well-known/openid-configuration", idp.issuer);
+    let (_, mut document) = common::http("GET", &url, None);
+    document["issuer"] = serde_json::json!("https://issuer.example.invalid");
+    // Both the provider step and the token step ask.
+    idp.fault(serde_json::json!({
+        "path": "/.well-known/openid-configuration",
+        "status": 200,
+        "content_type": "application/json",
+        "body": document.to_string(),
+        "times": 2,
+    }));
+
+    let run = env.run(&["doctor", "--profile", "svc", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let (_, list) = steps(&run);
+    let provider = step(&list, "provider");
+    assert_eq!(provider["status"], "failed", "{provider}");
+    let detail = provider["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("issuer 'https://issuer.example.invalid' is not the authority"),
+        "{detail}"
+    );
+    assert_eq!(step(&list, "token")["status"], "failed", "{list:?}");
+    assert_eq!(idp.count("token"), 0, "no token was asked for");
+}
+
+/// Issue 26: the doctor takes the credential every command takes; for a legacy API key
+/// that is the key itself, which CDF's login/status judges (no provider, no token).
+#[test]
+fn a_legacy_api_key_is_checked_with_login_status() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start_with(
+        &idp,
+        CdfOptions {
+            api_keys: vec!["good-key=old-project".into()],
+            ..CdfOptions::default()
+        },
+    );
+    let env = Env::new();
+    let at = common::Place {
+        cluster: CLUSTER,
+        project: "old-project",
+    };
+    env.add_api_key_profile("legacy", at, "good-key", &["--base-url", cdf.base_url()]);
+    let run = env.run(&["doctor", "--profile", "legacy", "--json"]);
+    run.ok();
+    assert_eq!(
+        statuses(&run),
+        [
+            "passed", "skipped", "skipped", "skipped", "passed", "passed", "skipped"
+        ]
+    );
+    let (_, list) = steps(&run);
+    let accepted = step(&list, "cdf-accepts")["detail"].as_str().unwrap();
+    assert!(
+        accepted.starts_with("login/status: the key is logged in as "),
+        "{accepted}"
+    );
+    assert_eq!(
+        step(&list, "project")["detail"],
+        "the key belongs to old-project"
+    );
+    assert_eq!(cdf.stats()["auth"]["last"], "api-key");
+    assert_eq!(idp.count("token"), 0);
+}

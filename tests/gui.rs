@@ -150,6 +150,7 @@ fn clipboard_is_left_alone_when_it_changed_meanwhile() {
     gui.click("Get token");
     gui.wait_for_token("svc");
     gui.click("Copy access token");
+    assert!(gui.clipboard().is_some(), "copied");
     *gui.clipboard.content.lock().unwrap() = Some("something else".into());
     gui.clock.advance(61);
     gui.harness.step();

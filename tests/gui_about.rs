@@ -63,6 +63,9 @@ fn about_shows_version_licence_and_where_things_live() {
 
     // Copy details puts the same facts on the clipboard, for a support request.
     click(&mut harness, "Copy details");
+    while !harness.state().clipboard_settled() {
+        harness.step();
+    }
     let copied = clipboard
         .content
         .lock()

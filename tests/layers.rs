@@ -340,7 +340,11 @@ fn only_the_worker_does_io_in_the_window() {
     rust_files(&dir, &mut files);
     let mut found = Vec::new();
     for file in files {
-        if file.file_name().is_some_and(|f| f == "worker.rs") {
+        // The worker: where each command runs, and what each does.
+        if file
+            .file_name()
+            .is_some_and(|f| f == "worker.rs" || f == "jobs.rs")
+        {
             continue;
         }
         let code = product_code(&file);
@@ -357,6 +361,41 @@ fn only_the_worker_does_io_in_the_window() {
     );
 }
 
+/// The window's views draw what the model holds: they ask neither the process nor the
+/// environment (`ui::model::Launch` is read once, before the first frame), and decode
+/// no token while drawing (`ui::state::TokenFacts` is decoded when the token arrives).
+#[test]
+fn the_window_views_read_only_the_model() {
+    let views = [
+        "about.rs",
+        "access.rs",
+        "check.rs",
+        "import.rs",
+        "org_sign_in.rs",
+        "sidebar.rs",
+        "sign_in.rs",
+        "switcher.rs",
+        "token_view.rs",
+        "views.rs",
+    ];
+    let forbidden = ["std::env", "current_exe", "current_dir", "Jwt::decode"];
+    let mut found = Vec::new();
+    for view in views {
+        let file = root().join("src/ui").join(view);
+        let code = product_code(&file);
+        for call in forbidden {
+            if code.contains(call) {
+                found.push(format!("{} names `{call}`", file.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "views reading more than the model:\n{}",
+        found.join("\n")
+    );
+}
+
 /// The core speaks of fields, not of the command line's flags: its messages reach the
 /// window too, whose editor has no `--login-hint`. Each front end words a field its own
 /// way (`Field::flag`, `Field::label`). `cdf/export.rs` writes a command line on purpose.
@@ -365,15 +404,7 @@ fn core_messages_name_no_command_line_flags() {
     let src = root().join("src");
     let mut found = Vec::new();
     for core in [
-        "app",
-        "auth",
-        "cache.rs",
-        "cdf",
-        "doctor",
-        "profile",
-        "secrets",
-        "session.rs",
-        "token.rs",
+        "app", "auth", "cache.rs", "cdf", "doctor", "profile", "secrets", "session", "token.rs",
         "urls.rs",
     ] {
         let mut files = Vec::new();

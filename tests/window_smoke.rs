@@ -213,4 +213,10 @@ fn ctrl_shift_c_copies_the_access_token_in_the_real_window() {
         },
     );
     assert_eq!(held, token);
+    // The signed-in profile with the copy's toast, for a person to look at.
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        std::thread::sleep(Duration::from_millis(500));
+        let shot = std::path::Path::new(&dir).join("token-window.png");
+        x("import", &["-window", &window, &shot.display().to_string()]);
+    }
 }

@@ -5,11 +5,13 @@
 //! window marks its inputs).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::auth::{ClientCertificate, Http};
 use crate::field::Field;
 use crate::profile::{self, Flow, Profile, ProfileError, Prompt};
 use crate::secrets::{Secret, SecretKind};
+use crate::token::SystemClock;
 
 /// How the draft gives the profile's client secret (or API key).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -319,8 +321,10 @@ impl ProfileDraft {
         {
             problems.push(Problem::invalid(Field::Certificate, e.to_string()));
         }
-        if let Some(ca) = &p.ca_file
-            && let Err(e) = Http::new(Some(ca))
+        // Whether the profile's client can be built with this CA file; its clock is
+        // never read.
+        if p.ca_file.is_some()
+            && let Err(e) = Http::for_profile(p, Arc::new(SystemClock))
         {
             let kind = ProblemKind::Unreadable(e.to_string());
             problems.push(Problem::new(Field::CaFile, kind));

@@ -45,6 +45,20 @@ impl Profiles<'_> {
         cancel: &CancelToken,
         timeout: Duration,
     ) -> Result<OrgOutcome, AppError> {
+        let (set, projects) = self.org_listing(request, prompt, cancel, timeout)?;
+        self.add_org_projects(request, &set, projects)
+    }
+
+    /// The first half of [`Profiles::sign_in_org`], which keeps nothing: the sign-in and
+    /// the organization's projects. The window waits for it beside its queue of writes
+    /// and puts the second half, [`Profiles::add_org_projects`], on the queue.
+    pub fn org_listing(
+        &self,
+        request: &OrgSignIn,
+        prompt: &(dyn Fn(SignInPrompt) + Send + Sync),
+        cancel: &CancelToken,
+        timeout: Duration,
+    ) -> Result<(TokenSet, Vec<OrgProject>), AppError> {
         let template = request.sign_in_profile();
         // A bad organization name, base or client id is refused before the browser opens.
         template.validate()?;
@@ -53,7 +67,7 @@ impl Profiles<'_> {
             .sign_in(&request.org, &template, prompt, cancel, timeout)
             .map_err(|e| sign_in_error(&request.org, e))?;
         let projects = orgs::projects(self.session, &template, &set.access_token)?;
-        self.add_org_projects(request, &set, projects)
+        Ok((set, projects))
     }
 
     /// What a sign-in by organization does with the organization's listing: a profile

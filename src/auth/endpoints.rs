@@ -74,6 +74,26 @@ impl Resolver<'_> {
     /// The endpoints for a profile: `token_url` wins for the token endpoint; Entra hosts
     /// are known; anything else is discovered once and cached.
     pub async fn resolve(&self, profile: &Profile) -> Result<Endpoints, AuthError> {
+        Ok(self.resolve_as(profile, false).await?.0)
+    }
+
+    /// [`resolve`](Self::resolve) with discovery asked afresh, past the cache, and
+    /// everything else as sign-in does it (its locations in its order, the issuer check,
+    /// the endpoint rules, the token URL): the doctor's probe, so that it cannot pass a
+    /// provider sign-in refuses. Also returns the location that answered; none when
+    /// nothing was discovered (a token URL, Entra ID).
+    pub async fn resolve_afresh(
+        &self,
+        profile: &Profile,
+    ) -> Result<(Endpoints, Option<Url>), AuthError> {
+        self.resolve_as(profile, true).await
+    }
+
+    async fn resolve_as(
+        &self,
+        profile: &Profile,
+        afresh: bool,
+    ) -> Result<(Endpoints, Option<Url>), AuthError> {
         let authority = profile.authority();
         let token_override = match &profile.token_url {
             Some(t) => Some(Url::parse(t).map_err(|e| AuthError::Discovery {
@@ -84,24 +104,32 @@ impl Resolver<'_> {
         };
         // A client-credentials profile with a token URL needs nothing else.
         if let (Some(token), false) = (&token_override, profile.flow.is_user_flow()) {
-            return Ok(Endpoints {
+            let endpoints = Endpoints {
                 authorization: None,
                 token: token.clone(),
                 device_authorization: None,
                 revocation: None,
-            });
+            };
+            return Ok((endpoints, None));
         }
         let authority_url = Url::parse(&authority).map_err(|e| AuthError::Discovery {
             authority: authority.clone(),
             reason: e.to_string(),
         })?;
         let user_flow = profile.flow.is_user_flow();
-        let mut endpoints = if is_entra_host(&authority_url) {
-            entra_endpoints(&authority)?
+        let locations = profile.discovery_locations();
+        let (mut endpoints, answered) = if is_entra_host(&authority_url) {
+            (entra_endpoints(&authority)?, None)
+        } else if afresh {
+            let (endpoints, answered) = self
+                .fetch_and_keep(&authority, &authority_url, user_flow, &locations)
+                .await?;
+            (endpoints, Some(answered))
         } else {
-            let locations = profile.discovery_locations();
-            self.discover(&authority, &authority_url, user_flow, &locations)
-                .await?
+            let endpoints = self
+                .discover(&authority, &authority_url, user_flow, &locations)
+                .await?;
+            (endpoints, None)
         };
         if let Some(token) = token_override {
             endpoints.token = token;
@@ -111,7 +139,7 @@ impl Resolver<'_> {
             authority: authority.clone(),
             reason,
         })?;
-        Ok(endpoints)
+        Ok((endpoints, answered))
     }
 
     fn cache_file(&self, authority: &str) -> PathBuf {
@@ -135,7 +163,23 @@ impl Resolver<'_> {
         {
             return Ok(e);
         }
-        let endpoints = self.fetch_metadata(authority, locations).await?;
+        let (endpoints, _) = self
+            .fetch_and_keep(authority, authority_url, user_flow, locations)
+            .await?;
+        Ok(endpoints)
+    }
+
+    /// Fetches the metadata, checks it and caches it: an answer that fails the checks
+    /// is an error and is not cached.
+    async fn fetch_and_keep(
+        &self,
+        authority: &str,
+        authority_url: &Url,
+        user_flow: bool,
+        locations: &[String],
+    ) -> Result<(Endpoints, Url), AuthError> {
+        let cache = self.cache_file(authority);
+        let (endpoints, answered) = self.fetch_metadata(authority, locations).await?;
         vet(authority_url, &endpoints, user_flow).map_err(|reason| AuthError::Discovery {
             authority: authority.to_string(),
             reason,
@@ -151,14 +195,17 @@ impl Resolver<'_> {
                 tracing::warn!("cannot cache endpoints in {}: {e}", cache.display());
             }
         }
-        Ok(endpoints)
+        Ok((endpoints, answered))
     }
 
+    /// The first location with an OpenID configuration, in order, and what it says.
     async fn fetch_metadata(
         &self,
         authority: &str,
         locations: &[String],
-    ) -> Result<Endpoints, AuthError> {
+    ) -> Result<(Endpoints, Url), AuthError> {
+        // What each location answered instead, for the error that names them all.
+        let mut said = Vec::new();
         for candidate in locations {
             let url = Url::parse(candidate).map_err(|e| AuthError::Discovery {
                 authority: authority.to_string(),
@@ -168,23 +215,26 @@ impl Resolver<'_> {
             match answer {
                 Ok(Some(m)) => {
                     check_issuer(authority, m.issuer.as_deref())?;
-                    return Ok(Endpoints {
+                    let endpoints = Endpoints {
                         authorization: m.authorization_endpoint,
                         token: m.token_endpoint,
                         device_authorization: m.device_authorization_endpoint,
                         revocation: m.revocation_endpoint,
-                    });
+                    };
+                    return Ok((endpoints, url));
                 }
-                Ok(None) => continue,
+                Ok(None) => said.push(format!("{url} (HTTP 404)")),
                 // A 4xx other than 404 at the first location may just mean "not here".
-                Err(AuthError::Http { status, .. }) if status < 500 => continue,
-                Err(AuthError::Idp(_)) => continue,
+                Err(AuthError::Http { status, .. }) if status < 500 => {
+                    said.push(format!("{url} (HTTP {status})"))
+                }
+                Err(AuthError::Idp(e)) => said.push(format!("{url} ({})", e.error.escape_debug())),
                 Err(e) => return Err(e),
             }
         }
         Err(AuthError::Discovery {
             authority: authority.to_string(),
-            reason: format!("no OpenID configuration at {}", locations.join(" or ")),
+            reason: format!("no OpenID configuration at {}", said.join(" or ")),
         })
     }
 }

@@ -20,6 +20,7 @@ use url::Url;
 
 use super::error::{AuthError, IdpError};
 use crate::fsutil;
+use crate::profile::Profile;
 use crate::token::{Clock, SystemClock};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -111,11 +112,14 @@ pub struct Http {
 }
 
 impl Http {
-    /// The production client: [`ReqwestTransport`] trusting the OS store and `ca_file`.
-    pub fn new(ca_file: Option<&Path>) -> Result<Http, AuthError> {
-        Ok(Http::with_transport(Arc::new(ReqwestTransport::new(
-            ca_file,
-        )?)))
+    /// A profile's client, the one way every caller (the session, the doctor, CDF calls,
+    /// the check of a draft's CA file) builds it: the network through [`ReqwestTransport`]
+    /// (proxies from the environment, no redirects, the OS trust store plus the
+    /// profile's CA file, [`CONNECT_TIMEOUT`] and [`REQUEST_TIMEOUT`] or [`TIMEOUT_ENV`]),
+    /// reading "now" from `clock`, the session's.
+    pub fn for_profile(profile: &Profile, clock: Arc<dyn Clock>) -> Result<Http, AuthError> {
+        let transport = ReqwestTransport::new(profile.ca_file.as_deref())?;
+        Ok(Http::with_transport(Arc::new(transport)).with_clock(clock))
     }
 
     pub fn with_transport(transport: Arc<dyn Transport>) -> Http {

@@ -10,7 +10,6 @@ pub mod orgs;
 
 use thiserror::Error;
 
-use crate::auth::Http;
 use crate::profile::Profile;
 use crate::session::{Credential, Session, SessionError, TokenOptions};
 use client::{CdfError, LoginStatus};
@@ -49,20 +48,27 @@ pub fn check_access(
     name: &str,
     profile: &Profile,
 ) -> Result<Access, AccessError> {
-    let http = Http::new(profile.ca_file.as_deref()).map_err(CdfError::from)?;
+    let credential = session.credential(name, profile, TokenOptions::default())?;
+    Ok(access_of(session, profile, &credential)?)
+}
+
+/// What CDF says about a credential the caller has already: token/inspect for a token,
+/// login/status for a legacy API key (the doctor's step that CDF accepts it).
+pub fn access_of(
+    session: &Session,
+    profile: &Profile,
+    credential: &Credential,
+) -> Result<Access, CdfError> {
+    let http = session.http(profile)?;
     let base_url = profile.base_url();
-    Ok(
-        match session.credential(name, profile, TokenOptions::default())? {
-            Credential::ApiKey(key) => {
-                Access::ApiKey(session.block_on(client::login_status(&http, &base_url, &key))?)
-            }
-            Credential::Bearer(set, _) => Access::Token(session.block_on(client::inspect(
-                &http,
-                &base_url,
-                &set.access_token,
-            ))?),
-        },
-    )
+    Ok(match credential {
+        Credential::ApiKey(key) => {
+            Access::ApiKey(session.block_on(client::login_status(&http, &base_url, key))?)
+        }
+        Credential::Bearer(set, _) => {
+            Access::Token(session.block_on(client::inspect(&http, &base_url, &set.access_token))?)
+        }
+    })
 }
 
 /// A profile like `from` for another project of the same cluster: same tenant, client,

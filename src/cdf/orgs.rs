@@ -123,7 +123,7 @@ pub fn projects(
     profile: &Profile,
     token: &Secret,
 ) -> Result<Vec<OrgProject>, CdfError> {
-    let http = Http::new(profile.ca_file.as_deref())?.with_clock(session.clock());
+    let http = session.http(profile)?;
     session.block_on(projects_at(&http, profile, token))
 }
 

@@ -7,26 +7,25 @@
 //! a [`Walk`] that gathers facts (the token, its claims, CDF's answer) for the steps
 //! after it.
 
+mod access;
 pub mod cluster;
+mod complete;
 pub mod need;
 mod provider;
 
 use chrono::{DateTime, Utc};
 
-use crate::auth::assertion::certificate_expiry;
-use crate::auth::{AuthError, ClientCertificate, Http};
-use crate::cdf::client::{self, CdfError, LoginStatus};
-use crate::cdf::inspect::{Inspection, Verdict};
+use crate::auth::Http;
+use crate::cdf::Access;
 use crate::field::Field;
-use crate::profile::{Flow, Profile, SecretSource, from_env, from_file};
+use crate::profile::Profile;
 use crate::remedy::Remedy;
-use crate::secrets::SecretKind;
-use crate::session::{Session, SessionError, TokenOptions, TokenSource};
+use crate::session::{Credential, Session, SessionError, TokenOptions, TokenSource};
 use crate::token::{Jwt, TokenSet};
+use access::{capabilities_granted, cdf_accepts, project_in_reach};
+use complete::profile_complete;
 pub use need::{Grant, Need};
 
-/// A certificate that expires within this many days is named.
-const CERT_WARNING_DAYS: i64 = 30;
 /// How far the local clock may be off the provider's before it is named.
 const CLOCK_SKEW_SECS: i64 = 60;
 
@@ -205,13 +204,14 @@ pub(crate) struct Walk<'a> {
     now: DateTime<Utc>,
     sign_in_required: bool,
     cached: Option<TokenSet>,
-    token: Option<(TokenSet, TokenSource)>,
+    /// Step 3's credential, as every command gets it ([`Session::credential`]).
+    credential: Option<Credential>,
     /// Step 4's facts about the token, to explain a refusal by CDF.
     token_facts: Option<String>,
     /// Step 4's fix, when the token does not fit.
     misfit: Option<Remedy>,
-    inspection: Option<Inspection>,
-    login_status: Option<LoginStatus>,
+    /// CDF's answer in step 5 ([`cdf::access_of`], as `inspect` asks it).
+    access: Option<Access>,
 }
 
 type StepFn = fn(&mut Walk<'_>) -> Outcome;
@@ -237,23 +237,10 @@ const STEPS: &[(StepId, &[StepId], StepFn)] = &[
     ),
 ];
 
-/// Walks the chain for profile `name`, with the production HTTP client (the profile's CA
-/// file trusted). Blocking: call from a plain thread.
+/// Walks the chain for profile `name`, with the session's HTTP client for the profile.
+/// Blocking: call from a plain thread.
 pub fn diagnose(session: &Session, name: &str, profile: &Profile, needs: &[Need]) -> Report {
-    let http = Http::new(profile.ca_file.as_deref())
-        .map(|h| h.with_clock(session.clock()))
-        .map_err(|e| e.to_string());
-    diagnose_with(session, http, name, profile, needs)
-}
-
-/// [`diagnose`] over a given client: unit tests pass one with a scripted transport.
-pub(crate) fn diagnose_with(
-    session: &Session,
-    http: Result<Http, String>,
-    name: &str,
-    profile: &Profile,
-    needs: &[Need],
-) -> Report {
+    let http = session.http(profile).map_err(|e| e.to_string());
     let mut walk = Walk {
         session,
         name,
@@ -263,11 +250,10 @@ pub(crate) fn diagnose_with(
         now: session.now(),
         sign_in_required: false,
         cached: None,
-        token: None,
+        credential: None,
         token_facts: None,
         misfit: None,
-        inspection: None,
-        login_status: None,
+        access: None,
     };
     let mut steps: Vec<Step> = Vec::new();
     // Steps whose dependents are skipped: failed, or skipped for that reason.
@@ -314,109 +300,10 @@ fn session_failure(walk: &mut Walk<'_>, e: &SessionError) -> Outcome {
     Outcome::fail(e.to_string(), e.remedy())
 }
 
-// ---- 1. the profile is complete ----
-
-fn profile_complete(walk: &mut Walk<'_>) -> Outcome {
-    let (name, p) = (walk.name, walk.profile);
-    if let Err(e) = p.validate() {
-        return Outcome::fail(e.to_string(), e.remedy());
-    }
-    let session = walk.session;
-    let secret = |kind: SecretKind| session.secrets().get(name, kind);
-    match p.flow {
-        Flow::ApiKey => match secret(SecretKind::ApiKey) {
-            Ok(Some(_)) => Outcome::pass("a legacy API key is in the keyring"),
-            Ok(None) => session_failure(walk, &SessionError::NoApiKey(name.into())),
-            Err(e) => session_failure(walk, &e.into()),
-        },
-        Flow::ClientCredentials => match (&p.certificate, &p.private_key) {
-            (Some(cert), Some(key)) => certificate_check(cert, key, walk.now),
-            _ => match p.client_secret_source() {
-                SecretSource::Env(var) => match from_env(&var, |k| std::env::var(k).ok()) {
-                    Ok(_) => Outcome::pass(format!("the client secret comes from ${var}")),
-                    Err(e) => session_failure(walk, &e.into()),
-                },
-                SecretSource::File(path) => match from_file(&path) {
-                    Ok(_) => {
-                        Outcome::pass(format!("the client secret comes from {}", path.display()))
-                    }
-                    Err(e) => session_failure(walk, &e.into()),
-                },
-                SecretSource::Store => match secret(SecretKind::ClientSecret) {
-                    Ok(Some(_)) => Outcome::pass("a client secret is in the keyring"),
-                    Ok(None) => session_failure(walk, &SessionError::NoClientSecret(name.into())),
-                    Err(e) => session_failure(walk, &e.into()),
-                },
-            },
-        },
-        Flow::Interactive | Flow::DeviceCode => match walk.session.cached(name, p) {
-            Err(e) => session_failure(walk, &e),
-            Ok(None) => {
-                walk.sign_in_required = true;
-                Outcome::fail(
-                    "not signed in: no tokens are cached",
-                    Some(Remedy::sign_in(name)),
-                )
-            }
-            Ok(Some(set)) => {
-                let outcome = if set.refresh_token.is_some() {
-                    Outcome::pass("signed in: a refresh token is cached")
-                } else if set.seconds_left(walk.now) > 0 {
-                    Outcome::pass(format!(
-                        "signed in until {} (no refresh token: sign in again then)",
-                        when(set.expires_at)
-                    ))
-                } else {
-                    walk.sign_in_required = true;
-                    Outcome::fail(
-                        format!(
-                            "the cached token expired at {} and there is no refresh token",
-                            when(set.expires_at)
-                        ),
-                        Some(Remedy::sign_in(name)),
-                    )
-                };
-                walk.cached = Some(set);
-                outcome
-            }
-        },
-    }
-}
-
-fn certificate_check(cert: &std::path::Path, key: &std::path::Path, now: DateTime<Utc>) -> Outcome {
-    let renew = Remedy::Advice(
-        "make a new certificate, upload it to the app registration (Certificates & secrets) and point the profile at it",
-    );
-    if let Err(e) = ClientCertificate::load(cert, key) {
-        return Outcome::fail(e.to_string(), Some(renew));
-    }
-    match certificate_expiry(cert) {
-        Err(e) => Outcome::fail(e.to_string(), Some(renew)),
-        Ok(at) if at <= now => Outcome::fail(
-            format!(
-                "the certificate {} expired on {}",
-                cert.display(),
-                at.format("%Y-%m-%d")
-            ),
-            Some(renew),
-        ),
-        Ok(at) if (at - now).num_days() < CERT_WARNING_DAYS => Outcome::pass(format!(
-            "the certificate and its key match, but the certificate expires on {} (in {} days)",
-            at.format("%Y-%m-%d"),
-            (at - now).num_days()
-        ))
-        .with_fix(renew),
-        Ok(at) => Outcome::pass(format!(
-            "the certificate and its key match; valid until {}",
-            at.format("%Y-%m-%d")
-        )),
-    }
-}
-
 // ---- 2. the identity provider is reachable ----
 
 fn provider_reachable(walk: &mut Walk<'_>) -> Outcome {
-    if walk.profile.flow == Flow::ApiKey {
+    if !walk.profile.flow.uses_idp() {
         return Outcome::not_applicable("a legacy API key needs no identity provider");
     }
     match &walk.http {
@@ -428,25 +315,29 @@ fn provider_reachable(walk: &mut Walk<'_>) -> Outcome {
 // ---- 3. a token can be had ----
 
 fn token_had(walk: &mut Walk<'_>) -> Outcome {
-    if walk.profile.flow == Flow::ApiKey {
-        return Outcome::not_applicable("a legacy API key is sent as it is");
-    }
-    if walk.cached.is_none() {
+    if walk.cached.is_none() && walk.profile.flow.uses_idp() {
         walk.cached = walk.session.cached(walk.name, walk.profile).ok().flatten();
     }
     match walk
         .session
-        .token(walk.name, walk.profile, TokenOptions::default())
+        .credential(walk.name, walk.profile, TokenOptions::default())
     {
-        Ok((set, source)) => {
-            let how = match source {
-                TokenSource::Cache => "from the cache",
-                TokenSource::Refreshed => "refreshed",
-                TokenSource::Acquired => "acquired from the identity provider",
+        Ok(credential) => {
+            let outcome = match &credential {
+                Credential::ApiKey(_) => {
+                    Outcome::not_applicable("a legacy API key is sent as it is")
+                }
+                Credential::Bearer(set, source) => {
+                    let how = match source {
+                        TokenSource::Cache => "from the cache",
+                        TokenSource::Refreshed => "refreshed",
+                        TokenSource::Acquired => "acquired from the identity provider",
+                    };
+                    Outcome::pass(format!("{how}, valid until {}", when(set.expires_at)))
+                }
             };
-            let detail = format!("{how}, valid until {}", when(set.expires_at));
-            walk.token = Some((set, source));
-            Outcome::pass(detail)
+            walk.credential = Some(credential);
+            outcome
         }
         Err(e) => {
             if let Some(m) = cluster::explain(walk.profile, cluster::session_points_at_cluster(&e))
@@ -497,7 +388,7 @@ fn is_guid(text: &str) -> bool {
 }
 
 fn token_fits(walk: &mut Walk<'_>) -> Outcome {
-    let Some((set, _)) = &walk.token else {
+    let Some(Credential::Bearer(set, _)) = &walk.credential else {
         return Outcome::not_applicable("no token to look at");
     };
     let Ok(jwt) = Jwt::decode(set.access_token.expose()) else {
@@ -615,161 +506,6 @@ fn token_fits(walk: &mut Walk<'_>) -> Outcome {
     Outcome::fail(text.join("; "), Some(fix))
 }
 
-// ---- 5. CDF accepts it ----
-
-fn cdf_accepts(walk: &mut Walk<'_>) -> Outcome {
-    let http = match &walk.http {
-        Ok(h) => h.clone(),
-        Err(e) => return Outcome::fail(e.clone(), Some(Remedy::AddCa)),
-    };
-    let base_url = walk.profile.base_url();
-    if walk.profile.flow == Flow::ApiKey {
-        let key = match walk.session.api_key(walk.name) {
-            Ok(k) => k,
-            Err(e) => return session_failure(walk, &e),
-        };
-        return match walk
-            .session
-            .block_on(client::login_status(&http, &base_url, &key))
-        {
-            Ok(status) => {
-                let detail = format!("login/status: the key is logged in as {}", status.user);
-                walk.login_status = Some(status);
-                Outcome::pass(detail)
-            }
-            Err(e) => cdf_failure(walk.profile, e),
-        };
-    }
-    let Some((set, _)) = &walk.token else {
-        return Outcome::not_applicable("no token to send");
-    };
-    match walk
-        .session
-        .block_on(client::inspect(&http, &base_url, &set.access_token))
-    {
-        Ok(inspection) => {
-            let detail = format!(
-                "token/inspect answered: subject {}, {} project(s), {} capabilities",
-                inspection.subject,
-                inspection.projects.len(),
-                inspection.capabilities.len()
-            );
-            walk.inspection = Some(inspection);
-            Outcome::pass(detail)
-        }
-        Err(e @ CdfError::Refused { .. }) => {
-            // A refusal says nothing about why: the token's own facts usually do.
-            let facts = walk.token_facts.clone().unwrap_or_default();
-            let detail = match (&walk.misfit, facts.is_empty()) {
-                (Some(_), _) => format!("{e}; see 'token-fits': {facts}"),
-                (None, false) => format!("{e}; the token: {facts}"),
-                (None, true) => e.to_string(),
-            };
-            Outcome::fail(detail, walk.misfit.clone().or_else(|| e.remedy()))
-        }
-        Err(e) => cdf_failure(walk.profile, e),
-    }
-}
-
-fn cdf_failure(profile: &Profile, e: CdfError) -> Outcome {
-    if let Some(m) = cluster::explain(profile, cluster::cdf_points_at_cluster(&e)) {
-        return Outcome::fail(m.message, Some(m.fix));
-    }
-    let remedy = e.remedy();
-    let detail = match &e {
-        CdfError::Transport(AuthError::Unreachable { .. } | AuthError::Timeout { .. }) => {
-            format!("{e} (CDF itself)")
-        }
-        _ => e.to_string(),
-    };
-    Outcome::fail(detail, remedy)
-}
-
-// ---- 6. the profile's project is among the token's ----
-
-fn project_in_reach(walk: &mut Walk<'_>) -> Outcome {
-    let project = &walk.profile.project;
-    if let Some(status) = &walk.login_status {
-        return if status.project == *project {
-            Outcome::pass(format!("the key belongs to {project}"))
-        } else {
-            Outcome::fail(
-                format!(
-                    "the key belongs to project '{}', not '{project}'",
-                    status.project
-                ),
-                Some(Remedy::CheckFields {
-                    why: None,
-                    fields: &[Field::Project],
-                }),
-            )
-        };
-    }
-    let Some(inspection) = &walk.inspection else {
-        return Outcome::not_applicable("CDF said nothing to look at");
-    };
-    let sentence = inspection.verdict_sentence(project);
-    match inspection.verdict(project) {
-        Verdict::Reachable => Outcome::pass(sentence),
-        Verdict::Unreachable { others } if others.is_empty() => Outcome::fail(
-            sentence,
-            Some(Remedy::Advice(
-                "ask a CDF administrator to add you (or the app) to a group of the project",
-            )),
-        ),
-        Verdict::Unreachable { .. } => Outcome::fail(
-            sentence,
-            Some(Remedy::CheckFields {
-                why: Some("the profile names a project this token does not reach"),
-                fields: &[Field::Project],
-            }),
-        ),
-    }
-}
-
-// ---- 7. each needed capability is granted for that project ----
-
-fn capabilities_granted(walk: &mut Walk<'_>) -> Outcome {
-    if walk.login_status.is_some() {
-        return Outcome::not_applicable("login/status does not list capabilities");
-    }
-    let Some(inspection) = &walk.inspection else {
-        return Outcome::not_applicable("CDF said nothing to look at");
-    };
-    if walk.needs.is_empty() {
-        return Outcome::pass("none asked for");
-    }
-    let project = &walk.profile.project;
-    let (mut granted, mut missing) = (Vec::new(), Vec::new());
-    for need in walk.needs {
-        match need.grant(inspection, project) {
-            Grant::Granted => granted.push(need.to_string()),
-            Grant::Missing => missing.push(format!("{need} is not granted")),
-            Grant::ElsewhereOnly(where_) => {
-                missing.push(format!("{need} is granted only for {}", where_.join("; ")))
-            }
-        }
-    }
-    let granted_text = if granted.is_empty() {
-        String::new()
-    } else {
-        format!("granted: {}", granted.join(", "))
-    };
-    if missing.is_empty() {
-        return Outcome::pass(format!("{granted_text} (in {project})"));
-    }
-    let mut detail = format!("in {project}, {}", missing.join("; "));
-    if !granted.is_empty() {
-        detail.push_str(&format!("; {granted_text}"));
-    }
-    Outcome::fail(
-        detail,
-        Some(Remedy::Advice(
-            "ask a CDF administrator to add the missing capabilities, scoped to this project, to a group you (or the app) belong to",
-        )),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     //! The chain against a scripted identity provider and CDF (one closure transport for
@@ -779,9 +515,14 @@ mod tests {
 
     use serde_json::{Value, json};
 
+    use super::complete::certificate_check;
     use super::*;
+    use crate::auth::AuthError;
+    use crate::auth::assertion::certificate_expiry;
     use crate::auth::http::{Method, Request, Response, Transport};
     use crate::paths::Paths;
+    use crate::profile::Flow;
+    use crate::secrets::SecretKind;
     use crate::secrets::SecretStore;
     use crate::secrets::{MemoryStore, Secret};
     use crate::token::{Clock, ManualClock, b64url};
@@ -805,13 +546,14 @@ mod tests {
         subject: String,
         /// Where the provider serves its OpenID configuration: `""` or `"/v2.0"`.
         discovery_at: &'static str,
+        /// The `issuer` its OpenID configuration names.
+        issuer: String,
         /// Requests CDF received.
         cdf_requests: usize,
     }
 
     struct Fixture {
         session: Session,
-        transport: Arc<dyn Transport>,
         world: Arc<Mutex<World>>,
         clock: Arc<ManualClock>,
         _rt: tokio::runtime::Runtime,
@@ -852,6 +594,7 @@ mod tests {
                 cdf_audience: "https://api.cognitedata.com".into(),
                 subject: "cc-client".into(),
                 discovery_at: "",
+                issuer: AUTHORITY.into(),
                 cdf_requests: 0,
             }));
             let (w, c) = (world.clone(), clock.clone());
@@ -875,7 +618,7 @@ mod tests {
                     {
                         answer(
                             200,
-                            json!({"issuer": AUTHORITY, "token_endpoint": TOKEN_URL}),
+                            json!({"issuer": w.issuer, "token_endpoint": TOKEN_URL}),
                         )
                     }
                     (Method::Post, TOKEN_URL) => {
@@ -938,7 +681,6 @@ mod tests {
             .with_transport(transport.clone());
             Fixture {
                 session,
-                transport,
                 world,
                 clock,
                 _rt: rt,
@@ -952,8 +694,7 @@ mod tests {
 
         fn walk(&self, profile: &Profile, needs: &[&str]) -> Report {
             let needs: Vec<Need> = needs.iter().map(|n| n.parse().unwrap()).collect();
-            let http = Ok(Http::with_transport(self.transport.clone()));
-            diagnose_with(&self.session, http, NAME, profile, &needs)
+            diagnose(&self.session, NAME, profile, &needs)
         }
     }
 
@@ -1070,6 +811,26 @@ mod tests {
             "{}",
             provider.detail
         );
+    }
+
+    /// Issue 26: the doctor discovers as sign-in does, issuer check included, so a
+    /// configuration that speaks for another issuer fails its provider step, as it
+    /// fails sign-in, instead of passing it.
+    #[test]
+    fn a_configuration_for_another_issuer_fails_the_provider_step() {
+        let f = Fixture::new();
+        f.world.lock().unwrap().issuer = "https://issuer.example.invalid".into();
+        let r = f.walk(&profile(Flow::ClientCredentials, ""), &[]);
+        let provider = step(&r, StepId::Provider);
+        assert_eq!(provider.status, Status::Failed, "{r:#?}");
+        assert!(
+            provider
+                .detail
+                .contains("issuer 'https://issuer.example.invalid' is not the authority"),
+            "{}",
+            provider.detail
+        );
+        assert_eq!(step(&r, StepId::Token).status, Status::Failed, "{r:#?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Step 2, the identity provider is reachable: which URL answers for the profile, its
 //! name resolved, the proxy in use, TLS with the profile's CA, the endpoints known or
-//! discovered.
+//! discovered. Discovery is sign-in's own (`auth::endpoints::Resolver`), asked afresh:
+//! the same locations in the same order, the issuer check and the endpoint rules.
 
 use std::net::ToSocketAddrs;
 
@@ -9,6 +10,7 @@ use url::Url;
 
 use super::Outcome;
 use crate::auth::Http;
+use crate::auth::endpoints::Resolver;
 use crate::auth::error::IdpError;
 use crate::auth::http::host_of;
 use crate::field::Field;
@@ -19,9 +21,9 @@ use crate::urls::{discovery_candidates, is_entra_host};
 
 /// What to ask, and what an answer there proves.
 enum Probe {
-    /// An OpenID configuration document: the endpoints are discovered from it. Asked at
-    /// each of the places sign-in looks, in the same order, until one answers.
-    Discovery(Url, Vec<Url>),
+    /// An OpenID configuration document: the endpoints are discovered from it, as
+    /// sign-in discovers them. The URL is the first place asked.
+    Discovery(Url),
     /// Entra ID: endpoints known; its metadata document also says whether the tenant exists.
     Entra(Url),
     /// A client-credentials token URL: any HTTP answer shows the way there works.
@@ -41,41 +43,15 @@ impl Probe {
         Ok(if is_entra_host(&authority_url) {
             Probe::Entra(parse(&v2)?)
         } else {
-            let mut locations = profile.discovery_locations().into_iter();
-            let first = parse(&locations.next().unwrap_or(v2))?;
-            let then = locations.map(|l| parse(&l)).collect::<Result<_, _>>()?;
-            Probe::Discovery(first, then)
+            let first = profile.discovery_locations().into_iter().next();
+            Probe::Discovery(parse(&first.unwrap_or(v2))?)
         })
     }
 
-    /// The URLs to ask, in order (all on the same host): the first, then the others.
-    fn urls(&self) -> (&Url, &[Url]) {
+    /// The first URL asked (the others are on the same host).
+    fn url(&self) -> &Url {
         match self {
-            Probe::Discovery(first, then) => (first, then),
-            Probe::Entra(u) | Probe::TokenUrl(u) => (u, &[]),
-        }
-    }
-}
-
-/// The first answer that settles it, asking `first`, then `then` in turn, as sign-in
-/// does: a 4xx means "not here", so the next one is asked. Returns the URL that
-/// answered, its answer, and what the ones before it said.
-fn ask_in_turn(
-    session: &Session,
-    http: &Http,
-    (first, then): (&Url, &[Url]),
-) -> Result<(Url, u16, Vec<u8>, Vec<String>), crate::auth::AuthError> {
-    let mut before = Vec::new();
-    let mut url = first;
-    let mut rest = then.iter();
-    loop {
-        let (status, body) = session.block_on(http.get_raw(url, &[]))?;
-        match rest.next() {
-            Some(next) if (400..500).contains(&status) => {
-                before.push(format!("HTTP {status} at {url}"));
-                url = next;
-            }
-            _ => return Ok((url.clone(), status, body, before)),
+            Probe::Discovery(u) | Probe::Entra(u) | Probe::TokenUrl(u) => u,
         }
     }
 }
@@ -93,7 +69,7 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
             );
         }
     };
-    let url = probe.urls().0;
+    let url = probe.url();
     let host = host_of(url);
     let proxy = proxy_for(url, &|k| std::env::var(k).ok());
     let mut facts = Vec::new();
@@ -126,34 +102,33 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
             None => "TLS trusted with the system's CAs".to_string(),
         });
     }
-    let (url, status, body, before) = match ask_in_turn(session, http, probe.urls()) {
+    let found = |what: &str| format!("{host} answered ({}); {what}", facts.join("; "));
+    let failed = |e: crate::auth::AuthError| {
+        let remedy = e.remedy();
+        Outcome::fail(format!("{e} ({})", facts.join("; ")), remedy)
+    };
+    if let Probe::Discovery(_) = probe {
+        let resolver = Resolver {
+            http,
+            cache_dir: session.paths().discovery_dir(),
+        };
+        return match session.block_on(resolver.resolve_afresh(profile)) {
+            Ok((_, Some(answered))) => {
+                Outcome::pass(found(&format!("endpoints discovered from {answered}")))
+            }
+            Ok((_, None)) => Outcome::pass(found("the endpoints are known")),
+            Err(e) => failed(e),
+        };
+    }
+    let (status, body) = match session.block_on(http.get_raw(url, &[])) {
         Ok(answer) => answer,
-        Err(e) => {
-            let remedy = e.remedy();
-            return Outcome::fail(format!("{e} ({})", facts.join("; ")), remedy);
-        }
+        Err(e) => return failed(e),
     };
     let json: Option<Value> = serde_json::from_slice(&body).ok();
-    let found = |what: &str| format!("{host} answered ({}); {what}", facts.join("; "));
     match probe {
         Probe::TokenUrl(_) => Outcome::pass(found("the token URL is given in the profile")),
-        Probe::Entra(_) | Probe::Discovery(..) if (200..300).contains(&status) => {
-            let has_token_endpoint = json
-                .as_ref()
-                .and_then(|j| j.get("token_endpoint"))
-                .and_then(Value::as_str)
-                .is_some();
-            match (&probe, has_token_endpoint) {
-                (Probe::Entra(_), _) => Outcome::pass(found("Entra ID's endpoints are known")),
-                (_, true) => Outcome::pass(found(&format!("endpoints discovered from {url}"))),
-                (_, false) => Outcome::fail(
-                    format!("{url} is not an OpenID configuration (no token_endpoint)"),
-                    Some(Remedy::CheckFields {
-                        why: None,
-                        fields: &[Field::Authority],
-                    }),
-                ),
-            }
+        Probe::Entra(_) if (200..300).contains(&status) => {
+            Outcome::pass(found("Entra ID's endpoints are known"))
         }
         _ => {
             // Entra answers an unknown tenant with an OAuth error (AADSTS90002).
@@ -164,10 +139,7 @@ pub(super) fn check(session: &Session, profile: &Profile, http: &Http) -> Outcom
                     Outcome::fail(format!("{host} answered HTTP {status}: {e}"), remedy)
                 }
                 None => Outcome::fail(
-                    format!(
-                        "{}{url} answered HTTP {status}, not an OpenID configuration",
-                        before.iter().map(|b| format!("{b}; ")).collect::<String>()
-                    ),
+                    format!("{url} answered HTTP {status}, not an OpenID configuration"),
                     Some(Remedy::CheckFields {
                         why: None,
                         fields: &[Field::Authority],

@@ -1,9 +1,6 @@
 //! CDF awareness in the window: the Access tab (what CDF says the token may do, with a
-//! filter and "Add profile for project X"), the legacy API-key view, script hand-offs
-//! (Copy as env, Copy Python snippet, with and without the pip package) and the Import
-//! .env dialog.
-
-use std::path::PathBuf;
+//! filter and "Add profile for project X"), the legacy API-key view and script hand-offs
+//! (Copy as env, Copy Python snippet, with and without the pip package).
 
 use eframe::egui::{self, Color32, RichText};
 
@@ -17,19 +14,6 @@ use crate::profile::Profile;
 
 fn green() -> Color32 {
     Color32::from_rgb(34, 160, 80)
-}
-
-/// The program the Python snippet runs: this executable when it is cdf-signin, else the
-/// name on PATH.
-fn program() -> String {
-    std::env::current_exe()
-        .ok()
-        .filter(|p| {
-            p.file_stem()
-                .is_some_and(|s| s.to_string_lossy().starts_with("cdf-signin"))
-        })
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "cdf-signin".into())
 }
 
 impl Draw<'_> {
@@ -90,7 +74,7 @@ impl Draw<'_> {
             )
             .clicked()
         {
-            let text = export::python_snippet(name, &env, &program());
+            let text = export::python_snippet(name, &env, &self.m.launch.program);
             self.act(Action::CopyPlain {
                 text,
                 what: "the Python snippet",
@@ -337,101 +321,5 @@ impl Draw<'_> {
                         }
                     });
             });
-    }
-
-    /// The Import .env window: a path, Import, and the error inline.
-    pub(super) fn import_dialog(&mut self, ctx: &egui::Context) {
-        let Some(dialog) = &mut self.v.import else {
-            return;
-        };
-        let mut open = true;
-        let mut import = None;
-        let mut confirmed = None;
-        let mut browse = false;
-        egui::Window::new("Import .env")
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .open(&mut open)
-            .show(ctx, |ui| {
-                ui.label(format!("A cognite-toolkit .env file becomes a profile; its client secret goes to the {}. You can also drop the file on the window.", super::wording::KEYRING));
-                let label = ui.label("File");
-                let field = ui
-                    .horizontal(|ui| {
-                        let field = ui
-                            .add(
-                                egui::TextEdit::singleline(&mut dialog.path)
-                                    .desired_width(340.0)
-                                    .hint_text(super::wording::example_path(".env")),
-                            )
-                            .labelled_by(label.id);
-                        browse = ui
-                            .add_enabled(!dialog.busy, egui::Button::new("Browse…"))
-                            .on_hover_text("Choose the .env file in a file dialog")
-                            .clicked();
-                        field
-                    })
-                    .inner;
-                if field.changed() {
-                    dialog.confirm = None;
-                }
-                if let Some(name) = &mut dialog.name {
-                    let label = ui.label("Profile name");
-                    ui.add(egui::TextEdit::singleline(name).desired_width(420.0))
-                        .labelled_by(label.id);
-                }
-                if let Some(endpoints) = &dialog.confirm {
-                    ui.colored_label(
-                        ui.visuals().warn_fg_color,
-                        "This file sends sign-ins or secrets to endpoints that are not the provider's defaults:",
-                    );
-                    for e in endpoints {
-                        ui.label(format!("• {e}"));
-                    }
-                    ui.weak("Import it only if you trust where the file came from.");
-                }
-                if let Some(e) = &dialog.error {
-                    ui.colored_label(ui.visuals().error_fg_color, &e.message);
-                    if let Some(h) = &e.hint {
-                        ui.weak(h);
-                    }
-                }
-                ui.horizontal(|ui| {
-                    // While the endpoints wait for a decision, the only ways on are an
-                    // explicit "Import anyway" or Cancel; Enter does not confirm.
-                    if dialog.confirm.is_some() {
-                        if ui.button("Import anyway").clicked() {
-                            confirmed = Some(PathBuf::from(dialog.path.trim()));
-                        }
-                        if ui.button("Cancel").clicked() {
-                            dialog.confirm = None;
-                        }
-                        return;
-                    }
-                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    if ui
-                        .add_enabled(!dialog.busy, egui::Button::new("Import"))
-                        .clicked()
-                        || (enter && !dialog.busy)
-                    {
-                        import = Some(PathBuf::from(dialog.path.trim()));
-                    }
-                    if dialog.busy {
-                        ui.spinner();
-                    }
-                });
-            });
-        if !open {
-            self.act(Action::CloseImport);
-        }
-        if browse {
-            self.act(Action::PickFile(None));
-        }
-        if let Some(path) = import {
-            self.act(Action::Import(path));
-        }
-        if let Some(path) = confirmed {
-            self.act(Action::ImportConfirmed(path));
-        }
     }
 }

@@ -9,10 +9,8 @@ use super::editor::Editor;
 use super::error::UiError;
 use super::model::ImportDialog;
 use super::model::{OrgDialog, Screen};
-use super::state::{Check, OpKind};
-use super::worker::{Command, OrgEvent};
-use crate::app::OrgOutcome;
-use crate::auth::SignInPrompt;
+use super::protocol::Command;
+use super::state::{Check, DialogKind, OpKind};
 use crate::profile::Flow;
 
 impl App {
@@ -42,8 +40,16 @@ impl App {
                     self.open_editor(Editor::fix(&name, &invalid.fields));
                 }
             }
-            Action::CloseEditor => self.model.screen = Screen::Profile,
-            Action::SaveProfile(draft) => self.send(Command::SaveProfile(draft)),
+            Action::CloseEditor => {
+                // Whatever the worker still answers about this editor is dropped.
+                self.model.tickets.abandon(DialogKind::Save);
+                self.model.tickets.abandon(DialogKind::Pick);
+                self.model.screen = Screen::Profile;
+            }
+            Action::SaveProfile(draft) => {
+                let ticket = self.model.tickets.begin(DialogKind::Save);
+                self.send(Command::SaveProfile { ticket, draft });
+            }
             Action::ToggleSettings => {
                 self.model.screen = if self.model.screen == Screen::Settings {
                     Screen::Profile
@@ -61,9 +67,16 @@ impl App {
                 self.send(Command::DeleteProfile(name));
             }
             Action::SetDefault(name) => self.send(Command::SetDefault(name)),
-            Action::OpenImport => self.view.import = Some(ImportDialog::new()),
-            Action::PickFile(target) => self.send(Command::PickFile(target)),
-            Action::CloseImport => self.view.import = None,
+            Action::OpenImport => self.open_import(),
+            Action::PickFile(target) => {
+                let ticket = self.model.tickets.begin(DialogKind::Pick);
+                self.send(Command::PickFile { ticket, target });
+            }
+            Action::CloseImport => {
+                self.model.tickets.abandon(DialogKind::Import);
+                self.model.tickets.abandon(DialogKind::Pick);
+                self.view.import = None;
+            }
             Action::Import(path) => self.start_import(path, false),
             Action::ImportConfirmed(path) => self.start_import(path, true),
             Action::SignIn(name) => self.start_sign_in(&name),
@@ -99,8 +112,8 @@ impl App {
             Action::SetAutoRefresh { profile, on } => {
                 self.view.settings.auto_refresh.insert(profile, on);
             }
-            Action::CopySecret { text, what } => self.copy_secret(text.expose(), what),
-            Action::CopyPlain { text, what } => self.copy_plain(&text, what),
+            Action::CopySecret { text, what } => self.copy_secret(text, what),
+            Action::CopyPlain { text, what } => self.copy_plain(text, what),
             Action::OpenUrl(url) => self.send(Command::OpenUrl(url)),
             Action::Dismiss(Banner::Window) => self.model.global_error = None,
             Action::Dismiss(Banner::Profile(name)) => self.model.states.entry(&name).error = None,
@@ -108,13 +121,27 @@ impl App {
         }
     }
 
+    /// A new editor: answers meant for an earlier one are dropped.
     fn open_editor(&mut self, editor: Editor) {
+        self.model.tickets.abandon(DialogKind::Save);
+        self.model.tickets.abandon(DialogKind::Pick);
         self.view.editor = Some(editor);
         self.model.screen = Screen::Editor;
     }
 
+    /// A new import dialog: answers meant for an earlier one are dropped.
+    fn open_import(&mut self) {
+        self.model.tickets.abandon(DialogKind::Import);
+        self.model.tickets.abandon(DialogKind::Pick);
+        self.view.import = Some(ImportDialog::at(&self.model.launch.import_path));
+    }
+
     pub(super) fn start_import(&mut self, path: PathBuf, confirmed: bool) {
-        let dialog = self.view.import.get_or_insert_with(ImportDialog::new);
+        // A new ticket supersedes the dialog's earlier Import (a dropped file while one
+        // runs).
+        let ticket = self.model.tickets.begin(DialogKind::Import);
+        let offered = &self.model.launch.import_path;
+        let dialog = (self.view.import).get_or_insert_with(|| ImportDialog::at(offered));
         dialog.path = path.display().to_string();
         dialog.busy = true;
         dialog.error = None;
@@ -127,6 +154,7 @@ impl App {
             .filter(|n| !n.is_empty());
         let name = name.map(str::to_string);
         self.send(Command::ImportEnv {
+            ticket,
             path,
             name,
             confirmed,
@@ -176,12 +204,14 @@ impl App {
         match action {
             OrgAction::Open => {
                 self.model.screen = Screen::Profile;
+                self.model.tickets.abandon(DialogKind::Org);
                 self.view.org = Some(OrgDialog::default());
             }
             OrgAction::Close => {
                 if self.view.org.as_ref().is_some_and(|d| d.busy) {
                     self.send(Command::CancelOrgSignIn);
                 }
+                self.model.tickets.abandon(DialogKind::Org);
                 self.view.org = None;
             }
             OrgAction::SignIn(request) => {
@@ -190,68 +220,10 @@ impl App {
                     d.error = None;
                     d.url = None;
                 }
-                self.send(Command::SignInOrg(request));
+                let ticket = self.model.tickets.begin(DialogKind::Org);
+                self.send(Command::SignInOrg { ticket, request });
             }
             OrgAction::Cancel => self.send(Command::CancelOrgSignIn),
         }
     }
-
-    pub(super) fn org_event(&mut self, event: OrgEvent) {
-        match event {
-            OrgEvent::Prompt(SignInPrompt::Browser { url, .. }) => {
-                if let Some(d) = &mut self.view.org {
-                    d.url = Some(url);
-                }
-            }
-            OrgEvent::Prompt(SignInPrompt::DeviceCode(_)) => {}
-            OrgEvent::Cancelled => {
-                if let Some(d) = &mut self.view.org {
-                    d.busy = false;
-                }
-            }
-            OrgEvent::Done(Err(e)) => match &mut self.view.org {
-                Some(d) => {
-                    d.busy = false;
-                    d.error = Some(e);
-                }
-                None => self.model.global_error = Some(e),
-            },
-            OrgEvent::Done(Ok(outcome)) => {
-                self.view.org = None;
-                self.toast(outcome_text(&outcome));
-                let show = outcome
-                    .default
-                    .clone()
-                    .or_else(|| outcome.added.first().map(|s| s.name.clone()))
-                    .or_else(|| outcome.existing.first().cloned());
-                if let Some(name) = show {
-                    self.select(&name);
-                }
-            }
-        }
-    }
-}
-
-/// The toast after a sign-in: what was added, what was there, what was skipped.
-fn outcome_text(o: &OrgOutcome) -> String {
-    let names = |list: Vec<&str>| list.join(", ");
-    let mut text = format!("Signed in to {}.", o.org);
-    if !o.added.is_empty() {
-        let added = names(o.added.iter().map(|s| s.name.as_str()).collect());
-        text.push_str(&format!(" Added {added}."));
-    }
-    if !o.existing.is_empty() {
-        let kept = names(o.existing.iter().map(String::as_str).collect());
-        text.push_str(&format!(" Already there: {kept}."));
-    }
-    for (name, why) in &o.passed_over {
-        text.push_str(&format!(" Passed over {name}, without the sign-in: {why}."));
-    }
-    for (project, why) in &o.skipped {
-        text.push_str(&format!(" Skipped {project}: {why}."));
-    }
-    if o.added.is_empty() && o.existing.is_empty() {
-        text.push_str(" The organization lists no project this sign-in can use.");
-    }
-    text
 }

@@ -1,5 +1,10 @@
 //! Copying tokens: marked as secret (kept out of clipboard history), and cleared again
 //! after a delay, but only if the clipboard still holds what we put there.
+//!
+//! The clipboard is used on a thread of its own ([`serve`], started by the worker), never
+//! on the UI thread: a clipboard owner that is slow to answer (X11 selections are a
+//! round trip to another program) never freezes the window. The window asks with a
+//! [`ClipboardCommand`] and hears back a [`ClipboardAnswer`], in order.
 
 pub trait Clipboard: Send {
     /// Puts `text` on the clipboard, excluded from clipboard history where the platform
@@ -73,5 +78,79 @@ impl Clipboard for SystemClipboard {
         self.inner()?
             .clear()
             .map_err(|e| format!("cannot clear the clipboard: {e}"))
+    }
+}
+
+/// What the window asks of the clipboard.
+#[derive(Debug, Clone)]
+pub enum ClipboardCommand {
+    /// Put `text` on the clipboard; `secret` when it is to be cleared again later.
+    Copy {
+        text: crate::secrets::Secret,
+        what: String,
+        secret: bool,
+    },
+    /// Clear the clipboard if it still holds `text` (the person may have copied
+    /// something else since).
+    ClearIfStill(crate::secrets::Secret),
+}
+
+/// What became of a [`ClipboardCommand`].
+#[derive(Debug, Clone)]
+pub enum ClipboardAnswer {
+    Copied {
+        text: crate::secrets::Secret,
+        what: String,
+        secret: bool,
+        result: Result<(), String>,
+    },
+    /// Cleared, or left alone because it held something else.
+    Checked,
+}
+
+/// Serves the window's clipboard commands, one after another, until the window is
+/// gone. Runs on its own thread, which owns the clipboard.
+pub fn serve(
+    mut clipboard: Box<dyn Clipboard>,
+    commands: std::sync::mpsc::Receiver<ClipboardCommand>,
+    answer: impl Fn(ClipboardAnswer),
+) {
+    for command in commands {
+        answer(match command {
+            ClipboardCommand::Copy { text, what, secret } => ClipboardAnswer::Copied {
+                result: clipboard.set_secret(text.expose()),
+                text,
+                what,
+                secret,
+            },
+            ClipboardCommand::ClearIfStill(text) => {
+                if clipboard.get().as_deref() == Some(text.expose()) {
+                    let _ = clipboard.clear();
+                }
+                ClipboardAnswer::Checked
+            }
+        });
+    }
+}
+
+/// A clipboard in memory, for unit tests of the window's logic.
+#[cfg(test)]
+#[derive(Default)]
+pub struct MemoryClipboard(Option<String>);
+
+#[cfg(test)]
+impl Clipboard for MemoryClipboard {
+    fn set_secret(&mut self, text: &str) -> Result<(), String> {
+        self.0 = Some(text.to_string());
+        Ok(())
+    }
+
+    fn get(&mut self) -> Option<String> {
+        self.0.clone()
+    }
+
+    fn clear(&mut self) -> Result<(), String> {
+        self.0 = None;
+        Ok(())
     }
 }

@@ -132,3 +132,19 @@ impl From<ProfileError> for UiError {
         }
     }
 }
+
+/// What a panic in a command says on screen.
+pub fn internal_error(panic: &Box<dyn std::any::Any + Send>) -> UiError {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    UiError {
+        hint: Some(
+            "this is a bug in cdf-signin; please report it, with what `cdf-signin --verbose` prints for the same steps"
+                .into(),
+        ),
+        ..UiError::plain(format!("internal error: {what}"))
+    }
+}

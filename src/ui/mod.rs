@@ -11,9 +11,12 @@ pub(crate) mod editor;
 pub(crate) mod error;
 mod events;
 mod icon;
+mod import;
+mod jobs;
 mod keys;
 pub mod model;
 mod org_sign_in;
+mod protocol;
 pub(crate) mod renewal;
 mod sidebar;
 mod sign_in;
@@ -35,13 +38,14 @@ use crate::profile::ProfileFile;
 use crate::secrets::SecretStore;
 use crate::token::{Clock, SystemClock};
 use action::Action;
-use clipboard::Clipboard;
+use clipboard::{Clipboard, ClipboardAnswer, ClipboardCommand};
 use error::UiError;
 use model::AboutInfo;
 use model::Tab;
-pub use model::{Model, Screen, Settings, ThemeChoice, Toast, ViewState, window_title};
+pub use model::{Launch, Model, Screen, Settings, ThemeChoice, Toast, ViewState, window_title};
+use protocol::Command;
 pub use state::{Check, OpKind, ProfileState, ProfileStates, SignIn};
-use worker::{Command, Worker};
+use worker::Worker;
 
 /// The window's app id: the Wayland app id and X11 WM_CLASS, matched by the desktop entry.
 pub const APP_ID: &str = "cdf-signin";
@@ -50,17 +54,18 @@ const SETTINGS_KEY: &str = "cdf-signin-settings";
 
 /// What is on the clipboard because we put it there, and when it goes.
 struct Copied {
-    text: String,
+    text: crate::secrets::Secret,
     clear_at: DateTime<Utc>,
 }
 
 pub struct App {
     worker: Worker,
     clock: Arc<dyn Clock>,
-    clipboard: Box<dyn Clipboard>,
     pub model: Model,
     pub view: ViewState,
     copied: Option<Copied>,
+    /// Clipboard commands sent and not answered yet.
+    clipboard_pending: usize,
     applied_theme: Option<ThemeChoice>,
 }
 
@@ -72,6 +77,8 @@ pub struct Deps {
     pub clipboard: Box<dyn Clipboard>,
     /// Where the worker keeps and finds secrets.
     pub secrets: Box<dyn SecretStore>,
+    /// What the window shows of its own process (`Launch::from_process`).
+    pub launch: Launch,
 }
 
 impl App {
@@ -82,34 +89,41 @@ impl App {
             .map(|text| Settings::from_stored(&text))
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
+        App::start(deps, settings, move || ctx.request_repaint())
+    }
+
+    /// The window's state and its worker, which calls `wake` after each event.
+    fn start(deps: Deps, settings: Settings, wake: impl Fn() + Send + Sync + 'static) -> App {
         // Where secrets are kept is found out by the worker (Event::StoreInfo): asking
         // may mean a keyring round trip.
-        let about = AboutInfo::new(&deps.paths);
+        let about = AboutInfo::new(&deps.paths, &deps.launch);
         let worker = Worker::start(
             worker::WorkerDeps {
                 paths: deps.paths,
                 secrets: deps.secrets,
                 clock: deps.clock.clone(),
+                clipboard: deps.clipboard,
             },
-            move || ctx.request_repaint(),
+            wake,
         );
         worker.send(Command::LoadProfiles);
         worker.send(Command::LoadStoreInfo);
         App {
             worker,
             clock: deps.clock,
-            clipboard: deps.clipboard,
             model: Model {
                 profiles: ProfileFile::default(),
                 loaded: false,
                 selected: settings.last_profile.clone(),
                 states: ProfileStates::default(),
+                tickets: state::Tickets::default(),
                 global_error: None,
                 screen: Screen::Profile,
                 confirm_delete: None,
                 toasts: Vec::new(),
                 about_open: false,
                 about,
+                launch: deps.launch,
             },
             view: ViewState {
                 settings,
@@ -127,6 +141,7 @@ impl App {
                 title: "cdf-signin".to_string(),
             },
             copied: None,
+            clipboard_pending: 0,
             applied_theme: None,
         }
     }
@@ -147,7 +162,8 @@ impl App {
         }
         self.model.screen = Screen::Profile;
         if self.model.states.tokens(name).is_none() {
-            self.send(Command::LoadCached(name.to_string()));
+            let request = self.model.states.begin(name, OpKind::Cache);
+            self.send(Command::LoadCached(request));
         }
     }
 
@@ -163,27 +179,59 @@ impl App {
         });
     }
 
-    /// Copies a secret value and schedules its removal.
-    fn copy_secret(&mut self, text: &str, what: &str) {
-        match self.clipboard.set_secret(text) {
-            Ok(()) => {
+    /// Copies a secret value; once copied, its removal is scheduled.
+    fn copy_secret(&mut self, text: crate::secrets::Secret, what: &str) {
+        self.clipboard(ClipboardCommand::Copy {
+            text,
+            what: what.to_string(),
+            secret: true,
+        });
+    }
+
+    /// Copies something that is not secret (a URL, a code, error details).
+    fn copy_plain(&mut self, text: String, what: &str) {
+        self.clipboard(ClipboardCommand::Copy {
+            text: crate::secrets::Secret::new(text),
+            what: what.to_string(),
+            secret: false,
+        });
+    }
+
+    fn clipboard(&mut self, command: ClipboardCommand) {
+        self.clipboard_pending += 1;
+        self.send(Command::Clipboard(command));
+    }
+
+    /// The clipboard's thread answered.
+    fn clipboard_answer(&mut self, answer: ClipboardAnswer) {
+        self.clipboard_pending = self.clipboard_pending.saturating_sub(1);
+        let ClipboardAnswer::Copied {
+            text,
+            what,
+            secret,
+            result,
+        } = answer
+        else {
+            return;
+        };
+        match result {
+            Ok(()) if secret => {
                 let secs = self.view.settings.clipboard_clear_secs;
                 self.copied = Some(Copied {
-                    text: text.to_string(),
+                    text,
                     clear_at: self.now() + chrono::Duration::seconds(secs as i64),
                 });
                 self.toast(format!("Copied {what}; clears in {secs} s"));
             }
+            Ok(()) => self.toast(format!("Copied {what}")),
             Err(e) => self.model.global_error = Some(UiError::plain(e)),
         }
     }
 
-    /// Copies something that is not secret (a URL, a code, error details).
-    fn copy_plain(&mut self, text: &str, what: &str) {
-        match self.clipboard.set_secret(text) {
-            Ok(()) => self.toast(format!("Copied {what}")),
-            Err(e) => self.model.global_error = Some(UiError::plain(e)),
-        }
+    /// Whether every copy (and clearing) asked for has been answered: the tests wait
+    /// for it before they read the clipboard.
+    pub fn clipboard_settled(&self) -> bool {
+        self.clipboard_pending == 0
     }
 
     /// Renews tokens that are about to expire, for profiles that can renew silently;
@@ -219,10 +267,9 @@ impl App {
                 (copied.clear_at - now).num_milliseconds().max(10) as u64,
             ));
         }
-        if self.clipboard.get().as_deref() == Some(copied.text.as_str()) {
-            let _ = self.clipboard.clear();
+        if let Some(copied) = self.copied.take() {
+            self.clipboard(ClipboardCommand::ClearIfStill(copied.text));
         }
-        self.copied = None;
         None
     }
 
@@ -431,6 +478,7 @@ pub fn run() -> Result<(), String> {
         ..Default::default()
     };
     let opened = crate::secrets::open_store(&paths).map_err(|e| e.to_string())?;
+    let launch = Launch::from_process();
     let (secrets, storage_warning) = (opened.store, opened.warning);
     eframe::run_native(
         APP_ID,
@@ -441,6 +489,7 @@ pub fn run() -> Result<(), String> {
                 clock: Arc::new(SystemClock),
                 clipboard: Box::new(clipboard::SystemClipboard::new()),
                 secrets,
+                launch,
             };
             let mut app = App::new(cc, deps);
             if cc.storage.is_some() {

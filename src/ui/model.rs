@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use super::editor::Editor;
 use super::error::UiError;
-use super::state::ProfileStates;
+use super::state::{ProfileStates, Tickets};
 use crate::paths::Paths;
 use crate::profile::ProfileFile;
 use crate::secrets::{STORAGE_ENV, Storage};
@@ -89,12 +89,16 @@ pub struct Model {
     pub selected: Option<String>,
     /// Everything per profile, in one map.
     pub states: ProfileStates,
+    /// The dialogs' requests to the worker (Save, Import, the organization sign-in).
+    pub tickets: Tickets,
     pub global_error: Option<UiError>,
     pub screen: Screen,
     pub confirm_delete: Option<String>,
     pub toasts: Vec<Toast>,
     pub about_open: bool,
     pub about: AboutInfo,
+    /// What the window knows of its own process.
+    pub launch: Launch,
 }
 
 /// What the widgets edit in place while they are drawn: text being typed, the tab picked,
@@ -169,21 +173,53 @@ pub struct ImportDialog {
 }
 
 impl ImportDialog {
-    pub fn new() -> ImportDialog {
-        // Where a toolkit project keeps it: the current directory, unless that is the
-        // program's own folder (the Start menu starts it there on Windows), where no
-        // project is.
-        let program_dir = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|d| d.to_path_buf()));
-        let path = match std::env::current_dir() {
+    /// The dialog, offering the `.env` at `path` ([`Launch::import_path`]).
+    pub fn at(path: &str) -> ImportDialog {
+        ImportDialog {
+            path: path.to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+/// What the window knows of its own process, read once before the first frame: the
+/// views ask neither the process nor the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// The program the snippet without pip runs: this executable when it is
+    /// cdf-signin, else the name on PATH.
+    pub program: String,
+    /// The `.env` the import dialog offers first: where a toolkit project keeps it, the
+    /// current directory, unless that is the program's own folder (the Start menu
+    /// starts it there on Windows), where no project is.
+    pub import_path: String,
+    /// `CDF_SIGNIN_STORAGE` when it is set: it overrides the saved choice.
+    pub storage_env: Option<String>,
+}
+
+impl Launch {
+    pub fn from_process() -> Launch {
+        let exe = std::env::current_exe().ok();
+        let program = exe
+            .as_ref()
+            .filter(|p| {
+                p.file_stem()
+                    .is_some_and(|s| s.to_string_lossy().starts_with("cdf-signin"))
+            })
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "cdf-signin".into());
+        let program_dir = exe.and_then(|exe| exe.parent().map(|d| d.to_path_buf()));
+        let import_path = match std::env::current_dir() {
             Ok(dir) if Some(&dir) == program_dir.as_ref() => String::new(),
             Ok(dir) => dir.join(".env").display().to_string(),
             Err(_) => ".env".into(),
         };
-        ImportDialog {
-            path,
-            ..Default::default()
+        Launch {
+            program,
+            import_path,
+            storage_env: std::env::var(STORAGE_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
         }
     }
 }
@@ -214,7 +250,7 @@ pub struct AboutInfo {
 impl AboutInfo {
     /// What is known without touching a disk or a keyring; the worker fills in the rest
     /// (`Event::StoreInfo`).
-    pub fn new(paths: &Paths) -> AboutInfo {
+    pub fn new(paths: &Paths, launch: &Launch) -> AboutInfo {
         AboutInfo {
             version: env!("CARGO_PKG_VERSION"),
             profiles_file: paths.profiles_file(),
@@ -227,9 +263,7 @@ impl AboutInfo {
             // The saved choice is read by the worker, off the UI thread
             // (`Event::StorageChoice`); until then the default is shown.
             storage: Storage::default(),
-            storage_env: std::env::var(STORAGE_ENV)
-                .ok()
-                .filter(|v| !v.trim().is_empty()),
+            storage_env: launch.storage_env.clone(),
         }
     }
 
@@ -267,7 +301,8 @@ mod tests {
 
     #[test]
     fn text_names_every_place() {
-        let mut info = AboutInfo::new(&Paths::under(std::path::Path::new("/r")));
+        let launch = Launch::default();
+        let mut info = AboutInfo::new(&Paths::under(std::path::Path::new("/r")), &launch);
         info.keyring = Some(crate::secrets::KeyringStore::new("svc").describe());
         let text = info.as_text();
         for needle in [

@@ -92,14 +92,23 @@ mod tests {
     use chrono::Duration;
 
     fn tokens(now: DateTime<Utc>, left_secs: i64, refresh: bool) -> ShownToken {
-        ShownToken {
-            access_token: Secret::new("not-a-jwt"),
+        with_access_token(now, left_secs, refresh, "not-a-jwt")
+    }
+
+    fn with_access_token(
+        now: DateTime<Utc>,
+        left_secs: i64,
+        refresh: bool,
+        access_token: &str,
+    ) -> ShownToken {
+        ShownToken::from(crate::token::TokenSet {
+            access_token: Secret::new(access_token),
             token_type: "Bearer".into(),
             expires_at: now + Duration::seconds(left_secs),
-            renewable: refresh,
+            refresh_token: refresh.then(|| Secret::new("rt")),
             id_token: None,
             scope: None,
-        }
+        })
     }
 
     fn setup(flow: Flow, left: i64, refresh: bool) -> (ProfileFile, ProfileStates, DateTime<Utc>) {
@@ -173,7 +182,7 @@ mod tests {
     #[test]
     fn the_margin_is_at_most_half_the_lifetime() {
         let now = Utc::now();
-        let mut t = tokens(now, 6, false);
+        let t = tokens(now, 6, false);
         assert_eq!(renew_margin(&t), RENEW_BEFORE_SECS, "no JWT: the default");
         // A JWT issued now that lives 6 s.
         let claims = crate::token::b64url(
@@ -184,7 +193,8 @@ mod tests {
             )
             .as_bytes(),
         );
-        t.access_token = Secret::new(format!("eyJhbGciOiJub25lIn0.{claims}.x"));
+        let jwt = format!("eyJhbGciOiJub25lIn0.{claims}.x");
+        let t = with_access_token(now, 6, false, &jwt);
         assert_eq!(renew_margin(&t), 3);
     }
 }

@@ -154,8 +154,7 @@ impl Draw<'_> {
         } else {
             names.iter().find_map(|n| {
                 let t = self.m.states.tokens(n)?;
-                let jwt = crate::token::Jwt::decode(t.access_token.expose()).ok()?;
-                jwt.claims.get("tid")?.as_str().map(str::to_string)
+                t.facts.tenant_id.clone()
             })
         };
         match guid {

@@ -15,7 +15,7 @@ use super::error::UiError;
 use crate::auth::SignInPrompt;
 use crate::cdf::Access;
 use crate::secrets::Secret;
-use crate::token::TokenSet;
+use crate::token::{Jwt, TokenSet};
 
 /// A running sign-in, as far as the window knows.
 #[derive(Debug, Clone)]
@@ -38,6 +38,9 @@ pub enum OpKind {
     Renewal,
     Access,
     Check,
+    /// Reading the token cache (when a profile is shown): a token that arrives first,
+    /// or a sign-out, makes its answer stale.
+    Cache,
 }
 
 /// One request to the worker, echoed in its answer.
@@ -50,7 +53,8 @@ pub struct Request {
 
 /// What the window shows and copies of a profile's tokens: never the refresh token,
 /// which stays in the session's encrypted cache (the window only needs to know whether
-/// there is one, to say that it renews silently).
+/// there is one, to say that it renews silently). What the views show of the tokens'
+/// contents is decoded once, when they arrive ([`TokenFacts`]), never per frame.
 #[derive(Debug, Clone)]
 pub struct ShownToken {
     pub access_token: Secret,
@@ -59,11 +63,52 @@ pub struct ShownToken {
     pub expires_at: DateTime<Utc>,
     pub scope: Option<String>,
     pub renewable: bool,
+    pub facts: TokenFacts,
+}
+
+/// What the access token and the ID token say, for the token view and the sidebar.
+#[derive(Debug, Clone, Default)]
+pub struct TokenFacts {
+    /// The access token's header and claims, when it is a JWT (the Claims tab).
+    pub jwt: Option<Jwt>,
+    /// The header and the claims as indented JSON (the Claims tab's raw view).
+    pub header_json: String,
+    pub claims_json: String,
+    /// The access token's whole lifetime (`exp - iat`), when it says so.
+    pub lifetime_secs: Option<i64>,
+    /// Who signed in, from the ID token (profiles sharing an account say whose sign-in
+    /// serves them).
+    pub signed_in_as: Option<String>,
+    /// The Entra ID tenant the token is from (`tid`): the sidebar names a domain's
+    /// tenant by its id.
+    pub tenant_id: Option<String>,
+}
+
+impl TokenFacts {
+    fn of(access_token: &Secret, id_token: Option<&Secret>) -> TokenFacts {
+        let jwt = Jwt::decode(access_token.expose()).ok();
+        let json = |m: Option<&serde_json::Map<String, serde_json::Value>>| {
+            m.and_then(|m| serde_json::to_string_pretty(m).ok())
+                .unwrap_or_default()
+        };
+        TokenFacts {
+            header_json: json(jwt.as_ref().map(|j| &j.header)),
+            claims_json: json(jwt.as_ref().map(|j| &j.claims)),
+            tenant_id: jwt
+                .as_ref()
+                .and_then(|j| j.str_claim("tid"))
+                .map(str::to_string),
+            lifetime_secs: crate::token::lifetime_secs(access_token),
+            signed_in_as: id_token.and_then(crate::token::signed_in_as),
+            jwt,
+        }
+    }
 }
 
 impl From<TokenSet> for ShownToken {
     fn from(t: TokenSet) -> ShownToken {
         ShownToken {
+            facts: TokenFacts::of(&t.access_token, t.id_token.as_ref()),
             renewable: t.refresh_token.is_some(),
             access_token: t.access_token,
             id_token: t.id_token,
@@ -79,12 +124,12 @@ impl ShownToken {
         (self.expires_at - now).num_seconds()
     }
 
-    pub fn signed_in_as(&self) -> Option<String> {
-        crate::token::signed_in_as(self.id_token.as_ref()?)
+    pub fn signed_in_as(&self) -> Option<&str> {
+        self.facts.signed_in_as.as_deref()
     }
 
     pub fn lifetime_secs(&self) -> Option<i64> {
-        crate::token::lifetime_secs(&self.access_token)
+        self.facts.lifetime_secs
     }
 }
 
@@ -95,6 +140,7 @@ pub struct Pending {
     renewal: Option<u64>,
     access: Option<u64>,
     check: Option<u64>,
+    cache: Option<u64>,
 }
 
 impl Pending {
@@ -104,6 +150,7 @@ impl Pending {
             OpKind::Renewal => self.renewal,
             OpKind::Access => self.access,
             OpKind::Check => self.check,
+            OpKind::Cache => self.cache,
         }
     }
 
@@ -113,6 +160,7 @@ impl Pending {
             OpKind::Renewal => self.renewal = id,
             OpKind::Access => self.access = id,
             OpKind::Check => self.check = id,
+            OpKind::Cache => self.cache = id,
         }
     }
 }
@@ -260,6 +308,77 @@ impl ProfileStates {
     }
 }
 
+/// The window's requests that belong to a dialog rather than to one profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DialogKind {
+    /// The editor's Save.
+    Save,
+    /// The Import .env dialog's Import.
+    Import,
+    /// "Sign in with your Cognite organization".
+    Org,
+    /// The platform's file dialog (for the editor or the import).
+    Pick,
+}
+
+/// One such request, echoed in its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: u64,
+    pub kind: DialogKind,
+}
+
+/// The dialogs' pending requests: at most one of each kind. Closing a dialog abandons
+/// its request, and a new one supersedes the old, so an answer to a dialog the person
+/// closed (or opened again) never lands in the one on screen.
+#[derive(Debug, Default)]
+pub struct Tickets {
+    pending: HashMap<DialogKind, u64>,
+    last_id: u64,
+}
+
+impl Tickets {
+    pub fn begin(&mut self, kind: DialogKind) -> Ticket {
+        self.last_id += 1;
+        self.pending.insert(kind, self.last_id);
+        Ticket {
+            id: self.last_id,
+            kind,
+        }
+    }
+
+    /// Whether `ticket` is still the pending one of its kind (for answers on the way:
+    /// a sign-in's prompt).
+    pub fn is_current(&self, ticket: &Ticket) -> bool {
+        self.pending.get(&ticket.kind) == Some(&ticket.id)
+    }
+
+    /// Ends `ticket`; false for an answer nobody waits for any more.
+    pub fn finish(&mut self, ticket: &Ticket) -> bool {
+        let current = self.is_current(ticket);
+        if current {
+            self.pending.remove(&ticket.kind);
+        }
+        current
+    }
+
+    /// Stops waiting for the dialog's request (the dialog was closed).
+    pub fn abandon(&mut self, kind: DialogKind) {
+        self.pending.remove(&kind);
+    }
+
+    pub fn is_pending(&self, kind: DialogKind) -> bool {
+        self.pending.contains_key(&kind)
+    }
+
+    /// The pending request of `kind`, as its answer would carry it.
+    #[cfg(test)]
+    pub fn pending(&self, kind: DialogKind) -> Option<Ticket> {
+        let id = *self.pending.get(&kind)?;
+        Some(Ticket { id, kind })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,5 +466,49 @@ mod tests {
         let shown = ShownToken::from(set);
         assert!(shown.renewable);
         assert_eq!(shown.seconds_left(at(0)), 3600);
+    }
+
+    #[test]
+    fn a_closed_or_reopened_dialog_gets_no_old_answer() {
+        let mut tickets = Tickets::default();
+        let first = tickets.begin(DialogKind::Import);
+        tickets.abandon(DialogKind::Import);
+        assert!(!tickets.finish(&first), "closed");
+        let second = tickets.begin(DialogKind::Import);
+        let third = tickets.begin(DialogKind::Import);
+        assert!(!tickets.is_current(&second), "superseded");
+        let save = tickets.begin(DialogKind::Save);
+        assert!(tickets.finish(&third) && tickets.finish(&save));
+        assert!(!tickets.finish(&third), "answered twice");
+        assert!(!tickets.is_pending(DialogKind::Import));
+    }
+
+    #[test]
+    fn what_the_views_show_of_a_token_is_decoded_when_it_arrives() {
+        let jwt = |claims: &str| {
+            let payload = crate::token::b64url(claims.as_bytes());
+            Secret::new(format!("eyJhbGciOiJub25lIn0.{payload}.x"))
+        };
+        let set = TokenSet {
+            access_token: jwt(
+                r#"{"tid":"7d3c1f6a-0000-4000-8000-000000000001","iat":100,"exp":3700}"#,
+            ),
+            token_type: "Bearer".into(),
+            expires_at: at(3600),
+            refresh_token: None,
+            id_token: Some(jwt(r#"{"name":"Ada Lovelace"}"#)),
+            scope: None,
+        };
+        let shown = ShownToken::from(set);
+        let facts = &shown.facts;
+        assert_eq!(
+            facts.tenant_id.as_deref(),
+            Some("7d3c1f6a-0000-4000-8000-000000000001")
+        );
+        assert_eq!(shown.lifetime_secs(), Some(3600));
+        assert_eq!(shown.signed_in_as(), Some("Ada Lovelace"));
+        assert!(facts.jwt.as_ref().is_some_and(|j| j.claims.len() == 3));
+        assert!(facts.header_json.contains(r#""alg": "none""#));
+        assert!(facts.claims_json.contains(r#""exp": 3700"#));
     }
 }

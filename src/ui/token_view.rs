@@ -4,7 +4,7 @@
 use eframe::egui::{self, Color32, RichText};
 
 use super::action::Action;
-use super::state::ShownToken;
+use super::state::{ShownToken, TokenFacts};
 use super::views::Draw;
 use crate::format::{claim_meaning, claim_value_in_table, countdown, local_time};
 use crate::profile::Profile;
@@ -21,7 +21,6 @@ impl Draw<'_> {
     ) {
         let now = self.now;
         let left = tokens.seconds_left(now);
-        let jwt = Jwt::decode(tokens.access_token.expose()).ok();
         let lifetime = tokens.lifetime_secs().unwrap_or(3600);
         let renews = p.renews_silently(tokens.renewable);
         let (status, color) = if left <= 0 {
@@ -130,9 +129,9 @@ impl Draw<'_> {
             ui.selectable_value(&mut self.v.tab, super::model::Tab::Claims, "Claims");
             ui.selectable_value(&mut self.v.tab, super::model::Tab::Access, "Access");
         });
-        match (self.v.tab, jwt) {
+        match (self.v.tab, &tokens.facts.jwt) {
             (super::model::Tab::Access, _) => self.access_tab(ui, name, p),
-            (super::model::Tab::Claims, Some(jwt)) => claims_table(ui, &jwt),
+            (super::model::Tab::Claims, Some(jwt)) => claims_table(ui, jwt, &tokens.facts),
             (super::model::Tab::Claims, None) => {
                 ui.weak("The access token is not a JWT, so it has no claims to show.");
             }
@@ -151,7 +150,7 @@ fn claim_columns(total: f32) -> [f32; 3] {
     [key, value, room - key - value]
 }
 
-fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
+fn claims_table(ui: &mut egui::Ui, jwt: &Jwt, facts: &TokenFacts) {
     egui::ScrollArea::vertical()
         .auto_shrink([false, true])
         .max_height(ui.available_height() - 40.0)
@@ -183,8 +182,9 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt) {
                     }
                 });
             ui.collapsing("Raw header and payload", |ui| {
-                let mut header = serde_json::to_string_pretty(&jwt.header).unwrap_or_default();
-                let mut payload = serde_json::to_string_pretty(&jwt.claims).unwrap_or_default();
+                // Read-only: the widgets get a copy to draw.
+                let mut header = facts.header_json.as_str();
+                let mut payload = facts.claims_json.as_str();
                 let label = ui.label("Header");
                 ui.add(
                     egui::TextEdit::multiline(&mut header)

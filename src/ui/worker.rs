@@ -1,6 +1,7 @@
 //! The window's worker: every network, keyring and file operation runs here, off the UI
 //! thread. The UI sends [`Command`]s and draws the [`Event`]s that come back (each one
-//! wakes the UI with `request_repaint`).
+//! wakes the UI with `request_repaint`); both are in `protocol.rs`. What each command
+//! does is in `jobs.rs`; here is where it runs.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,177 +9,24 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::error::{UiError, access_error, token_error};
-use super::state::{Request, ShownToken};
-use crate::app::{
-    AppError, ImportOutcome, ImportSource, OrgOutcome, Problem, ProfileDraft, Profiles,
+use super::clipboard::{Clipboard, ClipboardCommand};
+use super::error::{UiError, internal_error};
+use super::jobs::{
+    CANCEL_KEY, Job, Shared, add_for_project, cancel, check, import_env, load_cached, org_cancel,
+    org_done, pick_file, renew, save_profile, save_storage_choice, sign_out, store_info, verify,
 };
-use crate::auth::AuthError;
+use super::protocol::{Command, Event, OrgEvent};
+use super::state::{Request, Ticket};
 use crate::auth::{CancelToken, SignInPrompt};
 use crate::cdf::orgs::{self, OrgSignIn};
 use crate::paths::Paths;
-use crate::profile::{Profile, ProfileFile, ProfileStore};
-use crate::secrets::{Secret, SecretStore, Storage};
+use crate::profile::ProfileStore;
+use crate::secrets::SecretStore;
 use crate::session::{Session, SessionError, TokenOptions};
 use crate::token::Clock;
 
 /// How long the window waits for a sign-in to finish.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
-
-#[derive(Debug, Clone)]
-pub enum Command {
-    /// Show the platform's file dialog (for an editor field, or `None`: Import .env).
-    PickFile(Option<crate::field::Field>),
-    /// Read the profiles file.
-    LoadProfiles,
-    /// Read it again (the window got the focus: another process may have changed it).
-    ReloadProfiles,
-    /// The profile's cached tokens, without network.
-    LoadCached(String),
-    SignIn(Request),
-    CancelSignIn(String),
-    /// A token valid at least `min_valid_secs` (refresh or client credentials).
-    Renew {
-        request: Request,
-        min_valid_secs: i64,
-        force: bool,
-        /// An automatic renewal, whose failure is shown on the profile only.
-        background: bool,
-    },
-    SignOut(String),
-    /// Create a profile, or replace `draft.original` (renaming it when the name
-    /// changed).
-    SaveProfile(Box<ProfileDraft>),
-    DeleteProfile(String),
-    SetDefault(String),
-    /// Ask CDF what the profile's token (or API key) may do.
-    Verify(Request),
-    /// A profile like `from` for another project its token reaches.
-    AddForProject {
-        from: String,
-        project: String,
-    },
-    /// Import a cognite-toolkit `.env` file as a profile named `name` (default: its
-    /// project); one whose endpoints are not the provider's defaults is saved only once
-    /// `confirmed`.
-    ImportEnv {
-        path: std::path::PathBuf,
-        name: Option<String>,
-        confirmed: bool,
-    },
-    /// Fetch an API-key profile's key from the keyring, to copy it.
-    CopyApiKey(String),
-    /// Walk the whole chain for a profile (the doctor), with the capabilities it needs.
-    Check {
-        request: Request,
-        needs: Vec<crate::doctor::Need>,
-    },
-    /// Where secrets are kept: the saved choice and the store in words (About, Settings).
-    LoadStoreInfo,
-    /// Save where secrets are kept, for the window and the command line alike.
-    SaveStorageChoice(Storage),
-    /// Open a page in the browser (the sign-in or verification page again).
-    OpenUrl(String),
-    /// Keep the window's own settings file owner-only, like every file of ours (eframe
-    /// writes it with the process umask).
-    KeepPrivate(std::path::PathBuf),
-    /// Sign in to a Cognite organization and add its projects.
-    SignInOrg(OrgSignIn),
-    CancelOrgSignIn,
-}
-
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A file chosen in the file dialog, for the field (or the import) it was asked for.
-    Picked {
-        target: Option<crate::field::Field>,
-        path: PathBuf,
-    },
-    Profiles(Result<ProfileFile, UiError>),
-    /// The file read again; the window applies it only when it differs.
-    Reloaded(Result<ProfileFile, UiError>),
-    Cached(String, Option<ShownToken>),
-    Prompt(Request, SignInPrompt),
-    /// A sign-in's or renewal's token.
-    Token {
-        request: Request,
-        tokens: ShownToken,
-    },
-    /// A request ended without an answer to show (a cancelled sign-in).
-    Ended(Request),
-    /// Every profile signed out: the one asked and those sharing its account.
-    SignedOut(Vec<String>),
-    /// A profile saved; `renamed_from` is its old name when it was renamed.
-    Saved {
-        name: String,
-        renamed_from: Option<String>,
-    },
-    Deleted(String),
-    /// The editor's fields that the worker found wrong (a certificate that does not fit
-    /// its key, a file that is not there): shown at each field.
-    Problems(Vec<Problem>),
-    /// What CDF said about a profile's credentials.
-    Access {
-        request: Request,
-        result: Result<crate::cdf::Access, UiError>,
-    },
-    /// A profile added for another project (Add profile for project X).
-    Added {
-        name: String,
-        project: String,
-    },
-    /// A `.env` imported as profile `name`, with remarks for the person.
-    Imported {
-        name: String,
-        notes: Vec<String>,
-    },
-    ImportFailed(UiError),
-    /// The import's name is taken; `free` is a name that is not, for the person to
-    /// accept or change.
-    ImportNameTaken {
-        error: UiError,
-        free: String,
-    },
-    /// The `.env` at `path` uses these endpoints, which are not the provider's
-    /// defaults: saved only when the person confirms.
-    ImportConfirm {
-        path: std::path::PathBuf,
-        endpoints: Vec<String>,
-    },
-    /// A secret fetched to be copied (an API key).
-    CopySecret {
-        text: Secret,
-        what: String,
-    },
-    /// The Check's checklist for a profile.
-    Checked {
-        request: Request,
-        result: Result<crate::doctor::Report, UiError>,
-    },
-    /// Where secrets are kept: the saved choice, and the store in use, in words.
-    StoreInfo {
-        storage: Storage,
-        describe: String,
-        plain_text: bool,
-    },
-    /// The storage choice was saved (it applies from the next start).
-    StorageSaved(Storage),
-    /// A sign-in or renewal failed; `background` for an automatic renewal, whose failure
-    /// is shown on the profile only.
-    RequestFailed {
-        request: Request,
-        error: UiError,
-        background: bool,
-    },
-    /// How an organization's sign-in goes.
-    Org(OrgEvent),
-    /// A failed operation on a profile (`None`: not tied to one).
-    Failed {
-        profile: Option<String>,
-        error: UiError,
-        background: bool,
-    },
-}
 
 /// The UI's end of the worker.
 pub struct Worker {
@@ -191,6 +39,8 @@ pub struct WorkerDeps {
     pub paths: Paths,
     pub secrets: Box<dyn SecretStore>,
     pub clock: Arc<dyn Clock>,
+    /// Used on a thread of its own, never on the UI's.
+    pub clipboard: Box<dyn Clipboard>,
 }
 
 impl Worker {
@@ -221,51 +71,6 @@ impl Worker {
     }
 }
 
-struct Shared {
-    session: Session,
-    store: ProfileStore,
-    events: Sender<Event>,
-    wake: Arc<dyn Fn() + Send + Sync>,
-    cancels: Mutex<HashMap<String, CancelToken>>,
-}
-
-impl Shared {
-    fn emit(&self, event: Event) {
-        let _ = self.events.send(event);
-        (self.wake)();
-    }
-
-    fn profile(&self, name: &str) -> Result<Profile, UiError> {
-        Ok(self.store.load()?.get(name)?.clone())
-    }
-
-    /// The one way profiles and secrets change.
-    fn app(&self) -> Profiles<'_> {
-        Profiles::new(&self.store, &self.session)
-    }
-
-    /// What is cached for `name` now (a check may have renewed the token).
-    fn emit_cached(&self, name: &str) {
-        if let Ok(p) = self.profile(name)
-            && let Ok(Some(t)) = self.session.cached(name, &p)
-        {
-            self.emit(Event::Cached(name.to_string(), Some(t.into())));
-        }
-    }
-
-    fn emit_profiles(&self) {
-        self.emit(Event::Profiles(self.store.load().map_err(UiError::from)));
-    }
-
-    fn fail(&self, profile: Option<&str>, error: UiError, background: bool) {
-        self.emit(Event::Failed {
-            profile: profile.map(str::to_string),
-            error,
-            background,
-        });
-    }
-}
-
 fn run(
     deps: WorkerDeps,
     commands: Receiver<Command>,
@@ -280,8 +85,18 @@ fn run(
                 error: UiError::plain(format!("cannot start: {e}")),
                 background: false,
             });
-            wake();
-            return;
+            return wake();
+        }
+    };
+    let clipboard = match start_clipboard(deps.clipboard, &events, &wake) {
+        Ok(clipboard) => clipboard,
+        Err(error) => {
+            let _ = events.send(Event::Failed {
+                profile: None,
+                error,
+                background: false,
+            });
+            return wake();
         }
     };
     let store = ProfileStore::new(&deps.paths.config_dir);
@@ -291,101 +106,108 @@ fn run(
         Box::new(deps.clock),
         runtime.handle().clone(),
     );
+    // Everything that writes runs on one queue, in the order the window asked for it;
+    // the rest (sign-ins waiting for a browser, token requests, checks) runs beside it.
+    let (queue, jobs) = channel::<Option<Job>>();
     let shared = Arc::new(Shared {
         session,
         store,
         events,
         wake,
         cancels: Mutex::new(HashMap::new()),
+        queue,
     });
+    if let Err(e) = start_queue(&shared, jobs) {
+        return shared.fail(None, e, false);
+    }
     for command in commands {
-        // Each command on its own thread: a sign-in waiting for the browser must not hold
-        // up a token copy on another profile. Session calls block, so these are plain
-        // threads, not async tasks.
-        let profile = command.profile().map(str::to_string);
-        let request = command.request().cloned();
-        let worker = shared.clone();
-        let started = std::thread::Builder::new()
-            .name("cdf-signin-command".into())
-            .spawn(move || {
-                // A bug in one command ends as an error on its profile, never as a dead
-                // thread behind an endless spinner.
-                let run = std::panic::AssertUnwindSafe(|| handle(&worker, command));
-                if let Err(panic) = std::panic::catch_unwind(run) {
-                    let error = internal_error(&panic);
-                    match request {
-                        Some(request) => worker.emit(Event::RequestFailed {
-                            request,
-                            error,
-                            background: false,
-                        }),
-                        None => worker.fail(profile.as_deref(), error, false),
-                    }
-                }
-            });
-        if let Err(e) = started {
-            shared.fail(
-                None,
-                UiError::plain(format!("cannot start the work: {e}")),
-                false,
-            );
+        match command {
+            Command::Clipboard(command) => {
+                let _ = clipboard.send(command);
+            }
+            command => dispatch(&shared, command),
         }
+    }
+    // The window is gone: the queue ends after what it holds (a job sent later, by an
+    // organization's sign-in still running, is dropped).
+    let _ = shared.queue.send(None);
+}
+
+/// A command that writes goes on the queue; any other runs on a thread of its own: a
+/// sign-in waiting for the browser must not hold up a token copy on another profile.
+/// Session calls block, so these are plain threads, not async tasks.
+fn dispatch(shared: &Arc<Shared>, command: Command) {
+    let job = Job {
+        profile: command.profile().map(str::to_string),
+        request: command.request().cloned(),
+        writes: command.writes(),
+        work: Box::new(move |shared: &Shared| handle(shared, command)),
+    };
+    if job.writes {
+        return shared.enqueue(job);
+    }
+    let worker = shared.clone();
+    let started = std::thread::Builder::new()
+        .name("cdf-signin-command".into())
+        .spawn(move || guarded(&worker, job));
+    if let Err(e) = started {
+        shared.fail(
+            None,
+            UiError::plain(format!("cannot start the work: {e}")),
+            false,
+        );
     }
 }
 
-/// What a panic in a command says on screen.
-fn internal_error(panic: &Box<dyn std::any::Any + Send>) -> UiError {
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into());
-    UiError {
-        hint: Some(
-            "this is a bug in cdf-signin; please report it, with what `cdf-signin --verbose` prints for the same steps"
-                .into(),
-        ),
-        ..UiError::plain(format!("internal error: {what}"))
-    }
+/// Starts the clipboard's thread; returns where to send it work.
+fn start_clipboard(
+    clipboard: Box<dyn Clipboard>,
+    events: &Sender<Event>,
+    wake: &Arc<dyn Fn() + Send + Sync>,
+) -> Result<Sender<ClipboardCommand>, UiError> {
+    let (commands, receiver) = channel();
+    let (events, wake) = (events.clone(), wake.clone());
+    std::thread::Builder::new()
+        .name("cdf-signin-clipboard".into())
+        .spawn(move || {
+            super::clipboard::serve(clipboard, receiver, |answer| {
+                let _ = events.send(Event::Clipboard(answer));
+                wake();
+            })
+        })
+        .map_err(|e| UiError::plain(format!("cannot start the clipboard's thread: {e}")))?;
+    Ok(commands)
 }
 
-impl Command {
-    /// The request a command answers, for those the window waits on.
-    fn request(&self) -> Option<&Request> {
-        match self {
-            Command::SignIn(request)
-            | Command::Verify(request)
-            | Command::Renew { request, .. }
-            | Command::Check { request, .. } => Some(request),
-            _ => None,
-        }
-    }
+/// Starts the queue: one thread that runs what it is given, in order, until it gets
+/// `None`.
+fn start_queue(shared: &Arc<Shared>, jobs: Receiver<Option<Job>>) -> Result<(), UiError> {
+    let on_queue = shared.clone();
+    std::thread::Builder::new()
+        .name("cdf-signin-queue".into())
+        .spawn(move || {
+            while let Ok(Some(job)) = jobs.recv() {
+                guarded(&on_queue, job);
+            }
+        })
+        .map(drop)
+        .map_err(|e| UiError::plain(format!("cannot start the work queue: {e}")))
+}
 
-    /// The profile a command is about, if any: where its failure is shown.
-    fn profile(&self) -> Option<&str> {
-        match self {
-            Command::LoadCached(p)
-            | Command::CancelSignIn(p)
-            | Command::SignOut(p)
-            | Command::DeleteProfile(p)
-            | Command::SetDefault(p)
-            | Command::CopyApiKey(p) => Some(p),
-            Command::SignIn(request)
-            | Command::Verify(request)
-            | Command::Renew { request, .. }
-            | Command::Check { request, .. } => Some(&request.profile),
-            Command::SaveProfile(draft) => Some(&draft.name),
-            Command::AddForProject { from, .. } => Some(from),
-            Command::LoadProfiles
-            | Command::ReloadProfiles
-            | Command::ImportEnv { .. }
-            | Command::LoadStoreInfo
-            | Command::SaveStorageChoice(_)
-            | Command::OpenUrl(_)
-            | Command::KeepPrivate(_)
-            | Command::PickFile(_)
-            | Command::SignInOrg(_)
-            | Command::CancelOrgSignIn => None,
+/// Runs `work`; a bug in it ends as an error on its request or profile, never as a dead
+/// thread behind an endless spinner (nor as a dead queue).
+fn guarded(shared: &Shared, job: Job) {
+    let work = job.work;
+    let run = std::panic::AssertUnwindSafe(|| work(shared));
+    if let Err(panic) = std::panic::catch_unwind(run) {
+        let error = internal_error(&panic);
+        match job.request {
+            Some(request) => shared.emit(Event::RequestFailed {
+                request,
+                error,
+                background: false,
+            }),
+            None => shared.fail(job.profile.as_deref(), error, false),
         }
     }
 }
@@ -396,7 +218,7 @@ fn handle(shared: &Shared, command: Command) {
         Command::ReloadProfiles => {
             shared.emit(Event::Reloaded(shared.store.load().map_err(UiError::from)))
         }
-        Command::LoadCached(name) => load_cached(shared, name),
+        Command::LoadCached(request) => load_cached(shared, request),
         Command::SignIn(request) => sign_in(shared, request),
         Command::CancelSignIn(name) => cancel(&shared.cancels, &name),
         Command::Renew {
@@ -412,7 +234,7 @@ fn handle(shared: &Shared, command: Command) {
             renew(shared, request, opts, background)
         }
         Command::SignOut(name) => sign_out(shared, name),
-        Command::SaveProfile(draft) => save_profile(shared, &draft),
+        Command::SaveProfile { ticket, draft } => save_profile(shared, ticket, &draft),
         Command::DeleteProfile(name) => match shared.app().remove(&name) {
             Ok(()) => {
                 shared.emit(Event::Deleted(name));
@@ -427,10 +249,14 @@ fn handle(shared: &Shared, command: Command) {
         Command::Verify(request) => verify(shared, request),
         Command::AddForProject { from, project } => add_for_project(shared, from, project),
         Command::ImportEnv {
+            ticket,
             path,
             name,
             confirmed,
-        } => import_env(shared, path, name, confirmed),
+        } => {
+            let outcome = import_env(shared, path, name, confirmed);
+            shared.emit(Event::Import { ticket, outcome });
+        }
         Command::CopyApiKey(name) => match shared.session.api_key(&name) {
             Ok(key) => shared.emit(Event::CopySecret {
                 text: key,
@@ -446,143 +272,16 @@ fn handle(shared: &Shared, command: Command) {
                 shared.fail(None, UiError::plain(e), false);
             }
         }
-        Command::PickFile(target) => pick_file(shared, target),
+        Command::PickFile { ticket, target } => pick_file(shared, ticket, target),
         Command::KeepPrivate(path) => {
             // Not secret, so a failure here is not worth a banner.
             let _ = crate::fsutil::keep_private(&path);
         }
-        Command::SignInOrg(request) => {
-            let emit = |e| shared.emit(e);
-            let done = org_work(&shared.app(), &shared.cancels, &emit, request);
-            shared.emit_profiles();
-            shared.emit(done);
-        }
+        Command::SignInOrg { ticket, request } => org_sign_in(shared, ticket, request),
         Command::CancelOrgSignIn => org_cancel(&shared.cancels),
+        // Sent to the clipboard's thread before it gets here.
+        Command::Clipboard(_) => {}
     }
-}
-
-/// The profile's cached token, without network. A profile gone meanwhile has nothing
-/// cached; one whose account another profile signed in to gets its token from the
-/// account here, so switching to it asks for no sign-in.
-fn load_cached(shared: &Shared, name: String) {
-    let cached = shared.profile(&name).map_or(Ok(None), |p| {
-        shared
-            .session
-            .cached_or_shared(&name, &p)
-            .map_err(UiError::from)
-    });
-    match cached {
-        Ok(t) => shared.emit(Event::Cached(name, t.map(ShownToken::from))),
-        Err(e) => shared.fail(Some(&name), e, true),
-    }
-}
-
-/// Ends the sign-in waiting under `key`, if any.
-fn cancel(cancels: &Mutex<HashMap<String, CancelToken>>, key: &str) {
-    if let Some(c) = cancels.lock().ok().and_then(|m| m.get(key).cloned()) {
-        c.cancel();
-    }
-}
-
-fn renew(shared: &Shared, request: Request, opts: TokenOptions, background: bool) {
-    let result = shared.profile(&request.profile).and_then(|p| {
-        shared
-            .session
-            .token(&request.profile, &p, opts)
-            .map_err(|e| token_error(&p, e))
-    });
-    match result {
-        Ok((tokens, _)) => shared.emit(Event::Token {
-            request,
-            tokens: tokens.into(),
-        }),
-        Err(error) => shared.emit(Event::RequestFailed {
-            request,
-            error,
-            background,
-        }),
-    }
-}
-
-fn sign_out(shared: &Shared, name: String) {
-    let result = shared.store.load().map_err(UiError::from).and_then(|file| {
-        let profile = file.get(&name)?;
-        Ok(shared.session.sign_out(&name, profile, &file)?)
-    });
-    match result {
-        Ok(done) => shared.emit(Event::SignedOut(done.profiles)),
-        Err(e) => shared.fail(Some(&name), e, false),
-    }
-}
-
-fn save_profile(shared: &Shared, draft: &ProfileDraft) {
-    match shared.app().save(draft) {
-        Ok(saved) => {
-            shared.emit(Event::Saved {
-                name: saved.name,
-                renamed_from: saved.renamed_from,
-            });
-            shared.emit_profiles();
-        }
-        Err(AppError::Problems(problems)) => shared.emit(Event::Problems(problems)),
-        Err(e) => shared.fail(Some(draft.name.trim()), e.into(), false),
-    }
-}
-
-fn verify(shared: &Shared, request: Request) {
-    let name = &request.profile;
-    let result = shared.profile(name).and_then(|p| {
-        crate::cdf::check_access(&shared.session, name, &p).map_err(|e| access_error(&p, e))
-    });
-    shared.emit_cached(name);
-    shared.emit(Event::Access { request, result });
-}
-
-fn add_for_project(shared: &Shared, from: String, project: String) {
-    match shared.app().add_for_project(&from, &project, None) {
-        Ok(added) => {
-            shared.emit_profiles();
-            shared.emit(Event::Added {
-                name: added.saved.name,
-                project,
-            });
-        }
-        Err(e) => shared.fail(Some(&from), e.into(), false),
-    }
-}
-
-fn import_env(shared: &Shared, path: std::path::PathBuf, name: Option<String>, confirmed: bool) {
-    let source = ImportSource::File(&path);
-    match shared.app().import(source, name.as_deref(), confirmed) {
-        Ok(ImportOutcome::Saved { saved, notes, .. }) => {
-            shared.emit_profiles();
-            shared.emit(Event::Imported {
-                name: saved.name,
-                notes,
-            });
-        }
-        Ok(ImportOutcome::Confirm { endpoints }) => {
-            shared.emit(Event::ImportConfirm { path, endpoints })
-        }
-        Err(AppError::NameTaken { name, free }) => shared.emit(Event::ImportNameTaken {
-            error: AppError::NameTaken {
-                name,
-                free: free.clone(),
-            }
-            .into(),
-            free,
-        }),
-        Err(e) => shared.emit(Event::ImportFailed(e.into())),
-    }
-}
-
-fn check(shared: &Shared, request: Request, needs: &[crate::doctor::Need]) {
-    let name = &request.profile;
-    let result = shared
-        .profile(name)
-        .map(|p| crate::doctor::diagnose(&shared.session, name, &p, needs));
-    shared.emit_cached(name);
-    shared.emit(Event::Checked { request, result });
 }
 
 /// Where eframe keeps the window's settings: `app.ron` in the data dir. Earlier versions
@@ -613,58 +312,6 @@ pub(super) fn window_settings_file(data_dir: &Path, app_id: &str) -> PathBuf {
         }
     }
     file
-}
-
-/// The platform's own file dialog (Windows' and macOS's; on Linux the desktop portal's,
-/// so no toolkit is linked). It blocks this command's thread, never the UI's; cancelled
-/// or unavailable (no portal), nothing changes and the text field stays for typing.
-fn pick_file(shared: &Shared, target: Option<crate::field::Field>) {
-    use crate::field::Field;
-    let (title, filters): (&str, &[(&str, &[&str])]) = match target {
-        None => ("Import a .env file", &[]),
-        Some(Field::Certificate) => ("Certificate (PEM)", &[("PEM", &["pem", "crt", "cer"][..])]),
-        Some(Field::PrivateKey) => ("Private key (PEM)", &[("PEM", &["pem", "key"][..])]),
-        Some(_) => (
-            "CA certificates (PEM)",
-            &[("PEM", &["pem", "crt", "cer"][..])],
-        ),
-    };
-    let mut dialog = rfd::FileDialog::new().set_title(title);
-    for (name, extensions) in filters {
-        dialog = dialog.add_filter(*name, extensions);
-    }
-    if !filters.is_empty() {
-        dialog = dialog.add_filter("All files", &["*"]);
-    }
-    if let Some(path) = dialog.pick_file() {
-        shared.emit(Event::Picked { target, path });
-    }
-}
-
-fn store_info(shared: &Shared) {
-    // A choice that cannot be read is reported by every command that needs it; the
-    // window shows the default here.
-    let storage = crate::secrets::storage::saved_choice(&shared.session.paths().config_dir)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let store = shared.session.secrets();
-    shared.emit(Event::StoreInfo {
-        storage,
-        describe: store.describe(),
-        plain_text: store.writes_plain_text(),
-    });
-}
-
-fn save_storage_choice(shared: &Shared, storage: Storage) {
-    match crate::secrets::storage::save_choice(&shared.session.paths().config_dir, storage) {
-        Ok(()) => shared.emit(Event::StorageSaved(storage)),
-        Err(e) => shared.fail(
-            None,
-            UiError::plain(format!("cannot save the storage choice: {e}")),
-            false,
-        ),
-    }
 }
 
 fn sign_in(shared: &Shared, request: Request) {
@@ -712,45 +359,135 @@ fn sign_in(shared: &Shared, request: Request) {
     }
 }
 
-/// What the worker reports about an organization's sign-in.
-#[derive(Debug, Clone)]
-pub enum OrgEvent {
-    Prompt(SignInPrompt),
-    Done(Result<OrgOutcome, UiError>),
-    Cancelled,
-}
-
-/// The key of the running organization sign-in among the worker's cancel tokens (no
-/// profile name starts with a dot).
-const CANCEL_KEY: &str = ".org-sign-in";
-
-/// The worker's part: the sign-in and the profiles, through the application layer.
-/// Returns the event that ends it (the worker sends the profiles first).
-fn org_work(
-    app: &Profiles<'_>,
-    cancels: &Mutex<HashMap<String, CancelToken>>,
-    emit: &(dyn Fn(Event) + Send + Sync),
-    mut request: OrgSignIn,
-) -> Event {
+/// An organization's sign-in: the browser and the listing on this thread, then the
+/// profiles it adds on the queue, in order with every other write.
+fn org_sign_in(shared: &Shared, ticket: Ticket, mut request: OrgSignIn) {
     let cancel = CancelToken::default();
-    if let Ok(mut m) = cancels.lock() {
+    if let Ok(mut m) = shared.cancels.lock() {
         m.insert(CANCEL_KEY.into(), cancel.clone());
     }
     // The window honours the toolkit's variable as `login --org` does.
     request.authority = orgs::base_from(request.authority.take(), |k| std::env::var(k).ok());
-    let prompt = |p: SignInPrompt| emit(Event::Org(OrgEvent::Prompt(p)));
-    let result = app.sign_in_org(&request, &prompt, &cancel, SIGN_IN_TIMEOUT);
-    if let Ok(mut m) = cancels.lock() {
+    let prompt = |p: SignInPrompt| {
+        shared.emit(Event::Org {
+            ticket: ticket.clone(),
+            event: OrgEvent::Prompt(p),
+        })
+    };
+    let app = shared.app();
+    let listing = app.org_listing(&request, &prompt, &cancel, SIGN_IN_TIMEOUT);
+    if let Ok(mut m) = shared.cancels.lock() {
         m.remove(CANCEL_KEY);
     }
-    Event::Org(match result {
-        Ok(outcome) => OrgEvent::Done(Ok(outcome)),
-        Err(AppError::Session(SessionError::Auth(AuthError::Cancelled))) => OrgEvent::Cancelled,
-        Err(e) => OrgEvent::Done(Err(e.into())),
-    })
+    match listing {
+        Ok((set, projects)) => shared.enqueue(Job {
+            profile: None,
+            request: None,
+            writes: true,
+            work: Box::new(move |shared: &Shared| {
+                let added = shared.app().add_org_projects(&request, &set, projects);
+                shared.emit_profiles();
+                shared.emit(org_done(ticket, added));
+            }),
+        }),
+        Err(e) => shared.emit(org_done(ticket, Err(e))),
+    }
 }
 
-/// Ends the running organization sign-in, if any.
-fn org_cancel(cancels: &Mutex<HashMap<String, CancelToken>>) {
-    cancel(cancels, CANCEL_KEY);
+#[cfg(test)]
+mod tests {
+    use super::super::protocol::SaveOutcome;
+    use super::*;
+    use crate::app::{ProfileDraft, SecretInput};
+    use crate::profile::Flow;
+    use crate::secrets::{MemoryStore, Secret};
+    use crate::token::ManualClock;
+
+    fn start(dir: &Path) -> Worker {
+        let deps = WorkerDeps {
+            paths: Paths::under(dir),
+            secrets: Box::new(MemoryStore::default()),
+            clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+            clipboard: Box::new(super::super::clipboard::MemoryClipboard::default()),
+        };
+        Worker::start(deps, || {})
+    }
+
+    fn service(name: &str) -> ProfileDraft {
+        ProfileDraft {
+            name: name.into(),
+            flow: Some(Flow::ClientCredentials),
+            cluster: "westeurope-1".into(),
+            project: "p".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            client_id: "c".into(),
+            secret: SecretInput::Store(Secret::new("s3cret")),
+            ..ProfileDraft::default()
+        }
+    }
+
+    fn save(draft: ProfileDraft) -> Command {
+        Command::SaveProfile {
+            ticket: Ticket {
+                id: 1,
+                kind: super::super::state::DialogKind::Save,
+            },
+            draft: Box::new(draft),
+        }
+    }
+
+    /// The events until the worker has been quiet for a while.
+    fn drain(worker: &Worker) -> Vec<Event> {
+        let mut seen = Vec::new();
+        while let Ok(e) = worker.events.recv_timeout(Duration::from_secs(1)) {
+            seen.push(e);
+        }
+        seen
+    }
+
+    /// Save then delete, and rename then set-default, sent back to back as fast as a
+    /// person clicking could: the profiles file ends as that order says. (With a thread
+    /// per command, a delete overtook its save and left the profile behind.)
+    #[test]
+    fn writes_land_in_the_order_they_were_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let worker = start(dir.path());
+        worker.send(save(service("first")));
+        for i in 0..20 {
+            let name = format!("p{i}");
+            worker.send(save(service(&name)));
+            worker.send(Command::DeleteProfile(name));
+        }
+        worker.send(save(service("old")));
+        let rename = ProfileDraft {
+            original: Some("old".into()),
+            secret: SecretInput::Keep,
+            ..service("new")
+        };
+        worker.send(save(rename));
+        worker.send(Command::SetDefault("new".into()));
+        let events = drain(&worker);
+        let failures: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Failed { error, .. }
+                | Event::Save {
+                    outcome: SaveOutcome::Failed(error),
+                    ..
+                } => Some(error.message.clone()),
+                Event::Save {
+                    outcome: SaveOutcome::Problems(problems),
+                    ..
+                } => Some(format!("{problems:?}")),
+                _ => None,
+            })
+            .collect();
+        assert!(failures.is_empty(), "{failures:?}");
+        let file = ProfileStore::new(&dir.path().join("config"))
+            .load()
+            .unwrap();
+        let names: Vec<&String> = file.profiles.keys().collect();
+        assert_eq!(names, ["first", "new"]);
+        assert_eq!(file.default.as_deref(), Some("new"));
+    }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cdf_signin::secrets::{KeyringStore, SecretStore};
-use cdf_signin::ui::{App, Deps};
+use cdf_signin::ui::{App, Deps, Launch};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -51,6 +51,7 @@ pub fn open_with(env: &Env, size: egui::Vec2, secrets: Box<dyn SecretStore>) -> 
                 clock: deps_clock,
                 clipboard: Box::new(deps_clipboard),
                 secrets,
+                launch: Launch::from_process(),
             },
         )
     });
@@ -135,7 +136,10 @@ impl Gui {
         tokens.access_token.expose().to_string()
     }
 
-    pub fn clipboard(&self) -> Option<String> {
+    /// What the clipboard holds once the window's copies (and clearing) are done: the
+    /// clipboard is used on a thread of its own.
+    pub fn clipboard(&mut self) -> Option<String> {
+        self.wait("the clipboard", |h| h.state().clipboard_settled());
         self.clipboard.content.lock().unwrap().clone()
     }
 }

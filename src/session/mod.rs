@@ -4,26 +4,33 @@
 //! Keyring calls block on a D-Bus runtime of their own, so this API is synchronous and
 //! runs network work on the runtime handle it was given (a multi-thread runtime: a
 //! `Handle` does not drive a current-thread runtime). Call it from a plain thread.
+//!
+//! In parts: `tokens` (a profile's token: cache, refresh, a service principal's new
+//! one), `accounts` (who shares a sign-in, and what each keeps) and `sign_in` (the
+//! flows, and a sign-in by organization); this file holds the `Session` itself, its
+//! errors and what it hands out, and forgetting a profile.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use thiserror::Error;
 
 use crate::auth::http::Transport;
-use crate::auth::{
-    self, AuthError, CancelToken, ClientCertificate, ClientCredential, Endpoints, Http,
-    SignInPrompt,
-};
+use crate::auth::{self, AuthError, Endpoints, Http};
 use crate::cache::{CacheError, TokenCache};
 use crate::field::Field;
 use crate::fsutil::FileLock;
 use crate::paths::Paths;
-use crate::profile::{Account, Flow, Profile, ProfileFile, SecretSource, SourceError};
+use crate::profile::{Profile, SourceError};
 use crate::remedy::Remedy;
-use crate::secrets::{Secret, SecretError, SecretKind, SecretStore};
+use crate::secrets::{SecretError, SecretStore};
 use crate::token::{Clock, TokenSet};
+
+mod accounts;
+mod sign_in;
+mod tokens;
+
+pub use accounts::SignedOut;
 
 #[derive(Debug, Error)]
 pub enum SessionError {
@@ -126,50 +133,6 @@ impl Default for TokenOptions {
     }
 }
 
-/// What an account keeps, sealed under its name and bound to its fingerprint: the
-/// refresh token that every profile of the account redeems for its own scope, and the ID
-/// token of the last sign-in or refresh (who signed in).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct AccountTokens {
-    refresh_token: Secret,
-    #[serde(default)]
-    id_token: Option<Secret>,
-    /// The API origins (`https://host[:port]`) the account's sign-ins were for: each
-    /// profile a sign-in was started from. A token that does not name its API (see
-    /// [`Profile::token_names_its_api`]) goes to these only.
-    #[serde(default)]
-    apis: Vec<String>,
-    /// The origins of a Cognite organization's listed projects (`apiUrl`), as the last
-    /// `login --org` read them.
-    #[serde(default)]
-    org_apis: Vec<String>,
-}
-
-impl AccountTokens {
-    /// Whether a sign-in of this account was for the profile's API.
-    fn signed_in_for(&self, profile: &Profile) -> bool {
-        let origin = profile.api_origin();
-        self.apis.iter().chain(&self.org_apis).any(|a| *a == origin)
-    }
-
-    fn grant(&mut self, origin: String) {
-        if !self.apis.contains(&origin) {
-            self.apis.push(origin);
-        }
-    }
-}
-
-/// The answers with which a provider refuses a refresh token (for this scope, or at all)
-/// or wants the person back: the profile then needs a sign-in, and says why.
-const REFUSALS: &[&str] = &[
-    "invalid_grant",
-    "invalid_scope",
-    "invalid_target",
-    "interaction_required",
-    "consent_required",
-    "login_required",
-];
-
 /// A profile's name, or an account's store name (`.account-` and 16 hex digits).
 fn is_stored_name(name: &str) -> bool {
     crate::profile::validate_name(name).is_ok()
@@ -178,56 +141,12 @@ fn is_stored_name(name: &str) -> bool {
             .is_some_and(|id| id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// Why a profile whose token names no API gets none from its account.
-fn not_signed_in_for(profile: &Profile, tokens: &AccountTokens) -> String {
-    let mut apis: Vec<&str> = tokens
-        .apis
-        .iter()
-        .chain(&tokens.org_apis)
-        .map(String::as_str)
-        .collect();
-    apis.sort_unstable();
-    apis.dedup();
-    let was_for = if apis.is_empty() {
-        "no API".to_string()
-    } else {
-        apis.join(", ")
-    };
-    format!(
-        "its account's sign-in was for {was_for}, not for {}, where this profile sends tokens",
-        profile.api_origin()
-    )
-}
-
-/// What a sign-out did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedOut {
-    /// Every profile signed out: the one named and those sharing its account.
-    pub profiles: Vec<String>,
-    /// Whether the provider revoked the refresh token.
-    pub revoked: bool,
-    /// Why revoking failed (the tokens are forgotten here all the same).
-    pub revoke_error: Option<String>,
-}
-
-/// A profile's account, as `profile show` describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountStatus {
-    pub id: String,
-    /// Whether the account holds a sign-in (a refresh token).
-    pub signed_in: bool,
-    /// Who signed in, from the ID token.
-    pub signed_in_as: Option<String>,
-    /// The profiles sharing it, this one included.
-    pub profiles: Vec<String>,
-}
-
 pub struct Session {
     paths: Paths,
     secrets: Box<dyn SecretStore>,
     clock: Arc<dyn Clock>,
     rt: tokio::runtime::Handle,
-    /// `None` (production): each renewal or sign-in builds [`Http::new`] with the
+    /// `None` (production): each renewal or sign-in builds [`Http::for_profile`] with the
     /// profile's CA file. `Some`: every profile talks to this transport instead; unit
     /// tests script the identity provider with it ([`Session::with_transport`]).
     transport: Option<Arc<dyn Transport>>,
@@ -270,21 +189,20 @@ impl Session {
         self.clock.now()
     }
 
-    /// The session's clock, for clients that work beside it (doctor's probes).
-    pub fn clock(&self) -> Arc<dyn Clock> {
-        self.clock.clone()
-    }
-
     fn cache(&self) -> TokenCache<'_> {
         TokenCache::new(self.paths.token_dir(), self.secrets.as_ref())
     }
 
-    fn http(&self, profile: &Profile) -> Result<Http, AuthError> {
-        let http = match &self.transport {
-            Some(transport) => Http::with_transport(transport.clone()),
-            None => Http::new(profile.ca_file.as_deref())?,
-        };
-        Ok(http.with_clock(self.clock.clone()))
+    /// The profile's HTTP client with the session's clock ([`Http::for_profile`]), or
+    /// the scripted transport of the unit tests: for the session's own requests and for
+    /// those beside it (CDF's API, the doctor's probes, an organization's projects).
+    pub fn http(&self, profile: &Profile) -> Result<Http, AuthError> {
+        match &self.transport {
+            Some(transport) => {
+                Ok(Http::with_transport(transport.clone()).with_clock(self.clock.clone()))
+            }
+            None => Http::for_profile(profile, self.clock.clone()),
+        }
     }
 
     fn endpoints(&self, http: &Http, profile: &Profile) -> Result<Endpoints, AuthError> {
@@ -300,484 +218,9 @@ impl Session {
         FileLock::acquire(&path).map_err(|e| SessionError::Lock { path, source: e })
     }
 
-    /// The cached tokens of a profile, without any network request; none when they came
-    /// from settings other than the profile's current ones.
-    pub fn cached(&self, name: &str, profile: &Profile) -> Result<Option<TokenSet>, SessionError> {
-        match self.cache().load(name, &profile.token_binding())? {
-            Some(set) => Ok(Some(self.with_account_refresh(profile, set)?)),
-            None => Ok(None),
-        }
-    }
-
-    /// The profile's cached tokens or, when it has none but its account is signed in (a
-    /// sign-in of another profile of the account), tokens for it redeemed from the
-    /// account: no prompt, one refresh. For the window's switch to a profile.
-    pub fn cached_or_shared(
-        &self,
-        name: &str,
-        profile: &Profile,
-    ) -> Result<Option<TokenSet>, SessionError> {
-        if let Some(set) = self.cached(name, profile)? {
-            return Ok(Some(set));
-        }
-        // A profile the account did not sign in for shows as signed out: switching to
-        // it sends nothing anywhere.
-        match self.signed_in_for(name, profile)? {
-            Some(true) => {
-                let opts = TokenOptions::default();
-                Ok(Some(self.token(name, profile, opts)?.0))
-            }
-            _ => Ok(None),
-        }
-    }
-
-    fn account_tokens(&self, account: &Account) -> Result<Option<AccountTokens>, SessionError> {
-        Ok(self
-            .cache()
-            .load_as(&account.store_name(), &account.binding)?)
-    }
-
-    /// A profile's cache holds no refresh token since its account keeps it; the sets
-    /// handed out carry the account's, so that callers can tell a token renews silently.
-    fn with_account_refresh(
-        &self,
-        profile: &Profile,
-        mut set: TokenSet,
-    ) -> Result<TokenSet, SessionError> {
-        if set.refresh_token.is_none()
-            && let Some(account) = profile.account()
-            && let Some(tokens) = self.account_tokens(&account)?
-        {
-            set.refresh_token = Some(tokens.refresh_token);
-            if set.id_token.is_none() {
-                set.id_token = tokens.id_token;
-            }
-        }
-        Ok(set)
-    }
-
-    /// The lock of whatever holds the profile's refresh token: its account, or (service
-    /// principals) the profile itself.
-    fn renewal_lock(&self, name: &str, profile: &Profile) -> Result<FileLock, SessionError> {
-        match profile.account() {
-            Some(account) => self.lock(&account.store_name()),
-            None => self.lock(name),
-        }
-    }
-
-    /// Stores new tokens of a profile: a person's refresh token (and ID token) with the
-    /// account, the access token with the profile, bound to the profile's settings.
-    /// Returns the set as it came (refresh token included). Called under the renewal lock.
-    fn keep(&self, name: &str, profile: &Profile, set: TokenSet) -> Result<TokenSet, SessionError> {
-        self.keep_as(name, profile, set, false)
-    }
-
-    /// [`keep`](Self::keep); `signed_in` when the tokens come from a sign-in started from
-    /// this profile, which adds its API to those the account signed in for.
-    fn keep_as(
-        &self,
-        name: &str,
-        profile: &Profile,
-        set: TokenSet,
-        signed_in: bool,
-    ) -> Result<TokenSet, SessionError> {
-        let mut own = set.clone();
-        let account = profile.account();
-        // A person's refresh token is the account's; a service principal keeps its own.
-        let fresh = match account {
-            Some(_) => own.refresh_token.take(),
-            None => None,
-        };
-        if let Some(account) = account
-            && (fresh.is_some() || signed_in)
-        {
-            let old = self.account_tokens(&account)?;
-            let (old_refresh, old_id, apis, org_apis) = match old {
-                Some(o) => (Some(o.refresh_token), o.id_token, o.apis, o.org_apis),
-                None => (None, None, Vec::new(), Vec::new()),
-            };
-            if let Some(refresh_token) = fresh.or(old_refresh) {
-                let mut tokens = AccountTokens {
-                    refresh_token,
-                    id_token: set.id_token.clone().or(old_id),
-                    apis,
-                    org_apis,
-                };
-                if signed_in {
-                    tokens.grant(profile.api_origin());
-                }
-                self.cache()
-                    .store_as(&account.store_name(), &account.binding, &tokens)?;
-            }
-        }
-        self.cache().store(name, &profile.token_binding(), &own)?;
-        Ok(set)
-    }
-
-    /// Keeps a sign-in by organization for its account, with the API origins of the
-    /// organization's listed projects (replacing those of an earlier `login --org`). The
-    /// projects' profiles then get it with [`store_sign_in`](Self::store_sign_in).
-    pub fn store_org_sign_in(
-        &self,
-        template: &Profile,
-        set: &TokenSet,
-        listed: Vec<String>,
-    ) -> Result<(), SessionError> {
-        let Some(account) = template.account() else {
-            return Ok(());
-        };
-        let _lock = self.lock(&account.store_name())?;
-        let old = self.account_tokens(&account)?;
-        let Some(refresh_token) = set
-            .refresh_token
-            .clone()
-            .or_else(|| old.as_ref().map(|o| o.refresh_token.clone()))
-        else {
-            return Ok(());
-        };
-        let tokens = AccountTokens {
-            refresh_token,
-            id_token: set.id_token.clone(),
-            apis: old.map(|o| o.apis).unwrap_or_default(),
-            org_apis: listed,
-        };
-        self.cache()
-            .store_as(&account.store_name(), &account.binding, &tokens)?;
-        Ok(())
-    }
-
-    /// Whether the profile may be given its account's sign-in: its token names its own
-    /// API, or the account signed in for the profile's API (doctor's "the token fits").
-    /// `None` when the account holds no sign-in.
-    pub fn signed_in_for(
-        &self,
-        name: &str,
-        profile: &Profile,
-    ) -> Result<Option<bool>, SessionError> {
-        let Some(account) = profile.account() else {
-            return Ok(None);
-        };
-        let Some(tokens) = self.account_tokens(&account)? else {
-            return Ok(None);
-        };
-        Ok(Some(
-            profile.token_names_its_api()
-                || tokens.signed_in_for(profile)
-                || self.cache().load(name, &profile.token_binding())?.is_some(),
-        ))
-    }
-
-    /// The account a profile shares with others, as `profile show` describes it; none
-    /// for service principals and API keys.
-    pub fn account_status(
-        &self,
-        name: &str,
-        profile: &Profile,
-        profiles: &ProfileFile,
-    ) -> Result<Option<AccountStatus>, SessionError> {
-        let Some(account) = profile.account() else {
-            return Ok(None);
-        };
-        let tokens = self.account_tokens(&account)?;
-        let mut members = profiles.account_members(&account);
-        if !members.iter().any(|m| m == name) {
-            members.push(name.to_string());
-        }
-        Ok(Some(AccountStatus {
-            id: account.id,
-            signed_in: tokens.is_some(),
-            signed_in_as: tokens
-                .and_then(|t| t.id_token)
-                .and_then(|t| crate::token::signed_in_as(&t)),
-            profiles: members,
-        }))
-    }
-
-    /// Carries a profile's sign-in (its cached tokens) over to the name `to`, as a rename
-    /// does: only tokens bound to `profile`'s settings move, sealed again for the new
-    /// name. `true` when there were some.
-    pub fn carry_sign_in(
-        &self,
-        from: &str,
-        to: &str,
-        profile: &Profile,
-    ) -> Result<bool, SessionError> {
-        let _from = self.lock(from)?;
-        let _to = self.lock(to)?;
-        let binding = profile.token_binding();
-        let Some(set) = self.cache().load(from, &binding)? else {
-            return Ok(false);
-        };
-        self.cache().store(to, &binding, &set)?;
-        Ok(true)
-    }
-
-    /// An access token for the profile: cached if valid long enough, else refreshed, else
-    /// (client credentials) newly acquired. User flows with nothing usable fail with
-    /// [`SessionError::SignInRequired`] without contacting the identity provider.
-    pub fn token(
-        &self,
-        name: &str,
-        profile: &Profile,
-        opts: TokenOptions,
-    ) -> Result<(TokenSet, TokenSource), SessionError> {
-        if !profile.flow.uses_idp() {
-            return Err(SessionError::ApiKeyProfile(name.to_string()));
-        }
-        let now = self.clock.now();
-        // Tokens belong to the settings they came from: after the authority, endpoints,
-        // client, tenant, scopes or base URL change, the old ones are neither served nor
-        // refreshed (the old refresh token would go to the new endpoint).
-        let binding = profile.token_binding();
-        if !opts.force_refresh
-            && let Some(set) = self.cache().load(name, &binding)?
-            && set.is_valid_for(now, opts.min_valid_secs)
-        {
-            return Ok((self.with_account_refresh(profile, set)?, TokenSource::Cache));
-        }
-
-        // Only one process renews an account (all the profiles sharing a person's
-        // sign-in) at a time, so a rotated refresh token is never redeemed twice, whichever
-        // profile asks. Whoever waited re-reads the caches the winner wrote.
-        let _lock = self.renewal_lock(name, profile)?;
-        let cached = self.cache().load(name, &binding)?;
-        if let Some(set) = &cached
-            && !opts.force_refresh
-            && set.is_valid_for(self.clock.now(), opts.min_valid_secs)
-        {
-            let set = self.with_account_refresh(profile, set.clone())?;
-            return Ok((set, TokenSource::Cache));
-        }
-        let account = match profile.account() {
-            Some(a) => self.account_tokens(&a)?,
-            None => None,
-        };
-        // A token that does not name its API goes only where the account signed in for
-        // (or where this profile's own tokens already went): a profile planted in a
-        // shared file or imported from a `.env` gets nothing until a sign-in is started
-        // from it.
-        if let Some(tokens) = &account
-            && cached.is_none()
-            && !profile.token_names_its_api()
-            && !tokens.signed_in_for(profile)
-        {
-            return Err(SessionError::SignInRequired {
-                profile: name.to_string(),
-                reason: Some(not_signed_in_for(profile, tokens)),
-            });
-        }
-
-        // The account's refresh token; a profile signed in before accounts existed keeps
-        // its own in its cache.
-        let refresh_token = account
-            .as_ref()
-            .map(|a| a.refresh_token.clone())
-            .or_else(|| cached.as_ref().and_then(|s| s.refresh_token.clone()));
-        if let Some(refresh_token) = refresh_token {
-            let http = self.http(profile)?;
-            let endpoints = self.endpoints(&http, profile)?;
-            match self
-                .rt
-                .block_on(auth::refresh(&http, &endpoints, profile, &refresh_token))
-            {
-                Ok(mut set) => {
-                    if set.id_token.is_none() {
-                        set.id_token = cached
-                            .and_then(|c| c.id_token)
-                            .or_else(|| account.and_then(|a| a.id_token));
-                    }
-                    return Ok((self.keep(name, profile, set)?, TokenSource::Refreshed));
-                }
-                // A provider that will not redeem the account's refresh token for this
-                // profile's scope (some refuse other resources) leaves this profile, and
-                // only it, needing a sign-in; the account's token is kept for the others.
-                Err(AuthError::Idp(e))
-                    if REFUSALS.contains(&e.error.as_str()) && profile.flow.is_user_flow() =>
-                {
-                    return Err(SessionError::SignInRequired {
-                        profile: name.to_string(),
-                        reason: Some(e.to_string()),
-                    });
-                }
-                Err(e) if profile.flow.is_user_flow() => return Err(e.into()),
-                Err(e) => tracing::debug!("refresh failed, acquiring a new token: {e}"),
-            }
-        }
-
-        match profile.flow {
-            Flow::ClientCredentials => {
-                let set = self.acquire_client_credentials(name, profile)?;
-                Ok((self.keep(name, profile, set)?, TokenSource::Acquired))
-            }
-            Flow::ApiKey => Err(SessionError::ApiKeyProfile(name.to_string())),
-            Flow::Interactive | Flow::DeviceCode => {
-                let reason = cached.map(|_| {
-                    "the cached token has expired and there is no refresh token".to_string()
-                });
-                Err(SessionError::SignInRequired {
-                    profile: name.to_string(),
-                    reason,
-                })
-            }
-        }
-    }
-
-    /// The profile's credential: its API key, or a token the way [`token`](Self::token)
-    /// gets one (cache, refresh, client credentials).
-    pub fn credential(
-        &self,
-        name: &str,
-        profile: &Profile,
-        opts: TokenOptions,
-    ) -> Result<Credential, SessionError> {
-        if profile.flow == Flow::ApiKey {
-            return Ok(Credential::ApiKey(self.api_key(name)?));
-        }
-        let (set, source) = self.token(name, profile, opts)?;
-        Ok(Credential::Bearer(set, source))
-    }
-
-    /// The legacy API key of an `api-key` profile, from the keyring.
-    pub fn api_key(&self, name: &str) -> Result<crate::secrets::Secret, SessionError> {
-        self.secrets
-            .get(name, SecretKind::ApiKey)?
-            .ok_or_else(|| SessionError::NoApiKey(name.to_string()))
-    }
-
     /// Runs `fut` on the session's runtime (for front ends calling CDF with a token).
     pub fn block_on<F: std::future::Future>(&self, fut: F) -> F::Output {
         self.rt.block_on(fut)
-    }
-
-    fn client_credential(
-        &self,
-        name: &str,
-        profile: &Profile,
-    ) -> Result<ClientCredential, SessionError> {
-        if let (Some(cert), Some(key)) = (&profile.certificate, &profile.private_key) {
-            return Ok(ClientCredential::Certificate(ClientCertificate::load(
-                cert, key,
-            )?));
-        }
-        let secret = match profile.client_secret_source() {
-            SecretSource::Env(var) => crate::profile::from_env(&var, |k| std::env::var(k).ok())?,
-            SecretSource::File(path) => crate::profile::from_file(&path)?,
-            SecretSource::Store => self
-                .secrets
-                .get(name, SecretKind::ClientSecret)?
-                .ok_or_else(|| SessionError::NoClientSecret(name.to_string()))?,
-        };
-        Ok(ClientCredential::Secret(secret))
-    }
-
-    /// A new service-principal token. A stored secret the provider rejects as wrong
-    /// (`invalid_client`, Entra's AADSTS7000215) may be a stale copy of one another
-    /// program replaced: it is read once more from the store itself and, if it changed,
-    /// tried once more.
-    fn acquire_client_credentials(
-        &self,
-        name: &str,
-        profile: &Profile,
-    ) -> Result<TokenSet, SessionError> {
-        let credential = self.client_credential(name, profile)?;
-        let http = self.http(profile)?;
-        let endpoints = self.endpoints(&http, profile)?;
-        let first = self.rt.block_on(auth::client_credentials(
-            &http,
-            &endpoints,
-            profile,
-            &credential,
-        ));
-        let rejected = matches!(&first, Err(AuthError::Idp(e))
-            if e.error == "invalid_client" || e.aadsts().as_deref() == Some("AADSTS7000215"));
-        let ClientCredential::Secret(old) = &credential else {
-            return Ok(first?);
-        };
-        if !rejected || profile.client_secret_source() != SecretSource::Store {
-            return Ok(first?);
-        }
-        match self.secrets.reload(name, SecretKind::ClientSecret)? {
-            Some(new) if &new != old => Ok(self.rt.block_on(auth::client_credentials(
-                &http,
-                &endpoints,
-                profile,
-                &ClientCredential::Secret(new),
-            ))?),
-            _ => Ok(first?),
-        }
-    }
-
-    /// Runs the profile's flow and stores the result. `prompt` receives what the person
-    /// must do (open a URL, type a code); `cancel` ends the flow early.
-    pub fn login(
-        &self,
-        name: &str,
-        profile: &Profile,
-        prompt: &(dyn Fn(SignInPrompt) + Send + Sync),
-        cancel: &CancelToken,
-        timeout: Duration,
-    ) -> Result<TokenSet, SessionError> {
-        let set = self.sign_in(name, profile, prompt, cancel, timeout)?;
-        self.store_sign_in(name, profile, set)
-    }
-
-    /// Keeps the tokens of a sign-in for the profile `name` (its account's refresh token
-    /// with the account), under the renewal lock. A sign-in by organization keeps the
-    /// one sign-in for each profile it made.
-    pub fn store_sign_in(
-        &self,
-        name: &str,
-        profile: &Profile,
-        set: TokenSet,
-    ) -> Result<TokenSet, SessionError> {
-        let _lock = self.renewal_lock(name, profile)?;
-        self.keep_as(name, profile, set, true)
-    }
-
-    /// Runs the profile's flow (`name` only for a service principal's stored secret) and
-    /// returns the tokens without keeping them: [`Session::login`] keeps them.
-    pub fn sign_in(
-        &self,
-        name: &str,
-        profile: &Profile,
-        prompt: &(dyn Fn(SignInPrompt) + Send + Sync),
-        cancel: &CancelToken,
-        timeout: Duration,
-    ) -> Result<TokenSet, SessionError> {
-        if profile.flow == Flow::ApiKey {
-            return Err(SessionError::ApiKeyProfile(name.to_string()));
-        }
-        // A token that cannot be kept must not be asked for: the person would sign in
-        // (type a code on a phone) for nothing.
-        self.secrets.probe()?;
-        let set = match profile.flow {
-            Flow::ApiKey => return Err(SessionError::ApiKeyProfile(name.to_string())),
-            Flow::ClientCredentials => self.acquire_client_credentials(name, profile)?,
-            Flow::Interactive => {
-                let http = self.http(profile)?;
-                let endpoints = self.endpoints(&http, profile)?;
-                self.rt.block_on(auth::interactive::sign_in(
-                    &http,
-                    &endpoints,
-                    profile,
-                    prompt,
-                    cancel,
-                    timeout,
-                    crate::profile::DEFAULT_PORT,
-                ))?
-            }
-            Flow::DeviceCode => {
-                let http = self.http(profile)?;
-                let endpoints = self.endpoints(&http, profile)?;
-                self.rt.block_on(async {
-                    tokio::select! {
-                        r = auth::device_code::sign_in(&http, &endpoints, profile, prompt, cancel) => r,
-                        _ = tokio::time::sleep(timeout) => Err(AuthError::SignInTimeout(timeout.as_secs())),
-                    }
-                })?
-            }
-        };
-        Ok(set)
     }
 
     /// Forgets the profile's own tokens (cache file and its keyring key), not its
@@ -786,90 +229,6 @@ impl Session {
         let _lock = self.lock(name)?;
         self.cache().forget(name)?;
         Ok(())
-    }
-
-    /// Signs the profile out: a person's account with every profile sharing it (in
-    /// `profiles`), after revoking its refresh token where the provider offers
-    /// revocation; a service principal's profile alone. A failed revocation is reported,
-    /// and the tokens are forgotten here all the same.
-    pub fn sign_out(
-        &self,
-        name: &str,
-        profile: &Profile,
-        profiles: &ProfileFile,
-    ) -> Result<SignedOut, SessionError> {
-        let Some(account) = profile.account() else {
-            self.logout(name)?;
-            return Ok(SignedOut {
-                profiles: vec![name.to_string()],
-                revoked: false,
-                revoke_error: None,
-            });
-        };
-        let _lock = self.lock(&account.store_name())?;
-        let mut members = profiles.account_members(&account);
-        if !members.iter().any(|m| m == name) {
-            members.push(name.to_string());
-        }
-        let legacy = self
-            .cache()
-            .load(name, &profile.token_binding())?
-            .and_then(|s| s.refresh_token);
-        let refresh_token = self
-            .account_tokens(&account)?
-            .map(|a| a.refresh_token)
-            .or(legacy);
-        let (mut revoked, mut revoke_error) = (false, None);
-        if let Some(token) = refresh_token {
-            let result = self.http(profile).and_then(|http| {
-                let endpoints = self.endpoints(&http, profile)?;
-                self.rt
-                    .block_on(auth::revoke(&http, &endpoints, profile, &token))
-            });
-            match result {
-                Ok(done) => revoked = done,
-                Err(e) => revoke_error = Some(e.to_string()),
-            }
-        }
-        self.cache().forget(&account.store_name())?;
-        for member in &members {
-            self.cache().forget(member)?;
-        }
-        Ok(SignedOut {
-            profiles: members,
-            revoked,
-            revoke_error,
-        })
-    }
-
-    /// Forgets the tokens of accounts no profile in `profiles` shares any more (after a
-    /// profile was removed, or its account fields changed), so that no refresh token
-    /// outlives every profile that could use it.
-    pub fn prune_accounts(&self, profiles: &ProfileFile) -> Result<Vec<String>, SessionError> {
-        let live: Vec<String> = profiles
-            .profiles
-            .values()
-            .filter_map(|p| p.account().map(|a| a.store_name()))
-            .collect();
-        let entries = match std::fs::read_dir(self.paths.token_dir()) {
-            Ok(e) => e,
-            Err(_) => return Ok(Vec::new()),
-        };
-        let mut pruned = Vec::new();
-        for entry in entries.flatten() {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            let Some(store_name) = file.strip_suffix(".tokens") else {
-                continue;
-            };
-            if store_name.starts_with(".account-") && !live.iter().any(|l| l == store_name) {
-                let _lock = self.lock(store_name)?;
-                self.cache().forget(store_name)?;
-                let _ =
-                    std::fs::remove_file(self.paths.lock_dir().join(format!("{store_name}.lock")));
-                pruned.push(store_name.to_string());
-            }
-        }
-        Ok(pruned)
     }
 
     /// Every name cdf-signin keeps something under, found by what it stores rather than
@@ -926,12 +285,16 @@ mod tests {
     //! transport, an in-memory keyring, a manual clock and a temporary data dir.
 
     use std::sync::{Mutex, mpsc};
+    use std::time::Duration;
 
     use chrono::{DateTime, Utc};
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::auth::CancelToken;
     use crate::auth::http::{Method, Request, Response};
+    use crate::profile::{Flow, ProfileFile};
+    use crate::secrets::SecretKind;
     use crate::secrets::{MemoryStore, Secret};
     use crate::token::ManualClock;
 
