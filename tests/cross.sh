@@ -13,5 +13,5 @@ step() {
   echo "time: $name $(( $(date +%s) - t0 )) s"
 }
 step windows bash tests/wine/prepare.sh
-step python-windows bash tests/python/prepare.sh --windows >/dev/null
+step python-windows bash -c "bash tests/python/prepare.sh --windows >/dev/null"
 step macos bash tests/macos.sh
