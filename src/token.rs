@@ -12,6 +12,10 @@ use thiserror::Error;
 
 use crate::secrets::Secret;
 
+/// How long a token handed out must still be valid, unless asked otherwise
+/// (`token --min-valid`, the session's default): shorter, and it is renewed first.
+pub const DEFAULT_MIN_VALID_SECS: i64 = 60;
+
 /// The tokens from one sign-in or refresh.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenSet {

@@ -107,7 +107,6 @@ fn the_front_ends_change_profiles_and_secrets_only_through_app() {
         "forget_profile(",
         "secrets().set(",
         "secrets().delete(",
-        "provision::",
     ];
     let mut broken = Vec::new();
     for front_end in ["ui", "cli"] {

@@ -186,6 +186,91 @@ fn certificate_and_key_must_match() {
     assert_eq!(show["client_secret"], Value::Null);
 }
 
+/// Issue 26: the flags a flow does not take are refused, all of them on one line, by the
+/// description the window's editor reads too; stdin gives only the secret the profile
+/// keeps in the store, the same rule for add and edit.
+#[test]
+fn what_the_flow_does_not_take_is_refused_in_one_line_and_stdin_only_for_a_stored_secret() {
+    let env = Env::new();
+    let cert = path_str(&fixture("cert-client.pem"));
+    let key = path_str(&fixture("cert-client.key"));
+    let line = add(
+        &env,
+        "dc",
+        "device-code",
+        &[
+            "--login-hint",
+            "a@b.c",
+            "--port",
+            "4000",
+            "--certificate",
+            &cert,
+            "--private-key",
+            &key,
+        ],
+    )
+    .fails_cleanly(2);
+    assert_eq!(
+        line,
+        "error: --port applies to the interactive flow only; --login-hint applies to the interactive flow only; --certificate applies to the client-credentials flow only; --private-key applies to the client-credentials flow only"
+    );
+    assert!(!env.profiles_file().exists());
+
+    // A certificate profile keeps no secret in the store: stdin has nothing to give it,
+    // on add as on edit.
+    add(
+        &env,
+        "svc",
+        "client-credentials",
+        &["--certificate", &cert, "--private-key", &key],
+    )
+    .ok();
+    for args in [
+        common::add_args(
+            "svc2",
+            "client-credentials",
+            &[
+                "--certificate",
+                &cert,
+                "--private-key",
+                &key,
+                "--client-secret-stdin",
+            ],
+        ),
+        vec!["profile", "edit", "svc", "--client-secret-stdin"],
+    ] {
+        let line = env.run_stdin(&args, Some("s3cret\n")).fails_cleanly(2);
+        assert!(
+            line.contains(
+                "--client-secret-stdin applies to client-credentials profiles without a certificate"
+            ),
+            "{line}"
+        );
+    }
+    // Without the certificate it has one, and stdin gives it.
+    env.run_stdin(
+        &[
+            "profile",
+            "edit",
+            "svc",
+            "--unset",
+            "certificate",
+            "--client-secret-stdin",
+        ],
+        Some("s3cret\n"),
+    )
+    .ok();
+    let show: Value =
+        serde_json::from_str(&env.run(&["profile", "show", "svc", "--json"]).ok().stdout).unwrap();
+    assert_eq!(show["certificate"], Value::Null);
+    assert!(
+        show["client_secret"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("stored")),
+        "{show}"
+    );
+}
+
 #[test]
 fn duplicate_names_and_unknown_profiles_are_errors() {
     let env = Env::new();

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use crate::auth::{ClientCertificate, Http};
 use crate::field::Field;
-use crate::profile::{self, Flow, Profile, ProfileError, Prompt};
+use crate::profile::flows::{self, Takes};
+use crate::profile::{self, Flow, Profile, Prompt};
 use crate::secrets::{Secret, SecretKind};
 use crate::token::SystemClock;
 
@@ -61,6 +62,36 @@ pub struct ProfileDraft {
     pub org: Option<String>,
 }
 
+/// Changes to a draft, as a front end's request gives them (the CLI's flags): each
+/// `Some` replaces its field, `unset` clears fields. [`ProfileDraft::apply`] is the one
+/// place they are carried into a draft, for a new profile and an edited one alike.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DraftChanges {
+    pub flow: Option<Flow>,
+    pub cluster: Option<String>,
+    pub project: Option<String>,
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    pub authority: Option<String>,
+    pub base_url: Option<String>,
+    pub token_url: Option<String>,
+    /// Replaces every scope.
+    pub scopes: Option<Vec<String>>,
+    pub audience: Option<String>,
+    pub port: Option<String>,
+    pub login_hint: Option<String>,
+    pub prompt: Option<Prompt>,
+    pub ca_file: Option<PathBuf>,
+    /// A certificate and its private key, which come together.
+    pub certificate: Option<(PathBuf, PathBuf)>,
+    /// Where the secret comes from now (a variable, a file).
+    pub secret: Option<SecretInput>,
+    pub production: Option<bool>,
+    /// Fields to clear: a certificate's key goes with it, and clearing a secret variable
+    /// or file goes back to the stored secret.
+    pub unset: Vec<Field>,
+}
+
 /// What is wrong with one field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -72,8 +103,8 @@ pub struct Problem {
 pub enum ProblemKind {
     /// Empty, and the flow needs it (the flow itself, when it is not chosen).
     Required,
-    /// Given, but the flow does not use it (a redirect port outside the interactive
-    /// flow).
+    /// Given, but the flow does not take it (`Flow::takes`): a redirect port outside
+    /// the interactive flow, a tenant for an API key.
     NotForFlow,
     /// Given and wrong: why, without the field's name.
     Invalid(String),
@@ -159,6 +190,205 @@ impl ProfileDraft {
         }
     }
 
+    /// The draft of a profile that was set aside when the file was read (see
+    /// `ProfileFile::invalid`): whatever of its fields can be read as text, to be
+    /// corrected; saving it replaces the set-aside one.
+    pub fn of_raw(name: &str, fields: &toml::Table) -> ProfileDraft {
+        let text = |key: &str| match fields.get(key) {
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(toml::Value::Integer(n)) => n.to_string(),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .filter_map(toml::Value::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        let path = |key: &str| Some(PathBuf::from(text(key))).filter(|p| !p.as_os_str().is_empty());
+        let secret = match (text("client_secret_env"), path("client_secret_file")) {
+            (var, _) if fields.contains_key("client_secret_env") => SecretInput::Env(var),
+            (_, Some(file)) => SecretInput::File(file),
+            _ => SecretInput::Keep,
+        };
+        ProfileDraft {
+            original: Some(name.to_string()),
+            name: name.to_string(),
+            flow: Flow::ALL.into_iter().find(|f| f.as_str() == text("flow")),
+            cluster: text("cluster"),
+            project: text("project"),
+            tenant_id: text("tenant_id"),
+            client_id: text("client_id"),
+            authority: text("authority"),
+            base_url: text("base_url"),
+            token_url: text("token_url"),
+            scopes: text("scopes")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            audience: text("audience"),
+            port: text("port"),
+            login_hint: text("login_hint"),
+            prompt: [Prompt::SelectAccount, Prompt::Login, Prompt::Consent]
+                .into_iter()
+                .find(|p| p.as_str() == text("prompt")),
+            ca_file: path("ca_file"),
+            certificate: path("certificate"),
+            private_key: path("private_key"),
+            secret,
+            production: matches!(fields.get("production"), Some(toml::Value::Boolean(true))),
+            org: Some(text("org")).filter(|o| !o.is_empty()),
+        }
+    }
+
+    /// Carries `changes` into the draft: first what they set, then what they clear.
+    pub fn apply(&mut self, changes: DraftChanges) {
+        let c = changes;
+        let set = |slot: &mut String, value: Option<String>| {
+            if let Some(v) = value {
+                *slot = v;
+            }
+        };
+        if let Some(flow) = c.flow {
+            self.flow = Some(flow);
+        }
+        set(&mut self.cluster, c.cluster);
+        set(&mut self.project, c.project);
+        set(&mut self.tenant_id, c.tenant_id);
+        set(&mut self.client_id, c.client_id);
+        set(&mut self.authority, c.authority);
+        set(&mut self.base_url, c.base_url);
+        set(&mut self.token_url, c.token_url);
+        set(&mut self.audience, c.audience);
+        set(&mut self.port, c.port);
+        set(&mut self.login_hint, c.login_hint);
+        if let Some(scopes) = c.scopes {
+            self.scopes = scopes;
+        }
+        if let Some(prompt) = c.prompt {
+            self.prompt = Some(prompt);
+        }
+        if let Some(ca) = c.ca_file {
+            self.ca_file = Some(ca);
+        }
+        if let Some((certificate, key)) = c.certificate {
+            self.certificate = Some(certificate);
+            self.private_key = Some(key);
+        }
+        if let Some(secret) = c.secret {
+            self.secret = secret;
+        }
+        if let Some(production) = c.production {
+            self.production = production;
+        }
+        for field in c.unset {
+            self.clear(field);
+        }
+    }
+
+    fn clear(&mut self, field: Field) {
+        match field {
+            Field::TenantId => self.tenant_id.clear(),
+            Field::ClientId => self.client_id.clear(),
+            Field::Org => self.org = None,
+            Field::Authority => self.authority.clear(),
+            Field::BaseUrl => self.base_url.clear(),
+            Field::TokenUrl => self.token_url.clear(),
+            Field::Scopes => self.scopes.clear(),
+            Field::Audience => self.audience.clear(),
+            Field::Port => self.port.clear(),
+            Field::LoginHint => self.login_hint.clear(),
+            Field::Prompt => self.prompt = None,
+            Field::CaFile => self.ca_file = None,
+            Field::Certificate | Field::PrivateKey => {
+                self.certificate = None;
+                self.private_key = None;
+            }
+            // Back to the stored secret (a new one given in the same request stays).
+            Field::ClientSecretEnv | Field::ClientSecretFile => {
+                if !matches!(self.secret, SecretInput::Store(_)) {
+                    self.secret = SecretInput::Keep;
+                }
+            }
+            Field::ClientSecret | Field::ApiKey => self.secret = SecretInput::Keep,
+            Field::Name | Field::Flow | Field::Cluster | Field::Project => {}
+        }
+    }
+
+    /// The kind of secret the profile the draft describes keeps in the secret store, if
+    /// any: the rule of [`Profile::secret_kind`].
+    pub fn stored_secret_kind(&self) -> Option<SecretKind> {
+        let mut p = Profile::new("", "", self.flow?);
+        p.certificate = self.certificate.clone();
+        match &self.secret {
+            SecretInput::Env(var) => p.client_secret_env = Some(var.clone()),
+            SecretInput::File(path) => p.client_secret_file = Some(path.clone()),
+            SecretInput::Keep | SecretInput::Store(_) => {}
+        }
+        p.secret_kind()
+    }
+
+    /// The fields given a value (the name, flow, cluster and project aside), in the
+    /// description's order; the typed secret counts as the flow's own kind.
+    pub fn given(&self) -> Vec<Field> {
+        let typed_secret = match &self.secret {
+            SecretInput::Store(s) if !s.expose().trim().is_empty() => {
+                Some(if self.flow == Some(Flow::ApiKey) {
+                    Field::ApiKey
+                } else {
+                    Field::ClientSecret
+                })
+            }
+            _ => None,
+        };
+        let text = |t: &str| !t.trim().is_empty();
+        flows::FIELDS
+            .into_iter()
+            .filter(|field| match field {
+                Field::TenantId => text(&self.tenant_id),
+                Field::ClientId => text(&self.client_id),
+                Field::Org => self.org.as_deref().is_some_and(text),
+                Field::Authority => text(&self.authority),
+                Field::BaseUrl => text(&self.base_url),
+                Field::TokenUrl => text(&self.token_url),
+                Field::Scopes => self.scopes.iter().any(|s| text(s)),
+                Field::Audience => text(&self.audience),
+                Field::Port => text(&self.port),
+                Field::LoginHint => text(&self.login_hint),
+                Field::Prompt => self.prompt.is_some(),
+                Field::ClientSecret | Field::ApiKey => typed_secret == Some(*field),
+                Field::ClientSecretEnv => matches!(self.secret, SecretInput::Env(_)),
+                Field::ClientSecretFile => matches!(self.secret, SecretInput::File(_)),
+                Field::Certificate => self.certificate.is_some(),
+                Field::PrivateKey => self.private_key.is_some(),
+                Field::CaFile => self.ca_file.is_some(),
+                Field::Name | Field::Flow | Field::Cluster | Field::Project => false,
+            })
+            .collect()
+    }
+
+    /// The given fields the chosen flow does not take (`Flow::takes`).
+    pub fn unused(&self) -> Vec<Field> {
+        let Some(flow) = self.flow else {
+            return Vec::new();
+        };
+        self.given()
+            .into_iter()
+            .filter(|f| flow.takes(*f) == Takes::Not)
+            .collect()
+    }
+
+    /// Clears what the chosen flow does not take and says which fields those were: the
+    /// window's editor leaves them out on Save, naming them first (the command line
+    /// refuses them instead, through [`check`](Self::check)).
+    pub fn leave_out_unused(&mut self) -> Vec<Field> {
+        let unused = self.unused();
+        for field in &unused {
+            self.clear(*field);
+        }
+        unused
+    }
+
     /// The rules that need no file: required fields, the port, what the flow allows,
     /// every field's form. Cheap enough for the window to run on each Save.
     pub fn check(&self) -> Result<Resolved, Vec<Problem>> {
@@ -171,102 +401,17 @@ impl ProfileDraft {
             problems.push(Problem::new(Field::Flow, ProblemKind::Required));
             return Err(problems);
         };
-        let api_key = flow == Flow::ApiKey;
-        // A service principal with a token URL may leave its tenant unknown (the rule
-        // of `Profile::tenant_may_be_unknown`).
-        let tenant_optional = (flow == Flow::ClientCredentials && opt(&self.token_url).is_some())
-            || self.org.is_some();
-        for (field, value, needed) in [
-            (Field::Cluster, &self.cluster, true),
-            (Field::Project, &self.project, true),
-            (
-                Field::TenantId,
-                &self.tenant_id,
-                !api_key && !tenant_optional,
-            ),
-            (Field::ClientId, &self.client_id, !api_key),
-        ] {
-            if needed && value.trim().is_empty() {
-                problems.push(Problem::new(field, ProblemKind::Required));
+        self.check_required(flow, &mut problems);
+        let profile = self.profile(flow, &mut problems);
+        // What the flow does not take, as the description says.
+        for field in profile.given() {
+            if flow.takes(field) == Takes::Not {
+                problems.push(Problem::new(field, ProblemKind::NotForFlow));
             }
         }
-        let port = match self.port.trim() {
-            "" => None,
-            // One port or a list tried in order (`3000,3100-3110`), kept as typed.
-            p => match p.parse::<crate::profile::PortSpec>() {
-                Ok(spec) => Some(spec),
-                Err(reason) => {
-                    problems.push(Problem::invalid(Field::Port, reason));
-                    None
-                }
-            },
-        };
-        if port.is_some() && flow != Flow::Interactive {
-            problems.push(Problem::new(Field::Port, ProblemKind::NotForFlow));
-        }
-        let (client_secret_env, client_secret_file) = match &self.secret {
-            SecretInput::Env(var) => match opt(var) {
-                Some(var) => (Some(var), None),
-                None => {
-                    problems.push(Problem::new(Field::ClientSecretEnv, ProblemKind::Required));
-                    (None, None)
-                }
-            },
-            SecretInput::File(path) if path.as_os_str().is_empty() => {
-                problems.push(Problem::new(Field::ClientSecretFile, ProblemKind::Required));
-                (None, None)
-            }
-            // Not resolved: the file may appear only where the service runs (systemd).
-            SecretInput::File(path) => match std::path::absolute(path) {
-                Ok(path) => (None, Some(path)),
-                Err(e) => {
-                    problems.push(Problem::invalid(Field::ClientSecretFile, e.to_string()));
-                    (None, None)
-                }
-            },
-            SecretInput::Keep | SecretInput::Store(_) => (None, None),
-        };
-        // A certificate goes with its key: the missing one is asked for.
-        match (&self.certificate, &self.private_key) {
-            (Some(_), None) => {
-                problems.push(Problem::new(Field::PrivateKey, ProblemKind::Required));
-            }
-            (None, Some(_)) => {
-                problems.push(Problem::new(Field::Certificate, ProblemKind::Required));
-            }
-            _ => {}
-        }
-        let mut scopes: Vec<String> = self.scopes.iter().filter_map(|s| opt(s)).collect();
-        scopes.dedup();
-        let profile = Profile {
-            cluster: self.cluster.trim().to_string(),
-            project: self.project.trim().to_string(),
-            tenant_id: self.tenant_id.trim().to_string(),
-            client_id: self.client_id.trim().to_string(),
-            flow,
-            authority: opt(&self.authority),
-            base_url: opt(&self.base_url),
-            token_url: opt(&self.token_url),
-            scopes,
-            audience: opt(&self.audience),
-            port,
-            login_hint: opt(&self.login_hint),
-            prompt: self.prompt,
-            ca_file: self.ca_file.clone(),
-            certificate: self.certificate.clone(),
-            private_key: self.private_key.clone(),
-            client_secret_env,
-            client_secret_file,
-            production: self.production,
-            org: self.org.clone(),
-        };
         if problems.is_empty() {
-            match profile.validate() {
-                Ok(()) => {}
-                Err(ProfileError::InvalidField { field, reason }) => {
-                    problems.push(Problem::invalid(field, reason));
-                }
-                Err(other) => problems.push(Problem::invalid(Field::Name, other.to_string())),
+            for (field, reason) in profile.problems() {
+                problems.push(Problem::invalid(field, reason));
             }
         }
         let kind = profile.secret_kind();
@@ -291,6 +436,97 @@ impl ProfileDraft {
             })
         } else {
             Err(problems)
+        }
+    }
+
+    /// What the flow requires and is empty; a certificate without its key (or the key
+    /// without it).
+    fn check_required(&self, flow: Flow, problems: &mut Vec<Problem>) {
+        let tenant_optional =
+            flows::tenant_optional(flow, opt(&self.token_url).is_some(), self.org.is_some());
+        for (field, value) in [
+            (Field::Cluster, &self.cluster),
+            (Field::Project, &self.project),
+            (Field::TenantId, &self.tenant_id),
+            (Field::ClientId, &self.client_id),
+        ] {
+            let needed = flow.takes(field) == Takes::Required
+                && !(field == Field::TenantId && tenant_optional);
+            if needed && value.trim().is_empty() {
+                problems.push(Problem::new(field, ProblemKind::Required));
+            }
+        }
+        if let Some(missing) =
+            flows::missing_of_pair(self.certificate.is_some(), self.private_key.is_some())
+        {
+            problems.push(Problem::new(missing, ProblemKind::Required));
+        }
+    }
+
+    /// The profile the fields describe, trimmed; a port or a secret source that cannot
+    /// be read as one is a problem and left out.
+    fn profile(&self, flow: Flow, problems: &mut Vec<Problem>) -> Profile {
+        let port = match self.port.trim() {
+            "" => None,
+            // One port or a list tried in order (`3000,3100-3110`), kept as typed.
+            p => match p.parse::<crate::profile::PortSpec>() {
+                Ok(spec) => Some(spec),
+                Err(reason) => {
+                    problems.push(Problem::invalid(Field::Port, reason));
+                    None
+                }
+            },
+        };
+        let (client_secret_env, client_secret_file) = self.secret_source(problems);
+        let mut scopes: Vec<String> = self.scopes.iter().filter_map(|s| opt(s)).collect();
+        scopes.dedup();
+        Profile {
+            cluster: self.cluster.trim().to_string(),
+            project: self.project.trim().to_string(),
+            tenant_id: self.tenant_id.trim().to_string(),
+            client_id: self.client_id.trim().to_string(),
+            flow,
+            authority: opt(&self.authority),
+            base_url: opt(&self.base_url),
+            token_url: opt(&self.token_url),
+            scopes,
+            audience: opt(&self.audience),
+            port,
+            login_hint: opt(&self.login_hint),
+            prompt: self.prompt,
+            ca_file: self.ca_file.clone(),
+            certificate: self.certificate.clone(),
+            private_key: self.private_key.clone(),
+            client_secret_env,
+            client_secret_file,
+            production: self.production,
+            org: self.org.clone(),
+        }
+    }
+
+    /// The variable or file the secret is read from at each request, if given so.
+    fn secret_source(&self, problems: &mut Vec<Problem>) -> (Option<String>, Option<PathBuf>) {
+        match &self.secret {
+            SecretInput::Env(var) => match opt(var) {
+                Some(var) => (Some(var), None),
+                None => {
+                    problems.push(Problem::new(Field::ClientSecretEnv, ProblemKind::Required));
+                    (None, None)
+                }
+            },
+            SecretInput::File(path) if path.as_os_str().is_empty() => {
+                problems.push(Problem::new(Field::ClientSecretFile, ProblemKind::Required));
+                (None, None)
+            }
+            // Not resolved: the file may appear only where the service runs (systemd).
+            SecretInput::File(path) => match std::path::absolute(path) {
+                Ok(path) => (None, Some(path)),
+                Err(e) => {
+                    problems.push(Problem::invalid(Field::ClientSecretFile, e.to_string()));
+                    (None, None)
+                }
+            },
+            SecretInput::Keep | SecretInput::Store(_) => (None, None),
         }
     }
 

@@ -15,8 +15,14 @@ use thiserror::Error;
 
 pub use org::OrgOutcome;
 
+/// How long a sign-in (the browser's or the device code's) is waited for: the window's
+/// and `login`'s default (`--timeout`). Ten minutes: a code read on a phone, a second
+/// factor and a consent page fit in it.
+pub const SIGN_IN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 pub use draft::{
-    Problem, ProblemKind, ProfileDraft, Resolved, SecretInput, only_the_secret_is_missing,
+    DraftChanges, Problem, ProblemKind, ProfileDraft, Resolved, SecretInput,
+    only_the_secret_is_missing,
 };
 
 use crate::cdf::dotenv::{self, ImportError};

@@ -493,3 +493,131 @@ fn an_organizations_listing_plants_no_userinfo_and_no_escapes() {
     }
     assert!(!out.skipped[0].1.contains("secret"), "{}", out.skipped[0].1);
 }
+
+/// Issue 26: one description of the flows. Every field the flow does not take is named,
+/// every problem at once; the window's editor leaves out (and names) exactly what the
+/// command line refuses.
+#[test]
+fn the_flow_description_drives_refusals_and_what_the_editor_leaves_out() {
+    let f = Fixture::new();
+    let mut d = service("dc", "");
+    d.flow = Some(Flow::DeviceCode);
+    d.secret = SecretInput::Keep;
+    d.login_hint = "a@b.c".into();
+    d.prompt = Some(crate::profile::Prompt::Login);
+    d.certificate = Some(fixture_path("cert-client.pem"));
+    d.private_key = Some(fixture_path("cert-client.key"));
+    d.org = Some("contoso".into());
+    let refused = problems(f.app().create(&d));
+    let not_for_flow: Vec<Field> = refused
+        .iter()
+        .filter(|p| p.kind == ProblemKind::NotForFlow)
+        .map(|p| p.field)
+        .collect();
+    assert_eq!(
+        not_for_flow,
+        [
+            Field::Org,
+            Field::LoginHint,
+            Field::Prompt,
+            Field::Certificate,
+            Field::PrivateKey
+        ],
+        "{refused:?}"
+    );
+    // The editor's way: named, then left out; what is left passes the same check.
+    assert_eq!(d.unused(), not_for_flow);
+    let mut left = d.clone();
+    assert_eq!(left.leave_out_unused(), not_for_flow);
+    assert!(left.unused().is_empty());
+    let saved = f.app().create(&left).unwrap();
+    let p = f.profile(&saved.name);
+    assert_eq!(
+        (p.login_hint, p.prompt, p.certificate, p.org),
+        (None, None, None, None)
+    );
+
+    // An API key takes nothing of an identity provider.
+    let mut key = service("key", "k");
+    key.flow = Some(Flow::ApiKey);
+    key.audience = "aud".into();
+    let unused = key.unused();
+    assert_eq!(
+        unused,
+        [Field::TenantId, Field::ClientId, Field::Audience],
+        "{unused:?}"
+    );
+}
+
+/// `Profile::validate` names every problem, each with its field, on one line.
+#[test]
+fn validation_returns_every_problem_each_naming_its_field() {
+    let mut p = Profile::new("westeurope-1", "my project", Flow::DeviceCode);
+    p.tenant_id = "contoso onmicrosoft".into();
+    p.client_id = "c".into();
+    p.login_hint = Some("a@b.c".into());
+    p.certificate = Some("/c.pem".into());
+    let problems = p.problems();
+    let fields: Vec<Field> = problems.iter().map(|(f, _)| *f).collect();
+    assert_eq!(
+        fields,
+        [
+            Field::Project,
+            Field::LoginHint,
+            Field::Certificate,
+            Field::TenantId,
+            Field::PrivateKey
+        ],
+        "{problems:?}"
+    );
+    let line = p.validate().unwrap_err().to_string();
+    assert!(!line.contains('\n'), "{line}");
+    assert!(
+        line.starts_with("invalid project: 'my project' is not a CDF project name; ")
+            && line.contains("invalid login hint: a login hint applies to the interactive flow only, not to device-code")
+            && line.contains("invalid private key: give both a certificate and its private key"),
+        "{line}"
+    );
+}
+
+/// The flags of `profile add` and `profile edit` go into a draft the same way.
+#[test]
+fn changes_apply_to_a_new_and_an_existing_draft_alike() {
+    let changes = DraftChanges {
+        flow: Some(Flow::ClientCredentials),
+        cluster: Some("westeurope-1".into()),
+        project: Some("p".into()),
+        tenant_id: Some("t".into()),
+        client_id: Some("c".into()),
+        certificate: Some(("/c.pem".into(), "/k.pem".into())),
+        scopes: Some(vec!["s".into()]),
+        ..DraftChanges::default()
+    };
+    let mut new = ProfileDraft::default();
+    new.apply(changes.clone());
+    assert_eq!(new.certificate, Some("/c.pem".into()));
+    assert_eq!(new.private_key, Some("/k.pem".into()));
+    assert_eq!(
+        new.stored_secret_kind(),
+        None,
+        "a certificate: no stored secret"
+    );
+    // Unset clears the pair, and then a secret is kept in the store.
+    new.apply(DraftChanges {
+        unset: vec![Field::Certificate, Field::Scopes],
+        ..DraftChanges::default()
+    });
+    assert_eq!((&new.certificate, &new.private_key), (&None, &None));
+    assert!(new.scopes.is_empty());
+    assert_eq!(new.stored_secret_kind(), Some(SecretKind::ClientSecret));
+    new.apply(DraftChanges {
+        secret: Some(SecretInput::Env("CDF_SECRET".into())),
+        ..DraftChanges::default()
+    });
+    assert_eq!(new.stored_secret_kind(), None, "read from a variable");
+    new.apply(DraftChanges {
+        unset: vec![Field::ClientSecretEnv],
+        ..DraftChanges::default()
+    });
+    assert_eq!(new.secret, SecretInput::Keep);
+}

@@ -518,6 +518,19 @@ fn unusual_endpoints(provider: &str, profile: &Profile) -> Vec<String> {
 fn field_to_variable(e: ProfileError) -> ImportError {
     match e {
         ProfileError::InvalidField { field, reason } => var_err(field.env_var(), reason),
+        // The first variable names the error; the others follow with theirs.
+        ProfileError::Invalid(problems) if !problems.0.is_empty() => {
+            let (field, reason) = &problems.0[0];
+            let rest = problems.0[1..]
+                .iter()
+                .map(|(f, r)| format!("; {}: {r}", f.env_var()));
+            var_err(
+                field.env_var(),
+                std::iter::once(reason.clone())
+                    .chain(rest)
+                    .collect::<String>(),
+            )
+        }
         other => var_err("CDF_PROJECT", other.to_string()),
     }
 }

@@ -145,7 +145,7 @@ pub enum Command {
         #[command(flatten)]
         select: Select,
         /// Give up when sign-in has not finished after this many seconds
-        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        #[arg(long, value_name = "SECS", default_value_t = crate::app::SIGN_IN_TIMEOUT.as_secs())]
         timeout: u64,
         #[command(flatten)]
         org: OrgArgs,
@@ -158,7 +158,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Renew a cached token that is valid for less than this
-        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        #[arg(long, value_name = "SECS", default_value_t = crate::token::DEFAULT_MIN_VALID_SECS)]
         min_valid: i64,
         /// Renew even when the cached token is still valid
         #[arg(long)]

@@ -73,6 +73,29 @@ impl Ctx {
         self.session.secrets()
     }
 
+    /// A cancel token that Ctrl-C cancels: a sign-in waiting on the browser or a device
+    /// code ends cleanly (its listener closed, nothing stored) instead of being killed.
+    pub fn cancel_on_ctrl_c(&self) -> crate::auth::CancelToken {
+        let cancel = crate::auth::CancelToken::default();
+        let on_signal = cancel.clone();
+        self.rt.spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_signal.cancel();
+            }
+        });
+        cancel
+    }
+
+    /// After a sign-in stored something: the first time the secret store fell back to
+    /// another kind of storage, say so (once per installation).
+    pub fn note_first_fallback(&self) {
+        if let Some(note) = self.secrets().fallback_note()
+            && crate::secrets::storage::first_fallback(&self.session.paths().data_dir)
+        {
+            output::note(&note);
+        }
+    }
+
     /// The selected profile (or the default) with its name.
     pub fn resolve(&self, select: &Select) -> Result<(String, Profile), Failure> {
         let file = self.profiles()?;

@@ -8,7 +8,7 @@ use crate::cdf::AccessError;
 use crate::cdf::client::CdfError;
 use crate::doctor::cluster::{self, MissingHost};
 use crate::field::Field;
-use crate::profile::{Flow, Profile, ProfileError};
+use crate::profile::{Flow, Profile, ProfileError, flows};
 use crate::remedy::{Remedy, after_reason};
 use crate::secrets::SecretError;
 use crate::session::SessionError;
@@ -147,7 +147,9 @@ impl From<SessionError> for Failure {
 impl From<ProfileError> for Failure {
     fn from(e: ProfileError) -> Failure {
         let code = match e {
-            ProfileError::InvalidName(_) | ProfileError::InvalidField { .. } => EXIT_USAGE,
+            ProfileError::InvalidName(_)
+            | ProfileError::InvalidField { .. }
+            | ProfileError::Invalid(_) => EXIT_USAGE,
             _ => EXIT_ERROR,
         };
         Failure {
@@ -227,32 +229,43 @@ impl From<AppError> for Failure {
     }
 }
 
-/// The first of a profile's problems in the command line's words (a flag each), as
-/// one line; `flow` is the flow the profile was given.
+/// A profile's problems in the command line's words (a flag each), on one line; `flow`
+/// is the flow the profile was given. A file that cannot be used is not a usage error.
 pub(super) fn problems(problems: &[Problem], flow: Option<Flow>) -> Failure {
-    let Some(p) = problems.first() else {
+    if problems.is_empty() {
         return Failure::usage("the profile is incomplete");
-    };
+    }
+    let message = problems
+        .iter()
+        .map(|p| problem_words(p, flow))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if problems
+        .iter()
+        .all(|p| matches!(p.kind, ProblemKind::Unreadable(_)))
+    {
+        Failure::new(message)
+    } else {
+        Failure::usage(message)
+    }
+}
+
+fn problem_words(p: &Problem, flow: Option<Flow>) -> String {
     let flag = p.field.flag();
-    let flow = flow.map(Flow::as_str).unwrap_or("chosen");
+    let flow_name = flow.map(Flow::as_str).unwrap_or("chosen");
     match (&p.kind, p.field) {
-        (ProblemKind::Required, Field::Flow) => Failure::usage("--flow is required"),
-        (ProblemKind::Required, _) => {
-            Failure::usage(format!("{flag} is required for the {flow} flow"))
-        }
-        (ProblemKind::NotForFlow, Field::Port) => {
-            Failure::usage("--port applies to the interactive flow only")
-        }
-        (ProblemKind::NotForFlow, _) => {
-            Failure::usage(format!("{flag} does not apply to the {flow} flow"))
-        }
-        (ProblemKind::Invalid(reason), Field::Name) => Failure::usage(reason.clone()),
+        (ProblemKind::Required, Field::Flow) => "--flow is required".into(),
+        (ProblemKind::Required, _) => format!("{flag} is required for the {flow_name} flow"),
+        (ProblemKind::NotForFlow, field) => match flows::only_flow(field) {
+            Some(only) => format!("{flag} applies to the {} flow only", only.as_str()),
+            None => format!("{flag} does not apply to the {flow_name} flow"),
+        },
+        (ProblemKind::Invalid(reason), Field::Name) => reason.clone(),
         // The core words the field; the command line also names the flag that sets it.
         (ProblemKind::Invalid(reason), field) => {
-            Failure::usage(format!("invalid {} ({flag}): {reason}", field.noun()))
+            format!("invalid {} ({flag}): {reason}", field.noun())
         }
-        // A file that cannot be used is not a usage error.
-        (ProblemKind::Unreadable(reason), _) => Failure::new(reason.clone()),
+        (ProblemKind::Unreadable(reason), _) => reason.clone(),
     }
 }
 

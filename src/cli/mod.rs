@@ -14,6 +14,7 @@ mod output;
 mod profile;
 mod profile_add;
 mod profile_edit;
+mod profile_request;
 mod secret_input;
 mod token;
 mod usage;

@@ -7,7 +7,6 @@ use super::context::Ctx;
 use super::failure::CmdResult;
 use super::output;
 use super::token::print_prompt;
-use crate::auth::CancelToken;
 use crate::cdf::orgs::{self, OrgSignIn};
 use crate::profile::PortSpec;
 
@@ -25,15 +24,7 @@ pub(super) fn login(
         authority: orgs::base_from(authority, |k| std::env::var(k).ok()),
         ports,
     };
-    let cancel = CancelToken::default();
-    {
-        let cancel = cancel.clone();
-        ctx.rt.spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.cancel();
-            }
-        });
-    }
+    let cancel = ctx.cancel_on_ctrl_c();
     let done = ctx.app().sign_in_org(
         &request,
         &print_prompt,
@@ -61,10 +52,6 @@ pub(super) fn login(
     if done.added.is_empty() && done.existing.is_empty() {
         output::note("The organization lists no project this sign-in can use.");
     }
-    if let Some(note) = ctx.secrets().fallback_note()
-        && crate::secrets::storage::first_fallback(&ctx.session().paths().data_dir)
-    {
-        output::note(&note);
-    }
+    ctx.note_first_fallback();
     Ok(())
 }

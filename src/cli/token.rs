@@ -10,7 +10,7 @@ use super::args::Select;
 use super::context::Ctx;
 use super::failure::{CmdResult, Failure};
 use super::output;
-use crate::auth::{CancelToken, SignInPrompt};
+use crate::auth::SignInPrompt;
 use crate::format::{
     is_time_claim, json_value_in_line, local_time_with_offset, time_left_in_words,
 };
@@ -29,15 +29,7 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
         return Ok(());
     }
     let session = ctx.session();
-    let cancel = CancelToken::default();
-    {
-        let cancel = cancel.clone();
-        ctx.rt.spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.cancel();
-            }
-        });
-    }
+    let cancel = ctx.cancel_on_ctrl_c();
     let set = session.login(
         &name,
         &profile,
@@ -49,11 +41,7 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
         "Signed in with profile '{name}'; the access token is valid until {}.",
         local_time_with_offset(set.expires_at)
     ));
-    if let Some(note) = ctx.secrets().fallback_note()
-        && crate::secrets::storage::first_fallback(&ctx.session().paths().data_dir)
-    {
-        output::note(&note);
-    }
+    ctx.note_first_fallback();
     Ok(())
 }
 

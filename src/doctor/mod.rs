@@ -375,17 +375,8 @@ fn same_resource(a: &str, b: &str) -> bool {
         .eq_ignore_ascii_case(b.trim_end_matches('/'))
 }
 
-/// A tenant id that is a GUID (a domain cannot be compared with `tid`).
-fn is_guid(text: &str) -> bool {
-    text.len() == 36
-        && text.chars().enumerate().all(|(i, c)| {
-            if [8, 13, 18, 23].contains(&i) {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
-}
+// A tenant id that is a GUID: a domain cannot be compared with `tid`.
+use crate::profile::is_guid;
 
 fn token_fits(walk: &mut Walk<'_>) -> Outcome {
     let Some(Credential::Bearer(set, _)) = &walk.credential else {

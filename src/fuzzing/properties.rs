@@ -201,7 +201,10 @@ fn valid_profile() -> impl Strategy<Value = Profile> {
                 base_url,
                 scopes,
                 audience,
-                port: port.map(crate::profile::PortSpec::single),
+                // A redirect port is the interactive flow's alone (`Flow::takes`).
+                port: port
+                    .filter(|_| flow == Flow::Interactive)
+                    .map(crate::profile::PortSpec::single),
                 ..Profile::new(cluster, project, flow)
             },
         )

@@ -7,12 +7,15 @@ use thiserror::Error;
 
 pub use crate::field::Field;
 
+pub mod flows;
 mod port;
 mod secret_source;
 mod store;
+mod validate;
 pub use port::PortSpec;
 pub use secret_source::{SecretSource, SourceError, from_env, from_file, is_env_name};
 pub use store::{InvalidProfile, ProfileFile, ProfileStore};
+pub use validate::{is_guid, parse_base_url, parse_secure_url, validate_name};
 
 use crate::remedy::Remedy;
 use crate::secrets::SecretKind;
@@ -148,6 +151,9 @@ pub enum ProfileError {
     InvalidName(String),
     #[error("invalid {field}: {reason}")]
     InvalidField { field: Field, reason: String },
+    /// Every problem [`Profile::validate`] found.
+    #[error("{0}")]
+    Invalid(FieldProblems),
     #[error("no profile named '{0}'")]
     NotFound(String),
     #[error("a profile named '{0}' exists already")]
@@ -178,6 +184,20 @@ pub enum ProfileError {
     Unkept { name: String, problem: String },
 }
 
+/// A profile's problems, each naming its field; shown on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldProblems(pub Vec<(Field, String)>);
+
+impl std::fmt::Display for FieldProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (field, reason)) in self.0.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "; " };
+            write!(f, "{sep}invalid {field}: {reason}")?;
+        }
+        Ok(())
+    }
+}
+
 impl ProfileError {
     pub fn remedy(&self) -> Option<Remedy> {
         Some(match self {
@@ -198,43 +218,6 @@ impl ProfileError {
             _ => return None,
         })
     }
-}
-
-fn invalid(field: Field, reason: impl Into<String>) -> ProfileError {
-    ProfileError::InvalidField {
-        field,
-        reason: reason.into(),
-    }
-}
-
-pub fn validate_name(name: &str) -> Result<(), ProfileError> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ProfileError::InvalidName(name.to_string()))
-    }
-}
-
-/// Parses a URL that receives tokens or secrets (see [`urls::parse_secure`]).
-pub fn parse_secure_url(field: Field, text: &str) -> Result<url::Url, ProfileError> {
-    urls::parse_secure(text).map_err(|reason| invalid(field, reason))
-}
-
-/// A base URL under [`urls::parse_base`]'s rules.
-pub fn parse_base_url(text: &str) -> Result<url::Url, ProfileError> {
-    urls::parse_base(text).map_err(|reason| invalid(Field::BaseUrl, reason))
-}
-
-fn is_plain_token(text: &str, extra: &[char]) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || extra.contains(&c))
 }
 
 impl Profile {
@@ -265,191 +248,6 @@ impl Profile {
         }
     }
 
-    /// Checks every field; the certificate pair is checked by the caller that loads it.
-    pub fn validate(&self) -> Result<(), ProfileError> {
-        if !is_plain_token(&self.cluster, &['.']) {
-            return Err(invalid(
-                Field::Cluster,
-                format!(
-                    "'{}' is not a cluster name such as westeurope-1",
-                    self.cluster
-                ),
-            ));
-        }
-        if !is_plain_token(&self.project, &[]) {
-            return Err(invalid(
-                Field::Project,
-                format!("'{}' is not a CDF project name", self.project),
-            ));
-        }
-        if self.flow == Flow::ApiKey {
-            return self.validate_api_key();
-        }
-        if let Some(org) = &self.org {
-            if !is_plain_token(org, &[]) {
-                return Err(invalid(
-                    Field::Org,
-                    format!("'{org}' is not an organization name"),
-                ));
-            }
-            if self.flow != Flow::Interactive {
-                return Err(invalid(
-                    Field::Org,
-                    "a Cognite organization signs in with the interactive flow only",
-                ));
-            }
-        }
-        let unknown_tenant = self.tenant_id.is_empty() && self.tenant_may_be_unknown();
-        if !unknown_tenant && !is_plain_token(&self.tenant_id, &['.']) {
-            return Err(invalid(
-                Field::TenantId,
-                format!("'{}' is not a tenant id or domain", self.tenant_id),
-            ));
-        }
-        if !is_plain_token(&self.client_id, &['.']) {
-            return Err(invalid(
-                Field::ClientId,
-                format!("'{}' is not a client id", self.client_id),
-            ));
-        }
-        if let Some(a) = &self.authority {
-            parse_secure_url(Field::Authority, a)?;
-        }
-        if let Some(b) = &self.base_url {
-            parse_base_url(b)?;
-        }
-        if let Some(t) = &self.token_url {
-            let token = parse_secure_url(Field::TokenUrl, t)?;
-            if self.flow.is_user_flow() {
-                let authority = parse_secure_url(Field::Authority, &self.authority())?;
-                if !urls::user_flow_may_use(&authority, &token) {
-                    return Err(invalid(
-                        Field::TokenUrl,
-                        format!(
-                            "{}: the {} flow sends a person's sign-in only to the authority; remove the token URL or use one on the authority's host",
-                            urls::off_origin_reason(&authority, &token),
-                            self.flow.as_str()
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(a) = &self.audience
-            && (a.is_empty() || a.chars().any(char::is_whitespace))
-        {
-            return Err(invalid(
-                Field::Audience,
-                format!("'{a}' must not be empty or contain spaces"),
-            ));
-        }
-        for scope in &self.scopes {
-            if scope.is_empty() || scope.chars().any(char::is_whitespace) {
-                return Err(invalid(
-                    Field::Scopes,
-                    format!("'{scope}' must be one scope without spaces"),
-                ));
-            }
-        }
-        self.validate_token_destination()?;
-        if self.flow != Flow::Interactive && (self.login_hint.is_some() || self.prompt.is_some()) {
-            return Err(invalid(
-                Field::Flow,
-                "a login hint and a prompt apply to the interactive flow only",
-            ));
-        }
-        match (&self.certificate, &self.private_key) {
-            (Some(_), None) | (None, Some(_)) => {
-                return Err(invalid(
-                    Field::Certificate,
-                    "give both a certificate and its private key",
-                ));
-            }
-            (Some(_), Some(_)) if self.flow != Flow::ClientCredentials => {
-                return Err(invalid(
-                    Field::Certificate,
-                    "a certificate applies to the client-credentials flow only",
-                ));
-            }
-            _ => {}
-        }
-        self.validate_secret_source()
-    }
-
-    /// `client_secret_env` / `client_secret_file`: one of them, for a service principal
-    /// with a secret (not a certificate).
-    fn validate_secret_source(&self) -> Result<(), ProfileError> {
-        let field = match (&self.client_secret_env, &self.client_secret_file) {
-            (None, None) => return Ok(()),
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    Field::ClientSecretEnv,
-                    "give a client secret variable or a client secret file, not both",
-                ));
-            }
-            (Some(var), None) if !is_env_name(var) => {
-                return Err(invalid(
-                    Field::ClientSecretEnv,
-                    format!(
-                        "'{}' is not an environment variable name",
-                        var.escape_debug()
-                    ),
-                ));
-            }
-            (None, Some(path)) if !path.is_absolute() => {
-                return Err(invalid(
-                    Field::ClientSecretFile,
-                    format!("'{}' is not an absolute path", path.display()),
-                ));
-            }
-            (Some(_), None) => Field::ClientSecretEnv,
-            (None, Some(_)) => Field::ClientSecretFile,
-        };
-        if self.flow != Flow::ClientCredentials || self.uses_certificate() {
-            return Err(invalid(
-                field,
-                format!(
-                    "a {} applies to client-credentials profiles without a certificate",
-                    field.noun()
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// A token goes only to the API it is for: a scope or audience that names its API by
-    /// URL (`https://HOST/.default`, `https://HOST/user_impersonation`, a URL audience)
-    /// must name the profile's own CDF, whose base URL receives the token. Otherwise a
-    /// profile from a cloned `.env` or a shared file could ask the account's sign-in for a
-    /// token for the real CDF and send it to a host of its choosing.
-    fn validate_token_destination(&self) -> Result<(), ProfileError> {
-        let base = self.base_url();
-        let own = urls::api_origins_of_base(&base);
-        let scopes = self
-            .resource_scopes()
-            .into_iter()
-            .map(|s| (Field::Scopes, urls::api_origin_of(&s), s));
-        let audience = self
-            .audience
-            .clone()
-            .map(|a| (Field::Audience, urls::audience_api_origin(&a), a));
-        for (field, origin, value) in scopes.chain(audience) {
-            if let Some(origin) = origin
-                && !own.contains(&origin)
-            {
-                return Err(invalid(
-                    field,
-                    format!(
-                        "'{value}' asks for a token for {}, but the base URL sends tokens to {}: a token goes only to the API it is for; make the {} and the base URL name the same API",
-                        urls::origin_text(&origin),
-                        own.first().map(urls::origin_text).unwrap_or(base.clone()),
-                        field.noun(),
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// Whether this profile's access token names the API it is for (a URL scope or
     /// audience, which [`validate`](Self::validate) ties to the base URL). When it does not
     /// (a Cognite organization's token, an `api://` or GUID scope, a plain audience), only
@@ -470,42 +268,10 @@ impl Profile {
         }
     }
 
-    /// An API-key profile has a cluster, a project and maybe a base URL; nothing about
-    /// an identity provider.
-    fn validate_api_key(&self) -> Result<(), ProfileError> {
-        if let Some(b) = &self.base_url {
-            parse_base_url(b)?;
-        }
-        let idp_fields = [
-            (Field::TenantId, !self.tenant_id.is_empty()),
-            (Field::ClientId, !self.client_id.is_empty()),
-            (Field::Authority, self.authority.is_some()),
-            (Field::TokenUrl, self.token_url.is_some()),
-            (Field::Scopes, !self.scopes.is_empty()),
-            (Field::Audience, self.audience.is_some()),
-            (Field::Port, self.port.is_some()),
-            (Field::LoginHint, self.login_hint.is_some()),
-            (Field::Prompt, self.prompt.is_some()),
-            (Field::Certificate, self.certificate.is_some()),
-            (Field::ClientSecretEnv, self.client_secret_env.is_some()),
-            (Field::ClientSecretFile, self.client_secret_file.is_some()),
-        ];
-        if let Some((field, _)) = idp_fields.iter().find(|(_, set)| *set) {
-            return Err(invalid(
-                *field,
-                format!(
-                    "a {} does not apply to an api-key profile (it has no identity provider)",
-                    field.noun()
-                ),
-            ));
-        }
-        Ok(())
-    }
-
     /// A service principal with a token URL needs no tenant (the toolkit's
     /// `IDP_TOKEN_URL` on any provider): its tenant is then unknown.
     pub fn tenant_may_be_unknown(&self) -> bool {
-        (self.flow == Flow::ClientCredentials && self.token_url.is_some()) || self.org.is_some()
+        flows::tenant_optional(self.flow, self.token_url.is_some(), self.org.is_some())
     }
 
     /// The tenant for display: its id, or "unknown" when none is recorded.

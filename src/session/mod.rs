@@ -127,7 +127,7 @@ pub struct TokenOptions {
 impl Default for TokenOptions {
     fn default() -> Self {
         TokenOptions {
-            min_valid_secs: 60,
+            min_valid_secs: crate::token::DEFAULT_MIN_VALID_SECS,
             force_refresh: false,
         }
     }

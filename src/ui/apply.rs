@@ -188,7 +188,7 @@ impl App {
             let request = self.model.states.begin(name, OpKind::Renewal);
             self.send(Command::Renew {
                 request,
-                min_valid_secs: 60,
+                min_valid_secs: crate::token::DEFAULT_MIN_VALID_SECS,
                 force: false,
                 background: false,
             });

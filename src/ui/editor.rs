@@ -11,6 +11,7 @@ use eframe::egui;
 
 use super::wording::example_path;
 use crate::app::{ProfileDraft, Resolved, SecretInput};
+use crate::profile::flows::Takes;
 use crate::profile::{Field, Flow, Profile, Prompt};
 
 /// Clusters people use most; any other name is accepted too.
@@ -92,8 +93,7 @@ pub enum EditorAction {
 
 fn path_text(o: &Option<PathBuf>) -> String {
     o.as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default()
+        .map_or_else(String::new, |p| p.display().to_string())
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -110,7 +110,17 @@ impl Editor {
     }
 
     pub fn edit(name: &str, p: &Profile) -> Editor {
-        let d = ProfileDraft::of(name, p);
+        Editor::of(ProfileDraft::of(name, p))
+    }
+
+    /// The editor on a profile that was set aside when read: whatever of its fields
+    /// can be read as text, to be corrected; saving replaces it.
+    pub fn fix(name: &str, fields: &toml::Table) -> Editor {
+        Editor::of(ProfileDraft::of_raw(name, fields))
+    }
+
+    /// The editor's inputs for a draft: every field as text, the secret kept.
+    fn of(d: ProfileDraft) -> Editor {
         let (secret_from, secret_env, secret_file) = match d.secret {
             SecretInput::Env(var) => (SecretFrom::Env, var, String::new()),
             SecretInput::File(path) => (SecretFrom::File, String::new(), path_text(&Some(path))),
@@ -141,66 +151,7 @@ impl Editor {
             secret_file,
             audience: d.audience,
             production: d.production,
-            ..Default::default()
-        }
-    }
-
-    /// The editor on a profile that was set aside when read: whatever of its fields
-    /// can be read as text, to be corrected; saving replaces it.
-    pub fn fix(name: &str, fields: &toml::Table) -> Editor {
-        let text = |key: &str| match fields.get(key) {
-            Some(toml::Value::String(s)) => s.clone(),
-            Some(toml::Value::Integer(n)) => n.to_string(),
-            Some(toml::Value::Array(items)) => items
-                .iter()
-                .filter_map(toml::Value::as_str)
-                .collect::<Vec<_>>()
-                .join(" "),
-            Some(other) => other.to_string(),
-            None => String::new(),
-        };
-        let flow = [
-            Flow::Interactive,
-            Flow::DeviceCode,
-            Flow::ClientCredentials,
-            Flow::ApiKey,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == text("flow"));
-        let secret_from = match (
-            fields.contains_key("client_secret_env"),
-            fields.contains_key("client_secret_file"),
-        ) {
-            (true, _) => SecretFrom::Env,
-            (false, true) => SecretFrom::File,
-            _ => SecretFrom::Store,
-        };
-        Editor {
-            original: Some(name.to_string()),
-            name: name.to_string(),
-            cluster: text("cluster"),
-            project: text("project"),
-            tenant_id: text("tenant_id"),
-            client_id: text("client_id"),
-            flow,
-            authority: text("authority"),
-            base_url: text("base_url"),
-            token_url: text("token_url"),
-            scopes: text("scopes"),
-            port: text("port"),
-            login_hint: text("login_hint"),
-            prompt: [Prompt::SelectAccount, Prompt::Login, Prompt::Consent]
-                .into_iter()
-                .find(|p| p.as_str() == text("prompt")),
-            secret_from,
-            secret_env: text("client_secret_env"),
-            secret_file: text("client_secret_file"),
-            certificate: text("certificate"),
-            private_key: text("private_key"),
-            ca_file: text("ca_file"),
-            audience: text("audience"),
-            production: matches!(fields.get("production"), Some(toml::Value::Boolean(true))),
-            org: text("org"),
+            org: d.org.unwrap_or_default(),
             ..Default::default()
         }
     }
@@ -212,20 +163,15 @@ impl Editor {
         e
     }
 
-    /// The draft the fields describe: what the chosen flow shows, the rest left out
-    /// (a port stays, so that one outside the interactive flow is shown and refused).
-    pub fn draft(&self) -> ProfileDraft {
-        let flow = self.flow;
-        let api_key = flow == Some(Flow::ApiKey);
-        let interactive = flow == Some(Flow::Interactive);
-        let cc = flow == Some(Flow::ClientCredentials);
-        // An API key has no identity provider: its fields are hidden and not kept.
-        let idp = |s: &String| if api_key { String::new() } else { s.clone() };
+    /// Everything typed, whatever the flow: what a change of flow leaves behind is
+    /// still here, for [`left_out`](Self::left_out) to name.
+    fn typed(&self) -> ProfileDraft {
         let path = |s: &String| opt(s).map(PathBuf::from);
         let typed = match opt(&self.secret) {
             Some(s) => SecretInput::Store(crate::secrets::Secret::new(s)),
             None => SecretInput::Keep,
         };
+        let cc = self.flow == Some(Flow::ClientCredentials);
         let secret = match self.secret_from {
             _ if !cc || opt(&self.certificate).is_some() => typed,
             SecretFrom::Store => typed,
@@ -235,34 +181,46 @@ impl Editor {
         ProfileDraft {
             original: self.original.clone(),
             name: self.name.clone(),
-            flow,
+            flow: self.flow,
             cluster: self.cluster.clone(),
             project: self.project.clone(),
-            tenant_id: idp(&self.tenant_id),
-            client_id: idp(&self.client_id),
-            authority: idp(&self.authority),
+            tenant_id: self.tenant_id.clone(),
+            client_id: self.client_id.clone(),
+            authority: self.authority.clone(),
             base_url: self.base_url.clone(),
-            token_url: idp(&self.token_url),
-            scopes: if api_key {
-                vec![]
-            } else {
-                self.scopes.split_whitespace().map(str::to_string).collect()
-            },
-            audience: idp(&self.audience),
+            token_url: self.token_url.clone(),
+            scopes: self.scopes.split_whitespace().map(str::to_string).collect(),
+            audience: self.audience.clone(),
             port: self.port.clone(),
-            login_hint: if interactive {
-                self.login_hint.clone()
-            } else {
-                String::new()
-            },
-            prompt: self.prompt.filter(|_| interactive),
+            login_hint: self.login_hint.clone(),
+            prompt: self.prompt,
             ca_file: path(&self.ca_file),
-            certificate: path(&self.certificate).filter(|_| cc),
-            private_key: path(&self.private_key).filter(|_| cc),
+            certificate: path(&self.certificate),
+            private_key: path(&self.private_key),
             secret,
             production: self.production,
-            org: opt(&self.org).filter(|_| interactive),
+            org: opt(&self.org),
         }
+    }
+
+    /// What the chosen flow does not take but holds a value (typed before the flow
+    /// changed, or kept from the profile): hidden, named under the fields, and left
+    /// out on Save, never dropped unsaid.
+    pub fn left_out(&self) -> Vec<Field> {
+        self.typed().unused()
+    }
+
+    /// The draft the fields describe: what the chosen flow takes; the rest is left out
+    /// (see [`left_out`](Self::left_out)).
+    pub fn draft(&self) -> ProfileDraft {
+        let mut draft = self.typed();
+        draft.leave_out_unused();
+        draft
+    }
+
+    /// Whether the chosen flow takes `field` (the editor draws it).
+    fn takes(&self, field: Field) -> bool {
+        self.flow.is_some_and(|f| f.takes(field) != Takes::Not)
     }
 
     /// The checks that need no file, worded for the editor: the profile the fields
@@ -303,32 +261,32 @@ impl Editor {
     /// The text fields the chosen flow shows, in the order they are drawn (Advanced's
     /// last): where the keyboard focus looks for the first empty one.
     fn text_fields(&self) -> Vec<Field> {
-        let mut fields = vec![Field::Name, Field::Cluster, Field::Project];
-        if self.flow != Some(Flow::ApiKey) {
-            fields.extend([Field::TenantId, Field::ClientId]);
-        }
-        match self.flow {
-            Some(Flow::ApiKey) => fields.push(Field::ApiKey),
-            Some(Flow::ClientCredentials) => {
-                fields.push(match self.secret_from {
-                    SecretFrom::Store => Field::ClientSecret,
-                    SecretFrom::Env => Field::ClientSecretEnv,
-                    SecretFrom::File => Field::ClientSecretFile,
-                });
-                fields.extend([Field::Certificate, Field::PrivateKey]);
-            }
-            Some(Flow::Interactive) => fields.extend([Field::LoginHint, Field::Port]),
-            _ if !self.port.trim().is_empty() => fields.push(Field::Port),
-            _ => {}
-        }
-        fields.extend([
+        let secret = match (self.flow, self.secret_from) {
+            (Some(Flow::ApiKey), _) => Field::ApiKey,
+            (_, SecretFrom::Store) => Field::ClientSecret,
+            (_, SecretFrom::Env) => Field::ClientSecretEnv,
+            (_, SecretFrom::File) => Field::ClientSecretFile,
+        };
+        [
+            Field::Name,
+            Field::Cluster,
+            Field::Project,
+            Field::TenantId,
+            Field::ClientId,
+            secret,
+            Field::Certificate,
+            Field::PrivateKey,
+            Field::LoginHint,
+            Field::Port,
             Field::Authority,
             Field::BaseUrl,
             Field::TokenUrl,
             Field::Scopes,
             Field::CaFile,
-        ]);
-        fields
+        ]
+        .into_iter()
+        .filter(|f| self.takes(*f) || *f == Field::Name)
+        .collect()
     }
 
     /// Where the keyboard starts: the first shown field that is empty and that the
@@ -400,7 +358,6 @@ impl Editor {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui) -> EditorAction {
-        let mut action = EditorAction::None;
         if !self.opened {
             self.opened = true;
             self.focus = Some(self.first_empty_required());
@@ -428,131 +385,161 @@ impl Editor {
             .max_height((ui.available_height() - footer).max(0.0))
             .show(ui, |ui| {
                 self.field(ui, Field::Name, "e.g. dev-westeurope");
-                label_with_error(ui, "Sign-in flow", self.errors.get(&Field::Flow));
-                // Wrapped: in the narrowest window the four do not fit on one line.
-                ui.horizontal_wrapped(|ui| {
-                    for flow in [
-                        Flow::Interactive,
-                        Flow::DeviceCode,
-                        Flow::ClientCredentials,
-                        Flow::ApiKey,
-                    ] {
-                        let label = match flow {
-                            Flow::Interactive => "Interactive (browser)",
-                            Flow::DeviceCode => "Device code",
-                            Flow::ClientCredentials => "Client credentials",
-                            Flow::ApiKey => "API key (legacy)",
-                        };
-                        ui.selectable_value(&mut self.flow, Some(flow), label);
-                    }
-                });
-                if let Some(flow) = self.flow {
-                    ui.weak(flow_sentence(flow));
-                }
-                ui.add_space(4.0);
-                self.field(ui, Field::Cluster, "e.g. westeurope-1");
-                let typed = self.cluster.trim().to_string();
-                let suggestions: Vec<&str> = KNOWN_CLUSTERS
-                    .iter()
-                    .copied()
-                    .filter(|c| !typed.is_empty() && c.starts_with(&typed) && *c != typed)
-                    .take(4)
-                    .collect();
-                // One line, there with or without suggestions: they come and go as the
-                // cluster is typed, and must not move what is below.
-                ui.horizontal(|ui| {
-                    ui.set_min_height(ui.spacing().interact_size.y);
-                    if !suggestions.is_empty() {
-                        ui.weak("Suggestions:");
-                        for s in suggestions {
-                            if ui.small_button(s).clicked() {
-                                self.cluster = s.to_string();
-                                self.errors.remove(&Field::Cluster);
-                            }
-                        }
-                    }
-                });
-                self.field(ui, Field::Project, "your CDF project");
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut self.production, "Production")
-                        .on_hover_text("Marks the profile: a coloured band, a PRODUCTION badge, and a note from env and exec");
-                    if !self.production && crate::profile::looks_like_production(&self.project) {
-                        ui.weak("this project looks like production");
-                    }
-                });
-                if self.flow != Some(Flow::ApiKey) {
+                self.flow_choice(ui);
+                self.where_fields(ui);
+                if self.takes(Field::TenantId) {
                     self.field(ui, Field::TenantId, "GUID or contoso.onmicrosoft.com");
                     self.field(ui, Field::ClientId, "the app registration's application id");
                 }
-                match self.flow {
-                    Some(Flow::ApiKey) => {
-                        let hint = if self.original.is_some() {
-                            "leave empty to keep the stored key"
-                        } else {
-                            super::wording::STORED_IN_KEYRING
-                        };
-                        self.field(ui, Field::ApiKey, hint);
-                    }
-                    Some(Flow::ClientCredentials) => {
-                        ui.label("Client secret from");
-                        ui.horizontal_wrapped(|ui| {
-                            for (from, label) in [
-                                (SecretFrom::Store, "Stored here"),
-                                (SecretFrom::Env, "Environment variable"),
-                                (SecretFrom::File, "File"),
-                            ] {
-                                ui.selectable_value(&mut self.secret_from, from, label);
-                            }
-                        });
-                        match self.secret_from {
-                            SecretFrom::Store => {
-                                let hint = if self.original.is_some() {
-                                    "leave empty to keep the stored secret"
-                                } else {
-                                    "kept in the secret store (see About)"
-                                };
-                                self.field(ui, Field::ClientSecret, hint);
-                            }
-                            SecretFrom::Env => self.field(
-                                ui,
-                                Field::ClientSecretEnv,
-                                "read at each token request, e.g. CDF_CLIENT_SECRET",
-                            ),
-                            SecretFrom::File => self.field(
-                                ui,
-                                Field::ClientSecretFile,
-                                super::wording::PRIVATE_FILE,
-                            ),
-                        }
-                        let (cert, key) = (example_path("cert.pem"), example_path("key.pem"));
-                        self.path_field(ui, Field::Certificate, &cert);
-                        self.path_field(ui, Field::PrivateKey, &key);
-                    }
-                    Some(Flow::Interactive) => {
-                        self.field(ui, Field::LoginHint, "you@example.com");
-                        self.field(ui, Field::Port, "53000, or 3000,3100-3110");
-                    }
-                    // A port typed before the flow changed is shown, to be cleared.
-                    _ if !self.port.trim().is_empty() => {
-                        self.field(ui, Field::Port, "only for the interactive flow")
-                    }
-                    _ => {}
+                self.proof_fields(ui);
+                if self.takes(Field::LoginHint) {
+                    self.field(ui, Field::LoginHint, "you@example.com");
+                    self.field(ui, Field::Port, "53000, or 3000,3100-3110");
                 }
-                ui.collapsing("Advanced", |ui| {
-                    self.field(
-                        ui,
-                        Field::Authority,
-                        "https://login.microsoftonline.com/{tenant}",
-                    );
-                    self.field(ui, Field::BaseUrl, "https://{cluster}.cognitedata.com");
-                    self.field(ui, Field::TokenUrl, "override the token endpoint");
-                    self.field(ui, Field::Scopes, "{base_url}/.default");
-                    self.path_field(ui, Field::CaFile, "for TLS-inspecting proxies");
-                });
+                self.left_out_note(ui);
+                ui.collapsing("Advanced", |ui| self.advanced(ui));
             });
         // A field inside a closed Advanced was not drawn: the focus stays where it is.
         self.focus = None;
         ui.separator();
+        let mut action = self.buttons(ui, enter, escape);
+        if let Some(field) = self.browse.take()
+            && matches!(action, EditorAction::None)
+        {
+            action = EditorAction::Browse(field);
+        }
+        action
+    }
+
+    fn flow_choice(&mut self, ui: &mut egui::Ui) {
+        label_with_error(ui, "Sign-in flow", self.errors.get(&Field::Flow));
+        // Wrapped: in the narrowest window the four do not fit on one line.
+        ui.horizontal_wrapped(|ui| {
+            for flow in Flow::ALL {
+                ui.selectable_value(&mut self.flow, Some(flow), flow_label(flow));
+            }
+        });
+        if let Some(flow) = self.flow {
+            ui.weak(flow_sentence(flow));
+        }
+        ui.add_space(4.0);
+    }
+
+    /// The cluster (with suggestions), the project and the production mark.
+    fn where_fields(&mut self, ui: &mut egui::Ui) {
+        self.field(ui, Field::Cluster, "e.g. westeurope-1");
+        let typed = self.cluster.trim().to_string();
+        let suggestions: Vec<&str> = KNOWN_CLUSTERS
+            .iter()
+            .copied()
+            .filter(|c| !typed.is_empty() && c.starts_with(&typed) && *c != typed)
+            .take(4)
+            .collect();
+        // One line, there with or without suggestions: they come and go as the cluster is
+        // typed, and must not move what is below.
+        ui.horizontal(|ui| {
+            ui.set_min_height(ui.spacing().interact_size.y);
+            if !suggestions.is_empty() {
+                ui.weak("Suggestions:");
+                for s in suggestions {
+                    if ui.small_button(s).clicked() {
+                        self.cluster = s.to_string();
+                        self.errors.remove(&Field::Cluster);
+                    }
+                }
+            }
+        });
+        self.field(ui, Field::Project, "your CDF project");
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.production, "Production").on_hover_text(
+                "Marks the profile: a coloured band, a PRODUCTION badge, and a note from env and exec",
+            );
+            if !self.production && crate::profile::looks_like_production(&self.project) {
+                ui.weak("this project looks like production");
+            }
+        });
+    }
+
+    /// What proves who signs in, where the flow takes it: an API key, or a service
+    /// principal's secret (from the store, a variable or a file) and certificate.
+    fn proof_fields(&mut self, ui: &mut egui::Ui) {
+        let keep_hint = self.original.is_some();
+        if self.takes(Field::ApiKey) {
+            let hint = if keep_hint {
+                "leave empty to keep the stored key"
+            } else {
+                super::wording::STORED_IN_KEYRING
+            };
+            self.field(ui, Field::ApiKey, hint);
+        }
+        if !self.takes(Field::ClientSecret) {
+            return;
+        }
+        ui.label("Client secret from");
+        ui.horizontal_wrapped(|ui| {
+            for (from, label) in [
+                (SecretFrom::Store, "Stored here"),
+                (SecretFrom::Env, "Environment variable"),
+                (SecretFrom::File, "File"),
+            ] {
+                ui.selectable_value(&mut self.secret_from, from, label);
+            }
+        });
+        match self.secret_from {
+            SecretFrom::Store => {
+                let hint = if keep_hint {
+                    "leave empty to keep the stored secret"
+                } else {
+                    "kept in the secret store (see About)"
+                };
+                self.field(ui, Field::ClientSecret, hint);
+            }
+            SecretFrom::Env => self.field(
+                ui,
+                Field::ClientSecretEnv,
+                "read at each token request, e.g. CDF_CLIENT_SECRET",
+            ),
+            SecretFrom::File => {
+                self.field(ui, Field::ClientSecretFile, super::wording::PRIVATE_FILE)
+            }
+        }
+        let (cert, key) = (example_path("cert.pem"), example_path("key.pem"));
+        self.path_field(ui, Field::Certificate, &cert);
+        self.path_field(ui, Field::PrivateKey, &key);
+    }
+
+    /// Names what the chosen flow does not take but holds a value: it is hidden, and
+    /// Save leaves it out.
+    fn left_out_note(&mut self, ui: &mut egui::Ui) {
+        let left_out = self.left_out();
+        if let (Some(flow), false) = (self.flow, left_out.is_empty()) {
+            let names: Vec<String> = left_out.iter().map(|f| f.noun().to_string()).collect();
+            ui.weak(format!(
+                "Not used by the {} flow, left out on Save: {}.",
+                flow_label(flow),
+                names.join(", ")
+            ));
+        }
+    }
+
+    fn advanced(&mut self, ui: &mut egui::Ui) {
+        if self.takes(Field::Authority) {
+            self.field(
+                ui,
+                Field::Authority,
+                "https://login.microsoftonline.com/{tenant}",
+            );
+        }
+        self.field(ui, Field::BaseUrl, "https://{cluster}.cognitedata.com");
+        if self.takes(Field::TokenUrl) {
+            self.field(ui, Field::TokenUrl, "override the token endpoint");
+            self.field(ui, Field::Scopes, "{base_url}/.default");
+        }
+        self.path_field(ui, Field::CaFile, "for TLS-inspecting proxies");
+    }
+
+    /// Save and Cancel, with Enter and Escape.
+    fn buttons(&mut self, ui: &mut egui::Ui, enter: bool, escape: bool) -> EditorAction {
         ui.horizontal(|ui| {
             let save = ui
                 .add(
@@ -570,20 +557,30 @@ impl Editor {
                 .on_hover_text("Leave without saving (Escape)");
             cancel.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Cancel"));
             if cancel.clicked() || escape {
-                action = EditorAction::Cancel;
+                EditorAction::Cancel
             } else if save.clicked() || enter {
                 match self.check() {
-                    Ok(_) => action = EditorAction::Save(Box::new(self.draft())),
-                    Err(errors) => self.errors = errors,
+                    Ok(_) => EditorAction::Save(Box::new(self.draft())),
+                    Err(errors) => {
+                        self.errors = errors;
+                        EditorAction::None
+                    }
                 }
+            } else {
+                EditorAction::None
             }
-        });
-        if let Some(field) = self.browse.take()
-            && matches!(action, EditorAction::None)
-        {
-            action = EditorAction::Browse(field);
-        }
-        action
+        })
+        .inner
+    }
+}
+
+/// The flow's name on its button.
+fn flow_label(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Interactive => "Interactive (browser)",
+        Flow::DeviceCode => "Device code",
+        Flow::ClientCredentials => "Client credentials",
+        Flow::ApiKey => "API key (legacy)",
     }
 }
 
@@ -716,5 +713,54 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// What a change of flow leaves behind is named and left out on Save, never dropped
+    /// unsaid; an organization's profile keeps its organization through an edit.
+    #[test]
+    fn a_change_of_flow_names_what_save_leaves_out() {
+        let mut e = filled();
+        e.login_hint = "a@b.c".into();
+        e.port = "4000".into();
+        e.prompt = Some(Prompt::Login);
+        assert!(e.left_out().is_empty());
+        e.flow = Some(Flow::DeviceCode);
+        assert_eq!(e.left_out(), [Field::Port, Field::LoginHint, Field::Prompt]);
+        let r = e.check().unwrap();
+        assert_eq!(
+            (r.profile.login_hint, r.profile.port, r.profile.prompt),
+            (None, None, None)
+        );
+        assert!(!e.text_fields().contains(&Field::LoginHint));
+
+        e.flow = Some(Flow::ApiKey);
+        e.secret = "key".into();
+        assert_eq!(
+            e.left_out(),
+            [
+                Field::TenantId,
+                Field::ClientId,
+                Field::Port,
+                Field::LoginHint,
+                Field::Prompt
+            ]
+        );
+        assert_eq!(
+            e.text_fields(),
+            [
+                Field::Name,
+                Field::Cluster,
+                Field::Project,
+                Field::ApiKey,
+                Field::BaseUrl,
+                Field::CaFile
+            ]
+        );
+
+        let mut org = crate::profile::Profile::new("westeurope-1", "p", Flow::Interactive);
+        org.client_id = "c".into();
+        org.org = Some("contoso".into());
+        let e = Editor::edit("org", &org);
+        assert_eq!(e.check().unwrap().profile.org.as_deref(), Some("contoso"));
     }
 }

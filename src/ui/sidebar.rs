@@ -149,7 +149,7 @@ impl Draw<'_> {
                 p.cluster
             );
         }
-        let guid = if uuid_like(&p.tenant_id) {
+        let guid = if crate::profile::is_guid(&p.tenant_id) {
             Some(p.tenant_id.clone())
         } else {
             names.iter().find_map(|n| {
@@ -302,15 +302,6 @@ fn row_countdown(secs: i64) -> String {
     }
 }
 
-/// A tenant id typed as a GUID (8-4-4-4-12 hex digits).
-fn uuid_like(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
-        && parts
-            .iter()
-            .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,8 +312,10 @@ mod tests {
         assert_eq!(row_countdown(3599), "59 min");
         assert_eq!(row_countdown(3600), "1 h 00 min");
         assert_eq!(row_countdown(3661), "1 h 01 min");
-        assert!(uuid_like("11111111-2222-3333-4444-555555555555"));
-        assert!(!uuid_like("contoso.onmicrosoft.com"));
-        assert!(!uuid_like("test-tenant"));
+        assert!(crate::profile::is_guid(
+            "11111111-2222-3333-4444-555555555555"
+        ));
+        assert!(!crate::profile::is_guid("contoso.onmicrosoft.com"));
+        assert!(!crate::profile::is_guid("test-tenant"));
     }
 }

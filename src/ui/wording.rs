@@ -50,9 +50,10 @@ pub fn problem(problem: &Problem) -> String {
         (ProblemKind::Required, Field::ClientSecretEnv) => "enter the name of the variable".into(),
         (ProblemKind::Required, Field::ClientSecretFile) => "enter the file's path".into(),
         (ProblemKind::Required, field) => format!("the {field} is required"),
-        (ProblemKind::NotForFlow, field) => {
-            format!("only the interactive flow uses a {field}; clear it")
-        }
+        (ProblemKind::NotForFlow, field) => match crate::profile::flows::only_flow(field) {
+            Some(only) => format!("only the {} flow uses a {field}; clear it", only.as_str()),
+            None => format!("this flow does not use a {field}; clear it"),
+        },
         (ProblemKind::Invalid(reason) | ProblemKind::Unreadable(reason), _) => reason.clone(),
     }
 }
@@ -80,7 +81,10 @@ pub fn remedy(remedy: &Remedy) -> String {
             "close the program using it, or give the profile another {} (Edit); any localhost port works with Entra ID",
             Field::Port.label()
         ),
-        Remedy::MoreTime => "press Sign in to start again; the window waits 10 minutes".into(),
+        Remedy::MoreTime => format!(
+            "press Sign in to start again; the window waits {} minutes",
+            crate::app::SIGN_IN_TIMEOUT.as_secs() / 60
+        ),
         Remedy::EnterCodeSooner => "press Sign in for a new code and enter it sooner".into(),
         Remedy::AddCa => format!(
             "if your network inspects TLS, add its CA in the profile's {} field (Edit, Advanced)",

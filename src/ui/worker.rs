@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use super::clipboard::{Clipboard, ClipboardCommand};
 use super::error::{UiError, internal_error};
@@ -25,8 +24,8 @@ use crate::secrets::SecretStore;
 use crate::session::{Session, SessionError, TokenOptions};
 use crate::token::Clock;
 
-/// How long the window waits for a sign-in to finish.
-pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
+/// How long the window waits for a sign-in to finish: the one value, `login`'s default.
+pub use crate::app::SIGN_IN_TIMEOUT;
 
 /// The UI's end of the worker.
 pub struct Worker {
@@ -402,6 +401,7 @@ mod tests {
     use crate::profile::Flow;
     use crate::secrets::{MemoryStore, Secret};
     use crate::token::ManualClock;
+    use std::time::Duration;
 
     fn start(dir: &Path) -> Worker {
         let deps = WorkerDeps {
