@@ -1548,3 +1548,40 @@ fn the_organization_dialog_holds_its_fields_while_signing_in() {
     }
     assert!(gui.has_label("Cancel sign-in"));
 }
+
+/// Issue 26: a change of flow hides what the new flow does not take, names it, and Save
+/// leaves it out (the command line refuses the same fields); nothing is dropped unsaid.
+#[test]
+fn a_change_of_flow_names_what_save_leaves_out() {
+    let env = Env::new();
+    let mut gui = open(&env);
+    gui.click("Create your first profile");
+    gui.type_into("Profile name", "dev-eu");
+    gui.type_into("Cluster", "westeurope-1");
+    gui.type_into("Project", "acme");
+    gui.type_into("Tenant id", "contoso.onmicrosoft.com");
+    gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
+    gui.type_into("Login hint (optional)", "me@contoso.com");
+    assert!(!gui.has_text("left out on Save"));
+    gui.click("Device code");
+    assert!(!gui.has_label("Login hint (optional)"), "hidden");
+    assert!(
+        gui.has_text("Not used by the Device code flow, left out on Save: login hint."),
+        "named"
+    );
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let image = gui.harness.render().expect("render");
+        image
+            .save(std::path::Path::new(&dir).join("editor-left-out.png"))
+            .unwrap();
+    }
+    gui.click("Save profile");
+    gui.wait("the profile in the sidebar", |h| {
+        h.state().model.profiles.profiles.contains_key("dev-eu")
+    });
+    let file = std::fs::read_to_string(env.profiles_file()).unwrap();
+    assert!(
+        file.contains("flow = \"device-code\"") && !file.contains("login_hint"),
+        "{file}"
+    );
+}
