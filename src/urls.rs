@@ -31,21 +31,42 @@ const CDF_DOMAIN: &str = "cognitedata.com";
 /// Parses a URL that will receive tokens or secrets: `https://`, or `http://` only to a
 /// loopback host, and a host in any case.
 pub fn parse_secure(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text).map_err(|e| format!("'{text}' is not a URL ({e})"))?;
+    let shown = shown(text);
+    let url = Url::parse(text).map_err(|e| format!("'{shown}' is not a URL ({e})"))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
             return Err(format!(
-                "'{text}' uses http://, which is allowed only for loopback hosts; use https://"
+                "'{shown}' uses http://, which is allowed only for loopback hosts; use https://"
             ));
         }
-        other => return Err(format!("'{text}' has scheme '{other}'; use https://")),
+        // What parses as the scheme may be a user name ("alice:s3cret@host").
+        other if shown == text => {
+            return Err(format!("'{shown}' has scheme '{other}'; use https://"));
+        }
+        _ => return Err(format!("'{shown}' is not an https:// URL")),
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("'{text}' has no host"));
+        return Err(format!("'{shown}' has no host"));
     }
     Ok(url)
+}
+
+/// A URL as text, for an error message: a user name or password in it (before an `@`
+/// in the authority) is replaced by `…`, whether or not the text parses, so a refusal
+/// never prints a secret someone pasted into a URL.
+pub fn shown(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(at) => text.split_at(at + 3),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rfind('@') {
+        Some(at) => format!("{scheme}…{}{tail}", &authority[at..]),
+        None => text.to_string(),
+    }
 }
 
 /// Parses a CDF base URL: [`parse_secure`], and nothing a request path is appended to
@@ -242,6 +263,27 @@ pub fn authority_of_discovery(url: &Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A password pasted into a URL is never printed back, parsable or not.
+    #[test]
+    fn refusals_never_repeat_a_user_name_or_password() {
+        for text in [
+            "http://alice:s3cret@example.com/path",
+            "ftp://alice:s3cret@example.com",
+            "https://alice:s3cret@/nohost",
+            "https://alice:s3cret@exa mple.com/",
+            "alice:s3cret@example.com",
+        ] {
+            let e = parse_secure(text).unwrap_err();
+            assert!(!e.contains("s3cret") && !e.contains("alice"), "{e}");
+        }
+        assert_eq!(
+            shown("https://a:b@h.invalid/p?q#f"),
+            "https://…@h.invalid/p?q#f"
+        );
+        assert_eq!(shown("https://h.invalid/@x"), "https://h.invalid/@x");
+        assert_eq!(shown("not a url"), "not a url");
+    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()

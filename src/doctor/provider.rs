@@ -32,8 +32,10 @@ enum Probe {
 
 impl Probe {
     fn for_profile(profile: &Profile) -> Result<Probe, String> {
-        let parse =
-            |text: &str| Url::parse(text).map_err(|e| format!("'{text}' is not a URL ({e})"));
+        let parse = |text: &str| {
+            Url::parse(text)
+                .map_err(|e| format!("'{}' is not a URL ({e})", crate::urls::shown(text)))
+        };
         if let (Some(token_url), false) = (&profile.token_url, profile.flow.is_user_flow()) {
             return Ok(Probe::TokenUrl(parse(token_url)?));
         }
