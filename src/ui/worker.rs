@@ -436,15 +436,6 @@ mod tests {
         }
     }
 
-    /// The events until the worker has been quiet for a while.
-    fn drain(worker: &Worker) -> Vec<Event> {
-        let mut seen = Vec::new();
-        while let Ok(e) = worker.events.recv_timeout(Duration::from_secs(1)) {
-            seen.push(e);
-        }
-        seen
-    }
-
     /// Save then delete, and rename then set-default, sent back to back as fast as a
     /// person clicking could: the profiles file ends as that order says. (With a thread
     /// per command, a delete overtook its save and left the profile behind.)
@@ -466,7 +457,14 @@ mod tests {
         };
         worker.send(save(rename));
         worker.send(Command::SetDefault("new".into()));
-        let events = drain(&worker);
+        // Last on the queue: its answer says every write before it has been done, however
+        // slow the machine (a quiet second is not proof of that).
+        worker.send(Command::ReloadProfiles);
+        let mut events = Vec::new();
+        while !events.iter().any(|e| matches!(e, Event::Reloaded(_))) {
+            let e = worker.events.recv_timeout(Duration::from_secs(60));
+            events.push(e.expect("the queue answers the reload"));
+        }
         let failures: Vec<_> = events
             .iter()
             .filter_map(|e| match e {
