@@ -85,9 +85,17 @@ impl App {
     }
 
     /// The profiles file read: a profile that is gone takes its whole state with it; the
-    /// selection stays where it can.
+    /// selection stays where it can. The first read opens the window on the default
+    /// profile (the one `token` serves without `--profile`, and Ctrl+Shift+C copies); the
+    /// last one looked at only when there is no default.
     fn profiles_read(&mut self, file: Result<ProfileFile, UiError>) {
         let m = &mut self.model;
+        if !m.loaded
+            && let Ok(file) = &file
+            && file.default.is_some()
+        {
+            m.selected = None;
+        }
         m.loaded = true;
         let file = match file {
             Ok(file) => file,
@@ -201,6 +209,9 @@ impl App {
     }
 
     fn saved(&mut self, name: String, renamed_from: Option<String>, current: bool) {
+        // An error of the profile as it was (a wrong secret, AADSTS7000215) says nothing
+        // of the profile as saved: the next attempt will tell.
+        self.model.states.entry(&name).error = None;
         if let Some(old) = renamed_from {
             // The worker dropped the old name's tokens; its window state goes too, and
             // the auto-refresh choice follows the profile to its new name.
@@ -511,6 +522,55 @@ mod tests {
         });
         let dialog = app.view.import.as_ref().unwrap();
         assert!(!dialog.busy && dialog.confirm.is_some());
+    }
+
+    /// Issue 27: the window opens on the default profile, not the last one looked at,
+    /// and a choice made after that stays through a reread of the file.
+    #[test]
+    fn the_window_opens_on_the_default_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let deps = Deps {
+            paths: crate::paths::Paths::under(dir.path()),
+            clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+            clipboard: Box::new(super::super::clipboard::MemoryClipboard::default()),
+            secrets: Box::new(MemoryStore::default()),
+            launch: super::super::Launch::default(),
+        };
+        let settings = Settings {
+            last_profile: Some("b".into()),
+            ..Settings::default()
+        };
+        let mut app = App::start(deps, settings, || {});
+        let mut file = ProfileFile::default();
+        for name in ["a", "b"] {
+            let p = crate::profile::Profile::new("api", name, crate::profile::Flow::DeviceCode);
+            file.profiles.insert(name.into(), p);
+        }
+        file.default = Some("a".into());
+        app.handle(Event::Profiles(Ok(file.clone())));
+        assert_eq!(app.model.selected.as_deref(), Some("a"));
+        app.apply(Action::Select("b".into()));
+        app.handle(Event::Profiles(Ok(file)));
+        assert_eq!(app.model.selected.as_deref(), Some("b"));
+    }
+
+    /// Issue 27: an error shown for a profile goes when the profile is saved again.
+    #[test]
+    fn a_saved_profile_loses_the_error_of_what_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(dir.path());
+        app.model.states.entry("dev").error = Some(UiError::plain("AADSTS7000215: wrong secret"));
+        app.apply(Action::NewProfile);
+        app.apply(Action::SaveProfile(Box::default()));
+        let asked = app.model.tickets.pending(DialogKind::Save).unwrap();
+        app.handle(Event::Save {
+            ticket: asked,
+            outcome: SaveOutcome::Saved {
+                name: "dev".into(),
+                renamed_from: None,
+            },
+        });
+        assert!(app.model.states.error("dev").is_none());
     }
 
     #[test]

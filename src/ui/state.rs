@@ -217,8 +217,11 @@ impl ProfileStates {
         let id = self.last_id;
         let state = self.entry(profile);
         state.pending.set(kind, Some(id));
-        if kind == OpKind::Check {
-            state.check = Some(Check::Running);
+        match kind {
+            OpKind::Check => state.check = Some(Check::Running),
+            // A new attempt: its answer decides what is shown, not the last one's error.
+            OpKind::SignIn | OpKind::Renewal => state.error = None,
+            OpKind::Access | OpKind::Cache => {}
         }
         Request {
             id,
@@ -385,6 +388,22 @@ mod tests {
 
     fn at(secs: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
+    /// Issue 27: an old error goes when a new attempt starts; a check or an Access
+    /// request leaves it.
+    #[test]
+    fn a_new_attempt_clears_the_last_error() {
+        let mut states = ProfileStates::default();
+        states.entry("dev").error = Some(UiError::plain("AADSTS7000215"));
+        states.begin("dev", OpKind::Access);
+        states.begin("dev", OpKind::Check);
+        assert!(states.error("dev").is_some());
+        states.begin("dev", OpKind::Renewal);
+        assert!(states.error("dev").is_none());
+        states.entry("dev").error = Some(UiError::plain("AADSTS50126"));
+        states.begin("dev", OpKind::SignIn);
+        assert!(states.error("dev").is_none());
     }
 
     #[test]
