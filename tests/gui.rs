@@ -1585,3 +1585,33 @@ fn a_change_of_flow_names_what_save_leaves_out() {
         "{file}"
     );
 }
+
+/// Issue 27: the sidebar tells every profile's state from its cache, not only the one
+/// on screen: a token the command line got for another profile shows at once.
+#[test]
+fn the_sidebar_shows_tokens_the_command_line_got_for_other_profiles() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "first", "cc-secret");
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    env.run(&["token", "--profile", "svc"]).ok();
+    let mut gui = open(&env);
+    gui.wait("the cached token of svc", |h| {
+        h.state().model.states.tokens("svc").is_some()
+    });
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("first"));
+    assert!(
+        gui.harness.state().model.states.tokens("first").is_none(),
+        "nothing cached for the default"
+    );
+    gui.harness.step();
+    let rows: Vec<String> = gui
+        .harness
+        .query_all_by_label_contains(" left")
+        .filter_map(|n| n.accesskit_node().label().map(|l| l.to_string()))
+        .collect();
+    assert!(
+        rows.iter().any(|r| r.contains("svc")) && !rows.iter().any(|r| r.contains("first")),
+        "{rows:?}"
+    );
+}

@@ -112,6 +112,7 @@ impl App {
         if let Some(name) = pick {
             self.select(&name);
         }
+        self.read_caches();
     }
 
     /// Another process changed the file: show it without leaving the editor or Settings.

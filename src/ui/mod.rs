@@ -167,6 +167,27 @@ impl App {
         }
     }
 
+    /// Reads every profile's token cache on the worker (no network), so the sidebar's
+    /// dots say what the cache holds for every profile, not only the one on screen:
+    /// when the file is read, and when the window gets the focus back (the command line
+    /// may have signed in, renewed or signed out meanwhile).
+    pub fn read_caches(&mut self) {
+        let mut reads = Vec::new();
+        for name in self.profile_names() {
+            let busy = self.model.states.get(&name).is_some_and(|s| {
+                s.is_pending(OpKind::Cache)
+                    || s.is_pending(OpKind::SignIn)
+                    || s.is_pending(OpKind::Renewal)
+            });
+            if !busy {
+                reads.push(self.model.states.begin(&name, OpKind::Cache));
+            }
+        }
+        if !reads.is_empty() {
+            self.send(Command::LoadCachedAll(reads));
+        }
+    }
+
     pub fn profile_names(&self) -> Vec<String> {
         self.model.profiles.profiles.keys().cloned().collect()
     }
@@ -388,6 +409,7 @@ impl eframe::App for App {
             })
         {
             self.send(Command::ReloadProfiles);
+            self.read_caches();
         }
         for action in self.input_actions(ctx) {
             self.apply(action);

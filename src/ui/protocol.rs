@@ -26,6 +26,9 @@ pub enum Command {
     ReloadProfiles,
     /// The profile's cached tokens, without network (a request of kind `Cache`).
     LoadCached(Request),
+    /// The same for many profiles, one after another on one thread (the sidebar's read
+    /// of every profile: a thread each would be a thousand threads for a thousand).
+    LoadCachedAll(Vec<Request>),
     SignIn(Request),
     CancelSignIn(String),
     /// A token valid at least `min_valid_secs` (refresh or client credentials).
@@ -258,6 +261,7 @@ impl Command {
             | Command::CancelOrgSignIn
             | Command::PickFile { .. }
             | Command::LoadCached(_)
+            | Command::LoadCachedAll(_)
             | Command::SignIn(_)
             | Command::CancelSignIn(_)
             | Command::Renew { .. }
@@ -286,6 +290,7 @@ impl Command {
             Command::AddForProject { from, .. } => Some(from),
             Command::LoadProfiles
             | Command::ReloadProfiles
+            | Command::LoadCachedAll(_)
             | Command::ImportEnv { .. }
             | Command::LoadStoreInfo
             | Command::SaveStorageChoice(_)

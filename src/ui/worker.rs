@@ -218,6 +218,11 @@ fn handle(shared: &Shared, command: Command) {
             shared.emit(Event::Reloaded(shared.store.load().map_err(UiError::from)))
         }
         Command::LoadCached(request) => load_cached(shared, request),
+        Command::LoadCachedAll(requests) => {
+            for request in requests {
+                load_cached(shared, request);
+            }
+        }
         Command::SignIn(request) => sign_in(shared, request),
         Command::CancelSignIn(name) => cancel(&shared.cancels, &name),
         Command::Renew {
