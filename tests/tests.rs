@@ -29,6 +29,7 @@ mod python_wheel;
 mod readme;
 mod shells;
 mod storage;
+mod storage_move;
 mod window_smoke;
 mod windows;
 
