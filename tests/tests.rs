@@ -17,6 +17,7 @@ mod exec;
 mod gui;
 mod gui_about;
 mod gui_snapshots;
+mod gui_storage;
 mod hostile_answers;
 mod import;
 mod inspect;

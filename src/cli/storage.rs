@@ -77,8 +77,9 @@ pub(super) fn set(ctx: &Ctx, kind: &str, yes: bool) -> CmdResult {
         ));
     } else {
         output::note(&format!(
-            "Moved {} secrets from the {} to the {}; storage '{}' is used from now on (window and command line).",
+            "Moved {} secret{} from the {} to the {}; storage '{}' is used from now on (window and command line).",
             moved.entries,
+            if moved.entries == 1 { "" } else { "s" },
             moved.from_noun,
             moved.to_noun,
             to.as_str()

@@ -278,8 +278,11 @@ pub(super) fn move_storage(shared: &Shared, storage: Storage) {
                 )
             } else {
                 format!(
-                    "Moved {} secrets from the {} to the {}; used from now on (window and command line)",
-                    moved.entries, moved.from_noun, moved.to_noun
+                    "Moved {} secret{} from the {} to the {}; used from now on (window and command line)",
+                    moved.entries,
+                    if moved.entries == 1 { "" } else { "s" },
+                    moved.from_noun,
+                    moved.to_noun
                 )
             };
             if !moved.left_behind.is_empty() {
