@@ -413,20 +413,23 @@ impl Draw<'_> {
         );
         ui.add_space(6.0);
         ui.label("Where secrets and token keys are kept (the command line uses it too)");
-        ui.horizontal(|ui| {
-            let saved = self.m.about.storage;
-            // Only what this system has: a kernel keyring exists on Linux alone.
-            for storage in Storage::available() {
-                let label = match storage {
-                    Storage::Auto => "Automatic",
-                    Storage::Keyring => super::wording::KEYRING,
-                    Storage::Kernel => "Kernel keyring (memory only)",
-                    Storage::File => "Plain files",
-                };
-                if ui.selectable_label(saved == storage, label).clicked() && saved != storage {
-                    self.act(Action::AskStorage(Some(storage)));
+        // While the variable overrides the saved choice, a move would not take effect.
+        ui.add_enabled_ui(self.m.about.storage_env.is_none(), |ui| {
+            ui.horizontal(|ui| {
+                let saved = self.m.about.storage;
+                // Only what this system has: a kernel keyring exists on Linux alone.
+                for storage in Storage::available() {
+                    let label = match storage {
+                        Storage::Auto => "Automatic",
+                        Storage::Keyring => super::wording::KEYRING,
+                        Storage::Kernel => "Kernel keyring (memory only)",
+                        Storage::File => "Plain files",
+                    };
+                    if ui.selectable_label(saved == storage, label).clicked() && saved != storage {
+                        self.act(Action::AskStorage(Some(storage)));
+                    }
                 }
-            }
+            });
         });
         if let Some(value) = &self.m.about.storage_env {
             ui.weak(format!(
