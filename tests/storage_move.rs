@@ -196,3 +196,44 @@ fn a_missing_secret_names_the_store_in_use() {
         .fails_cleanly(1);
     assert!(e.contains("CDF_SIGNIN_STORAGE=file is set"), "{e}");
 }
+
+#[test]
+fn a_move_that_fails_halfway_leaves_everything_in_the_old_store() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let svc = token(&env, "svc");
+    // The file store takes the probe and the client secret, then cannot write the token
+    // key: a directory stands where its file would go (root cannot replace it either).
+    let dir = env
+        .data_dir()
+        .join(format!("secrets/{}", env.keyring_service));
+    std::fs::create_dir_all(dir.join("svc.token-cache-key")).unwrap();
+    let e = env
+        .run(&["storage", "set", "file", "--yes"])
+        .fails_cleanly(1);
+    assert!(e.contains("nothing was moved"), "{e}");
+    assert!(!env.config_dir().join("settings.toml").exists(), "{e}");
+    assert!(
+        !dir.join("svc.client-secret").exists(),
+        "what was written is taken back"
+    );
+    let keyring = env.store(Storage::Keyring);
+    assert!(
+        keyring
+            .reload("svc", SecretKind::ClientSecret)
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        keyring
+            .reload("svc", SecretKind::CacheKey)
+            .unwrap()
+            .is_some()
+    );
+    let requests = idp.count("token");
+    assert_eq!(token(&env, "svc"), svc, "still served from the cache");
+    assert_eq!(idp.count("token"), requests);
+    let shown = env.run(&["storage"]).ok().stdout.clone();
+    assert!(shown.contains("storage: auto"), "{shown}");
+}
