@@ -237,3 +237,60 @@ fn a_move_that_fails_halfway_leaves_everything_in_the_old_store() {
     let shown = env.run(&["storage"]).ok().stdout.clone();
     assert!(shown.contains("storage: auto"), "{shown}");
 }
+
+/// `cdf-signin ARGS` on a terminal (a pty from util-linux `script`), `answer` typed.
+fn on_a_terminal(env: &Env, args: &str, answer: &str) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let inner = env.command(&[]);
+    let program = inner.get_program().to_str().unwrap().to_string();
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &format!("{program} {args}"), "/dev/null"]);
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux)");
+    std::thread::sleep(Duration::from_millis(500));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn on_a_terminal_the_move_is_asked_and_no_keeps_everything() {
+    let idp = Idp::start();
+    let env = Env::new();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let said = on_a_terminal(&env, "storage set file", "n\n");
+    assert!(
+        said.contains("from the OS keyring to plain files in") && said.contains("NOT encrypted"),
+        "{said}"
+    );
+    assert!(said.contains("Move them? [y/N]"), "{said}");
+    assert!(said.contains("Nothing moved."), "{said}");
+    assert!(!env.config_dir().join("settings.toml").exists());
+    let said = on_a_terminal(&env, "storage set file", "y\n");
+    assert!(
+        said.contains("Moved 1 secret from the OS keyring"),
+        "{said}"
+    );
+    assert!(
+        env.store(Storage::File)
+            .get("svc", SecretKind::ClientSecret)
+            .unwrap()
+            .is_some()
+    );
+}
