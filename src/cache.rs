@@ -135,9 +135,9 @@ impl<'a> TokenCache<'a> {
 fn decode_key(key: &Secret) -> Result<XChaCha20Poly1305, CacheError> {
     let raw = STANDARD
         .decode(key.expose())
-        .map_err(|_| CacheError::Crypto("the cache key in the keyring is damaged".into()))?;
+        .map_err(|_| CacheError::Crypto("the cache key in the secret store is damaged".into()))?;
     XChaCha20Poly1305::new_from_slice(&raw)
-        .map_err(|_| CacheError::Crypto("the cache key in the keyring is damaged".into()))
+        .map_err(|_| CacheError::Crypto("the cache key in the secret store is damaged".into()))
 }
 
 /// The authenticated data: the profile name and the binding, so a file copied to another

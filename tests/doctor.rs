@@ -69,7 +69,10 @@ fn a_healthy_profile_passes_every_step() {
             "step {name}: {text}"
         );
     }
-    assert!(text.contains("a client secret is in the keyring"), "{text}");
+    assert!(
+        text.contains("a client secret is in the OS keyring"),
+        "{text}"
+    );
     assert!(text.contains("endpoints discovered from"), "{text}");
     assert!(text.contains("no proxy"), "{text}");
     assert!(

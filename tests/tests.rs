@@ -17,6 +17,7 @@ mod exec;
 mod gui;
 mod gui_about;
 mod gui_snapshots;
+mod gui_storage;
 mod hostile_answers;
 mod import;
 mod inspect;
@@ -29,6 +30,7 @@ mod python_wheel;
 mod readme;
 mod shells;
 mod storage;
+mod storage_move;
 mod window_smoke;
 mod windows;
 

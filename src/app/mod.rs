@@ -8,6 +8,7 @@
 
 mod draft;
 pub(crate) mod org;
+mod storage;
 
 use std::path::Path;
 

@@ -221,6 +221,11 @@ pub enum Command {
         #[arg(value_name = "COMMAND", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<OsString>,
     },
+    /// Show where secrets and token keys are kept and why, or move them (storage set)
+    Storage {
+        #[command(subcommand)]
+        action: Option<StorageCommand>,
+    },
     /// Open the window (the same as no command)
     Gui,
     /// Manage profiles
@@ -239,6 +244,24 @@ pub enum Command {
     /// installer and uninstaller run this)
     #[command(hide = true, subcommand)]
     Path(PathCommand),
+}
+
+/// `storage set KIND`: move every secret to another store.
+#[derive(Subcommand)]
+pub enum StorageCommand {
+    /// Move every client secret, API key and token key to KIND (auto, keyring, kernel
+    /// or file) and keep using it; the old store is emptied of them
+    ///
+    /// Asks first on a terminal; scripts pass --yes. Nothing moves when the new store
+    /// cannot keep a test entry, and a move that fails halfway is taken back.
+    Set {
+        /// auto, keyring, kernel (Linux) or file (plain files, not encrypted)
+        #[arg(value_name = "KIND")]
+        kind: String,
+        /// Move without asking
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `path add|remove DIR`: the user's `Path` value, read and written whole.

@@ -238,9 +238,9 @@ pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
         profile.project,
         profile.base_url(),
         if secret_stored {
-            ", client secret in the keyring"
+            format!(", client secret in the {}", ctx.secrets().noun())
         } else {
-            ""
+            String::new()
         },
         if saved.is_default {
             ", the default"

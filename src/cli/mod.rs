@@ -16,12 +16,13 @@ mod profile_add;
 mod profile_edit;
 mod profile_request;
 mod secret_input;
+mod storage;
 mod token;
 mod usage;
 
 pub use args::{
     AddArgs, AddFromArgs, Cli, Command, FlowArg, ImportArgs, OrgArgs, PathCommand, ProfileCommand,
-    PromptArg, Select,
+    PromptArg, Select, StorageCommand,
 };
 pub use failure::{EXIT_ERROR, EXIT_SIGN_IN, EXIT_USAGE, Failure};
 
@@ -110,6 +111,10 @@ pub fn run(command: Command) -> Result<(), Failure> {
             command,
         } => exec::exec(&ctx, &select, min_valid, &command),
         Command::Profile(p) => profile_command(&ctx, *p),
+        Command::Storage { action: None } => storage::show(&ctx),
+        Command::Storage {
+            action: Some(StorageCommand::Set { kind, yes }),
+        } => storage::set(&ctx, &kind, yes),
         // main.rs opens the window: the CLI does not depend on it.
         Command::Gui | Command::Completions { .. } | Command::Man | Command::Path(_) => Ok(()),
     }

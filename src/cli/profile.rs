@@ -74,7 +74,8 @@ pub(super) fn set_secret(ctx: &Ctx, name: &str, from_stdin: bool) -> CmdResult {
     let secret = read_secret(from_stdin, what)?;
     ctx.app().set_secret(name, &secret)?;
     output::note(&format!(
-        "Stored the new {what} of '{name}' in the keyring."
+        "Stored the new {what} of '{name}' in the {}.",
+        ctx.secrets().noun()
     ));
     Ok(())
 }

@@ -21,7 +21,10 @@ pub(super) fn profile_complete(walk: &mut Walk<'_>) -> Outcome {
     let session = walk.session;
     match p.flow {
         Flow::ApiKey => match session.api_key(name) {
-            Ok(_) => Outcome::pass("a legacy API key is in the keyring"),
+            Ok(_) => Outcome::pass(format!(
+                "a legacy API key is in the {}",
+                session.secrets().noun()
+            )),
             Err(e) => session_failure(walk, &e),
         },
         Flow::ClientCredentials => match (&p.certificate, &p.private_key) {
@@ -33,7 +36,9 @@ pub(super) fn profile_complete(walk: &mut Walk<'_>) -> Outcome {
                     SecretSource::File(path) => {
                         format!("the client secret comes from {}", path.display())
                     }
-                    SecretSource::Store => "a client secret is in the keyring".to_string(),
+                    SecretSource::Store => {
+                        format!("a client secret is in the {}", session.secrets().noun())
+                    }
                 }),
                 Err(e) => session_failure(walk, &e),
             },

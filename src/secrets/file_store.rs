@@ -28,6 +28,11 @@ impl FileStore {
         }
     }
 
+    /// The directory the entries are files in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn file(&self, profile: &str, kind: SecretKind) -> PathBuf {
         self.dir.join(format!("{profile}.{}", kind.suffix()))
     }
@@ -98,6 +103,10 @@ impl SecretStore for FileStore {
             "file storage: not encrypted, kept across reboots ({})",
             self.dir.display()
         )
+    }
+
+    fn noun(&self) -> String {
+        format!("file storage ({})", self.dir.display())
     }
 }
 

@@ -122,6 +122,16 @@ pub trait SecretStore: Send + Sync {
     fn describe(&self) -> String {
         "memory only".to_string()
     }
+    /// The store's name in a message ("no client secret in the OS keyring"): the words
+    /// of [`describe`](SecretStore::describe) before its first colon.
+    fn noun(&self) -> String {
+        let text = self.describe();
+        text.split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
     /// Whether secrets land on disk unencrypted (only the opt-in file storage): the
     /// About box must not then claim that nothing secret is written in plain text.
     fn writes_plain_text(&self) -> bool {
@@ -158,7 +168,7 @@ const PROBE_PROFILE: &str = ".storage-probe";
 
 mod file_store;
 pub mod storage;
-pub use storage::{STORAGE_ENV, Storage, open, open_store};
+pub use storage::{STORAGE_ENV, Storage, SwappableStore, open, open_store};
 
 #[cfg(target_os = "linux")]
 mod installation;

@@ -159,6 +159,107 @@ fn chosen_from(
     })
 }
 
+/// Why this process uses the storage it uses (`cdf-signin storage` says it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceSource {
+    /// `$CDF_SIGNIN_STORAGE`, with its value.
+    Env(String),
+    /// The saved setting, in this file.
+    Setting(std::path::PathBuf),
+    /// Nothing chose (or the saved setting could not be followed): automatic.
+    Default,
+}
+
+/// The storage this process uses and why (see [`chosen`]).
+pub fn chosen_with_source(config_dir: &Path) -> Result<(Storage, ChoiceSource), SecretError> {
+    if let Some(v) = std::env::var(STORAGE_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        return Ok((Storage::parse_from(&v, STORAGE_ENV)?, ChoiceSource::Env(v)));
+    }
+    Ok(match saved_choice(config_dir) {
+        Ok(Some(s)) => (s, ChoiceSource::Setting(config_dir.join(SETTINGS_FILE))),
+        _ => (Storage::Auto, ChoiceSource::Default),
+    })
+}
+
+/// Where the file storage keeps the entries of `service` (no file is touched).
+pub fn file_dir(paths: &Paths, service: &str) -> std::path::PathBuf {
+    FileStore::new(&paths.data_dir, service).dir().to_path_buf()
+}
+
+/// What keeping secrets in `storage` means, in one sentence for a confirmation (the
+/// CLI's prompt and the window's dialog say the same). Touches nothing.
+pub fn meaning(storage: Storage, file_dir: &Path) -> String {
+    match storage {
+        Storage::Auto => "automatic: the OS keyring, or the kernel keyring where no OS keyring answers".into(),
+        Storage::Keyring => "the OS keyring: encrypted, kept across reboots".into(),
+        Storage::Kernel => "the kernel keyring: memory only, lost at reboot (sign in again after one; client secrets and API keys must be entered again)".into(),
+        Storage::File => format!(
+            "plain files in {}: NOT encrypted, readable by anything that runs as you",
+            file_dir.display()
+        ),
+    }
+}
+
+/// The store a process uses, which a move of the secrets replaces while it runs (the
+/// window keeps one session for its life). Each call goes to the store in place then.
+pub struct SwappableStore {
+    inner: std::sync::RwLock<std::sync::Arc<dyn SecretStore>>,
+}
+
+impl SwappableStore {
+    pub fn new(store: Box<dyn SecretStore>) -> SwappableStore {
+        SwappableStore {
+            inner: std::sync::RwLock::new(std::sync::Arc::from(store)),
+        }
+    }
+
+    /// From now on every call goes to `store`.
+    pub fn replace(&self, store: Box<dyn SecretStore>) {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        *inner = std::sync::Arc::from(store);
+    }
+
+    fn now(&self) -> std::sync::Arc<dyn SecretStore> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl SecretStore for SwappableStore {
+    fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+        self.now().get(profile, kind)
+    }
+    fn stored_names(&self) -> Result<Vec<String>, SecretError> {
+        self.now().stored_names()
+    }
+    fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError> {
+        self.now().set(profile, kind, value)
+    }
+    fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError> {
+        self.now().delete(profile, kind)
+    }
+    fn describe(&self) -> String {
+        self.now().describe()
+    }
+    fn noun(&self) -> String {
+        self.now().noun()
+    }
+    fn writes_plain_text(&self) -> bool {
+        self.now().writes_plain_text()
+    }
+    fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
+        self.now().reload(profile, kind)
+    }
+    fn probe(&self) -> Result<(), SecretError> {
+        self.now().probe()
+    }
+    fn fallback_note(&self) -> Option<String> {
+        self.now().fallback_note()
+    }
+}
+
 /// The store of this process and what to tell the person about the choice.
 pub struct Opened {
     pub store: Box<dyn SecretStore>,

@@ -45,10 +45,11 @@ pub enum SessionError {
         profile: String,
         reason: Option<String>,
     },
-    #[error("profile '{0}' has no client secret in the keyring")]
-    NoClientSecret(String),
-    #[error("profile '{0}' has no API key in the keyring")]
-    NoApiKey(String),
+    /// `store` names the store in use ("OS keyring", "file storage (DIR)").
+    #[error("profile '{profile}' has no client secret in the {store}")]
+    NoClientSecret { profile: String, store: String },
+    #[error("profile '{profile}' has no API key in the {store}")]
+    NoApiKey { profile: String, store: String },
     #[error("profile '{0}' uses a legacy API key, which has no access token or sign-in")]
     ApiKeyProfile(String),
     #[error("cannot lock {path}: {source}")]
@@ -69,12 +70,12 @@ impl SessionError {
                 Some(e.remedy())
             }
             SessionError::SignInRequired { profile, .. } => Some(Remedy::sign_in(profile)),
-            SessionError::NoClientSecret(p) => Some(Remedy::StoreSecret {
+            SessionError::NoClientSecret { profile: p, .. } => Some(Remedy::StoreSecret {
                 profile: Some(p.clone()),
                 field: Field::ClientSecret,
                 why: None,
             }),
-            SessionError::NoApiKey(p) => Some(Remedy::StoreSecret {
+            SessionError::NoApiKey { profile: p, .. } => Some(Remedy::StoreSecret {
                 profile: Some(p.clone()),
                 field: Field::ApiKey,
                 why: None,
@@ -143,7 +144,9 @@ fn is_stored_name(name: &str) -> bool {
 
 pub struct Session {
     paths: Paths,
-    secrets: Box<dyn SecretStore>,
+    /// Replaceable while the session lives: moving the secrets to another store
+    /// ([`Session::replace_secrets`]) takes effect at once.
+    secrets: crate::secrets::SwappableStore,
     clock: Arc<dyn Clock>,
     rt: tokio::runtime::Handle,
     /// `None` (production): each renewal or sign-in builds [`Http::for_profile`] with the
@@ -161,7 +164,7 @@ impl Session {
     ) -> Self {
         Session {
             paths,
-            secrets,
+            secrets: crate::secrets::SwappableStore::new(secrets),
             clock: Arc::from(clock),
             rt,
             transport: None,
@@ -181,7 +184,12 @@ impl Session {
     }
 
     pub fn secrets(&self) -> &dyn SecretStore {
-        self.secrets.as_ref()
+        &self.secrets
+    }
+
+    /// Every later call uses `store` (after the secrets were moved into it).
+    pub fn replace_secrets(&self, store: Box<dyn SecretStore>) {
+        self.secrets.replace(store);
     }
 
     /// Now, by the session's clock (the one its expiry decisions use).
@@ -190,7 +198,7 @@ impl Session {
     }
 
     fn cache(&self) -> TokenCache<'_> {
-        TokenCache::new(self.paths.token_dir(), self.secrets.as_ref())
+        TokenCache::new(self.paths.token_dir(), &self.secrets)
     }
 
     /// The profile's HTTP client with the session's clock ([`Http::for_profile`]), or

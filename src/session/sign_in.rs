@@ -9,7 +9,7 @@ use crate::auth::{
     self, AuthError, CancelToken, ClientCertificate, ClientCredential, SignInPrompt,
 };
 use crate::profile::{Flow, Profile, SecretSource};
-use crate::secrets::SecretKind;
+use crate::secrets::{SecretKind, SecretStore};
 use crate::token::TokenSet;
 
 impl Session {
@@ -136,7 +136,10 @@ impl Session {
             SecretSource::Store => self
                 .secrets
                 .get(name, SecretKind::ClientSecret)?
-                .ok_or_else(|| SessionError::NoClientSecret(name.to_string()))?,
+                .ok_or_else(|| SessionError::NoClientSecret {
+                    profile: name.to_string(),
+                    store: self.secrets.noun(),
+                })?,
         };
         Ok(ClientCredential::Secret(secret))
     }

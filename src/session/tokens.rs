@@ -5,7 +5,7 @@ use super::accounts::not_signed_in_for;
 use super::{Credential, Session, SessionError, TokenOptions, TokenSource};
 use crate::auth::{self, AuthError};
 use crate::profile::{Flow, Profile};
-use crate::secrets::SecretKind;
+use crate::secrets::{SecretKind, SecretStore};
 use crate::token::TokenSet;
 
 /// The answers with which a provider refuses a refresh token (for this scope, or at all)
@@ -180,6 +180,9 @@ impl Session {
     pub fn api_key(&self, name: &str) -> Result<crate::secrets::Secret, SessionError> {
         self.secrets
             .get(name, SecretKind::ApiKey)?
-            .ok_or_else(|| SessionError::NoApiKey(name.to_string()))
+            .ok_or_else(|| SessionError::NoApiKey {
+                profile: name.to_string(),
+                store: self.secrets.noun(),
+            })
     }
 }

@@ -41,8 +41,10 @@ pub enum Action {
     ShowProfile,
     ToggleAbout,
     CloseAbout,
-    /// Save where secrets are kept, for the window and the command line alike.
-    SaveStorage(crate::secrets::Storage),
+    /// Ask before moving the secrets (`None`: the question was answered "Cancel").
+    AskStorage(Option<crate::secrets::Storage>),
+    /// Move the secrets to this store, for the window and the command line alike.
+    MoveStorage(crate::secrets::Storage),
     /// Ask before deleting (`None`: the question was answered "Keep").
     AskDelete(Option<String>),
     Delete(String),

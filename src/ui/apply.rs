@@ -59,7 +59,11 @@ impl App {
             }
             Action::ShowProfile => self.model.screen = Screen::Profile,
             Action::ToggleAbout => self.model.about_open = !self.model.about_open,
-            Action::SaveStorage(storage) => self.send(Command::SaveStorageChoice(storage)),
+            Action::AskStorage(storage) => self.model.confirm_storage = storage,
+            Action::MoveStorage(storage) => {
+                self.model.confirm_storage = None;
+                self.send(Command::MoveStorage(storage));
+            }
             Action::CloseAbout => self.model.about_open = false,
             Action::AskDelete(name) => self.model.confirm_delete = name,
             Action::Delete(name) => {

@@ -68,7 +68,7 @@ impl App {
                 (about.storage, about.plain_text) = (storage, plain_text);
                 about.keyring = Some(describe);
             }
-            Event::StorageSaved(storage) => self.storage_saved(storage),
+            Event::StorageMoved(storage, said) => self.storage_moved(storage, said),
             Event::CopySecret { text, what } => self.copy_secret(text, &what),
             Event::Clipboard(answer) => self.clipboard_answer(answer),
             Event::Failed {
@@ -129,12 +129,9 @@ impl App {
         }
     }
 
-    fn storage_saved(&mut self, storage: crate::secrets::Storage) {
+    fn storage_moved(&mut self, storage: crate::secrets::Storage, said: String) {
         self.model.about.storage = storage;
-        self.toast(format!(
-            "Storage '{}' saved; it applies from the next start (window and command line)",
-            storage.as_str()
-        ));
+        self.toast(said);
     }
 
     /// The cache's answer, unless a token arrived first or the profile was signed out.

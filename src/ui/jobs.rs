@@ -265,14 +265,36 @@ pub(super) fn store_info(shared: &Shared) {
     });
 }
 
-pub(super) fn save_storage_choice(shared: &Shared, storage: Storage) {
-    match crate::secrets::storage::save_choice(&shared.session.paths().config_dir, storage) {
-        Ok(()) => shared.emit(Event::StorageSaved(storage)),
-        Err(e) => shared.fail(
-            None,
-            UiError::plain(format!("cannot save the storage choice: {e}")),
-            false,
-        ),
+/// Moves every secret to `storage` (the CLI's `storage set`), then says where the
+/// secrets are now; the session uses the new store from the next call on.
+pub(super) fn move_storage(shared: &Shared, storage: Storage) {
+    match shared.app().move_storage(storage) {
+        Ok(moved) => {
+            let mut said = if moved.same_place {
+                format!(
+                    "Storage '{}' saved; the secrets are in the {} already",
+                    storage.as_str(),
+                    moved.to_noun
+                )
+            } else {
+                format!(
+                    "Moved {} secret{} from the {} to the {}; used from now on (window and command line)",
+                    moved.entries,
+                    if moved.entries == 1 { "" } else { "s" },
+                    moved.from_noun,
+                    moved.to_noun
+                )
+            };
+            if !moved.left_behind.is_empty() {
+                said.push_str(&format!(
+                    "; the old store kept {} of them (remove by hand)",
+                    moved.left_behind.len()
+                ));
+            }
+            shared.emit(Event::StorageMoved(storage, said));
+            store_info(shared);
+        }
+        Err(e) => shared.fail(None, UiError::from(e), false),
     }
 }
 

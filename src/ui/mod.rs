@@ -120,6 +120,7 @@ impl App {
                 global_error: None,
                 screen: Screen::Profile,
                 confirm_delete: None,
+                confirm_storage: None,
                 toasts: Vec::new(),
                 about_open: false,
                 about,

@@ -94,6 +94,8 @@ pub struct Model {
     pub global_error: Option<UiError>,
     pub screen: Screen,
     pub confirm_delete: Option<String>,
+    /// The store the Settings choice would move the secrets to, while its dialog asks.
+    pub confirm_storage: Option<Storage>,
     pub toasts: Vec<Toast>,
     pub about_open: bool,
     pub about: AboutInfo,
@@ -245,6 +247,8 @@ pub struct AboutInfo {
     pub storage: Storage,
     /// `CDF_SIGNIN_STORAGE` when it is set: it overrides the saved choice.
     pub storage_env: Option<String>,
+    /// Where the file storage would keep the secrets (the move's question names it).
+    pub file_dir: PathBuf,
 }
 
 impl AboutInfo {
@@ -264,6 +268,7 @@ impl AboutInfo {
             // (`Event::StorageChoice`); until then the default is shown.
             storage: Storage::default(),
             storage_env: launch.storage_env.clone(),
+            file_dir: crate::secrets::storage::file_dir(paths, &crate::secrets::service_name()),
         }
     }
 

@@ -74,7 +74,8 @@ pub enum Command {
     /// Where secrets are kept: the saved choice and the store in words (About, Settings).
     LoadStoreInfo,
     /// Save where secrets are kept, for the window and the command line alike.
-    SaveStorageChoice(Storage),
+    /// Move every secret to this store and use it from now on (`app::Profiles::move_storage`).
+    MoveStorage(Storage),
     /// Open a page in the browser (the sign-in or verification page again).
     OpenUrl(String),
     /// Keep the window's own settings file owner-only, like every file of ours (eframe
@@ -157,8 +158,8 @@ pub enum Event {
         describe: String,
         plain_text: bool,
     },
-    /// The storage choice was saved (it applies from the next start).
-    StorageSaved(Storage),
+    /// The secrets were moved and the store is in use now: the choice, and what to say.
+    StorageMoved(Storage, String),
     /// A sign-in or renewal failed; `background` for an automatic renewal, whose failure
     /// is shown on the profile only.
     RequestFailed {
@@ -253,7 +254,7 @@ impl Command {
             | Command::AddForProject { .. }
             | Command::ImportEnv { .. }
             | Command::LoadStoreInfo
-            | Command::SaveStorageChoice(_)
+            | Command::MoveStorage(_)
             | Command::KeepPrivate(_) => true,
             // An organization's sign-in waits for the browser beside the queue; the
             // profiles it adds go on the queue (`org_sign_in`).
@@ -293,7 +294,7 @@ impl Command {
             | Command::LoadCachedAll(_)
             | Command::ImportEnv { .. }
             | Command::LoadStoreInfo
-            | Command::SaveStorageChoice(_)
+            | Command::MoveStorage(_)
             | Command::OpenUrl(_)
             | Command::KeepPrivate(_)
             | Command::PickFile { .. }

@@ -50,6 +50,7 @@ pub(super) fn draw(
         d.v.focus_primary = false;
     }
     d.confirm_delete_dialog(ui.ctx());
+    d.confirm_storage_dialog(ui.ctx());
     d.import_dialog(ui.ctx());
     d.org_sign_in_dialog(ui.ctx());
     d.about_window(ui.ctx());
@@ -152,6 +153,42 @@ impl Draw<'_> {
             });
         if !open {
             self.act(Action::AskDelete(None));
+        }
+    }
+
+    /// Before the secrets move: where to, and what that means (plain files: unencrypted,
+    /// and where), as `storage set` says it.
+    fn confirm_storage_dialog(&mut self, ctx: &egui::Context) {
+        let Some(to) = self.m.confirm_storage else {
+            return;
+        };
+        let meaning = crate::secrets::storage::meaning(to, &self.m.about.file_dir);
+        let mut open = true;
+        egui::Window::new("Move secrets?")
+            .collapsible(false)
+            .resizable(false)
+            .max_width(420.0)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "Every client secret, API key and token key moves to {meaning}."
+                ));
+                ui.label(
+                    "They are removed from the current store once the new one holds them; \
+                     the window and the command line use the new store at once.",
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Move secrets").clicked() {
+                        self.act(Action::MoveStorage(to));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.act(Action::AskStorage(None));
+                    }
+                });
+            });
+        if !open {
+            self.act(Action::AskStorage(None));
         }
     }
 
@@ -376,20 +413,23 @@ impl Draw<'_> {
         );
         ui.add_space(6.0);
         ui.label("Where secrets and token keys are kept (the command line uses it too)");
-        ui.horizontal(|ui| {
-            let saved = self.m.about.storage;
-            // Only what this system has: a kernel keyring exists on Linux alone.
-            for storage in Storage::available() {
-                let label = match storage {
-                    Storage::Auto => "Automatic",
-                    Storage::Keyring => super::wording::KEYRING,
-                    Storage::Kernel => "Kernel keyring (memory only)",
-                    Storage::File => "Plain files",
-                };
-                if ui.selectable_label(saved == storage, label).clicked() && saved != storage {
-                    self.act(Action::SaveStorage(storage));
+        // While the variable overrides the saved choice, a move would not take effect.
+        ui.add_enabled_ui(self.m.about.storage_env.is_none(), |ui| {
+            ui.horizontal(|ui| {
+                let saved = self.m.about.storage;
+                // Only what this system has: a kernel keyring exists on Linux alone.
+                for storage in Storage::available() {
+                    let label = match storage {
+                        Storage::Auto => "Automatic",
+                        Storage::Keyring => super::wording::KEYRING,
+                        Storage::Kernel => "Kernel keyring (memory only)",
+                        Storage::File => "Plain files",
+                    };
+                    if ui.selectable_label(saved == storage, label).clicked() && saved != storage {
+                        self.act(Action::AskStorage(Some(storage)));
+                    }
                 }
-            }
+            });
         });
         if let Some(value) = &self.m.about.storage_env {
             ui.weak(format!(
