@@ -1374,14 +1374,34 @@ fn enter_saves_and_escape_cancels_in_the_editor() {
     gui.type_into("Project", "acme");
     gui.type_into("Tenant id", "contoso.onmicrosoft.com");
     gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
-    // Enter in the field just typed in.
-    assert_eq!(focused(&gui).as_deref(), Some("Client id"));
+    // On a focused flow button, Space chooses the flow, and the editor says so.
+    gui.harness.get_by_label("Client credentials").focus();
+    gui.harness.step();
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Space);
+    assert_eq!(
+        gui.harness.state().view.editor.as_ref().unwrap().flow,
+        Some(cdf_signin::profile::Flow::ClientCredentials),
+        "Space chose the focused flow"
+    );
+    gui.harness.get_by_label("Device code").focus();
+    gui.harness.step();
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Space);
+    assert_eq!(focused(&gui).as_deref(), Some("Device code"));
+    assert!(gui.has_label("Space chooses the flow; Enter saves the profile"));
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let image = gui.harness.render().expect("render");
+        image
+            .save(std::path::Path::new(&dir).join("editor-flow-keys.png"))
+            .unwrap();
+    }
+    // Enter on the focused flow button saves, with the flow it had.
     press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
-    gui.wait("Enter to save the profile", |h| {
+    gui.wait("Enter on a flow button to save the profile", |h| {
         h.state().model.profiles.profiles.contains_key("dev-eu")
     });
     let file = std::fs::read_to_string(env.profiles_file()).unwrap();
     assert!(file.contains("[profiles.dev-eu]"), "{file}");
+    assert!(file.contains("device-code"), "{file}");
 
     // Escape, with a change typed, leaves the editor and writes nothing.
     gui.wait("the profile shown", |h| {

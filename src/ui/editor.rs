@@ -80,6 +80,10 @@ pub struct Editor {
     focus: Option<Field>,
     /// A "Browse…" button was clicked this frame, for this field.
     browse: Option<Field>,
+    /// The Cancel button's id, from the frame before: Enter on it cancels.
+    cancel_id: Option<egui::Id>,
+    /// A flow button had the keyboard focus in the frame before.
+    flow_focused: bool,
 }
 
 pub enum EditorAction {
@@ -362,10 +366,24 @@ impl Editor {
             self.opened = true;
             self.focus = Some(self.first_empty_required());
         }
-        // Enter saves from a text field (or from nowhere); on a button it presses that
-        // button. Read before the fields are drawn: a field gives up the focus on Enter.
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter))
-            && (ui.ctx().text_edit_focused() || ui.memory(|m| m.focused().is_none()));
+        // Enter saves wherever the focus is (a text field, a flow button, nowhere), except
+        // on Cancel; Space presses a focused button. The Enter is taken from the input
+        // before anything is drawn, so no focused button sees it as a click.
+        let on_cancel = self.cancel_id.is_some() && ui.memory(|m| m.focused()) == self.cancel_id;
+        let enter = !on_cancel && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if enter {
+            ui.input_mut(|i| {
+                i.events.retain(|e| {
+                    !matches!(
+                        e,
+                        egui::Event::Key {
+                            key: egui::Key::Enter,
+                            ..
+                        }
+                    )
+                })
+            });
+        }
         let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
         ui.heading(if self.original.is_some() {
             "Edit profile"
@@ -412,11 +430,31 @@ impl Editor {
     }
 
     fn flow_choice(&mut self, ui: &mut egui::Ui) {
-        label_with_error(ui, "Sign-in flow", self.errors.get(&Field::Flow));
+        // The keys a focused flow button answers to, beside the label (where an error
+        // would be), so nothing moves when the focus comes or goes.
+        match self.errors.get(&Field::Flow) {
+            Some(error) => label_with_error(ui, "Sign-in flow", Some(error)),
+            None => {
+                ui.horizontal(|ui| {
+                    let label = ui.label("Sign-in flow");
+                    if self.flow_focused {
+                        ui.weak(FLOW_KEYS);
+                    }
+                    label
+                })
+                .inner
+            }
+        };
         // Wrapped: in the narrowest window the four do not fit on one line.
+        self.flow_focused = false;
         ui.horizontal_wrapped(|ui| {
             for flow in Flow::ALL {
-                ui.selectable_value(&mut self.flow, Some(flow), flow_label(flow));
+                let button = egui::Button::selectable(self.flow == Some(flow), flow_label(flow));
+                let response = ui.add(button).on_hover_text(FLOW_KEYS);
+                if response.clicked() {
+                    self.flow = Some(flow);
+                }
+                self.flow_focused |= response.has_focus();
             }
         });
         if let Some(flow) = self.flow {
@@ -482,7 +520,8 @@ impl Editor {
                 (SecretFrom::Env, "Environment variable"),
                 (SecretFrom::File, "File"),
             ] {
-                ui.selectable_value(&mut self.secret_from, from, label);
+                ui.selectable_value(&mut self.secret_from, from, label)
+                    .on_hover_text("Space chooses it; Enter saves the profile");
             }
         });
         match self.secret_from {
@@ -556,6 +595,7 @@ impl Editor {
                 .add(egui::Button::new("Cancel").shortcut_text("Esc"))
                 .on_hover_text("Leave without saving (Escape)");
             cancel.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Cancel"));
+            self.cancel_id = Some(cancel.id);
             if cancel.clicked() || escape {
                 EditorAction::Cancel
             } else if save.clicked() || enter {
@@ -573,6 +613,10 @@ impl Editor {
         .inner
     }
 }
+
+/// What a focused flow button answers to (its hover text, and beside "Sign-in flow"
+/// while one has the focus).
+const FLOW_KEYS: &str = "Space chooses the flow; Enter saves the profile";
 
 /// The flow's name on its button.
 fn flow_label(flow: Flow) -> &'static str {
