@@ -1419,6 +1419,75 @@ fn enter_saves_and_escape_cancels_in_the_editor() {
     assert!(!gui.has_label("Save profile"));
 }
 
+/// Issue 27, point 3: the editor gives the CLI's "did you mean" for a near miss of a
+/// known cluster, in place as it is typed and beside the field on Save, which saves
+/// nothing the first time and keeps the cluster the second; a pasted hostname is saved
+/// as its cluster's name.
+#[test]
+fn the_editor_says_did_you_mean_for_a_cluster_and_takes_a_pasted_hostname() {
+    let env = Env::new();
+    let mut gui = open_sized(&env, SMALL);
+    gui.click("Create your first profile");
+    gui.type_into("Profile name", "dev-eu");
+    gui.click("Device code");
+    gui.type_into("Cluster", "westeurop-1");
+    gui.type_into("Project", "acme");
+    gui.type_into("Tenant id", "contoso.onmicrosoft.com");
+    gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
+    assert!(
+        gui.has_label("Did you mean"),
+        "the near miss is named as typed"
+    );
+    gui.click("Save profile");
+    assert!(
+        gui.has_text("did you mean westeurope-1? Save again to keep it as typed"),
+        "beside the cluster field"
+    );
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let image = gui.harness.render().expect("render");
+        image
+            .save(std::path::Path::new(&dir).join("editor-cluster-near-miss.png"))
+            .unwrap();
+    }
+    assert!(
+        !env.profiles_file().exists(),
+        "nothing saved the first time"
+    );
+    gui.click("Save profile");
+    gui.wait("the second Save keeps the cluster", |h| {
+        h.state().model.profiles.profiles.contains_key("dev-eu")
+    });
+    assert_eq!(
+        gui.harness.state().model.profiles.profiles["dev-eu"].cluster,
+        "westeurop-1"
+    );
+
+    // A pasted URL: said, and saved as the cluster's name.
+    gui.click("Add profile");
+    gui.type_into("Profile name", "pasted");
+    gui.click("Device code");
+    gui.type_into("Cluster", "https://westeurope-1.cognitedata.com/");
+    gui.type_into("Project", "acme");
+    gui.type_into("Tenant id", "contoso.onmicrosoft.com");
+    gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
+    gui.harness.step();
+    assert!(gui.has_label("saved as westeurope-1"));
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let image = gui.harness.render().expect("render");
+        image
+            .save(std::path::Path::new(&dir).join("editor-cluster-pasted.png"))
+            .unwrap();
+    }
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
+    gui.wait("the pasted cluster saved as its name", |h| {
+        h.state().model.profiles.profiles.contains_key("pasted")
+    });
+    assert_eq!(
+        gui.harness.state().model.profiles.profiles["pasted"].cluster,
+        "westeurope-1"
+    );
+}
+
 /// The keyboard starts in the first empty field the profile needs: the name of a new
 /// profile, the client secret of a copy of a service principal.
 #[test]

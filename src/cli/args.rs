@@ -366,10 +366,15 @@ pub enum ProfileCommand {
 
 #[derive(Args)]
 pub struct AddArgs {
+    /// The profile's name, e.g. dev (what --profile and CDF_SIGNIN_PROFILE name)
     pub name: String,
-    /// CDF cluster, e.g. westeurope-1, api, az-eastus-1
+    /// CDF cluster, e.g. westeurope-1, api, az-eastus-1 (a pasted
+    /// westeurope-1.cognitedata.com is taken as westeurope-1); optional with --base-url
+    #[arg(long, required_unless_present = "base_url")]
+    pub cluster: Option<String>,
+    /// Keep a --cluster that is one or two letters from a known cluster's name
     #[arg(long)]
-    pub cluster: String,
+    pub cluster_is_right: bool,
     /// CDF project
     #[arg(long)]
     pub project: String,
@@ -443,9 +448,16 @@ pub struct FieldArgs {
 // No doc comment: the variant's comment is the command's help.
 #[derive(Args)]
 pub struct EditArgs {
+    /// The name of the profile to change
     pub name: String,
+    /// New CDF cluster, e.g. westeurope-1 (a pasted hostname or URL is taken as its
+    /// cluster's name)
     #[arg(long)]
     pub cluster: Option<String>,
+    /// Keep a --cluster that is one or two letters from a known cluster's name
+    #[arg(long, requires = "cluster")]
+    pub cluster_is_right: bool,
+    /// New CDF project
     #[arg(long)]
     pub project: Option<String>,
     #[arg(long)]

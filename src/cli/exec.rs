@@ -26,10 +26,15 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
     // The handlers first: a signal that arrives while the command starts is held until
     // its pid is known, never left to end us with the default action.
     let started = forward_signals(ctx);
-    let mut child = Command::new(program)
-        .args(args)
-        .env("CDF_PROJECT", &profile.project)
-        .env("CDF_CLUSTER", &profile.cluster)
+    let mut command = Command::new(program);
+    command.args(args).env("CDF_PROJECT", &profile.project);
+    // A profile with a base URL and no cluster has none to give: not even one inherited.
+    if profile.cluster.is_empty() {
+        command.env_remove("CDF_CLUSTER");
+    } else {
+        command.env("CDF_CLUSTER", &profile.cluster);
+    }
+    let mut child = command
         .env("CDF_URL", profile.base_url())
         .env(var, credential.secret().expose())
         .spawn()

@@ -240,11 +240,19 @@ pub(super) fn problems(problems: &[Problem], flow: Option<Flow>) -> Failure {
         .map(|p| problem_words(p, flow))
         .collect::<Vec<_>>()
         .join("; ");
+    let near_miss = problems.iter().find_map(|p| match p.kind {
+        ProblemKind::NearMiss(known) => Some(known),
+        _ => None,
+    });
     if problems
         .iter()
         .all(|p| matches!(p.kind, ProblemKind::Unreadable(_)))
     {
         Failure::new(message)
+    } else if let Some(known) = near_miss {
+        Failure::usage(message).hint(format!(
+            "give --cluster {known}, or add --cluster-is-right to keep the cluster as given"
+        ))
     } else {
         Failure::usage(message)
     }
@@ -255,6 +263,10 @@ fn problem_words(p: &Problem, flow: Option<Flow>) -> String {
     let flow_name = flow.map(Flow::as_str).unwrap_or("chosen");
     match (&p.kind, p.field) {
         (ProblemKind::Required, Field::Flow) => "--flow is required".into(),
+        (ProblemKind::Required, Field::Name) => "the name is required".into(),
+        (ProblemKind::NearMiss(known), _) => {
+            format!("{flag} is not a known cluster: did you mean {known}?")
+        }
         (ProblemKind::Required, _) => format!("{flag} is required for the {flow_name} flow"),
         (ProblemKind::NotForFlow, field) => match flows::only_flow(field) {
             Some(only) => format!("{flag} applies to the {} flow only", only.as_str()),

@@ -84,6 +84,9 @@ pub struct Editor {
     cancel_id: Option<egui::Id>,
     /// A flow button had the keyboard focus in the frame before.
     flow_focused: bool,
+    /// The cluster kept although it is a near miss of a known one: the profile's own,
+    /// or the one a Save was refused for (a second Save keeps it).
+    kept_cluster: Option<String>,
 }
 
 pub enum EditorAction {
@@ -135,7 +138,7 @@ impl Editor {
         Editor {
             original: d.original,
             name: d.name,
-            cluster: d.cluster,
+            cluster: d.cluster.clone(),
             project: d.project,
             tenant_id: d.tenant_id,
             client_id: d.client_id,
@@ -156,6 +159,7 @@ impl Editor {
             audience: d.audience,
             production: d.production,
             org: d.org.unwrap_or_default(),
+            kept_cluster: d.cluster_confirmed.then(|| d.cluster.clone()),
             ..Default::default()
         }
     }
@@ -187,6 +191,7 @@ impl Editor {
             name: self.name.clone(),
             flow: self.flow,
             cluster: self.cluster.clone(),
+            cluster_confirmed: self.kept_cluster.as_deref() == Some(self.cluster.trim()),
             project: self.project.clone(),
             tenant_id: self.tenant_id.clone(),
             client_id: self.client_id.clone(),
@@ -466,7 +471,11 @@ impl Editor {
     /// The cluster (with suggestions), the project and the production mark.
     fn where_fields(&mut self, ui: &mut egui::Ui) {
         self.field(ui, Field::Cluster, "e.g. westeurope-1");
-        let typed = self.cluster.trim().to_string();
+        let typed = crate::cdf::clusters::cluster_name(&self.cluster);
+        let pasted = typed != self.cluster.trim();
+        let near_miss = crate::cdf::clusters::did_you_mean(&typed)
+            .filter(|_| self.kept_cluster.as_deref() != Some(self.cluster.trim()))
+            .filter(|_| self.base_url.trim().is_empty());
         let suggestions: Vec<&str> = KNOWN_CLUSTERS
             .iter()
             .copied()
@@ -477,7 +486,18 @@ impl Editor {
         // typed, and must not move what is below.
         ui.horizontal(|ui| {
             ui.set_min_height(ui.spacing().interact_size.y);
-            if !suggestions.is_empty() {
+            if pasted {
+                ui.weak(format!("saved as {typed}"));
+            }
+            if suggestions.is_empty()
+                && let Some(known) = near_miss
+            {
+                ui.weak("Did you mean");
+                if ui.small_button(known).clicked() {
+                    self.cluster = known.to_string();
+                    self.errors.remove(&Field::Cluster);
+                }
+            } else if !suggestions.is_empty() {
                 ui.weak("Suggestions:");
                 for s in suggestions {
                     if ui.small_button(s).clicked() {
@@ -602,6 +622,14 @@ impl Editor {
                 match self.check() {
                     Ok(_) => EditorAction::Save(Box::new(self.draft())),
                     Err(errors) => {
+                        // "Did you mean" is said once: Save again keeps the cluster.
+                        if let Err(problems) = self.draft().check()
+                            && problems
+                                .iter()
+                                .any(|p| matches!(p.kind, crate::app::ProblemKind::NearMiss(_)))
+                        {
+                            self.kept_cluster = Some(self.cluster.trim().to_string());
+                        }
                         self.errors = errors;
                         EditorAction::None
                     }
