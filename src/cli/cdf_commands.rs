@@ -201,6 +201,7 @@ pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
             ""
         }
     ));
+    output::production_suggestion(&added.saved);
     Ok(())
 }
 
@@ -248,5 +249,6 @@ pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
             ""
         }
     ));
+    output::production_suggestion(&saved);
     Ok(())
 }

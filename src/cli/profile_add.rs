@@ -60,12 +60,6 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
             ""
         }
     ));
-    // Suggested, never set: the person decides what production is.
-    if !profile.production && crate::profile::looks_like_production(&profile.project) {
-        output::note(&format!(
-            "note: project '{}' looks like production; mark the profile with `cdf-signin profile edit {} --production`",
-            profile.project, saved.name
-        ));
-    }
+    output::production_suggestion(&saved);
     Ok(())
 }

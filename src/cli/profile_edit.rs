@@ -43,6 +43,7 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
     }
     let saved = ctx.app().edit(&args.name, &draft)?;
     output::note(&format!("Updated profile '{}'.", saved.name));
+    output::production_suggestion(&saved);
     Ok(())
 }
 

@@ -512,7 +512,7 @@ impl Editor {
             ui.checkbox(&mut self.production, "Production").on_hover_text(
                 "Marks the profile: a coloured band, a PRODUCTION badge, and a note from env and exec",
             );
-            if !self.production && crate::profile::looks_like_production(&self.project) {
+            if crate::app::suggest_production(&self.project, self.production) {
                 ui.weak("this project looks like production");
             }
         });
