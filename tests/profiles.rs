@@ -958,3 +958,36 @@ fn remove_all_takes_every_profile_with_its_secret() {
             .contains("no profiles to remove")
     );
 }
+
+/// Issue 27, point 9: an empty name is required (not "invalid profile name ''"); the
+/// help describes NAME and profile edit's --cluster and --project; `--profile devv`
+/// gets "did you mean".
+#[test]
+fn wording_of_an_empty_name_the_help_and_a_mistyped_profile() {
+    let env = Env::new();
+    let line = add(&env, "", "device-code", &[]).fails_cleanly(2);
+    assert!(line.contains("the name is required"), "{line}");
+    assert!(!line.contains("invalid profile name"), "{line}");
+
+    let help = env.run(&["profile", "edit", "--help"]).ok().stdout.clone();
+    for text in [
+        "The name of the profile to change",
+        "New CDF cluster",
+        "New CDF project",
+    ] {
+        assert!(help.contains(text), "{text}: {help}");
+    }
+    let help = env.run(&["profile", "add", "--help"]).ok().stdout.clone();
+    assert!(help.contains("The profile's name"), "{help}");
+
+    add(&env, "dev", "device-code", &[]).ok();
+    let run = env.run(&["token", "--profile", "devv"]);
+    run.fails_cleanly(1);
+    assert!(
+        run.hint()
+            .unwrap()
+            .contains("did you mean `--profile dev`?"),
+        "{}",
+        run.stderr
+    );
+}

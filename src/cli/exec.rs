@@ -21,7 +21,10 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
         min_valid_secs: min_valid.max(0),
         force_refresh: false,
     };
-    let credential = ctx.session().credential(&name, &profile, opts)?;
+    let credential = ctx
+        .session()
+        .credential(&name, &profile, opts)
+        .map_err(|e| super::failure::token_failure(&name, &profile, e))?;
     let var = export::credential_var(credential.is_api_key());
     // The handlers first: a signal that arrives while the command starts is held until
     // its pid is known, never left to end us with the default action.

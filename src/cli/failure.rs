@@ -106,19 +106,27 @@ impl From<MissingHost> for Failure {
     }
 }
 
-/// A failure to get `profile`'s token, said as a cluster that does not exist when that
-/// is what it is.
-pub(super) fn token_failure(profile: &Profile, e: SessionError) -> Failure {
+/// A failure to get profile `name`'s token, said as a cluster that does not exist when
+/// that is what it is; its hint names the profile (`set-secret dev`, not `NAME`).
+pub(super) fn token_failure(name: &str, profile: &Profile, e: SessionError) -> Failure {
     match cluster::explain(profile, cluster::session_points_at_cluster(&e)) {
         Some(m) => m.into(),
-        None => e.into(),
+        None => session_failure(name, e),
     }
 }
 
+/// A session's failure for profile `name`, its remedy naming the profile.
+pub(super) fn session_failure(name: &str, e: SessionError) -> Failure {
+    let hint = e.remedy().map(|r| words(&r.for_profile(name)));
+    let mut failure: Failure = e.into();
+    failure.hint = hint;
+    failure
+}
+
 /// A failure to reach `profile`'s CDF (or to get its token), the same way.
-pub(super) fn access_failure(profile: &Profile, e: AccessError) -> Failure {
+pub(super) fn access_failure(name: &str, profile: &Profile, e: AccessError) -> Failure {
     match e {
-        AccessError::Session(s) => token_failure(profile, s),
+        AccessError::Session(s) => token_failure(name, profile, s),
         AccessError::Cdf(c) => {
             match cluster::explain(profile, cluster::cdf_points_at_cluster(&c)) {
                 Some(m) => m.into(),
