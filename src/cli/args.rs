@@ -329,6 +329,7 @@ pub enum ProfileCommand {
     },
     /// Show a profile's effective settings (never its secrets)
     Show {
+        /// The profile's name
         name: String,
         /// Print JSON
         #[arg(long)]
@@ -337,6 +338,7 @@ pub enum ProfileCommand {
     /// Remove a profile with its keyring entries and cached tokens (or every profile,
     /// with --all)
     Remove {
+        /// The profile's name
         #[arg(required_unless_present = "all")]
         name: Option<String>,
         /// Remove every profile, each with its keyring entries and cached tokens (the
@@ -345,7 +347,10 @@ pub enum ProfileCommand {
         all: bool,
     },
     /// Make a profile the default
-    Use { name: String },
+    Use {
+        /// The profile's name
+        name: String,
+    },
     /// Add a profile like NAME for another project it reaches (same sign-in and secret)
     AddFrom(AddFromArgs),
     /// Add a profile from a cognite-toolkit .env file (default ./.env)
@@ -354,9 +359,15 @@ pub enum ProfileCommand {
     /// rules; its secret, and its sign-in while the account fields stay, are kept
     Edit(Box<EditArgs>),
     /// Rename a profile, carrying its secret and sign-in over
-    Rename { old: String, new: String },
+    Rename {
+        /// The profile's name now
+        old: String,
+        /// Its new name
+        new: String,
+    },
     /// Store a new client secret (or API key) for a profile
     SetSecret {
+        /// The profile's name
         name: String,
         /// Read the secret from stdin instead of prompting
         #[arg(long)]
@@ -499,6 +510,7 @@ pub enum UnsetField {
 // No doc comments on these two: the variant's comment is the command's help.
 #[derive(Args)]
 pub struct AddFromArgs {
+    /// The profile to copy the sign-in from
     pub name: String,
     /// The other project
     #[arg(long)]
