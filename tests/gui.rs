@@ -1342,6 +1342,9 @@ fn typing_and_errors_move_neither_save_nor_advanced() {
     gui.click("Save profile");
     assert!(gui.editor_errors() >= 4, "the empty fields are named");
     assert!(gui.has_text("is required"));
+    // Issue 27: an empty name is required, as every other field.
+    assert!(gui.has_text("the name is required"));
+    assert!(!gui.has_text("invalid profile name"));
     still(&gui, "when the errors appeared");
     gui.type_into("Cluster", "westeu");
     assert!(gui.has_label("westeurope-1"), "a suggestion is offered");
