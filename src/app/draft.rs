@@ -532,10 +532,7 @@ impl ProfileDraft {
     fn cluster(&self) -> String {
         let cluster = crate::cdf::clusters::cluster_name(&self.cluster);
         match opt(&self.base_url) {
-            Some(base) if cluster.is_empty() => url::Url::parse(&base)
-                .ok()
-                .and_then(|u| crate::urls::cluster_of(&u))
-                .unwrap_or_default(),
+            Some(base) if cluster.is_empty() => crate::cdf::clusters::of_base_url(&base),
             _ => cluster,
         }
     }

@@ -33,6 +33,15 @@ pub fn cluster_name(input: &str) -> String {
     }
 }
 
+/// The cluster of a base URL on cognitedata.com (`https://westeurope-1.cognitedata.com`,
+/// a Private Link host's cluster), or none: a local stand-in or a proxy has no cluster.
+pub fn of_base_url(base_url: &str) -> String {
+    url::Url::parse(base_url)
+        .ok()
+        .and_then(|u| crate::urls::cluster_of(&u))
+        .unwrap_or_default()
+}
+
 /// A known cluster one or two typos away from `name` (none when `name` is known).
 pub fn did_you_mean(name: &str) -> Option<&'static str> {
     if KNOWN.contains(&name) {
