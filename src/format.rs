@@ -38,6 +38,18 @@ pub fn claim_meaning(claim: &str) -> Option<&'static str> {
     })
 }
 
+/// [`claim_meaning`] for a token from `issuer` (its `iss` claim): only Entra ID's
+/// tokens have a `tid` that is an Entra ID directory (Cognite's own identity provider
+/// has its own tenants).
+pub fn claim_meaning_from(claim: &str, issuer: Option<&str>) -> Option<&'static str> {
+    let entra = issuer
+        .is_some_and(|i| i.contains("login.microsoftonline.com") || i.contains("sts.windows.net"));
+    match claim {
+        "tid" if !entra => Some("Tenant id: the identity provider's tenant that signed you in"),
+        _ => claim_meaning(claim),
+    }
+}
+
 /// Numeric-date claims, shown as dates.
 pub fn is_time_claim(claim: &str) -> bool {
     matches!(claim, "exp" | "iat" | "nbf" | "auth_time")
@@ -174,6 +186,19 @@ mod tests {
             assert!(claim_meaning(c).is_some(), "{c}");
         }
         assert!(claim_meaning("x-custom").is_none());
+        let entra = Some("https://login.microsoftonline.com/t/v2.0");
+        assert!(
+            claim_meaning_from("tid", entra)
+                .unwrap()
+                .contains("Entra ID")
+        );
+        let cognite = Some("https://auth.cognite.com/realms/acme");
+        assert!(
+            !claim_meaning_from("tid", cognite)
+                .unwrap()
+                .contains("Entra")
+        );
+        assert_eq!(claim_meaning_from("aud", cognite), claim_meaning("aud"));
     }
 
     #[test]

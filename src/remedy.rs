@@ -68,6 +68,28 @@ impl Remedy {
         }
     }
 
+    /// The remedy for `profile`: a layer that does not know the profile (the identity
+    /// provider's refusal of a secret) leaves it out, and the front end that does fills
+    /// it in, so the hint names the real profile.
+    pub fn for_profile(self, name: &str) -> Remedy {
+        match self {
+            Remedy::SignIn { profile: None, why } => Remedy::SignIn {
+                profile: Some(name.to_string()),
+                why,
+            },
+            Remedy::StoreSecret {
+                profile: None,
+                field,
+                why,
+            } => Remedy::StoreSecret {
+                profile: Some(name.to_string()),
+                field,
+                why,
+            },
+            other => other,
+        }
+    }
+
     /// The words of a remedy that names neither commands nor buttons, the same in every
     /// front end.
     pub fn plain_words(&self) -> Option<&'static str> {

@@ -37,6 +37,27 @@ impl TokenSet {
         signed_in_as(self.id_token.as_ref()?)
     }
 
+    /// The person the tokens are for, by name or e-mail: the ID token's
+    /// [`signed_in_as`](Self::signed_in_as), else the access token's name, user name,
+    /// e-mail or UPN. None for a service principal (only a subject id).
+    pub fn person(&self) -> Option<String> {
+        let from_id = self.signed_in_as().filter(|who| {
+            let sub = self
+                .id_token
+                .as_ref()
+                .and_then(|t| Jwt::decode(t.expose()).ok())
+                .and_then(|j| j.str_claim("sub").map(str::to_string));
+            sub.as_deref() != Some(who.as_str())
+        });
+        from_id.or_else(|| {
+            let jwt = Jwt::decode(self.access_token.expose()).ok()?;
+            ["name", "preferred_username", "email", "upn"]
+                .iter()
+                .find_map(|c| jwt.str_claim(c).filter(|v| !v.trim().is_empty()))
+                .map(str::to_string)
+        })
+    }
+
     /// Seconds of validity left at `now` (negative once expired).
     pub fn seconds_left(&self, now: DateTime<Utc>) -> i64 {
         (self.expires_at - now).num_seconds()

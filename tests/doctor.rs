@@ -362,6 +362,15 @@ fn a_person_not_signed_in_exits_with_the_sign_in_status() {
     );
     assert!(run.stdout.contains("ok   2. provider"), "{}", run.stdout);
     assert!(run.stdout.contains("skip 3. token"), "{}", run.stdout);
+    // Issue 27: the fix sits in its detail's column.
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = lines.iter().position(|l| l.contains("fix:")).unwrap();
+    assert_eq!(
+        lines[at].find("fix:"),
+        lines[at - 1].find("not signed in"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// Issue 26: the doctor discovers the provider as sign-in does, issuer check included.

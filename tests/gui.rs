@@ -1342,6 +1342,9 @@ fn typing_and_errors_move_neither_save_nor_advanced() {
     gui.click("Save profile");
     assert!(gui.editor_errors() >= 4, "the empty fields are named");
     assert!(gui.has_text("is required"));
+    // Issue 27: an empty name is required, as every other field.
+    assert!(gui.has_text("the name is required"));
+    assert!(!gui.has_text("invalid profile name"));
     still(&gui, "when the errors appeared");
     gui.type_into("Cluster", "westeu");
     assert!(gui.has_label("westeurope-1"), "a suggestion is offered");
@@ -1374,14 +1377,34 @@ fn enter_saves_and_escape_cancels_in_the_editor() {
     gui.type_into("Project", "acme");
     gui.type_into("Tenant id", "contoso.onmicrosoft.com");
     gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
-    // Enter in the field just typed in.
-    assert_eq!(focused(&gui).as_deref(), Some("Client id"));
+    // On a focused flow button, Space chooses the flow, and the editor says so.
+    gui.harness.get_by_label("Client credentials").focus();
+    gui.harness.step();
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Space);
+    assert_eq!(
+        gui.harness.state().view.editor.as_ref().unwrap().flow,
+        Some(cdf_signin::profile::Flow::ClientCredentials),
+        "Space chose the focused flow"
+    );
+    gui.harness.get_by_label("Device code").focus();
+    gui.harness.step();
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Space);
+    assert_eq!(focused(&gui).as_deref(), Some("Device code"));
+    assert!(gui.has_label("Space chooses the flow; Enter saves the profile"));
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let image = gui.harness.render().expect("render");
+        image
+            .save(std::path::Path::new(&dir).join("editor-flow-keys.png"))
+            .unwrap();
+    }
+    // Enter on the focused flow button saves, with the flow it had.
     press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
-    gui.wait("Enter to save the profile", |h| {
+    gui.wait("Enter on a flow button to save the profile", |h| {
         h.state().model.profiles.profiles.contains_key("dev-eu")
     });
     let file = std::fs::read_to_string(env.profiles_file()).unwrap();
     assert!(file.contains("[profiles.dev-eu]"), "{file}");
+    assert!(file.contains("device-code"), "{file}");
 
     // Escape, with a change typed, leaves the editor and writes nothing.
     gui.wait("the profile shown", |h| {
@@ -1397,6 +1420,75 @@ fn enter_saves_and_escape_cancels_in_the_editor() {
     );
     assert_eq!(std::fs::read_to_string(env.profiles_file()).unwrap(), file);
     assert!(!gui.has_label("Save profile"));
+}
+
+/// Issue 27, point 3: the editor gives the CLI's "did you mean" for a near miss of a
+/// known cluster, in place as it is typed and beside the field on Save, which saves
+/// nothing the first time and keeps the cluster the second; a pasted hostname is saved
+/// as its cluster's name.
+#[test]
+fn the_editor_says_did_you_mean_for_a_cluster_and_takes_a_pasted_hostname() {
+    let env = Env::new();
+    let mut gui = open_sized(&env, SMALL);
+    gui.click("Create your first profile");
+    gui.type_into("Profile name", "dev-eu");
+    gui.click("Device code");
+    gui.type_into("Cluster", "westeurop-1");
+    gui.type_into("Project", "acme");
+    gui.type_into("Tenant id", "contoso.onmicrosoft.com");
+    gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
+    assert!(
+        gui.has_label("Did you mean"),
+        "the near miss is named as typed"
+    );
+    gui.click("Save profile");
+    assert!(
+        gui.has_text("did you mean westeurope-1? Save again to keep it as typed"),
+        "beside the cluster field"
+    );
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let image = gui.harness.render().expect("render");
+        image
+            .save(std::path::Path::new(&dir).join("editor-cluster-near-miss.png"))
+            .unwrap();
+    }
+    assert!(
+        !env.profiles_file().exists(),
+        "nothing saved the first time"
+    );
+    gui.click("Save profile");
+    gui.wait("the second Save keeps the cluster", |h| {
+        h.state().model.profiles.profiles.contains_key("dev-eu")
+    });
+    assert_eq!(
+        gui.harness.state().model.profiles.profiles["dev-eu"].cluster,
+        "westeurop-1"
+    );
+
+    // A pasted URL: said, and saved as the cluster's name.
+    gui.click("Add profile");
+    gui.type_into("Profile name", "pasted");
+    gui.click("Device code");
+    gui.type_into("Cluster", "https://westeurope-1.cognitedata.com/");
+    gui.type_into("Project", "acme");
+    gui.type_into("Tenant id", "contoso.onmicrosoft.com");
+    gui.type_into("Client id", "11111111-2222-3333-4444-555555555555");
+    gui.harness.step();
+    assert!(gui.has_label("saved as westeurope-1"));
+    if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+        let image = gui.harness.render().expect("render");
+        image
+            .save(std::path::Path::new(&dir).join("editor-cluster-pasted.png"))
+            .unwrap();
+    }
+    press(&mut gui, egui::Modifiers::NONE, egui::Key::Enter);
+    gui.wait("the pasted cluster saved as its name", |h| {
+        h.state().model.profiles.profiles.contains_key("pasted")
+    });
+    assert_eq!(
+        gui.harness.state().model.profiles.profiles["pasted"].cluster,
+        "westeurope-1"
+    );
 }
 
 /// The keyboard starts in the first empty field the profile needs: the name of a new

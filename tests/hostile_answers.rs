@@ -246,6 +246,14 @@ fn escape_sequences_in_a_provider_error_are_defused() {
     let r = h.run(&["token", "--profile", "svc"]);
     let line = r.fails_cleanly(1);
     assert!(line.contains("AADSTS7000215"), "{line}");
+    // Issue 27: the hint names the profile, as the other hints do.
+    assert!(
+        r.hint()
+            .unwrap()
+            .contains("cdf-signin profile set-secret svc"),
+        "{:?}",
+        r.hint()
+    );
     assert!(
         !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
         "{:?}",

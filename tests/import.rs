@@ -381,3 +381,47 @@ fn a_cognite_idp_user_env_points_at_login_by_organization() {
     env.run(&["profile", "import", &file, "--name", "svc"]).ok();
     assert_eq!(show(&env, "svc")["flow"], "client-credentials");
 }
+
+/// Issue 27, point 4: every command that sets a project suggests the production mark
+/// when the project looks like production (the application layer's one rule): import,
+/// add-from and edit, as add always did; a marked profile gets no suggestion.
+#[test]
+fn every_command_that_sets_a_production_project_suggests_the_mark() {
+    let env = Env::new();
+    let suggests = |run: &common::Run, name: &str| {
+        run.ok();
+        assert!(
+            run.stderr.contains(&format!(
+                "looks like production; mark the profile with `cdf-signin profile edit {name} --production`"
+            )),
+            "{}",
+            run.stderr
+        );
+    };
+    let text = USER_FLOW_ENV.replace("CDF_PROJECT=cloned", "CDF_PROJECT=contoso-prod");
+    let file = env_file(&env, "prod.env", &text);
+    suggests(&env.run(&["profile", "import", &file]), "contoso-prod");
+    let run = env.run(&[
+        "profile",
+        "add-from",
+        "contoso-prod",
+        "--project",
+        "plant-production",
+    ]);
+    suggests(&run, "plant-production");
+    let file = env_file(&env, "dev.env", USER_FLOW_ENV);
+    let run = env.run(&["profile", "import", &file]);
+    run.ok();
+    assert!(!run.stderr.contains("production"), "{}", run.stderr);
+    suggests(
+        &env.run(&["profile", "edit", "cloned", "--project", "cloned-prod"]),
+        "cloned",
+    );
+    let run = env.run(&["profile", "edit", "cloned", "--production"]);
+    run.ok();
+    assert!(
+        !run.stderr.contains("looks like production"),
+        "{}",
+        run.stderr
+    );
+}

@@ -252,3 +252,44 @@ fn env_lines_eval_in_a_shell() {
     assert!(parts[3].parse::<usize>().unwrap() > 100, "a JWT: {vars}");
     assert_eq!(status, "200", "the exported token works against CDF");
 }
+
+/// Issue 27, point 9: for a person's token, inspect and doctor name the user by name
+/// or e-mail, the subject id beside it.
+#[test]
+fn inspect_and_doctor_name_the_signed_in_user() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    let at = common::Place {
+        cluster: common::CLUSTER,
+        project: "my-project",
+    };
+    env.add_profile_at(
+        &idp,
+        "dev",
+        at,
+        "device-code",
+        "device-client",
+        &["--base-url", cdf.base_url()],
+    )
+    .ok();
+    let login = env.spawn(&["login", "--profile", "dev", "--timeout", "120"]);
+    let wait = std::time::Duration::from_secs(90);
+    let url = login.wait_line("URL:", wait);
+    let code = login.wait_line("Code:", wait);
+    common::node_script("approve-device.mjs", &[&url, &code]).ok();
+    login.finish(wait).ok();
+    let text = env
+        .run(&["inspect", "--profile", "dev"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(text.contains("User:      Test User "), "{text}");
+    assert!(text.contains("(subject "), "{text}");
+    let run = env.run(&["doctor", "--profile", "dev"]);
+    assert!(
+        run.stdout.contains("token/inspect answered: Test User "),
+        "{}",
+        run.stdout
+    );
+}

@@ -470,6 +470,9 @@ fn secret_prompt_on_a_terminal_does_not_echo() {
     );
 }
 
+/// Issue 27, point 3: a near miss of a known cluster is refused before anything is
+/// saved, with the "did you mean" the editor gives too, unless the person insists; a
+/// cluster nobody has heard of is fine; a pasted hostname or URL is its cluster's name.
 #[test]
 fn a_cluster_typo_gets_a_suggestion_and_any_cluster_is_accepted() {
     let env = Env::new();
@@ -489,18 +492,91 @@ fn a_cluster_typo_gets_a_suggestion_and_any_cluster_is_accepted() {
         "device-code",
     ];
     let run = env.run(&args);
-    run.ok();
+    let error = run.fails_cleanly(2);
+    assert!(error.contains("did you mean westeurope-1?"), "{error}");
     assert!(
-        run.stderr.contains("did you mean 'westeurope-1'?"),
+        run.hint().unwrap().contains("--cluster-is-right"),
         "{}",
         run.stderr
     );
+    assert!(!env.profiles_file().exists());
+    // Insisting keeps it as given.
+    args.push("--cluster-is-right");
+    env.run(&args).ok();
+    assert_eq!(shown(&env, "typo")["cluster"], "westeurpe-1");
+    args.pop();
     // A cluster nobody has heard of is fine, without a note.
     args[2] = "new";
     args[4] = "brand-new-cluster";
     let run = env.run(&args);
     run.ok();
     assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    // A pasted hostname or URL is reduced to the cluster's name.
+    for (name, pasted) in [
+        ("host", "westeurope-1.cognitedata.com"),
+        ("url", "https://westeurope-1.cognitedata.com/"),
+    ] {
+        args[2] = name;
+        args[4] = pasted;
+        env.run(&args).ok();
+        let shown = shown(&env, name);
+        assert_eq!(shown["cluster"], "westeurope-1", "{shown}");
+        assert_eq!(shown["base_url"], "https://westeurope-1.cognitedata.com");
+    }
+    // profile edit: the same rule for a new cluster, the profile's own one kept.
+    let run = env.run(&["profile", "edit", "host", "--cluster", "az-eastus1"]);
+    assert!(run.fails_cleanly(2).contains("did you mean az-eastus-1?"));
+    env.run(&["profile", "edit", "typo", "--project", "q"]).ok();
+    env.run(&[
+        "profile",
+        "edit",
+        "host",
+        "--cluster",
+        "az-eastus1.cognitedata.com",
+        "--cluster-is-right",
+    ])
+    .ok();
+    assert_eq!(shown(&env, "host")["cluster"], "az-eastus1");
+}
+
+/// Issue 27, point 3: with a base URL the cluster may be left out, and `env` and
+/// `exec` then give no made-up CDF_CLUSTER (not even one inherited).
+#[test]
+fn a_base_url_needs_no_cluster_and_env_and_exec_then_give_none() {
+    let env = Env::new();
+    let args = [
+        "profile",
+        "add",
+        "local",
+        "--flow",
+        "api-key",
+        "--project",
+        "p",
+        "--base-url",
+        "http://127.0.0.1:9/",
+        "--api-key-stdin",
+    ];
+    env.run_stdin(&args, Some("key-1\n")).ok();
+    assert_eq!(shown(&env, "local")["cluster"], "");
+    let lines = env.run(&["env", "--profile", "local"]).ok().stdout.clone();
+    assert!(!lines.contains("CDF_CLUSTER"), "{lines}");
+    assert!(lines.contains("CDF_URL='http://127.0.0.1:9'"), "{lines}");
+    let mut cmd = env.command(&[
+        "exec",
+        "--profile",
+        "local",
+        "--",
+        "sh",
+        "-c",
+        "echo \"cluster=${CDF_CLUSTER-none} url=$CDF_URL\"",
+    ]);
+    cmd.env("CDF_CLUSTER", "made-up");
+    let run = common::to_run(cmd.output().unwrap());
+    run.ok();
+    assert_eq!(run.stdout.trim(), "cluster=none url=http://127.0.0.1:9");
+    // Without either, the cluster is asked for.
+    let run = env.run(&["profile", "add", "x", "--flow", "api-key", "--project", "p"]);
+    assert!(run.fails_cleanly(2).contains("--cluster"), "{}", run.stderr);
 }
 
 /// Finding 1 of issue 13: a person's sign-in (interactive, device code) goes to the
@@ -880,5 +956,38 @@ fn remove_all_takes_every_profile_with_its_secret() {
             .ok()
             .stderr
             .contains("no profiles to remove")
+    );
+}
+
+/// Issue 27, point 9: an empty name is required (not "invalid profile name ''"); the
+/// help describes NAME and profile edit's --cluster and --project; `--profile devv`
+/// gets "did you mean".
+#[test]
+fn wording_of_an_empty_name_the_help_and_a_mistyped_profile() {
+    let env = Env::new();
+    let line = add(&env, "", "device-code", &[]).fails_cleanly(2);
+    assert!(line.contains("the name is required"), "{line}");
+    assert!(!line.contains("invalid profile name"), "{line}");
+
+    let help = env.run(&["profile", "edit", "--help"]).ok().stdout.clone();
+    for text in [
+        "The name of the profile to change",
+        "New CDF cluster",
+        "New CDF project",
+    ] {
+        assert!(help.contains(text), "{text}: {help}");
+    }
+    let help = env.run(&["profile", "add", "--help"]).ok().stdout.clone();
+    assert!(help.contains("The profile's name"), "{help}");
+
+    add(&env, "dev", "device-code", &[]).ok();
+    let run = env.run(&["token", "--profile", "devv"]);
+    run.fails_cleanly(1);
+    assert!(
+        run.hint()
+            .unwrap()
+            .contains("did you mean `--profile dev`?"),
+        "{}",
+        run.stderr
     );
 }

@@ -60,6 +60,10 @@ pub struct ProfileDraft {
     /// The Cognite organization of a profile made by `login --org` (not typed in an
     /// editor: carried over from the profile, so an edit keeps it).
     pub org: Option<String>,
+    /// The person keeps a cluster that is a near miss of a known one (the CLI's
+    /// `--cluster-is-right`, the editor's second Save); an existing profile's cluster
+    /// counts as kept.
+    pub cluster_confirmed: bool,
 }
 
 /// Changes to a draft, as a front end's request gives them (the CLI's flags): each
@@ -108,6 +112,9 @@ pub enum ProblemKind {
     NotForFlow,
     /// Given and wrong: why, without the field's name.
     Invalid(String),
+    /// A cluster one or two typos away from a known one (the known one): refused unless
+    /// the draft says the person keeps it (`cluster_confirmed`).
+    NearMiss(&'static str),
     /// A file it names cannot be used (the CA file): why, naming the file.
     Unreadable(String),
 }
@@ -128,6 +135,7 @@ impl Problem {
             ProblemKind::NotForFlow => format!("the {} does not apply to this flow", self.field),
             ProblemKind::Invalid(reason) if self.field == Field::Name => reason.clone(),
             ProblemKind::Invalid(reason) => format!("invalid {}: {reason}", self.field),
+            ProblemKind::NearMiss(known) => format!("did you mean {known}?"),
             ProblemKind::Unreadable(reason) => reason.clone(),
         }
     }
@@ -187,6 +195,7 @@ impl ProfileDraft {
             },
             production: p.production,
             org: p.org.clone(),
+            cluster_confirmed: true,
         }
     }
 
@@ -238,6 +247,7 @@ impl ProfileDraft {
             secret,
             production: matches!(fields.get("production"), Some(toml::Value::Boolean(true))),
             org: Some(text("org")).filter(|o| !o.is_empty()),
+            cluster_confirmed: true,
         }
     }
 
@@ -394,7 +404,9 @@ impl ProfileDraft {
     pub fn check(&self) -> Result<Resolved, Vec<Problem>> {
         let mut problems = Vec::new();
         let name = self.name.trim().to_string();
-        if let Err(e) = profile::validate_name(&name) {
+        if name.is_empty() {
+            problems.push(Problem::new(Field::Name, ProblemKind::Required));
+        } else if let Err(e) = profile::validate_name(&name) {
             problems.push(Problem::invalid(Field::Name, e.to_string()));
         }
         let Some(flow) = self.flow else {
@@ -403,6 +415,14 @@ impl ProfileDraft {
         };
         self.check_required(flow, &mut problems);
         let profile = self.profile(flow, &mut problems);
+        // A near miss of a known cluster, before anything is saved: the CLI and the
+        // editor both say "did you mean", and both let the person keep it.
+        if profile.base_url.is_none()
+            && !self.cluster_confirmed
+            && let Some(known) = crate::cdf::clusters::did_you_mean(&profile.cluster)
+        {
+            problems.push(Problem::new(Field::Cluster, ProblemKind::NearMiss(known)));
+        }
         // What the flow does not take, as the description says.
         for field in profile.given() {
             if flow.takes(field) == Takes::Not {
@@ -451,7 +471,9 @@ impl ProfileDraft {
             (Field::ClientId, &self.client_id),
         ] {
             let needed = flow.takes(field) == Takes::Required
-                && !(field == Field::TenantId && tenant_optional);
+                && !(field == Field::TenantId && tenant_optional)
+                && !(field == Field::Cluster
+                    && flows::cluster_optional(opt(&self.base_url).is_some()));
             if needed && value.trim().is_empty() {
                 problems.push(Problem::new(field, ProblemKind::Required));
             }
@@ -481,7 +503,7 @@ impl ProfileDraft {
         let mut scopes: Vec<String> = self.scopes.iter().filter_map(|s| opt(s)).collect();
         scopes.dedup();
         Profile {
-            cluster: self.cluster.trim().to_string(),
+            cluster: self.cluster(),
             project: self.project.trim().to_string(),
             tenant_id: self.tenant_id.trim().to_string(),
             client_id: self.client_id.trim().to_string(),
@@ -501,6 +523,17 @@ impl ProfileDraft {
             client_secret_file,
             production: self.production,
             org: self.org.clone(),
+        }
+    }
+
+    /// The cluster as given, a pasted hostname or URL reduced to its name
+    /// (`westeurope-1.cognitedata.com` is `westeurope-1`). Left empty beside a base URL,
+    /// it is the base URL's own cluster where that is a cognitedata.com URL, else none.
+    fn cluster(&self) -> String {
+        let cluster = crate::cdf::clusters::cluster_name(&self.cluster);
+        match opt(&self.base_url) {
+            Some(base) if cluster.is_empty() => crate::cdf::clusters::of_base_url(&base),
+            _ => cluster,
         }
     }
 

@@ -89,6 +89,21 @@ pub struct Saved {
     pub renamed_from: Option<String>,
     /// Whether it is the default profile now (the first one becomes it).
     pub is_default: bool,
+    /// Its project, when that looks like production and the profile is not marked:
+    /// the front ends suggest the mark ([`suggest_production`]).
+    pub production_suggested: Option<String>,
+}
+
+/// Whether to suggest the production mark for a profile at `project`: its name looks
+/// like production (`contoso-prod`) and the profile is not marked. Suggested, never set:
+/// the person decides. The one rule behind every command that sets a project (add,
+/// edit, add-from, import, an organization's sign-in) and the editor's note.
+pub fn suggest_production(project: &str, marked: bool) -> bool {
+    !marked && crate::profile::looks_like_production(project)
+}
+
+fn production_suggested(profile: &crate::profile::Profile) -> Option<String> {
+    suggest_production(&profile.project, profile.production).then(|| profile.project.clone())
 }
 
 /// Where an import reads the cognite-toolkit variables.
@@ -189,6 +204,7 @@ impl<'a> Profiles<'a> {
             is_default: written?,
             name,
             renamed_from: None,
+            production_suggested: production_suggested(&profile),
         })
     }
 
@@ -260,6 +276,7 @@ impl<'a> Profiles<'a> {
             name: name.to_string(),
             renamed_from: renamed.then(|| original.to_string()),
             is_default,
+            production_suggested: production_suggested(&r.profile),
         })
     }
 

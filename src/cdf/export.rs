@@ -72,7 +72,8 @@ impl std::fmt::Display for Unwritable {
     }
 }
 
-/// `CDF_PROJECT`, `CDF_CLUSTER`, `CDF_URL` and (when given) the credential's line
+/// `CDF_PROJECT`, `CDF_CLUSTER` (unless the profile has none: a base URL alone),
+/// `CDF_URL` and (when given) the credential's line
 /// (`CDF_TOKEN`, see [`credential_var`]) to eval. All or nothing: a value the shell
 /// cannot hold (only cmd has such values) fails the whole, so no half is printed.
 pub fn env_lines(
@@ -85,6 +86,7 @@ pub fn env_lines(
         ("CDF_CLUSTER", env.cluster),
         ("CDF_URL", env.base_url),
     ];
+    vars.retain(|(name, value)| *name != "CDF_CLUSTER" || !value.is_empty());
     if let Some(credential) = credential {
         vars.push(credential);
     }

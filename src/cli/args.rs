@@ -352,6 +352,7 @@ pub enum ProfileCommand {
     },
     /// Show a profile's effective settings (never its secrets)
     Show {
+        /// The profile's name
         name: String,
         /// Print JSON
         #[arg(long)]
@@ -360,6 +361,7 @@ pub enum ProfileCommand {
     /// Remove a profile with its keyring entries and cached tokens (or every profile,
     /// with --all)
     Remove {
+        /// The profile's name
         #[arg(required_unless_present = "all")]
         name: Option<String>,
         /// Remove every profile, each with its keyring entries and cached tokens (the
@@ -368,7 +370,10 @@ pub enum ProfileCommand {
         all: bool,
     },
     /// Make a profile the default
-    Use { name: String },
+    Use {
+        /// The profile's name
+        name: String,
+    },
     /// Add a profile like NAME for another project it reaches (same sign-in and secret)
     AddFrom(AddFromArgs),
     /// Add a profile from a cognite-toolkit .env file (default ./.env)
@@ -377,9 +382,15 @@ pub enum ProfileCommand {
     /// rules; its secret, and its sign-in while the account fields stay, are kept
     Edit(Box<EditArgs>),
     /// Rename a profile, carrying its secret and sign-in over
-    Rename { old: String, new: String },
+    Rename {
+        /// The profile's name now
+        old: String,
+        /// Its new name
+        new: String,
+    },
     /// Store a new client secret (or API key) for a profile
     SetSecret {
+        /// The profile's name
         name: String,
         /// Read the secret from stdin instead of prompting
         #[arg(long)]
@@ -389,10 +400,15 @@ pub enum ProfileCommand {
 
 #[derive(Args)]
 pub struct AddArgs {
+    /// The profile's name, e.g. dev (what --profile and CDF_SIGNIN_PROFILE name)
     pub name: String,
-    /// CDF cluster, e.g. westeurope-1, api, az-eastus-1
+    /// CDF cluster, e.g. westeurope-1, api, az-eastus-1 (a pasted
+    /// westeurope-1.cognitedata.com is taken as westeurope-1); optional with --base-url
+    #[arg(long, required_unless_present = "base_url")]
+    pub cluster: Option<String>,
+    /// Keep a --cluster that is one or two letters from a known cluster's name
     #[arg(long)]
-    pub cluster: String,
+    pub cluster_is_right: bool,
     /// CDF project
     #[arg(long)]
     pub project: String,
@@ -466,9 +482,16 @@ pub struct FieldArgs {
 // No doc comment: the variant's comment is the command's help.
 #[derive(Args)]
 pub struct EditArgs {
+    /// The name of the profile to change
     pub name: String,
+    /// New CDF cluster, e.g. westeurope-1 (a pasted hostname or URL is taken as its
+    /// cluster's name)
     #[arg(long)]
     pub cluster: Option<String>,
+    /// Keep a --cluster that is one or two letters from a known cluster's name
+    #[arg(long, requires = "cluster")]
+    pub cluster_is_right: bool,
+    /// New CDF project
     #[arg(long)]
     pub project: Option<String>,
     #[arg(long)]
@@ -510,6 +533,7 @@ pub enum UnsetField {
 // No doc comments on these two: the variant's comment is the command's help.
 #[derive(Args)]
 pub struct AddFromArgs {
+    /// The profile to copy the sign-in from
     pub name: String,
     /// The other project
     #[arg(long)]

@@ -21,10 +21,26 @@ use crate::session::TokenOptions;
 pub(super) fn inspect(ctx: &Ctx, select: &Select, json: bool) -> CmdResult {
     let (name, profile) = ctx.resolve(select)?;
     let access = cdf_mod::check_access(ctx.session(), &name, &profile)
-        .map_err(|e| super::failure::access_failure(&profile, e))?;
+        .map_err(|e| super::failure::access_failure(&name, &profile, e))?;
+    // Who the token is for, by name or e-mail, from the token just used (cached).
+    let person = match &access {
+        Access::Token(_) => ctx
+            .session()
+            .credential(&name, &profile, TokenOptions::default())
+            .ok()
+            .and_then(|c| match c {
+                crate::session::Credential::Bearer(set, _) => set.person(),
+                crate::session::Credential::ApiKey(_) => None,
+            }),
+        Access::ApiKey(_) => None,
+    };
     let text = match (&access, json) {
-        (Access::Token(i), true) => inspection_json(&name, &profile, i).to_string(),
-        (Access::Token(i), false) => inspection_text(&name, &profile, i),
+        (Access::Token(i), true) => {
+            let mut value = inspection_json(&name, &profile, i);
+            value["user"] = json!(person);
+            value.to_string()
+        }
+        (Access::Token(i), false) => inspection_text(&name, &profile, i, person.as_deref()),
         (Access::ApiKey(s), true) => login_status_json(&name, &profile, s).to_string(),
         (Access::ApiKey(s), false) => login_status_text(&name, &profile, s),
     };
@@ -76,10 +92,14 @@ fn inspection_json(name: &str, p: &Profile, i: &Inspection) -> Value {
     })
 }
 
-fn inspection_text(name: &str, p: &Profile, i: &Inspection) -> String {
+fn inspection_text(name: &str, p: &Profile, i: &Inspection, person: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Profile:   {name} ({} at {})", p.project, p.base_url());
-    let _ = writeln!(out, "Subject:   {}", i.subject);
+    match person {
+        Some(who) => writeln!(out, "User:      {who} (subject {})", i.subject),
+        None => writeln!(out, "Subject:   {}", i.subject),
+    }
+    .ok();
     let _ = writeln!(out, "Project:   {}", i.verdict_sentence(&p.project));
     let projects: Vec<String> = i
         .projects
@@ -166,7 +186,9 @@ pub(super) fn env(ctx: &Ctx, select: &Select, shell: Option<&str>) -> CmdResult 
     let (name, profile) = ctx.resolve(select)?;
     super::output::production_note(&name, &profile);
     let session = ctx.session();
-    let credential = session.credential(&name, &profile, TokenOptions::default())?;
+    let credential = session
+        .credential(&name, &profile, TokenOptions::default())
+        .map_err(|e| super::failure::token_failure(&name, &profile, e))?;
     let var = export::credential_var(credential.is_api_key());
     let base_url = profile.base_url();
     let env = ProjectEnv {
@@ -201,6 +223,7 @@ pub(super) fn add_from(ctx: &Ctx, args: &AddFromArgs) -> CmdResult {
             ""
         }
     ));
+    output::production_suggestion(&added.saved);
     Ok(())
 }
 
@@ -248,5 +271,6 @@ pub(super) fn import(ctx: &Ctx, args: &ImportArgs) -> CmdResult {
             ""
         }
     ));
+    output::production_suggestion(&saved);
     Ok(())
 }

@@ -99,7 +99,25 @@ impl Ctx {
     /// The selected profile (or the default) with its name.
     pub fn resolve(&self, select: &Select) -> Result<(String, Profile), Failure> {
         let file = self.profiles()?;
-        let (name, profile) = file.resolve(select.profile.as_deref())?;
-        Ok((name.to_string(), profile.clone()))
+        match file.resolve(select.profile.as_deref()) {
+            Ok((name, profile)) => Ok((name.to_string(), profile.clone())),
+            // A typo of a profile's name (`devv`) gets the name it was meant to be.
+            Err(crate::profile::ProfileError::NotFound(given)) => {
+                let nearest = file
+                    .profiles
+                    .keys()
+                    .map(|k| (crate::cdf::edit_distance(&given, k), k))
+                    .filter(|(d, _)| *d <= 2)
+                    .min();
+                let failure: Failure = crate::profile::ProfileError::NotFound(given).into();
+                Err(match nearest {
+                    Some((_, known)) => failure.hint(format!(
+                        "did you mean `--profile {known}`? (`cdf-signin profile list` shows them all)"
+                    )),
+                    None => failure,
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }

@@ -77,9 +77,12 @@ fn report_text(report: &Report, project: &str, base_url: &str) -> String {
             Status::Failed => "FAIL",
             Status::Skipped => "skip",
         };
-        let _ = writeln!(out, "{mark} {}. {:<12} {}", n + 1, s.id.name(), s.detail);
+        let lead = format!("{mark} {}. {:<12} ", n + 1, s.id.name());
+        let _ = writeln!(out, "{lead}{}", s.detail);
+        // Under the detail, in its column; naming the profile checked.
         if let Some(fix) = &s.fix {
-            let _ = writeln!(out, "{:20}fix: {}", "", words(fix));
+            let fix = words(&fix.clone().for_profile(&report.profile));
+            let _ = writeln!(out, "{:width$}fix: {fix}", "", width = lead.chars().count());
         }
     }
     out

@@ -21,15 +21,23 @@ pub(super) fn exec(ctx: &Ctx, select: &Select, min_valid: i64, command: &[OsStri
         min_valid_secs: min_valid.max(0),
         force_refresh: false,
     };
-    let credential = ctx.session().credential(&name, &profile, opts)?;
+    let credential = ctx
+        .session()
+        .credential(&name, &profile, opts)
+        .map_err(|e| super::failure::token_failure(&name, &profile, e))?;
     let var = export::credential_var(credential.is_api_key());
     // The handlers first: a signal that arrives while the command starts is held until
     // its pid is known, never left to end us with the default action.
     let started = forward_signals(ctx);
-    let mut child = Command::new(program)
-        .args(args)
-        .env("CDF_PROJECT", &profile.project)
-        .env("CDF_CLUSTER", &profile.cluster)
+    let mut command = Command::new(program);
+    command.args(args).env("CDF_PROJECT", &profile.project);
+    // A profile with a base URL and no cluster has none to give: not even one inherited.
+    if profile.cluster.is_empty() {
+        command.env_remove("CDF_CLUSTER");
+    } else {
+        command.env("CDF_CLUSTER", &profile.cluster);
+    }
+    let mut child = command
         .env("CDF_URL", profile.base_url())
         .env(var, credential.secret().expose())
         .spawn()

@@ -106,19 +106,27 @@ impl From<MissingHost> for Failure {
     }
 }
 
-/// A failure to get `profile`'s token, said as a cluster that does not exist when that
-/// is what it is.
-pub(super) fn token_failure(profile: &Profile, e: SessionError) -> Failure {
+/// A failure to get profile `name`'s token, said as a cluster that does not exist when
+/// that is what it is; its hint names the profile (`set-secret dev`, not `NAME`).
+pub(super) fn token_failure(name: &str, profile: &Profile, e: SessionError) -> Failure {
     match cluster::explain(profile, cluster::session_points_at_cluster(&e)) {
         Some(m) => m.into(),
-        None => e.into(),
+        None => session_failure(name, e),
     }
 }
 
+/// A session's failure for profile `name`, its remedy naming the profile.
+pub(super) fn session_failure(name: &str, e: SessionError) -> Failure {
+    let hint = e.remedy().map(|r| words(&r.for_profile(name)));
+    let mut failure: Failure = e.into();
+    failure.hint = hint;
+    failure
+}
+
 /// A failure to reach `profile`'s CDF (or to get its token), the same way.
-pub(super) fn access_failure(profile: &Profile, e: AccessError) -> Failure {
+pub(super) fn access_failure(name: &str, profile: &Profile, e: AccessError) -> Failure {
     match e {
-        AccessError::Session(s) => token_failure(profile, s),
+        AccessError::Session(s) => token_failure(name, profile, s),
         AccessError::Cdf(c) => {
             match cluster::explain(profile, cluster::cdf_points_at_cluster(&c)) {
                 Some(m) => m.into(),
@@ -240,11 +248,19 @@ pub(super) fn problems(problems: &[Problem], flow: Option<Flow>) -> Failure {
         .map(|p| problem_words(p, flow))
         .collect::<Vec<_>>()
         .join("; ");
+    let near_miss = problems.iter().find_map(|p| match p.kind {
+        ProblemKind::NearMiss(known) => Some(known),
+        _ => None,
+    });
     if problems
         .iter()
         .all(|p| matches!(p.kind, ProblemKind::Unreadable(_)))
     {
         Failure::new(message)
+    } else if let Some(known) = near_miss {
+        Failure::usage(message).hint(format!(
+            "give --cluster {known}, or add --cluster-is-right to keep the cluster as given"
+        ))
     } else {
         Failure::usage(message)
     }
@@ -255,6 +271,10 @@ fn problem_words(p: &Problem, flow: Option<Flow>) -> String {
     let flow_name = flow.map(Flow::as_str).unwrap_or("chosen");
     match (&p.kind, p.field) {
         (ProblemKind::Required, Field::Flow) => "--flow is required".into(),
+        (ProblemKind::Required, Field::Name) => "the name is required".into(),
+        (ProblemKind::NearMiss(known), _) => {
+            format!("{flag} is not a known cluster: did you mean {known}?")
+        }
         (ProblemKind::Required, _) => format!("{flag} is required for the {flow_name} flow"),
         (ProblemKind::NotForFlow, field) => match flows::only_flow(field) {
             Some(only) => format!("{flag} applies to the {} flow only", only.as_str()),

@@ -35,6 +35,7 @@ pub(super) fn login(
     for saved in &done.added {
         let default = if saved.is_default { " (default)" } else { "" };
         output::note(&format!("Added profile '{}'{default}.", saved.name));
+        output::production_suggestion(saved);
     }
     for name in &done.existing {
         output::note(&format!(

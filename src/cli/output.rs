@@ -46,6 +46,17 @@ pub(super) fn note(text: &str) {
     let _ = writeln!(io::stderr().lock(), "{}", terminal_text(text));
 }
 
+/// The application layer's production suggestion for a saved profile, as a note
+/// (every command that sets a project prints it: add, edit, add-from, import, login --org).
+pub(super) fn production_suggestion(saved: &crate::app::Saved) {
+    if let Some(project) = &saved.production_suggested {
+        note(&format!(
+            "note: project '{project}' looks like production; mark the profile with `cdf-signin profile edit {} --production`",
+            saved.name
+        ));
+    }
+}
+
 /// Text from outside (an identity provider's message, a claim, a profile name from a
 /// hand-edited file) made safe for a terminal: control characters other than line ends
 /// and tabs (escape sequences that clear the screen or forge links), and the bidi

@@ -17,7 +17,7 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
     let flow: Flow = args.flow.into();
     let own = DraftChanges {
         flow: Some(flow),
-        cluster: Some(args.cluster),
+        cluster: args.cluster,
         project: Some(args.project),
         tenant_id: args.tenant_id,
         client_id: args.client_id,
@@ -26,6 +26,7 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
     let request = request(own, args.fields, &[]);
     let mut draft = ProfileDraft {
         name: args.name,
+        cluster_confirmed: args.cluster_is_right,
         ..ProfileDraft::default()
     };
     draft.apply(request.changes);
@@ -47,15 +48,6 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
     }
     let saved = ctx.app().create(&draft)?;
     let profile = ctx.profiles()?.get(&saved.name)?.clone();
-    if profile.base_url.is_none()
-        && let Some(known) = crate::cdf::clusters::did_you_mean(&profile.cluster)
-    {
-        output::note(&format!(
-            "note: '{}' is not one of the common clusters (did you mean '{known}'?); the base URL is {}",
-            profile.cluster,
-            profile.base_url()
-        ));
-    }
     output::note(&format!(
         "Added profile '{}' ({}, project {} at {}){}.",
         saved.name,
@@ -68,12 +60,6 @@ pub(super) fn add_profile(ctx: &Ctx, args: AddArgs) -> CmdResult {
             ""
         }
     ));
-    // Suggested, never set: the person decides what production is.
-    if !profile.production && crate::profile::looks_like_production(&profile.project) {
-        output::note(&format!(
-            "note: project '{}' looks like production; mark the profile with `cdf-signin profile edit {} --production`",
-            profile.project, saved.name
-        ));
-    }
+    output::production_suggestion(&saved);
     Ok(())
 }

@@ -14,6 +14,8 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
     let profile = ctx.profiles()?.get(&args.name)?.clone();
     let mut draft = ProfileDraft::of(&args.name, &profile);
     let before = draft.clone();
+    // A new cluster is checked against the known ones; the one the profile has is kept.
+    let new_cluster = args.cluster.is_some();
     let own = DraftChanges {
         flow: args.flow.map(Into::into),
         cluster: args.cluster,
@@ -29,6 +31,9 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
             "nothing to change: give the fields to change (see `cdf-signin profile edit --help`)",
         ));
     }
+    if new_cluster {
+        draft.cluster_confirmed = args.cluster_is_right;
+    }
     let from_stdin = stdin_secret(&draft, &request.stdin)?;
     if let Err(p) = draft.check() {
         return Err(failure::problems(&p, draft.flow));
@@ -38,6 +43,7 @@ pub(super) fn edit_profile(ctx: &Ctx, args: EditArgs) -> CmdResult {
     }
     let saved = ctx.app().edit(&args.name, &draft)?;
     output::note(&format!("Updated profile '{}'.", saved.name));
+    output::production_suggestion(&saved);
     Ok(())
 }
 

@@ -30,13 +30,15 @@ pub(super) fn login(ctx: &Ctx, select: &Select, timeout: u64) -> CmdResult {
     }
     let session = ctx.session();
     let cancel = ctx.cancel_on_ctrl_c();
-    let set = session.login(
-        &name,
-        &profile,
-        &print_prompt,
-        &cancel,
-        Duration::from_secs(timeout.max(1)),
-    )?;
+    let set = session
+        .login(
+            &name,
+            &profile,
+            &print_prompt,
+            &cancel,
+            Duration::from_secs(timeout.max(1)),
+        )
+        .map_err(|e| super::failure::session_failure(&name, e))?;
     output::note(&format!(
         "Signed in with profile '{name}'; the access token is valid until {}.",
         local_time_with_offset(set.expires_at)
@@ -125,7 +127,7 @@ pub(super) fn token(ctx: &Ctx, select: &Select, json: bool, opts: TokenOptions) 
     let credential = ctx
         .session()
         .credential(&name, &profile, opts)
-        .map_err(|e| super::failure::token_failure(&profile, e))?;
+        .map_err(|e| super::failure::token_failure(&name, &profile, e))?;
     if !json {
         return output::print_line(credential.secret().expose());
     }

@@ -21,12 +21,22 @@ pub(super) fn cdf_accepts(walk: &mut Walk<'_>) -> Outcome {
                 Access::ApiKey(status) => {
                     format!("login/status: the key is logged in as {}", status.user)
                 }
-                Access::Token(inspection) => format!(
-                    "token/inspect answered: subject {}, {} project(s), {} capabilities",
-                    inspection.subject,
-                    inspection.projects.len(),
-                    inspection.capabilities.len()
-                ),
+                Access::Token(inspection) => {
+                    // The person by name or e-mail where the token says it.
+                    let who = match credential {
+                        crate::session::Credential::Bearer(set, _) => set.person(),
+                        crate::session::Credential::ApiKey(_) => None,
+                    };
+                    let subject = match who {
+                        Some(who) => format!("{who} (subject {})", inspection.subject),
+                        None => format!("subject {}", inspection.subject),
+                    };
+                    format!(
+                        "token/inspect answered: {subject}, {} project(s), {} capabilities",
+                        inspection.projects.len(),
+                        inspection.capabilities.len()
+                    )
+                }
             };
             walk.access = Some(access);
             Outcome::pass(detail)

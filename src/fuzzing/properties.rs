@@ -320,6 +320,8 @@ proptest! {
             ("CDF_TOKEN", &token),
         ]
         .iter()
+        // A profile without a cluster (a base URL alone) gets no CDF_CLUSTER.
+        .filter(|(n, v)| *n != "CDF_CLUSTER" || !v.is_empty())
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
         for shell in [Shell::Sh, Shell::Fish, Shell::PowerShell] {

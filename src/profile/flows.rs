@@ -95,6 +95,12 @@ pub fn tenant_optional(flow: Flow, has_token_url: bool, has_org: bool) -> bool {
     (flow == Flow::ClientCredentials && has_token_url) || has_org
 }
 
+/// Whether a profile may leave its cluster empty: when its base URL is given, that
+/// says where CDF is (a local stand-in, a proxy), and a cluster would be made up.
+pub fn cluster_optional(has_base_url: bool) -> bool {
+    has_base_url
+}
+
 /// A certificate goes with its private key: the one of the pair that is missing, if
 /// only one is given.
 pub fn missing_of_pair(has_certificate: bool, has_private_key: bool) -> Option<Field> {

@@ -78,10 +78,12 @@ impl Profile {
                 problems.push((field, reason));
             }
         };
-        check(
-            Field::Cluster,
-            form(&self.cluster, &['.'], "a cluster name such as westeurope-1"),
-        );
+        if !(self.cluster.is_empty() && flows::cluster_optional(self.base_url.is_some())) {
+            check(
+                Field::Cluster,
+                form(&self.cluster, &['.'], "a cluster name such as westeurope-1"),
+            );
+        }
         check(
             Field::Project,
             form(&self.project, &[], "a CDF project name"),

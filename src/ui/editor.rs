@@ -80,6 +80,13 @@ pub struct Editor {
     focus: Option<Field>,
     /// A "Browse…" button was clicked this frame, for this field.
     browse: Option<Field>,
+    /// The Cancel button's id, from the frame before: Enter on it cancels.
+    cancel_id: Option<egui::Id>,
+    /// A flow button had the keyboard focus in the frame before.
+    flow_focused: bool,
+    /// The cluster kept although it is a near miss of a known one: the profile's own,
+    /// or the one a Save was refused for (a second Save keeps it).
+    kept_cluster: Option<String>,
 }
 
 pub enum EditorAction {
@@ -131,7 +138,7 @@ impl Editor {
         Editor {
             original: d.original,
             name: d.name,
-            cluster: d.cluster,
+            cluster: d.cluster.clone(),
             project: d.project,
             tenant_id: d.tenant_id,
             client_id: d.client_id,
@@ -152,6 +159,7 @@ impl Editor {
             audience: d.audience,
             production: d.production,
             org: d.org.unwrap_or_default(),
+            kept_cluster: d.cluster_confirmed.then(|| d.cluster.clone()),
             ..Default::default()
         }
     }
@@ -183,6 +191,7 @@ impl Editor {
             name: self.name.clone(),
             flow: self.flow,
             cluster: self.cluster.clone(),
+            cluster_confirmed: self.kept_cluster.as_deref() == Some(self.cluster.trim()),
             project: self.project.clone(),
             tenant_id: self.tenant_id.clone(),
             client_id: self.client_id.clone(),
@@ -362,10 +371,24 @@ impl Editor {
             self.opened = true;
             self.focus = Some(self.first_empty_required());
         }
-        // Enter saves from a text field (or from nowhere); on a button it presses that
-        // button. Read before the fields are drawn: a field gives up the focus on Enter.
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter))
-            && (ui.ctx().text_edit_focused() || ui.memory(|m| m.focused().is_none()));
+        // Enter saves wherever the focus is (a text field, a flow button, nowhere), except
+        // on Cancel; Space presses a focused button. The Enter is taken from the input
+        // before anything is drawn, so no focused button sees it as a click.
+        let on_cancel = self.cancel_id.is_some() && ui.memory(|m| m.focused()) == self.cancel_id;
+        let enter = !on_cancel && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if enter {
+            ui.input_mut(|i| {
+                i.events.retain(|e| {
+                    !matches!(
+                        e,
+                        egui::Event::Key {
+                            key: egui::Key::Enter,
+                            ..
+                        }
+                    )
+                })
+            });
+        }
         let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
         ui.heading(if self.original.is_some() {
             "Edit profile"
@@ -412,11 +435,31 @@ impl Editor {
     }
 
     fn flow_choice(&mut self, ui: &mut egui::Ui) {
-        label_with_error(ui, "Sign-in flow", self.errors.get(&Field::Flow));
+        // The keys a focused flow button answers to, beside the label (where an error
+        // would be), so nothing moves when the focus comes or goes.
+        match self.errors.get(&Field::Flow) {
+            Some(error) => label_with_error(ui, "Sign-in flow", Some(error)),
+            None => {
+                ui.horizontal(|ui| {
+                    let label = ui.label("Sign-in flow");
+                    if self.flow_focused {
+                        ui.weak(FLOW_KEYS);
+                    }
+                    label
+                })
+                .inner
+            }
+        };
         // Wrapped: in the narrowest window the four do not fit on one line.
+        self.flow_focused = false;
         ui.horizontal_wrapped(|ui| {
             for flow in Flow::ALL {
-                ui.selectable_value(&mut self.flow, Some(flow), flow_label(flow));
+                let button = egui::Button::selectable(self.flow == Some(flow), flow_label(flow));
+                let response = ui.add(button).on_hover_text(FLOW_KEYS);
+                if response.clicked() {
+                    self.flow = Some(flow);
+                }
+                self.flow_focused |= response.has_focus();
             }
         });
         if let Some(flow) = self.flow {
@@ -428,7 +471,11 @@ impl Editor {
     /// The cluster (with suggestions), the project and the production mark.
     fn where_fields(&mut self, ui: &mut egui::Ui) {
         self.field(ui, Field::Cluster, "e.g. westeurope-1");
-        let typed = self.cluster.trim().to_string();
+        let typed = crate::cdf::clusters::cluster_name(&self.cluster);
+        let pasted = typed != self.cluster.trim();
+        let near_miss = crate::cdf::clusters::did_you_mean(&typed)
+            .filter(|_| self.kept_cluster.as_deref() != Some(self.cluster.trim()))
+            .filter(|_| self.base_url.trim().is_empty());
         let suggestions: Vec<&str> = KNOWN_CLUSTERS
             .iter()
             .copied()
@@ -439,7 +486,18 @@ impl Editor {
         // typed, and must not move what is below.
         ui.horizontal(|ui| {
             ui.set_min_height(ui.spacing().interact_size.y);
-            if !suggestions.is_empty() {
+            if pasted {
+                ui.weak(format!("saved as {typed}"));
+            }
+            if suggestions.is_empty()
+                && let Some(known) = near_miss
+            {
+                ui.weak("Did you mean");
+                if ui.small_button(known).clicked() {
+                    self.cluster = known.to_string();
+                    self.errors.remove(&Field::Cluster);
+                }
+            } else if !suggestions.is_empty() {
                 ui.weak("Suggestions:");
                 for s in suggestions {
                     if ui.small_button(s).clicked() {
@@ -454,7 +512,7 @@ impl Editor {
             ui.checkbox(&mut self.production, "Production").on_hover_text(
                 "Marks the profile: a coloured band, a PRODUCTION badge, and a note from env and exec",
             );
-            if !self.production && crate::profile::looks_like_production(&self.project) {
+            if crate::app::suggest_production(&self.project, self.production) {
                 ui.weak("this project looks like production");
             }
         });
@@ -482,7 +540,8 @@ impl Editor {
                 (SecretFrom::Env, "Environment variable"),
                 (SecretFrom::File, "File"),
             ] {
-                ui.selectable_value(&mut self.secret_from, from, label);
+                ui.selectable_value(&mut self.secret_from, from, label)
+                    .on_hover_text("Space chooses it; Enter saves the profile");
             }
         });
         match self.secret_from {
@@ -556,12 +615,21 @@ impl Editor {
                 .add(egui::Button::new("Cancel").shortcut_text("Esc"))
                 .on_hover_text("Leave without saving (Escape)");
             cancel.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Cancel"));
+            self.cancel_id = Some(cancel.id);
             if cancel.clicked() || escape {
                 EditorAction::Cancel
             } else if save.clicked() || enter {
                 match self.check() {
                     Ok(_) => EditorAction::Save(Box::new(self.draft())),
                     Err(errors) => {
+                        // "Did you mean" is said once: Save again keeps the cluster.
+                        if let Err(problems) = self.draft().check()
+                            && problems
+                                .iter()
+                                .any(|p| matches!(p.kind, crate::app::ProblemKind::NearMiss(_)))
+                        {
+                            self.kept_cluster = Some(self.cluster.trim().to_string());
+                        }
                         self.errors = errors;
                         EditorAction::None
                     }
@@ -573,6 +641,10 @@ impl Editor {
         .inner
     }
 }
+
+/// What a focused flow button answers to (its hover text, and beside "Sign-in flow"
+/// while one has the focus).
+const FLOW_KEYS: &str = "Space chooses the flow; Enter saves the profile";
 
 /// The flow's name on its button.
 fn flow_label(flow: Flow) -> &'static str {

@@ -6,7 +6,7 @@ use eframe::egui::{self, Color32, RichText};
 use super::action::Action;
 use super::state::{ShownToken, TokenFacts};
 use super::views::Draw;
-use crate::format::{claim_meaning, claim_value_in_table, countdown, local_time};
+use crate::format::{claim_meaning_from, claim_value_in_table, countdown, local_time};
 use crate::profile::Profile;
 use crate::secrets::Secret;
 use crate::token::Jwt;
@@ -170,13 +170,14 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt, facts: &TokenFacts) {
                 .striped(true)
                 .spacing([CLAIM_GAP, 4.0])
                 .show(ui, |ui| {
+                    let issuer = jwt.claims.get("iss").and_then(|v| v.as_str());
                     for (k, v) in &jwt.claims {
                         cell(ui, widths[0], RichText::new(k).monospace());
                         cell(ui, widths[1], RichText::new(claim_value_in_table(k, v)));
                         cell(
                             ui,
                             widths[2],
-                            RichText::new(claim_meaning(k).unwrap_or("")).weak(),
+                            RichText::new(claim_meaning_from(k, issuer).unwrap_or("")).weak(),
                         );
                         ui.end_row();
                     }

@@ -50,6 +50,9 @@ pub fn problem(problem: &Problem) -> String {
         (ProblemKind::Required, Field::ClientSecretEnv) => "enter the name of the variable".into(),
         (ProblemKind::Required, Field::ClientSecretFile) => "enter the file's path".into(),
         (ProblemKind::Required, field) => format!("the {field} is required"),
+        (ProblemKind::NearMiss(known), _) => {
+            format!("did you mean {known}? Save again to keep it as typed")
+        }
         (ProblemKind::NotForFlow, field) => match crate::profile::flows::only_flow(field) {
             Some(only) => format!("only the {} flow uses a {field}; clear it", only.as_str()),
             None => format!("this flow does not use a {field}; clear it"),
