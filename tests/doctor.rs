@@ -413,13 +413,7 @@ fn a_configuration_naming_another_issuer_fails_the_provider_step() {
 #[test]
 fn a_legacy_api_key_is_checked_with_login_status() {
     let idp = Idp::start();
-    let cdf = CdfApi::start_with(
-        &idp,
-        CdfOptions {
-            api_keys: vec!["good-key=old-project".into()],
-            ..CdfOptions::default()
-        },
-    );
+    let cdf = CdfApi::with_api_keys(&idp, &["good-key=old-project"]);
     let env = Env::new();
     let at = common::Place {
         cluster: CLUSTER,

@@ -181,13 +181,7 @@ fn a_user_flow_profile_without_sign_in_asks_for_login_and_calls_nothing() {
 #[test]
 fn legacy_api_key_inspect_uses_login_status() {
     let idp = Idp::start();
-    let cdf = CdfApi::start_with(
-        &idp,
-        CdfOptions {
-            api_keys: vec!["good-key=old-project".into()],
-            ..CdfOptions::default()
-        },
-    );
+    let cdf = CdfApi::with_api_keys(&idp, &["good-key=old-project"]);
     let env = Env::new();
     let at = common::Place {
         cluster: CLUSTER,

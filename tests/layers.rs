@@ -27,6 +27,20 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Each of `forbidden` that the product code of `files` names, as "FILE names `CALL`".
+fn naming(files: impl IntoIterator<Item = PathBuf>, forbidden: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in files {
+        let code = product_code(&file);
+        for call in forbidden {
+            if code.contains(call) {
+                found.push(format!("{} names `{call}`", file.display()));
+            }
+        }
+    }
+    found
+}
+
 /// What each top-level module of `src/` names through `crate::`, test modules left out.
 fn imports() -> Graph {
     let src = root().join("src");
@@ -108,20 +122,11 @@ fn the_front_ends_change_profiles_and_secrets_only_through_app() {
         "secrets().set(",
         "secrets().delete(",
     ];
-    let mut broken = Vec::new();
+    let mut files = Vec::new();
     for front_end in ["ui", "cli"] {
-        let mut files = Vec::new();
         rust_files(&root().join("src").join(front_end), &mut files);
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
-            for call in forbidden {
-                if code.contains(call) {
-                    broken.push(format!("{} calls `{call}`", file.display()));
-                }
-            }
-        }
     }
+    let broken = naming(files, &forbidden);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
 
@@ -337,22 +342,12 @@ fn only_the_worker_does_io_in_the_window() {
     let dir = root().join("src/ui");
     let mut files = Vec::new();
     rust_files(&dir, &mut files);
-    let mut found = Vec::new();
-    for file in files {
-        // The worker: where each command runs, and what each does.
-        if file
-            .file_name()
+    // The worker: where each command runs, and what each does.
+    let outside_the_worker = files.into_iter().filter(|f| {
+        !f.file_name()
             .is_some_and(|f| f == "worker.rs" || f == "jobs.rs")
-        {
-            continue;
-        }
-        let code = product_code(&file);
-        for call in forbidden {
-            if code.contains(call) {
-                found.push(format!("{} names `{call}`", file.display()));
-            }
-        }
-    }
+    });
+    let found = naming(outside_the_worker, &forbidden);
     assert!(
         found.is_empty(),
         "I/O outside the worker:\n{}",
@@ -378,16 +373,7 @@ fn the_window_views_read_only_the_model() {
         "views.rs",
     ];
     let forbidden = ["std::env", "current_exe", "current_dir", "Jwt::decode"];
-    let mut found = Vec::new();
-    for view in views {
-        let file = root().join("src/ui").join(view);
-        let code = product_code(&file);
-        for call in forbidden {
-            if code.contains(call) {
-                found.push(format!("{} names `{call}`", file.display()));
-            }
-        }
-    }
+    let found = naming(views.map(|v| root().join("src/ui").join(v)), &forbidden);
     assert!(
         found.is_empty(),
         "views reading more than the model:\n{}",

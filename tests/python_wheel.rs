@@ -147,15 +147,15 @@ fn sdk_site_packages() -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
-/// Counts the runs of the binary: every subprocess.run the package makes.
+/// Counts the runs of the binary: every process the package starts (subprocess.Popen).
 const COUNT_RUNS: &str = r#"
 import subprocess
 runs = []
-_real_run = subprocess.run
-def _counting_run(*args, **kwargs):
-    runs.append(args[0][1:3])
-    return _real_run(*args, **kwargs)
-subprocess.run = _counting_run
+class _CountingPopen(subprocess.Popen):
+    def __init__(self, args, *rest, **kwargs):
+        runs.append(list(args[1:3]))
+        super().__init__(args, *rest, **kwargs)
+subprocess.Popen = _CountingPopen
 "#;
 
 #[test]

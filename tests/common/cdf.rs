@@ -42,6 +42,15 @@ impl CdfApi {
         CdfApi::start_with(idp, CdfOptions::default())
     }
 
+    /// A CDF that accepts the legacy API keys given as `KEY=PROJECT`, and tokens.
+    pub fn with_api_keys(idp: &Idp, keys: &[&str]) -> CdfApi {
+        let opts = CdfOptions {
+            api_keys: keys.iter().map(|k| k.to_string()).collect(),
+            ..CdfOptions::default()
+        };
+        CdfApi::start_with(idp, opts)
+    }
+
     pub fn start_with(idp: &Idp, opts: CdfOptions) -> CdfApi {
         let script = repo().join("tests/idp/cdf.mjs");
         let mut cmd = Command::new("node");

@@ -6,9 +6,8 @@ import subprocess
 import sys
 TYPE_CHECKING = False  # not imported from typing: that import costs milliseconds
 
-from . import _binary
 from ._errors import from_run
-from ._run import _FLAGS, profile_args
+from ._run import profile_args, start
 
 if TYPE_CHECKING:
     from typing import Callable, List, Optional
@@ -63,18 +62,8 @@ def login(profile: Optional[str] = None, *, timeout: Optional[int] = None) -> No
     args: List[str] = ["login", *profile_args(profile)]
     if timeout is not None:
         args += ["--timeout", str(int(timeout))]
-    binary = _binary.find_binary()
     show = _notebook_display()
-    try:
-        child = subprocess.Popen(
-            [binary, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            creationflags=_FLAGS,
-        )
-    except OSError as e:
-        raise _binary.cannot_run(binary, e, profile) from None
+    _, child = start(args, profile, stdout=subprocess.DEVNULL)
     said: List[str] = []
     url: Optional[str] = None
     assert child.stderr is not None

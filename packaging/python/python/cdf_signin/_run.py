@@ -11,7 +11,7 @@ from . import _binary
 from ._errors import Error, from_run
 
 if TYPE_CHECKING:
-    from typing import Any, List, Optional, Sequence
+    from typing import Any, List, Optional, Sequence, Tuple
 
 # No console window flashing up for each token on Windows (pythonw, a notebook kernel).
 _FLAGS = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
@@ -19,6 +19,26 @@ _FLAGS = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
 
 def profile_args(profile: Optional[str]) -> List[str]:
     return [] if profile is None else ["--profile", profile]
+
+
+def start(
+    args: Sequence[str], profile: Optional[str], stdout: int
+) -> "Tuple[str, subprocess.Popen[bytes]]":
+    """Starts ``cdf-signin ARGS`` (no stdin, stderr piped, no console window) and
+    returns the binary found with the process; one that cannot start raises the
+    reinstall error."""
+    binary = _binary.find_binary()
+    try:
+        child = subprocess.Popen(
+            [binary, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            creationflags=_FLAGS,
+        )
+    except OSError as e:
+        raise _binary.cannot_run(binary, e, profile) from None
+    return binary, child
 
 
 def run_json(args: Sequence[str], profile: Optional[str]) -> Any:
@@ -29,22 +49,13 @@ def run_json(args: Sequence[str], profile: Optional[str]) -> Any:
         Error: it could not be run, failed, or printed no JSON (whose text is never
             put into the exception: it may hold a token).
     """
-    binary = _binary.find_binary()
+    binary, child = start(args, profile, stdout=subprocess.PIPE)
+    out, err = child.communicate()
+    stderr = err.decode("utf-8", "replace")
+    if child.returncode != 0:
+        raise from_run(args, child.returncode, stderr, profile)
     try:
-        done = subprocess.run(
-            [binary, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            creationflags=_FLAGS,
-        )
-    except OSError as e:
-        raise _binary.cannot_run(binary, e, profile) from None
-    stderr = done.stderr.decode("utf-8", "replace")
-    if done.returncode != 0:
-        raise from_run(args, done.returncode, stderr, profile)
-    try:
-        return json.loads(done.stdout)
+        return json.loads(out)
     except ValueError:
         # `from None`: the decoder's error keeps the whole text, which may be a token.
         raise Error(
