@@ -13,6 +13,7 @@ pub mod auth;
 mod cache;
 pub mod cdf;
 pub mod cli;
+pub mod clipboard;
 mod doctor;
 mod field;
 mod format;

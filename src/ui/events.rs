@@ -432,7 +432,7 @@ mod tests {
         let deps = Deps {
             paths: crate::paths::Paths::under(dir),
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-            clipboard: Box::new(super::super::clipboard::MemoryClipboard::default()),
+            clipboard: Box::new(crate::clipboard::MemoryClipboard::default()),
             secrets: Box::new(MemoryStore::default()),
             launch: super::super::Launch::default(),
         };
@@ -530,7 +530,7 @@ mod tests {
         let deps = Deps {
             paths: crate::paths::Paths::under(dir.path()),
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-            clipboard: Box::new(super::super::clipboard::MemoryClipboard::default()),
+            clipboard: Box::new(crate::clipboard::MemoryClipboard::default()),
             secrets: Box::new(MemoryStore::default()),
             launch: super::super::Launch::default(),
         };
@@ -630,7 +630,7 @@ mod tests {
     /// A clipboard that notes the thread it is used on.
     struct ThreadNoting(Arc<std::sync::Mutex<Vec<Option<String>>>>);
 
-    impl super::super::clipboard::Clipboard for ThreadNoting {
+    impl crate::clipboard::Clipboard for ThreadNoting {
         fn set_secret(&mut self, _: &str) -> Result<(), String> {
             let name = std::thread::current().name().map(str::to_string);
             self.0.lock().unwrap().push(name);

@@ -4,12 +4,12 @@
 
 use std::path::PathBuf;
 
-use super::clipboard::{ClipboardAnswer, ClipboardCommand};
 use super::error::UiError;
 use super::state::{Request, ShownToken, Ticket};
 use crate::app::{OrgOutcome, Problem, ProfileDraft};
 use crate::auth::SignInPrompt;
 use crate::cdf::orgs::OrgSignIn;
+use crate::clipboard::{ClipboardAnswer, ClipboardCommand};
 use crate::profile::ProfileFile;
 use crate::secrets::{Secret, Storage};
 

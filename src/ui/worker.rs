@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
-use super::clipboard::{Clipboard, ClipboardCommand};
 use super::error::{UiError, internal_error};
 use super::jobs::{
     CANCEL_KEY, Job, Shared, add_for_project, cancel, check, import_env, load_cached, move_storage,
@@ -18,6 +17,7 @@ use super::protocol::{Command, Event, OrgEvent};
 use super::state::{Request, Ticket};
 use crate::auth::{CancelToken, SignInPrompt};
 use crate::cdf::orgs::{self, OrgSignIn};
+use crate::clipboard::{Clipboard, ClipboardCommand};
 use crate::paths::Paths;
 use crate::profile::ProfileStore;
 use crate::secrets::SecretStore;
@@ -169,7 +169,7 @@ fn start_clipboard(
     std::thread::Builder::new()
         .name("cdf-signin-clipboard".into())
         .spawn(move || {
-            super::clipboard::serve(clipboard, receiver, |answer| {
+            crate::clipboard::serve(clipboard, receiver, |answer| {
                 let _ = events.send(Event::Clipboard(answer));
                 wake();
             })
@@ -413,7 +413,7 @@ mod tests {
             paths: Paths::under(dir),
             secrets: Box::new(MemoryStore::default()),
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-            clipboard: Box::new(super::super::clipboard::MemoryClipboard::default()),
+            clipboard: Box::new(crate::clipboard::MemoryClipboard::default()),
         };
         Worker::start(deps, || {})
     }

@@ -4,8 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use cdf_signin::clipboard::Clipboard;
 use cdf_signin::token::Clock;
-use cdf_signin::ui::clipboard::Clipboard;
 use chrono::{DateTime, Duration, Utc};
 
 /// A clock that moves only when told.

@@ -1,10 +1,13 @@
 //! Copying tokens: marked as secret (kept out of clipboard history), and cleared again
 //! after a delay, but only if the clipboard still holds what we put there.
 //!
-//! The clipboard is used on a thread of its own ([`serve`], started by the worker), never
-//! on the UI thread: a clipboard owner that is slow to answer (X11 selections are a
-//! round trip to another program) never freezes the window. The window asks with a
-//! [`ClipboardCommand`] and hears back a [`ClipboardAnswer`], in order.
+//! The window and the tray both copy tokens, so the rules live here, outside either.
+//!
+//! The clipboard is used on a thread of its own ([`serve`], started by the window's
+//! worker and by the tray), never on a UI thread: a clipboard owner that is slow to
+//! answer (X11 selections are a round trip to another program) never freezes the window.
+//! A front end asks with a [`ClipboardCommand`] and hears back a [`ClipboardAnswer`], in
+//! order.
 
 pub trait Clipboard: Send {
     /// Puts `text` on the clipboard, excluded from clipboard history where the platform
@@ -16,7 +19,7 @@ pub trait Clipboard: Send {
 }
 
 /// The system clipboard through arboard. On X11 the clipboard content lives in this
-/// process, which the window keeps alive.
+/// process, which the window (or the tray) keeps alive.
 pub struct SystemClipboard {
     inner: Option<arboard::Clipboard>,
 }
@@ -133,7 +136,7 @@ pub fn serve(
     }
 }
 
-/// A clipboard in memory, for unit tests of the window's logic.
+/// A clipboard in memory, for unit tests of the front ends' logic.
 #[cfg(test)]
 #[derive(Default)]
 pub struct MemoryClipboard(Option<String>);
