@@ -28,6 +28,7 @@ mod runtime;
 pub mod secrets;
 mod session;
 pub mod token;
+pub mod tray;
 pub mod ui;
 mod urls;
 mod winpath;

@@ -48,8 +48,20 @@ pub(crate) fn main() -> ExitCode {
     };
     let verbose = cli.verbose;
     init_logging(verbose);
-    let result = match cli.command.unwrap_or(cli::Command::Gui) {
-        cli::Command::Gui => cdf_signin::ui::run().map_err(cli::window_failure),
+    let result = match cli.command.unwrap_or(cli::Command::Gui { profile: None }) {
+        cli::Command::Gui { profile } => cdf_signin::ui::run(profile).map_err(cli::window_failure),
+        cli::Command::Tray { quit, autostart } => {
+            let options = cdf_signin::tray::Options {
+                quit,
+                autostart: autostart.map(|a| a == "on"),
+            };
+            cdf_signin::tray::run(options).map_err(|e| Failure {
+                message: e.message,
+                hint: e.hint,
+                code: e.code,
+                causes: Vec::new(),
+            })
+        }
         command => cli::run(command),
     };
     match result {

@@ -227,7 +227,25 @@ pub enum Command {
         action: Option<StorageCommand>,
     },
     /// Open the window (the same as no command)
-    Gui,
+    Gui {
+        /// Open it on this profile (its sign-in when it needs one)
+        #[arg(long, short, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Put cdf-signin in the notification area: its menu copies any profile's token
+    ///
+    /// A small process without a window. Each profile's entry copies its access token
+    /// (renewed like `token`, never with a browser) or an `Authorization: Bearer` header,
+    /// cleared from the clipboard again after a minute; a profile that needs a sign-in
+    /// opens the window on it. One tray per user: a second one exits saying so.
+    Tray {
+        /// End the running tray
+        #[arg(long, conflicts_with = "autostart")]
+        quit: bool,
+        /// Start the tray when you sign in to the desktop, or stop doing so
+        #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+        autostart: Option<String>,
+    },
     /// Manage profiles
     #[command(subcommand)]
     Profile(Box<ProfileCommand>),

@@ -115,8 +115,12 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Storage {
             action: Some(StorageCommand::Set { kind, yes }),
         } => storage::set(&ctx, &kind, yes),
-        // main.rs opens the window: the CLI does not depend on it.
-        Command::Gui | Command::Completions { .. } | Command::Man | Command::Path(_) => Ok(()),
+        // main.rs opens the window and starts the tray: the CLI depends on neither.
+        Command::Gui { .. }
+        | Command::Tray { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Path(_) => Ok(()),
     }
 }
 

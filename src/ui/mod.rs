@@ -113,7 +113,12 @@ impl App {
             model: Model {
                 profiles: ProfileFile::default(),
                 loaded: false,
-                selected: settings.last_profile.clone(),
+                // `gui --profile NAME` (the tray's "sign-in needed") before the last one.
+                selected: deps
+                    .launch
+                    .profile
+                    .clone()
+                    .or(settings.last_profile.clone()),
                 states: ProfileStates::default(),
                 tickets: state::Tickets::default(),
                 global_error: None,
@@ -476,8 +481,8 @@ fn renderer() -> eframe::Renderer {
     eframe::Renderer::Glow
 }
 
-/// Opens the window; returns when it is closed.
-pub fn run() -> Result<(), String> {
+/// Opens the window, on `profile` when one is named; returns when it is closed.
+pub fn run(profile: Option<String>) -> Result<(), String> {
     if let Some(missing) = no_display(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty())) {
         return Err(missing);
     }
@@ -500,7 +505,10 @@ pub fn run() -> Result<(), String> {
         ..Default::default()
     };
     let opened = crate::secrets::open_store(&paths).map_err(|e| e.to_string())?;
-    let launch = Launch::from_process();
+    let launch = Launch {
+        profile,
+        ..Launch::from_process()
+    };
     let (secrets, storage_warning) = (opened.store, opened.warning);
     eframe::run_native(
         APP_ID,

@@ -197,6 +197,8 @@ pub struct Launch {
     pub import_path: String,
     /// `CDF_SIGNIN_STORAGE` when it is set: it overrides the saved choice.
     pub storage_env: Option<String>,
+    /// The profile to open on (`gui --profile NAME`), before the last one used.
+    pub profile: Option<String>,
 }
 
 impl Launch {
@@ -222,6 +224,7 @@ impl Launch {
             storage_env: std::env::var(STORAGE_ENV)
                 .ok()
                 .filter(|v| !v.trim().is_empty()),
+            profile: None,
         }
     }
 }
