@@ -31,6 +31,7 @@ mod readme;
 mod shells;
 mod storage;
 mod storage_move;
+mod tray;
 mod window_smoke;
 mod windows;
 

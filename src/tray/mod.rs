@@ -13,22 +13,17 @@
 pub mod autostart;
 #[cfg(target_os = "linux")]
 mod bus;
+#[cfg(target_os = "linux")]
 mod keep_alive;
 pub mod menu;
 #[cfg(target_os = "linux")]
+mod service;
+#[cfg(target_os = "linux")]
 mod sni;
 
-use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant, SystemTime};
-
-use crate::clipboard::Clipboard;
 use crate::paths::Paths;
-use crate::profile::{ProfileFile, ProfileStore};
-use crate::secrets::Secret;
-use crate::session::{Session, SessionError, TokenOptions};
-use crate::token::SystemClock;
-use menu::{Choice, Item};
+#[cfg(target_os = "linux")]
+use menu::Choice;
 
 /// What `cdf-signin tray` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -48,33 +43,24 @@ pub struct TrayError {
 }
 
 impl TrayError {
-    fn new(message: impl Into<String>) -> TrayError {
+    pub(crate) fn new(message: impl Into<String>) -> TrayError {
         TrayError {
             message: message.into(),
             hint: None,
             code: 1,
         }
     }
-
-    fn hint(mut self, hint: impl Into<String>) -> TrayError {
-        self.hint = Some(hint.into());
-        self
-    }
 }
 
 /// What reaches the tray's loop.
+#[cfg(target_os = "linux")]
 #[derive(Debug)]
 pub enum Event {
     Chosen(Choice),
     Quit,
 }
 
-/// How long a copied token stays on the clipboard: the window's default.
-const CLEAR_AFTER: Duration = Duration::from_secs(60);
-/// How often the profiles file and the token caches are looked at (one `stat` each).
-const POLL: Duration = Duration::from_secs(2);
-
-fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
@@ -115,235 +101,23 @@ fn platform_run(paths: Paths, options: Options) -> Result<(), TrayError> {
         say("A cdf-signin tray is running already (`cdf-signin tray --quit` ends it).");
         return Ok(());
     };
-    let mut tray = Tray::new(paths, bus)?;
+    let mut tray = service::Tray::new(paths, bus)?;
     let items = tray.items();
     let handle = sni::spawn(items, sender).map_err(|e| match e {
-        sni::NoTray::NoWatcher(why) => TrayError::new(format!(
-            "no StatusNotifierWatcher on the session bus, so the desktop shows no tray icons ({why})"
-        ))
-        .hint(
-            "install a tray host: on GNOME the \"AppIndicator and KStatusNotifierItem Support\" \
-             extension (Debian/Ubuntu: gnome-shell-extension-appindicator), then log in again",
-        ),
+        sni::NoTray::NoWatcher(why) => {
+            tracing::debug!("no tray host: {why}");
+            TrayError::new(
+                "no StatusNotifierWatcher on the session bus, so no tray icon can show: install \
+                 one (on GNOME the extension \"AppIndicator and KStatusNotifierItem Support\", \
+                 Debian/Ubuntu package gnome-shell-extension-appindicator) and log in again",
+            )
+        }
         sni::NoTray::Other(why) => TrayError::new(format!("cannot show the tray icon: {why}")),
     })?;
-    let show = |items: Vec<Item>| {
+    let show = |items: Vec<menu::Item>| {
         handle.update(|t| t.items = items);
     };
     tray.run(&events, show);
     handle.shutdown().wait();
     Ok(())
-}
-
-/// The tray's state: the session (one secret store, one cache, one lock, as the CLI's),
-/// the clipboard, and what it copied.
-struct Tray {
-    paths: Paths,
-    store: ProfileStore,
-    session: Session,
-    _rt: tokio::runtime::Runtime,
-    clipboard: crate::clipboard::SystemClipboard,
-    #[cfg(target_os = "linux")]
-    bus: zbus::blocking::Connection,
-    /// Copies to clear when their time comes, if the clipboard still holds them.
-    to_clear: Vec<(Instant, Secret)>,
-    /// When the profiles file and the token caches last changed, as last seen.
-    seen: Vec<Option<SystemTime>>,
-    keep_alive: keep_alive::KeepAlive,
-}
-
-impl Tray {
-    #[cfg(target_os = "linux")]
-    fn new(paths: Paths, bus: zbus::blocking::Connection) -> Result<Tray, TrayError> {
-        let store = ProfileStore::new(&paths.config_dir);
-        let opened =
-            crate::secrets::open_store(&paths).map_err(|e| TrayError::new(e.to_string()))?;
-        if let Some(warning) = &opened.warning {
-            say(warning);
-        }
-        let rt = crate::runtime::build()
-            .map_err(|e| TrayError::new(format!("cannot start the async runtime: {e}")))?;
-        let session = Session::new(
-            paths.clone(),
-            opened.store,
-            Box::new(SystemClock),
-            rt.handle().clone(),
-        );
-        Ok(Tray {
-            keep_alive: keep_alive::KeepAlive::new(&paths),
-            store,
-            session,
-            _rt: rt,
-            clipboard: crate::clipboard::SystemClipboard::new(),
-            bus,
-            to_clear: Vec::new(),
-            seen: Vec::new(),
-            paths,
-        })
-    }
-
-    /// The profiles file as it is now; an unreadable one shows as no profiles (the
-    /// window and the CLI say what is wrong with it).
-    fn profiles(&self) -> ProfileFile {
-        self.store.load().unwrap_or_else(|e| {
-            tracing::warn!("the profiles file cannot be read: {e}");
-            ProfileFile::default()
-        })
-    }
-
-    /// Whether a person's profile has a sign-in to renew from, from the cache alone:
-    /// no network.
-    fn signed_in(&self, name: &str, profile: &crate::profile::Profile) -> bool {
-        let now = self.session.now();
-        match self.session.cached(name, profile) {
-            Ok(Some(set)) if set.refresh_token.is_some() || set.is_valid_for(now, 60) => true,
-            Ok(_) => matches!(self.session.signed_in_for(name, profile), Ok(Some(true))),
-            Err(e) => {
-                tracing::debug!("{name}: the cache cannot be read: {e}");
-                false
-            }
-        }
-    }
-
-    fn items(&self) -> Vec<Item> {
-        let file = self.profiles();
-        menu::items(&file, |name, profile| {
-            menu::readiness_of(profile, || self.signed_in(name, profile))
-        })
-    }
-
-    /// What the menu depends on: the profiles file, and the token caches (a sign-in in
-    /// the window or the CLI writes there).
-    fn watched(&self) -> [PathBuf; 2] {
-        [self.paths.profiles_file(), self.paths.token_dir()]
-    }
-
-    fn changed(&mut self) -> bool {
-        let now: Vec<Option<SystemTime>> = self
-            .watched()
-            .iter()
-            .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-            .collect();
-        let changed = now != self.seen;
-        self.seen = now;
-        changed
-    }
-
-    /// The loop: choices from the menu, the clipboard's clearing, the files' changes;
-    /// until Quit (the menu's, or `tray --quit`).
-    fn run(&mut self, events: &Receiver<Event>, show: impl Fn(Vec<Item>)) {
-        self.changed();
-        loop {
-            let now = Instant::now();
-            let wait = self
-                .to_clear
-                .iter()
-                .map(|(at, _)| at.saturating_duration_since(now))
-                .min()
-                .map_or(POLL, |d| d.min(POLL));
-            match events.recv_timeout(wait) {
-                Ok(Event::Quit) | Ok(Event::Chosen(Choice::Quit)) => return,
-                Err(RecvTimeoutError::Disconnected) => return,
-                Ok(Event::Chosen(choice)) => {
-                    self.choose(choice);
-                    show(self.items());
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-            }
-            self.clear_due();
-            if self.changed() {
-                show(self.items());
-            }
-            let file = self.profiles();
-            self.keep_alive.tick(&self.session, &file);
-        }
-    }
-
-    fn choose(&mut self, choice: Choice) {
-        match choice {
-            Choice::Copy { profile, header } => self.copy(&profile, header),
-            Choice::SignIn(profile) => open_window(Some(&profile)),
-            Choice::Open => open_window(None),
-            Choice::Quit => {}
-        }
-    }
-
-    fn copy(&mut self, name: &str, header: bool) {
-        let started = Instant::now();
-        let file = self.profiles();
-        let Some(profile) = file.profiles.get(name) else {
-            self.notify(
-                "Nothing copied",
-                &format!("There is no profile '{name}' any more."),
-            );
-            return;
-        };
-        match self.session.token(name, profile, TokenOptions::default()) {
-            Ok((set, _)) => {
-                let text = Secret::new(menu::clipboard_text(set.access_token.expose(), header));
-                match self.clipboard.set_secret(text.expose()) {
-                    Ok(()) => {
-                        tracing::debug!("copied in {:?}", started.elapsed());
-                        self.to_clear.push((Instant::now() + CLEAR_AFTER, text));
-                        let (summary, body) =
-                            menu::copied_notice(name, header, CLEAR_AFTER.as_secs());
-                        self.notify(&summary, &body);
-                    }
-                    Err(e) => self.notify("Nothing copied", &e),
-                }
-            }
-            Err(SessionError::SignInRequired { .. }) => {
-                self.notify(
-                    "Sign-in needed",
-                    &format!("Profile '{name}' needs a sign-in: the window opens on it."),
-                );
-                open_window(Some(name));
-            }
-            Err(e) => self.notify(
-                "Nothing copied",
-                &format!("No token for profile '{name}': {e}"),
-            ),
-        }
-    }
-
-    /// Clears each copy whose time has come, if the clipboard still holds it (the
-    /// person may have copied something else since).
-    fn clear_due(&mut self) {
-        let now = Instant::now();
-        let (due, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.to_clear)
-            .into_iter()
-            .partition(|(at, _)| *at <= now);
-        self.to_clear = rest;
-        for (_, text) in due {
-            if self.clipboard.get().as_deref() == Some(text.expose()) {
-                let _ = self.clipboard.clear();
-            }
-        }
-    }
-
-    #[cfg(target_os = "linux")]
-    fn notify(&self, summary: &str, body: &str) {
-        bus::notify(&self.bus, summary, body);
-    }
-}
-
-/// Starts the window (on `profile`'s sign-in), as a process of its own: the tray
-/// never runs the window's code.
-fn open_window(profile: Option<&str>) {
-    let exe = std::env::current_exe().unwrap_or_else(|_| "cdf-signin".into());
-    let mut command = std::process::Command::new(exe);
-    command.arg("gui");
-    if let Some(name) = profile {
-        command.args(["--profile", name]);
-    }
-    command
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null());
-    match command.spawn() {
-        // Reaped on a thread of its own, so no zombie is left behind.
-        Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
-        }
-        Err(e) => tracing::warn!("cannot start the window: {e}"),
-    }
 }

@@ -1,0 +1,403 @@
+//! `cdf-signin tray` for real: the binary on the test session bus (with its real
+//! gnome-keyring), where this test plays the desktop: the StatusNotifierWatcher and its
+//! host, and a notification server. The test sees the item register, reads its menu
+//! through com.canonical.dbusmenu (`GetLayout`), clicks Copy token of a
+//! client-credentials profile (`Event "clicked"`) and reads the token from the X
+//! clipboard of an Xvfb with xclip.
+//!
+//! The bus names (the watcher's, the tray's) are the session's, so everything that needs
+//! them runs in one test, one step after another; the test without a watcher has a bus
+//! of its own.
+
+use crate::common;
+
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{CLUSTER, Env, Idp, Killed, Place, idp_add_args, start_xvfb, wait_for};
+use zbus::blocking::Connection;
+use zbus::zvariant::{OwnedValue, Value};
+
+/// What the test's desktop heard.
+#[derive(Default)]
+struct Heard {
+    /// The items that registered: (their bus name, what they passed).
+    items: Vec<(String, String)>,
+    /// The notifications shown: (summary, body).
+    notifications: Vec<(String, String)>,
+}
+
+struct Watcher(Arc<Mutex<Heard>>);
+
+#[zbus::interface(name = "org.kde.StatusNotifierWatcher")]
+impl Watcher {
+    fn register_status_notifier_item(
+        &self,
+        service: &str,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) {
+        let sender = header.sender().map(|s| s.to_string()).unwrap_or_default();
+        self.0.lock().unwrap().items.push((sender, service.into()));
+    }
+
+    fn register_status_notifier_host(&self, _service: &str) {}
+
+    #[zbus(property)]
+    fn registered_status_notifier_items(&self) -> Vec<String> {
+        let heard = self.0.lock().unwrap();
+        heard.items.iter().map(|(_, s)| s.clone()).collect()
+    }
+
+    #[zbus(property)]
+    fn is_status_notifier_host_registered(&self) -> bool {
+        true
+    }
+
+    #[zbus(property)]
+    fn protocol_version(&self) -> i32 {
+        0
+    }
+}
+
+struct Notifications(Arc<Mutex<Heard>>);
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Notifications {
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        _app_name: &str,
+        _replaces_id: u32,
+        _app_icon: &str,
+        summary: &str,
+        body: &str,
+        _actions: Vec<String>,
+        _hints: HashMap<String, OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let mut heard = self.0.lock().unwrap();
+        heard.notifications.push((summary.into(), body.into()));
+        heard.notifications.len() as u32
+    }
+}
+
+/// The desktop on the session bus: the watcher (with a host) and the notifications.
+fn desktop(heard: &Arc<Mutex<Heard>>) -> Connection {
+    zbus::blocking::connection::Builder::session()
+        .unwrap()
+        .name("org.kde.StatusNotifierWatcher")
+        .unwrap()
+        .name("org.freedesktop.Notifications")
+        .unwrap()
+        .serve_at("/StatusNotifierWatcher", Watcher(heard.clone()))
+        .unwrap()
+        .serve_at(
+            "/org/freedesktop/Notifications",
+            Notifications(heard.clone()),
+        )
+        .unwrap()
+        .build()
+        .expect("the test's desktop on the session bus")
+}
+
+/// A dbusmenu entry as the host reads it.
+#[derive(Debug, Clone)]
+struct Node {
+    id: i32,
+    label: String,
+    enabled: bool,
+    children: Vec<Node>,
+}
+
+/// A node of `GetLayout`'s answer: `(ia{sv}av)`.
+type Layout = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
+
+impl Node {
+    fn from_layout((id, props, children): Layout) -> Node {
+        let text = |key: &str| {
+            props
+                .get(key)
+                .and_then(|v| String::try_from(v.try_clone().unwrap()).ok())
+        };
+        Node {
+            id,
+            label: text("label").unwrap_or_default().replace("__", "_"),
+            enabled: props
+                .get("enabled")
+                .and_then(|v| bool::try_from(v.try_clone().unwrap()).ok())
+                .unwrap_or(true),
+            children: children
+                .into_iter()
+                .map(|c| {
+                    let layout: Layout = match Value::from(c) {
+                        Value::Value(inner) => Layout::try_from(*inner),
+                        other => Layout::try_from(other),
+                    }
+                    .expect("a child is a (ia{sv}av)");
+                    Node::from_layout(layout)
+                })
+                .collect(),
+        }
+    }
+
+    fn find(&self, pred: &dyn Fn(&Node) -> bool) -> Option<&Node> {
+        if pred(self) {
+            return Some(self);
+        }
+        self.children.iter().find_map(|c| c.find(pred))
+    }
+
+    fn labels(&self) -> Vec<String> {
+        self.children.iter().map(|c| c.label.clone()).collect()
+    }
+}
+
+/// The registered item's whole menu, read as a host reads it.
+fn layout(conn: &Connection, item: &str) -> Node {
+    let menu: zbus::zvariant::OwnedObjectPath = conn
+        .call_method(
+            Some(item),
+            "/StatusNotifierItem",
+            Some("org.freedesktop.DBus.Properties"),
+            "Get",
+            &("org.kde.StatusNotifierItem", "Menu"),
+        )
+        .and_then(|m| {
+            let v: OwnedValue = m.body().deserialize()?;
+            Ok(zbus::zvariant::OwnedObjectPath::try_from(v)?)
+        })
+        .expect("the item's Menu property");
+    let reply = conn
+        .call_method(
+            Some(item),
+            menu.as_str(),
+            Some("com.canonical.dbusmenu"),
+            "GetLayout",
+            &(0i32, -1i32, Vec::<String>::new()),
+        )
+        .expect("GetLayout");
+    let body = reply.body();
+    let (_revision, root): (u32, Layout) = body.deserialize().expect("(u(ia{sv}av))");
+    let mut node = Node::from_layout(root);
+    node.label = menu.to_string();
+    node
+}
+
+fn click(conn: &Connection, item: &str, menu_path: &str, id: i32) {
+    conn.call_method(
+        Some(item),
+        menu_path,
+        Some("com.canonical.dbusmenu"),
+        "Event",
+        &(id, "clicked", Value::from(""), 0u32),
+    )
+    .expect("Event clicked");
+}
+
+/// What the X clipboard holds (xclip), if anything.
+fn x_clipboard(display: &str) -> Option<String> {
+    let out = Command::new("xclip")
+        .env("DISPLAY", display)
+        .args(["-selection", "clipboard", "-o"])
+        .stderr(Stdio::null())
+        .output()
+        .expect("xclip (package xclip) is required");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn the_tray_lists_the_profiles_and_copies_a_token_to_the_x_clipboard() {
+    let env = Env::new();
+    let idp = Idp::start();
+    let at = Place {
+        cluster: CLUSTER,
+        project: "test-project",
+    };
+    // A production service principal, the default.
+    let args = idp_add_args(
+        &idp,
+        "svc",
+        at,
+        "client-credentials",
+        "cc-client",
+        &["--client-secret-stdin", "--production"],
+    );
+    env.run_stdin(&args, Some("cc-secret\n")).ok();
+    env.run(&["profile", "use", "svc"]).ok();
+    // A person's profile that never signed in.
+    env.add_profile(&idp, "alice", "interactive", "interactive-client", &[])
+        .ok();
+
+    let (_xvfb, display) = start_xvfb();
+    let heard = Arc::new(Mutex::new(Heard::default()));
+    let conn = desktop(&heard);
+    let mut tray_cmd = env.command(&["tray"]);
+    tray_cmd.env("DISPLAY", &display);
+    let tray = common::spawn_running(tray_cmd);
+
+    wait_for("the tray to register", Duration::from_secs(20), || {
+        !heard.lock().unwrap().items.is_empty()
+    });
+    let (_sender, item) = heard.lock().unwrap().items[0].clone();
+    assert!(item.starts_with("org.kde.StatusNotifierItem-"), "{item}");
+
+    let menu = layout(&conn, &item);
+    let labels = menu.labels();
+    // The default (a production profile) first in its cluster's group, then the
+    // signed-out person's profile with its state; then Open and Quit.
+    assert_eq!(labels[0], CLUSTER, "{labels:?}");
+    assert_eq!(
+        labels[1], "svc  PRODUCTION  test-project  (default)",
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels[2], "alice  test-project — sign-in needed…",
+        "{labels:?}"
+    );
+    assert!(
+        labels.ends_with(&["".into(), "Open cdf-signin".into(), "Quit".into()]),
+        "{labels:?}"
+    );
+    assert!(
+        !menu.children[0].enabled,
+        "a group's title is not clickable"
+    );
+    let svc = &menu.children[1];
+    assert_eq!(
+        svc.labels(),
+        ["Copy token", "Copy as Authorization: Bearer header"]
+    );
+    assert!(
+        menu.children[2].children.is_empty(),
+        "no copy without a sign-in"
+    );
+
+    // Copy token: the access token on the X clipboard, the one `token` hands out.
+    click(&conn, &item, &menu.label, svc.children[0].id);
+    let mut copied = None;
+    wait_for(
+        "the token on the clipboard",
+        Duration::from_secs(20),
+        || {
+            copied = x_clipboard(&display).filter(|t| t.starts_with("ey"));
+            copied.is_some()
+        },
+    );
+    let token = copied.unwrap();
+    let claims = common::jwt_claims(&token);
+    assert_eq!(
+        claims["client_id"].as_str().or(claims["azp"].as_str()),
+        Some("cc-client"),
+        "{claims}"
+    );
+    let cli = env
+        .run(&["token", "--profile", "svc"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    assert_eq!(
+        cli, token,
+        "the tray served the token the CLI's cache holds"
+    );
+    // The notification says what and for how long, never the token.
+    wait_for("a notification", Duration::from_secs(5), || {
+        !heard.lock().unwrap().notifications.is_empty()
+    });
+    let (summary, body) = heard.lock().unwrap().notifications[0].clone();
+    assert_eq!(summary, "Access token copied");
+    assert!(body.contains("'svc'") && body.contains("60 s"), "{body}");
+    assert!(!body.contains(&token) && !summary.contains(&token[..20]));
+
+    // The header.
+    click(&conn, &item, &menu.label, svc.children[1].id);
+    wait_for(
+        "the header on the clipboard",
+        Duration::from_secs(20),
+        || x_clipboard(&display).is_some_and(|t| t == format!("Authorization: Bearer {token}")),
+    );
+
+    // A profile added by the CLI shows up without a restart.
+    env.add_profile(&idp, "bob_dev", "device-code", "device-client", &[])
+        .ok();
+    wait_for(
+        "the new profile in the menu",
+        Duration::from_secs(15),
+        || {
+            layout(&conn, &item)
+                .find(&|n| n.label == "bob_dev  test-project — sign-in needed…")
+                .is_some()
+        },
+    );
+
+    // One tray per user: a second one says so and exits 0.
+    let second = env.run(&["tray"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("running already"),
+        "{}",
+        second.stderr
+    );
+
+    // --quit ends the running one.
+    let quit = env.run(&["tray", "--quit"]);
+    assert_eq!(quit.code, 0, "{}", quit.stderr);
+    let done = tray.finish(Duration::from_secs(10));
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let again = env.run(&["tray", "--quit"]);
+    assert!(
+        again.stderr.contains("No cdf-signin tray is running"),
+        "{}",
+        again.stderr
+    );
+    drop(conn);
+}
+
+/// A bus with no StatusNotifierWatcher (GNOME without the AppIndicator extension): one
+/// line saying so and what to install, exit 1.
+#[test]
+fn without_a_watcher_the_tray_says_what_to_install_and_exits_1() {
+    let mut env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("bus");
+    let address = format!("unix:path={}", socket.display());
+    // No service directories: nothing can be started on it by activation.
+    let config = dir.path().join("bus.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "<busconfig><type>session</type><listen>{address}</listen><auth>EXTERNAL</auth>\
+             <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
+             <allow eavesdrop=\"true\"/><allow own=\"*\"/>\
+             </policy></busconfig>"
+        ),
+    )
+    .unwrap();
+    let _daemon = Killed(
+        Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--nopidfile", "--nosyslog"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon"),
+    );
+    wait_for("the private bus", Duration::from_secs(10), || {
+        socket.exists()
+    });
+    env.set("DBUS_SESSION_BUS_ADDRESS", &address);
+    let run = env.spawn(&["tray"]).finish(Duration::from_secs(30));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with("error: no StatusNotifierWatcher")
+            && lines[0].contains("gnome-shell-extension-appindicator"),
+        "{}",
+        lines[0]
+    );
+}
