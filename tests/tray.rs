@@ -401,3 +401,132 @@ fn without_a_watcher_the_tray_says_what_to_install_and_exits_1() {
         lines[0]
     );
 }
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .expect("VmRSS")
+}
+
+/// CPU time of a process so far (user + system), in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after = stat.rsplit_once(')').unwrap().1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+/// Not a test: figures for benches/tray.sh (run with `--run-ignored only`). The tray's
+/// and the window's resident memory and idle CPU, and the time from a click on Copy
+/// token (a cached token) to the token on the X clipboard, end to end (D-Bus Event to
+/// xclip reading it) and inside the tray (its `copied in` log line).
+#[test]
+#[ignore = "a benchmark: benches/tray.sh"]
+fn bench_tray_memory_idle_cpu_and_click_to_clipboard() {
+    let env = Env::new();
+    let idp = Idp::start();
+    env.add_cc_profile(&idp, "svc", "cc-secret");
+    let (_xvfb, display) = start_xvfb();
+    let heard = Arc::new(Mutex::new(Heard::default()));
+    let conn = desktop(&heard);
+    let mut cmd = env.command(&["--verbose", "tray"]);
+    cmd.env("DISPLAY", &display)
+        .env("CDF_SIGNIN_LOG", "cdf_signin=debug");
+    let tray = common::spawn_running(cmd);
+    wait_for("the tray to register", Duration::from_secs(20), || {
+        !heard.lock().unwrap().items.is_empty()
+    });
+    let item = heard.lock().unwrap().items[0].1.clone();
+    let menu = layout(&conn, &item);
+    let copy = menu
+        .find(&|n| n.label == "Copy token")
+        .expect("Copy token")
+        .id;
+    // The first copy fetches the token; the ones after it come from the cache.
+    click(&conn, &item, &menu.label, copy);
+    wait_for("the first token", Duration::from_secs(20), || {
+        x_clipboard(&display).is_some_and(|t| t.starts_with("ey"))
+    });
+    let mut end_to_end = Vec::new();
+    for _ in 0..10 {
+        Command::new("xclip")
+            .env("DISPLAY", &display)
+            .args(["-selection", "clipboard", "-i"])
+            .stdin(Stdio::null())
+            .status()
+            .unwrap();
+        wait_for("the clipboard emptied", Duration::from_secs(5), || {
+            x_clipboard(&display).is_none_or(|t| t.is_empty())
+        });
+        let start = std::time::Instant::now();
+        click(&conn, &item, &menu.label, copy);
+        wait_for("the token again", Duration::from_secs(10), || {
+            x_clipboard(&display).is_some_and(|t| t.starts_with("ey"))
+        });
+        end_to_end.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let inside: Vec<f64> = tray
+        .stderr()
+        .lines()
+        .filter_map(|l| l.split("copied in ").nth(1))
+        .filter_map(|d| {
+            let ms = d.trim().strip_suffix("ms").map(|v| v.parse::<f64>().ok());
+            let us = d
+                .trim()
+                .strip_suffix("µs")
+                .map(|v| v.parse::<f64>().ok().map(|u| u / 1000.0));
+            ms.or(us).flatten()
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(5));
+    let pid = tray.child.id();
+    let tray_rss = rss_kib(pid);
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(30));
+    let tray_cpu = (cpu_ticks(pid) - before) as f64 / 100.0 / 30.0 * 100.0;
+
+    // The window, the same build, idle on the same profile.
+    let mut window = env.command(&["gui"]);
+    window.env("DISPLAY", &display);
+    let window = Killed(
+        window
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_secs(8));
+    let wpid = window.0.id();
+    let window_rss = rss_kib(wpid);
+    let before = cpu_ticks(wpid);
+    std::thread::sleep(Duration::from_secs(30));
+    let window_cpu = (cpu_ticks(wpid) - before) as f64 / 100.0 / 30.0 * 100.0;
+
+    end_to_end.sort_by(f64::total_cmp);
+    println!("tray RSS after idle: {:.1} MiB", tray_rss as f64 / 1024.0);
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    for l in status
+        .lines()
+        .filter(|l| l.starts_with("Rss") || l.starts_with("Threads"))
+    {
+        println!("tray {l}");
+    }
+    println!("tray idle CPU over 30 s: {tray_cpu:.2} %");
+    println!(
+        "window RSS after 8 s: {:.1} MiB",
+        window_rss as f64 / 1024.0
+    );
+    println!("window idle CPU over 30 s: {window_cpu:.2} %");
+    println!(
+        "click -> clipboard, cached token, D-Bus Event to xclip reading it (ms): median {:.1}, max {:.1}",
+        end_to_end[end_to_end.len() / 2],
+        end_to_end[end_to_end.len() - 1]
+    );
+    println!("inside the tray, token + clipboard (ms): {inside:?}");
+    env.run(&["tray", "--quit"]).ok();
+    drop(conn);
+}

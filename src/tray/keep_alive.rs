@@ -45,10 +45,11 @@ impl KeepAlive {
     }
 
     /// Renews each signed-in account not renewed for a day; looks every ten minutes.
-    pub fn tick(&mut self, session: &Session, file: &ProfileFile) {
+    pub fn tick(&mut self, session: &Session, profiles: impl FnOnce() -> ProfileFile) {
         if self.last_look.is_some_and(|t| t.elapsed() < LOOK_EVERY) {
             return;
         }
+        let file = profiles();
         self.last_look = Some(Instant::now());
         let mut last = self.load();
         let mut done = BTreeSet::new();

@@ -68,10 +68,7 @@ impl Tray {
     /// The profiles file as it is now; an unreadable one shows as no profiles (the
     /// window and the CLI say what is wrong with it).
     fn profiles(&self) -> ProfileFile {
-        self.store.load().unwrap_or_else(|e| {
-            tracing::warn!("the profiles file cannot be read: {e}");
-            ProfileFile::default()
-        })
+        profiles_of(&self.store)
     }
 
     /// Whether a person's profile has a sign-in to renew from, from the cache alone:
@@ -137,8 +134,8 @@ impl Tray {
             if self.changed() {
                 show(self.items());
             }
-            let file = self.profiles();
-            self.keep_alive.tick(&self.session, &file);
+            let store = &self.store;
+            self.keep_alive.tick(&self.session, || profiles_of(store));
         }
     }
 
@@ -207,6 +204,15 @@ impl Tray {
     fn notify(&self, summary: &str, body: &str) {
         bus::notify(&self.bus, summary, body);
     }
+}
+
+/// The profiles file as it is now; an unreadable one shows as no profiles (the window
+/// and the CLI say what is wrong with it).
+fn profiles_of(store: &ProfileStore) -> ProfileFile {
+    store.load().unwrap_or_else(|e| {
+        tracing::warn!("the profiles file cannot be read: {e}");
+        ProfileFile::default()
+    })
 }
 
 /// Starts the window (on `profile`'s sign-in), as a process of its own: the tray
