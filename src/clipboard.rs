@@ -9,6 +9,44 @@
 //! A front end asks with a [`ClipboardCommand`] and hears back a [`ClipboardAnswer`], in
 //! order.
 
+use std::collections::HashMap;
+use std::ops::RangeInclusive;
+use std::path::Path;
+
+/// How long a copied secret may stay on the clipboard, in seconds (the range the
+/// window's Settings offer), and how long by default.
+pub const CLEAR_SECS: RangeInclusive<u64> = 5..=3600;
+pub const DEFAULT_CLEAR_SECS: u64 = 60;
+
+/// The key under which the window keeps its settings (JSON) in eframe's storage.
+pub const WINDOW_SETTINGS_KEY: &str = "cdf-signin-settings";
+
+/// A clearing delay as stored, kept in [`CLEAR_SECS`] (a file edited by hand cannot
+/// carry a delay the window would not offer).
+pub fn clamp_clear_secs(secs: u64) -> u64 {
+    secs.clamp(*CLEAR_SECS.start(), *CLEAR_SECS.end())
+}
+
+/// The clearing delay chosen in the window's Settings, from its settings file
+/// (`app.ron` in the data dir: eframe's RON map, the settings JSON under
+/// [`WINDOW_SETTINGS_KEY`]); the default when there is none. The tray copies with it.
+pub fn configured_clear_secs(data_dir: &Path) -> u64 {
+    let text = std::fs::read_to_string(data_dir.join("app.ron")).unwrap_or_default();
+    clear_secs_in(&text)
+}
+
+fn clear_secs_in(app_ron: &str) -> u64 {
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        clipboard_clear_secs: Option<u64>,
+    }
+    ron::from_str::<HashMap<String, String>>(app_ron)
+        .ok()
+        .and_then(|kv| serde_json::from_str::<Stored>(kv.get(WINDOW_SETTINGS_KEY)?).ok())
+        .and_then(|s| s.clipboard_clear_secs)
+        .map_or(DEFAULT_CLEAR_SECS, clamp_clear_secs)
+}
+
 pub trait Clipboard: Send {
     /// Puts `text` on the clipboard, excluded from clipboard history where the platform
     /// allows.
@@ -133,6 +171,22 @@ pub fn serve(
                 ClipboardAnswer::Checked
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_delay_is_read_from_the_window_settings_and_kept_in_range() {
+        let stored = r#"{
+    "cdf-signin-settings": "{\"clipboard_clear_secs\":15,\"theme\":\"Dark\"}",
+    "egui": "",
+}"#;
+        assert_eq!(super::clear_secs_in(stored), 15);
+        let huge = stored.replace("15", "100000000000000000");
+        assert_eq!(super::clear_secs_in(&huge), 3600);
+        assert_eq!(super::clear_secs_in(""), 60);
+        assert_eq!(super::clear_secs_in("{\"egui\": \"\"}"), 60);
     }
 }
 

@@ -196,6 +196,32 @@ fn click(conn: &Connection, item: &str, menu_path: &str, id: i32) {
     .expect("Event clicked");
 }
 
+/// The child processes of `pid`, with their command lines.
+fn children_of(pid: u32) -> Vec<(u32, Vec<String>)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
+            continue;
+        };
+        let parent = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if parent == Some(pid) {
+            let cmdline = std::fs::read(format!("/proc/{child}/cmdline")).unwrap_or_default();
+            let args = cmdline
+                .split(|b| *b == 0)
+                .filter(|a| !a.is_empty())
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            found.push((child, args));
+        }
+    }
+    found
+}
+
 /// What the X clipboard holds (xclip), if anything.
 fn x_clipboard(display: &str) -> Option<String> {
     let out = Command::new("xclip")
@@ -231,6 +257,15 @@ fn the_tray_lists_the_profiles_and_copies_a_token_to_the_x_clipboard() {
     // A person's profile that never signed in.
     env.add_profile(&idp, "alice", "interactive", "interactive-client", &[])
         .ok();
+
+    // The window's Settings chose 5 s for the clipboard (eframe's app.ron, as the window
+    // writes it).
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    std::fs::write(
+        env.data_dir().join("app.ron"),
+        "{\n    \"cdf-signin-settings\": \"{\\\"clipboard_clear_secs\\\":5}\",\n}\n",
+    )
+    .unwrap();
 
     let (_xvfb, display) = start_xvfb();
     let heard = Arc::new(Mutex::new(Heard::default()));
@@ -310,7 +345,7 @@ fn the_tray_lists_the_profiles_and_copies_a_token_to_the_x_clipboard() {
     });
     let (summary, body) = heard.lock().unwrap().notifications[0].clone();
     assert_eq!(summary, "Access token copied");
-    assert!(body.contains("'svc'") && body.contains("60 s"), "{body}");
+    assert!(body.contains("'svc'") && body.contains("in 5 s"), "{body}");
     assert!(!body.contains(&token) && !summary.contains(&token[..20]));
 
     // The header.
@@ -320,6 +355,28 @@ fn the_tray_lists_the_profiles_and_copies_a_token_to_the_x_clipboard() {
         Duration::from_secs(20),
         || x_clipboard(&display).is_some_and(|t| t == format!("Authorization: Bearer {token}")),
     );
+
+    // Cleared after the window's 5 s, as it still holds what the tray put there.
+    wait_for("the clipboard cleared", Duration::from_secs(12), || {
+        x_clipboard(&display).is_none_or(|t| t.is_empty())
+    });
+
+    // A profile that needs a sign-in opens the window on it, as a process of its own.
+    let alice = menu.children[2].id;
+    click(&conn, &item, &menu.label, alice);
+    let mut window = None;
+    wait_for(
+        "the window started on alice",
+        Duration::from_secs(10),
+        || {
+            window = children_of(tray.child.id()).into_iter().find(|(_, args)| {
+                args.ends_with(&["gui".into(), "--profile".into(), "alice".into()])
+            });
+            window.is_some()
+        },
+    );
+    let (window_pid, _) = window.unwrap();
+    let _ = Command::new("kill").arg(window_pid.to_string()).status();
 
     // A profile added by the CLI shows up without a restart.
     env.add_profile(&idp, "bob_dev", "device-code", "device-client", &[])

@@ -15,8 +15,6 @@ use crate::secrets::Secret;
 use crate::session::{Session, SessionError, TokenOptions};
 use crate::token::SystemClock;
 
-/// How long a copied token stays on the clipboard: the window's default.
-const CLEAR_AFTER: Duration = Duration::from_secs(60);
 /// How often the profiles file and the token caches are looked at (one `stat` each).
 const POLL: Duration = Duration::from_secs(2);
 
@@ -164,9 +162,12 @@ impl Tray {
                 match self.clipboard.set_secret(text.expose()) {
                     Ok(()) => {
                         tracing::debug!("copied in {:?}", started.elapsed());
-                        self.to_clear.push((Instant::now() + CLEAR_AFTER, text));
-                        let (summary, body) =
-                            menu::copied_notice(name, header, CLEAR_AFTER.as_secs());
+                        // The window's Settings choose the delay; read at each copy, so
+                        // a change there holds at once.
+                        let secs = crate::clipboard::configured_clear_secs(&self.paths.data_dir);
+                        self.to_clear
+                            .push((Instant::now() + Duration::from_secs(secs), text));
+                        let (summary, body) = menu::copied_notice(name, header, secs);
                         self.notify(&summary, &body);
                     }
                     Err(e) => self.notify("Nothing copied", &e),

@@ -49,7 +49,8 @@ use worker::Worker;
 /// The window's app id: the Wayland app id and X11 WM_CLASS, matched by the desktop entry.
 pub const APP_ID: &str = "cdf-signin";
 
-const SETTINGS_KEY: &str = "cdf-signin-settings";
+/// Shared with the tray, which reads the clipboard delay from it.
+const SETTINGS_KEY: &str = crate::clipboard::WINDOW_SETTINGS_KEY;
 
 /// What is on the clipboard because we put it there, and when it goes.
 struct Copied {

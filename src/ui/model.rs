@@ -38,7 +38,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            clipboard_clear_secs: 60,
+            clipboard_clear_secs: crate::clipboard::DEFAULT_CLEAR_SECS,
             theme: ThemeChoice::System,
             auto_refresh_default: true,
             auto_refresh: HashMap::new(),
@@ -48,16 +48,14 @@ impl Default for Settings {
 }
 
 /// How long a copied secret may stay on the clipboard, in seconds (the Settings range).
-pub const CLIPBOARD_CLEAR_SECS: std::ops::RangeInclusive<u64> = 5..=3600;
+pub const CLIPBOARD_CLEAR_SECS: std::ops::RangeInclusive<u64> = crate::clipboard::CLEAR_SECS;
 
 impl Settings {
     /// Settings as eframe stored them; a file edited by hand cannot carry values the
     /// window would not offer (a delay of 10^17 s overflowed the clock).
     pub fn from_stored(text: &str) -> Settings {
         let mut s: Settings = serde_json::from_str(text).unwrap_or_default();
-        s.clipboard_clear_secs = s
-            .clipboard_clear_secs
-            .clamp(*CLIPBOARD_CLEAR_SECS.start(), *CLIPBOARD_CLEAR_SECS.end());
+        s.clipboard_clear_secs = crate::clipboard::clamp_clear_secs(s.clipboard_clear_secs);
         s
     }
 
