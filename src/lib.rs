@@ -10,6 +10,7 @@
 
 mod app;
 pub mod auth;
+mod autostart;
 mod cache;
 pub mod cdf;
 pub mod cli;

@@ -587,3 +587,48 @@ fn bench_tray_memory_idle_cpu_and_click_to_clipboard() {
     env.run(&["tray", "--quit"]).ok();
     drop(conn);
 }
+
+/// Starting the tray at log-in, from the command line and from the window's Settings:
+/// one XDG autostart entry, which each sees the other write and remove.
+#[test]
+fn autostart_is_one_desktop_entry_for_the_command_line_and_the_window() {
+    let env = Env::new();
+    let entry = env
+        .config_dir()
+        .parent()
+        .unwrap()
+        .join("autostart/cdf-signin-tray.desktop");
+    let on = env.run(&["tray", "--autostart", "on"]).ok().stderr.clone();
+    assert!(on.starts_with("The tray starts when you sign in"), "{on}");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(
+        text.contains(&format!(
+            "Exec=\"{}\" tray\n",
+            env!("CARGO_BIN_EXE_cdf-signin")
+        )),
+        "{text}"
+    );
+
+    let mut gui = common::window::open(&env);
+    gui.click("Settings");
+    gui.wait("the autostart state read", |h| {
+        h.state().model.about.autostart == Some(true)
+    });
+    let label = "Start the tray icon when I log in (copies tokens without this window)";
+    gui.click(label);
+    gui.wait("autostart off", |h| {
+        h.state().model.about.autostart == Some(false)
+    });
+    assert!(!entry.exists(), "the window removed the entry");
+    gui.click(label);
+    gui.wait("autostart on", |h| {
+        h.state().model.about.autostart == Some(true)
+    });
+    assert!(entry.exists(), "the window wrote the entry");
+
+    let off = env.run(&["tray", "--autostart", "off"]).ok().stderr.clone();
+    assert!(off.contains("no longer starts"), "{off}");
+    assert!(!entry.exists());
+    let again = env.run(&["tray", "--autostart", "off"]).ok().stderr.clone();
+    assert!(again.contains("was not set"), "{again}");
+}

@@ -10,7 +10,6 @@
 //! loop ([`Tray::run`]) does the work: the person's choices, clearing the clipboard,
 //! following the profiles file and the token caches, keeping sign-ins alive.
 
-pub mod autostart;
 #[cfg(target_os = "linux")]
 mod bus;
 #[cfg(target_os = "linux")]
@@ -71,7 +70,7 @@ pub fn run(options: Options) -> Result<(), TrayError> {
     if let Some(on) = options.autostart {
         let exe = std::env::current_exe()
             .map_err(|e| TrayError::new(format!("cannot find this program's path: {e}")))?;
-        say(&autostart::set(&paths, &exe, on).map_err(TrayError::new)?);
+        say(&crate::autostart::set(&paths, &exe, on).map_err(TrayError::new)?);
         return Ok(());
     }
     platform_run(paths, options)

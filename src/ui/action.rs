@@ -45,6 +45,8 @@ pub enum Action {
     AskStorage(Option<crate::secrets::Storage>),
     /// Move the secrets to this store, for the window and the command line alike.
     MoveStorage(crate::secrets::Storage),
+    /// Start the tray icon at log-in, or stop doing so.
+    SetAutostart(bool),
     /// Ask before deleting (`None`: the question was answered "Keep").
     AskDelete(Option<String>),
     Delete(String),

@@ -64,6 +64,7 @@ impl App {
                 self.model.confirm_storage = None;
                 self.send(Command::MoveStorage(storage));
             }
+            Action::SetAutostart(on) => self.send(Command::SetAutostart(on)),
             Action::CloseAbout => self.model.about_open = false,
             Action::AskDelete(name) => self.model.confirm_delete = name,
             Action::Delete(name) => {

@@ -69,6 +69,12 @@ impl App {
                 about.keyring = Some(describe);
             }
             Event::StorageMoved(storage, said) => self.storage_moved(storage, said),
+            Event::Autostart { on, said } => {
+                self.model.about.autostart = Some(on);
+                if let Some(said) = said {
+                    self.toast(said);
+                }
+            }
             Event::CopySecret { text, what } => self.copy_secret(text, &what),
             Event::Clipboard(answer) => self.clipboard_answer(answer),
             Event::Failed {
@@ -90,9 +96,11 @@ impl App {
     /// last one looked at only when there is no default.
     fn profiles_read(&mut self, file: Result<ProfileFile, UiError>) {
         let m = &mut self.model;
+        // `gui --profile NAME` (the tray's "sign-in needed") opens on that profile.
         if !m.loaded
             && let Ok(file) = &file
             && file.default.is_some()
+            && m.launch.profile.is_none()
         {
             m.selected = None;
         }

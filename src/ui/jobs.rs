@@ -263,6 +263,35 @@ pub(super) fn store_info(shared: &Shared) {
         describe: store.describe(),
         plain_text: store.writes_plain_text(),
     });
+    shared.emit(Event::Autostart {
+        on: crate::autostart::is_on(shared.session.paths()),
+        said: None,
+    });
+}
+
+/// Starts the tray at log-in or stops doing so, as `cdf-signin tray --autostart` does.
+pub(super) fn set_autostart(shared: &Shared, on: bool) {
+    let paths = shared.session.paths();
+    let done = std::env::current_exe()
+        .map_err(|e| format!("cannot find this program's path: {e}"))
+        .and_then(|exe| crate::autostart::set(paths, &exe, on));
+    match done {
+        Ok(said) => shared.emit(Event::Autostart {
+            on,
+            said: Some(said),
+        }),
+        Err(e) => {
+            shared.emit(Event::Autostart {
+                on: crate::autostart::is_on(paths),
+                said: None,
+            });
+            shared.emit(Event::Failed {
+                profile: None,
+                error: UiError::plain(e),
+                background: false,
+            });
+        }
+    }
 }
 
 /// Moves every secret to `storage` (the CLI's `storage set`), then says where the

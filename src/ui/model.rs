@@ -250,6 +250,8 @@ pub struct AboutInfo {
     pub storage_env: Option<String>,
     /// Where the file storage would keep the secrets (the move's question names it).
     pub file_dir: PathBuf,
+    /// Whether the tray icon starts at log-in; `None` until the worker has looked.
+    pub autostart: Option<bool>,
 }
 
 impl AboutInfo {
@@ -270,6 +272,7 @@ impl AboutInfo {
             storage: Storage::default(),
             storage_env: launch.storage_env.clone(),
             file_dir: crate::secrets::storage::file_dir(paths, &crate::secrets::service_name()),
+            autostart: None,
         }
     }
 

@@ -76,6 +76,8 @@ pub enum Command {
     /// Save where secrets are kept, for the window and the command line alike.
     /// Move every secret to this store and use it from now on (`app::Profiles::move_storage`).
     MoveStorage(Storage),
+    /// Start the tray icon at log-in, or stop doing so (`tray --autostart on|off`).
+    SetAutostart(bool),
     /// Open a page in the browser (the sign-in or verification page again).
     OpenUrl(String),
     /// Keep the window's own settings file owner-only, like every file of ours (eframe
@@ -157,6 +159,11 @@ pub enum Event {
         storage: Storage,
         describe: String,
         plain_text: bool,
+    },
+    /// Whether the tray starts at log-in, and what changing it did (none when only read).
+    Autostart {
+        on: bool,
+        said: Option<String>,
     },
     /// The secrets were moved and the store is in use now: the choice, and what to say.
     StorageMoved(Storage, String),
@@ -255,6 +262,7 @@ impl Command {
             | Command::ImportEnv { .. }
             | Command::LoadStoreInfo
             | Command::MoveStorage(_)
+            | Command::SetAutostart(_)
             | Command::KeepPrivate(_) => true,
             // An organization's sign-in waits for the browser beside the queue; the
             // profiles it adds go on the queue (`org_sign_in`).
@@ -295,6 +303,7 @@ impl Command {
             | Command::ImportEnv { .. }
             | Command::LoadStoreInfo
             | Command::MoveStorage(_)
+            | Command::SetAutostart(_)
             | Command::OpenUrl(_)
             | Command::KeepPrivate(_)
             | Command::PickFile { .. }

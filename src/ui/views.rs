@@ -412,6 +412,19 @@ impl Draw<'_> {
             "Renew tokens automatically before they expire (default for profiles)",
         );
         ui.add_space(6.0);
+        // What the worker found on disk; a click asks it to change that.
+        let mut autostart = self.m.about.autostart.unwrap_or(false);
+        let tray = ui.add_enabled(
+            self.m.about.autostart.is_some(),
+            egui::Checkbox::new(
+                &mut autostart,
+                "Start the tray icon when I log in (copies tokens without this window)",
+            ),
+        );
+        if tray.changed() {
+            self.act(Action::SetAutostart(autostart));
+        }
+        ui.add_space(6.0);
         ui.label("Where secrets and token keys are kept (the command line uses it too)");
         // While the variable overrides the saved choice, a move would not take effect.
         ui.add_enabled_ui(self.m.about.storage_env.is_none(), |ui| {

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use super::error::{UiError, internal_error};
 use super::jobs::{
     CANCEL_KEY, Job, Shared, add_for_project, cancel, check, import_env, load_cached, move_storage,
-    org_cancel, org_done, pick_file, renew, save_profile, sign_out, store_info, verify,
+    org_cancel, org_done, pick_file, renew, save_profile, set_autostart, sign_out, store_info,
+    verify,
 };
 use super::protocol::{Command, Event, OrgEvent};
 use super::state::{Request, Ticket};
@@ -270,6 +271,7 @@ fn handle(shared: &Shared, command: Command) {
         },
         Command::Check { request, needs } => check(shared, request, &needs),
         Command::LoadStoreInfo => store_info(shared),
+        Command::SetAutostart(on) => set_autostart(shared, on),
         Command::MoveStorage(storage) => move_storage(shared, storage),
         Command::OpenUrl(url) => {
             if let Err(e) = crate::auth::browser::open(&url) {

@@ -1,5 +1,6 @@
-//! Starting the tray at sign-in (`cdf-signin tray --autostart on|off`): on Linux an XDG
-//! autostart entry, `$XDG_CONFIG_HOME/autostart/cdf-signin-tray.desktop`.
+//! Starting the tray at sign-in, for `cdf-signin tray --autostart on|off` and the
+//! window's Settings: on Linux an XDG autostart entry,
+//! `$XDG_CONFIG_HOME/autostart/cdf-signin-tray.desktop`.
 
 use std::path::{Path, PathBuf};
 
