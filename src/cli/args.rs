@@ -236,8 +236,9 @@ pub enum Command {
     ///
     /// A small process without a window. Each profile's entry copies its access token
     /// (renewed like `token`, never with a browser) or an `Authorization: Bearer` header,
-    /// cleared from the clipboard again after a minute; a profile that needs a sign-in
-    /// opens the window on it. One tray per user: a second one exits saying so.
+    /// cleared from the clipboard again after the window's delay (a minute unless its
+    /// Settings say otherwise); a profile that needs a sign-in opens the window on it.
+    /// One tray per user: a second one exits saying so.
     Tray {
         /// End the running tray
         #[arg(long, conflicts_with = "autostart")]
