@@ -7,7 +7,7 @@
 //!
 //! The menu is data (`menu.rs`, unit-tested); on Linux `sni.rs` shows it as a
 //! StatusNotifierItem and `bus.rs` holds the tray's bus name and notifications. One
-//! loop ([`Tray::run`]) does the work: the person's choices, clearing the clipboard,
+//! loop (`service.rs`) does the work: the person's choices, clearing the clipboard,
 //! following the profiles file and the token caches, keeping sign-ins alive.
 
 #[cfg(target_os = "linux")]
@@ -78,10 +78,10 @@ pub fn run(options: Options) -> Result<(), TrayError> {
 
 #[cfg(not(target_os = "linux"))]
 fn platform_run(_paths: Paths, _options: Options) -> Result<(), TrayError> {
-    Err(
-        TrayError::new("the tray icon is not available on this system yet")
-            .hint("`cdf-signin token` and the window hand out tokens meanwhile"),
-    )
+    Err(TrayError::new(
+        "the tray icon is not available on this system yet: `cdf-signin token` and the \
+         window hand out tokens",
+    ))
 }
 
 #[cfg(target_os = "linux")]
