@@ -90,10 +90,15 @@ impl Tray {
         })
     }
 
-    /// What the menu depends on: the profiles file, and the token caches (a sign-in in
-    /// the window or the CLI writes there).
-    fn watched(&self) -> [PathBuf; 2] {
-        [self.paths.profiles_file(), self.paths.token_dir()]
+    /// What the menu depends on: the profiles file, the token caches (a sign-in in the
+    /// window or the CLI writes there), and the storage choice (`storage set` or the
+    /// window's Settings moved the secrets).
+    fn watched(&self) -> [PathBuf; 3] {
+        [
+            self.paths.profiles_file(),
+            self.paths.token_dir(),
+            self.paths.config_dir.join("settings.toml"),
+        ]
     }
 
     fn changed(&mut self) -> bool {
@@ -103,6 +108,14 @@ impl Tray {
             .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
             .collect();
         let changed = now != self.seen;
+        // The storage choice changed after the first look: the secrets moved, so the
+        // tray uses the store they are in now, as the window does after a move.
+        if self.seen.len() == now.len() && self.seen[2] != now[2] {
+            match crate::secrets::open_store(&self.paths) {
+                Ok(opened) => self.session.replace_secrets(opened.store),
+                Err(e) => tracing::warn!("the storage choice cannot be used: {e}"),
+            }
+        }
         self.seen = now;
         changed
     }
