@@ -85,8 +85,17 @@ impl Notifications {
 
 /// The desktop on the session bus: the watcher (with a host) and the notifications.
 fn desktop(heard: &Arc<Mutex<Heard>>) -> Connection {
-    zbus::blocking::connection::Builder::session()
-        .unwrap()
+    desktop_on(
+        heard,
+        zbus::blocking::connection::Builder::session().unwrap(),
+    )
+}
+
+fn desktop_on(
+    heard: &Arc<Mutex<Heard>>,
+    builder: zbus::blocking::connection::Builder<'static>,
+) -> Connection {
+    builder
         .name("org.kde.StatusNotifierWatcher")
         .unwrap()
         .name("org.freedesktop.Notifications")
@@ -419,6 +428,23 @@ fn the_tray_lists_the_profiles_and_copies_a_token_to_the_x_clipboard() {
 #[test]
 fn without_a_watcher_the_tray_says_what_to_install_and_exits_1() {
     let mut env = Env::new();
+    let (_bus, address) = private_bus();
+    env.set("DBUS_SESSION_BUS_ADDRESS", &address);
+    let run = env.spawn(&["tray"]).finish(Duration::from_secs(30));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with("error: no StatusNotifierWatcher")
+            && lines[0].contains("gnome-shell-extension-appindicator"),
+        "{}",
+        lines[0]
+    );
+}
+
+/// A session bus of the test's own (no service directories, so nothing is activated):
+/// the daemon, killed when dropped, and its address.
+fn private_bus() -> ((Killed, tempfile::TempDir), String) {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("bus");
     let address = format!("unix:path={}", socket.display());
@@ -434,7 +460,7 @@ fn without_a_watcher_the_tray_says_what_to_install_and_exits_1() {
         ),
     )
     .unwrap();
-    let _daemon = Killed(
+    let daemon = Killed(
         Command::new("dbus-daemon")
             .arg(format!("--config-file={}", config.display()))
             .args(["--nofork", "--nopidfile", "--nosyslog"])
@@ -446,17 +472,7 @@ fn without_a_watcher_the_tray_says_what_to_install_and_exits_1() {
     wait_for("the private bus", Duration::from_secs(10), || {
         socket.exists()
     });
-    env.set("DBUS_SESSION_BUS_ADDRESS", &address);
-    let run = env.spawn(&["tray"]).finish(Duration::from_secs(30));
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{}", run.stderr);
-    assert!(
-        lines[0].starts_with("error: no StatusNotifierWatcher")
-            && lines[0].contains("gnome-shell-extension-appindicator"),
-        "{}",
-        lines[0]
-    );
+    ((daemon, dir), address)
 }
 
 /// Resident memory of a process, in KiB.
@@ -631,4 +647,55 @@ fn autostart_is_one_desktop_entry_for_the_command_line_and_the_window() {
     assert!(!entry.exists());
     let again = env.run(&["tray", "--autostart", "off"]).ok().stderr.clone();
     assert!(again.contains("was not set"), "{again}");
+}
+
+/// While it runs, the tray keeps a person's sign-in alive: at start, and then once a day,
+/// it renews each signed-in account's tokens through the session (so the rotated
+/// refresh token is stored and still works), and remembers when, so a restart the same
+/// day renews nothing. On a bus of its own (the watcher's name is the session's), with
+/// the secrets in files (the keyring is on the other bus).
+#[test]
+fn the_tray_renews_a_signed_in_account_once_a_day() {
+    let idp = Idp::start();
+    let mut env = Env::new();
+    env.set("CDF_SIGNIN_STORAGE", "file");
+    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
+        .ok();
+    let login = env.spawn(&["login", "--profile", "dev", "--timeout", "120"]);
+    let url = login.wait_line("URL:", Duration::from_secs(90));
+    let code = login.wait_line("Code:", Duration::from_secs(90));
+    common::node_script("approve-device.mjs", &[&url, &code]).ok();
+    login.finish(Duration::from_secs(90)).ok();
+
+    let (_bus, address) = private_bus();
+    env.set("DBUS_SESSION_BUS_ADDRESS", &address);
+    let heard = Arc::new(Mutex::new(Heard::default()));
+    let builder = zbus::blocking::connection::Builder::address(address.as_str()).unwrap();
+    let _desktop = desktop_on(&heard, builder);
+    let marker = env.data_dir().join("tray-keep-alive.json");
+
+    let refreshes = || idp.count("token_refresh_token");
+    let before = refreshes();
+    let tray = env.spawn(&["tray"]);
+    wait_for("the keep-alive", Duration::from_secs(20), || {
+        marker.exists()
+    });
+    assert_eq!(refreshes(), before + 1, "one renewal at start");
+    // The rotated refresh token was kept: renewing again works.
+    env.run(&["token", "--profile", "dev", "--min-valid", "7200"])
+        .ok();
+    env.run(&["tray", "--quit"]).ok();
+    tray.finish(Duration::from_secs(10)).ok();
+
+    // Started again the same day: nothing is renewed.
+    let after = refreshes();
+    heard.lock().unwrap().items.clear();
+    let tray = env.spawn(&["tray"]);
+    wait_for("the tray again", Duration::from_secs(20), || {
+        !heard.lock().unwrap().items.is_empty()
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(refreshes(), after, "no second renewal within a day");
+    env.run(&["tray", "--quit"]).ok();
+    tray.finish(Duration::from_secs(10)).ok();
 }
