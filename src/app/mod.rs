@@ -7,6 +7,7 @@
 //! TLS setup: the window calls it from its worker, never from the UI thread.
 
 mod draft;
+mod draft_check;
 pub(crate) mod org;
 mod storage;
 
@@ -21,10 +22,8 @@ pub use org::OrgOutcome;
 /// factor and a consent page fit in it.
 pub const SIGN_IN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
-pub use draft::{
-    DraftChanges, Problem, ProblemKind, ProfileDraft, Resolved, SecretInput,
-    only_the_secret_is_missing,
-};
+pub use draft::{DraftChanges, ProfileDraft, SecretInput};
+pub use draft_check::{Problem, ProblemKind, Resolved, only_the_secret_is_missing};
 
 use crate::cdf::dotenv::{self, ImportError};
 use crate::profile::{ProfileError, ProfileFile, ProfileStore, validate_name};

@@ -8,6 +8,7 @@ mod apply;
 mod check;
 pub mod clipboard;
 pub(crate) mod editor;
+mod editor_form;
 pub(crate) mod error;
 mod events;
 mod icon;
