@@ -264,6 +264,15 @@ fn client_secret_in_the_credential_manager_token_cached_exec_and_logout() {
         format!("cdf-signin {}", env!("CARGO_PKG_VERSION"))
     );
     wine.add_secret_profile(&idp, "svc", "cc-secret");
+    // The store by the name Windows gives it, in `profile show` and `storage`.
+    let shown = wine.run(&["profile", "show", "svc"]).ok().stdout.clone();
+    assert!(
+        shown.contains("stored in the Windows Credential Manager"),
+        "{shown}"
+    );
+    let storage = wine.run(&["storage"]).ok().stdout.clone();
+    assert!(storage.contains("Windows Credential Manager"), "{storage}");
+    assert!(!storage.contains("OS keyring"), "{storage}");
 
     let token = wine.token("svc");
     assert_eq!(jwt_claims(&token)["aud"], BASE_URL);

@@ -137,20 +137,15 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
     output::print_text(&text)
 }
 
-/// "OS keyring" out of "OS keyring: the Secret Service ...".
-fn storage_noun(description: &str) -> &str {
-    description.split(':').next().unwrap_or(description)
-}
-
 pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let file = ctx.profiles()?;
     let p = file.get(name)?;
-    let storage = ctx.secrets().describe();
+    let store = ctx.secrets().noun();
     let secret = if let Some(kind) = p.secret_kind() {
         Some(match ctx.secrets().get(name, kind) {
-            Ok(Some(_)) => format!("stored in the {}", storage_noun(&storage)),
+            Ok(Some(_)) => format!("stored in the {store}"),
             Ok(None) => "missing".to_string(),
-            Err(_) => format!("unknown ({} unreachable)", storage_noun(&storage)),
+            Err(_) => format!("unknown ({store} unreachable)"),
         })
     } else {
         match p.client_secret_source() {
@@ -185,7 +180,7 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         (if p.flow == Flow::ApiKey { "api_key" } else { "client_secret" }): secret,
         "client_secret_env": p.client_secret_env,
         "client_secret_file": path(&p.client_secret_file),
-        "storage": storage,
+        "storage": ctx.secrets().describe(),
         "account": account_value(ctx, name, p, &file),
     });
     if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {

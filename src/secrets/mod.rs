@@ -125,12 +125,7 @@ pub trait SecretStore: Send + Sync {
     /// The store's name in a message ("no client secret in the OS keyring"): the words
     /// of [`describe`](SecretStore::describe) before its first colon.
     fn noun(&self) -> String {
-        let text = self.describe();
-        text.split(':')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string()
+        noun_of(&self.describe()).to_string()
     }
     /// Whether secrets land on disk unencrypted (only the opt-in file storage): the
     /// About box must not then claim that nothing secret is written in plain text.
@@ -342,14 +337,30 @@ impl SecretStore for KeyringStore {
             "OS keyring: the Secret Service (GNOME Keyring, KWallet, KeePassXC), with a \
              10-minute copy in the kernel's user keyring (memory only)"
         } else if cfg!(target_os = "macos") {
-            "OS keyring: the macOS Keychain"
+            "macOS Keychain: encrypted for your account"
         } else if cfg!(windows) {
-            "OS keyring: the Windows Credential Manager"
+            // By the name Windows gives it: "OS keyring" is Linux's way of speaking.
+            "Windows Credential Manager: encrypted for your Windows account"
         } else {
             "OS keyring"
         };
         format!("{store}; service \"{}\"", self.service)
     }
+}
+
+/// The OS keyring by the name its platform gives it.
+pub const OS_KEYRING: &str = if cfg!(windows) {
+    "Windows Credential Manager"
+} else if cfg!(target_os = "macos") {
+    "macOS Keychain"
+} else {
+    "OS keyring"
+};
+
+/// A store's name out of its description ([`SecretStore::describe`]): the words before
+/// the first colon ("OS keyring", "Windows Credential Manager", "kernel keyring").
+pub fn noun_of(description: &str) -> &str {
+    description.split(':').next().unwrap_or_default().trim()
 }
 
 /// An in-memory store for unit tests of pure logic and the fuzz targets.

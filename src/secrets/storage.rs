@@ -193,8 +193,11 @@ pub fn file_dir(paths: &Paths, service: &str) -> std::path::PathBuf {
 /// CLI's prompt and the window's dialog say the same). Touches nothing.
 pub fn meaning(storage: Storage, file_dir: &Path) -> String {
     match storage {
-        Storage::Auto => "automatic: the OS keyring, or the kernel keyring where no OS keyring answers".into(),
-        Storage::Keyring => "the OS keyring: encrypted, kept across reboots".into(),
+        Storage::Auto if cfg!(target_os = "linux") => {
+            "automatic: the OS keyring, or the kernel keyring where no OS keyring answers".into()
+        }
+        Storage::Auto => format!("automatic: the {}", super::OS_KEYRING),
+        Storage::Keyring => format!("the {}: encrypted, kept across reboots", super::OS_KEYRING),
         Storage::Kernel => "the kernel keyring: memory only, lost at reboot (sign in again after one; client secrets and API keys must be entered again)".into(),
         Storage::File => format!(
             "plain files in {}: NOT encrypted, readable by anything that runs as you",

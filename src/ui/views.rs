@@ -436,14 +436,9 @@ impl Draw<'_> {
                 "{STORAGE_ENV}={value} is set and overrides this choice."
             ));
         }
-        // The first words only ("OS keyring", "kernel keyring"); About has the rest.
-        let now = self
-            .m
-            .about
-            .keyring_text()
-            .split(':')
-            .next()
-            .unwrap_or_default();
+        // The store's name only ("OS keyring", "Windows Credential Manager"); About has
+        // the rest.
+        let now = crate::secrets::noun_of(self.m.about.keyring_text());
         ui.weak(format!("In use now: {now} (details in About)"));
         ui.add_space(10.0);
         if ui.button("Done").clicked() {

@@ -5,15 +5,8 @@ use crate::app::{Problem, ProblemKind};
 use crate::field::Field;
 use crate::remedy::{Remedy, after_reason};
 
-/// A problem with a profile's field, as the editor shows it under the field.
 /// The OS keyring by the name its platform gives it.
-pub const KEYRING: &str = if cfg!(windows) {
-    "Windows Credential Manager"
-} else if cfg!(target_os = "macos") {
-    "macOS Keychain"
-} else {
-    "OS keyring"
-};
+pub use crate::secrets::OS_KEYRING as KEYRING;
 
 /// "stored in the ..." for a secret the keyring keeps.
 pub const STORED_IN_KEYRING: &str = if cfg!(windows) {
@@ -40,6 +33,7 @@ pub const PRIVATE_FILE: &str = if cfg!(windows) {
     "read at each token request; owner-only (0600)"
 };
 
+/// A problem with a profile's field, as the editor shows it beside the field.
 pub fn problem(problem: &Problem) -> String {
     match (&problem.kind, problem.field) {
         (ProblemKind::Required, Field::Flow) => "choose how this profile signs in".into(),
