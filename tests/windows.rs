@@ -616,6 +616,17 @@ fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
     );
     let exe = installed.join("cdf-signin.exe");
     assert!(exe.is_file() && installed.join("cdf-signin-window.exe").is_file());
+    // Settings > Apps names the publisher Cargo.toml's authors give, and a size.
+    let user_reg = std::fs::read_to_string(wine.prefix().join("user.reg")).unwrap();
+    let publisher = env!("CARGO_PKG_AUTHORS").split('<').next().unwrap().trim();
+    assert!(
+        user_reg.contains(&format!("\"Publisher\"=\"{publisher}\"")),
+        "no Publisher \"{publisher}\" in user.reg"
+    );
+    assert!(
+        user_reg.contains("\"EstimatedSize\"=dword:"),
+        "no EstimatedSize"
+    );
 
     // The installed program runs, and keeps a profile through the uninstall.
     let run = |args: &[&str]| {
