@@ -18,12 +18,16 @@ pub const TITLE: &str = "Sign in with your Cognite organization";
 impl Draw<'_> {
     /// The choice, for the welcome screen and a new profile's editor.
     pub(super) fn org_choice(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
+        let choice = ui.horizontal_wrapped(|ui| {
             if ui.button(TITLE).clicked() {
                 self.act(Action::Org(OrgAction::Open));
             }
             ui.weak("Cognite's own sign-in: only the name; each project becomes a profile.");
         });
+        // Where the choice was last drawn, which is where it was clicked: the dialog opens
+        // beside it, not over it.
+        let rect = choice.response.rect;
+        ui.data_mut(|d| d.insert_temp(opener_id(), rect));
     }
 
     /// The dialog, while it is open.
@@ -33,20 +37,35 @@ impl Draw<'_> {
         };
         let mut open = true;
         let mut asked = None;
-        egui::Window::new(TITLE)
+        // As wide as its fields, and those as wide as the window allows up to a URL's
+        // worth: Advanced's, indented, end where the Organization field ends.
+        let width = (ctx.content_rect().width() - 40.0).clamp(240.0, DIALOG_WIDTH);
+        let id = egui::Id::unique("org-sign-in-dialog");
+        let window = egui::Window::new(TITLE)
+            .id(id)
             .collapsible(false)
             .resizable(false)
-            .min_width(440.0)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .open(&mut open)
-            .show(ctx, |ui| {
+            .open(&mut open);
+        let opener = ctx.data(|d| d.get_temp::<egui::Rect>(opener_id()));
+        let window = match opener {
+            Some(button) => {
+                let size = ctx
+                    .memory(|m| m.area_rect(id))
+                    .map_or(egui::vec2(width + 20.0, 200.0), |r| r.size());
+                let (pivot, pos) = beside(button, size, ctx.content_rect());
+                window.pivot(pivot).fixed_pos(pos)
+            }
+            None => window.anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]),
+        };
+        window.show(ctx, |ui| {
+                ui.set_width(width);
                 ui.label("Your browser opens Cognite's sign-in page; then each of the organization's projects becomes a profile, all sharing this one sign-in.");
                 let label = ui.label("Organization");
                 let field = ui
                     .add_enabled(
                         !dialog.busy,
                         egui::TextEdit::singleline(&mut dialog.org)
-                            .desired_width(420.0)
+                            .desired_width(ui.available_width())
                             .hint_text("your organization's name"),
                     )
                     .labelled_by(label.id);
@@ -56,7 +75,7 @@ impl Draw<'_> {
                     ui.add_enabled(
                         !dialog.busy,
                         egui::TextEdit::singleline(&mut dialog.ports)
-                            .desired_width(420.0)
+                            .desired_width(ui.available_width())
                             .hint_text(orgs::DEFAULT_PORTS),
                     )
                     .labelled_by(label.id);
@@ -64,7 +83,7 @@ impl Draw<'_> {
                     ui.add_enabled(
                         !dialog.busy,
                         egui::TextEdit::singleline(&mut dialog.base)
-                            .desired_width(420.0)
+                            .desired_width(ui.available_width())
                             .hint_text(orgs::DEFAULT_BASE),
                     )
                     .labelled_by(label.id);
@@ -103,6 +122,36 @@ impl Draw<'_> {
         if let Some(a) = asked {
             self.act(Action::Org(a));
         }
+    }
+}
+
+/// Where [`Draw::org_choice`] keeps the rectangle it was drawn in.
+fn opener_id() -> egui::Id {
+    egui::Id::unique("org-sign-in-opener")
+}
+
+/// The dialog's content width where the window has room.
+const DIALOG_WIDTH: f32 = 420.0;
+
+/// Where a dialog of `size` goes so that `button` stays in view: below it, else above,
+/// else to its right, else to its left, inside `screen`; the pivot and the position.
+fn beside(button: egui::Rect, size: egui::Vec2, screen: egui::Rect) -> (egui::Align2, egui::Pos2) {
+    const GAP: f32 = 8.0;
+    let x = button
+        .left()
+        .clamp(screen.left(), (screen.right() - size.x).max(screen.left()));
+    let y = button
+        .top()
+        .clamp(screen.top(), (screen.bottom() - size.y).max(screen.top()));
+    if button.bottom() + GAP + size.y <= screen.bottom() {
+        (egui::Align2::LEFT_TOP, egui::pos2(x, button.bottom() + GAP))
+    } else if button.top() - GAP - size.y >= screen.top() {
+        (egui::Align2::LEFT_BOTTOM, egui::pos2(x, button.top() - GAP))
+    } else if button.right() + GAP + size.x <= screen.right() {
+        (egui::Align2::LEFT_TOP, egui::pos2(button.right() + GAP, y))
+    } else {
+        let x = (button.left() - GAP - size.x).max(screen.left());
+        (egui::Align2::LEFT_TOP, egui::pos2(x, y))
     }
 }
 
