@@ -286,14 +286,18 @@ impl Draw<'_> {
         let whole = candidates[0].clone();
         let room = ui.available_width() - 2.0 * ui.spacing().button_padding.x;
         let shown = super::views::first_fitting(ui, &candidates, egui::TextStyle::Button, room);
+        // Whole on hover when anything is left out.
+        let cut =
+            shown != whole || super::views::text_width(ui, shown, egui::TextStyle::Button) > room;
         let selected = self.m.selected.as_deref() == Some(name);
-        let response = ui
-            .add(
-                egui::Button::selectable(selected, shown)
-                    .truncate()
-                    .min_size([ui.available_width(), ROW_HEIGHT].into()),
-            )
-            .on_hover_text(whole.trim_start());
+        let mut response = ui.add(
+            egui::Button::selectable(selected, shown)
+                .truncate()
+                .min_size([ui.available_width(), ROW_HEIGHT].into()),
+        );
+        if cut {
+            response = response.on_hover_text(whole.trim_start());
+        }
         // Its accessible name is the whole row, whatever the width shows.
         response.widget_info(|| {
             egui::WidgetInfo::selected(egui::Role::Button, true, selected, whole.as_str())
