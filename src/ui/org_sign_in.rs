@@ -175,3 +175,33 @@ fn request(dialog: &mut OrgDialog) -> Option<OrgSignIn> {
         ports,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::beside;
+    use eframe::egui::{Align2, Rect, pos2, vec2};
+
+    /// Below the button when there is room, else above, else to its right, else to its
+    /// left; never over it, and inside the window.
+    #[test]
+    fn the_dialog_goes_beside_its_button() {
+        let screen = Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0));
+        let size = vec2(440.0, 250.0);
+        let placed = |button: Rect| {
+            let (pivot, pos) = beside(button, size, screen);
+            let dialog = pivot.anchor_size(pos, size);
+            assert!(!dialog.intersects(button), "{button:?}: {dialog:?}");
+            assert!(screen.contains_rect(dialog), "{button:?}: {dialog:?}");
+            dialog
+        };
+        let at = |x: f32, y: f32| Rect::from_min_size(pos2(x, y), vec2(230.0, 20.0));
+        assert!(placed(at(287.0, 280.0)).top() > 300.0, "below");
+        assert!(placed(at(287.0, 500.0)).bottom() < 500.0, "above");
+        let tall = vec2(300.0, 560.0);
+        let (pivot, pos) = beside(at(20.0, 280.0), tall, screen);
+        assert_eq!(pivot, Align2::LEFT_TOP);
+        assert!(pos.x >= 250.0, "to the right: {pos:?}");
+        let (_, pos) = beside(at(550.0, 280.0), tall, screen);
+        assert!(pos.x + tall.x <= 550.0, "to the left: {pos:?}");
+    }
+}
