@@ -16,6 +16,7 @@ mod errors;
 mod exec;
 mod gui;
 mod gui_about;
+mod gui_layout;
 mod gui_snapshots;
 mod gui_storage;
 mod hostile_answers;

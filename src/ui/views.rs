@@ -282,7 +282,7 @@ impl Draw<'_> {
                 ui.allocate_exact_size(egui::vec2(ui.available_width(), 6.0), egui::Sense::hover());
             ui.painter().rect_filled(band, 2.0, PRODUCTION_RED);
         }
-        ui.horizontal(|ui| {
+        let (details, below) = ui.horizontal(|ui| {
             ui.heading(name);
             if p.production {
                 production_badge(ui, &format!("PRODUCTION profile {name}"));
@@ -292,9 +292,16 @@ impl Draw<'_> {
                 Some(org) => format!("Cognite organization {org}"),
                 None => p.flow.as_str().to_string(),
             };
-            let details = format!("{} · {} · {how}", p.project, p.base_url());
-            // The buttons first, from the right; the details take what is left, cut
-            // short with "…" (whole on hover) instead of running under the buttons.
+            let base_url = p.base_url();
+            // The base URL goes first when the room is short, then the project.
+            let details = dropping(
+                &[(p.project.as_str(), 2), (base_url.as_str(), 1), (how.as_str(), 3)],
+                " · ",
+            );
+            // The buttons first, from the right; the details take what is left when they
+            // fit there whole, else a line of their own under the name (cut short there
+            // if they must, whole on hover): never under the buttons.
+            let mut below = true;
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Edit").clicked() {
                     self.act(Action::EditProfile {
@@ -325,12 +332,19 @@ impl Draw<'_> {
                     self.act(Action::Check(name.to_string()));
                 }
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                    let weak = RichText::new(&details).color(ui.visuals().weak_text_color());
-                    ui.add(egui::Label::new(weak).truncate())
-                        .on_hover_text(&details);
+                    let room = ui.available_width();
+                    if text_width(ui, &details[0], egui::TextStyle::Body) <= room {
+                        below = false;
+                        details_label(ui, &details);
+                    }
                 });
             });
-        });
+            (details, below)
+        })
+        .inner;
+        if below {
+            details_label(ui, &details);
+        }
         ui.separator();
     }
 
@@ -478,6 +492,17 @@ impl Draw<'_> {
     }
 }
 
+/// A profile's details (`candidates`, whole first), weak, as many as fit; whole on hover
+/// and to screen readers.
+fn details_label(ui: &mut egui::Ui, candidates: &[String]) {
+    let shown = first_fitting(ui, candidates, egui::TextStyle::Body, ui.available_width());
+    let weak = RichText::new(shown).color(ui.visuals().weak_text_color());
+    let whole = candidates[0].as_str();
+    let label = ui.add(egui::Label::new(weak).truncate());
+    label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, whole));
+    label.on_hover_text(whole);
+}
+
 /// The widest a notification gets before it wraps: about 60 characters a line.
 const TOAST_WIDTH: f32 = 420.0;
 
@@ -495,4 +520,134 @@ pub(super) fn production_badge(ui: &mut egui::Ui, accessible: &str) {
     response.widget_info(move || {
         egui::WidgetInfo::labeled(egui::Role::Label, true, accessible.clone())
     });
+}
+
+/// The first of `candidates` (fullest first) whose width in `style` fits `width`, or
+/// else the last, for the widget to cut short with "…": a narrow row drops whole parts
+/// in the order the caller chose instead of losing its end mid-word.
+pub(super) fn first_fitting<'a>(
+    ui: &egui::Ui,
+    candidates: &'a [String],
+    style: egui::TextStyle,
+    width: f32,
+) -> &'a str {
+    candidates
+        .iter()
+        .find(|c| text_width(ui, c, style.clone()) <= width)
+        .or(candidates.last())
+        .map_or("", String::as_str)
+}
+
+/// How wide `text` is on one line in `style`.
+pub(super) fn text_width(ui: &egui::Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font, Color32::WHITE))
+        .size()
+        .x
+}
+
+/// `parts` joined by `sep`, then again without the least important part each time
+/// (each part's `rank`: the lowest goes first), until only those of the highest rank
+/// are left: the candidates for [`first_fitting`]. The parts keep their order.
+pub(super) fn dropping(parts: &[(&str, u8)], sep: &str) -> Vec<String> {
+    let mut kept: Vec<(&str, u8)> = parts
+        .iter()
+        .filter(|(t, _)| !t.is_empty())
+        .copied()
+        .collect();
+    let mut out = Vec::new();
+    loop {
+        out.push(kept.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(sep));
+        let top = kept.iter().map(|(_, r)| *r).max().unwrap_or_default();
+        // The last of the least important goes first.
+        let Some(i) = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, r))| *r < top)
+            .min_by_key(|(i, (_, r))| (*r, usize::MAX - i))
+            .map(|(i, _)| i)
+        else {
+            return out;
+        };
+        kept.remove(i);
+    }
+}
+
+/// Draws `count` groups of buttons (`draw(ui, group)`), each kept on one row: side by
+/// side while all fit, else one group a row, so that a narrow window never leaves one
+/// button of a group alone (a group wider than the window still wraps inside itself).
+/// The widths are those the groups took the frame before; a change redraws the frame.
+pub(super) fn button_groups(
+    ui: &mut egui::Ui,
+    salt: &str,
+    count: usize,
+    mut draw: impl FnMut(&mut egui::Ui, usize),
+) {
+    let id = ui.scope_id().with(salt);
+    let known: Vec<Option<f32>> = (0..count)
+        .map(|i| ui.data(|d| d.get_temp::<f32>(id.with(i))))
+        .collect();
+    let gap = ui.spacing().item_spacing.x;
+    let needed =
+        known.iter().map(|w| w.unwrap_or(0.0)).sum::<f32>() + gap * count.saturating_sub(1) as f32;
+    let mut widths = Vec::with_capacity(count);
+    if needed <= ui.available_width() {
+        ui.horizontal(|ui| {
+            for group in 0..count {
+                widths.push(ui.horizontal(|ui| draw(ui, group)).response.rect.width());
+            }
+        });
+    } else {
+        for group in 0..count {
+            widths.push(
+                ui.horizontal_wrapped(|ui| draw(ui, group))
+                    .response
+                    .rect
+                    .width(),
+            );
+        }
+    }
+    for (group, width) in widths.into_iter().enumerate() {
+        if known[group].is_none_or(|k| (k - width).abs() > 0.5) {
+            ui.data_mut(|d| d.insert_temp(id.with(group), width));
+            ui.ctx().request_discard("a button group changed its width");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dropping;
+
+    /// The least important part goes first, the last of equals before the others, the
+    /// order of what stays is kept, empty parts are no parts, and the most important
+    /// stay.
+    #[test]
+    fn parts_are_dropped_least_important_first() {
+        let parts = [
+            ("dev", 9),
+            ("", 9),
+            ("contoso-dev", 3),
+            ("· 58 min left", 2),
+            ("(legacy)", 1),
+            ("(default)", 0),
+            ("(error)", 8),
+        ];
+        assert_eq!(
+            dropping(&parts, "  "),
+            [
+                "dev  contoso-dev  · 58 min left  (legacy)  (default)  (error)",
+                "dev  contoso-dev  · 58 min left  (legacy)  (error)",
+                "dev  contoso-dev  · 58 min left  (error)",
+                "dev  contoso-dev  (error)",
+                "dev  (error)",
+                "dev",
+            ]
+        );
+        assert_eq!(
+            dropping(&[("a", 1), ("b", 1), ("c", 2)], " "),
+            ["a b c", "a c", "c"]
+        );
+        assert_eq!(dropping(&[], " "), [""]);
+    }
 }
