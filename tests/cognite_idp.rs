@@ -195,7 +195,7 @@ fn sign_in_by_organization_makes_a_profile_per_project_sharing_the_sign_in() {
 
 /// The first port of the list is taken: the next one serves (the provider accepts only
 /// the exact registered URIs). A second run adds the organization's new project, names
-/// one whose name is taken `ORG-PROJECT`, and leaves the others and the default alone.
+/// one whose name is taken `PROJECT-2`, and leaves the others and the default alone.
 #[test]
 fn a_busy_first_port_gives_way_and_a_second_run_adds_only_new_projects() {
     let w = world();
@@ -214,13 +214,12 @@ fn a_busy_first_port_gives_way_and_a_second_run_adds_only_new_projects() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("Added profile 'contoso-dev'.")
-            && r.stderr.contains("Added profile 'prod'."),
+        r.stderr.contains("Added profile 'dev-2'.") && r.stderr.contains("Added profile 'prod'."),
         "{}",
         r.stderr
     );
     let (names, default) = profiles(&env);
-    assert_eq!(names, ["contoso-dev", "dev", "prod"]);
+    assert_eq!(names, ["dev", "dev-2", "prod"]);
     assert_eq!(default.as_deref(), Some("dev"), "a default set stays");
 
     w.set_projects(&["dev", "prod", "test"]);
@@ -228,7 +227,7 @@ fn a_busy_first_port_gives_way_and_a_second_run_adds_only_new_projects() {
     r.ok();
     assert!(r.stderr.contains("Added profile 'test'."), "{}", r.stderr);
     assert!(
-        r.stderr.contains("'contoso-dev' was there already")
+        r.stderr.contains("'dev-2' was there already")
             && r.stderr.contains("'prod' was there already"),
         "{}",
         r.stderr
