@@ -378,6 +378,30 @@ fn access_tab_verifies_filters_and_adds_a_profile_for_another_project() {
     assert!(!gui.has_label("Add profile for project sandbox"));
 }
 
+/// Two profiles at one project and base URL (the issue's `contoso-prod` beside an
+/// organization's `contoso-contoso-prod`): each one's Access tab calls the project its
+/// own, rather than linking to the other because its name sorts first.
+#[test]
+fn access_tab_links_its_own_project_to_the_profile_on_screen() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+    cdf.add_cc_profile(&env, &idp, "a-copy", "cc-secret");
+    let mut gui = open(&env);
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("svc"));
+    gui.click("Get token");
+    gui.wait_for_token("svc");
+    gui.click("Verify");
+    gui.wait("CDF's answer", |h| {
+        h.state().model.states.access("svc").is_some()
+    });
+    assert!(gui.has_text("this profile"));
+    assert!(!gui.has_label("profile a-copy"), "not the other one");
+    // Another project of the token links to its one profile, whatever its name.
+    assert!(gui.has_label("Add profile for project sandbox"));
+}
+
 #[test]
 fn access_tab_says_when_the_project_is_out_of_reach() {
     let idp = Idp::start();
