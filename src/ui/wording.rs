@@ -71,6 +71,10 @@ pub fn remedy(remedy: &Remedy) -> String {
             );
             after_reason(*why, ", then ", store)
         }
+        Remedy::UseAuthority { authority } => format!(
+            "use the tenant's id in the profile's {} field (Edit): {authority}",
+            Field::Authority.label()
+        ),
         Remedy::CheckFields { why, fields } => {
             let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
             let plural = if labels.len() > 1 { "fields" } else { "field" };
