@@ -140,7 +140,10 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
     let signed_in = people.values().any(Option::is_some);
     let who_w = width(
         "SIGNED IN AS",
-        &mut people.values().map(|w| w.as_deref().map_or(1, str::len)),
+        // A person's name may be "Åsa Ødegård": padded by characters, as `format!` pads.
+        &mut people
+            .values()
+            .map(|w| w.as_deref().map_or(1, |w| w.chars().count())),
     );
     let optional = |on: bool, text: &str, w: usize| {
         if on {
