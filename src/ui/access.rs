@@ -219,13 +219,9 @@ impl Draw<'_> {
                     if !project.groups.is_empty() {
                         groups.on_hover_text(format!("group ids: {}", project.groups.join(", ")));
                     }
-                    let existing = self
-                        .m
-                        .profiles
-                        .profiles
-                        .iter()
-                        .find(|(_, q)| q.project == project.name && q.base_url() == base_url)
-                        .map(|(n, _)| n.clone());
+                    let existing =
+                        crate::cdf::profile_at(&self.m.profiles, &project.name, &base_url, name)
+                            .map(str::to_string);
                     match existing {
                         Some(n) if n == name => {
                             ui.weak("this profile");

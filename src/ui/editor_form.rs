@@ -203,7 +203,7 @@ impl Editor {
                 "Marks the profile: a coloured band, a PRODUCTION badge, and a note from env and exec",
             );
             if crate::app::suggest_production(&self.project, self.production) {
-                ui.weak("this project looks like production");
+                ui.weak(super::wording::LOOKS_LIKE_PRODUCTION);
             }
         });
     }

@@ -17,6 +17,7 @@ mod jobs;
 mod keys;
 pub mod model;
 mod org_sign_in;
+mod production;
 mod protocol;
 pub(crate) mod renewal;
 mod sidebar;

@@ -229,6 +229,7 @@ impl Draw<'_> {
             return;
         };
         self.profile_header(ui, &name, profile);
+        self.production_suggestion(ui, &name, profile);
         if let Some(err) = m.states.error(&name)
             && self.error_banner(ui, err)
         {

@@ -17,6 +17,11 @@ pub const STORED_IN_KEYRING: &str = if cfg!(windows) {
     "stored in the OS keyring"
 };
 
+/// Beside a project that looks like production on an unmarked profile (the application
+/// layer's `suggest_production`): in the editor, by its checkbox, and on the view of a
+/// profile an import or an organization's sign-in made.
+pub const LOOKS_LIKE_PRODUCTION: &str = "this project looks like production";
+
 /// An example path in a field's hint, shaped as paths are on this platform.
 pub fn example_path(file: &str) -> String {
     if cfg!(windows) {
@@ -65,6 +70,10 @@ pub fn remedy(remedy: &Remedy) -> String {
             );
             after_reason(*why, ", then ", store)
         }
+        Remedy::UseAuthority { authority } => format!(
+            "use the tenant's id in the profile's {} field (Edit): {authority}",
+            Field::Authority.label()
+        ),
         Remedy::CheckFields { why, fields } => {
             let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
             let plural = if labels.len() > 1 { "fields" } else { "field" };
