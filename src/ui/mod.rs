@@ -11,6 +11,7 @@ pub(crate) mod editor;
 mod editor_form;
 pub(crate) mod error;
 mod events;
+mod fit;
 mod icon;
 mod import;
 mod jobs;

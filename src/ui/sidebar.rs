@@ -73,7 +73,7 @@ impl Draw<'_> {
                                     ui.add_space(4.0);
                                     let titles: Vec<String> =
                                         std::iter::once(title).chain(short).cloned().collect();
-                                    let shown = super::views::first_fitting(
+                                    let shown = super::fit::first_fitting(
                                         ui,
                                         &titles,
                                         egui::TextStyle::Body,
@@ -279,16 +279,16 @@ impl Draw<'_> {
             (error, 8),
         ];
         // Four spaces keep the dot's place.
-        let candidates: Vec<String> = super::views::dropping(&parts, "  ")
+        let candidates: Vec<String> = super::fit::dropping(&parts, "  ")
             .into_iter()
             .map(|c| format!("    {c}"))
             .collect();
         let whole = candidates[0].clone();
         let room = ui.available_width() - 2.0 * ui.spacing().button_padding.x;
-        let shown = super::views::first_fitting(ui, &candidates, egui::TextStyle::Button, room);
+        let shown = super::fit::first_fitting(ui, &candidates, egui::TextStyle::Button, room);
         // Whole on hover when anything is left out.
         let cut =
-            shown != whole || super::views::text_width(ui, shown, egui::TextStyle::Button) > room;
+            shown != whole || super::fit::text_width(ui, shown, egui::TextStyle::Button) > room;
         let selected = self.m.selected.as_deref() == Some(name);
         let mut response = ui.add(
             egui::Button::selectable(selected, shown)

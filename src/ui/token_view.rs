@@ -53,7 +53,7 @@ impl Draw<'_> {
         }
         ui.add_space(6.0);
         // Copying, then the session: each group stays on one row.
-        super::views::button_groups(ui, "token-buttons", 2, |ui, group| {
+        super::fit::button_groups(ui, "token-buttons", 2, |ui, group| {
             if group == 0 {
                 self.copy_buttons(ui, tokens);
             } else {
