@@ -529,16 +529,7 @@ fn import_env_dialog_shows_errors_inline_then_imports() {
     let env = Env::new();
     let mut gui = open(&env);
     gui.click("Import .env");
-    let set_path = |gui: &mut Gui, path: &std::path::Path| {
-        gui.harness.get_by_label("File").focus();
-        gui.harness.step();
-        gui.harness
-            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        gui.harness
-            .get_by_label("File")
-            .type_text(&path.display().to_string());
-        gui.harness.step();
-    };
+    let set_path = |gui: &mut Gui, path: &std::path::Path| gui.set_import_path(path);
     set_path(&mut gui, &common::fixture("env/broken-flow.env"));
     gui.click("Import");
     gui.wait("the error", |h| {
@@ -1215,14 +1206,7 @@ fn import_offers_a_free_name_when_the_projects_is_taken() {
     .ok();
     let mut gui = open(&env);
     gui.click("Import .env");
-    gui.harness.get_by_label("File").focus();
-    gui.harness.step();
-    gui.harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    gui.harness
-        .get_by_label("File")
-        .type_text(&common::fixture("env/cc-entra.env").display().to_string());
-    gui.harness.step();
+    gui.set_import_path(&common::fixture("env/cc-entra.env"));
     gui.click("Import");
     gui.wait("the name question", |h| {
         h.state()
@@ -1258,14 +1242,7 @@ fn an_imported_production_project_is_suggested_for_the_mark() {
     std::fs::write(&file, text).unwrap();
     let mut gui = open(&env);
     gui.click("Import .env");
-    gui.harness.get_by_label("File").focus();
-    gui.harness.step();
-    gui.harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    gui.harness
-        .get_by_label("File")
-        .type_text(&file.display().to_string());
-    gui.harness.step();
+    gui.set_import_path(&file);
     gui.click("Import");
     gui.wait("the imported profile", |h| {
         h.state().model.selected.as_deref() == Some("contoso-prod")

@@ -389,6 +389,13 @@ fn x_tool(display: &str, tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A left click at `(x, y)` of the X window `window` (its own coordinates).
+fn click_in(display: &str, window: &str, (x, y): (u32, u32)) {
+    let (x, y) = (x.to_string(), y.to_string());
+    let args = ["mousemove", "--window", window, &x, &y, "click", "1"];
+    x_tool(display, "xdotool", &args);
+}
+
 /// Starts `program` (a cdf-signin-window.exe) on `display` and waits for its window: the
 /// process (killed when dropped) and the window's X id.
 fn open_window(wine: &Wine, display: &str, program: &Path) -> (common::Killed, String) {
@@ -443,21 +450,7 @@ fn browse_opens_the_windows_file_dialog_and_the_chosen_env_is_imported() {
     .unwrap();
     let (_xvfb, display) = common::start_xvfb();
     let (_window, window) = open_window(&wine, &display, &exe("cdf-signin-window"));
-    let click = |(x, y): (u32, u32)| {
-        x_tool(
-            &display,
-            "xdotool",
-            &[
-                "mousemove",
-                "--window",
-                &window,
-                &x.to_string(),
-                &y.to_string(),
-                "click",
-                "1",
-            ],
-        );
-    };
+    let click = |at: (u32, u32)| click_in(&display, &window, at);
     let dialog_window = || {
         x_tool(
             &display,
@@ -577,19 +570,7 @@ fn the_window_opens_draws_and_copies_the_access_token_to_the_clipboard() {
         ),
         Duration::from_secs(30),
         || {
-            x_tool(
-                &display,
-                "xdotool",
-                &[
-                    "mousemove",
-                    "--window",
-                    &window,
-                    &x.to_string(),
-                    &y.to_string(),
-                    "click",
-                    "1",
-                ],
-            );
+            click_in(&display, &window, (x, y));
             std::thread::sleep(Duration::from_millis(500));
             held = copied(&display);
             held == token

@@ -333,18 +333,18 @@ impl SecretStore for KeyringStore {
     }
 
     fn describe(&self) -> String {
-        let store = if cfg!(target_os = "linux") {
-            "OS keyring: the Secret Service (GNOME Keyring, KWallet, KeePassXC), with a \
-             10-minute copy in the kernel's user keyring (memory only)"
-        } else if cfg!(target_os = "macos") {
-            "macOS Keychain: encrypted for your account"
+        // By the name the platform gives it ([`OS_KEYRING`]), then what it is.
+        let what = if cfg!(target_os = "linux") {
+            ": the Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
+             in the kernel's user keyring (memory only)"
         } else if cfg!(windows) {
-            // By the name Windows gives it: "OS keyring" is Linux's way of speaking.
-            "Windows Credential Manager: encrypted for your Windows account"
+            ": encrypted for your Windows account"
+        } else if cfg!(target_os = "macos") {
+            ": encrypted for your account"
         } else {
-            "OS keyring"
+            ""
         };
-        format!("{store}; service \"{}\"", self.service)
+        format!("{OS_KEYRING}{what}; service \"{}\"", self.service)
     }
 }
 

@@ -214,11 +214,11 @@ impl Editor {
         let keep_hint = self.original.is_some();
         if self.takes(Field::ApiKey) {
             let hint = if keep_hint {
-                "leave empty to keep the stored key"
+                "leave empty to keep the stored key".to_string()
             } else {
-                super::wording::STORED_IN_KEYRING
+                super::wording::stored_in_keyring()
             };
-            self.field(ui, Field::ApiKey, hint);
+            self.field(ui, Field::ApiKey, &hint);
         }
         if !self.takes(Field::ClientSecret) {
             return;

@@ -9,13 +9,9 @@ use crate::remedy::{Remedy, after_reason};
 pub use crate::secrets::OS_KEYRING as KEYRING;
 
 /// "stored in the ..." for a secret the keyring keeps.
-pub const STORED_IN_KEYRING: &str = if cfg!(windows) {
-    "stored in the Windows Credential Manager"
-} else if cfg!(target_os = "macos") {
-    "stored in the macOS Keychain"
-} else {
-    "stored in the OS keyring"
-};
+pub fn stored_in_keyring() -> String {
+    format!("stored in the {KEYRING}")
+}
 
 /// Beside a project that looks like production on an unmarked profile (the application
 /// layer's `suggest_production`): in the editor, by its checkbox, and on the view of a
