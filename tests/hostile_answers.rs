@@ -97,7 +97,7 @@ impl Hostile {
     }
 }
 
-fn endpoint_path(idp: &Idp, key: &str) -> String {
+pub(crate) fn endpoint_path(idp: &Idp, key: &str) -> String {
     let (_, doc) = http(
         "GET",
         &format!("{}/.well-known/openid-configuration", idp.issuer),

@@ -27,6 +27,7 @@ mod layers;
 mod networks;
 mod output;
 mod profiles;
+mod python_jupyter;
 mod python_wheel;
 mod readme;
 mod shells;
