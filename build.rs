@@ -41,6 +41,7 @@ fn resource_script(manifest: &std::path::Path, version: &str) -> String {
         .split(['.', '-', '+'])
         .map(|p| p.parse::<u16>().unwrap_or(0));
     let [a, b, c] = [(); 3].map(|_| parts.next().unwrap_or(0));
+    let publisher = publisher();
     format!(
         r#"#include <winver.h>
 1 ICON "{icon}"
@@ -54,7 +55,7 @@ BEGIN
   BEGIN
     BLOCK "040904B0"
     BEGIN
-      VALUE "CompanyName", "cdf-signin developers"
+      VALUE "CompanyName", "{publisher}"
       VALUE "FileDescription", "cdf-signin: sign-in assistant for Cognite Data Fusion"
       VALUE "FileVersion", "{version}"
       VALUE "InternalName", "cdf-signin"
@@ -70,4 +71,16 @@ BEGIN
 END
 "#
     )
+}
+
+/// Cargo.toml's first author without the e-mail address: the publisher Windows shows.
+fn publisher() -> String {
+    let authors = std::env::var("CARGO_PKG_AUTHORS").unwrap_or_default();
+    let first = authors.split(':').next().unwrap_or_default();
+    first
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }

@@ -17,6 +17,8 @@ pub enum Remedy {
         field: Field,
         why: Option<&'static str>,
     },
+    /// Use this authority (the tenant's id where it gave a domain) for the profile.
+    UseAuthority { authority: String },
     /// Check these fields of the profile.
     CheckFields {
         why: Option<&'static str>,

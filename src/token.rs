@@ -41,14 +41,7 @@ impl TokenSet {
     /// [`signed_in_as`](Self::signed_in_as), else the access token's name, user name,
     /// e-mail or UPN. None for a service principal (only a subject id).
     pub fn person(&self) -> Option<String> {
-        let from_id = self.signed_in_as().filter(|who| {
-            let sub = self
-                .id_token
-                .as_ref()
-                .and_then(|t| Jwt::decode(t.expose()).ok())
-                .and_then(|j| j.str_claim("sub").map(str::to_string));
-            sub.as_deref() != Some(who.as_str())
-        });
+        let from_id = self.id_token.as_ref().and_then(person_in_id_token);
         from_id.or_else(|| {
             let jwt = Jwt::decode(self.access_token.expose()).ok()?;
             ["name", "preferred_username", "email", "upn"]
@@ -94,6 +87,16 @@ pub fn signed_in_as(id_token: &Secret) -> Option<String> {
         .iter()
         .find_map(|c| jwt.str_claim(c).filter(|v| !v.trim().is_empty()))
         .map(str::to_string)
+}
+
+/// The person an ID token names, by name, user name or e-mail: [`signed_in_as`] without
+/// its last resort, the subject id.
+pub fn person_in_id_token(id_token: &Secret) -> Option<String> {
+    let who = signed_in_as(id_token)?;
+    let sub = Jwt::decode(id_token.expose())
+        .ok()
+        .and_then(|j| j.str_claim("sub").map(str::to_string));
+    (sub.as_deref() != Some(who.as_str())).then_some(who)
 }
 
 pub fn add_secs_saturating(t: DateTime<Utc>, secs: i64) -> DateTime<Utc> {

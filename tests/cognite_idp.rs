@@ -131,6 +131,30 @@ fn sign_in_by_organization_makes_a_profile_per_project_sharing_the_sign_in() {
         Some("prod"),
         "the organization's default"
     );
+    // `profile list` names the organization and who is signed in, from the cache.
+    let list = env.run(&["profile", "list"]).ok().stdout.clone();
+    let header = list.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("ORG") && header.contains("SIGNED IN AS"),
+        "{list}"
+    );
+    for name in ["dev", "prod"] {
+        let row = list
+            .lines()
+            .find(|l| l[2..].starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} in {list}"));
+        assert!(
+            row.contains(" contoso ") && row.contains("Test User "),
+            "{row}"
+        );
+    }
+    let json: Value =
+        serde_json::from_str(&env.run(&["profile", "list", "--json"]).ok().stdout).unwrap();
+    for p in json.as_array().unwrap() {
+        assert_eq!(p["org"], "contoso", "{p}");
+        let who = p["signed_in_as"].as_str().unwrap_or_default();
+        assert!(who.starts_with("Test User "), "{p}");
+    }
 
     // Both projects' tokens without another sign-in: served from the one sign-in.
     assert_eq!(w.idp.count("authorization"), 1);
@@ -195,7 +219,7 @@ fn sign_in_by_organization_makes_a_profile_per_project_sharing_the_sign_in() {
 
 /// The first port of the list is taken: the next one serves (the provider accepts only
 /// the exact registered URIs). A second run adds the organization's new project, names
-/// one whose name is taken `ORG-PROJECT`, and leaves the others and the default alone.
+/// one whose name is taken `PROJECT-2`, and leaves the others and the default alone.
 #[test]
 fn a_busy_first_port_gives_way_and_a_second_run_adds_only_new_projects() {
     let w = world();
@@ -214,13 +238,12 @@ fn a_busy_first_port_gives_way_and_a_second_run_adds_only_new_projects() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("Added profile 'contoso-dev'.")
-            && r.stderr.contains("Added profile 'prod'."),
+        r.stderr.contains("Added profile 'dev-2'.") && r.stderr.contains("Added profile 'prod'."),
         "{}",
         r.stderr
     );
     let (names, default) = profiles(&env);
-    assert_eq!(names, ["contoso-dev", "dev", "prod"]);
+    assert_eq!(names, ["dev", "dev-2", "prod"]);
     assert_eq!(default.as_deref(), Some("dev"), "a default set stays");
 
     w.set_projects(&["dev", "prod", "test"]);
@@ -228,7 +251,7 @@ fn a_busy_first_port_gives_way_and_a_second_run_adds_only_new_projects() {
     r.ok();
     assert!(r.stderr.contains("Added profile 'test'."), "{}", r.stderr);
     assert!(
-        r.stderr.contains("'contoso-dev' was there already")
+        r.stderr.contains("'dev-2' was there already")
             && r.stderr.contains("'prod' was there already"),
         "{}",
         r.stderr
@@ -263,6 +286,11 @@ fn logout_of_one_project_revokes_the_organizations_sign_in() {
         let r = env.run(&["token", "--profile", name]);
         assert!(r.fails_cleanly(3).contains("not signed in"), "{name}");
     }
+    let list = env.run(&["profile", "list"]).ok().stdout.clone();
+    assert!(
+        !list.contains("SIGNED IN AS") && !list.contains("Test User"),
+        "{list}"
+    );
 }
 
 #[test]

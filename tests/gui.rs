@@ -378,6 +378,30 @@ fn access_tab_verifies_filters_and_adds_a_profile_for_another_project() {
     assert!(!gui.has_label("Add profile for project sandbox"));
 }
 
+/// Two profiles at one project and base URL (the issue's `contoso-prod` beside an
+/// organization's `contoso-contoso-prod`): each one's Access tab calls the project its
+/// own, rather than linking to the other because its name sorts first.
+#[test]
+fn access_tab_links_its_own_project_to_the_profile_on_screen() {
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+    cdf.add_cc_profile(&env, &idp, "a-copy", "cc-secret");
+    let mut gui = open(&env);
+    assert_eq!(gui.harness.state().model.selected.as_deref(), Some("svc"));
+    gui.click("Get token");
+    gui.wait_for_token("svc");
+    gui.click("Verify");
+    gui.wait("CDF's answer", |h| {
+        h.state().model.states.access("svc").is_some()
+    });
+    assert!(gui.has_text("this profile"));
+    assert!(!gui.has_label("profile a-copy"), "not the other one");
+    // Another project of the token links to its one profile, whatever its name.
+    assert!(gui.has_label("Add profile for project sandbox"));
+}
+
 #[test]
 fn access_tab_says_when_the_project_is_out_of_reach() {
     let idp = Idp::start();
@@ -505,16 +529,7 @@ fn import_env_dialog_shows_errors_inline_then_imports() {
     let env = Env::new();
     let mut gui = open(&env);
     gui.click("Import .env");
-    let set_path = |gui: &mut Gui, path: &std::path::Path| {
-        gui.harness.get_by_label("File").focus();
-        gui.harness.step();
-        gui.harness
-            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        gui.harness
-            .get_by_label("File")
-            .type_text(&path.display().to_string());
-        gui.harness.step();
-    };
+    let set_path = |gui: &mut Gui, path: &std::path::Path| gui.set_import_path(path);
     set_path(&mut gui, &common::fixture("env/broken-flow.env"));
     gui.click("Import");
     gui.wait("the error", |h| {
@@ -1191,14 +1206,7 @@ fn import_offers_a_free_name_when_the_projects_is_taken() {
     .ok();
     let mut gui = open(&env);
     gui.click("Import .env");
-    gui.harness.get_by_label("File").focus();
-    gui.harness.step();
-    gui.harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    gui.harness
-        .get_by_label("File")
-        .type_text(&common::fixture("env/cc-entra.env").display().to_string());
-    gui.harness.step();
+    gui.set_import_path(&common::fixture("env/cc-entra.env"));
     gui.click("Import");
     gui.wait("the name question", |h| {
         h.state()
@@ -1219,6 +1227,56 @@ fn import_offers_a_free_name_when_the_projects_is_taken() {
             .as_deref(),
         Some("Zx8Q~sec'ret with spaces")
     );
+}
+
+/// Issue 27: an imported project that looks like production is suggested for the mark
+/// in the window too, as the CLI's import does; the suggestion leads to the editor's
+/// checkbox and goes once the mark is set.
+#[test]
+fn an_imported_production_project_is_suggested_for_the_mark() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(common::fixture("env/cc-entra.env"))
+        .unwrap()
+        .replace("CDF_PROJECT=my-project", "CDF_PROJECT=contoso-prod");
+    let file = env.root.path().join("prod.env");
+    std::fs::write(&file, text).unwrap();
+    let mut gui = open(&env);
+    gui.click("Import .env");
+    gui.set_import_path(&file);
+    gui.click("Import");
+    gui.wait("the imported profile", |h| {
+        h.state().model.selected.as_deref() == Some("contoso-prod")
+    });
+    assert!(gui.has_text("this project looks like production: contoso-prod"));
+    assert!(
+        gui.harness
+            .state()
+            .model
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("looks like production")),
+        "the toast says it too"
+    );
+    gui.click("Mark as production in Edit");
+    assert!(gui.harness.state().view.editor.is_some());
+    assert!(
+        gui.has_text("this project looks like production"),
+        "the editor's words"
+    );
+    gui.click("Production");
+    gui.click("Save profile");
+    gui.wait("the mark", |h| {
+        h.state()
+            .model
+            .profiles
+            .profiles
+            .get("contoso-prod")
+            .is_some_and(|p| p.production)
+    });
+    gui.wait("the profile's view", |h| h.state().view.editor.is_none());
+    // (The import's toast still says it: the test's clock stands still.)
+    assert!(!gui.has_text("this project looks like production: contoso-prod"));
+    assert!(!gui.has_label("Not production"));
 }
 
 // ---- issue 21: an editor that can always be saved ----
@@ -1597,6 +1655,12 @@ fn signing_in_with_a_cognite_organization_lists_its_projects_as_profiles() {
     );
     gui.wait_for_token("prod");
     assert!(gui.has_text("Signed in to contoso"), "the toast says so");
+    // `prod` looks like production: suggested under its header, as the editor does, and
+    // in the toast.
+    assert!(gui.has_text("this project looks like production: prod"));
+    assert!(gui.has_text("prod: this project looks like production."));
+    gui.click("Not production");
+    assert!(!gui.has_text("this project looks like production: prod"));
     assert!(
         gui.has_text("Cognite organization contoso"),
         "the header says so"

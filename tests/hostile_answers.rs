@@ -97,7 +97,7 @@ impl Hostile {
     }
 }
 
-fn endpoint_path(idp: &Idp, key: &str) -> String {
+pub(crate) fn endpoint_path(idp: &Idp, key: &str) -> String {
     let (_, doc) = http(
         "GET",
         &format!("{}/.well-known/openid-configuration", idp.issuer),
@@ -254,6 +254,17 @@ fn escape_sequences_in_a_provider_error_are_defused() {
         "{:?}",
         r.hint()
     );
+    // The doctor's fix names it too, in `--json` as in its text.
+    for json in [false, true] {
+        h.answer_token(401, &body.to_string(), json!({}));
+        let mut args = vec!["doctor", "--profile", "svc"];
+        args.extend(json.then_some("--json"));
+        let out = h.run(&args).stdout.clone();
+        assert!(
+            out.contains("profile set-secret svc") && !out.contains("NAME"),
+            "{out}"
+        );
+    }
     assert!(
         !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
         "{:?}",
@@ -721,4 +732,46 @@ fn under_wsl_a_crafted_authorize_url_reaches_no_shell() {
         "the URL shown is the one opened: {}",
         run.stderr
     );
+}
+
+/// Issue 27: an authority that names its tenant by a domain, answered by a discovery
+/// document whose issuer names the tenant by its id (as Entra ID answers), is refused
+/// with the authority to use, in `token`'s hint and in the doctor's fix.
+#[test]
+fn an_issuer_naming_the_tenant_by_its_id_gives_the_authority_to_use() {
+    let h = Hostile::new();
+    let authority = format!("{}/contoso.onmicrosoft.com", h.idp.issuer);
+    h.run(&["profile", "edit", "svc", "--authority", &authority])
+        .ok();
+    let id = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    let by_id = format!("{}/{id}", h.idp.issuer);
+    let url = format!("{}/.well-known/openid-configuration", h.idp.issuer);
+    let (_, mut doc) = http("GET", &url, None);
+    doc["issuer"] = json!(format!("{by_id}/v2.0"));
+    for path in [
+        "/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+        "/contoso.onmicrosoft.com/.well-known/openid-configuration",
+    ] {
+        h.idp.fault(json!({
+            "path": path,
+            "status": 200,
+            "content_type": "application/json",
+            "body": doc.to_string(),
+            "times": 10,
+        }));
+    }
+    let r = h.run(&["token", "--profile", "svc"]);
+    let line = r.fails_cleanly(1);
+    assert!(line.contains(&format!("issuer is {by_id}")), "{line}");
+    let hint = r.hint().unwrap_or_default();
+    assert!(
+        hint.contains(&format!("profile edit svc --authority {by_id}")),
+        "{hint}"
+    );
+    let doctor = h.run(&["doctor", "--profile", "svc"]).stdout.clone();
+    assert!(
+        doctor.contains(&format!("fix: use the tenant's id in the authority: `cdf-signin profile edit svc --authority {by_id}`")),
+        "{doctor}"
+    );
+    assert_eq!(h.idp.count("token"), 0, "nothing was sent");
 }

@@ -58,6 +58,9 @@ step "built $(basename "$deb") in $(( $(date +%s) - t_build )) s"
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = cdf-signin ] || fail "Package is '$(field Package)'"
 [ "$(field Version)" = "$version-1" ] || fail "Version is '$(field Version)', Cargo.toml says $version"
+# The maintainer is Cargo.toml's first author, the one place the publisher is named.
+author=$(sed -n 's/^authors = \["\([^"]*\)".*$/\1/p' Cargo.toml | head -n1)
+[ -n "$author" ] && [ "$(field Maintainer)" = "$author" ] || fail "Maintainer is '$(field Maintainer)', Cargo.toml's first author is '$author'"
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture is '$(field Architecture)'"
 field Depends | grep -q '^libc6 (>= ' || fail "Depends lacks libc6: '$(field Depends)'"
 field Depends | grep -q 'procps' && fail "Depends names procps, which exec no longer needs (it signals with kill(2)): '$(field Depends)'"

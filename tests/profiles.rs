@@ -47,9 +47,14 @@ fn add_list_show_use_with_defaults_filled_in() {
         "the first profile becomes the default"
     );
     assert_eq!(list[1]["default"], false);
+    assert!(list[0]["signed_in_as"].is_null(), "no one signed in");
 
     let text = env.run(&["profile", "list"]).ok().stdout.clone();
     assert!(text.lines().any(|l| l.starts_with("* dev")), "{text}");
+    assert!(
+        !text.contains("ORG") && !text.contains("SIGNED IN AS"),
+        "no empty columns: {text}"
+    );
 
     let show: Value =
         serde_json::from_str(&env.run(&["profile", "show", "dev", "--json"]).ok().stdout).unwrap();

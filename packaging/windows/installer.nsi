@@ -30,7 +30,10 @@ Target amd64-unicode
 !include "Sections.nsh"
 
 !define APP "cdf-signin"
-!define PUBLISHER "cdf-signin developers"
+; PUBLISHER comes from build.sh: Cargo.toml's first author, the one place it is set.
+!ifndef PUBLISHER
+  !error "PUBLISHER is not defined: build with packaging/windows/build.sh"
+!endif
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\cdf-signin"
 
 Name "${APP}"

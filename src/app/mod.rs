@@ -7,6 +7,7 @@
 //! TLS setup: the window calls it from its worker, never from the UI thread.
 
 mod draft;
+mod draft_check;
 pub(crate) mod org;
 mod storage;
 
@@ -21,10 +22,8 @@ pub use org::OrgOutcome;
 /// factor and a consent page fit in it.
 pub const SIGN_IN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
-pub use draft::{
-    DraftChanges, Problem, ProblemKind, ProfileDraft, Resolved, SecretInput,
-    only_the_secret_is_missing,
-};
+pub use draft::{DraftChanges, ProfileDraft, SecretInput};
+pub use draft_check::{Problem, ProblemKind, Resolved, only_the_secret_is_missing};
 
 use crate::cdf::dotenv::{self, ImportError};
 use crate::profile::{ProfileError, ProfileFile, ProfileStore, validate_name};
@@ -483,10 +482,21 @@ pub struct RemovedAll {
     pub failed: Vec<(String, String)>,
 }
 
-/// The first of `NAME-2`, `NAME-3`, ... that no profile has.
+/// The first of `NAME-2`, `NAME-3`, ... that no profile has: the one scheme for a taken
+/// name (an import's, an organization's project's). A long `NAME` is shortened to keep
+/// the whole within a profile name's 64 characters.
 fn free_name(file: &ProfileFile, name: &str) -> String {
     (2..)
-        .map(|n| format!("{name}-{n}"))
+        .map(|n| {
+            let suffix = format!("-{n}");
+            let keep = name
+                .char_indices()
+                .map(|(i, c)| i + c.len_utf8())
+                .take_while(|end| *end + suffix.len() <= 64)
+                .last()
+                .unwrap_or(0);
+            format!("{}{suffix}", &name[..keep])
+        })
         .find(|candidate| !file.has(candidate))
         .unwrap_or_else(|| format!("{name}-copy"))
 }

@@ -35,7 +35,7 @@ pub struct OrgOutcome {
 
 impl Profiles<'_> {
     /// Signs in to the organization and makes a profile for each of its projects that
-    /// has none: named after the project, or `ORG-PROJECT` when that name is taken. Every
+    /// has none: named after the project, or `PROJECT-2` (`-3`, ...) when that name is taken. Every
     /// one of them (and the ones that were there) keeps the one sign-in, so no project
     /// needs another. Blocking, with a browser in between: call from a plain thread.
     pub fn sign_in_org(
@@ -125,11 +125,7 @@ impl Profiles<'_> {
                 }
                 continue;
             }
-            let Some(name) = free_name(&file, &request.org, &project.name) else {
-                let why = "its name and ORG-PROJECT are taken by other profiles";
-                outcome.skipped.push((project.name.clone(), why.into()));
-                continue;
-            };
+            let name = free_name(&file, &project.name);
             let saved = self.add(Resolved {
                 name,
                 profile: profile.clone(),
@@ -201,14 +197,16 @@ fn existing(file: &ProfileFile, profile: &Profile) -> Option<String> {
         .map(|(name, _)| name.clone())
 }
 
-/// The project's name, else `ORG-PROJECT`, whichever is free.
-fn free_name(file: &ProfileFile, org: &str, project: &str) -> Option<String> {
-    [
-        crate::cdf::name_for_project(project),
-        crate::cdf::name_for_project(&format!("{org}-{project}")),
-    ]
-    .into_iter()
-    .find(|n| !file.has(n))
+/// The project's name, else the first free `PROJECT-2`, `PROJECT-3`, ... (the scheme
+/// of a taken import name): a name a person recognizes and types, never the
+/// organization's name glued to a project's that may carry it already.
+fn free_name(file: &ProfileFile, project: &str) -> String {
+    let own = crate::cdf::name_for_project(project);
+    if file.has(&own) {
+        super::free_name(file, &own)
+    } else {
+        own
+    }
 }
 
 #[cfg(test)]
@@ -226,7 +224,7 @@ mod tests {
     }
 
     /// A project's profile is found by organization, provider and project, whatever it
-    /// was named; a name taken by another profile gives way to `ORG-PROJECT`.
+    /// was named; a name taken by another profile gives way to `PROJECT-2`, `-3`, ...
     #[test]
     fn existing_profiles_are_found_and_taken_names_give_way() {
         let mut file = ProfileFile::default();
@@ -246,17 +244,20 @@ mod tests {
         elsewhere.authority = Some("http://127.0.0.1:9".into());
         assert_eq!(existing(&file, &elsewhere), None, "another Cognite IdP");
 
-        assert_eq!(free_name(&file, "contoso", "test").as_deref(), Some("test"));
-        assert_eq!(
-            free_name(&file, "contoso", "dev").as_deref(),
-            Some("contoso-dev")
-        );
+        assert_eq!(free_name(&file, "test"), "test");
+        assert_eq!(free_name(&file, "dev"), "dev-2");
+        file.profiles.insert("dev-2".into(), org_profile("x", "y"));
+        assert_eq!(free_name(&file, "dev"), "dev-3");
+        assert_eq!(free_name(&file, "my project"), "my-project");
+        // The case: `contoso-prod` made by an earlier add-from.
         file.profiles
-            .insert("contoso-dev".into(), org_profile("x", "y"));
-        assert_eq!(free_name(&file, "contoso", "dev"), None);
-        assert_eq!(
-            free_name(&file, "contoso", "my project").as_deref(),
-            Some("my-project")
-        );
+            .insert("contoso-prod".into(), org_profile("x", "contoso-prod"));
+        assert_eq!(free_name(&file, "contoso-prod"), "contoso-prod-2");
+        // A long name is shortened to fit with its number.
+        let long = "p".repeat(64);
+        file.profiles.insert(long.clone(), org_profile("x", "y"));
+        let free = free_name(&file, &long);
+        assert_eq!(free, format!("{}-2", "p".repeat(62)));
+        assert!(crate::profile::validate_name(&free).is_ok());
     }
 }

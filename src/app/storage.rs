@@ -41,8 +41,6 @@ impl Profiles<'_> {
             .into());
         }
         let new = crate::secrets::open(paths, to, crate::secrets::service_name())?;
-        let old = self.session.secrets();
-        let (from_noun, to_noun) = (old.noun(), new.noun());
         let save = || -> Result<(), AppError> {
             storage::save_choice(&paths.config_dir, to).map_err(|e| {
                 SecretError::NoStorage(format!(
@@ -52,45 +50,51 @@ impl Profiles<'_> {
             })?;
             Ok(())
         };
-        if from_noun == to_noun {
-            save()?;
-            self.session.replace_secrets(new);
-            return Ok(Moved {
+        // Every other use of the store in this process waits until the move is done and
+        // then goes to the new store: a token key a sign-in writes meanwhile is not left
+        // behind in the old one.
+        self.session.swap_secrets(|old| {
+            let (from_noun, to_noun) = (old.noun(), new.noun());
+            if from_noun == to_noun {
+                save()?;
+                let moved = Moved {
+                    to,
+                    from_noun,
+                    to_noun,
+                    entries: 0,
+                    same_place: true,
+                    left_behind: Vec::new(),
+                };
+                return Ok((new, moved));
+            }
+            new.probe().map_err(|e| {
+                SecretError::NoStorage(format!("the {to_noun} cannot keep secrets: {e}"))
+            })?;
+            let names = self.stored_entry_names(old)?;
+            let entries = copy_all(old, new.as_ref(), &names)?;
+            // The choice is saved before the old copies go: a failure here takes the
+            // copies back and leaves everything as it was.
+            if let Err(e) = save() {
+                undo(new.as_ref(), &entries);
+                return Err(e);
+            }
+            let left_behind = remove_old(old, &entries);
+            let moved = Moved {
                 to,
                 from_noun,
                 to_noun,
-                entries: 0,
-                same_place: true,
-                left_behind: Vec::new(),
-            });
-        }
-        new.probe().map_err(|e| {
-            SecretError::NoStorage(format!("the {to_noun} cannot keep secrets: {e}"))
-        })?;
-        let names = self.stored_entry_names()?;
-        let entries = copy_all(old, new.as_ref(), &names)?;
-        // The choice is saved before the old copies go: a failure here takes the
-        // copies back and leaves everything as it was.
-        if let Err(e) = save() {
-            undo(new.as_ref(), &entries);
-            return Err(e);
-        }
-        let left_behind = remove_old(old, &entries);
-        let count = entries.len();
-        self.session.replace_secrets(new);
-        Ok(Moved {
-            to,
-            from_noun,
-            to_noun,
-            entries: count,
-            same_place: false,
-            left_behind,
+                entries: entries.len(),
+                same_place: false,
+                left_behind,
+            };
+            Ok((new, moved))
         })
     }
 
     /// Every name something may be stored under: the profiles (those set aside too),
     /// their accounts, and what the store and the token caches list.
-    fn stored_entry_names(&self) -> Result<Vec<String>, AppError> {
+    /// `old` is the store in place, asked directly: the move holds it.
+    fn stored_entry_names(&self, old: &dyn SecretStore) -> Result<Vec<String>, AppError> {
         let file = self.store.load()?;
         let mut names: Vec<String> = file.profiles.keys().cloned().collect();
         names.extend(file.invalid.keys().cloned());
@@ -100,7 +104,9 @@ impl Profiles<'_> {
                 .filter_map(|p| p.account())
                 .map(|a| a.store_name()),
         );
-        names.extend(self.session.stored_names().0);
+        names.extend(self.session.stored_file_names().0);
+        // A store that cannot list its entries (Windows, macOS) lists none.
+        names.extend(old.stored_names().unwrap_or_default());
         names.retain(|n| crate::profile::validate_name(n).is_ok() || n.starts_with(".account-"));
         names.sort();
         names.dedup();

@@ -247,6 +247,12 @@ fn check_issuer(authority: &str, issuer: Option<&str>) -> Result<(), AuthError> 
     if issuer.is_some_and(|i| i == authority || i == v2) {
         return Ok(());
     }
+    if let Some(by_id) = issuer.and_then(|i| authority_by_tenant_id(authority, i)) {
+        return Err(AuthError::TenantById {
+            authority: authority.to_string(),
+            by_id,
+        });
+    }
     Err(AuthError::Discovery {
         authority: authority.to_string(),
         reason: match issuer {
@@ -257,6 +263,19 @@ fn check_issuer(authority: &str, issuer: Option<&str>) -> Result<(), AuthError> 
             None => "the discovery document names no issuer".into(),
         },
     })
+}
+
+/// The authority to use when `authority` names its tenant by a domain
+/// (`https://host/contoso.onmicrosoft.com`) and the provider's issuer names the same
+/// tenant by its id (`https://host/<GUID>/v2.0`), as Entra ID answers: the authority with
+/// that id. Still refused as it stands (the issuer must be the authority), but the
+/// person is told which id to use instead of only "check --authority".
+fn authority_by_tenant_id(authority: &str, issuer: &str) -> Option<String> {
+    let (base, tenant) = authority.rsplit_once('/')?;
+    let issuer = issuer.strip_suffix("/v2.0").unwrap_or(issuer);
+    let (issuer_base, id) = issuer.rsplit_once('/')?;
+    let domain = tenant.contains('.') && !crate::profile::is_guid(tenant);
+    (domain && issuer_base == base && crate::profile::is_guid(id)).then(|| format!("{base}/{id}"))
 }
 
 /// Every endpoint passes the rules of a typed URL (https, or http on loopback only), and
@@ -301,6 +320,7 @@ fn read_cache(path: &Path, authority: &str, now: i64) -> Option<Endpoints> {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
     use crate::auth::http::{Method, Request, Response, Transport};
@@ -308,6 +328,50 @@ mod tests {
     use std::sync::Arc;
 
     const AUTHORITY: &str = "http://127.0.0.1:9/idp";
+
+    /// A tenant given by its domain, answered by an issuer with its id: the error gives
+    /// the authority with that id. Anything else stays the plain issuer mismatch.
+    #[test]
+    fn an_issuer_with_the_tenants_id_names_the_authority_to_use() {
+        let id = "9188040d-6c67-4c5b-b112-36a304b66dad";
+        let domain = "https://login.example.com/contoso.onmicrosoft.com";
+        let by_id = format!("https://login.example.com/{id}");
+        for issuer in [
+            format!("{by_id}/v2.0"),
+            by_id.clone(),
+            format!("{by_id}/v2.0/"),
+        ] {
+            let e = check_issuer(domain, Some(&issuer)).unwrap_err();
+            assert!(
+                matches!(&e, AuthError::TenantById { by_id: b, .. } if *b == by_id),
+                "{e:?}"
+            );
+            let crate::remedy::Remedy::UseAuthority { authority, .. } = e.remedy().unwrap() else {
+                panic!("{e:?}");
+            };
+            assert_eq!(authority, by_id);
+        }
+        for (authority, issuer) in [
+            // Another host, another path, a tenant given by id, a name without a dot.
+            (domain, format!("https://evil.example.com/{id}/v2.0")),
+            (domain, format!("https://login.example.com/x/{id}/v2.0")),
+            (
+                by_id.as_str(),
+                format!("https://login.example.com/{}/v2.0", "1".repeat(8)),
+            ),
+            ("https://login.example.com/common", format!("{by_id}/v2.0")),
+            (
+                domain,
+                "https://login.example.com/not-a-guid/v2.0".to_string(),
+            ),
+        ] {
+            let e = check_issuer(authority, Some(&issuer)).unwrap_err();
+            assert!(
+                matches!(e, AuthError::Discovery { .. }),
+                "{authority} {issuer}: {e:?}"
+            );
+        }
+    }
 
     /// A provider at [`AUTHORITY`] whose discovery document is `doc`.
     fn discovering(doc: serde_json::Value) -> Http {

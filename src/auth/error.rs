@@ -215,6 +215,12 @@ pub enum AuthError {
     },
     #[error("cannot discover the endpoints of {authority}: {reason}")]
     Discovery { authority: String, reason: String },
+    /// The authority names its tenant by a domain; the provider's issuer names it by its
+    /// id, at `by_id`.
+    #[error(
+        "the identity provider at {authority} names its tenant by id: its discovery document's issuer is {by_id}, not the authority"
+    )]
+    TenantById { authority: String, by_id: String },
     #[error("port {0} on localhost is in use, so the sign-in redirect cannot be received")]
     PortInUse(u16),
     #[error(
@@ -259,6 +265,9 @@ impl AuthError {
                 "check your network connection; behind a proxy set HTTPS_PROXY (and NO_PROXY)",
             ),
             AuthError::Tls { .. } => Some(Remedy::AddCa),
+            AuthError::TenantById { by_id, .. } => Some(Remedy::UseAuthority {
+                authority: by_id.clone(),
+            }),
             AuthError::Discovery { .. } => Some(Remedy::CheckFields {
                 why: None,
                 fields: &[Field::Authority],

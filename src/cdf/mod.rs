@@ -10,7 +10,7 @@ pub mod orgs;
 
 use thiserror::Error;
 
-use crate::profile::Profile;
+use crate::profile::{Profile, ProfileFile};
 use crate::session::{Credential, Session, SessionError, TokenOptions};
 use client::{CdfError, LoginStatus};
 use inspect::Inspection;
@@ -79,6 +79,30 @@ pub fn profile_for_project(from: &Profile, project: &str) -> Profile {
     p
 }
 
+/// The profile that is `project` at `base_url`, as the Access tab links a project to
+/// one: `current` itself when it is one (a copy elsewhere under another name never
+/// stands in for it), else the first by name.
+pub fn profile_at<'a>(
+    file: &'a ProfileFile,
+    project: &str,
+    base_url: &str,
+    current: &str,
+) -> Option<&'a str> {
+    let base_url = base_url.trim_end_matches('/');
+    let mut at = file
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.project == project && p.base_url() == base_url)
+        .map(|(name, _)| name.as_str());
+    let first = at.next()?;
+    Some(
+        std::iter::once(first)
+            .chain(at)
+            .find(|name| *name == current)
+            .unwrap_or(first),
+    )
+}
+
 /// The default profile name for a project: the project name itself when it is a valid
 /// name, else its characters outside `[A-Za-z0-9_-]` replaced by `-`.
 pub fn name_for_project(project: &str) -> String {
@@ -103,4 +127,56 @@ pub fn name_for_project(project: &str) -> String {
 /// Levenshtein distance, for "did you mean" suggestions.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Flow, tests::sample};
+
+    /// The Access tab's link: the profile on screen is its own project's profile even
+    /// when another one, first by name, is at the same project and base URL.
+    #[test]
+    fn a_project_links_to_the_current_profile_first() {
+        let mut file = ProfileFile::default();
+        let at = |project: &str, base: &str| {
+            let mut p = sample(Flow::Interactive);
+            p.project = project.into();
+            p.base_url = Some(base.into());
+            p
+        };
+        let base = "https://api.cognitedata.com";
+        file.profiles
+            .insert("contoso-contoso-prod".into(), at("contoso-prod", base));
+        file.profiles
+            .insert("contoso-prod".into(), at("contoso-prod", base));
+        file.profiles.insert(
+            "elsewhere".into(),
+            at("contoso-dev", "https://other.example.com"),
+        );
+        let find = |project, base, current| profile_at(&file, project, base, current);
+        assert_eq!(
+            find("contoso-prod", base, "contoso-prod"),
+            Some("contoso-prod")
+        );
+        assert_eq!(
+            find(
+                "contoso-prod",
+                "https://api.cognitedata.com/",
+                "contoso-contoso-prod"
+            ),
+            Some("contoso-contoso-prod")
+        );
+        assert_eq!(
+            find("contoso-prod", base, "elsewhere"),
+            Some("contoso-contoso-prod"),
+            "another profile's project: the first by name"
+        );
+        assert_eq!(
+            find("contoso-dev", base, "contoso-prod"),
+            None,
+            "another base URL"
+        );
+        assert_eq!(find("contoso-test", base, "contoso-prod"), None);
+    }
 }

@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::args::Select;
 use super::context::Ctx;
-use super::failure::{CmdResult, EXIT_ERROR, EXIT_SIGN_IN, Failure, words};
+use super::failure::{CmdResult, EXIT_ERROR, EXIT_SIGN_IN, Failure, words_for};
 use super::output;
-use crate::doctor::{self, Health, Need, Report, Status};
+use crate::doctor::{self, Health, Need, Report, Status, Step};
 
 pub(super) fn doctor(ctx: &Ctx, select: &Select, needs: &[String], json: bool) -> CmdResult {
     let needs: Vec<Need> = needs
@@ -57,11 +57,18 @@ fn report_json(report: &Report) -> Value {
                     "ok": s.status == Status::Passed,
                     "status": s.status.as_str(),
                     "detail": s.detail,
-                    "fix": s.fix.as_ref().map(words),
+                    "fix": fix_words(report, s),
                 })
             })
             .collect(),
     )
+}
+
+/// A step's fix in words, naming the profile checked where the remedy names one (the
+/// provider's refusal of a secret does not know it): the same in text and `--json`.
+fn fix_words(report: &Report, step: &Step) -> Option<String> {
+    let fix = step.fix.clone()?;
+    Some(words_for(&fix, &report.profile))
 }
 
 fn report_text(report: &Report, project: &str, base_url: &str) -> String {
@@ -80,8 +87,7 @@ fn report_text(report: &Report, project: &str, base_url: &str) -> String {
         let lead = format!("{mark} {}. {:<12} ", n + 1, s.id.name());
         let _ = writeln!(out, "{lead}{}", s.detail);
         // Under the detail, in its column; naming the profile checked.
-        if let Some(fix) = &s.fix {
-            let fix = words(&fix.clone().for_profile(&report.profile));
+        if let Some(fix) = fix_words(report, s) {
             let _ = writeln!(out, "{:width$}fix: {fix}", "", width = lead.chars().count());
         }
     }

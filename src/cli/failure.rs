@@ -110,14 +110,14 @@ impl From<MissingHost> for Failure {
 /// that is what it is; its hint names the profile (`set-secret dev`, not `NAME`).
 pub(super) fn token_failure(name: &str, profile: &Profile, e: SessionError) -> Failure {
     match cluster::explain(profile, cluster::session_points_at_cluster(&e)) {
-        Some(m) => m.into(),
+        Some(m) => Failure::new(m.message).hint(words_for(&m.fix, name)),
         None => session_failure(name, e),
     }
 }
 
 /// A session's failure for profile `name`, its remedy naming the profile.
 pub(super) fn session_failure(name: &str, e: SessionError) -> Failure {
-    let hint = e.remedy().map(|r| words(&r.for_profile(name)));
+    let hint = e.remedy().map(|r| words_for(&r, name));
     let mut failure: Failure = e.into();
     failure.hint = hint;
     failure
@@ -311,8 +311,20 @@ pub fn window_failure(message: String) -> Failure {
     }
 }
 
-/// A remedy in the command line's words: commands and flags.
+/// A remedy in the command line's words: commands and flags; `NAME` where a command
+/// takes the profile's name (see [`words_for`]).
 pub fn words(remedy: &Remedy) -> String {
+    words_in(remedy, None)
+}
+
+/// [`words`] for a failure of profile `name`: every command it names takes that name,
+/// in the doctor's fixes and the hints alike.
+pub fn words_for(remedy: &Remedy, name: &str) -> String {
+    words_in(&remedy.clone().for_profile(name), Some(name))
+}
+
+fn words_in(remedy: &Remedy, name: Option<&str>) -> String {
+    let name = name.unwrap_or("NAME");
     match remedy {
         Remedy::SignIn { profile, why } => {
             let command = match profile {
@@ -322,16 +334,20 @@ pub fn words(remedy: &Remedy) -> String {
             after_reason(*why, ": ", command)
         }
         Remedy::StoreSecret { profile, why, .. } => {
-            let name = profile.as_deref().unwrap_or("NAME");
+            let name = profile.as_deref().unwrap_or(name);
             let store = format!("store it with `cdf-signin profile set-secret {name}`");
             after_reason(*why, " and ", store)
         }
+        Remedy::UseAuthority { authority } => format!(
+            "use the tenant's id in the authority: `cdf-signin profile edit {name} {} {authority}`",
+            Field::Authority.flag()
+        ),
         Remedy::CheckFields { why, fields } => {
             let flags: Vec<&str> = fields.iter().map(|f| f.flag()).collect();
             // Says how to change them, not only which: `profile edit` takes every flag.
             let change = match fields.first() {
                 Some(f) => format!(
-                    " (change with `cdf-signin profile edit NAME {} VALUE`)",
+                    " (change with `cdf-signin profile edit {name} {} VALUE`)",
                     f.flag()
                 ),
                 None => String::new(),
@@ -339,13 +355,13 @@ pub fn words(remedy: &Remedy) -> String {
             after_reason(*why, ": ", format!("check {}{change}", flags.join(" and ")))
         }
         Remedy::ChoosePort => format!(
-            "close the program using it, or give the profile another port with `cdf-signin profile edit NAME {} N` (any localhost port works with Entra ID)",
+            "close the program using it, or give the profile another port with `cdf-signin profile edit {name} {} N` (any localhost port works with Entra ID)",
             Field::Port.flag()
         ),
         Remedy::MoreTime => "run login again, or give it more time with --timeout".into(),
         Remedy::EnterCodeSooner => "run login again and enter the code sooner".into(),
         Remedy::AddCa => format!(
-            "if your network inspects TLS, add its CA with `cdf-signin profile edit NAME {} CA.pem`",
+            "if your network inspects TLS, add its CA with `cdf-signin profile edit {name} {} CA.pem`",
             Field::CaFile.flag()
         ),
         Remedy::ListProfiles => "see `cdf-signin profile list`".into(),
@@ -439,5 +455,32 @@ mod tests {
         assert!(words(&Remedy::ChoosePort).contains("--port"));
         assert!(words(&Remedy::AddCa).contains("--ca-file"));
         assert!(words(&Remedy::MoreTime).contains("--timeout"));
+    }
+
+    /// For a known profile every command names it, never `NAME`: the doctor's fixes and
+    /// the hints of a profile's failure.
+    #[test]
+    fn words_for_a_profile_name_it() {
+        let check = Remedy::CheckFields {
+            why: None,
+            fields: &[Field::Cluster],
+        };
+        let secret = Remedy::StoreSecret {
+            profile: None,
+            field: Field::ClientSecret,
+            why: None,
+        };
+        let authority = Remedy::UseAuthority {
+            authority: "https://idp.example.com/9188040d-6c67-4c5b-b112-36a304b66dad".into(),
+        };
+        for r in [check, secret, authority, Remedy::ChoosePort, Remedy::AddCa] {
+            let said = words_for(&r, "svc");
+            assert!(
+                said.contains("profile edit svc") || said.contains("set-secret svc"),
+                "{said}"
+            );
+            assert!(!said.contains("NAME"), "{said}");
+            assert!(words(&r).contains("NAME"), "{r:?}");
+        }
     }
 }

@@ -98,11 +98,17 @@ fn profile_summary(name: &str, p: &Profile, is_default: bool) -> Value {
 pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
     let file = ctx.profiles()?;
     let is_default = |n: &str| file.default.as_deref() == Some(n);
+    let people = signed_in_people(ctx, &file);
+    let who = |n: &str| people.get(n).cloned().flatten();
     if json {
         let list: Vec<Value> = file
             .profiles
             .iter()
-            .map(|(n, p)| profile_summary(n, p, is_default(n)))
+            .map(|(n, p)| {
+                let mut v = profile_summary(n, p, is_default(n));
+                v["signed_in_as"] = json!(who(n));
+                v
+            })
             .collect();
         return output::print_json(&Value::Array(list));
     }
@@ -113,44 +119,95 @@ pub(super) fn list_profiles(ctx: &Ctx, json: bool) -> CmdResult {
         ));
         return Ok(());
     }
-    let width = file
-        .profiles
-        .keys()
-        .map(String::len)
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = |header: &str, cells: &mut dyn Iterator<Item = usize>| {
+        cells.max().unwrap_or(0).max(header.len())
+    };
+    let name_w = width("NAME", &mut file.profiles.keys().map(String::len));
+    let project_w = width(
+        "PROJECT",
+        &mut file.profiles.values().map(|p| p.project.len()),
+    )
+    .max(20);
+    // The organization and the person get a column when some profile has one.
+    let orgs = file.profiles.values().any(|p| p.org.is_some());
+    let org_w = width(
+        "ORG",
+        &mut file
+            .profiles
+            .values()
+            .map(|p| p.org.as_deref().map_or(1, str::len)),
+    );
+    let signed_in = people.values().any(Option::is_some);
+    let who_w = width(
+        "SIGNED IN AS",
+        // A person's name may be "Åsa Ødegård": padded by characters, as `format!` pads.
+        &mut people
+            .values()
+            .map(|w| w.as_deref().map_or(1, |w| w.chars().count())),
+    );
+    let optional = |on: bool, text: &str, w: usize| {
+        if on {
+            format!("{text:w$}  ")
+        } else {
+            String::new()
+        }
+    };
     let mut text = format!(
-        "  {:width$}  {:18}  {:20}  BASE URL\n",
-        "NAME", "FLOW", "PROJECT"
+        "  {:name_w$}  {:18}  {:project_w$}  {}{}BASE URL\n",
+        "NAME",
+        "FLOW",
+        "PROJECT",
+        optional(orgs, "ORG", org_w),
+        optional(signed_in, "SIGNED IN AS", who_w),
     );
     for (n, p) in &file.profiles {
         let mark = if is_default(n) { '*' } else { ' ' };
         let production = if p.production { "  PRODUCTION" } else { "" };
         text.push_str(&format!(
-            "{mark} {n:width$}  {:18}  {:20}  {}{production}\n",
+            "{mark} {n:name_w$}  {:18}  {:project_w$}  {}{}{}{production}\n",
             p.flow.as_str(),
             p.project,
+            optional(orgs, p.org.as_deref().unwrap_or("-"), org_w),
+            optional(signed_in, who(n).as_deref().unwrap_or("-"), who_w),
             p.base_url()
         ));
     }
     output::print_text(&text)
 }
 
-/// "OS keyring" out of "OS keyring: the Secret Service ...".
-fn storage_noun(description: &str) -> &str {
-    description.split(':').next().unwrap_or(description)
+/// Who is signed in for each profile, by name or e-mail, from what is kept here (no
+/// network; a service principal has none). The keyring is asked only for profiles
+/// with a token cache; once it fails, the rest are left unknown too rather than the
+/// list failing or waiting on it again.
+fn signed_in_people(
+    ctx: &Ctx,
+    file: &crate::profile::ProfileFile,
+) -> std::collections::BTreeMap<String, Option<String>> {
+    let mut reachable = true;
+    let mut people = std::collections::BTreeMap::new();
+    for (name, p) in &file.profiles {
+        let who = if reachable {
+            ctx.session().signed_in_person(name, p).unwrap_or_else(|_| {
+                reachable = false;
+                None
+            })
+        } else {
+            None
+        };
+        people.insert(name.clone(), who);
+    }
+    people
 }
 
 pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
     let file = ctx.profiles()?;
     let p = file.get(name)?;
-    let storage = ctx.secrets().describe();
+    let store = ctx.secrets().noun();
     let secret = if let Some(kind) = p.secret_kind() {
         Some(match ctx.secrets().get(name, kind) {
-            Ok(Some(_)) => format!("stored in the {}", storage_noun(&storage)),
+            Ok(Some(_)) => format!("stored in the {store}"),
             Ok(None) => "missing".to_string(),
-            Err(_) => format!("unknown ({} unreachable)", storage_noun(&storage)),
+            Err(_) => format!("unknown ({store} unreachable)"),
         })
     } else {
         match p.client_secret_source() {
@@ -185,7 +242,7 @@ pub(super) fn show_profile(ctx: &Ctx, name: &str, json: bool) -> CmdResult {
         (if p.flow == Flow::ApiKey { "api_key" } else { "client_secret" }): secret,
         "client_secret_env": p.client_secret_env,
         "client_secret_file": path(&p.client_secret_file),
-        "storage": storage,
+        "storage": ctx.secrets().describe(),
         "account": account_value(ctx, name, p, &file),
     });
     if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {

@@ -1055,8 +1055,8 @@ mod tests {
 
     /// The organization seeds reach the application layer: the documented shape adds
     /// both projects (the listed default becomes the default), and the taken names give
-    /// way to `ORG-PROJECT`, keep the project that has its profile, skip the project both
-    /// of whose names are taken, and leave the default that was set.
+    /// way to `PROJECT-2`, keep the project that has its profile, add a project listed
+    /// twice once, and leave the default that was set.
     #[test]
     fn org_seeds_reach_the_application() {
         let request = OrgSignIn {
@@ -1091,13 +1091,14 @@ mod tests {
         assert_eq!(
             names,
             [
-                "contoso-dev",
-                "contoso-prod",
                 "contoso-test",
                 "dev",
+                "dev-2",
                 "mine",
                 "prod",
-                "test"
+                "prod-2",
+                "test",
+                "test-2"
             ]
         );
         assert_eq!(default.as_deref(), Some("dev"));

@@ -125,12 +125,7 @@ pub trait SecretStore: Send + Sync {
     /// The store's name in a message ("no client secret in the OS keyring"): the words
     /// of [`describe`](SecretStore::describe) before its first colon.
     fn noun(&self) -> String {
-        let text = self.describe();
-        text.split(':')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string()
+        noun_of(&self.describe()).to_string()
     }
     /// Whether secrets land on disk unencrypted (only the opt-in file storage): the
     /// About box must not then claim that nothing secret is written in plain text.
@@ -338,18 +333,34 @@ impl SecretStore for KeyringStore {
     }
 
     fn describe(&self) -> String {
-        let store = if cfg!(target_os = "linux") {
-            "OS keyring: the Secret Service (GNOME Keyring, KWallet, KeePassXC), with a \
-             10-minute copy in the kernel's user keyring (memory only)"
-        } else if cfg!(target_os = "macos") {
-            "OS keyring: the macOS Keychain"
+        // By the name the platform gives it ([`OS_KEYRING`]), then what it is.
+        let what = if cfg!(target_os = "linux") {
+            ": the Secret Service (GNOME Keyring, KWallet, KeePassXC), with a 10-minute copy \
+             in the kernel's user keyring (memory only)"
         } else if cfg!(windows) {
-            "OS keyring: the Windows Credential Manager"
+            ": encrypted for your Windows account"
+        } else if cfg!(target_os = "macos") {
+            ": encrypted for your account"
         } else {
-            "OS keyring"
+            ""
         };
-        format!("{store}; service \"{}\"", self.service)
+        format!("{OS_KEYRING}{what}; service \"{}\"", self.service)
     }
+}
+
+/// The OS keyring by the name its platform gives it.
+pub const OS_KEYRING: &str = if cfg!(windows) {
+    "Windows Credential Manager"
+} else if cfg!(target_os = "macos") {
+    "macOS Keychain"
+} else {
+    "OS keyring"
+};
+
+/// A store's name out of its description ([`SecretStore::describe`]): the words before
+/// the first colon ("OS keyring", "Windows Credential Manager", "kernel keyring").
+pub fn noun_of(description: &str) -> &str {
+    description.split(':').next().unwrap_or_default().trim()
 }
 
 /// An in-memory store for unit tests of pure logic and the fuzz targets.

@@ -193,8 +193,11 @@ pub fn file_dir(paths: &Paths, service: &str) -> std::path::PathBuf {
 /// CLI's prompt and the window's dialog say the same). Touches nothing.
 pub fn meaning(storage: Storage, file_dir: &Path) -> String {
     match storage {
-        Storage::Auto => "automatic: the OS keyring, or the kernel keyring where no OS keyring answers".into(),
-        Storage::Keyring => "the OS keyring: encrypted, kept across reboots".into(),
+        Storage::Auto if cfg!(target_os = "linux") => {
+            "automatic: the OS keyring, or the kernel keyring where no OS keyring answers".into()
+        }
+        Storage::Auto => format!("automatic: the {}", super::OS_KEYRING),
+        Storage::Keyring => format!("the {}: encrypted, kept across reboots", super::OS_KEYRING),
         Storage::Kernel => "the kernel keyring: memory only, lost at reboot (sign in again after one; client secrets and API keys must be entered again)".into(),
         Storage::File => format!(
             "plain files in {}: NOT encrypted, readable by anything that runs as you",
@@ -222,41 +225,57 @@ impl SwappableStore {
         *inner = std::sync::Arc::from(store);
     }
 
-    fn now(&self) -> std::sync::Arc<dyn SecretStore> {
-        self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
+    /// Runs `change` on the store in place while no other call of this process reaches
+    /// it, and puts the store it returns in place. Calls under way finish first; calls
+    /// made meanwhile wait and then go to the new store: a move of the secrets cannot
+    /// miss a token key a sign-in writes while it copies. An error leaves the old store.
+    pub fn swap_with<R, E>(
+        &self,
+        change: impl FnOnce(&dyn SecretStore) -> Result<(Box<dyn SecretStore>, R), E>,
+    ) -> Result<R, E> {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let (store, result) = change(inner.as_ref())?;
+        *inner = std::sync::Arc::from(store);
+        Ok(result)
+    }
+
+    /// `call` on the store in place, which stays in place until the call returns.
+    fn with<R>(&self, call: impl FnOnce(&dyn SecretStore) -> R) -> R {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        call(inner.as_ref())
     }
 }
 
 impl SecretStore for SwappableStore {
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
-        self.now().get(profile, kind)
+        self.with(|s| s.get(profile, kind))
     }
     fn stored_names(&self) -> Result<Vec<String>, SecretError> {
-        self.now().stored_names()
+        self.with(|s| s.stored_names())
     }
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretError> {
-        self.now().set(profile, kind, value)
+        self.with(|s| s.set(profile, kind, value))
     }
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError> {
-        self.now().delete(profile, kind)
+        self.with(|s| s.delete(profile, kind))
     }
     fn describe(&self) -> String {
-        self.now().describe()
+        self.with(|s| s.describe())
     }
     fn noun(&self) -> String {
-        self.now().noun()
+        self.with(|s| s.noun())
     }
     fn writes_plain_text(&self) -> bool {
-        self.now().writes_plain_text()
+        self.with(|s| s.writes_plain_text())
     }
     fn reload(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretError> {
-        self.now().reload(profile, kind)
+        self.with(|s| s.reload(profile, kind))
     }
     fn probe(&self) -> Result<(), SecretError> {
-        self.now().probe()
+        self.with(|s| s.probe())
     }
     fn fallback_note(&self) -> Option<String> {
-        self.now().fallback_note()
+        self.with(|s| s.fallback_note())
     }
 }
 
@@ -478,6 +497,36 @@ impl SecretStore for AutoStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write made while a move holds the store waits, then lands in the new store:
+    /// never in the old one, behind the copy.
+    #[test]
+    fn a_write_during_a_swap_waits_and_lands_in_the_new_store() {
+        use crate::secrets::MemoryStore;
+        let store = std::sync::Arc::new(SwappableStore::new(Box::new(MemoryStore::default())));
+        let key = Secret::new("written during the move");
+        let (started, wrote) = (std::sync::mpsc::channel(), std::sync::mpsc::channel());
+        let writer = {
+            let (store, key) = (store.clone(), key.clone());
+            let (start, done) = (started.1, wrote.0);
+            std::thread::spawn(move || {
+                start.recv().unwrap();
+                store.set("late", SecretKind::CacheKey, &key).unwrap();
+                done.send(()).unwrap();
+            })
+        };
+        store
+            .swap_with(|old| {
+                started.0.send(()).unwrap();
+                let waited = wrote.1.recv_timeout(std::time::Duration::from_millis(300));
+                assert!(waited.is_err(), "the write went through during the move");
+                assert_eq!(old.get("late", SecretKind::CacheKey).unwrap(), None);
+                Ok::<_, SecretError>((Box::new(MemoryStore::default()) as Box<dyn SecretStore>, ()))
+            })
+            .unwrap();
+        writer.join().unwrap();
+        assert_eq!(store.get("late", SecretKind::CacheKey).unwrap(), Some(key));
+    }
 
     #[test]
     fn names_parse_and_anything_else_is_one_clear_error() {

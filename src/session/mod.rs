@@ -192,6 +192,15 @@ impl Session {
         self.secrets.replace(store);
     }
 
+    /// Runs `change` on the secret store with every other use of it in this process
+    /// waiting, then puts the store it returns in place (`SwappableStore::swap_with`).
+    pub fn swap_secrets<R, E>(
+        &self,
+        change: impl FnOnce(&dyn SecretStore) -> Result<(Box<dyn SecretStore>, R), E>,
+    ) -> Result<R, E> {
+        self.secrets.swap_with(change)
+    }
+
     /// Now, by the session's clock (the one its expiry decisions use).
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
@@ -244,12 +253,21 @@ impl Session {
     /// cache files and the locks. Only names a profile or an account can have: a hostile
     /// keyring entry cannot name a path. The second list says what could not be read.
     pub fn stored_names(&self) -> (Vec<String>, Vec<(String, String)>) {
-        let mut names = Vec::new();
-        let mut problems = Vec::new();
+        let (mut names, mut problems) = self.stored_file_names();
         match self.secrets.stored_names() {
-            Ok(found) => names.extend(found),
+            Ok(found) => names.extend(found.into_iter().filter(|n| is_stored_name(n))),
             Err(e) => problems.push(("the secret store's entries".to_string(), e.to_string())),
         }
+        names.sort();
+        names.dedup();
+        (names, problems)
+    }
+
+    /// The names [`stored_names`](Self::stored_names) finds on disk alone (token cache
+    /// files and locks), without asking the secret store.
+    pub fn stored_file_names(&self) -> (Vec<String>, Vec<(String, String)>) {
+        let mut names = Vec::new();
+        let mut problems = Vec::new();
         for (dir, suffix) in [
             (self.paths.token_dir(), ".tokens"),
             (self.paths.lock_dir(), ".lock"),

@@ -29,6 +29,28 @@ impl Session {
         }
     }
 
+    /// Who is signed in for the profile, by name or e-mail ([`TokenSet::person`]), from
+    /// what is kept here, without network: its cached tokens, else (a person's profile
+    /// that has none of its own) its account's sign-in. None for a service principal, or
+    /// when no one is signed in.
+    pub fn signed_in_person(
+        &self,
+        name: &str,
+        profile: &Profile,
+    ) -> Result<Option<String>, SessionError> {
+        if let Some(set) = self.cached(name, profile)? {
+            return Ok(set.person());
+        }
+        let Some(account) = profile.account() else {
+            return Ok(None);
+        };
+        Ok(self
+            .account_tokens(&account)?
+            .and_then(|t| t.id_token)
+            .as_ref()
+            .and_then(crate::token::person_in_id_token))
+    }
+
     /// The profile's cached tokens or, when it has none but its account is signed in (a
     /// sign-in of another profile of the account), tokens for it redeemed from the
     /// account: no prompt, one refresh. For the window's switch to a profile.

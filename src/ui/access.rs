@@ -86,7 +86,7 @@ impl Draw<'_> {
     pub(super) fn api_key_view(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile) {
         ui.horizontal(|ui| {
             ui.label(RichText::new("Legacy API key").strong().size(18.0));
-            ui.weak(super::wording::STORED_IN_KEYRING);
+            ui.weak(super::wording::stored_in_keyring());
         });
         ui.label("Older CDF projects accept an API key in the api-key header. It does not expire by itself; revoke it in CDF when it is no longer needed.");
         ui.add_space(6.0);
@@ -219,13 +219,9 @@ impl Draw<'_> {
                     if !project.groups.is_empty() {
                         groups.on_hover_text(format!("group ids: {}", project.groups.join(", ")));
                     }
-                    let existing = self
-                        .m
-                        .profiles
-                        .profiles
-                        .iter()
-                        .find(|(_, q)| q.project == project.name && q.base_url() == base_url)
-                        .map(|(n, _)| n.clone());
+                    let existing =
+                        crate::cdf::profile_at(&self.m.profiles, &project.name, &base_url, name)
+                            .map(str::to_string);
                     match existing {
                         Some(n) if n == name => {
                             ui.weak("this profile");

@@ -16,6 +16,8 @@ pub enum Banner {
     Profile(String),
     /// A failed Verify, in the Access tab.
     Access(String),
+    /// The suggestion to mark the profile as production.
+    Production(String),
 }
 
 #[derive(Debug)]

@@ -123,6 +123,9 @@ impl App {
             Action::Dismiss(Banner::Window) => self.model.global_error = None,
             Action::Dismiss(Banner::Profile(name)) => self.model.states.entry(&name).error = None,
             Action::Dismiss(Banner::Access(name)) => self.model.states.entry(&name).access = None,
+            Action::Dismiss(Banner::Production(name)) => {
+                self.model.states.entry(&name).production_suggested = false;
+            }
         }
     }
 

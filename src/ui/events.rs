@@ -264,7 +264,12 @@ impl App {
     /// questions and errors are dropped, and an import that was saved is only said.
     fn import_answer(&mut self, ticket: &Ticket, answer: ImportAnswer) {
         let current = self.model.tickets.finish(ticket);
-        if let ImportAnswer::Imported { name, notes } = answer {
+        if let ImportAnswer::Imported {
+            name,
+            notes,
+            production_suggested,
+        } = answer
+        {
             if current {
                 self.view.import = None;
                 self.select(&name);
@@ -272,6 +277,10 @@ impl App {
             let mut text = format!("Imported profile {name}");
             for n in notes {
                 text.push_str(&format!("; {n}"));
+            }
+            if production_suggested {
+                self.model.states.entry(&name).production_suggested = true;
+                text.push_str(&format!("; {}", super::wording::LOOKS_LIKE_PRODUCTION));
             }
             return self.toast(text);
         }
@@ -349,6 +358,11 @@ impl App {
             // dialog that asked closes and shows one of them.
             OrgEvent::Done(Ok(outcome)) => {
                 let current = tickets.finish(ticket);
+                for saved in &outcome.added {
+                    if saved.production_suggested.is_some() {
+                        self.model.states.entry(&saved.name).production_suggested = true;
+                    }
+                }
                 self.toast(outcome_text(&outcome));
                 if current {
                     self.view.org = None;
@@ -394,6 +408,10 @@ fn outcome_text(o: &OrgOutcome) -> String {
     if !o.existing.is_empty() {
         let kept = names(o.existing.iter().map(String::as_str).collect());
         text.push_str(&format!(" Already there: {kept}."));
+    }
+    for saved in o.added.iter().filter(|s| s.production_suggested.is_some()) {
+        let looks = super::wording::LOOKS_LIKE_PRODUCTION;
+        text.push_str(&format!(" {}: {looks}.", saved.name));
     }
     for (name, why) in &o.passed_over {
         text.push_str(&format!(" Passed over {name}, without the sign-in: {why}."));

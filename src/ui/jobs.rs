@@ -190,6 +190,7 @@ pub(super) fn import_env(
         Ok(ImportOutcome::Saved { saved, notes, .. }) => {
             shared.emit_profiles();
             ImportAnswer::Imported {
+                production_suggested: saved.production_suggested.is_some(),
                 name: saved.name,
                 notes,
             }

@@ -207,10 +207,13 @@ pub enum SaveOutcome {
 /// What became of an Import.
 #[derive(Debug, Clone)]
 pub enum ImportAnswer {
-    /// Imported as profile `name`, with remarks for the person.
+    /// Imported as profile `name`, with remarks for the person; whether its project
+    /// looks like production on an unmarked profile (the application layer's
+    /// `Saved::production_suggested`).
     Imported {
         name: String,
         notes: Vec<String>,
+        production_suggested: bool,
     },
     /// The `.env` at `path` uses these endpoints, which are not the provider's
     /// defaults: saved only when the person confirms.

@@ -13,6 +13,9 @@ const ROW_HEIGHT: f32 = 22.0;
 enum Row {
     Group {
         title: String,
+        /// A shorter title for a narrow sidebar: the tenant's GUID cut to its first
+        /// part, the cluster whole.
+        short: Option<String>,
         tooltip: String,
     },
     Profile(String),
@@ -61,13 +64,30 @@ impl Draw<'_> {
                     ui.spacing_mut().item_spacing.y = 0.0;
                     for row in &rows[range] {
                         match row {
-                            Row::Group { title, tooltip } => {
+                            Row::Group {
+                                title,
+                                short,
+                                tooltip,
+                            } => {
                                 ui.allocate_ui([ui.available_width(), ROW_HEIGHT].into(), |ui| {
                                     ui.add_space(4.0);
-                                    ui.add(
-                                        egui::Label::new(RichText::new(title).strong()).truncate(),
-                                    )
-                                    .on_hover_text(tooltip);
+                                    let titles: Vec<String> =
+                                        std::iter::once(title).chain(short).cloned().collect();
+                                    let shown = super::fit::first_fitting(
+                                        ui,
+                                        &titles,
+                                        egui::TextStyle::Body,
+                                        ui.available_width(),
+                                    );
+                                    let response = ui
+                                        .add(
+                                            egui::Label::new(RichText::new(shown).strong())
+                                                .truncate(),
+                                        )
+                                        .on_hover_text(tooltip);
+                                    response.widget_info(|| {
+                                        egui::WidgetInfo::labeled(egui::Role::Label, true, title)
+                                    });
                                 });
                             }
                             Row::Profile(name) => self.sidebar_row(ui, name),
@@ -93,7 +113,8 @@ impl Draw<'_> {
 
     fn sidebar_rows(&self) -> Vec<Row> {
         let needle = self.v.filter.trim().to_lowercase();
-        let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        let mut groups: std::collections::BTreeMap<String, (Option<String>, Vec<String>)> =
+            Default::default();
         for (name, p) in &self.m.profiles.profiles {
             let org = p.org.as_deref().unwrap_or_default();
             let hay = format!(
@@ -111,19 +132,30 @@ impl Draw<'_> {
                     Some(org) => format!("{} · organization {org}", p.cluster),
                     None => format!("{} · {}", p.cluster, p.tenant_text()),
                 };
-                groups.entry(group).or_default().push(name.clone());
+                let short = (p.org.is_none()
+                    && p.flow != Flow::ApiKey
+                    && crate::profile::is_guid(&p.tenant_id))
+                .then(|| format!("{} · {}…", p.cluster, &p.tenant_id[..8]));
+                let entry = groups.entry(group).or_default();
+                entry.0 = short;
+                entry.1.push(name.clone());
             }
         }
         let mut rows = Vec::new();
-        for (title, names) in groups {
+        for (title, (short, names)) in groups {
             let tooltip = self.group_tooltip(&names);
-            rows.push(Row::Group { title, tooltip });
+            rows.push(Row::Group {
+                title,
+                short,
+                tooltip,
+            });
             rows.extend(names.into_iter().map(Row::Profile));
         }
         let invalid = &self.m.profiles.invalid;
         if !invalid.is_empty() {
             rows.push(Row::Group {
                 title: "not used · fix or delete".into(),
+                short: None,
                 tooltip: "Profiles the file has but that break a rule: edit or delete them".into(),
             });
             for (name, profile) in invalid {
@@ -207,47 +239,69 @@ impl Draw<'_> {
             .tokens(name)
             .is_some_and(|t| t.seconds_left(self.now) > 0);
         let p = self.m.profiles.profiles.get(name);
-        let mut text = format!("    {name}");
-        if let Some(p) = p {
-            // Right after the name, so that a truncated row still shows it.
-            if p.production {
-                text.push_str("  PRODUCTION");
-            }
-            text.push_str(&format!("  {}", p.project));
-        }
+        // The row's parts, each with how long it stays when the row is narrow: the name
+        // and PRODUCTION always, an error next, then the project, the time left, and
+        // first to go "(legacy)" and "(default)". The hover text has them all.
+        let production = if p.is_some_and(|p| p.production) {
+            "PRODUCTION"
+        } else {
+            ""
+        };
+        let project = p.map(|p| p.project.as_str()).unwrap_or_default();
         // The time left, in minutes: the row is redrawn when the minute changes.
+        let mut left = String::new();
         if let Some(t) = self.m.states.tokens(name).filter(|_| signed_in) {
             let ms = (t.expires_at - self.now).num_milliseconds();
-            text.push_str(&format!(
-                "  · {} left",
-                row_countdown(t.seconds_left(self.now))
-            ));
+            left = format!("· {} left", row_countdown(t.seconds_left(self.now)));
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(
                     (ms % 60_000).max(50) as u64
                 ));
         }
-        if self
-            .m
-            .profiles
-            .profiles
-            .get(name)
-            .is_some_and(|p| p.flow == Flow::ApiKey)
-        {
-            text.push_str("  (legacy)");
-        }
-        if is_default {
-            text.push_str("  (default)");
-        }
-        if self.m.states.error(name).is_some() {
-            text.push_str("  (error)");
-        }
+        let legacy = if p.is_some_and(|p| p.flow == Flow::ApiKey) {
+            "(legacy)"
+        } else {
+            ""
+        };
+        let default = if is_default { "(default)" } else { "" };
+        let error = if self.m.states.error(name).is_some() {
+            "(error)"
+        } else {
+            ""
+        };
+        let parts = [
+            (name, 9),
+            (production, 9),
+            (project, 3),
+            (left.as_str(), 2),
+            (legacy, 1),
+            (default, 0),
+            (error, 8),
+        ];
+        // Four spaces keep the dot's place.
+        let candidates: Vec<String> = super::fit::dropping(&parts, "  ")
+            .into_iter()
+            .map(|c| format!("    {c}"))
+            .collect();
+        let whole = candidates[0].clone();
+        let room = ui.available_width() - 2.0 * ui.spacing().button_padding.x;
+        let shown = super::fit::first_fitting(ui, &candidates, egui::TextStyle::Button, room);
+        // Whole on hover when anything is left out.
+        let cut =
+            shown != whole || super::fit::text_width(ui, shown, egui::TextStyle::Button) > room;
         let selected = self.m.selected.as_deref() == Some(name);
-        let response = ui.add(
-            egui::Button::selectable(selected, text.as_str())
+        let mut response = ui.add(
+            egui::Button::selectable(selected, shown)
                 .truncate()
                 .min_size([ui.available_width(), ROW_HEIGHT].into()),
         );
+        if cut {
+            response = response.on_hover_text(whole.trim_start());
+        }
+        // Its accessible name is the whole row, whatever the width shows.
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::Button, true, selected, whole.as_str())
+        });
         // A dot for "has a valid token": green when signed in, hollow when not.
         let center = egui::pos2(response.rect.left() + 12.0, response.rect.center().y);
         let green = Color32::from_rgb(34, 160, 80);

@@ -185,6 +185,9 @@ pub struct ProfileState {
     pub check: Option<Check>,
     /// The token cache has been read (whether or not it had a token).
     pub cache_read: bool,
+    /// An import or an organization's sign-in made this profile for a project that looks
+    /// like production: the view suggests the mark until it is set or dismissed.
+    pub production_suggested: bool,
 }
 
 impl ProfileState {

@@ -52,60 +52,12 @@ impl Draw<'_> {
                 ));
         }
         ui.add_space(6.0);
-        ui.horizontal_wrapped(|ui| {
-            // Cmd+Shift+C on macOS, Ctrl+Shift+C elsewhere.
-            let shortcut = super::keys::copy_token_keys(ui.ctx().os());
-            let copy = ui
-                .add(egui::Button::new("Copy access token").shortcut_text(shortcut.as_str()))
-                .on_hover_text(format!(
-                    "Copy the access token; {shortcut} does it from anywhere in the window"
-                ));
-            // The shortcut is shown on the button; its name stays the action's.
-            copy.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Button, true, "Copy access token")
-            });
-            if self.v.focus_primary {
-                copy.request_focus();
-                self.v.focus_primary = false;
-            }
-            if copy.clicked() {
-                self.act(Action::CopySecret {
-                    text: tokens.access_token.clone(),
-                    what: "the access token",
-                });
-            }
-            if ui.button("Copy as Authorization header").clicked() {
-                self.act(Action::CopySecret {
-                    text: Secret::new(format!(
-                        "Authorization: Bearer {}",
-                        tokens.access_token.expose()
-                    )),
-                    what: "the Authorization header",
-                });
-            }
-            if let Some(id) = &tokens.id_token
-                && ui.button("Copy ID token").clicked()
-            {
-                self.act(Action::CopySecret {
-                    text: id.clone(),
-                    what: "the ID token",
-                });
-            }
-            if renews
-                && ui
-                    .add_enabled(
-                        !self.m.states.is_renewing(name),
-                        egui::Button::new("Renew now"),
-                    )
-                    .clicked()
-            {
-                self.act(Action::RenewNow(name.to_string()));
-            }
-            if p.flow.is_user_flow() && ui.button("Sign in again").clicked() {
-                self.act(Action::SignIn(name.to_string()));
-            }
-            if ui.button("Sign out").clicked() {
-                self.act(Action::SignOut(name.to_string()));
+        // Copying, then the session: each group stays on one row.
+        super::fit::button_groups(ui, "token-buttons", 2, |ui, group| {
+            if group == 0 {
+                self.copy_buttons(ui, tokens);
+            } else {
+                self.session_buttons(ui, name, p, renews);
             }
         });
         ui.horizontal_wrapped(|ui| {
@@ -137,16 +89,77 @@ impl Draw<'_> {
             }
         }
     }
+
+    fn copy_buttons(&mut self, ui: &mut egui::Ui, tokens: &ShownToken) {
+        // Cmd+Shift+C on macOS, Ctrl+Shift+C elsewhere.
+        let shortcut = super::keys::copy_token_keys(ui.ctx().os());
+        let copy = ui
+            .add(egui::Button::new("Copy access token").shortcut_text(shortcut.as_str()))
+            .on_hover_text(format!(
+                "Copy the access token; {shortcut} does it from anywhere in the window"
+            ));
+        // The shortcut is shown on the button; its name stays the action's.
+        copy.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, "Copy access token")
+        });
+        if self.v.focus_primary {
+            copy.request_focus();
+            self.v.focus_primary = false;
+        }
+        if copy.clicked() {
+            self.act(Action::CopySecret {
+                text: tokens.access_token.clone(),
+                what: "the access token",
+            });
+        }
+        if ui.button("Copy as Authorization header").clicked() {
+            self.act(Action::CopySecret {
+                text: Secret::new(format!(
+                    "Authorization: Bearer {}",
+                    tokens.access_token.expose()
+                )),
+                what: "the Authorization header",
+            });
+        }
+        if let Some(id) = &tokens.id_token
+            && ui.button("Copy ID token").clicked()
+        {
+            self.act(Action::CopySecret {
+                text: id.clone(),
+                what: "the ID token",
+            });
+        }
+    }
+
+    fn session_buttons(&mut self, ui: &mut egui::Ui, name: &str, p: &Profile, renews: bool) {
+        if renews
+            && ui
+                .add_enabled(
+                    !self.m.states.is_renewing(name),
+                    egui::Button::new("Renew now"),
+                )
+                .clicked()
+        {
+            self.act(Action::RenewNow(name.to_string()));
+        }
+        if p.flow.is_user_flow() && ui.button("Sign in again").clicked() {
+            self.act(Action::SignIn(name.to_string()));
+        }
+        if ui.button("Sign out").clicked() {
+            self.act(Action::SignOut(name.to_string()));
+        }
+    }
 }
 
 const CLAIM_GAP: f32 = 12.0;
 
 /// The widths of the claim, value and meaning columns in `total` points: the claim names
-/// are short, the values get half of the rest.
-fn claim_columns(total: f32) -> [f32; 3] {
+/// get the width of the longest (`names`, never broken; up to a third of the room), the
+/// values a little more than half of the rest, the meanings (plain words) the others.
+fn claim_columns(total: f32, names: f32) -> [f32; 3] {
     let room = (total - 2.0 * CLAIM_GAP - 16.0).max(180.0);
-    let key = (room * 0.2).clamp(60.0, 160.0);
-    let value = (room - key) * 0.5;
+    let key = names.ceil().min(room / 3.0).max(60.0);
+    let value = (room - key) * 0.55;
     [key, value, room - key - value]
 }
 
@@ -155,14 +168,26 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt, facts: &TokenFacts) {
         .auto_shrink([false, true])
         .max_height(ui.available_height() - 40.0)
         .show(ui, |ui| {
-            // The three columns share the width there is: every cell wraps inside its
-            // column, so a long value (a URL, a list of groups) never runs off the edge.
-            let widths = claim_columns(ui.available_width());
-            let cell = |ui: &mut egui::Ui, width: f32, text: RichText| {
+            // The three columns share the width there is: a value or a meaning wraps
+            // inside its column, so a long one (a URL, a list of groups) never runs off
+            // the edge; a claim's name stays on one line, whole unless it is longer than
+            // its column can be (then cut short with "…", whole on hover).
+            let font = egui::TextStyle::Monospace.resolve(ui.style());
+            let names = jwt
+                .claims
+                .keys()
+                .map(|k| {
+                    ui.fonts_mut(|f| f.layout_no_wrap(k.clone(), font.clone(), Color32::WHITE))
+                        .size()
+                        .x
+                })
+                .fold(0.0, f32::max);
+            let widths = claim_columns(ui.available_width(), names);
+            let cell = |ui: &mut egui::Ui, width: f32, label: egui::Label| {
                 ui.scope(|ui| {
                     ui.set_min_width(width);
                     ui.set_max_width(width);
-                    ui.add(egui::Label::new(text).wrap());
+                    ui.add(label);
                 });
             };
             egui::Grid::new("claims")
@@ -172,13 +197,12 @@ fn claims_table(ui: &mut egui::Ui, jwt: &Jwt, facts: &TokenFacts) {
                 .show(ui, |ui| {
                     let issuer = jwt.claims.get("iss").and_then(|v| v.as_str());
                     for (k, v) in &jwt.claims {
-                        cell(ui, widths[0], RichText::new(k).monospace());
-                        cell(ui, widths[1], RichText::new(claim_value_in_table(k, v)));
-                        cell(
-                            ui,
-                            widths[2],
-                            RichText::new(claim_meaning_from(k, issuer).unwrap_or("")).weak(),
-                        );
+                        let name = egui::Label::new(RichText::new(k).monospace()).truncate();
+                        cell(ui, widths[0], name);
+                        let value = RichText::new(claim_value_in_table(k, v));
+                        cell(ui, widths[1], egui::Label::new(value).wrap());
+                        let meaning = RichText::new(claim_meaning_from(k, issuer).unwrap_or(""));
+                        cell(ui, widths[2], egui::Label::new(meaning.weak()).wrap());
                         ui.end_row();
                     }
                 });
@@ -215,12 +239,16 @@ mod tests {
     #[test]
     fn the_claim_columns_fit_the_width_they_are_given() {
         for total in [320.0, 380.0, 540.0, 740.0, 1400.0] {
-            let [key, value, meaning] = claim_columns(total);
-            assert!(
-                key + value + meaning + 2.0 * CLAIM_GAP <= total,
-                "{total}: {key} + {value} + {meaning}"
-            );
-            assert!(value >= meaning && key >= 60.0, "{total}");
+            for names in [20.0, 140.0, 600.0] {
+                let [key, value, meaning] = claim_columns(total, names);
+                assert!(
+                    key + value + meaning + 2.0 * CLAIM_GAP <= total,
+                    "{total}: {key} + {value} + {meaning}"
+                );
+                assert!(value >= meaning && key >= 60.0, "{total}");
+                // The names' width when there is room for it.
+                assert!(key >= names.min(total / 4.0), "{total} {names}: {key}");
+            }
         }
     }
 }

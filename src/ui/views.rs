@@ -10,6 +10,7 @@ use eframe::egui::{self, Color32, RichText};
 use super::action::{Action, Banner};
 use super::editor::{EditorAction, flow_sentence};
 use super::error::UiError;
+use super::fit::{dropping, first_fitting, text_width};
 use super::model::{CLIPBOARD_CLEAR_SECS, Model, Screen, ThemeChoice, ViewState};
 use super::state::Check;
 use crate::profile::{Flow, Profile};
@@ -229,6 +230,7 @@ impl Draw<'_> {
             return;
         };
         self.profile_header(ui, &name, profile);
+        self.production_suggestion(ui, &name, profile);
         if let Some(err) = m.states.error(&name)
             && self.error_banner(ui, err)
         {
@@ -282,7 +284,7 @@ impl Draw<'_> {
                 ui.allocate_exact_size(egui::vec2(ui.available_width(), 6.0), egui::Sense::hover());
             ui.painter().rect_filled(band, 2.0, PRODUCTION_RED);
         }
-        ui.horizontal(|ui| {
+        let (details, below) = ui.horizontal(|ui| {
             ui.heading(name);
             if p.production {
                 production_badge(ui, &format!("PRODUCTION profile {name}"));
@@ -292,9 +294,16 @@ impl Draw<'_> {
                 Some(org) => format!("Cognite organization {org}"),
                 None => p.flow.as_str().to_string(),
             };
-            let details = format!("{} · {} · {how}", p.project, p.base_url());
-            // The buttons first, from the right; the details take what is left, cut
-            // short with "…" (whole on hover) instead of running under the buttons.
+            let base_url = p.base_url();
+            // The base URL goes first when the room is short, then the project.
+            let details = dropping(
+                &[(p.project.as_str(), 2), (base_url.as_str(), 1), (how.as_str(), 3)],
+                " · ",
+            );
+            // The buttons first, from the right; the details take what is left when they
+            // fit there whole, else a line of their own under the name (cut short there
+            // if they must, whole on hover): never under the buttons.
+            let mut below = true;
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Edit").clicked() {
                     self.act(Action::EditProfile {
@@ -325,12 +334,19 @@ impl Draw<'_> {
                     self.act(Action::Check(name.to_string()));
                 }
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                    let weak = RichText::new(&details).color(ui.visuals().weak_text_color());
-                    ui.add(egui::Label::new(weak).truncate())
-                        .on_hover_text(&details);
+                    let room = ui.available_width();
+                    if text_width(ui, &details[0], egui::TextStyle::Body) <= room {
+                        below = false;
+                        details_label(ui, &details);
+                    }
                 });
             });
-        });
+            (details, below)
+        })
+        .inner;
+        if below {
+            details_label(ui, &details);
+        }
         ui.separator();
     }
 
@@ -449,14 +465,9 @@ impl Draw<'_> {
                 "{STORAGE_ENV}={value} is set and overrides this choice."
             ));
         }
-        // The first words only ("OS keyring", "kernel keyring"); About has the rest.
-        let now = self
-            .m
-            .about
-            .keyring_text()
-            .split(':')
-            .next()
-            .unwrap_or_default();
+        // The store's name only ("OS keyring", "Windows Credential Manager"); About has
+        // the rest.
+        let now = crate::secrets::noun_of(self.m.about.keyring_text());
         ui.weak(format!("In use now: {now} (details in About)"));
         ui.add_space(10.0);
         if ui.button("Done").clicked() {
@@ -494,6 +505,17 @@ impl Draw<'_> {
                 });
             });
     }
+}
+
+/// A profile's details (`candidates`, whole first), weak, as many as fit; whole on hover
+/// and to screen readers.
+fn details_label(ui: &mut egui::Ui, candidates: &[String]) {
+    let shown = first_fitting(ui, candidates, egui::TextStyle::Body, ui.available_width());
+    let weak = RichText::new(shown).color(ui.visuals().weak_text_color());
+    let whole = candidates[0].as_str();
+    let label = ui.add(egui::Label::new(weak).truncate());
+    label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, whole));
+    label.on_hover_text(whole);
 }
 
 /// The widest a notification gets before it wraps: about 60 characters a line.

@@ -5,24 +5,18 @@ use crate::app::{Problem, ProblemKind};
 use crate::field::Field;
 use crate::remedy::{Remedy, after_reason};
 
-/// A problem with a profile's field, as the editor shows it under the field.
 /// The OS keyring by the name its platform gives it.
-pub const KEYRING: &str = if cfg!(windows) {
-    "Windows Credential Manager"
-} else if cfg!(target_os = "macos") {
-    "macOS Keychain"
-} else {
-    "OS keyring"
-};
+pub use crate::secrets::OS_KEYRING as KEYRING;
 
 /// "stored in the ..." for a secret the keyring keeps.
-pub const STORED_IN_KEYRING: &str = if cfg!(windows) {
-    "stored in the Windows Credential Manager"
-} else if cfg!(target_os = "macos") {
-    "stored in the macOS Keychain"
-} else {
-    "stored in the OS keyring"
-};
+pub fn stored_in_keyring() -> String {
+    format!("stored in the {KEYRING}")
+}
+
+/// Beside a project that looks like production on an unmarked profile (the application
+/// layer's `suggest_production`): in the editor, by its checkbox, and on the view of a
+/// profile an import or an organization's sign-in made.
+pub const LOOKS_LIKE_PRODUCTION: &str = "this project looks like production";
 
 /// An example path in a field's hint, shaped as paths are on this platform.
 pub fn example_path(file: &str) -> String {
@@ -40,6 +34,7 @@ pub const PRIVATE_FILE: &str = if cfg!(windows) {
     "read at each token request; owner-only (0600)"
 };
 
+/// A problem with a profile's field, as the editor shows it beside the field.
 pub fn problem(problem: &Problem) -> String {
     match (&problem.kind, problem.field) {
         (ProblemKind::Required, Field::Flow) => "choose how this profile signs in".into(),
@@ -71,6 +66,10 @@ pub fn remedy(remedy: &Remedy) -> String {
             );
             after_reason(*why, ", then ", store)
         }
+        Remedy::UseAuthority { authority } => format!(
+            "use the tenant's id in the profile's {} field (Edit): {authority}",
+            Field::Authority.label()
+        ),
         Remedy::CheckFields { why, fields } => {
             let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
             let plural = if labels.len() > 1 { "fields" } else { "field" };

@@ -120,6 +120,18 @@ impl Gui {
         self.harness.step();
     }
 
+    /// Replaces what the Import .env dialog's File field holds with `path`.
+    pub fn set_import_path(&mut self, path: &std::path::Path) {
+        self.harness.get_by_label("File").focus();
+        self.harness.step();
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.harness
+            .get_by_label("File")
+            .type_text(&path.display().to_string());
+        self.harness.step();
+    }
+
     /// Steps until `profile` shows a token; its access token.
     pub fn wait_for_token(&mut self, profile: &str) -> String {
         self.wait(&format!("{profile}'s token"), |h| {

@@ -8,8 +8,12 @@
 #      other features, each in turn, and neither must start a build here);
 #   2. a fresh virtualenv, ${CARGO_TARGET_DIR:-target}/python/venv, with that wheel
 #      installed alone (`pip install --no-index`: a dependency would fail it);
-#   3. with --windows: the Windows wheel too, from tests/wine/prepare.sh's debug build.
-# Prints nothing on success but what it does; the last line of stdout is the venv's path.
+#   3. with --windows: the Windows wheel too, from tests/wine/prepare.sh's debug build;
+#   4. with --jupyter: that Linux wheel installed into the Jupyter virtualenv tests/setup.sh
+#      makes (${CARGO_TARGET_DIR:-target}/jupyterenv: ipykernel, jupyter_client), again
+#      whenever the wheel's own venv was made again.
+# Prints nothing on success but what it does; the last line of stdout is the venv's path
+# (the Jupyter venv's with --jupyter).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -24,7 +28,14 @@ say() { echo "python-prepare: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
 windows=false
-[ "${1:-}" = --windows ] && windows=true
+jupyter=false
+for arg in "$@"; do
+  case "$arg" in
+    --windows) windows=true ;;
+    --jupyter) jupyter=true ;;
+    *) die "unknown argument $arg (--windows, --jupyter)" ;;
+  esac
+done
 
 binary="$target/debug/cdf-signin"
 [ -x "$binary" ] || die "$binary is missing (cargo build builds it)"
@@ -64,5 +75,25 @@ if $windows; then
       || { tail -n 40 "$log" >&2; die "packaging/python/build.sh --dev --windows failed (log above)"; }
     touch "$wwheel_stamp"
   fi
+fi
+
+# 4. The wheel in the Jupyter venv, as in its own: from the wheels directory, no index, no
+# dependency (the kernel's packages are tests/setup.sh's). The stamp is newer than the
+# wheel venv's when it holds that wheel.
+if $jupyter; then
+  jenv="$target/jupyterenv"
+  [ -x "$jenv/bin/python" ] || die "$jenv is missing: run tests/setup.sh (tests/run.sh does), which installs the pinned Jupyter kernel there"
+  jstamp="$jenv/.cdf-signin-wheel"
+  if [ ! -f "$jstamp" ] || [ "$stamp" -nt "$jstamp" ]; then
+    version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+    say "installing the Linux wheel (cdf-signin $version) into $jenv"
+    log="$dir/jupyter.log"
+    "$jenv/bin/python" -m pip install --no-index --no-deps --force-reinstall --no-input \
+      --disable-pip-version-check -q --find-links "$dir/wheels-dev" "cdf-signin==$version" \
+      </dev/null >"$log" 2>&1 \
+      || { cat "$log" >&2; die "pip install of the cdf-signin wheel into $jenv failed (log above)"; }
+    touch "$jstamp"
+  fi
+  venv="$jenv"
 fi
 echo "$venv"

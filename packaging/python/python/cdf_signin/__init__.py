@@ -80,7 +80,8 @@ def token(profile: Optional[str] = None) -> str:
 def profiles() -> List[Dict[str, Any]]:
     """The profiles, as ``cdf-signin profile list --json`` gives them: a list of dicts
     with ``name``, ``default``, ``flow``, ``cluster``, ``project``, ``base_url``,
-    ``tenant_id``, ``client_id``, ``production`` and ``org``.
+    ``tenant_id``, ``client_id``, ``production``, ``org`` and ``signed_in_as`` (who is
+    signed in, by name or e-mail, from the cached tokens; ``None`` when no one is).
 
     Raises:
         Error: the profiles file cannot be read, in cdf-signin's own words.

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from typing import Callable, List, Optional
 
 
-def _notebook_display() -> Optional[Callable[[str], None]]:
-    """IPython's ``display`` when running in a notebook kernel, else ``None``."""
+def _notebook_display() -> Optional[Callable[[str, str], None]]:
+    """Shows a device code's page and code in a notebook kernel; ``None`` elsewhere."""
     ipython = sys.modules.get("IPython")
     if ipython is None:
         return None
@@ -28,8 +28,16 @@ def _notebook_display() -> Optional[Callable[[str], None]]:
     except Exception:
         return None
 
-    def show(text: str) -> None:
-        shown.display(shown.HTML(text))
+    def show(url: str, code: str) -> None:
+        # A raw bundle rather than ``HTML(...)``, whose plain-text alternative (what a
+        # console client or a notebook saved as text shows) is "<...HTML object>".
+        shown.display(
+            {
+                "text/html": _device_code_html(url, code),
+                "text/plain": f"To sign in, open {url} and enter the code {code}",
+            },
+            raw=True,
+        )
 
     return show
 
@@ -78,7 +86,7 @@ def login(profile: Optional[str] = None, *, timeout: Optional[int] = None) -> No
             if stripped.startswith("URL:"):
                 url = stripped[len("URL:") :].strip()
             elif stripped.startswith("Code:") and url is not None and show is not None:
-                show(_device_code_html(url, stripped[len("Code:") :].strip()))
+                show(url, stripped[len("Code:") :].strip())
     except KeyboardInterrupt:
         child.terminate()
         child.wait()
