@@ -22,6 +22,7 @@ mod fsutil;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod instance;
 pub mod paths;
 pub mod profile;
 mod remedy;

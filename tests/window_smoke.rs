@@ -220,3 +220,94 @@ fn ctrl_shift_c_copies_the_access_token_in_the_real_window() {
         x("import", &["-window", &window, &shot.display().to_string()]);
     }
 }
+
+/// One window per configuration: a second start (the tray's "Open cdf-signin", or
+/// `cdf-signin gui --profile NAME`) brings the open window to the front on that profile
+/// and exits, while another configuration of the same user gets a window of its own.
+#[test]
+fn a_second_start_brings_the_open_window_forward_on_the_profile_asked() {
+    let env = Env::new();
+    env.run(&common::add_args_for(
+        "dev",
+        "westeurope-1",
+        "acme",
+        "interactive",
+        &[],
+    ))
+    .ok();
+    env.run(&common::add_args_for(
+        "prod",
+        "westeurope-1",
+        "acme-prod",
+        "interactive",
+        &["--production"],
+    ))
+    .ok();
+    env.run(&["profile", "use", "dev"]).ok();
+    let (_xvfb, display) = start_xvfb();
+    let mut first = launch(&env, &display);
+    let window = find_window(&display, &mut first);
+    let name = || {
+        run(Command::new("xdotool")
+            .env("DISPLAY", &display)
+            .args(["getwindowname", &window]))
+    };
+    assert_eq!(
+        name().trim(),
+        "cdf-signin",
+        "the default profile is not production"
+    );
+
+    // Started, not waited for blindly: a second window that opened would never exit.
+    let mut second = Killed(
+        env.command(&["gui", "--profile", "prod"])
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = second.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the second start did not exit: it opened a window of its own"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut said = String::new();
+    let _ = second.0.stderr.take().unwrap().read_to_string(&mut said);
+    assert!(status.success(), "{status}: {said}");
+    assert!(said.contains("open already"), "{said}");
+    let start = Instant::now();
+    while name().trim() != "PRODUCTION: prod — cdf-signin" {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the open window did not turn to prod: {:?}",
+            name()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = first.0.id().to_string();
+    let ours = run(Command::new("xdotool").env("DISPLAY", &display).args([
+        "search",
+        "--onlyvisible",
+        "--name",
+        "cdf-signin$",
+    ]));
+    assert_eq!(ours.lines().count(), 1, "one window: {ours}");
+    assert!(
+        first.0.try_wait().unwrap().is_none(),
+        "the first window ({pid}) still runs"
+    );
+
+    // Another configuration of the same user: a window of its own.
+    let other = Env::new();
+    let mut beside = launch(&other, &display);
+    find_window(&display, &mut beside);
+}

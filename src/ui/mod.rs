@@ -70,6 +70,15 @@ pub struct App {
     /// Clipboard commands sent and not answered yet.
     clipboard_pending: usize,
     applied_theme: Option<ThemeChoice>,
+    /// Later starts of the window of this configuration, asking it to come to the
+    /// front (`crate::instance`); `None` where there is no session bus.
+    raise: Option<RaiseRequests>,
+}
+
+/// The window's bus name, and the profiles later starts asked for ("" for none).
+struct RaiseRequests {
+    requests: std::sync::mpsc::Receiver<String>,
+    _owner: crate::instance::Owner,
 }
 
 /// What the window needs from outside; tests pass a recording clipboard, a clock and the
@@ -152,6 +161,7 @@ impl App {
             copied: None,
             clipboard_pending: 0,
             applied_theme: None,
+            raise: None,
         }
     }
 
@@ -402,11 +412,29 @@ impl App {
     }
 }
 
+impl App {
+    /// Another start of the window asked this one to come to the front, on a profile.
+    fn answer_raise_requests(&mut self, ctx: &egui::Context) {
+        let asked: Vec<String> = match &self.raise {
+            Some(raise) => raise.requests.try_iter().collect(),
+            None => return,
+        };
+        for profile in asked {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+            if self.model.profiles.profiles.contains_key(&profile) {
+                self.apply(Action::Select(profile));
+            }
+        }
+    }
+}
+
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         while let Ok(event) = self.worker.events.try_recv() {
             self.handle(event);
         }
+        self.answer_raise_requests(ctx);
         self.apply_theme(ctx);
         // Back in the window: another process (the command line) may have changed the
         // profiles file. The worker reads it; the UI thread never does.
@@ -491,6 +519,27 @@ pub fn run(profile: Option<String>) -> Result<(), String> {
         return Err(missing);
     }
     let paths = Paths::from_env().map_err(|e| e.to_string())?;
+    // One window per configuration: a second start brings the open one to the front.
+    let (raise_tx, raise_rx) = std::sync::mpsc::channel::<String>();
+    let wake: Arc<std::sync::Mutex<Option<egui::Context>>> = Arc::default();
+    let waker = wake.clone();
+    let claim = crate::instance::claim_window(&paths.config_dir, profile.as_deref(), move |p| {
+        let _ = raise_tx.send(p);
+        if let Some(ctx) = waker.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            ctx.request_repaint();
+        }
+    });
+    let owner = match claim {
+        crate::instance::Claim::Raised => {
+            eprintln!("cdf-signin's window is open already: it was brought to the front");
+            return Ok(());
+        }
+        crate::instance::Claim::Owner(owner) => Some(owner),
+        crate::instance::Claim::Alone(why) => {
+            tracing::debug!("a window of its own ({why})");
+            None
+        }
+    };
     let mut viewport = egui::ViewportBuilder::default()
         .with_app_id(APP_ID)
         .with_title("cdf-signin")
@@ -526,6 +575,11 @@ pub fn run(profile: Option<String>) -> Result<(), String> {
                 launch,
             };
             let mut app = App::new(cc, deps);
+            *wake.lock().unwrap_or_else(|e| e.into_inner()) = Some(cc.egui_ctx.clone());
+            app.raise = owner.map(|owner| RaiseRequests {
+                requests: raise_rx,
+                _owner: owner,
+            });
             if cc.storage.is_some() {
                 app.send(Command::KeepPrivate(settings_file.clone()));
                 app.model.about.settings_file = Some(settings_file);
