@@ -317,6 +317,43 @@ fn client_secret_in_the_credential_manager_token_cached_exec_and_logout() {
     }
 }
 
+/// The Run value's line in user.reg (written once the prefix's wineserver has ended).
+fn run_value_in_user_reg(wine: &Wine) -> Option<String> {
+    wine.settle();
+    let user_reg = std::fs::read_to_string(wine.prefix().join("user.reg")).unwrap();
+    let mut in_run = false;
+    for line in user_reg.lines() {
+        if line.starts_with('[') {
+            in_run = line.starts_with(r"[Software\\Microsoft\\Windows\\CurrentVersion\\Run]");
+        } else if in_run && line.starts_with("\"cdf-signin tray\"=") {
+            return Some(line.to_string());
+        }
+    }
+    None
+}
+
+#[test]
+fn tray_autostart_on_writes_the_users_run_value_and_off_removes_it() {
+    let wine = Wine::new();
+    let on = wine.run(&["tray", "--autostart", "on"]);
+    on.ok();
+    assert!(
+        on.stderr.contains("starts when you sign in"),
+        "{}",
+        on.stderr
+    );
+    let line = run_value_in_user_reg(&wine).expect("the Run value after `--autostart on`");
+    // The GUI-subsystem exe beside this one, so no console opens at sign-in.
+    assert!(line.contains(r#"cdf-signin-window.exe\" tray""#), "{line}");
+    let off = wine.run(&["tray", "--autostart", "off"]);
+    off.ok();
+    assert!(off.stderr.contains("no longer starts"), "{}", off.stderr);
+    assert_eq!(run_value_in_user_reg(&wine), None, "removed by `off`");
+    let again = wine.run(&["tray", "--autostart", "off"]);
+    again.ok();
+    assert!(again.stderr.contains("was not set"), "{}", again.stderr);
+}
+
 /// The counter-proof of the search above: with file storage, it finds the secret.
 #[test]
 fn the_search_finds_the_secret_when_storage_is_file() {
