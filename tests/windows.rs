@@ -862,6 +862,23 @@ impl Wine {
         Some((ty.trim().to_string(), data.to_string()))
     }
 
+    /// The tray's Run value (start at sign-in) as `reg query` prints its data.
+    fn run_value(&self) -> Option<String> {
+        let r = self.reg(&[
+            "query",
+            r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run",
+            "/v",
+            "cdf-signin tray",
+        ]);
+        if r.code != 0 {
+            return None;
+        }
+        r.stdout
+            .lines()
+            .find(|l| l.contains("REG_SZ"))
+            .map(|l| l.trim().to_string())
+    }
+
     /// The Settings > Apps entry exists.
     fn registered(&self) -> bool {
         self.reg(&[
@@ -921,6 +938,7 @@ fn long_path() -> String {
 
 #[test]
 fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninstall() {
+    // The same install and uninstall check the tray's start at sign-in (/TRAY).
     let wine = Wine::new();
     let (setup, _) = build_installer(&wine);
     let before = long_path();
@@ -941,8 +959,14 @@ fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninst
         Some(("REG_EXPAND_SZ".into(), before.clone()))
     );
 
-    assert_eq!(wine.run_program(&setup, &["/S", "/ADDTOPATH"]), 0);
+    assert_eq!(wine.run_program(&setup, &["/S", "/ADDTOPATH", "/TRAY"]), 0);
     let dir = wine.install_dir_win();
+    // "Start in the notification area when I sign in": the installed window exe's tray.
+    let run = wine.run_value().expect("the Run value with /TRAY");
+    assert!(
+        run.ends_with(&format!(r#""{dir}\cdf-signin-window.exe" tray"#)),
+        "{run}"
+    );
     let added = format!("{before}{dir};");
     assert_eq!(
         wine.environment("Path"),
@@ -963,6 +987,11 @@ fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninst
         Some(("REG_EXPAND_SZ".into(), before)),
         "the uninstall gives the PATH back exactly"
     );
+    assert_eq!(
+        wine.run_value(),
+        None,
+        "the uninstall removes the Run value"
+    );
     assert!(!wine.install_dir().exists());
 
     // Without the option, the PATH is not touched.
@@ -971,6 +1000,7 @@ fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninst
         wine.environment("Path"),
         Some(("REG_EXPAND_SZ".into(), long_path()))
     );
+    assert_eq!(wine.run_value(), None, "no start at sign-in unless chosen");
 }
 
 /// The Windows paths the uninstall must leave empty-folder free.
