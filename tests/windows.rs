@@ -354,6 +354,58 @@ fn tray_autostart_on_writes_the_users_run_value_and_off_removes_it() {
     assert!(again.stderr.contains("was not set"), "{}", again.stderr);
 }
 
+#[test]
+fn the_tray_keeps_running_once_per_user_and_quit_ends_it() {
+    let wine = Wine::new();
+    let (_xvfb, display) = common::start_xvfb();
+    let with_display = |args: &[&str]| {
+        let mut cmd = wine.command(args);
+        cmd.env("DISPLAY", &display);
+        cmd
+    };
+    let mut tray = spawn_running(with_display(&["tray"]));
+    // The tray holds its lock file while it runs.
+    let lock = wine
+        .user_dir()
+        .join("AppData/Local/cognite/cdf-signin/data/tray.lock");
+    common::wait_for("the tray's lock file", Duration::from_secs(60), || {
+        lock.exists()
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        tray.child.try_wait().unwrap().is_none(),
+        "the tray ended: {}",
+        tray.stderr()
+    );
+
+    let second = to_run(
+        with_display(&["tray"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("wine"),
+    );
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("running already"),
+        "{}",
+        second.stderr
+    );
+    assert!(tray.child.try_wait().unwrap().is_none(), "still running");
+
+    let quit = wine.run(&["tray", "--quit"]);
+    quit.ok();
+    assert!(quit.stderr.contains("asked to quit"), "{}", quit.stderr);
+    let ended = tray.finish(Duration::from_secs(20));
+    assert_eq!(ended.code, 0, "{}", ended.stderr);
+    let again = wine.run(&["tray", "--quit"]);
+    again.ok();
+    assert!(
+        again.stderr.contains("No cdf-signin tray"),
+        "{}",
+        again.stderr
+    );
+}
+
 /// The counter-proof of the search above: with file storage, it finds the secret.
 #[test]
 fn the_search_finds_the_secret_when_storage_is_file() {
