@@ -22,8 +22,8 @@ fn autostart_dir(paths: &Paths) -> PathBuf {
         .join("autostart")
 }
 
-/// The desktop entry that starts `exe tray` (Linux only for now: elsewhere `set` says
-/// it is not available yet). The path is quoted as the Desktop Entry
+/// The desktop entry that starts `exe tray` (Linux; Windows has its Run key, macOS
+/// nothing yet). The path is quoted as the Desktop Entry
 /// specification asks for an argument with spaces or reserved characters.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn desktop_entry(exe: &Path) -> String {
