@@ -354,6 +354,28 @@ fn tray_autostart_on_writes_the_users_run_value_and_off_removes_it() {
     assert!(again.stderr.contains("was not set"), "{}", again.stderr);
 }
 
+/// How many colours a binary PPM (P6, 8 bits) holds: a few for an empty tray window,
+/// many where an icon is drawn.
+fn ppm_colours(ppm: &[u8]) -> usize {
+    // The header: "P6", width, height, maximum, each after whitespace, then one byte.
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 && at < ppm.len() {
+        while at < ppm.len() && ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < ppm.len() && !ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    let pixels = ppm.get(at + 1..).unwrap_or_default();
+    pixels
+        .chunks_exact(3)
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
 #[test]
 fn the_tray_keeps_running_once_per_user_and_quit_ends_it() {
     let wine = Wine::new();
@@ -371,7 +393,27 @@ fn the_tray_keeps_running_once_per_user_and_quit_ends_it() {
     common::wait_for("the tray's lock file", Duration::from_secs(60), || {
         lock.exists()
     });
-    std::thread::sleep(Duration::from_secs(3));
+    // Its icon is up: Wine shows its system tray window (no X tray manager runs) once
+    // an icon is in it, and the icon's pixels are drawn there.
+    let mut systray = String::new();
+    common::wait_for("Wine's system tray window", Duration::from_secs(30), || {
+        systray = x_tool(
+            &display,
+            "xdotool",
+            &["search", "--onlyvisible", "--name", "^Wine System Tray$"],
+        )
+        .trim()
+        .to_string();
+        !systray.is_empty()
+    });
+    let shot = wine.root.path().join("systray.ppm");
+    x_tool(
+        &display,
+        "import",
+        &["-window", &systray, &format!("ppm:{}", shot.display())],
+    );
+    let colours = ppm_colours(&std::fs::read(&shot).expect("the tray's screenshot"));
+    assert!(colours > 8, "the tray shows no icon ({colours} colours)");
     assert!(
         tray.child.try_wait().unwrap().is_none(),
         "the tray ended: {}",
@@ -1066,7 +1108,7 @@ fn cognite_folders(wine: &Wine) -> Vec<PathBuf> {
 }
 
 #[test]
-fn the_uninstaller_closes_the_open_window_then_removes_everything_for_good() {
+fn the_uninstaller_closes_the_open_window_and_the_tray_then_removes_everything_for_good() {
     let wine = Wine::new();
     let (setup, _) = build_installer(&wine);
     assert_eq!(wine.run_program(&setup, &["/S"]), 0);
@@ -1097,6 +1139,20 @@ fn the_uninstaller_closes_the_open_window_then_removes_everything_for_good() {
         "the window's settings were not moved to {}",
         new_settings.display()
     );
+    // The tray as the Run key starts it: it has no window to close, so the uninstaller
+    // asks it with `tray --quit`.
+    let mut tray = wine.wine();
+    tray.env("DISPLAY", &display)
+        .arg(&window_exe)
+        .arg("tray")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut tray_process = common::Killed(tray.spawn().expect("wine"));
+    let lock = user.join("AppData/Local/cognite/cdf-signin/data/tray.lock");
+    common::wait_for("the tray's lock file", Duration::from_secs(60), || {
+        lock.exists()
+    });
 
     // As Settings > Apps and scripts run it (the status seen is the launcher's; the work
     // is done when the prefix's programs have ended).
@@ -1110,6 +1166,9 @@ fn the_uninstaller_closes_the_open_window_then_removes_everything_for_good() {
         visible_window(&display).is_none(),
         "the window is still open"
     );
+    common::wait_for("the tray to end", Duration::from_secs(30), || {
+        tray_process.0.try_wait().ok().flatten().is_some()
+    });
     assert!(
         !installed.exists(),
         "{} is still there",
