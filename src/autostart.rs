@@ -1,15 +1,19 @@
 //! Starting the tray at sign-in, for `cdf-signin tray --autostart on|off` and the
 //! window's Settings: on Linux an XDG autostart entry,
-//! `$XDG_CONFIG_HOME/autostart/cdf-signin-tray.desktop`.
+//! `$XDG_CONFIG_HOME/autostart/cdf-signin-tray.desktop`; on Windows a value of the
+//! user's Run key (`HKCU\Software\Microsoft\Windows\CurrentVersion\Run`), which the
+//! uninstaller removes again.
 
 use std::path::{Path, PathBuf};
 
 use crate::paths::Paths;
 
+#[cfg_attr(windows, allow(dead_code))]
 const FILE: &str = "cdf-signin-tray.desktop";
 
 /// Where the autostart entry lives: `$XDG_CONFIG_HOME/autostart` (the config dir is
 /// `$XDG_CONFIG_HOME/cdf-signin`, else `~/.config/cdf-signin`).
+#[cfg_attr(windows, allow(dead_code))]
 fn autostart_dir(paths: &Paths) -> PathBuf {
     paths
         .config_dir
@@ -18,8 +22,8 @@ fn autostart_dir(paths: &Paths) -> PathBuf {
         .join("autostart")
 }
 
-/// The desktop entry that starts `exe tray` (Linux only for now: elsewhere `set` says
-/// it is not available yet). The path is quoted as the Desktop Entry
+/// The desktop entry that starts `exe tray` (Linux; Windows has its Run key, macOS
+/// nothing yet). The path is quoted as the Desktop Entry
 /// specification asks for an argument with spaces or reserved characters.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn desktop_entry(exe: &Path) -> String {
@@ -42,7 +46,7 @@ pub fn desktop_entry(exe: &Path) -> String {
 }
 
 /// Turns starting at sign-in on or off; the line to tell the person.
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", windows)))]
 pub fn set(_paths: &Paths, _exe: &Path, _on: bool) -> Result<String, String> {
     Err("starting the tray at sign-in is not available on this system yet".into())
 }
@@ -76,8 +80,100 @@ pub fn set(paths: &Paths, exe: &Path, on: bool) -> Result<String, String> {
 }
 
 /// Whether the tray starts at sign-in.
+#[cfg(not(windows))]
 pub fn is_on(paths: &Paths) -> bool {
     autostart_dir(paths).join(FILE).exists()
+}
+
+/// The Run key's value name: what Task Manager's Startup tab shows.
+#[cfg_attr(not(windows), allow(dead_code))]
+pub const RUN_VALUE: &str = "cdf-signin tray";
+
+/// The Run key's command: the GUI-subsystem `cdf-signin-window.exe` beside `exe` when
+/// there is one (so no console window opens at sign-in), else `exe`; quoted, as a path
+/// with spaces needs.
+#[cfg_attr(not(windows), allow(dead_code))]
+pub fn run_command(exe: &Path, window_exe_exists: impl Fn(&Path) -> bool) -> String {
+    let window = exe.with_file_name("cdf-signin-window.exe");
+    let program = if window_exe_exists(&window) {
+        window
+    } else {
+        exe.to_path_buf()
+    };
+    format!("\"{}\" tray", program.display())
+}
+
+#[cfg(windows)]
+mod run_key {
+    use windows_registry::CURRENT_USER;
+
+    pub const KEY: &str = r"Software\Microsoft\Windows\CurrentVersion\Run";
+    /// `ERROR_FILE_NOT_FOUND` as an HRESULT: the value does not exist.
+    const NOT_FOUND: i32 = 0x8007_0002_u32 as i32;
+
+    fn fail(what: &str, e: impl std::fmt::Display) -> String {
+        format!("cannot {what} HKCU\\{KEY}\\{}: {e}", super::RUN_VALUE)
+    }
+
+    pub fn get() -> Result<Option<String>, String> {
+        let key = match CURRENT_USER.open(KEY) {
+            Ok(key) => key,
+            Err(e) if e.code().0 == NOT_FOUND => return Ok(None),
+            Err(e) => return Err(fail("read", e)),
+        };
+        match key.get_string(super::RUN_VALUE) {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if e.code().0 == NOT_FOUND => Ok(None),
+            Err(e) => Err(fail("read", e)),
+        }
+    }
+
+    pub fn set(command: &str) -> Result<(), String> {
+        let key = CURRENT_USER.create(KEY).map_err(|e| fail("open", e))?;
+        key.set_string(super::RUN_VALUE, command)
+            .map_err(|e| fail("write", e))?;
+        // Read back: a write that did not take is said, not assumed.
+        match get()? {
+            Some(back) if back == command => Ok(()),
+            _ => Err(fail("write", "it did not read back as written")),
+        }
+    }
+
+    /// `false` when there was no value.
+    pub fn remove() -> Result<bool, String> {
+        let key = match CURRENT_USER.options().read().write().open(KEY) {
+            Ok(key) => key,
+            Err(e) if e.code().0 == NOT_FOUND => return Ok(false),
+            Err(e) => return Err(fail("open", e)),
+        };
+        match key.remove_value(super::RUN_VALUE) {
+            Ok(()) => Ok(true),
+            Err(e) if e.code().0 == NOT_FOUND => Ok(false),
+            Err(e) => Err(fail("remove", e)),
+        }
+    }
+}
+
+/// Turns starting at sign-in on or off; the line to tell the person.
+#[cfg(windows)]
+pub fn set(_paths: &Paths, exe: &Path, on: bool) -> Result<String, String> {
+    let place = format!("HKCU\\{}\\{RUN_VALUE}", run_key::KEY);
+    if on {
+        run_key::set(&run_command(exe, |p| p.is_file()))?;
+        Ok(format!("The tray starts when you sign in ({place})."))
+    } else if run_key::remove()? {
+        Ok(format!(
+            "The tray no longer starts when you sign in (removed {place})."
+        ))
+    } else {
+        Ok("The tray was not set to start when you sign in.".into())
+    }
+}
+
+/// Whether the tray starts at sign-in.
+#[cfg(windows)]
+pub fn is_on(_paths: &Paths) -> bool {
+    matches!(run_key::get(), Ok(Some(_)))
 }
 
 #[cfg(test)]
@@ -92,5 +188,18 @@ mod tests {
             "{entry}"
         );
         assert!(entry.starts_with("[Desktop Entry]\nType=Application\n"));
+    }
+
+    #[test]
+    fn the_run_command_prefers_the_exe_without_a_console() {
+        let exe = Path::new("/apps/my tools/cdf-signin.exe");
+        assert_eq!(
+            run_command(exe, |_| true),
+            "\"/apps/my tools/cdf-signin-window.exe\" tray"
+        );
+        assert_eq!(
+            run_command(exe, |_| false),
+            "\"/apps/my tools/cdf-signin.exe\" tray"
+        );
     }
 }

@@ -317,6 +317,137 @@ fn client_secret_in_the_credential_manager_token_cached_exec_and_logout() {
     }
 }
 
+/// The Run value's line in user.reg (written once the prefix's wineserver has ended).
+fn run_value_in_user_reg(wine: &Wine) -> Option<String> {
+    wine.settle();
+    let user_reg = std::fs::read_to_string(wine.prefix().join("user.reg")).unwrap();
+    let mut in_run = false;
+    for line in user_reg.lines() {
+        if line.starts_with('[') {
+            in_run = line.starts_with(r"[Software\\Microsoft\\Windows\\CurrentVersion\\Run]");
+        } else if in_run && line.starts_with("\"cdf-signin tray\"=") {
+            return Some(line.to_string());
+        }
+    }
+    None
+}
+
+#[test]
+fn tray_autostart_on_writes_the_users_run_value_and_off_removes_it() {
+    let wine = Wine::new();
+    let on = wine.run(&["tray", "--autostart", "on"]);
+    on.ok();
+    assert!(
+        on.stderr.contains("starts when you sign in"),
+        "{}",
+        on.stderr
+    );
+    let line = run_value_in_user_reg(&wine).expect("the Run value after `--autostart on`");
+    // The GUI-subsystem exe beside this one, so no console opens at sign-in.
+    assert!(line.contains(r#"cdf-signin-window.exe\" tray""#), "{line}");
+    let off = wine.run(&["tray", "--autostart", "off"]);
+    off.ok();
+    assert!(off.stderr.contains("no longer starts"), "{}", off.stderr);
+    assert_eq!(run_value_in_user_reg(&wine), None, "removed by `off`");
+    let again = wine.run(&["tray", "--autostart", "off"]);
+    again.ok();
+    assert!(again.stderr.contains("was not set"), "{}", again.stderr);
+}
+
+/// How many colours a binary PPM (P6, 8 bits) holds: a few for an empty tray window,
+/// many where an icon is drawn.
+fn ppm_colours(ppm: &[u8]) -> usize {
+    // The header: "P6", width, height, maximum, each after whitespace, then one byte.
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 && at < ppm.len() {
+        while at < ppm.len() && ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < ppm.len() && !ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    let pixels = ppm.get(at + 1..).unwrap_or_default();
+    pixels
+        .chunks_exact(3)
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
+#[test]
+fn the_tray_keeps_running_once_per_user_and_quit_ends_it() {
+    let wine = Wine::new();
+    let (_xvfb, display) = common::start_xvfb();
+    let with_display = |args: &[&str]| {
+        let mut cmd = wine.command(args);
+        cmd.env("DISPLAY", &display);
+        cmd
+    };
+    let mut tray = spawn_running(with_display(&["tray"]));
+    // The tray holds its lock file while it runs.
+    let lock = wine
+        .user_dir()
+        .join("AppData/Local/cognite/cdf-signin/data/tray.lock");
+    common::wait_for("the tray's lock file", Duration::from_secs(60), || {
+        lock.exists()
+    });
+    // Its icon is up: Wine shows its system tray window (no X tray manager runs) once
+    // an icon is in it, and the icon's pixels are drawn there.
+    let mut systray = String::new();
+    common::wait_for("Wine's system tray window", Duration::from_secs(30), || {
+        systray = x_tool(
+            &display,
+            "xdotool",
+            &["search", "--onlyvisible", "--name", "^Wine System Tray$"],
+        )
+        .trim()
+        .to_string();
+        !systray.is_empty()
+    });
+    let shot = wine.root.path().join("systray.ppm");
+    x_tool(
+        &display,
+        "import",
+        &["-window", &systray, &format!("ppm:{}", shot.display())],
+    );
+    let colours = ppm_colours(&std::fs::read(&shot).expect("the tray's screenshot"));
+    assert!(colours > 8, "the tray shows no icon ({colours} colours)");
+    assert!(
+        tray.child.try_wait().unwrap().is_none(),
+        "the tray ended: {}",
+        tray.stderr()
+    );
+
+    let second = to_run(
+        with_display(&["tray"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("wine"),
+    );
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("running already"),
+        "{}",
+        second.stderr
+    );
+    assert!(tray.child.try_wait().unwrap().is_none(), "still running");
+
+    let quit = wine.run(&["tray", "--quit"]);
+    quit.ok();
+    assert!(quit.stderr.contains("asked to quit"), "{}", quit.stderr);
+    let ended = tray.finish(Duration::from_secs(20));
+    assert_eq!(ended.code, 0, "{}", ended.stderr);
+    let again = wine.run(&["tray", "--quit"]);
+    again.ok();
+    assert!(
+        again.stderr.contains("No cdf-signin tray"),
+        "{}",
+        again.stderr
+    );
+}
+
 /// The counter-proof of the search above: with file storage, it finds the secret.
 #[test]
 fn the_search_finds_the_secret_when_storage_is_file() {
@@ -825,6 +956,23 @@ impl Wine {
         Some((ty.trim().to_string(), data.to_string()))
     }
 
+    /// The tray's Run value (start at sign-in) as `reg query` prints its data.
+    fn run_value(&self) -> Option<String> {
+        let r = self.reg(&[
+            "query",
+            r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run",
+            "/v",
+            "cdf-signin tray",
+        ]);
+        if r.code != 0 {
+            return None;
+        }
+        r.stdout
+            .lines()
+            .find(|l| l.contains("REG_SZ"))
+            .map(|l| l.trim().to_string())
+    }
+
     /// The Settings > Apps entry exists.
     fn registered(&self) -> bool {
         self.reg(&[
@@ -884,6 +1032,7 @@ fn long_path() -> String {
 
 #[test]
 fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninstall() {
+    // The same install and uninstall check the tray's start at sign-in (/TRAY).
     let wine = Wine::new();
     let (setup, _) = build_installer(&wine);
     let before = long_path();
@@ -904,8 +1053,14 @@ fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninst
         Some(("REG_EXPAND_SZ".into(), before.clone()))
     );
 
-    assert_eq!(wine.run_program(&setup, &["/S", "/ADDTOPATH"]), 0);
+    assert_eq!(wine.run_program(&setup, &["/S", "/ADDTOPATH", "/TRAY"]), 0);
     let dir = wine.install_dir_win();
+    // "Start in the notification area when I sign in": the installed window exe's tray.
+    let run = wine.run_value().expect("the Run value with /TRAY");
+    assert!(
+        run.ends_with(&format!(r#""{dir}\cdf-signin-window.exe" tray"#)),
+        "{run}"
+    );
     let added = format!("{before}{dir};");
     assert_eq!(
         wine.environment("Path"),
@@ -926,6 +1081,11 @@ fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninst
         Some(("REG_EXPAND_SZ".into(), before)),
         "the uninstall gives the PATH back exactly"
     );
+    assert_eq!(
+        wine.run_value(),
+        None,
+        "the uninstall removes the Run value"
+    );
     assert!(!wine.install_dir().exists());
 
     // Without the option, the PATH is not touched.
@@ -934,6 +1094,7 @@ fn a_long_user_path_survives_the_install_and_comes_back_exactly_after_the_uninst
         wine.environment("Path"),
         Some(("REG_EXPAND_SZ".into(), long_path()))
     );
+    assert_eq!(wine.run_value(), None, "no start at sign-in unless chosen");
 }
 
 /// The Windows paths the uninstall must leave empty-folder free.
@@ -947,7 +1108,7 @@ fn cognite_folders(wine: &Wine) -> Vec<PathBuf> {
 }
 
 #[test]
-fn the_uninstaller_closes_the_open_window_then_removes_everything_for_good() {
+fn the_uninstaller_closes_the_open_window_and_the_tray_then_removes_everything_for_good() {
     let wine = Wine::new();
     let (setup, _) = build_installer(&wine);
     assert_eq!(wine.run_program(&setup, &["/S"]), 0);
@@ -978,6 +1139,20 @@ fn the_uninstaller_closes_the_open_window_then_removes_everything_for_good() {
         "the window's settings were not moved to {}",
         new_settings.display()
     );
+    // The tray as the Run key starts it: it has no window to close, so the uninstaller
+    // asks it with `tray --quit`.
+    let mut tray = wine.wine();
+    tray.env("DISPLAY", &display)
+        .arg(&window_exe)
+        .arg("tray")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut tray_process = common::Killed(tray.spawn().expect("wine"));
+    let lock = user.join("AppData/Local/cognite/cdf-signin/data/tray.lock");
+    common::wait_for("the tray's lock file", Duration::from_secs(60), || {
+        lock.exists()
+    });
 
     // As Settings > Apps and scripts run it (the status seen is the launcher's; the work
     // is done when the prefix's programs have ended).
@@ -991,6 +1166,9 @@ fn the_uninstaller_closes_the_open_window_then_removes_everything_for_good() {
         visible_window(&display).is_none(),
         "the window is still open"
     );
+    common::wait_for("the tray to end", Duration::from_secs(30), || {
+        tray_process.0.try_wait().ok().flatten().is_some()
+    });
     assert!(
         !installed.exists(),
         "{} is still there",

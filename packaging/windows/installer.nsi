@@ -9,11 +9,14 @@
 ;   so `cdf-signin` runs in cmd, PowerShell and Windows Terminal. The program itself
 ;   changes the value (`cdf-signin path add|remove DIR`): NSIS strings end at 1,024
 ;   characters, and a longer PATH read back as empty once wiped a person's PATH.
+; - Optional (off by default): "Start in the notification area when I sign in", the
+;   user's Run key value that `cdf-signin tray --autostart on` writes (the program writes
+;   and removes it, as its window's Settings do; the uninstaller asks it to remove it).
 ; - Registers an uninstaller (Settings > Apps). Uninstalling first asks a running
 ;   cdf-signin window to close (and waits for it, or asks the person); it keeps profiles,
 ;   tokens and the Credential Manager entries unless "Remove my profiles ..." is chosen.
-; Silent: `cdf-signin-setup.exe /S` (installs without PATH), `/S /ADDTOPATH` (with it);
-; `/D=DIR` sets the directory.
+; Silent: `cdf-signin-setup.exe /S` (installs without PATH), `/S /ADDTOPATH` (with it),
+; `/TRAY` (with the tray at sign-in); `/D=DIR` sets the directory.
 ; Silent uninstall: `uninstall.exe /S` keeps profiles; `uninstall.exe /S /REMOVEDATA` is the
 ; "Remove my profiles ..." choice. Exit status 2 when cdf-signin kept running (nothing was
 ; removed, the Settings > Apps entry stays), 1 when profiles or the PATH entry could not be
@@ -129,9 +132,26 @@ Section /o "Add to my PATH" SecPath
   ${EndIf}
 SectionEnd
 
+; Off by default: what starts at sign-in is the person's choice. The program writes the
+; Run value (`cdf-signin-window.exe tray`, so no console opens), the one place that
+; knows its name; the uninstaller removes it the same way.
+Section /o "Start in the notification area when I sign in" SecTray
+  nsExec::ExecToStack '"$INSTDIR\cdf-signin.exe" tray --autostart on'
+  Pop $0
+  Pop $1
+  ${If} $0 != 0
+    DetailPrint "The tray will not start at sign-in: $1"
+    MessageBox MB_OK|MB_ICONEXCLAMATION "cdf-signin could not be set to start in the notification area when you sign in.$\r$\n$\r$\n$1" /SD IDOK
+    SetErrorLevel 1
+  ${Else}
+    DetailPrint "The cdf-signin tray starts when you sign in"
+  ${EndIf}
+SectionEnd
+
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${SecMain} "The cdf-signin window (Start menu) and command, with an uninstaller in Settings > Apps."
   !insertmacro MUI_DESCRIPTION_TEXT ${SecPath} "Run cdf-signin in cmd, PowerShell and Windows Terminal (your own PATH only)."
+  !insertmacro MUI_DESCRIPTION_TEXT ${SecTray} "The cdf-signin icon in the notification area at each sign-in: copy any profile's token from its menu without opening the window."
 !insertmacro MUI_FUNCTION_DESCRIPTION_END
 
 Function .onInit
@@ -141,6 +161,11 @@ Function .onInit
   ${GetOptions} $R0 "/ADDTOPATH" $R1
   ${IfNot} ${Errors}
     !insertmacro SelectSection ${SecPath}
+  ${EndIf}
+  ClearErrors
+  ${GetOptions} $R0 "/TRAY" $R1
+  ${IfNot} ${Errors}
+    !insertmacro SelectSection ${SecTray}
   ${EndIf}
 FunctionEnd
 
@@ -178,6 +203,9 @@ Function un.CloseRunning
     Return
   ${EndIf}
   DetailPrint "Asking cdf-signin to close"
+  ; The tray has no window to close: it is asked as `tray --quit` asks it.
+  nsExec::Exec '"$INSTDIR\cdf-signin.exe" tray --quit'
+  Pop $0
   nsExec::Exec 'taskkill /IM cdf-signin-window.exe'
   Pop $0
   ${ForEach} $R4 1 20 + 1
@@ -238,6 +266,13 @@ Section "un.cdf-signin" UnSecMain
       SetErrorLevel 1
     ${EndIf}
   ${EndIf}
+  ; The tray's Run value, if it was set (the installer's choice or the window's Settings).
+  nsExec::ExecToStack '"$INSTDIR\cdf-signin.exe" tray --autostart off'
+  Pop $0
+  Pop $1
+  ${If} $0 != 0
+    DetailPrint "The tray's start at sign-in was not removed: $1"
+  ${EndIf}
   Delete "$SMPROGRAMS\${APP}.lnk"
   Delete "$INSTDIR\cdf-signin.exe"
   Delete "$INSTDIR\cdf-signin-window.exe"
@@ -254,7 +289,7 @@ Section "un.cdf-signin" UnSecMain
 SectionEnd
 
 !insertmacro MUI_UNFUNCTION_DESCRIPTION_BEGIN
-  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecMain} "The program, its Start menu shortcut, and the PATH entry the installer added."
+  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecMain} "The program, its Start menu shortcut, its start at sign-in, and the PATH entry the installer added."
   !insertmacro MUI_DESCRIPTION_TEXT ${UnSecData} "Every profile with its secrets and tokens (Credential Manager too) and the settings. Unticked, a reinstall finds them."
 !insertmacro MUI_UNFUNCTION_DESCRIPTION_END
 

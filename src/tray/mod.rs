@@ -12,16 +12,18 @@
 
 #[cfg(target_os = "linux")]
 mod bus;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", windows))]
 mod keep_alive;
 pub mod menu;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", windows))]
 mod service;
 #[cfg(target_os = "linux")]
 mod sni;
+#[cfg(windows)]
+mod windows;
 
 use crate::paths::Paths;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", windows))]
 use menu::Choice;
 
 /// What `cdf-signin tray` was asked to do.
@@ -52,7 +54,7 @@ impl TrayError {
 }
 
 /// What reaches the tray's loop.
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", windows))]
 #[derive(Debug)]
 pub enum Event {
     Chosen(Choice),
@@ -76,7 +78,12 @@ pub fn run(options: Options) -> Result<(), TrayError> {
     platform_run(paths, options)
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(windows)]
+fn platform_run(paths: Paths, options: Options) -> Result<(), TrayError> {
+    windows::run(paths, options)
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
 fn platform_run(_paths: Paths, _options: Options) -> Result<(), TrayError> {
     Err(TrayError::new(
         "the tray icon is not available on this system yet: `cdf-signin token` and the \
@@ -100,7 +107,10 @@ fn platform_run(paths: Paths, options: Options) -> Result<(), TrayError> {
         say("A cdf-signin tray is running already (`cdf-signin tray --quit` ends it).");
         return Ok(());
     };
-    let mut tray = service::Tray::new(paths, bus)?;
+    let notify_bus = bus.clone();
+    let notify: service::Notify =
+        Box::new(move |summary, body| bus::notify(&notify_bus, summary, body));
+    let mut tray = service::Tray::new(paths, notify)?;
     let items = tray.items();
     let handle = sni::spawn(items, sender).map_err(|e| match e {
         sni::NoTray::NoWatcher(why) => {

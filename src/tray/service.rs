@@ -1,5 +1,4 @@
-//! The tray's loop (Linux for now: the Windows and macOS icons would drive the same
-//! loop): the person's choices, the clipboard's clearing, the profiles file and the
+//! The tray's loop, the same behind the Linux and the Windows icon: the person's choices, the clipboard's clearing, the profiles file and the
 //! token caches followed, sign-ins kept alive.
 
 use std::path::PathBuf;
@@ -7,13 +6,17 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::menu::{self, Choice, Item};
-use super::{Event, TrayError, bus, keep_alive, say};
+use super::{Event, TrayError, keep_alive, say};
 use crate::clipboard::Clipboard;
 use crate::paths::Paths;
 use crate::profile::{ProfileFile, ProfileStore};
 use crate::secrets::Secret;
 use crate::session::{Session, SessionError, TokenOptions};
 use crate::token::SystemClock;
+
+/// Shows a desktop notification (summary, body): on Linux over D-Bus; nothing where the
+/// tray has no notifications (Windows).
+pub type Notify = Box<dyn Fn(&str, &str) + Send>;
 
 /// How often the profiles file and the token caches are looked at (one `stat` each).
 const POLL: Duration = Duration::from_secs(2);
@@ -26,7 +29,7 @@ pub struct Tray {
     session: Session,
     _rt: tokio::runtime::Runtime,
     clipboard: crate::clipboard::SystemClipboard,
-    bus: zbus::blocking::Connection,
+    notify: Notify,
     /// Copies to clear when their time comes, if the clipboard still holds them.
     to_clear: Vec<(Instant, Secret)>,
     /// When the profiles file and the token caches last changed, as last seen.
@@ -35,7 +38,7 @@ pub struct Tray {
 }
 
 impl Tray {
-    pub fn new(paths: Paths, bus: zbus::blocking::Connection) -> Result<Tray, TrayError> {
+    pub fn new(paths: Paths, notify: Notify) -> Result<Tray, TrayError> {
         let store = ProfileStore::new(&paths.config_dir);
         let opened =
             crate::secrets::open_store(&paths).map_err(|e| TrayError::new(e.to_string()))?;
@@ -56,7 +59,7 @@ impl Tray {
             session,
             _rt: rt,
             clipboard: crate::clipboard::SystemClipboard::new(),
-            bus,
+            notify,
             to_clear: Vec::new(),
             seen: Vec::new(),
             paths,
@@ -216,7 +219,7 @@ impl Tray {
     }
 
     fn notify(&self, summary: &str, body: &str) {
-        bus::notify(&self.bus, summary, body);
+        (self.notify)(summary, body);
     }
 }
 
@@ -233,6 +236,11 @@ fn profiles_of(store: &ProfileStore) -> ProfileFile {
 /// never runs the window's code.
 fn open_window(profile: Option<&str>) {
     let exe = std::env::current_exe().unwrap_or_else(|_| "cdf-signin".into());
+    // On Windows the GUI-subsystem exe beside this one, so no console window opens.
+    #[cfg(windows)]
+    let exe = Some(exe.with_file_name("cdf-signin-window.exe"))
+        .filter(|w| w.is_file())
+        .unwrap_or(exe);
     let mut command = std::process::Command::new(exe);
     command.arg("gui");
     if let Some(name) = profile {
