@@ -59,13 +59,28 @@ pub fn quit_running() -> Result<bool, String> {
     let name = WellKnownName::try_from(NAME).map_err(|e| e.to_string())?;
     let running = DBusProxy::new(&conn)
         .map_err(zbus::fdo::Error::from)
-        .and_then(|bus| bus.name_has_owner(name.into()))
+        .and_then(|bus| bus.name_has_owner(name.clone().into()))
         .map_err(|e| format!("cannot ask the session bus: {e}"))?;
     if !running {
         return Ok(false);
     }
-    conn.call_method(Some(NAME), PATH, Some(INTERFACE), "Quit", &())
-        .map_err(|e| format!("the running tray did not answer: {e}"))?;
+    if let Err(e) = conn.call_method(Some(NAME), PATH, Some(INTERFACE), "Quit", &()) {
+        // A tray that quits at once may leave the bus before its answer goes out: what
+        // counts is that the name is free afterwards.
+        let owned = || {
+            DBusProxy::new(&conn)
+                .map_err(zbus::fdo::Error::from)
+                .and_then(|bus| bus.name_has_owner(name.clone().into()))
+                .unwrap_or(true)
+        };
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while owned() {
+            if std::time::Instant::now() > until {
+                return Err(format!("the running tray did not answer: {e}"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
     Ok(true)
 }
 
