@@ -50,6 +50,9 @@ pub(crate) struct Venv {
 #[derive(Default)]
 pub(crate) struct Opts<'a> {
     sdk: bool,
+    /// With `sdk`: the newest cognite-sdk (upgraded by tests/setup.sh at each run)
+    /// instead of the pinned one.
+    newest_sdk: bool,
     path: Option<&'a str>,
     pythonpath: Option<&'a Path>,
     /// Another interpreter than the venv's (one whose scripts hold no cdf-signin).
@@ -114,7 +117,7 @@ impl Venv {
             pythonpath.push(p.to_path_buf());
         }
         if opts.sdk {
-            pythonpath.push(sdk_site_packages());
+            pythonpath.push(sdk_site_packages(opts.newest_sdk));
         }
         if !pythonpath.is_empty() {
             cmd.env(
@@ -141,8 +144,25 @@ pub(crate) fn last_json(run: &Run) -> Value {
 }
 
 /// The site-packages of the pinned SDK's venv (tests/setup.sh).
-fn sdk_site_packages() -> PathBuf {
-    let python = pyenv_python();
+fn sdk_site_packages(newest: bool) -> PathBuf {
+    let pinned = pyenv_python();
+    let python = if newest {
+        // Beside the pinned venv: target/pyenv-newest (tests/setup.sh).
+        let venvs = pinned
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::parent);
+        venvs
+            .expect("the pinned venv's directory")
+            .join("pyenv-newest/bin/python")
+    } else {
+        pinned
+    };
+    assert!(
+        python.exists(),
+        "{} is missing: run tests/setup.sh",
+        python.display()
+    );
     let out = Command::new(&python)
         .args([
             "-c",
@@ -263,6 +283,58 @@ print(json.dumps({
     assert_eq!(stats["routes"][INSPECT], 3, "{stats}");
     assert_eq!(stats["auth"]["accepted"], 3);
     assert_eq!(stats["last_client"]["x-cdp-app"], "async-app");
+}
+
+/// The newest cognite-sdk on PyPI at test time (tests/setup.sh upgrades it on every run),
+/// not only the pinned one: a client through the package's credentials, sync and async.
+#[test]
+fn the_newest_cognite_sdk_inspects_through_the_wheel_too() {
+    let venv = Venv::new();
+    let idp = Idp::start();
+    let cdf = CdfApi::start(&idp);
+    let env = Env::new();
+    cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
+    let script = format!(
+        "{}{}",
+        pip_python_snippet("svc"),
+        r#"
+import asyncio, json
+import importlib.metadata
+from cognite.client.credentials import CredentialProvider
+
+first = client.iam.token.inspect()
+
+async def inspect_async():
+    return await cdf_signin.async_client("svc").iam.token.inspect()
+
+print(json.dumps({
+    "sdk": importlib.metadata.version("cognite-sdk"),
+    "is_provider": isinstance(client.config.credentials, CredentialProvider),
+    "subject": first.subject,
+    "async_subject": asyncio.run(inspect_async()).subject,
+}))
+"#
+    );
+    let (run, out) = venv.run(
+        &env,
+        &script,
+        Opts {
+            sdk: true,
+            newest_sdk: true,
+            ..Opts::default()
+        },
+    );
+    eprintln!(
+        "the newest cognite-sdk: {} ({})",
+        out["sdk"],
+        run.stderr.trim()
+    );
+    assert!(out["sdk"].as_str().is_some_and(|v| !v.is_empty()), "{out}");
+    assert_eq!(out["is_provider"], true);
+    assert_eq!(out["subject"], "cc-client");
+    assert_eq!(out["async_subject"], "cc-client");
+    assert_eq!(idp.count("token"), 1, "one grant for both clients");
+    assert_eq!(cdf.stats()["routes"][INSPECT], 2);
 }
 
 #[test]

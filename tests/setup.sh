@@ -68,10 +68,10 @@ sdk_pin=$(sed -n 's/^cognite-sdk==\([^[:space:]]*\).*/\1/p' "$py_req")
 sdk_version() {
   "$pyenv/bin/python" -c 'import importlib.metadata as m; print(m.version("cognite-sdk"))' 2>/dev/null || true
 }
+# Debian's python3 (python3-venv above); another python3 on PATH only when it is absent.
+base_python=/usr/bin/python3
+[ -x "$base_python" ] || base_python=$(command -v python3) || die "python3 is missing"
 if [ "$(cat "$py_stamp" 2>/dev/null || true)" != "$py_want" ] || [ "$(sdk_version)" != "$sdk_pin" ]; then
-  # Debian's python3 (python3-venv above); another python3 on PATH only when it is absent.
-  base_python=/usr/bin/python3
-  [ -x "$base_python" ] || base_python=$(command -v python3) || die "python3 is missing"
   say "creating $pyenv with the pinned cognite-sdk from $py_req (about 20 s)"
   rm -rf "$pyenv"
   "$base_python" -m venv "$pyenv" </dev/null || die "$base_python -m venv $pyenv failed (Debian: python3-venv)"
@@ -84,6 +84,26 @@ if [ "$(cat "$py_stamp" 2>/dev/null || true)" != "$py_want" ] || [ "$(sdk_versio
   "$pyenv/bin/python" -c 'import cognite.client' </dev/null || die "the cognite-sdk installed in $pyenv does not import"
   echo "$py_want" >"$py_stamp"
 fi
+
+# ---- the newest cognite-sdk at test time, beside the pinned one (tests/python_wheel.rs) ---
+# Upgraded on every run, so a new SDK release is tested the day it appears (pip only asks
+# the index when nothing changed: a few seconds). When the index cannot be reached, the
+# venv keeps the newest it had and says so; a first install without the index fails.
+newest="${CARGO_TARGET_DIR:-target}/pyenv-newest"
+newest_version() {
+  "$newest/bin/python" -c 'import importlib.metadata as m; print(m.version("cognite-sdk"))' 2>/dev/null || true
+}
+if [ ! -x "$newest/bin/python" ]; then
+  "$base_python" -m venv "$newest" </dev/null || die "$base_python -m venv $newest failed (Debian: python3-venv)"
+fi
+log=$(mktemp "${TMPDIR:-/tmp}/cdf-signin-pip.XXXXXX")
+if ! "$newest/bin/python" -m pip install --no-input --disable-pip-version-check -q --upgrade cognite-sdk \
+  </dev/null >"$log" 2>&1; then
+  [ -n "$(newest_version)" ] || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install cognite-sdk into $newest failed (log above)"; }
+  say "WARNING: PyPI did not answer for a newer cognite-sdk; testing the one installed, $(newest_version)"
+fi
+rm -f "$log"
+say "the newest cognite-sdk: $(newest_version) (pinned: $sdk_pin)"
 
 # ---- a Jupyter kernel and its client, in a virtualenv (tests/python_wheel.rs) -------------
 # tests/python/requirements-jupyter.txt pins every package; tests/python/prepare.sh
