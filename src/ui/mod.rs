@@ -19,6 +19,7 @@ pub mod model;
 mod org_sign_in;
 mod production;
 mod protocol;
+mod raise;
 pub(crate) mod renewal;
 mod sidebar;
 mod sign_in;
@@ -72,13 +73,7 @@ pub struct App {
     applied_theme: Option<ThemeChoice>,
     /// Later starts of the window of this configuration, asking it to come to the
     /// front (`crate::instance`); `None` where there is no session bus.
-    raise: Option<RaiseRequests>,
-}
-
-/// The window's bus name, and the profiles later starts asked for ("" for none).
-struct RaiseRequests {
-    requests: std::sync::mpsc::Receiver<String>,
-    _owner: crate::instance::Owner,
+    raise: Option<raise::Requests>,
 }
 
 /// What the window needs from outside; tests pass a recording clipboard, a clock and the
@@ -416,7 +411,7 @@ impl App {
     /// Another start of the window asked this one to come to the front, on a profile.
     fn answer_raise_requests(&mut self, ctx: &egui::Context) {
         let asked: Vec<String> = match &self.raise {
-            Some(raise) => raise.requests.try_iter().collect(),
+            Some(raise) => raise.asked(),
             None => return,
         };
         for profile in asked {
@@ -520,25 +515,12 @@ pub fn run(profile: Option<String>) -> Result<(), String> {
     }
     let paths = Paths::from_env().map_err(|e| e.to_string())?;
     // One window per configuration: a second start brings the open one to the front.
-    let (raise_tx, raise_rx) = std::sync::mpsc::channel::<String>();
-    let wake: Arc<std::sync::Mutex<Option<egui::Context>>> = Arc::default();
-    let waker = wake.clone();
-    let claim = crate::instance::claim_window(&paths.config_dir, profile.as_deref(), move |p| {
-        let _ = raise_tx.send(p);
-        if let Some(ctx) = waker.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            ctx.request_repaint();
-        }
-    });
-    let owner = match claim {
-        crate::instance::Claim::Raised => {
+    let raise = match raise::start(&paths.config_dir, profile.as_deref()) {
+        raise::Started::Raised => {
             eprintln!("cdf-signin's window is open already: it was brought to the front");
             return Ok(());
         }
-        crate::instance::Claim::Owner(owner) => Some(owner),
-        crate::instance::Claim::Alone(why) => {
-            tracing::debug!("a window of its own ({why})");
-            None
-        }
+        raise::Started::Window(requests) => requests,
     };
     let mut viewport = egui::ViewportBuilder::default()
         .with_app_id(APP_ID)
@@ -575,11 +557,10 @@ pub fn run(profile: Option<String>) -> Result<(), String> {
                 launch,
             };
             let mut app = App::new(cc, deps);
-            *wake.lock().unwrap_or_else(|e| e.into_inner()) = Some(cc.egui_ctx.clone());
-            app.raise = owner.map(|owner| RaiseRequests {
-                requests: raise_rx,
-                _owner: owner,
-            });
+            if let Some(requests) = &raise {
+                requests.wake_with(&cc.egui_ctx);
+            }
+            app.raise = raise;
             if cc.storage.is_some() {
                 app.send(Command::KeepPrivate(settings_file.clone()));
                 app.model.about.settings_file = Some(settings_file);
