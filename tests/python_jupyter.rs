@@ -135,8 +135,8 @@ fn assert_shows(bundle: &Value, url: &str, code: &str) {
     assert!(plain.contains(code), "the code in the plain text: {plain}");
 }
 
-#[test]
-fn login_in_a_jupyter_kernel_shows_the_code_as_a_link_and_signs_in() {
+/// The Jupyter venv with the wheel, a test provider, and a device-code profile `dev`.
+fn jupyter_and_a_device_code_profile() -> (Venv, Idp, Env) {
     let jupyter = Venv {
         dir: prepare(&["--jupyter"]),
     };
@@ -144,6 +144,12 @@ fn login_in_a_jupyter_kernel_shows_the_code_as_a_link_and_signs_in() {
     let env = Env::new();
     env.add_profile(&idp, "dev", "device-code", "device-client", &[])
         .ok();
+    (jupyter, idp, env)
+}
+
+#[test]
+fn login_in_a_jupyter_kernel_shows_the_code_as_a_link_and_signs_in() {
+    let (jupyter, idp, env) = jupyter_and_a_device_code_profile();
 
     // Cell 1 gets the hostile answer (escaping); cell 2 the provider's own, approved.
     answer_hostile_device_code(&idp);
@@ -221,13 +227,7 @@ fn login_in_a_jupyter_kernel_shows_the_code_as_a_link_and_signs_in() {
 /// and nothing else.
 #[test]
 fn login_outside_a_kernel_shows_text_only_even_under_ipython() {
-    let jupyter = Venv {
-        dir: prepare(&["--jupyter"]),
-    };
-    let idp = Idp::start();
-    let env = Env::new();
-    env.add_profile(&idp, "dev", "device-code", "device-client", &[])
-        .ok();
+    let (jupyter, idp, env) = jupyter_and_a_device_code_profile();
     for (how, script) in [
         ("python", format!("import IPython\n{UNFINISHED_LOGIN}")),
         ("IPython's terminal", UNFINISHED_LOGIN.to_string()),

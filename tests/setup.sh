@@ -105,41 +105,39 @@ fi
 rm -f "$log"
 say "the newest cognite-sdk: $(newest_version) (pinned: $sdk_pin)"
 
-# ---- a Jupyter kernel and its client, in a virtualenv (tests/python_wheel.rs) -------------
-# tests/python/requirements-jupyter.txt pins every package; tests/python/prepare.sh
-# --jupyter adds the cdf-signin wheel. A stamp holding the file's hash marks a finished
-# install (pip's own cache makes a new one quick: about 15 s the first time).
-jupyterenv="${CARGO_TARGET_DIR:-target}/jupyterenv"
-jupyter_req=tests/python/requirements-jupyter.txt
-jupyter_stamp="$jupyterenv/.requirements.sha256"
-jupyter_want=$(sha256sum "$jupyter_req" | cut -d' ' -f1)
-if [ "$(cat "$jupyter_stamp" 2>/dev/null || true)" != "$jupyter_want" ] || [ ! -x "$jupyterenv/bin/python" ]; then
-  say "creating $jupyterenv with ipykernel and jupyter_client from $jupyter_req"
-  rm -rf "$jupyterenv"
-  /usr/bin/python3 -m venv "$jupyterenv" </dev/null || die "python3 -m venv $jupyterenv failed"
+# ---- virtualenvs pinned by a requirements file ---------------------------------------------
+# pinned_venv DIR REQUIREMENTS EXE CHECK...: a virtualenv at DIR with every package the file
+# pins, made again when the file changes (a stamp holds its hash) or DIR/EXE is missing,
+# then CHECK run to see that it works. pip's own cache makes a new one quick.
+pinned_venv() {
+  local dir=$1 req=$2 exe=$3
+  shift 3
+  local stamp="$dir/.requirements.sha256" want log
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null || true)" = "$want" ] && [ -x "$dir/$exe" ]; then
+    return 0
+  fi
+  say "creating $dir from $req"
+  rm -rf "$dir"
+  "$base_python" -m venv "$dir" </dev/null || die "$base_python -m venv $dir failed"
   log=$(mktemp "${TMPDIR:-/tmp}/cdf-signin-pip.XXXXXX")
-  "$jupyterenv/bin/python" -m pip install --no-input --disable-pip-version-check -r "$jupyter_req" </dev/null >"$log" 2>&1 \
-    || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install -r $jupyter_req into $jupyterenv failed (log above)"; }
+  "$dir/bin/python" -m pip install --no-input --disable-pip-version-check -r "$req" </dev/null >"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install -r $req into $dir failed (log above)"; }
   rm -f "$log"
-  "$jupyterenv/bin/python" -c 'import ipykernel, jupyter_client' </dev/null \
-    || die "ipykernel or jupyter_client does not import in $jupyterenv"
-  echo "$jupyter_want" >"$jupyter_stamp"
-fi
+  "$@" </dev/null >/dev/null || die "$dir does not work: $* failed"
+  echo "$want" >"$stamp"
+}
 
-# ---- zig and cargo-zigbuild, in a virtualenv (tests/macos.sh) -----------------------------
+# A Jupyter kernel and its client (tests/python_jupyter.rs); tests/python/prepare.sh
+# --jupyter adds the cdf-signin wheel.
+jupyterenv="${CARGO_TARGET_DIR:-target}/jupyterenv"
+pinned_venv "$jupyterenv" tests/python/requirements-jupyter.txt bin/python \
+  "$jupyterenv/bin/python" -c 'import ipykernel, jupyter_client'
+
+# zig and cargo-zigbuild (tests/macos.sh).
 zigenv="${CARGO_TARGET_DIR:-target}/zigenv"
-zig_req=packaging/macos/requirements-zig.txt
-zig_stamp="$zigenv/.requirements.sha256"
-zig_want=$(sha256sum "$zig_req" | cut -d' ' -f1)
-if [ "$(cat "$zig_stamp" 2>/dev/null || true)" != "$zig_want" ] || [ ! -x "$zigenv/bin/cargo-zigbuild" ]; then
-  say "creating $zigenv with zig and cargo-zigbuild from $zig_req"
-  rm -rf "$zigenv"
-  /usr/bin/python3 -m venv "$zigenv" </dev/null || die "python3 -m venv $zigenv failed"
-  "$zigenv/bin/python" -m pip install --no-input --disable-pip-version-check -q -r "$zig_req" </dev/null \
-    || die "pip install -r $zig_req into $zigenv failed"
-  "$zigenv/bin/cargo-zigbuild" --version >/dev/null || die "cargo-zigbuild does not run in $zigenv"
-  echo "$zig_want" >"$zig_stamp"
-fi
+pinned_venv "$zigenv" packaging/macos/requirements-zig.txt bin/cargo-zigbuild \
+  "$zigenv/bin/cargo-zigbuild" --version
 
 # ---- maturin and auditwheel, in a virtualenv (packaging/python/build.sh, tests/python) ------
 source packaging/python/tools.sh
