@@ -20,14 +20,6 @@ fn unauthorized() -> Value {
     json!({"error": {"code": 401, "message": "Unauthorized"}})
 }
 
-fn token(env: &Env, profile: &str) -> String {
-    env.run(&["token", "--profile", profile])
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
-}
-
 fn inspect_fixture() -> Value {
     let text = std::fs::read_to_string(fixture("cdf/inspect.json")).expect("the inspect fixture");
     serde_json::from_str(&text).expect("the inspect fixture is JSON")
@@ -137,7 +129,7 @@ fn accepts_a_cdf_signin_token_and_answers_unauthorized_without_one() {
     let cdf = CdfApi::start(&idp);
     let env = Env::new();
     cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
-    let token = token(&env, "svc");
+    let token = env.token("svc");
     assert_eq!(
         jwt_claims(&token)["aud"],
         cdf.base_url(),
@@ -184,7 +176,7 @@ fn rejects_tampered_foreign_issuer_and_wrong_audience_tokens() {
     let strict = CdfApi::start(&idp);
     let env = Env::new();
     cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
-    let good = token(&env, "svc");
+    let good = env.token("svc");
     assert_eq!(cdf.get_with_token("/api/v1/token/inspect", &good).0, 200);
 
     // Tampered: another subject under the original signature.
@@ -208,7 +200,7 @@ fn rejects_tampered_foreign_issuer_and_wrong_audience_tokens() {
 
     // Another issuer, correctly signed by its own key, for this API's audience.
     cdf.add_cc_profile(&env, &other, "foreign", "cc-secret");
-    let foreign = token(&env, "foreign");
+    let foreign = env.token("foreign");
     assert_eq!(jwt_claims(&foreign)["iss"], other.issuer.as_str());
     let (status, body) = cdf.get_with_token("/api/v1/token/inspect", &foreign);
     assert_eq!((status, body), (401, unauthorized()));
@@ -223,7 +215,7 @@ fn rejects_tampered_foreign_issuer_and_wrong_audience_tokens() {
 
     // The right provider, but a token for another cluster (the default base URL).
     env.add_cc_profile(&idp, "elsewhere", "cc-secret");
-    let elsewhere = token(&env, "elsewhere");
+    let elsewhere = env.token("elsewhere");
     assert_eq!(jwt_claims(&elsewhere)["aud"], common::BASE_URL);
     let (status, body) = cdf.get_with_token("/api/v1/token/inspect", &elsewhere);
     assert_eq!((status, body), (401, unauthorized()));
@@ -240,7 +232,7 @@ fn rejects_an_expired_token() {
     let cdf = CdfApi::start(&idp);
     let env = Env::new();
     cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
-    let token = token(&env, "svc");
+    let token = env.token("svc");
     let exp = jwt_claims(&token)["exp"].as_u64().expect("exp");
     assert!(exp <= now() + 5, "a 5 s token");
     let (status, body) = cdf.get_with_token("/api/v1/token/inspect", &token);
@@ -305,7 +297,7 @@ fn projects_option_replaces_the_token_projects() {
     );
     let env = Env::new();
     cdf.add_cc_profile(&env, &idp, "svc", "cc-secret");
-    let token = token(&env, "svc");
+    let token = env.token("svc");
 
     let (status, body) = cdf.get_with_token("/api/v1/token/inspect", &token);
     assert_eq!(status, 200, "{body}");

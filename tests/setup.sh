@@ -55,55 +55,9 @@ elif [ ! -d tests/idp/node_modules ] || [ tests/idp/package-lock.json -nt tests/
   touch tests/idp/node_modules   # its mtime now says "installed from this lock file"
 fi
 
-# ---- the Python cognite-sdk, in a virtualenv (tests/cdf_api.rs) ----------------------------
-# tests/python/requirements.txt pins every package; a stamp holding the file's hash marks a
-# finished install, and a second run only asks the venv which cognite-sdk it has (importing
-# the SDK would cost a second).
-pyenv="${CARGO_TARGET_DIR:-target}/pyenv"
-py_req=tests/python/requirements.txt
-py_stamp="$pyenv/.requirements.sha256"
-py_want=$(sha256sum "$py_req" | cut -d' ' -f1)
-sdk_pin=$(sed -n 's/^cognite-sdk==\([^[:space:]]*\).*/\1/p' "$py_req")
-[ -n "$sdk_pin" ] || die "$py_req pins no cognite-sdk version"
-sdk_version() {
-  "$pyenv/bin/python" -c 'import importlib.metadata as m; print(m.version("cognite-sdk"))' 2>/dev/null || true
-}
 # Debian's python3 (python3-venv above); another python3 on PATH only when it is absent.
 base_python=/usr/bin/python3
 [ -x "$base_python" ] || base_python=$(command -v python3) || die "python3 is missing"
-if [ "$(cat "$py_stamp" 2>/dev/null || true)" != "$py_want" ] || [ "$(sdk_version)" != "$sdk_pin" ]; then
-  say "creating $pyenv with the pinned cognite-sdk from $py_req (about 20 s)"
-  rm -rf "$pyenv"
-  "$base_python" -m venv "$pyenv" </dev/null || die "$base_python -m venv $pyenv failed (Debian: python3-venv)"
-  log=$(mktemp "${TMPDIR:-/tmp}/cdf-signin-pip.XXXXXX")
-  "$pyenv/bin/python" -m pip install --no-input --disable-pip-version-check -r "$py_req" </dev/null >"$log" 2>&1 \
-    || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install -r $py_req into $pyenv failed (log above)"; }
-  "$pyenv/bin/python" -m pip check >"$log" 2>&1 \
-    || { cat "$log" >&2; rm -f "$log"; die "pip check in $pyenv failed (log above)"; }
-  rm -f "$log"
-  "$pyenv/bin/python" -c 'import cognite.client' </dev/null || die "the cognite-sdk installed in $pyenv does not import"
-  echo "$py_want" >"$py_stamp"
-fi
-
-# ---- the newest cognite-sdk at test time, beside the pinned one (tests/python_wheel.rs) ---
-# Upgraded on every run, so a new SDK release is tested the day it appears (pip only asks
-# the index when nothing changed: a few seconds). When the index cannot be reached, the
-# venv keeps the newest it had and says so; a first install without the index fails.
-newest="${CARGO_TARGET_DIR:-target}/pyenv-newest"
-newest_version() {
-  "$newest/bin/python" -c 'import importlib.metadata as m; print(m.version("cognite-sdk"))' 2>/dev/null || true
-}
-if [ ! -x "$newest/bin/python" ]; then
-  "$base_python" -m venv "$newest" </dev/null || die "$base_python -m venv $newest failed (Debian: python3-venv)"
-fi
-log=$(mktemp "${TMPDIR:-/tmp}/cdf-signin-pip.XXXXXX")
-if ! "$newest/bin/python" -m pip install --no-input --disable-pip-version-check -q --upgrade cognite-sdk \
-  </dev/null >"$log" 2>&1; then
-  [ -n "$(newest_version)" ] || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install cognite-sdk into $newest failed (log above)"; }
-  say "WARNING: PyPI did not answer for a newer cognite-sdk; testing the one installed, $(newest_version)"
-fi
-rm -f "$log"
-say "the newest cognite-sdk: $(newest_version) (pinned: $sdk_pin)"
 
 # ---- virtualenvs pinned by a requirements file ---------------------------------------------
 # pinned_venv DIR REQUIREMENTS EXE CHECK...: a virtualenv at DIR with every package the file
@@ -127,6 +81,41 @@ pinned_venv() {
   "$@" </dev/null >/dev/null || die "$dir does not work: $* failed"
   echo "$want" >"$stamp"
 }
+
+# ---- the Python cognite-sdk, in a virtualenv (tests/cdf_api.rs) ----------------------------
+# tests/python/requirements.txt pins every package; a second run only asks the venv which
+# cognite-sdk it has (importing the SDK would cost a second), and makes it again when that
+# is not the pinned one.
+pyenv="${CARGO_TARGET_DIR:-target}/pyenv"
+py_req=tests/python/requirements.txt
+sdk_pin=$(sed -n 's/^cognite-sdk==\([^[:space:]]*\).*/\1/p' "$py_req")
+[ -n "$sdk_pin" ] || die "$py_req pins no cognite-sdk version"
+sdk_version() {
+  "$pyenv/bin/python" -c 'import importlib.metadata as m; print(m.version("cognite-sdk"))' 2>/dev/null || true
+}
+[ "$(sdk_version)" = "$sdk_pin" ] || rm -f "$pyenv/.requirements.sha256"
+pinned_venv "$pyenv" "$py_req" bin/python \
+  sh -c '"$1" -m pip check && "$1" -c "import cognite.client"' check "$pyenv/bin/python"
+
+# ---- the newest cognite-sdk at test time, beside the pinned one (tests/python_wheel.rs) ---
+# Upgraded on every run, so a new SDK release is tested the day it appears (pip only asks
+# the index when nothing changed: a few seconds). When the index cannot be reached, the
+# venv keeps the newest it had and says so; a first install without the index fails.
+newest="${CARGO_TARGET_DIR:-target}/pyenv-newest"
+newest_version() {
+  "$newest/bin/python" -c 'import importlib.metadata as m; print(m.version("cognite-sdk"))' 2>/dev/null || true
+}
+if [ ! -x "$newest/bin/python" ]; then
+  "$base_python" -m venv "$newest" </dev/null || die "$base_python -m venv $newest failed (Debian: python3-venv)"
+fi
+log=$(mktemp "${TMPDIR:-/tmp}/cdf-signin-pip.XXXXXX")
+if ! "$newest/bin/python" -m pip install --no-input --disable-pip-version-check -q --upgrade cognite-sdk \
+  </dev/null >"$log" 2>&1; then
+  [ -n "$(newest_version)" ] || { tail -n 40 "$log" >&2; rm -f "$log"; die "pip install cognite-sdk into $newest failed (log above)"; }
+  say "WARNING: PyPI did not answer for a newer cognite-sdk; testing the one installed, $(newest_version)"
+fi
+rm -f "$log"
+say "the newest cognite-sdk: $(newest_version) (pinned: $sdk_pin)"
 
 # A Jupyter kernel and its client (tests/python_jupyter.rs); tests/python/prepare.sh
 # --jupyter adds the cdf-signin wheel.

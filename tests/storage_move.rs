@@ -13,14 +13,6 @@ use common::{CLUSTER, Env, Idp, Place, node_script};
 
 const SIGN_IN: Duration = Duration::from_secs(90);
 
-fn token(env: &Env, profile: &str) -> String {
-    env.run(&["token", "--profile", profile])
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
-}
-
 /// The API key `env` hands a shell for `profile` (read from the store in use).
 fn api_key(env: &Env, profile: &str) -> String {
     let out = env
@@ -61,7 +53,7 @@ fn secrets_move_keyring_file_kernel_keyring_with_no_sign_in_and_nothing_typed_ag
     let idp = Idp::start();
     let env = Env::new();
     three_profiles(&idp, &env);
-    let (mut svc, mut dev) = (token(&env, "svc"), token(&env, "dev"));
+    let (mut svc, mut dev) = (env.token("svc"), env.token("dev"));
     let account = common_account(&env, "dev");
 
     let shown = env.run(&["storage"]).ok().stdout.clone();
@@ -116,8 +108,8 @@ fn secrets_move_keyring_file_kernel_keyring_with_no_sign_in_and_nothing_typed_ag
         }
         // Served from the cache, no request, no sign-in, no secret typed.
         let requests = idp.count("token");
-        assert_eq!(token(&env, "svc"), svc, "{kind}");
-        assert_eq!(token(&env, "dev"), dev, "{kind}");
+        assert_eq!(env.token("svc"), svc, "{kind}");
+        assert_eq!(env.token("dev"), dev, "{kind}");
         assert_eq!(api_key(&env, "legacy"), "legacy-key", "{kind}");
         assert_eq!(idp.count("token"), requests, "{kind}: no token request");
         // The account's refresh token still renews, and the secret still gets a token.
@@ -127,7 +119,7 @@ fn secrets_move_keyring_file_kernel_keyring_with_no_sign_in_and_nothing_typed_ag
         assert_eq!(idp.count("token_refresh_token"), refreshes + 1, "{kind}");
         env.run(&["token", "--profile", "svc", "--force-refresh"])
             .ok();
-        (svc, dev) = (token(&env, "svc"), token(&env, "dev"));
+        (svc, dev) = (env.token("svc"), env.token("dev"));
         from = to;
     }
 }
@@ -144,12 +136,21 @@ fn common_account(env: &Env, profile: &str) -> String {
         .store_name()
 }
 
+/// The profile's client secret and token key are still in the keyring (read afresh).
+fn still_in_the_keyring(env: &Env, profile: &str) {
+    let keyring = env.store(Storage::Keyring);
+    for kind in [SecretKind::ClientSecret, SecretKind::CacheKey] {
+        let kept = keyring.reload(profile, kind).unwrap();
+        assert!(kept.is_some(), "the {kind:?} of {profile} left the keyring");
+    }
+}
+
 #[test]
 fn a_store_that_cannot_take_the_secrets_is_refused_and_nothing_moves() {
     let idp = Idp::start();
     let env = Env::new();
     env.add_cc_profile(&idp, "svc", "cc-secret");
-    let svc = token(&env, "svc");
+    let svc = env.token("svc");
     // The file store's directory cannot be made (a file is in its place; root too).
     let dir = env
         .data_dir()
@@ -161,16 +162,9 @@ fn a_store_that_cannot_take_the_secrets_is_refused_and_nothing_moves() {
         .fails_cleanly(1);
     assert!(e.contains("cannot keep secrets"), "{e}");
     assert!(!env.config_dir().join("settings.toml").exists(), "{e}");
-    let keyring = env.store(Storage::Keyring);
-    assert!(
-        keyring
-            .get("svc", SecretKind::ClientSecret)
-            .unwrap()
-            .is_some()
-    );
-    assert!(keyring.get("svc", SecretKind::CacheKey).unwrap().is_some());
+    still_in_the_keyring(&env, "svc");
     let requests = idp.count("token");
-    assert_eq!(token(&env, "svc"), svc);
+    assert_eq!(env.token("svc"), svc);
     assert_eq!(idp.count("token"), requests);
 }
 
@@ -202,7 +196,7 @@ fn a_move_that_fails_halfway_leaves_everything_in_the_old_store() {
     let idp = Idp::start();
     let env = Env::new();
     env.add_cc_profile(&idp, "svc", "cc-secret");
-    let svc = token(&env, "svc");
+    let svc = env.token("svc");
     // The file store takes the probe and the client secret, then cannot write the token
     // key: a directory stands where its file would go (root cannot replace it either).
     let dir = env
@@ -218,21 +212,9 @@ fn a_move_that_fails_halfway_leaves_everything_in_the_old_store() {
         !dir.join("svc.client-secret").exists(),
         "what was written is taken back"
     );
-    let keyring = env.store(Storage::Keyring);
-    assert!(
-        keyring
-            .reload("svc", SecretKind::ClientSecret)
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        keyring
-            .reload("svc", SecretKind::CacheKey)
-            .unwrap()
-            .is_some()
-    );
+    still_in_the_keyring(&env, "svc");
     let requests = idp.count("token");
-    assert_eq!(token(&env, "svc"), svc, "still served from the cache");
+    assert_eq!(env.token("svc"), svc, "still served from the cache");
     assert_eq!(idp.count("token"), requests);
     let shown = env.run(&["storage"]).ok().stdout.clone();
     assert!(shown.contains("storage: auto"), "{shown}");

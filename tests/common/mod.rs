@@ -378,6 +378,15 @@ impl Env {
         cmd
     }
 
+    /// `cdf-signin token --profile NAME`, which must succeed: the token.
+    pub fn token(&self, profile: &str) -> String {
+        self.run(&["token", "--profile", profile])
+            .ok()
+            .stdout
+            .trim()
+            .to_string()
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_stdin(args, None)
     }
